@@ -1,0 +1,376 @@
+/* sentraj.h - the public API of libsentraj, a sentiment-trajectory statistics engine. */
+#ifndef SENTRAJ_H
+#define SENTRAJ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SENTRAJ_BUILDING) && defined(__GNUC__)
+#define SENTRAJ_API __attribute__((visibility("default")))
+#else
+#define SENTRAJ_API
+#endif
+
+#define SENTRAJ_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Status codes. Functions that can fail return SENTRAJ_OK (0) or one of the
+ * negative codes below, and fill the caller's sentraj_error when it is not
+ * NULL. The command-line tool maps them to sysexits-style exit codes. */
+typedef enum sentraj_status {
+    SENTRAJ_OK = 0,
+    SENTRAJ_EUSAGE = -1,   /* an option or argument is out of its domain (exit 64) */
+    SENTRAJ_EDATA = -2,    /* the input data is malformed (exit 65) */
+    SENTRAJ_EIO = -3,      /* reading or writing failed (exit 74) */
+    SENTRAJ_ENOMEM = -4,   /* out of memory (exit 71) */
+    SENTRAJ_ELIMIT = -5,   /* a documented size limit was exceeded (exit 65) */
+    SENTRAJ_EINTERNAL = -6 /* a library routine (GSL, cairo) failed (exit 70) */
+} sentraj_status;
+
+/* What went wrong, where. source is the input's name ("-" is shown as
+ * "<stdin>") or empty when the error is not about an input; line and col are
+ * 1-based, 0 when unknown. message is one sentence without a trailing period. */
+typedef struct sentraj_error {
+    int code;
+    char source[512];
+    uint64_t line;
+    uint64_t col;
+    char message[512];
+} sentraj_error;
+
+/* Format err as "source:line:col: message" (parts that are unknown are left
+ * out) into buf of size n, always NUL-terminated. Returns buf. */
+SENTRAJ_API char *sentraj_error_format(const sentraj_error *err, char *buf, size_t n);
+
+/* The exit code the CLI uses for a status: 0, 64, 65, 70, 71 or 74. */
+SENTRAJ_API int sentraj_status_exit_code(int status);
+
+/* ------------------------------------------------------------------------ */
+/* PCG random generators (O'Neill 2014), pcg-c compatible                    */
+/* ------------------------------------------------------------------------ */
+
+/* pcg32: PCG-XSH-RR with 64-bit state, 32-bit output and a selectable stream.
+ * The state is a plain struct; every function takes it explicitly, so a
+ * generator is as thread-safe as the memory it lives in. */
+typedef struct sentraj_pcg32 {
+    uint64_t state;
+    uint64_t inc; /* always odd: (initseq << 1) | 1 */
+} sentraj_pcg32;
+
+/* Seed like pcg-c's pcg32_srandom_r(rng, initstate, initseq). */
+SENTRAJ_API void sentraj_pcg32_seed(sentraj_pcg32 *rng, uint64_t initstate, uint64_t initseq);
+/* Next 32-bit output (computed from the old state, then the state steps). */
+SENTRAJ_API uint32_t sentraj_pcg32_next(sentraj_pcg32 *rng);
+/* Uniform integer in [0, bound) by pcg-c's threshold-and-modulo rejection;
+ * reproduces pcg32_boundedrand_r exactly. bound must be > 0. */
+SENTRAJ_API uint32_t sentraj_pcg32_bounded(sentraj_pcg32 *rng, uint32_t bound);
+/* Uniform integer in [0, bound) by Lemire's multiply-and-reject method
+ * (Lemire 2019, "Fast random integer generation in an interval"): unbiased,
+ * and a division only on the rare rejection path. bound must be > 0. This is
+ * the draw the bootstrap engines use. */
+SENTRAJ_API uint32_t sentraj_pcg32_bounded_fast(sentraj_pcg32 *rng, uint32_t bound);
+/* Uniform double in [0, 1) with 53 random bits (two outputs). */
+SENTRAJ_API double sentraj_pcg32_uniform(sentraj_pcg32 *rng);
+/* Move the generator delta steps forward in O(log delta); a step back by k is
+ * delta = 2^64 - k (that is, (uint64_t)-k). Produces no output. */
+SENTRAJ_API void sentraj_pcg32_advance(sentraj_pcg32 *rng, uint64_t delta);
+
+#if defined(__SIZEOF_INT128__)
+#define SENTRAJ_HAVE_PCG64 1
+/* pcg64: PCG-XSL-RR with 128-bit state and 64-bit output, pcg-c compatible. */
+typedef struct sentraj_pcg64 {
+    unsigned __int128 state;
+    unsigned __int128 inc;
+} sentraj_pcg64;
+
+SENTRAJ_API void sentraj_pcg64_seed(sentraj_pcg64 *rng, unsigned __int128 initstate,
+                                    unsigned __int128 initseq);
+SENTRAJ_API uint64_t sentraj_pcg64_next(sentraj_pcg64 *rng);
+SENTRAJ_API uint64_t sentraj_pcg64_bounded(sentraj_pcg64 *rng, uint64_t bound);
+SENTRAJ_API void sentraj_pcg64_advance(sentraj_pcg64 *rng, unsigned __int128 delta);
+#endif
+
+/* The stream of one (category, resample) pair: a generator seeded from the
+ * run's seed, a 64-bit hash of the category name and the resample number, so
+ * a category's draws do not depend on threads, on the order of work, or on
+ * which other categories exist. The derivation is documented in
+ * docs/reproducibility.md and reimplemented independently in
+ * scripts/oracle.py. */
+SENTRAJ_API uint64_t sentraj_hash_name(const char *name, size_t len);
+SENTRAJ_API void sentraj_stream_seed(sentraj_pcg32 *rng, uint64_t seed, uint64_t name_hash,
+                                     uint64_t resample);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef enum sentraj_engine {
+    SENTRAJ_ENGINE_AUTO = 0, /* index engine (the only one so far) */
+    SENTRAJ_ENGINE_INDEX = 1 /* classic bootstrap: draw n indices with replacement */
+} sentraj_engine;
+
+typedef enum sentraj_method {
+    SENTRAJ_METHOD_PERCENTILE = 0 /* quantiles of the resampled means (type 7) */
+} sentraj_method;
+
+/* Every setting of an analysis. Fill it with sentraj_config_init, then change
+ * what you need; sentraj_config_check validates it. */
+typedef struct sentraj_config {
+    size_t min_human;      /* 6: fewest human messages a conversation needs to be kept */
+    size_t window;         /* 3: human messages averaged at the start and at the end */
+    size_t resamples;      /* 1000: bootstrap resamples B */
+    double level;          /* 0.95: confidence level of the interval, in (0, 1) */
+    sentraj_method method; /* SENTRAJ_METHOD_PERCENTILE */
+    sentraj_engine engine; /* SENTRAJ_ENGINE_AUTO */
+    uint64_t seed;         /* 42: a run is fully determined by its data and this seed */
+    unsigned threads;      /* 0 = all online cores */
+} sentraj_config;
+
+SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
+/* Returns SENTRAJ_OK or SENTRAJ_EUSAGE naming the first bad setting. */
+SENTRAJ_API int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err);
+SENTRAJ_API const char *sentraj_engine_name(sentraj_engine e);
+SENTRAJ_API const char *sentraj_method_name(sentraj_method m);
+/* Parse a name as printed by the _name functions; returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
+SENTRAJ_API int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err);
+SENTRAJ_API int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Data sets: labelled messages in, kept conversations with their deltas out */
+/* ------------------------------------------------------------------------ */
+
+/* A data set accumulates message rows from one or more inputs, assembles
+ * them into conversations, and after sentraj_dataset_finish holds one
+ * trajectory per conversation. Not thread-safe while reading; immutable and
+ * shareable between threads after finish. */
+typedef struct sentraj_dataset sentraj_dataset;
+
+/* What was read and what was done with it. Every row and conversation read is
+ * accounted for in exactly one of the buckets below. */
+typedef struct sentraj_counts {
+    uint64_t rows;                  /* data rows read (header excluded) */
+    uint64_t human_messages;        /* rows with a human role */
+    uint64_t assistant_messages;    /* rows with an assistant role (labels ignored) */
+    uint64_t ignored_messages;      /* system and tool rows */
+    uint64_t conversations;         /* distinct conversation ids */
+    uint64_t kept;                  /* conversations with >= min_human human messages */
+    uint64_t dropped_short;         /* conversations with fewer human messages */
+    uint64_t kept_without_category; /* kept conversations with no category: only in "all" */
+    uint64_t categories;            /* distinct category names seen */
+} sentraj_counts;
+
+/* One kept conversation. Strings are borrowed from the data set and live as
+ * long as it does. categories is the canonical list (sorted, ';'-joined). */
+typedef struct sentraj_trajectory {
+    const char *conversation_id;
+    const char *categories;
+    uint64_t human_messages;
+    double mean_first; /* mean of the first `window` human labels */
+    double mean_last;  /* mean of the last `window` human labels */
+    double delta;      /* mean_last - mean_first */
+} sentraj_trajectory;
+
+/* Allocate an empty data set that filters and windows with cfg's min_human
+ * and window (copied). Returns NULL with err set on a bad config or no memory. */
+SENTRAJ_API sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error *err);
+SENTRAJ_API void sentraj_dataset_free(sentraj_dataset *ds);
+
+/* Read a long-format CSV (one row per message; see README for the columns)
+ * and add its rows. path "-" reads standard input. The input is streamed in
+ * fixed-size blocks; gzip-compressed input is detected by its content.
+ * Returns SENTRAJ_OK, SENTRAJ_EDATA with source/line/col of the bad field,
+ * SENTRAJ_EIO or SENTRAJ_ENOMEM. After an error the data set must only be
+ * freed. */
+SENTRAJ_API int sentraj_dataset_read_csv(sentraj_dataset *ds, const char *path, sentraj_error *err);
+/* The same from a memory buffer; name is used in error messages. */
+SENTRAJ_API int sentraj_dataset_read_csv_buffer(sentraj_dataset *ds, const char *data, size_t len,
+                                                const char *name, sentraj_error *err);
+
+/* Finish reading: check what can only be checked once every row is in
+ * (duplicate message indexes of scattered rows), compute every conversation's
+ * trajectory and apply the min_human filter. Returns SENTRAJ_OK or
+ * SENTRAJ_EDATA (e.g. no data rows at all, duplicate message_index). */
+SENTRAJ_API int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err);
+
+SENTRAJ_API const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *ds);
+/* Kept conversations, sorted by conversation_id (bytewise). */
+SENTRAJ_API size_t sentraj_dataset_kept(const sentraj_dataset *ds);
+SENTRAJ_API void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i, sentraj_trajectory *out);
+
+/* ------------------------------------------------------------------------ */
+/* Samples and the bootstrap                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* A sample of deltas (or any values) ready for resampling: sorted into a
+ * canonical order, compressed to its distinct values, and, when every value is
+ * an integer multiple of `unit`, stored as exact lattice integers. Immutable
+ * once built; may be shared by threads. */
+typedef struct sentraj_sample sentraj_sample;
+
+/* Build a sample from n values. unit > 0 asks for lattice storage: values are
+ * stored as round(v / unit) when every v / unit is within 1e-9 of an integer
+ * (and the integers fit in 32 bits), otherwise as doubles. unit = 0 always
+ * stores doubles. Returns NULL with err set (EUSAGE for NaN or infinite
+ * values, ENOMEM). */
+SENTRAJ_API sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double unit,
+                                                 sentraj_error *err);
+SENTRAJ_API void sentraj_sample_free(sentraj_sample *s);
+SENTRAJ_API size_t sentraj_sample_size(const sentraj_sample *s);
+SENTRAJ_API size_t sentraj_sample_distinct(const sentraj_sample *s);
+SENTRAJ_API int sentraj_sample_is_lattice(const sentraj_sample *s);
+SENTRAJ_API double sentraj_sample_mean(const sentraj_sample *s);
+
+typedef enum sentraj_ci_status {
+    SENTRAJ_CI_OK = 0,
+    SENTRAJ_CI_DEGENERATE = 1, /* every value equal: the interval is that value */
+    SENTRAJ_CI_TOO_FEW = 2     /* fewer than 2 values: no interval */
+} sentraj_ci_status;
+
+SENTRAJ_API const char *sentraj_ci_status_name(sentraj_ci_status s);
+
+/* The bootstrap of one sample's mean. */
+typedef struct sentraj_boot_result {
+    double estimate;          /* the sample mean */
+    double ci_low, ci_high;   /* NaN when status is TOO_FEW */
+    double se;                /* bootstrap standard error (ddof 1); NaN when TOO_FEW */
+    sentraj_ci_status status;
+    sentraj_engine engine;    /* the engine that ran (never AUTO) */
+    size_t resamples;         /* B actually drawn */
+} sentraj_boot_result;
+
+/* Bootstrap the mean of s with cfg's engine, resamples, level, method, seed
+ * and threads. `name` selects the random streams (the category name). When
+ * means is not NULL it receives the B resampled means in resample order
+ * (needs room for cfg->resamples doubles); it is left untouched for
+ * degenerate and too-few samples. Returns SENTRAJ_OK, SENTRAJ_EUSAGE or
+ * SENTRAJ_ENOMEM. Thread-safe for distinct outputs. */
+SENTRAJ_API int sentraj_boot_mean(const sentraj_sample *s, const char *name, const sentraj_config *cfg,
+                                  sentraj_boot_result *out, double *means, sentraj_error *err);
+
+/* The percentile interval's quantile rule: linear interpolation between order
+ * statistics of the sorted array x[0..n-1] at probability p (numpy's default,
+ * R's type 7, gsl_stats_quantile_from_sorted_data): h = (n-1)p,
+ * q = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]). */
+SENTRAJ_API double sentraj_quantile_sorted(const double *x, size_t n, double p);
+
+/* ------------------------------------------------------------------------ */
+/* Analyses: per-category results                                            */
+/* ------------------------------------------------------------------------ */
+
+/* One row of `sentraj analyze`. */
+typedef struct sentraj_result {
+    const char *category; /* borrowed from the analysis; "all" for the last row */
+    size_t conversations;
+    double mean_first, mean_last, mean_delta; /* NaN when conversations == 0 */
+    sentraj_boot_result boot;
+} sentraj_result;
+
+typedef struct sentraj_analysis sentraj_analysis;
+
+/* Bootstrap every category of a finished data set, plus the "all" row in which
+ * each kept conversation counts once. Rows are sorted by category name
+ * (bytewise), "all" last. The config is copied. Returns NULL with err set. */
+SENTRAJ_API sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                              sentraj_error *err);
+SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
+SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
+SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
+SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis *a);
+
+/* ------------------------------------------------------------------------ */
+/* Reports                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The analyze CSV (header + one row per category + "all"), RFC 4180, LF line
+ * ends, numbers in the shortest form that reads back to the same double.
+ * Returns SENTRAJ_OK or SENTRAJ_EIO (err->source is `name`). */
+SENTRAJ_API int sentraj_report_write_csv(FILE *f, const char *name, const sentraj_analysis *a,
+                                         sentraj_error *err);
+/* The same numbers as an aligned text table for terminals. */
+SENTRAJ_API int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis *a,
+                                           sentraj_error *err);
+/* One row per kept conversation: conversation_id, categories, human_messages,
+ * mean_first, mean_last, delta. */
+SENTRAJ_API int sentraj_report_write_deltas_csv(FILE *f, const char *name, const sentraj_dataset *ds,
+                                                sentraj_error *err);
+SENTRAJ_API int sentraj_report_write_deltas_table(FILE *f, const char *name, const sentraj_dataset *ds,
+                                                  sentraj_error *err);
+
+/* Format a double in the shortest "%.*g" form that strtod reads back to the
+ * same value (NaN as "nan", infinities as "inf"/"-inf"). buf needs 32 bytes. */
+SENTRAJ_API char *sentraj_format_double(double x, char *buf, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* The figure                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sentraj_figure_options {
+    const char *title; /* NULL: a default title naming the window and level */
+    int width;         /* 900 (pixels for PNG, points for SVG) */
+    int height;        /* 560 */
+} sentraj_figure_options;
+
+SENTRAJ_API void sentraj_figure_options_init(sentraj_figure_options *o);
+/* Draw the figure (one bar per category, "all" excluded unless it is the only
+ * row, CI whiskers, zero line, n under each bar) and write it to f as PNG or
+ * SVG. Returns SENTRAJ_OK, SENTRAJ_EIO or SENTRAJ_EINTERNAL. */
+SENTRAJ_API int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a,
+                                         const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a,
+                                         const sentraj_figure_options *o, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Simulation                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Synthetic conversations with a known per-category drift; see
+ * docs/simulate.md for the model. */
+typedef struct sentraj_sim_config {
+    uint64_t conversations; /* 3000 */
+    uint64_t seed;          /* 1 */
+    double multi_category;  /* 0.15: share of conversations with two categories */
+    double short_share;     /* target share of conversations with fewer than 6 human messages; 0.55 */
+} sentraj_sim_config;
+
+SENTRAJ_API void sentraj_sim_config_init(sentraj_sim_config *c);
+/* Write the conversations as input-format CSV to f; when truth is not NULL
+ * also write category,conversations,true_mean_delta for conversations with at
+ * least cfg_filter->min_human human messages, with the expected delta
+ * computed exactly from the generating probabilities. */
+SENTRAJ_API int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const char *truth_name,
+                                           const sentraj_sim_config *sim, const sentraj_config *cfg_filter,
+                                           sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Output files that appear whole or not at all                              */
+/* ------------------------------------------------------------------------ */
+
+/* An output file is written to a temporary name in the same directory and
+ * renamed into place by commit; abort (or free without commit) removes the
+ * temporary file, so a failed run never leaves a partial file behind and
+ * never truncates an existing one. path "-" writes standard output directly. */
+typedef struct sentraj_outfile sentraj_outfile;
+
+SENTRAJ_API sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err);
+SENTRAJ_API FILE *sentraj_outfile_stream(sentraj_outfile *o);
+SENTRAJ_API const char *sentraj_outfile_name(const sentraj_outfile *o);
+/* Flush, close and rename into place; frees o. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+SENTRAJ_API int sentraj_outfile_commit(sentraj_outfile *o, sentraj_error *err);
+/* Close and remove the temporary file; frees o. NULL is a no-op. */
+SENTRAJ_API void sentraj_outfile_abort(sentraj_outfile *o);
+/* The temporary path of o, for a signal handler that must unlink it. */
+SENTRAJ_API const char *sentraj_outfile_temp_path(const sentraj_outfile *o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
