@@ -85,17 +85,20 @@ SENTRAJ_API void sentraj_pcg32_advance(sentraj_pcg32 *rng, uint64_t delta);
 
 #if defined(__SIZEOF_INT128__)
 #define SENTRAJ_HAVE_PCG64 1
+/* 128-bit arithmetic is a GCC/Clang extension; __extension__ keeps
+ * -Wpedantic quiet for code that includes this header. */
+__extension__ typedef unsigned __int128 sentraj_u128;
+
 /* pcg64: PCG-XSL-RR with 128-bit state and 64-bit output, pcg-c compatible. */
 typedef struct sentraj_pcg64 {
-    unsigned __int128 state;
-    unsigned __int128 inc;
+    sentraj_u128 state;
+    sentraj_u128 inc;
 } sentraj_pcg64;
 
-SENTRAJ_API void sentraj_pcg64_seed(sentraj_pcg64 *rng, unsigned __int128 initstate,
-                                    unsigned __int128 initseq);
+SENTRAJ_API void sentraj_pcg64_seed(sentraj_pcg64 *rng, sentraj_u128 initstate, sentraj_u128 initseq);
 SENTRAJ_API uint64_t sentraj_pcg64_next(sentraj_pcg64 *rng);
 SENTRAJ_API uint64_t sentraj_pcg64_bounded(sentraj_pcg64 *rng, uint64_t bound);
-SENTRAJ_API void sentraj_pcg64_advance(sentraj_pcg64 *rng, unsigned __int128 delta);
+SENTRAJ_API void sentraj_pcg64_advance(sentraj_pcg64 *rng, sentraj_u128 delta);
 #endif
 
 /* The stream of one (category, resample) pair: a generator seeded from the
@@ -215,12 +218,13 @@ SENTRAJ_API void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i,
  * once built; may be shared by threads. */
 typedef struct sentraj_sample sentraj_sample;
 
-/* Build a sample from n values. unit > 0 asks for lattice storage: values are
- * stored as round(v / unit) when every v / unit is within 1e-9 of an integer
- * (and the integers fit in 32 bits), otherwise as doubles. unit = 0 always
- * stores doubles. Returns NULL with err set (EUSAGE for NaN or infinite
- * values, ENOMEM). */
-SENTRAJ_API sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double unit,
+/* Build a sample from n values. denom > 0 asks for lattice storage: when
+ * every v * denom is within 1e-9 of an integer q with |q| < 2^31, the sample
+ * stores the integers q and computes every sum exactly (values are q/denom).
+ * Otherwise, or with denom = 0, it stores doubles. Returns NULL with err set
+ * (EUSAGE for NaN or infinite values or denom not an integer in [0, 2^31),
+ * ENOMEM). n may be 0. */
+SENTRAJ_API sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double denom,
                                                  sentraj_error *err);
 SENTRAJ_API void sentraj_sample_free(sentraj_sample *s);
 SENTRAJ_API size_t sentraj_sample_size(const sentraj_sample *s);

@@ -12,7 +12,7 @@ static int tap_count;
 static int tap_failed;
 
 /* Record one result; name is a path-like case name such as "csv/quoted-newline". */
-static int tap_ok(int cond, const char *fmt, ...)
+static inline int tap_ok(int cond, const char *fmt, ...)
 {
     va_list ap;
     tap_count++;
@@ -28,7 +28,7 @@ static int tap_ok(int cond, const char *fmt, ...)
 }
 
 /* A diagnostic line, shown by TAP consumers but not counted. */
-static void tap_diag(const char *fmt, ...)
+static inline void tap_diag(const char *fmt, ...)
 {
     va_list ap;
     fputs("# ", stdout);
@@ -38,14 +38,14 @@ static void tap_diag(const char *fmt, ...)
     putchar('\n');
 }
 
-static void tap_skip(const char *name, const char *why)
+static inline void tap_skip(const char *name, const char *why)
 {
     tap_count++;
     printf("ok %d - %s # SKIP %s\n", tap_count, name, why);
 }
 
 /* Compare two doubles with an absolute tolerance, printing both on failure. */
-static int tap_near(double got, double want, double tol, const char *name)
+static inline int tap_near(double got, double want, double tol, const char *name)
 {
     int ok = fabs(got - want) <= tol || (got == want);
     if (!tap_ok(ok, "%s", name))
@@ -53,7 +53,7 @@ static int tap_near(double got, double want, double tol, const char *name)
     return ok;
 }
 
-static int tap_eq_u64(unsigned long long got, unsigned long long want, const char *name)
+static inline int tap_eq_u64(unsigned long long got, unsigned long long want, const char *name)
 {
     int ok = got == want;
     if (!tap_ok(ok, "%s", name))
@@ -61,7 +61,7 @@ static int tap_eq_u64(unsigned long long got, unsigned long long want, const cha
     return ok;
 }
 
-static int tap_eq_str(const char *got, const char *want, const char *name)
+static inline int tap_eq_str(const char *got, const char *want, const char *name)
 {
     int ok = got && want && strcmp(got, want) == 0;
     if (!tap_ok(ok, "%s", name))
@@ -70,7 +70,7 @@ static int tap_eq_str(const char *got, const char *want, const char *name)
 }
 
 /* Print the plan last and return the process exit status. */
-static int tap_done(void)
+static inline int tap_done(void)
 {
     printf("1..%d\n", tap_count);
     return tap_failed ? 1 : 0;

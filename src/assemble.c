@@ -1,0 +1,554 @@
+/* assemble.c - message rows into conversations, and conversations into trajectories. */
+#include "dataset.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error *err)
+{
+    sentraj_dataset *ds;
+
+    if (sentraj_config_check(cfg, err) != SENTRAJ_OK)
+        return NULL;
+    ds = calloc(1, sizeof *ds);
+    if (!ds) {
+        sentraj_nomem(err, "data set");
+        return NULL;
+    }
+    ds->min_human = cfg->min_human;
+    ds->window = cfg->window;
+    intern_init(&ds->ids);
+    intern_init(&ds->raw_cats);
+    intern_init(&ds->sets);
+    intern_init(&ds->cats);
+    ds->last_conv = -1;
+    ds->lattice = 1;
+    return ds;
+}
+
+void sentraj_dataset_free(sentraj_dataset *ds)
+{
+    if (!ds)
+        return;
+    intern_free(&ds->ids);
+    intern_free(&ds->raw_cats);
+    intern_free(&ds->sets);
+    intern_free(&ds->cats);
+    for (size_t i = 0; i < ds->sets.count; i++)
+        free(ds->set_members ? ds->set_members[i] : NULL);
+    free(ds->set_members);
+    free(ds->raw_to_set);
+    free(ds->convs);
+    free(ds->win);
+    free(ds->extras);
+    for (size_t i = 0; i < ds->nsources; i++)
+        free(ds->sources[i]);
+    free(ds->sources);
+    free(ds->kept);
+    free(ds);
+}
+
+int64_t dataset_add_source(sentraj_dataset *ds, const char *name)
+{
+    if (ds->nsources == ds->sources_cap) {
+        size_t nc = ds->sources_cap ? ds->sources_cap * 2 : 8;
+        char **ns = realloc(ds->sources, nc * sizeof *ns);
+        if (!ns)
+            return -1;
+        ds->sources = ns;
+        ds->sources_cap = nc;
+    }
+    ds->sources[ds->nsources] = strdup(name);
+    if (!ds->sources[ds->nsources])
+        return -1;
+    return (int64_t)ds->nsources++;
+}
+
+/* ---- categories --------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Turn a categories field into a set id: split on ';', trim blanks, drop
+ * empty parts, sort and remove duplicates, and intern the canonical join. */
+static int64_t category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
+                            uint64_t col, sentraj_error *err)
+{
+    const char **names = NULL;
+    size_t n = 0, cap = 0, total = 0;
+    char *joined = NULL;
+    int64_t set = -1;
+    int added;
+
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        while (j < len && s[j] != ';')
+            j++;
+        size_t a = i, b = j;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+            b--;
+        if (b > a) {
+            if (b - a == 3 && memcmp(s + a, "all", 3) == 0) {
+                sentraj_raise(err, SENTRAJ_EDATA, source, line, col,
+                              "category name \"all\" is reserved for the row that counts every conversation");
+                goto out;
+            }
+            int64_t id = intern_get(&ds->cats, s + a, b - a, intern_hash(s + a, b - a), &added);
+            if (id < 0) {
+                sentraj_nomem(err, "category names");
+                goto out;
+            }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                const char **nn = realloc(names, cap * sizeof *nn);
+                if (!nn) {
+                    sentraj_nomem(err, "category list");
+                    goto out;
+                }
+                names = nn;
+            }
+            names[n++] = intern_str(&ds->cats, (uint32_t)id);
+            total += b - a + 1;
+        }
+        i = j + 1;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    joined = malloc(total + 1);
+    if (!joined) {
+        sentraj_nomem(err, "category set");
+        goto out;
+    }
+    {
+        size_t m = 0, k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
+                continue;
+            size_t l = strlen(names[i]);
+            if (k)
+                joined[m++] = ';';
+            memcpy(joined + m, names[i], l);
+            m += l;
+            names[k++] = names[i];
+        }
+        joined[m] = '\0';
+        n = k;
+        set = intern_get(&ds->sets, joined, m, intern_hash(joined, m), &added);
+        if (set < 0) {
+            sentraj_nomem(err, "category sets");
+            goto out;
+        }
+    }
+    if (added) {
+        if ((size_t)set >= ds->set_members_cap) {
+            size_t nc = ds->set_members_cap ? ds->set_members_cap * 2 : 16;
+            uint32_t **nm = realloc(ds->set_members, nc * sizeof *nm);
+            if (!nm) {
+                set = -1;
+                sentraj_nomem(err, "category sets");
+                goto out;
+            }
+            memset(nm + ds->set_members_cap, 0, (nc - ds->set_members_cap) * sizeof *nm);
+            ds->set_members = nm;
+            ds->set_members_cap = nc;
+        }
+        uint32_t *mem = malloc((n + 1) * sizeof *mem);
+        if (!mem) {
+            set = -1;
+            sentraj_nomem(err, "category sets");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            mem[i] = (uint32_t)intern_find(&ds->cats, names[i], strlen(names[i]),
+                                           intern_hash(names[i], strlen(names[i])));
+        mem[n] = UINT32_MAX;
+        ds->set_members[set] = mem;
+    }
+out:
+    free(names);
+    free(joined);
+    return set;
+}
+
+/* The set id of a row's categories field, through a cache of raw strings
+ * (the rows of one conversation nearly always spell it identically). */
+static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r, sentraj_error *err)
+{
+    const char *s = r->cats ? r->cats : "";
+    size_t len = r->cats ? r->cats_len : 0;
+    int added;
+    int64_t raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
+
+    if (raw < 0)
+        return sentraj_nomem(err, "categories"), -1;
+    if (added) {
+        if ((size_t)raw >= ds->raw_to_set_cap) {
+            size_t nc = ds->raw_to_set_cap ? ds->raw_to_set_cap * 2 : 64;
+            uint32_t *nr = realloc(ds->raw_to_set, nc * sizeof *nr);
+            if (!nr)
+                return sentraj_nomem(err, "categories"), -1;
+            ds->raw_to_set = nr;
+            ds->raw_to_set_cap = nc;
+        }
+        int64_t set = category_set(ds, s, len, source, r->cats_line, r->cats_col, err);
+        if (set < 0) {
+            /* Forget the raw string's slot would be complex; the data set is
+             * unusable after an error anyway (see the header). */
+            ds->failed = 1;
+            return -1;
+        }
+        ds->raw_to_set[raw] = (uint32_t)set;
+    }
+    return ds->raw_to_set[raw];
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static int push_extra(sentraj_dataset *ds, uint32_t c, uint32_t source, const msg_row *r, sentraj_error *err)
+{
+    if (ds->nextras == ds->extras_cap) {
+        size_t nc = ds->extras_cap ? ds->extras_cap * 2 : 1024;
+        extra_row *ne = realloc(ds->extras, nc * sizeof *ne);
+        if (!ne)
+            return sentraj_nomem(err, "out-of-order rows");
+        ds->extras = ne;
+        ds->extras_cap = nc;
+    }
+    ds->extras[ds->nextras++] = (extra_row){
+        .index = r->index, .line = r->line, .value = r->value, .conv = c, .source = source, .role = (uint8_t)r->role};
+    return SENTRAJ_OK;
+}
+
+static int in_core(const conv *cv, uint64_t i)
+{
+    if (cv->rows == 0 || i < cv->first_index || i > cv->last_index)
+        return 0;
+    if (cv->rows == 1)
+        return i == cv->first_index;
+    return (i - cv->first_index) % cv->stride == 0;
+}
+
+static void core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r)
+{
+    conv *cv = &ds->convs[c];
+    if (cv->rows == 0)
+        cv->first_index = r->index;
+    else if (cv->rows == 1)
+        cv->stride = r->index - cv->first_index;
+    cv->last_index = r->index;
+    cv->rows++;
+    if (r->role == ROLE_HUMAN) {
+        win_entry *w = ds->win + (size_t)c * 2 * ds->window;
+        win_entry e = {r->index, r->value};
+        if (cv->humans < ds->window)
+            w[cv->humans] = e;
+        w[ds->window + cv->humans % ds->window] = e;
+        cv->humans++;
+    }
+}
+
+static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
+{
+    int added;
+    uint64_t h;
+    int64_t c;
+
+    /* Rows of one conversation usually come together: compare with the
+     * previous row's id before hashing. */
+    if (ds->last_conv >= 0) {
+        uint32_t l = (uint32_t)ds->last_conv;
+        if (intern_len(&ds->ids, l) == r->id_len && memcmp(intern_str(&ds->ids, l), r->id, r->id_len) == 0)
+            return l;
+    }
+    h = intern_hash(r->id, r->id_len);
+    c = intern_get(&ds->ids, r->id, r->id_len, h, &added);
+    if (c < 0)
+        return sentraj_nomem(err, "conversation ids"), -1;
+    if (added) {
+        if ((size_t)c >= ds->convs_cap) {
+            size_t nc = ds->convs_cap ? ds->convs_cap * 2 : 4096;
+            conv *ncv = realloc(ds->convs, nc * sizeof *ncv);
+            if (!ncv)
+                return sentraj_nomem(err, "conversations"), -1;
+            ds->convs = ncv;
+            win_entry *nw = realloc(ds->win, nc * 2 * ds->window * sizeof *nw);
+            if (!nw)
+                return sentraj_nomem(err, "conversation windows"), -1;
+            ds->win = nw;
+            ds->convs_cap = nc;
+        }
+        memset(&ds->convs[c], 0, sizeof ds->convs[c]);
+        ds->convs[c].line = r->line;
+        ds->convs[c].source = source;
+        ds->counts.conversations++;
+    }
+    ds->last_conv = c;
+    return c;
+}
+
+int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
+{
+    const char *src = ds->sources[source];
+    int64_t c, set;
+    conv *cv;
+
+    if (ds->finished)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
+    c = find_conv(ds, source, r, err);
+    if (c < 0)
+        return ds->failed = 1, err ? err->code : SENTRAJ_ENOMEM;
+    set = row_set(ds, src, r, err);
+    if (set < 0)
+        return ds->failed = 1, err ? err->code : SENTRAJ_EDATA;
+    cv = &ds->convs[c];
+    if (cv->rows == 0 && !cv->frozen) {
+        cv->set = (uint32_t)set;
+    } else if (cv->set != (uint32_t)set) {
+        ds->failed = 1;
+        return sentraj_raise(err, SENTRAJ_EDATA, src, r->cats_line, r->cats_col,
+                             "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
+                             intern_str(&ds->sets, (uint32_t)set), intern_str(&ds->ids, (uint32_t)c),
+                             intern_str(&ds->sets, cv->set), (unsigned long long)cv->line,
+                             cv->source != source ? " of " : "", cv->source != source ? ds->sources[cv->source] : "");
+    }
+
+    ds->counts.rows++;
+    if (r->role == ROLE_HUMAN) {
+        ds->counts.human_messages++;
+        if (ds->lattice) {
+            double q = r->value / LABELS_UNIT;
+            if (q != nearbyint(q))
+                ds->lattice = 0;
+        }
+    } else if (r->role == ROLE_ASSISTANT) {
+        ds->counts.assistant_messages++;
+    } else {
+        ds->counts.ignored_messages++;
+    }
+
+    if (cv->frozen)
+        return push_extra(ds, (uint32_t)c, source, r, err);
+    if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->last_index) ||
+        (cv->rows >= 2 && r->index > cv->last_index && r->index - cv->last_index == cv->stride)) {
+        core_add(ds, (uint32_t)c, r);
+        return SENTRAJ_OK;
+    }
+    if (in_core(cv, r->index)) {
+        ds->failed = 1;
+        return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, r->index_col,
+                             "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)r->index,
+                             intern_str(&ds->ids, (uint32_t)c));
+    }
+    cv->frozen = 1;
+    return push_extra(ds, (uint32_t)c, source, r, err);
+}
+
+/* ---- finish ---------------------------------------------------------------- */
+
+static int cmp_extra(const void *a, const void *b)
+{
+    const extra_row *x = a, *y = b;
+    if (x->conv != y->conv)
+        return x->conv < y->conv ? -1 : 1;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    /* Equal indexes are duplicates; order them by position so the error
+     * names the later row. */
+    if (x->source != y->source)
+        return x->source < y->source ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static int cmp_win(const void *a, const void *b)
+{
+    const win_entry *x = a, *y = b;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Sum the window labels into the kept record, in double and (for lattice
+ * data) in exact integer units of LABELS_UNIT. */
+static void window_sums(const sentraj_dataset *ds, const win_entry *first, const win_entry *last, kept_conv *k)
+{
+    k->first_sum = k->last_sum = 0;
+    k->first_q = k->last_q = 0;
+    for (size_t i = 0; i < ds->window; i++) {
+        k->first_sum += first[i].value;
+        k->last_sum += last[i].value;
+        if (ds->lattice) {
+            k->first_q += (int64_t)nearbyint(first[i].value / LABELS_UNIT);
+            k->last_q += (int64_t)nearbyint(last[i].value / LABELS_UNIT);
+        }
+    }
+}
+
+/* Sorting key for kept conversations: the id bytes, so the order (and every
+ * sum taken in it) does not depend on the order rows arrived in. */
+typedef struct id_key {
+    const char *s;
+    uint32_t len;
+    uint32_t pos;
+} id_key;
+
+static int cmp_id_key(const void *a, const void *b)
+{
+    const id_key *x = a, *y = b;
+    int r = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    if (r)
+        return r;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+static int sort_kept(sentraj_dataset *ds, sentraj_error *err)
+{
+    id_key *keys = malloc((ds->nkept ? ds->nkept : 1) * sizeof *keys);
+    kept_conv *sorted = malloc((ds->nkept ? ds->nkept : 1) * sizeof *sorted);
+    if (!keys || !sorted) {
+        free(keys);
+        free(sorted);
+        return sentraj_nomem(err, "sorting conversations");
+    }
+    for (size_t i = 0; i < ds->nkept; i++)
+        keys[i] = (id_key){intern_str(&ds->ids, ds->kept[i].conv), intern_len(&ds->ids, ds->kept[i].conv),
+                           (uint32_t)i};
+    qsort(keys, ds->nkept, sizeof *keys, cmp_id_key);
+    for (size_t i = 0; i < ds->nkept; i++)
+        sorted[i] = ds->kept[keys[i].pos];
+    free(keys);
+    free(ds->kept);
+    ds->kept = sorted;
+    return SENTRAJ_OK;
+}
+
+int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
+{
+    size_t nconv = ds->ids.count, e = 0, w = ds->window;
+    win_entry *cand = NULL;
+    size_t cand_cap = 0;
+
+    if (ds->failed)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set had an error while reading and cannot be finished");
+    if (ds->finished)
+        return SENTRAJ_OK;
+    if (ds->counts.rows == 0)
+        return sentraj_raise(err, SENTRAJ_EDATA, ds->nsources == 1 ? ds->sources[0] : NULL, 0, 0,
+                             "no data rows: the input has a header but no messages");
+
+    qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
+    for (size_t i = 0; i < ds->nextras; i++) {
+        const extra_row *x = &ds->extras[i];
+        int dup_core = in_core(&ds->convs[x->conv], x->index);
+        if (dup_core || (i > 0 && ds->extras[i - 1].conv == x->conv && ds->extras[i - 1].index == x->index))
+            return ds->failed = 1,
+                   sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, 0,
+                                 "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
+                                 intern_str(&ds->ids, x->conv));
+    }
+
+    ds->kept = malloc((nconv ? nconv : 1) * sizeof *ds->kept);
+    if (!ds->kept)
+        return sentraj_nomem(err, "kept conversations");
+
+    for (size_t c = 0; c < nconv; c++) {
+        const conv *cv = &ds->convs[c];
+        const win_entry *wc = ds->win + c * 2 * w;
+        uint64_t humans = cv->humans;
+        kept_conv k = {.conv = (uint32_t)c, .set = cv->set};
+
+        if (!cv->frozen) {
+            k.humans = humans;
+            if (humans < ds->min_human) {
+                ds->counts.dropped_short++;
+                continue;
+            }
+            /* humans >= min_human >= 2 * window: the ring holds exactly the
+             * last `window` labels, the first slots the first ones. */
+            window_sums(ds, wc, wc + w, &k);
+        } else {
+            /* Merge the ordered core's window labels with the extras: any
+             * core label outside the core's own first (last) window has at
+             * least `window` core labels before (after) it, so it cannot be
+             * in the overall first (last) window. */
+            size_t ncand = 0, core_n = humans < w ? (size_t)humans : w, ex0 = e;
+            while (e < ds->nextras && ds->extras[e].conv == c)
+                e++;
+            if (cand_cap < 2 * w + (e - ex0)) {
+                cand_cap = 2 * w + (e - ex0);
+                win_entry *nc = realloc(cand, cand_cap * sizeof *nc);
+                if (!nc) {
+                    free(cand);
+                    return sentraj_nomem(err, "window merge");
+                }
+                cand = nc;
+            }
+            for (size_t i = 0; i < core_n; i++)
+                cand[ncand++] = wc[i];
+            for (size_t i = 0; i < core_n; i++) {
+                win_entry x = wc[w + i];
+                int seen = 0;
+                for (size_t j = 0; j < core_n; j++)
+                    seen |= wc[j].index == x.index;
+                if (!seen)
+                    cand[ncand++] = x;
+            }
+            for (size_t i = ex0; i < e; i++) {
+                if (ds->extras[i].role == ROLE_HUMAN) {
+                    cand[ncand++] = (win_entry){ds->extras[i].index, ds->extras[i].value};
+                    humans++;
+                }
+            }
+            k.humans = humans;
+            if (humans < ds->min_human) {
+                ds->counts.dropped_short++;
+                continue;
+            }
+            qsort(cand, ncand, sizeof *cand, cmp_win);
+            window_sums(ds, cand, cand + ncand - w, &k);
+        }
+        if (ds->set_members[k.set][0] == UINT32_MAX)
+            ds->counts.kept_without_category++;
+        ds->kept[ds->nkept++] = k;
+    }
+    free(cand);
+    ds->counts.kept = ds->nkept;
+    ds->counts.categories = ds->cats.count;
+    if (sort_kept(ds, err) != SENTRAJ_OK)
+        return SENTRAJ_ENOMEM;
+    ds->finished = 1;
+    return SENTRAJ_OK;
+}
+
+const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *ds)
+{
+    return &ds->counts;
+}
+
+size_t sentraj_dataset_kept(const sentraj_dataset *ds)
+{
+    return ds->finished ? ds->nkept : 0;
+}
+
+void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i, sentraj_trajectory *out)
+{
+    const kept_conv *k = &ds->kept[i];
+    double w = (double)ds->window;
+
+    out->conversation_id = intern_str(&ds->ids, k->conv);
+    out->categories = intern_str(&ds->sets, k->set);
+    out->human_messages = k->humans;
+    if (ds->lattice) {
+        /* Exact integers in half-label units: one rounding per value. */
+        out->mean_first = (double)k->first_q * LABELS_UNIT / w;
+        out->mean_last = (double)k->last_q * LABELS_UNIT / w;
+        out->delta = (double)(k->last_q - k->first_q) * LABELS_UNIT / w;
+    } else {
+        out->mean_first = k->first_sum / w;
+        out->mean_last = k->last_sum / w;
+        out->delta = (k->last_sum - k->first_sum) / w;
+    }
+}

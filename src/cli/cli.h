@@ -1,0 +1,63 @@
+/* cli.h - shared pieces of the sentraj command: options, inputs, outputs, messages. */
+#ifndef SENTRAJ_CLI_H
+#define SENTRAJ_CLI_H
+
+#include <sentraj.h>
+
+#include <stdio.h>
+
+#define EXIT_USAGE 64
+
+/* Options common to the analysis commands. */
+typedef struct cli_opts {
+    sentraj_config cfg;
+    const char *format;  /* "csv" (default) or "table" */
+    const char *output;  /* -o; NULL = the command's default */
+    int quiet;
+    const char *title;   /* figure4 --title */
+    int width, height;   /* figure4 --width/--height; 0 = default */
+    char **inputs;       /* positional arguments */
+    int ninputs;
+} cli_opts;
+
+/* Which of the common options a command takes. */
+enum {
+    OPT_FILTER = 1,    /* --min-human, --window */
+    OPT_BOOT = 2,      /* --resamples, --level, --method, --engine, --seed, --threads */
+    OPT_FORMAT = 4,    /* --format */
+    OPT_OUTPUT = 8,    /* -o */
+    OPT_FIGURE = 16,   /* --title, --width, --height */
+};
+
+extern const char *cli_cmd; /* the subcommand, for messages */
+
+/* Parse argv for a command taking the `which` common options. Prints help
+ * and returns 0 for --help; returns EXIT_USAGE after printing a usage error;
+ * returns -1 when parsing succeeded. */
+int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o);
+
+/* "sentraj CMD: message" on stderr, and the exit code for status. */
+int cli_fail(const sentraj_error *err);
+int cli_usage_error(const char *fmt, ...);
+void cli_note(const cli_opts *o, const char *fmt, ...);
+
+/* Read every input into a finished data set and report the counts on
+ * stderr (unless quiet). Returns NULL after printing the error; *code gets
+ * the exit code. */
+sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *code);
+
+/* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */
+sentraj_outfile *cli_out_open(const char *path, int *code);
+int cli_out_commit(sentraj_outfile *out);
+void cli_out_abort(sentraj_outfile *out);
+void cli_signals_install(void);
+
+/* The bundled fixture's path, or NULL when it cannot be found. */
+const char *cli_fixture_path(void);
+
+int cmd_analyze(int argc, char **argv);
+int cmd_deltas(int argc, char **argv);
+int cmd_figure4(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
+#endif

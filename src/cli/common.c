@@ -1,0 +1,319 @@
+/* common.c - option parsing, loading, output files and messages shared by the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *cli_cmd = "sentraj";
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "sentraj %s: ", cli_cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'sentraj %s --help'.\n", cli_cmd);
+    return EXIT_USAGE;
+}
+
+int cli_fail(const sentraj_error *err)
+{
+    char buf[1200];
+    fprintf(stderr, "sentraj %s: %s\n", cli_cmd, sentraj_error_format(err, buf, sizeof buf));
+    return sentraj_status_exit_code(err->code);
+}
+
+void cli_note(const cli_opts *o, const char *fmt, ...)
+{
+    va_list ap;
+    if (o && o->quiet)
+        return;
+    fprintf(stderr, "sentraj %s: ", cli_cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    if (!*s || *s == '-' || *s == '+' || *s == ' ')
+        return cli_usage_error("%s expects an integer between %llu and %llu, not \"%s\"", opt,
+                               (unsigned long long)lo, (unsigned long long)hi, s);
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (*end || errno || v < lo || v > hi)
+        return cli_usage_error("%s expects an integer between %llu and %llu, not \"%s\"", opt,
+                               (unsigned long long)lo, (unsigned long long)hi, s);
+    *out = v;
+    return 0;
+}
+
+static int parse_level(const char *s, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (!*s || *end || errno || !(v > 0 && v < 1))
+        return cli_usage_error("--level expects a number strictly between 0 and 1 (e.g. 0.95), not \"%s\"", s);
+    *out = v;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o)
+{
+    enum { O_MIN = 256, O_WINDOW, O_RES, O_LEVEL, O_METHOD, O_ENGINE, O_SEED, O_THREADS, O_FORMAT, O_TITLE, O_WIDTH,
+           O_HEIGHT };
+    struct option all[] = {
+        {"min-human", required_argument, NULL, O_MIN}, {"window", required_argument, NULL, O_WINDOW},
+        {"resamples", required_argument, NULL, O_RES}, {"level", required_argument, NULL, O_LEVEL},
+        {"method", required_argument, NULL, O_METHOD}, {"engine", required_argument, NULL, O_ENGINE},
+        {"seed", required_argument, NULL, O_SEED},     {"threads", required_argument, NULL, O_THREADS},
+        {"format", required_argument, NULL, O_FORMAT}, {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
+        {"title", required_argument, NULL, O_TITLE},   {"width", required_argument, NULL, O_WIDTH},
+        {"height", required_argument, NULL, O_HEIGHT},
+        {NULL, 0, NULL, 0},
+    };
+    struct option longopts[sizeof all / sizeof all[0]];
+    size_t n = 0;
+    sentraj_error err;
+    uint64_t v;
+
+    for (size_t i = 0; all[i].name; i++) {
+        int w = all[i].val;
+        if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
+            ((w >= O_RES && w <= O_THREADS) && !(which & OPT_BOOT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
+            (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_HEIGHT) && !(which & OPT_FIGURE)))
+            continue;
+        longopts[n++] = all[i];
+    }
+    longopts[n] = (struct option){NULL, 0, NULL, 0};
+
+    sentraj_config_init(&o->cfg);
+    o->format = "csv";
+    o->output = NULL;
+    o->quiet = 0;
+    o->title = NULL;
+    o->width = o->height = 0;
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, (which & OPT_OUTPUT) ? ":o:qh" : ":qh", longopts, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case O_MIN:
+            if (parse_u64("--min-human", optarg, 1, 1000000000, &v))
+                return EXIT_USAGE;
+            o->cfg.min_human = (size_t)v;
+            break;
+        case O_WINDOW:
+            if (parse_u64("--window", optarg, 1, 1000, &v))
+                return EXIT_USAGE;
+            o->cfg.window = (size_t)v;
+            break;
+        case O_RES:
+            if (parse_u64("--resamples", optarg, 2, 100000000, &v))
+                return EXIT_USAGE;
+            o->cfg.resamples = (size_t)v;
+            break;
+        case O_LEVEL:
+            if (parse_level(optarg, &o->cfg.level))
+                return EXIT_USAGE;
+            break;
+        case O_METHOD:
+            if (sentraj_method_parse(optarg, &o->cfg.method, &err) != SENTRAJ_OK)
+                return cli_usage_error("%s", err.message);
+            break;
+        case O_ENGINE:
+            if (sentraj_engine_parse(optarg, &o->cfg.engine, &err) != SENTRAJ_OK)
+                return cli_usage_error("%s", err.message);
+            break;
+        case O_SEED:
+            if (parse_u64("--seed", optarg, 0, UINT64_MAX, &v))
+                return EXIT_USAGE;
+            o->cfg.seed = v;
+            break;
+        case O_THREADS:
+            if (parse_u64("--threads", optarg, 0, 1024, &v))
+                return EXIT_USAGE;
+            o->cfg.threads = (unsigned)v;
+            break;
+        case O_FORMAT:
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0)
+                return cli_usage_error("--format expects csv or table, not \"%s\"", optarg);
+            o->format = optarg;
+            break;
+        case O_TITLE:
+            o->title = optarg;
+            break;
+        case O_WIDTH:
+        case O_HEIGHT:
+            if (parse_u64(c == O_WIDTH ? "--width" : "--height", optarg, 100, 10000, &v))
+                return EXIT_USAGE;
+            *(c == O_WIDTH ? &o->width : &o->height) = (int)v;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        case ':':
+            return cli_usage_error("option %s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (sentraj_config_check(&o->cfg, &err) != SENTRAJ_OK)
+        return cli_usage_error("%s", err.message);
+    o->inputs = argv + optind;
+    o->ninputs = argc - optind;
+    return -1;
+}
+
+sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *code)
+{
+    sentraj_error err;
+    sentraj_dataset *ds = sentraj_dataset_alloc(&o->cfg, &err);
+    const sentraj_counts *c;
+
+    if (!ds) {
+        *code = cli_fail(&err);
+        return NULL;
+    }
+    for (int i = 0; i < ninputs; i++) {
+        if (strcmp(inputs[i], "-") == 0 && isatty(STDIN_FILENO))
+            cli_note(o, "reading CSV from standard input (end with Ctrl-D)");
+        if (sentraj_dataset_read_csv(ds, inputs[i], &err) != SENTRAJ_OK) {
+            *code = cli_fail(&err);
+            sentraj_dataset_free(ds);
+            return NULL;
+        }
+    }
+    if (sentraj_dataset_finish(ds, &err) != SENTRAJ_OK) {
+        *code = cli_fail(&err);
+        sentraj_dataset_free(ds);
+        return NULL;
+    }
+    c = sentraj_dataset_counts(ds);
+    cli_note(o,
+             "read %llu rows (%llu human, %llu assistant, %llu system/tool) in %llu conversations; kept %llu with >= %zu "
+             "human messages, dropped %llu with fewer",
+             (unsigned long long)c->rows, (unsigned long long)c->human_messages,
+             (unsigned long long)c->assistant_messages, (unsigned long long)c->ignored_messages,
+             (unsigned long long)c->conversations, (unsigned long long)c->kept, o->cfg.min_human,
+             (unsigned long long)c->dropped_short);
+    if (c->kept_without_category)
+        cli_note(o, "%llu kept conversations have no category: they count only in \"all\"",
+                 (unsigned long long)c->kept_without_category);
+    if (c->kept == 0)
+        cli_note(o, "no conversation has %zu or more human messages: every row is too_few", o->cfg.min_human);
+    *code = 0;
+    return ds;
+}
+
+/* ---- output files and signals ---------------------------------------- */
+
+#define MAX_OUT 8
+static sentraj_outfile *volatile live_out[MAX_OUT];
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < MAX_OUT; i++) {
+        const char *t = live_out[i] ? sentraj_outfile_temp_path(live_out[i]) : NULL;
+        if (t)
+            unlink(t);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void track(sentraj_outfile *out, sentraj_outfile *with)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    for (int i = 0; i < MAX_OUT; i++) {
+        if (live_out[i] == out) {
+            live_out[i] = with;
+            break;
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+sentraj_outfile *cli_out_open(const char *path, int *code)
+{
+    sentraj_error err;
+    sentraj_outfile *out = sentraj_outfile_open(path, &err);
+    if (!out) {
+        *code = cli_fail(&err);
+        return NULL;
+    }
+    track(NULL, out);
+    *code = 0;
+    return out;
+}
+
+int cli_out_commit(sentraj_outfile *out)
+{
+    sentraj_error err;
+    sigset_t all, old;
+    int rc;
+    /* The rename must not race the handler's unlink of the same temp name. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    track(out, NULL);
+    rc = sentraj_outfile_commit(out, &err);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc == SENTRAJ_OK ? 0 : cli_fail(&err);
+}
+
+void cli_out_abort(sentraj_outfile *out)
+{
+    if (!out)
+        return;
+    track(out, NULL);
+    sentraj_outfile_abort(out);
+}
+
+const char *cli_fixture_path(void)
+{
+    static const char *const candidates[] = {
+        SENTRAJ_SOURCE_FIXTURE_DIR "/conversations.csv",
+        SENTRAJ_FIXTURE_DIR "/conversations.csv",
+    };
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+        if (access(candidates[i], R_OK) == 0)
+            return candidates[i];
+    return NULL;
+}

@@ -1,0 +1,517 @@
+/* csv.c - the streaming RFC 4180 reader for the long message format. */
+#include "dataset.h"
+
+#include "error.h"
+#include "input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define BLOCK (1u << 20)                /* bytes read at a time */
+#define MAX_RECORD ((size_t)1 << 30)    /* one record may not exceed 1 GiB */
+#define MAX_FIELDS 4096                 /* columns in a header */
+
+/* A field of the current record. Quoted fields are unescaped into the
+ * scratch buffer; `off` is then an offset there, else into the block buffer. */
+typedef struct field {
+    size_t off;
+    size_t len;
+    uint64_t line, col;
+    int scratch;
+} field;
+
+typedef struct reader {
+    input *in;
+    const char *name;
+    char *buf;
+    size_t cap, len, pos;  /* unread bytes are buf[pos, len) */
+    int eof;
+    uint64_t line;         /* line number at buf[pos] (the start of the next record) */
+    char *scratch;
+    size_t scratch_cap, scratch_len;
+    field *fields;
+    size_t nfields_cap;
+    size_t nfields;        /* fields in the last record (all of them, even past nfields_cap) */
+    uint64_t rec_line;     /* first line of the last record */
+    uint64_t end_line, end_col; /* where the last record ended, for "too few fields" */
+} reader;
+
+enum { REC_OK = 1, REC_MORE = 0, REC_EOF = 2, REC_ERR = -1 };
+
+static int scratch_put(reader *r, const char *s, size_t n, sentraj_error *err)
+{
+    if (r->scratch_cap - r->scratch_len < n) {
+        size_t nc = r->scratch_cap ? r->scratch_cap : 4096;
+        while (nc - r->scratch_len < n)
+            nc *= 2;
+        char *ns = realloc(r->scratch, nc);
+        if (!ns)
+            return sentraj_nomem(err, "quoted field");
+        r->scratch = ns;
+        r->scratch_cap = nc;
+    }
+    memcpy(r->scratch + r->scratch_len, s, n);
+    r->scratch_len += n;
+    return SENTRAJ_OK;
+}
+
+static int add_field(reader *r, size_t off, size_t len, uint64_t line, uint64_t col, int scratch,
+                     sentraj_error *err)
+{
+    if (r->nfields < r->nfields_cap)
+        r->fields[r->nfields] = (field){off, len, line, col, scratch};
+    r->nfields++;
+    (void)err;
+    return SENTRAJ_OK;
+}
+
+static int nul_error(reader *r, uint64_t line, uint64_t col, sentraj_error *err)
+{
+    return sentraj_raise(err, SENTRAJ_EDATA, r->name, line, col,
+                         "NUL byte in the input (is this a binary or UTF-16 file?)");
+}
+
+/* Parse one record at buf[pos]. Returns REC_OK (fields filled, pos moved past
+ * the record), REC_MORE (the record is not complete in the buffer and more
+ * input exists), REC_EOF (no record left) or REC_ERR. Never modifies buf, so
+ * after REC_MORE the caller may read more and parse the record again. */
+static int parse_record(reader *r, sentraj_error *err)
+{
+    const char *b = r->buf;
+    size_t p = r->pos, end = r->len;
+    uint64_t line = r->line;
+    size_t ls = p; /* offset of the current line's start, for columns */
+
+    r->nfields = 0;
+    r->scratch_len = 0;
+
+    /* Blank lines between records hold no data; skip them. */
+    for (;;) {
+        if (p < end && b[p] == '\n') {
+            p++, line++, ls = p;
+        } else if (p + 1 < end && b[p] == '\r' && b[p + 1] == '\n') {
+            p += 2, line++, ls = p;
+        } else if (p + 1 == end && b[p] == '\r' && !r->eof) {
+            return REC_MORE;
+        } else {
+            break;
+        }
+    }
+    if (p == end) {
+        if (!r->eof)
+            return REC_MORE;
+        r->pos = p;
+        r->line = line;
+        return REC_EOF;
+    }
+    r->rec_line = line;
+
+    for (;;) {
+        uint64_t fline = line, fcol = (uint64_t)(p - ls) + 1;
+
+        if (p < end && b[p] == '"') {
+            size_t start = r->scratch_len;
+            size_t q = p + 1;
+            for (;;) {
+                const char *quote = q < end ? memchr(b + q, '"', end - q) : NULL;
+                size_t seg_end = quote ? (size_t)(quote - b) : end;
+                const char *nul = memchr(b + q, '\0', seg_end - q);
+                size_t upto = nul ? (size_t)(nul - b) : seg_end;
+                for (const char *nl = memchr(b + q, '\n', upto - q); nl;
+                     nl = memchr(nl + 1, '\n', (size_t)(b + upto - nl - 1))) {
+                    line++;
+                    ls = (size_t)(nl - b) + 1;
+                }
+                if (nul)
+                    return nul_error(r, line, (uint64_t)(upto - ls) + 1, err), REC_ERR;
+                if (scratch_put(r, b + q, seg_end - q, err))
+                    return REC_ERR;
+                if (!quote) {
+                    if (!r->eof)
+                        return REC_MORE;
+                    sentraj_raise(err, SENTRAJ_EDATA, r->name, fline, fcol,
+                                  "unterminated quoted field (the quote opened here is never closed)");
+                    return REC_ERR;
+                }
+                q = seg_end + 1;
+                if (q == end && !r->eof)
+                    return REC_MORE;
+                if (q < end && b[q] == '"') { /* "" is a literal quote */
+                    if (scratch_put(r, "\"", 1, err))
+                        return REC_ERR;
+                    q++;
+                    continue;
+                }
+                break;
+            }
+            p = q;
+            add_field(r, start, r->scratch_len - start, fline, fcol, 1, err);
+            if (p < end && b[p] != ',' && b[p] != '\n' && !(b[p] == '\r' && (p + 1 < end || !r->eof))) {
+                sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(p - ls) + 1,
+                              "unexpected character '%c' after a closing quote (a quote inside a quoted field is "
+                              "written as two quotes)", b[p]);
+                return REC_ERR;
+            }
+            if (p < end && b[p] == '\r') {
+                if (p + 1 == end && !r->eof)
+                    return REC_MORE;
+                if (p + 1 < end && b[p + 1] != '\n') {
+                    sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(p - ls) + 1,
+                                  "unexpected carriage return after a closing quote");
+                    return REC_ERR;
+                }
+                p++;
+            }
+        } else {
+            size_t q = p;
+            while (q < end) {
+                char c = b[q];
+                if (c == ',' || c == '\n')
+                    break;
+                if (c == '\r' && (q + 1 < end ? b[q + 1] == '\n' : !r->eof))
+                    break;
+                if (c == '"') {
+                    sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(q - ls) + 1,
+                                  "quote inside an unquoted field (quote the whole field and double the quote)");
+                    return REC_ERR;
+                }
+                if (c == '\0')
+                    return nul_error(r, line, (uint64_t)(q - ls) + 1, err), REC_ERR;
+                q++;
+            }
+            if (q == end && !r->eof)
+                return REC_MORE;
+            add_field(r, p, q - p, fline, fcol, 0, err);
+            p = q;
+            if (p < end && b[p] == '\r')
+                p++; /* the '\n' follows (checked above) */
+        }
+
+        if (p < end && b[p] == ',') {
+            p++;
+            continue;
+        }
+        /* End of record: a newline, or the end of the input. */
+        r->end_line = line;
+        r->end_col = (uint64_t)(p - ls) + 1;
+        if (p < end) { /* b[p] == '\n' */
+            p++;
+            line++;
+        } else if (!r->eof) {
+            return REC_MORE;
+        }
+        r->pos = p;
+        r->line = line;
+        return REC_OK;
+    }
+}
+
+/* Read more input, keeping the unparsed tail. Returns 0, or -1 with err set. */
+static int fill(reader *r, sentraj_error *err)
+{
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->cap - r->len < BLOCK / 2) {
+        size_t nc = r->cap * 2;
+        if (nc > MAX_RECORD + BLOCK) {
+            sentraj_raise(err, SENTRAJ_ELIMIT, r->name, r->line, 0,
+                          "a record longer than 1 GiB starts here (unbalanced quotes?)");
+            return -1;
+        }
+        char *nb = realloc(r->buf, nc);
+        if (!nb)
+            return sentraj_nomem(err, "input buffer"), -1;
+        r->buf = nb;
+        r->cap = nc;
+    }
+    ssize_t n = input_read(r->in, r->buf + r->len, r->cap - r->len, err);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        r->eof = 1;
+    r->len += (size_t)n;
+    return 0;
+}
+
+static int next_record(reader *r, sentraj_error *err)
+{
+    for (;;) {
+        int rc = parse_record(r, err);
+        if (rc != REC_MORE)
+            return rc;
+        if (fill(r, err) < 0)
+            return REC_ERR;
+    }
+}
+
+static const char *field_ptr(const reader *r, size_t i)
+{
+    const field *f = &r->fields[i];
+    return f->scratch ? r->scratch + f->off : r->buf + f->off;
+}
+
+/* ---- the message format ----------------------------------------------- */
+
+enum { COL_ID, COL_INDEX, COL_ROLE, COL_SENTIMENT, COL_CATEGORIES, NCOLS };
+static const char *const col_names[NCOLS] = {"conversation_id", "message_index", "role", "sentiment", "categories"};
+
+static int header(reader *r, int col[NCOLS], size_t *ncols, sentraj_error *err)
+{
+    int rc;
+    /* A UTF-8 byte order mark before the header is not part of the first name. */
+    while (r->len - r->pos < 3 && !r->eof)
+        if (fill(r, err) < 0)
+            return REC_ERR;
+    if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
+        r->pos += 3;
+    rc = next_record(r, err);
+    if (rc == REC_EOF)
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, 1, 0,
+                             "empty input: expected a header line naming the columns (%s, %s, %s, %s, %s)",
+                             col_names[0], col_names[1], col_names[2], col_names[3], col_names[4]);
+    if (rc != REC_OK)
+        return err ? err->code : SENTRAJ_EDATA;
+    if (r->nfields > r->nfields_cap)
+        return sentraj_raise(err, SENTRAJ_ELIMIT, r->name, r->rec_line, 0, "the header has more than %d columns",
+                             MAX_FIELDS);
+    for (int c = 0; c < NCOLS; c++)
+        col[c] = -1;
+    for (size_t i = 0; i < r->nfields; i++) {
+        const char *s = field_ptr(r, i);
+        size_t len = r->fields[i].len;
+        while (len && (*s == ' ' || *s == '\t'))
+            s++, len--;
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        for (int c = 0; c < NCOLS; c++) {
+            if (strlen(col_names[c]) == len && strncasecmp(s, col_names[c], len) == 0) {
+                if (col[c] >= 0)
+                    return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->fields[i].line, r->fields[i].col,
+                                         "column \"%s\" appears twice in the header", col_names[c]);
+                col[c] = (int)i;
+            }
+        }
+    }
+    for (int c = 0; c < COL_CATEGORIES; c++) {
+        if (col[c] < 0) {
+            char have[256];
+            size_t used = 0;
+            have[0] = '\0';
+            for (size_t i = 0; i < r->nfields && used < sizeof have - 8; i++) {
+                int n = snprintf(have + used, sizeof have - used, "%s%.*s", i ? ", " : "",
+                                 (int)(r->fields[i].len > 40 ? 40 : r->fields[i].len), field_ptr(r, i));
+                if (n < 0)
+                    break;
+                used += (size_t)n;
+            }
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->rec_line, 0,
+                                 "missing required column \"%s\" (the header has: %s)", col_names[c], have);
+        }
+    }
+    *ncols = r->nfields;
+    return SENTRAJ_OK;
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t'))
+        (*s)++, (*len)--;
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* Quote a field's text for an error message: at most 60 bytes. */
+#define SHOW(len) (int)((len) > 60 ? 60 : (len))
+#define MORE(len) ((len) > 60 ? "..." : "")
+
+static int parse_index(reader *r, size_t i, uint64_t *out, sentraj_error *err)
+{
+    const char *s = field_ptr(r, i);
+    size_t len = r->fields[i].len;
+    uint64_t v = 0;
+    const field *f = &r->fields[i];
+
+    trim(&s, &len);
+    if (len == 0)
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "missing message_index");
+    if (s[0] == '-') {
+        int digits = len > 1;
+        for (size_t k = 1; k < len; k++)
+            digits &= s[k] >= '0' && s[k] <= '9';
+        if (digits)
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "message_index %.*s is negative (it must be an integer >= 0)", SHOW(len), s);
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "message_index \"%.*s%s\" is not an integer >= 0", SHOW(len), s, MORE(len));
+        unsigned d = (unsigned)(s[k] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "message_index %.*s%s is too large (the limit is 2^64 - 1)", SHOW(len), s, MORE(len));
+        v = v * 10 + d;
+    }
+    *out = v;
+    return SENTRAJ_OK;
+}
+
+static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NCOLS], size_t ncols,
+               sentraj_error *err)
+{
+    msg_row m;
+    const field *f;
+    const char *s;
+    size_t len;
+    int rc;
+
+    if (r->nfields != ncols) {
+        if (r->nfields > ncols) {
+            f = &r->fields[ncols < r->nfields_cap ? ncols : r->nfields_cap - 1];
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "row has %zu fields but the header has %zu (an unquoted comma?)", r->nfields, ncols);
+        }
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->end_line, r->end_col,
+                             "row has %zu field%s but the header has %zu", r->nfields, r->nfields == 1 ? "" : "s",
+                             ncols);
+    }
+
+    memset(&m, 0, sizeof m);
+    m.line = r->rec_line;
+
+    f = &r->fields[col[COL_ID]];
+    m.id = field_ptr(r, (size_t)col[COL_ID]);
+    m.id_len = f->len;
+    if (m.id_len == 0)
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "empty conversation_id");
+
+    if ((rc = parse_index(r, (size_t)col[COL_INDEX], &m.index, err)) != SENTRAJ_OK)
+        return rc;
+    m.index_col = r->fields[col[COL_INDEX]].col;
+
+    f = &r->fields[col[COL_ROLE]];
+    s = field_ptr(r, (size_t)col[COL_ROLE]);
+    m.role = labels_parse_role(s, f->len);
+    if (m.role == ROLE_UNKNOWN)
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                             "unknown role \"%.*s%s\" (human roles: human, user; assistant roles: assistant, claude, "
+                             "model, ai, bot; ignored: system, tool)",
+                             SHOW(f->len), s, MORE(f->len));
+
+    if (m.role == ROLE_HUMAN) {
+        f = &r->fields[col[COL_SENTIMENT]];
+        s = field_ptr(r, (size_t)col[COL_SENTIMENT]);
+        len = f->len;
+        switch (labels_parse_sentiment(s, len, &m.value)) {
+        case LABEL_OK:
+            break;
+        case LABEL_EMPTY:
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "human message without a sentiment label");
+        case LABEL_NAN:
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "sentiment \"%.*s\" is not a number in [-1, 1]", SHOW(len), s);
+        case LABEL_RANGE:
+            trim(&s, &len);
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "sentiment %.*s%s is outside [-1, 1]", SHOW(len), s, MORE(len));
+        default:
+            trim(&s, &len);
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "unknown sentiment label \"%.*s%s\" (expected very negative, negative, neutral, "
+                                 "positive, very positive, or a number in [-1, 1])",
+                                 SHOW(len), s, MORE(len));
+        }
+    }
+
+    if (col[COL_CATEGORIES] >= 0) {
+        f = &r->fields[col[COL_CATEGORIES]];
+        m.cats = field_ptr(r, (size_t)col[COL_CATEGORIES]);
+        m.cats_len = f->len;
+        m.cats_line = f->line;
+        m.cats_col = f->col;
+    }
+    return dataset_add_row(ds, source, &m, err);
+}
+
+static int read_all(sentraj_dataset *ds, input *in, sentraj_error *err)
+{
+    reader r;
+    int col[NCOLS];
+    size_t ncols = 0;
+    int rc;
+    int64_t source;
+
+    memset(&r, 0, sizeof r);
+    r.in = in;
+    r.name = input_name(in);
+    r.line = 1;
+    r.cap = 2 * BLOCK;
+    r.buf = malloc(r.cap);
+    r.nfields_cap = MAX_FIELDS;
+    r.fields = malloc(r.nfields_cap * sizeof *r.fields);
+    source = dataset_add_source(ds, r.name);
+    if (!r.buf || !r.fields || source < 0) {
+        rc = sentraj_nomem(err, "reader");
+        goto out;
+    }
+    if ((rc = header(&r, col, &ncols, err)) != SENTRAJ_OK)
+        goto out;
+    for (;;) {
+        int got = next_record(&r, err);
+        if (got == REC_EOF)
+            break;
+        if (got == REC_ERR) {
+            rc = err ? err->code : SENTRAJ_EDATA;
+            goto out;
+        }
+        if ((rc = row(&r, ds, (uint32_t)source, col, ncols, err)) != SENTRAJ_OK)
+            goto out;
+    }
+    rc = SENTRAJ_OK;
+out:
+    if (rc != SENTRAJ_OK)
+        ds->failed = 1;
+    free(r.buf);
+    free(r.fields);
+    free(r.scratch);
+    return rc;
+}
+
+int sentraj_dataset_read_csv(sentraj_dataset *ds, const char *path, sentraj_error *err)
+{
+    input *in;
+    int rc;
+
+    if (ds->finished || ds->failed)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set is finished or failed; it takes no more input");
+    in = input_open(path, err);
+    if (!in) {
+        ds->failed = 1;
+        return err ? err->code : SENTRAJ_EIO;
+    }
+    rc = read_all(ds, in, err);
+    input_close(in);
+    return rc;
+}
+
+int sentraj_dataset_read_csv_buffer(sentraj_dataset *ds, const char *data, size_t len, const char *name,
+                                    sentraj_error *err)
+{
+    input *in;
+    int rc;
+
+    if (ds->finished || ds->failed)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set is finished or failed; it takes no more input");
+    in = input_open_buffer(data, len, name, err);
+    if (!in)
+        return err ? err->code : SENTRAJ_ENOMEM;
+    rc = read_all(ds, in, err);
+    input_close(in);
+    return rc;
+}

@@ -1,0 +1,112 @@
+/* dataset.h - the data set's internals, shared by the reader, the assembler and the analysis. */
+#ifndef SENTRAJ_DATASET_H
+#define SENTRAJ_DATASET_H
+
+#include "sentraj.h"
+
+#include "intern.h"
+#include "labels.h"
+
+#include <stdint.h>
+
+/* One message row as the readers hand it to the assembler. Strings are
+ * borrowed for the duration of the call. */
+typedef struct msg_row {
+    const char *id;
+    size_t id_len;
+    uint64_t index;
+    role_kind role;
+    double value;         /* the label's value; human rows only */
+    const char *cats;     /* the categories field; NULL when the input has no such column */
+    size_t cats_len;
+    uint64_t line;        /* the row's first line */
+    uint64_t cats_line;   /* position of the categories field, for errors */
+    uint64_t cats_col;
+    uint64_t index_col;   /* position of the message_index field, for errors */
+} msg_row;
+
+/* One conversation while rows arrive. While its message indexes arrive in
+ * increasing order with a constant stride (the common case: 0, 1, 2, ...)
+ * the set of indexes seen is known exactly from (first, stride, rows), so a
+ * duplicate is caught at once and only the first and last `window` human
+ * labels are kept: O(1) memory however long the conversation. A row that
+ * breaks the pattern "freezes" the conversation: that row and every later
+ * one go to the extras list, merged and checked for duplicates by finish. */
+typedef struct conv {
+    uint64_t first_index;
+    uint64_t last_index;
+    uint64_t stride;     /* 0 while rows < 2 */
+    uint64_t rows;       /* rows in the ordered core */
+    uint64_t humans;     /* human rows in the ordered core */
+    uint64_t line;       /* line of the conversation's first row */
+    uint32_t source;     /* input of that row */
+    uint32_t set;        /* category set id */
+    uint32_t frozen;
+    uint32_t pad;
+} conv;
+
+/* A window slot: a human label and its message index. */
+typedef struct win_entry {
+    uint64_t index;
+    double value;
+} win_entry;
+
+/* A row that arrived out of order, kept whole until finish. */
+typedef struct extra_row {
+    uint64_t index;
+    uint64_t line;
+    double value;
+    uint32_t conv;
+    uint32_t source;
+    uint8_t role;
+} extra_row;
+
+/* A kept conversation after finish. Window sums are in label units; when
+ * every label of the data set lies on the scale's lattice the integer sums
+ * *_q (in units of LABELS_UNIT) are exact and used for every total. */
+typedef struct kept_conv {
+    uint32_t conv;
+    uint32_t set;
+    uint64_t humans;
+    double first_sum, last_sum;
+    int64_t first_q, last_q;
+} kept_conv;
+
+struct sentraj_dataset {
+    size_t min_human, window;
+
+    intern ids;            /* conversation ids; id i is conversation i */
+    conv *convs;
+    size_t convs_cap;
+    win_entry *win;        /* 2 * window entries per conversation: first window, then a ring of the last */
+
+    intern raw_cats;       /* distinct categories fields as written */
+    uint32_t *raw_to_set;  /* raw field id -> category set id */
+    size_t raw_to_set_cap;
+    intern sets;           /* canonical sets: sorted, unique names joined by ';' */
+    uint32_t **set_members;/* set id -> category ids, terminated by UINT32_MAX */
+    size_t set_members_cap;
+    intern cats;           /* category names */
+
+    extra_row *extras;
+    size_t nextras, extras_cap;
+
+    char **sources;        /* input names, for errors found at finish */
+    size_t nsources, sources_cap;
+
+    int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
+    int lattice;           /* every human label is a multiple of LABELS_UNIT */
+    int finished;
+    int failed;
+
+    sentraj_counts counts;
+    kept_conv *kept;       /* sorted by conversation id */
+    size_t nkept;
+};
+
+/* Register an input name; returns its index or -1 without memory. */
+int64_t dataset_add_source(sentraj_dataset *ds, const char *name);
+/* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
+int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
+
+#endif

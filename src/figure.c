@@ -1,0 +1,971 @@
+/* figure.c - the published chart of mean sentiment change per category, drawn with cairo as PNG or SVG. */
+#include "figure.h"
+
+#include "error.h"
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The chart reproduces "changes in average human-expressed sentiment over the
+ * course of conversations with at least six human messages": one bar per
+ * category at its mean delta, a whisker over its bootstrap interval, the
+ * category name and its number of conversations underneath.
+ *
+ * Everything is placed by compute_layout() and painted by draw(); the PNG
+ * and SVG writers and sentraj_figure_layout() all go through them, so the
+ * geometry the tests check is the geometry that is drawn. Sizes are given for
+ * the default 900 x 560 figure and multiplied by s = min(w / 900, h / 560). */
+
+#define FONT "DejaVu Sans"
+#define PI 3.14159265358979323846
+
+enum {
+    MIN_SIZE = 100,    /* smallest width or height accepted */
+    MAX_SIZE = 8192,   /* largest: an 8192^2 image is already 256 MiB */
+    NAME_MAX_BYTES = 200 /* category names are cut (at a character) beyond this */
+};
+
+typedef struct rgb {
+    double r, g, b;
+} rgb;
+
+#define HEX(v) { ((v) >> 16 & 0xff) / 255.0, ((v) >> 8 & 0xff) / 255.0, ((v) & 0xff) / 255.0 }
+static const rgb COLOR_BG = HEX(0xffffff);
+static const rgb COLOR_BAR = HEX(0xd97757);
+static const rgb COLOR_WHISKER = HEX(0x333333);
+static const rgb COLOR_ZERO = HEX(0x666666);
+static const rgb COLOR_GRID = HEX(0xe6e6e6);
+static const rgb COLOR_TEXT = HEX(0x222222);
+static const rgb COLOR_MUTED = HEX(0x666666);
+static const rgb COLOR_N = HEX(0x777777);
+
+/* One category position on the x axis and the text under it. */
+typedef struct slot {
+    size_t row;
+    const sentraj_result *r;
+    char *name;         /* valid UTF-8 copy of the category name, owned */
+    size_t len;         /* bytes of name shown (a rotated label may be cut) */
+    int cut;            /* an ellipsis follows name[0 .. len - 1] */
+    size_t split;       /* horizontal labels: line 2 starts at name + split + 1; 0 for one line */
+    double name_w;      /* rotated labels: drawn width of the name part */
+    double label_w;     /* rotated labels: drawn width of the whole label */
+    char nlabel[64];    /* "n = 1,234", "n = 1 (no CI)", "n = 0" */
+} slot;
+
+typedef struct layout {
+    double w, h, s;
+    double pad;
+    /* The plot area: value ymax is at top, ymin at bottom. */
+    double left, right, top, bottom;
+    double ymin, ymax;
+    /* Ticks at k * step for k in [k0, k0 + nticks). */
+    double step;
+    long k0;
+    size_t nticks;
+    int decimals;
+    double tick_w; /* widest tick label */
+    /* Text. */
+    char title[512], subtitle[256], ylabel[160];
+    double fs_title, fs_sub, fs_axis, fs_tick, fs_cat, fs_n;
+    double title_y, sub_y;
+    /* Category labels: horizontal (one or two lines of name, then n) or
+     * rotated by angle (name and n on one line, ending under the bar). */
+    int rotated;
+    double angle;
+    size_t lines;
+    double label_top;
+    /* Bars. */
+    size_t n;
+    slot *slots;
+    double slot_w, bar_half, cap_half;
+    double whisker_lw, zero_lw, grid_lw;
+} layout;
+
+/* ------------------------------------------------------------------------ */
+/* Text helpers                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when s does not start
+ * one (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    size_t need, i;
+    unsigned char lo = 0x80, hi = 0xbf;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else
+        return 0;
+    if (avail < need + 1)
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i <= need; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return need + 1;
+}
+
+/* Copy at most max bytes of src into dst (room for max + 1) as valid UTF-8
+ * that cairo will accept: invalid bytes and control characters become '?',
+ * and the copy ends at a character boundary. Returns the length written. */
+static size_t clean_utf8(char *dst, const char *src, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t avail = strlen(src), o = 0;
+
+    while (avail > 0) {
+        size_t k = utf8_seq(s, avail);
+        if (k == 0 || (k == 1 && (s[0] < 0x20 || s[0] == 0x7f))) {
+            if (o + 1 > max)
+                break;
+            dst[o++] = '?';
+            s++;
+            avail--;
+            continue;
+        }
+        if (o + k > max)
+            break;
+        memcpy(dst + o, s, k);
+        o += k;
+        s += k;
+        avail -= k;
+    }
+    dst[o] = '\0';
+    return o;
+}
+
+/* The byte length of the longest prefix of s (length len) that ends before
+ * byte `at` on a character boundary. s is valid UTF-8. */
+static size_t utf8_floor(const char *s, size_t at)
+{
+    while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
+        at--;
+    return at;
+}
+
+static void set_font(cairo_t *cr, double size, int bold)
+{
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+}
+
+static void set_color(cairo_t *cr, rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* Advance width of the first len bytes of s in the current font. */
+static double text_w(cairo_t *cr, const char *s, size_t len)
+{
+    char buf[NAME_MAX_BYTES + 16];
+    cairo_text_extents_t e;
+
+    if (len >= sizeof buf)
+        len = utf8_floor(s, sizeof buf - 1);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    cairo_text_extents(cr, buf, &e);
+    return e.x_advance;
+}
+
+static double str_w(cairo_t *cr, const char *s)
+{
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    return e.x_advance;
+}
+
+/* Show the first len bytes of s with its baseline starting at the current point. */
+static void show_n(cairo_t *cr, const char *s, size_t len)
+{
+    char buf[NAME_MAX_BYTES + 16];
+
+    if (len >= sizeof buf)
+        len = utf8_floor(s, sizeof buf - 1);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    cairo_show_text(cr, buf);
+}
+
+/* Show s with its baseline at y; align 0 puts its start at x, 0.5 its middle,
+ * 1 its end. */
+static void show_at(cairo_t *cr, const char *s, size_t len, double x, double y, double align)
+{
+    cairo_move_to(cr, x - align * text_w(cr, s, len), y);
+    show_n(cr, s, len);
+}
+
+/* "1234567" -> "1,234,567". */
+static void group_thousands(char *buf, size_t n, size_t v)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", v);
+    size_t o = 0;
+
+    for (int i = 0; i < len && o + 2 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+/* Shrink a font size until text fits in width, down to 60%. */
+static double fit_font(cairo_t *cr, const char *text, double size, int bold, double width)
+{
+    double min = size * 0.6;
+
+    for (;;) {
+        set_font(cr, size, bold);
+        if (str_w(cr, text) <= width || size <= min)
+            return size;
+        size = fmax(min, size * 0.94);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Layout                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void layout_free(layout *L)
+{
+    if (L->slots)
+        for (size_t i = 0; i < L->n; i++)
+            free(L->slots[i].name);
+    free(L->slots);
+    L->slots = NULL;
+}
+
+static double ymap(const layout *L, double v)
+{
+    return L->top + (L->ymax - v) / (L->ymax - L->ymin) * (L->bottom - L->top);
+}
+
+static int has_ci(const sentraj_result *r)
+{
+    return r->conversations > 0 && isfinite(r->boot.ci_low) && isfinite(r->boot.ci_high);
+}
+
+static int has_mean(const sentraj_result *r)
+{
+    return r->conversations > 0 && isfinite(r->mean_delta);
+}
+
+/* The value range: 0, every mean and every interval end, padded by 8% on each
+ * side that data reaches (the zero baseline itself is not padded, as bar
+ * charts usually do), then ticks at a 1-2-5 step giving about `target`
+ * intervals. */
+static void y_range(layout *L, double target)
+{
+    double lo = 0, hi = 0, range, raw, mag, f, m;
+    int any_neg = 0, any_pos = 0;
+
+    for (size_t i = 0; i < L->n; i++) {
+        const sentraj_result *r = L->slots[i].r;
+        double v[3];
+        size_t k = 0;
+        if (has_mean(r))
+            v[k++] = r->mean_delta;
+        if (has_ci(r)) {
+            v[k++] = r->boot.ci_low;
+            v[k++] = r->boot.ci_high;
+        }
+        for (size_t j = 0; j < k; j++) {
+            lo = fmin(lo, v[j]);
+            hi = fmax(hi, v[j]);
+            any_neg |= v[j] < 0;
+            any_pos |= v[j] > 0;
+        }
+    }
+    range = hi - lo;
+    if (!(range > 0)) {
+        /* Nothing but zeros (or no data): a symmetric scale around zero. */
+        lo = -0.25;
+        hi = 0.25;
+        any_neg = any_pos = 1;
+        range = hi - lo;
+    }
+    L->ymin = any_neg ? lo - 0.08 * range : 0;
+    L->ymax = any_pos ? hi + 0.08 * range : 0;
+
+    range = L->ymax - L->ymin;
+    raw = range / target;
+    mag = pow(10, floor(log10(raw)));
+    f = raw / mag;
+    m = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+    L->step = m * mag;
+    L->decimals = (int)fmax(0, -floor(log10(L->step) + 1e-9));
+    L->k0 = (long)ceil(L->ymin / L->step - 1e-9);
+    {
+        long k1 = (long)floor(L->ymax / L->step + 1e-9);
+        L->nticks = k1 >= L->k0 ? (size_t)(k1 - L->k0 + 1) : 0;
+    }
+}
+
+/* Tick label for value v, with a true minus sign. */
+static void tick_label(const layout *L, double v, char *buf, size_t n)
+{
+    char num[48];
+    snprintf(num, sizeof num, "%.*f", L->decimals, fabs(v));
+    /* A value that rounds to zero is printed without a sign. */
+    if (v < 0 && strspn(num, "0.") != strlen(num))
+        snprintf(buf, n, "\xe2\x88\x92%s", num);
+    else
+        snprintf(buf, n, "%s", num);
+}
+
+/* Split name into two lines at the space that makes the wider line narrowest;
+ * returns the split's byte index, or 0 when there is no space. */
+static size_t best_split(cairo_t *cr, const char *name, size_t len, double *widest)
+{
+    size_t best = 0;
+    double best_w = text_w(cr, name, len);
+
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (name[i] != ' ')
+            continue;
+        double w1 = text_w(cr, name, i), w2 = text_w(cr, name + i + 1, len - i - 1);
+        double wmax = fmax(w1, w2);
+        if (best == 0 || wmax < best_w) {
+            best = i;
+            best_w = wmax;
+        }
+    }
+    *widest = best_w;
+    return best;
+}
+
+/* Try horizontal labels at font scale k: names that are wider than their bar
+ * and contain a space go on two lines. Returns 1 when every label fits its
+ * slot. */
+static int try_horizontal(cairo_t *cr, layout *L, double k)
+{
+    double room = L->slot_w - 6 * L->s;
+
+    L->lines = 1;
+    for (size_t i = 0; i < L->n; i++) {
+        slot *sl = &L->slots[i];
+        double w;
+
+        set_font(cr, L->fs_n * k, 0);
+        if (str_w(cr, sl->nlabel) > room)
+            return 0;
+        set_font(cr, L->fs_cat * k, 0);
+        w = text_w(cr, sl->name, sl->len);
+        sl->split = 0;
+        if (w > 2 * L->bar_half * 1.05 || w > room) {
+            double w2;
+            size_t split = best_split(cr, sl->name, sl->len, &w2);
+            if (split) {
+                sl->split = split;
+                w = w2;
+                L->lines = 2;
+            }
+        }
+        if (w > room)
+            return 0;
+    }
+    return 1;
+}
+
+/* Rotated labels: "name  n = 12" on one line ending under the bar, cut with an
+ * ellipsis when it would leave the figure or take more than 36% of its
+ * height. Returns the height the labels need below the plot. */
+static double set_rotated(cairo_t *cr, layout *L, double gap)
+{
+    double sn = sin(L->angle), cs = cos(L->angle), extent = 0;
+    double fs = L->fs_cat, ell_w;
+    double max_h = 0.36 * L->h - gap - L->pad;
+
+    /* Neighbouring labels are slot_w * sin(angle) apart. */
+    fs = fmin(fs, L->slot_w * sn / 1.3);
+    fs = fmax(fs, 4.0);
+    L->fs_cat = L->fs_n = fs;
+    set_font(cr, fs, 0);
+    ell_w = str_w(cr, "\xe2\x80\xa6");
+    for (size_t i = 0; i < L->n; i++) {
+        slot *sl = &L->slots[i];
+        double x = L->left + (i + 0.5) * L->slot_w;
+        double nw, lmax = (max_h - 0.5 * fs * cs) / sn;
+        char tail[80];
+
+        snprintf(tail, sizeof tail, "  %s", sl->nlabel);
+        nw = str_w(cr, tail);
+        if (cs > 1e-6)
+            lmax = fmin(lmax, (x - 0.5 * L->pad) / cs);
+        sl->len = strlen(sl->name);
+        sl->cut = 0;
+        sl->name_w = text_w(cr, sl->name, sl->len);
+        if (sl->name_w + nw > lmax) {
+            /* Cut the name, one character at a time, until it fits. */
+            size_t len = sl->len;
+            while (len > 0) {
+                len = utf8_floor(sl->name, len - 1);
+                if (text_w(cr, sl->name, len) + ell_w + nw <= lmax)
+                    break;
+            }
+            sl->len = len;
+            sl->cut = 1;
+            sl->name_w = text_w(cr, sl->name, len) + ell_w;
+        }
+        sl->label_w = sl->name_w + nw;
+        extent = fmax(extent, sl->label_w * sn + 0.5 * fs * cs);
+    }
+    return extent;
+}
+
+static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t fallback)
+{
+    for (size_t i = 0; i < rows; i++) {
+        const sentraj_result *r = sentraj_analysis_row(a, i);
+        if (r && r->boot.status == SENTRAJ_CI_OK)
+            return r->boot.resamples;
+    }
+    return fallback;
+}
+
+/* Place everything. Text is measured with cr's current font options, which
+ * the callers set identically (prepare()). Returns a sentraj status. */
+static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, const sentraj_figure_options *o,
+                          double w, double h)
+{
+    size_t rows = sentraj_analysis_rows(a);
+    const sentraj_config *cfg = sentraj_analysis_config(a);
+    size_t min_human = cfg ? cfg->min_human : 6, window = cfg ? cfg->window : 3;
+    size_t resamples = first_ok_resamples(a, rows, cfg ? cfg->resamples : 1000);
+    double level = cfg ? cfg->level : 0.95;
+    double s, gap, target, max_tick = 0;
+    char lvl[32];
+
+    memset(L, 0, sizeof *L);
+    L->w = w;
+    L->h = h;
+    L->s = s = fmin(w / 900.0, h / 560.0);
+    L->pad = 18 * s;
+    /* Text scales with the figure but stays readable (7 px) in small ones. */
+    L->fs_title = fmax(19 * s, 8);
+    L->fs_sub = fmax(13 * s, 7);
+    L->fs_axis = fmax(13 * s, 7);
+    L->fs_tick = fmax(12 * s, 7);
+    L->fs_cat = fmax(13.5 * s, 7);
+    L->fs_n = fmax(11.5 * s, 7);
+    L->whisker_lw = fmax(2.0, 2.0 * s);
+    L->zero_lw = fmax(1.0, 1.3 * s);
+    L->grid_lw = fmax(1.0, 1.0 * s);
+
+    /* Slots: every row but the final "all", unless it is the only one. */
+    L->n = rows > 1 ? rows - 1 : rows;
+    if (L->n > 0) {
+        L->slots = calloc(L->n, sizeof *L->slots);
+        if (!L->slots)
+            return SENTRAJ_ENOMEM;
+    }
+    for (size_t i = 0; i < L->n; i++) {
+        slot *sl = &L->slots[i];
+        const char *name;
+        char num[40];
+
+        sl->row = i;
+        sl->r = sentraj_analysis_row(a, i);
+        if (!sl->r)
+            return SENTRAJ_EINTERNAL;
+        name = sl->r->category ? sl->r->category : "";
+        sl->name = malloc(NAME_MAX_BYTES + 1);
+        if (!sl->name)
+            return SENTRAJ_ENOMEM;
+        sl->len = clean_utf8(sl->name, name, NAME_MAX_BYTES);
+        group_thousands(num, sizeof num, sl->r->conversations);
+        if (sl->r->conversations > 0 && !has_ci(sl->r))
+            snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s (no CI)", num);
+        else
+            snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s", num);
+    }
+
+    /* Title and subtitle. */
+    if (o && o->title)
+        clean_utf8(L->title, o->title, sizeof L->title - 1);
+    else
+        snprintf(L->title, sizeof L->title,
+                 "Change in expressed sentiment over conversations (\xe2\x89\xa5 %zu human messages)", min_human);
+    snprintf(lvl, sizeof lvl, "%.4g%%", level * 100);
+    if (window == 1)
+        snprintf(L->subtitle, sizeof L->subtitle, "last minus first human message; ");
+    else
+        snprintf(L->subtitle, sizeof L->subtitle, "mean of last %zu minus first %zu human messages; ", window,
+                 window);
+    if (resamples == 0)
+        snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
+                 "%s exact bootstrap CI", lvl);
+    else
+        snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
+                 "%s bootstrap CI, %zu resamples", lvl, resamples);
+    if (window == 1)
+        snprintf(L->ylabel, sizeof L->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
+    else
+        snprintf(L->ylabel, sizeof L->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
+                 window);
+
+    L->fs_title = fit_font(cr, L->title, L->fs_title, 1, w - 2 * L->pad);
+    L->fs_sub = fit_font(cr, L->subtitle, L->fs_sub, 0, w - 2 * L->pad);
+    L->title_y = L->pad + 0.95 * L->fs_title;
+    L->sub_y = L->title_y + 1.55 * L->fs_sub;
+    L->top = L->sub_y + 0.4 * L->fs_sub + 28 * s;
+
+    /* Ticks: about one every 55 units of an estimated plot height. */
+    target = fmin(8, fmax(3, (h - L->top - 0.18 * h) / (55 * s)));
+    y_range(L, target);
+    set_font(cr, L->fs_tick, 0);
+    for (size_t k = 0; k < L->nticks; k++) {
+        char buf[64];
+        tick_label(L, (double)(L->k0 + (long)k) * L->step, buf, sizeof buf);
+        max_tick = fmax(max_tick, str_w(cr, buf));
+    }
+    L->tick_w = max_tick;
+    /* Left of the plot: the axis title (its glyphs are ~0.95 em tall), a gap,
+     * the tick labels, a gap. */
+    L->left = L->pad + 0.95 * L->fs_axis + 12 * s + max_tick + 10 * s;
+    L->right = w - 24 * s;
+
+    /* Bars share the width equally. */
+    L->slot_w = L->n ? (L->right - L->left) / (double)L->n : (L->right - L->left);
+    L->bar_half = fmin(0.31 * L->slot_w, 55 * s);
+    /* Caps are small, but always a little wider than the whisker itself. */
+    L->cap_half = fmax(fmin(fmax(0.45 * L->bar_half, 3 * s), fmin(9 * s, L->bar_half)), L->whisker_lw + 1);
+
+    /* Labels: horizontal at full size, else smaller, else rotated. */
+    gap = 9 * s;
+    {
+        static const double scales[] = { 1.0, 0.92, 0.84, 0.76 };
+        double extent = 0;
+        size_t i;
+
+        for (i = 0; i < sizeof scales / sizeof scales[0]; i++)
+            if (try_horizontal(cr, L, scales[i]))
+                break;
+        if (i < sizeof scales / sizeof scales[0]) {
+            L->fs_cat *= scales[i];
+            L->fs_n *= scales[i];
+            extent = (double)L->lines * 1.2 * L->fs_cat + 3 * s + 1.25 * L->fs_n;
+        } else {
+            L->rotated = 1;
+            L->angle = L->slot_w * sin(PI / 4) >= 1.3 * 9 * s ? PI / 4 : PI / 2;
+            extent = set_rotated(cr, L, gap);
+        }
+        L->bottom = h - L->pad - gap - extent;
+    }
+    if (L->bottom < L->top + 10)
+        L->bottom = L->top + 10;
+    L->label_top = L->bottom + gap;
+    return SENTRAJ_OK;
+}
+
+/* Font options both surfaces share, so text measures the same on each. */
+static void prepare(cairo_t *cr)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
+static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
+{
+    const sentraj_result *r = L->slots[i].r;
+
+    b->row = L->slots[i].row;
+    b->x = L->left + ((double)i + 0.5) * L->slot_w;
+    b->half_width = L->bar_half;
+    b->cap_half_width = L->cap_half;
+    b->y_zero = ymap(L, 0);
+    b->y_mean = has_mean(r) ? ymap(L, r->mean_delta) : NAN;
+    b->y_ci_low = has_ci(r) ? ymap(L, r->boot.ci_low) : NAN;
+    b->y_ci_high = has_ci(r) ? ymap(L, r->boot.ci_high) : NAN;
+}
+
+static int check_size(double w, double h)
+{
+    return w >= MIN_SIZE && w <= MAX_SIZE && h >= MIN_SIZE && h <= MAX_SIZE;
+}
+
+int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
+                          sentraj_figure_bar *bars, size_t cap, size_t *nbars)
+{
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    layout L;
+    int rc;
+
+    if (nbars)
+        *nbars = 0;
+    if (!a || !check_size(w, h))
+        return SENTRAJ_EUSAGE;
+    /* A scratch surface only to measure text. */
+    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cr = cairo_create(surface);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(surface);
+        return SENTRAJ_EINTERNAL;
+    }
+    prepare(cr);
+    rc = compute_layout(cr, &L, a, o, w, h);
+    if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        rc = SENTRAJ_EINTERNAL;
+    if (rc == SENTRAJ_OK) {
+        for (size_t i = 0; i < L.n && i < cap; i++)
+            fill_bar(&L, i, &bars[i]);
+        if (nbars)
+            *nbars = L.n;
+    }
+    layout_free(&L);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Drawing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void hline(cairo_t *cr, double x0, double x1, double y)
+{
+    cairo_move_to(cr, x0, y);
+    cairo_line_to(cr, x1, y);
+    cairo_stroke(cr);
+}
+
+static void draw_axes(cairo_t *cr, const layout *L)
+{
+    double x0 = L->left - 6 * L->s, x1 = L->right;
+
+    /* Grid lines and tick labels. */
+    cairo_set_line_width(cr, L->grid_lw);
+    set_font(cr, L->fs_tick, 0);
+    for (size_t k = 0; k < L->nticks; k++) {
+        double v = (double)(L->k0 + (long)k) * L->step;
+        double y = ymap(L, v);
+        char buf[64];
+
+        if (L->k0 + (long)k != 0) {
+            set_color(cr, COLOR_GRID);
+            hline(cr, x0, x1, y);
+        }
+        tick_label(L, v, buf, sizeof buf);
+        set_color(cr, COLOR_MUTED);
+        show_at(cr, buf, strlen(buf), L->left - 10 * L->s, y + 0.36 * L->fs_tick, 1.0);
+    }
+
+    /* The y axis title, reading upwards, centred on the plot. */
+    {
+        double size = fit_font(cr, L->ylabel, L->fs_axis, 0, L->bottom - L->top);
+        double x = L->left - 10 * L->s - L->tick_w - 12 * L->s;
+        set_font(cr, size, 0);
+        set_color(cr, COLOR_TEXT);
+        cairo_save(cr);
+        cairo_translate(cr, x, 0.5 * (L->top + L->bottom));
+        cairo_rotate(cr, -PI / 2);
+        show_at(cr, L->ylabel, strlen(L->ylabel), 0, 0, 0.5);
+        cairo_restore(cr);
+    }
+}
+
+static void draw_bars(cairo_t *cr, const layout *L)
+{
+    sentraj_figure_bar b;
+
+    set_color(cr, COLOR_BAR);
+    for (size_t i = 0; i < L->n; i++) {
+        fill_bar(L, i, &b);
+        if (isnan(b.y_mean))
+            continue;
+        cairo_rectangle(cr, b.x - b.half_width, fmin(b.y_mean, b.y_zero), 2 * b.half_width,
+                        fabs(b.y_zero - b.y_mean));
+        cairo_fill(cr);
+    }
+
+    /* The zero line goes over the bars' bases and under the whiskers. */
+    set_color(cr, COLOR_ZERO);
+    cairo_set_line_width(cr, L->zero_lw);
+    hline(cr, L->left - 6 * L->s, L->right, ymap(L, 0));
+
+    set_color(cr, COLOR_WHISKER);
+    cairo_set_line_width(cr, L->whisker_lw);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    for (size_t i = 0; i < L->n; i++) {
+        fill_bar(L, i, &b);
+        if (isnan(b.y_ci_low))
+            continue;
+        /* A degenerate interval is a single cap at the mean. */
+        if (fabs(b.y_ci_low - b.y_ci_high) > 0.5) {
+            cairo_move_to(cr, b.x, b.y_ci_low);
+            cairo_line_to(cr, b.x, b.y_ci_high);
+            cairo_stroke(cr);
+        }
+        hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_low);
+        hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_high);
+    }
+}
+
+static void draw_labels(cairo_t *cr, const layout *L)
+{
+    double s = L->s;
+
+    for (size_t i = 0; i < L->n; i++) {
+        const slot *sl = &L->slots[i];
+        double x = L->left + ((double)i + 0.5) * L->slot_w;
+
+        if (!L->rotated) {
+            double y = L->label_top + 0.95 * L->fs_cat;
+            set_font(cr, L->fs_cat, 0);
+            set_color(cr, COLOR_TEXT);
+            if (sl->split) {
+                show_at(cr, sl->name, sl->split, x, y, 0.5);
+                show_at(cr, sl->name + sl->split + 1, sl->len - sl->split - 1, x, y + 1.2 * L->fs_cat, 0.5);
+            } else
+                show_at(cr, sl->name, sl->len, x, y, 0.5);
+            set_font(cr, L->fs_n, 0);
+            set_color(cr, COLOR_N);
+            y = L->label_top + (sl->split ? 2 : 1) * 1.2 * L->fs_cat + 3 * s + 0.95 * L->fs_n;
+            show_at(cr, sl->nlabel, strlen(sl->nlabel), x, y, 0.5);
+        } else {
+            char tail[80];
+            set_font(cr, L->fs_cat, 0);
+            cairo_save(cr);
+            cairo_translate(cr, x, L->label_top);
+            cairo_rotate(cr, -L->angle);
+            cairo_move_to(cr, -sl->label_w, 0.36 * L->fs_cat);
+            set_color(cr, COLOR_TEXT);
+            show_n(cr, sl->name, sl->len);
+            if (sl->cut)
+                cairo_show_text(cr, "\xe2\x80\xa6");
+            snprintf(tail, sizeof tail, "  %s", sl->nlabel);
+            set_color(cr, COLOR_N);
+            cairo_show_text(cr, tail);
+            cairo_restore(cr);
+        }
+    }
+}
+
+static void draw_titles(cairo_t *cr, const layout *L)
+{
+    set_font(cr, L->fs_title, 1);
+    set_color(cr, COLOR_TEXT);
+    show_at(cr, L->title, strlen(L->title), L->pad, L->title_y, 0);
+    set_font(cr, L->fs_sub, 0);
+    set_color(cr, COLOR_MUTED);
+    show_at(cr, L->subtitle, strlen(L->subtitle), L->pad, L->sub_y, 0);
+}
+
+/* Paint the whole figure on cr, w x h device units. Returns SENTRAJ_OK,
+ * SENTRAJ_ENOMEM, or SENTRAJ_EINTERNAL when cairo failed (cairo_status(cr)
+ * says why). */
+static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, const sentraj_figure_options *o)
+{
+    layout L;
+    int rc;
+
+    prepare(cr);
+    rc = compute_layout(cr, &L, a, o, w, h);
+    if (rc == SENTRAJ_OK) {
+        set_color(cr, COLOR_BG);
+        cairo_paint(cr);
+        draw_axes(cr, &L);
+        draw_bars(cr, &L);
+        draw_labels(cr, &L);
+        draw_titles(cr, &L);
+    }
+    layout_free(&L);
+    if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        rc = SENTRAJ_EINTERNAL;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Output                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* cairo's write callback: fwrite to the caller's stream, remembering errno.
+ * A discarding sink swallows what a failed SVG surface writes as it dies. */
+typedef struct sink {
+    FILE *f;
+    int failed;
+    int errnum;
+    int discard;
+} sink;
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    sink *k = closure;
+
+    if (k->discard)
+        return CAIRO_STATUS_SUCCESS;
+    if (k->failed)
+        return CAIRO_STATUS_WRITE_ERROR;
+    errno = 0;
+    if (fwrite(data, 1, length, k->f) != length) {
+        k->failed = 1;
+        k->errnum = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static int io_error(sentraj_error *err, const char *name, const char *what, int errnum)
+{
+    return sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "cannot write the %s figure: %s", what, strerror(errnum));
+}
+
+static int raise_cairo(sentraj_error *err, const char *name, const char *what, cairo_status_t st)
+{
+    return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0, "cairo failed drawing the %s figure: %s", what,
+                         cairo_status_to_string(st));
+}
+
+/* Report draw()'s failure. */
+static int draw_error(sentraj_error *err, const char *name, const char *what, int rc, cairo_t *cr)
+{
+    if (rc == SENTRAJ_ENOMEM)
+        return sentraj_nomem(err, "figure layout");
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return raise_cairo(err, name, what, cairo_status(cr));
+    return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0, "cannot lay out the %s figure", what);
+}
+
+static int check_args(FILE *f, const sentraj_analysis *a, const sentraj_figure_options *o, const char *name,
+                      sentraj_error *err)
+{
+    if (!f || !a)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
+                             f ? "analysis" : "output stream");
+    if (!check_size(o->width, o->height))
+        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "figure size %dx%d is outside %dx%d to %dx%d",
+                             o->width, o->height, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
+    return SENTRAJ_OK;
+}
+
+/* Flush what the callback wrote, so a full disk is reported here. */
+static int finish_stream(FILE *f, const char *name, const char *what, sentraj_error *err)
+{
+    errno = 0;
+    if (fflush(f) != 0 || ferror(f))
+        return io_error(err, name, what, errno ? errno : EIO);
+    return SENTRAJ_OK;
+}
+
+void sentraj_figure_options_init(sentraj_figure_options *o)
+{
+    o->title = NULL;
+    o->width = 900;
+    o->height = 560;
+}
+
+int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                             sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+    cairo_surface_t *surface;
+    cairo_status_t st;
+    cairo_t *cr;
+    sink k = { f, 0, 0, 0 };
+    int rc;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    rc = check_args(f, a, o, name, err);
+    if (rc != SENTRAJ_OK)
+        return rc;
+
+    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, o->width, o->height);
+    st = cairo_surface_status(surface);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return raise_cairo(err, name, "PNG", st);
+    }
+    cr = cairo_create(surface);
+    rc = draw(cr, o->width, o->height, a, o);
+    if (rc != SENTRAJ_OK) {
+        rc = draw_error(err, name, "PNG", rc, cr);
+        cairo_destroy(cr);
+        cairo_surface_destroy(surface);
+        return rc;
+    }
+    cairo_destroy(cr);
+    cairo_surface_flush(surface);
+    st = cairo_surface_write_to_png_stream(surface, sink_write, &k);
+    cairo_surface_destroy(surface);
+    if (k.failed)
+        return io_error(err, name, "PNG", k.errnum);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return raise_cairo(err, name, "PNG", st);
+    return finish_stream(f, name, "PNG", err);
+}
+
+int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                             sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+    cairo_surface_t *surface;
+    cairo_status_t st;
+    cairo_t *cr;
+    sink k = { f, 0, 0, 0 };
+    int rc;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    rc = check_args(f, a, o, name, err);
+    if (rc != SENTRAJ_OK)
+        return rc;
+
+    surface = cairo_svg_surface_create_for_stream(sink_write, &k, o->width, o->height);
+    st = cairo_surface_status(surface);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        k.discard = 1;
+        cairo_surface_destroy(surface);
+        if (k.failed)
+            return io_error(err, name, "SVG", k.errnum);
+        return raise_cairo(err, name, "SVG", st);
+    }
+    cr = cairo_create(surface);
+    rc = draw(cr, o->width, o->height, a, o);
+    if (rc != SENTRAJ_OK) {
+        rc = draw_error(err, name, "SVG", rc, cr);
+        /* Destroying the surface finishes the document: write none of it. */
+        k.discard = 1;
+        cairo_destroy(cr);
+        cairo_surface_destroy(surface);
+        return rc;
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    st = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (k.failed)
+        return io_error(err, name, "SVG", k.errnum);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return raise_cairo(err, name, "SVG", st);
+    return finish_stream(f, name, "SVG", err);
+}

@@ -1,0 +1,25 @@
+/* input.h - byte sources: files, standard input, gzip detected by content. */
+#ifndef SENTRAJ_INPUT_H
+#define SENTRAJ_INPUT_H
+
+#include "sentraj.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct input input;
+
+/* Open path ("-" is standard input) for reading. gzip data (magic 1f 8b) is
+ * decompressed transparently; anything else is read as is. Returns NULL with
+ * err set (SENTRAJ_EIO naming the path and the system's reason). */
+input *input_open(const char *path, sentraj_error *err);
+/* An input over a caller-owned memory buffer, which must outlive it. */
+input *input_open_buffer(const char *data, size_t len, const char *name, sentraj_error *err);
+/* Read up to cap bytes into buf. Returns the count (0 at end of input) or -1
+ * with err set (SENTRAJ_EIO, or SENTRAJ_EDATA for a corrupt gzip stream). */
+ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err);
+/* The name used in error messages ("<stdin>" for "-"). */
+const char *input_name(const input *in);
+void input_close(input *in);
+
+#endif

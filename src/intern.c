@@ -1,0 +1,140 @@
+/* intern.c - a string table: each distinct byte string gets a dense id. */
+#include "intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN (64u * 1024u)
+
+void intern_init(intern *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void intern_free(intern *t)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i]);
+    free(t->chunks);
+    free(t->slots);
+    free(t->strs);
+    free(t->lens);
+    memset(t, 0, sizeof *t);
+}
+
+/* FNV-1a over the bytes, then a 64-bit finaliser so both halves mix well. */
+uint64_t intern_hash(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3u;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return h;
+}
+
+static int grow_slots(intern *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 1024;
+    uint64_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (size_t i = 0; i < t->cap; i++) {
+        uint64_t v = t->slots[i];
+        if (!v)
+            continue;
+        uint32_t id = (uint32_t)v - 1;
+        size_t j = (size_t)intern_hash(t->strs[id], t->lens[id]) & (ncap - 1);
+        while (ns[j])
+            j = (j + 1) & (ncap - 1);
+        ns[j] = v;
+    }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
+    return 0;
+}
+
+static char *store(intern *t, const char *s, size_t len)
+{
+    char *p;
+    if (t->chunk_cap - t->chunk_used < len + 1) {
+        size_t cap = len + 1 > CHUNK_MIN ? len + 1 : CHUNK_MIN;
+        if (t->nchunks == t->chunks_cap) {
+            size_t nc = t->chunks_cap ? t->chunks_cap * 2 : 16;
+            char **ncs = realloc(t->chunks, nc * sizeof *ncs);
+            if (!ncs)
+                return NULL;
+            t->chunks = ncs;
+            t->chunks_cap = nc;
+        }
+        t->chunk = malloc(cap);
+        if (!t->chunk)
+            return NULL;
+        t->chunks[t->nchunks++] = t->chunk;
+        t->chunk_used = 0;
+        t->chunk_cap = cap;
+    }
+    p = t->chunk + t->chunk_used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    t->chunk_used += len + 1;
+    return p;
+}
+
+int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
+{
+    uint32_t h32 = (uint32_t)(hash >> 32);
+    if (!t->cap)
+        return -1;
+    for (size_t j = (size_t)hash & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+        uint64_t v = t->slots[j];
+        if (!v)
+            return -1;
+        if ((uint32_t)(v >> 32) == h32) {
+            uint32_t id = (uint32_t)v - 1;
+            if (t->lens[id] == len && memcmp(t->strs[id], s, len) == 0)
+                return id;
+        }
+    }
+}
+
+int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added)
+{
+    int64_t found = intern_find(t, s, len, hash);
+    size_t j;
+    char *p;
+
+    *added = 0;
+    if (found >= 0)
+        return found;
+    if (len > UINT32_MAX || t->count >= UINT32_MAX - 2)
+        return -1;
+    if ((t->count + 1) * 4 > t->cap * 3 && grow_slots(t) < 0)
+        return -1;
+    if (t->count == t->strs_cap) {
+        size_t nc = t->strs_cap ? t->strs_cap * 2 : 1024;
+        char **ns = realloc(t->strs, nc * sizeof *ns);
+        if (!ns)
+            return -1;
+        t->strs = ns;
+        uint32_t *nl = realloc(t->lens, nc * sizeof *nl);
+        if (!nl)
+            return -1;
+        t->lens = nl;
+        t->strs_cap = nc;
+    }
+    p = store(t, s, len);
+    if (!p)
+        return -1;
+    t->strs[t->count] = p;
+    t->lens[t->count] = (uint32_t)len;
+    for (j = (size_t)hash & (t->cap - 1); t->slots[j]; j = (j + 1) & (t->cap - 1))
+        ;
+    t->slots[j] = ((uint64_t)(uint32_t)(hash >> 32) << 32) | (uint64_t)(t->count + 1);
+    *added = 1;
+    return (int64_t)t->count++;
+}

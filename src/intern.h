@@ -1,0 +1,42 @@
+/* intern.h - a string table: each distinct byte string gets a dense id. */
+#ifndef SENTRAJ_INTERN_H
+#define SENTRAJ_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Strings are copied into chunked storage that never moves, so the pointer
+ * intern_str returns stays valid until intern_free. Open addressing with
+ * linear probing; each slot keeps the id and 32 bits of the hash so most
+ * mismatches are rejected without touching the strings. */
+typedef struct intern {
+    uint64_t *slots;    /* (hash32 << 32) | (id + 1); 0 = empty */
+    size_t cap;         /* power of two */
+    size_t count;
+    char **strs;        /* id -> string (NUL-terminated) */
+    uint32_t *lens;     /* id -> length */
+    size_t strs_cap;
+    char *chunk;        /* current storage chunk */
+    size_t chunk_used, chunk_cap;
+    char **chunks;      /* every chunk, for freeing */
+    size_t nchunks, chunks_cap;
+} intern;
+
+void intern_init(intern *t);
+void intern_free(intern *t);
+uint64_t intern_hash(const char *s, size_t len);
+/* Find s or add it. Returns its id, or -1 when out of memory (or when the
+ * table would pass 2^32 - 2 strings). *added is set to 1 for a new string. */
+int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added);
+/* Find s; -1 when absent. */
+int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
+static inline const char *intern_str(const intern *t, uint32_t id)
+{
+    return t->strs[id];
+}
+static inline uint32_t intern_len(const intern *t, uint32_t id)
+{
+    return t->lens[id];
+}
+
+#endif
