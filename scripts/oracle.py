@@ -60,7 +60,8 @@ Specification implemented (all arithmetic modulo 2^64 unless stated)
   Index bootstrap of the mean of n values, resample b = 0 .. B-1, each with
   its own stream(seed, hash_name(category), b):
       lattice: integer codes k sorted ascending; S = sum of k[bounded(n)]
-               over n draws (exact integer); mean_b = (float(S) * u) / n
+               over n draws (exact integer); with the unit u = 1/D for an
+               integer D, mean_b = float(S) / float(D * n), one rounding
       doubles: values sorted ascending; s = 0.0; s += x[bounded(n)] in draw
                order; mean_b = s / n
   estimate: the same formula applied to the whole sorted sample.
@@ -185,8 +186,12 @@ class Sample:
                     codes = None
                     break
                 codes.append(int(k))
+            denom = round(1.0 / self.unit)
+            if abs(1.0 / self.unit - denom) > 1e-9 * denom:
+                codes = None  # the lattice needs a unit 1/D with D an integer
             if codes is not None:
                 self.codes = sorted(codes)
+                self.denom = denom
         if self.codes is None:
             self.values = sorted(float(v) for v in values)
 
@@ -204,7 +209,7 @@ class Sample:
             total = 0
             for i in draws:
                 total += self.codes[i]
-            return (float(total) * self.unit) / len(draws)
+            return float(total) / float(self.denom * len(draws))
         total = 0.0
         for i in draws:
             total += self.values[i]

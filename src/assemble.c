@@ -33,12 +33,12 @@ void sentraj_dataset_free(sentraj_dataset *ds)
 {
     if (!ds)
         return;
+    for (size_t i = 0; i < ds->sets.count; i++)
+        free(ds->set_members ? ds->set_members[i] : NULL);
     intern_free(&ds->ids);
     intern_free(&ds->raw_cats);
     intern_free(&ds->sets);
     intern_free(&ds->cats);
-    for (size_t i = 0; i < ds->sets.count; i++)
-        free(ds->set_members ? ds->set_members[i] : NULL);
     free(ds->set_members);
     free(ds->raw_to_set);
     free(ds->convs);
@@ -119,7 +119,8 @@ static int64_t category_set(sentraj_dataset *ds, const char *s, size_t len, cons
         }
         i = j + 1;
     }
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     joined = malloc(total + 1);
     if (!joined) {
         sentraj_nomem(err, "category set");
@@ -439,7 +440,8 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         return sentraj_raise(err, SENTRAJ_EDATA, ds->nsources == 1 ? ds->sources[0] : NULL, 0, 0,
                              "no data rows: the input has a header but no messages");
 
-    qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
+    if (ds->nextras > 1)
+        qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
     for (size_t i = 0; i < ds->nextras; i++) {
         const extra_row *x = &ds->extras[i];
         int dup_core = in_core(&ds->convs[x->conv], x->index);

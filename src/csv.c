@@ -42,6 +42,8 @@ enum { REC_OK = 1, REC_MORE = 0, REC_EOF = 2, REC_ERR = -1 };
 
 static int scratch_put(reader *r, const char *s, size_t n, sentraj_error *err)
 {
+    if (n == 0)
+        return SENTRAJ_OK;
     if (r->scratch_cap - r->scratch_len < n) {
         size_t nc = r->scratch_cap ? r->scratch_cap : 4096;
         while (nc - r->scratch_len < n)

@@ -26,7 +26,8 @@
 enum {
     MIN_SIZE = 100,    /* smallest width or height accepted */
     MAX_SIZE = 8192,   /* largest: an 8192^2 image is already 256 MiB */
-    NAME_MAX_BYTES = 200 /* category names are cut (at a character) beyond this */
+    NAME_MAX_BYTES = 200, /* category names are cut (at a character) beyond this */
+    TEXT_MAX = 640        /* room for any string drawn: names, the title (512) */
 };
 
 typedef struct rgb {
@@ -53,6 +54,7 @@ typedef struct slot {
     size_t split;       /* horizontal labels: line 2 starts at name + split + 1; 0 for one line */
     double name_w;      /* rotated labels: drawn width of the name part */
     double label_w;     /* rotated labels: drawn width of the whole label */
+    double full_w;      /* rotated labels: width the label would have uncut */
     char nlabel[64];    /* "n = 1,234", "n = 1 (no CI)", "n = 0" */
 } slot;
 
@@ -154,8 +156,9 @@ static size_t clean_utf8(char *dst, const char *src, size_t max)
     return o;
 }
 
-/* The byte length of the longest prefix of s (length len) that ends before
- * byte `at` on a character boundary. s is valid UTF-8. */
+/* The largest index <= at that starts a character of the valid UTF-8 string
+ * s: the length of the longest prefix of s[0 .. at - 1] that ends on a
+ * character boundary. */
 static size_t utf8_floor(const char *s, size_t at)
 {
     while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
@@ -177,7 +180,7 @@ static void set_color(cairo_t *cr, rgb c)
 /* Advance width of the first len bytes of s in the current font. */
 static double text_w(cairo_t *cr, const char *s, size_t len)
 {
-    char buf[NAME_MAX_BYTES + 16];
+    char buf[TEXT_MAX];
     cairo_text_extents_t e;
 
     if (len >= sizeof buf)
@@ -198,7 +201,7 @@ static double str_w(cairo_t *cr, const char *s)
 /* Show the first len bytes of s with its baseline starting at the current point. */
 static void show_n(cairo_t *cr, const char *s, size_t len)
 {
-    char buf[NAME_MAX_BYTES + 16];
+    char buf[TEXT_MAX];
 
     if (len >= sizeof buf)
         len = utf8_floor(s, sizeof buf - 1);
@@ -274,7 +277,7 @@ static int has_mean(const sentraj_result *r)
 /* The value range: 0, every mean and every interval end, padded by 8% on each
  * side that data reaches (the zero baseline itself is not padded, as bar
  * charts usually do), then ticks at a 1-2-5 step giving about `target`
- * intervals. */
+ * intervals, and the range widened to the next tick when that is close. */
 static void y_range(layout *L, double target)
 {
     double lo = 0, hi = 0, range, raw, mag, f, m;
@@ -315,6 +318,14 @@ static void y_range(layout *L, double target)
     m = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
     L->step = m * mag;
     L->decimals = (int)fmax(0, -floor(log10(L->step) + 1e-9));
+    /* End the axis on a tick when that costs at most half a step. */
+    {
+        double up = ceil(L->ymax / L->step - 1e-9) * L->step, down = floor(L->ymin / L->step + 1e-9) * L->step;
+        if (L->ymax > 0 && up - L->ymax <= 0.5 * L->step)
+            L->ymax = up;
+        if (L->ymin < 0 && L->ymin - down <= 0.5 * L->step)
+            L->ymin = down;
+    }
     L->k0 = (long)ceil(L->ymin / L->step - 1e-9);
     {
         long k1 = (long)floor(L->ymax / L->step + 1e-9);
@@ -388,13 +399,42 @@ static int try_horizontal(cairo_t *cr, layout *L, double k)
     return 1;
 }
 
-/* Rotated labels: "name  n = 12" on one line ending under the bar, cut with an
- * ellipsis when it would leave the figure or take more than 36% of its
- * height. Returns the height the labels need below the plot. */
-static double set_rotated(cairo_t *cr, layout *L, double gap)
+/* Slots share the plot's width equally; bars and caps follow. */
+static void set_slots(layout *L)
+{
+    double s = L->s;
+
+    L->slot_w = (L->right - L->left) / (double)(L->n ? L->n : 1);
+    L->bar_half = fmin(0.31 * L->slot_w, 55 * s);
+    /* Caps are small, but always a little wider than the whisker itself. */
+    L->cap_half = fmax(fmin(fmax(0.45 * L->bar_half, 3 * s), fmin(9 * s, L->bar_half)), L->whisker_lw + 1);
+}
+
+/* The plot's left edge at which no slanted label (at its full width) would
+ * start left of half the padding: label i ends at
+ * x_i = left + (i + 1/2) (right - left) / n and starts (width) cos(angle)
+ * before that. */
+static double rotated_left(const layout *L)
+{
+    double cs = cos(L->angle), need = L->left;
+
+    if (cs < 1e-6)
+        return need;
+    for (size_t i = 0; i < L->n; i++) {
+        double f = ((double)i + 0.5) / (double)L->n;
+        need = fmax(need, (0.5 * L->pad + L->slots[i].full_w * cs - L->right * f) / (1 - f));
+    }
+    return need;
+}
+
+/* Rotated labels: "name  n = 12" on one line ending under the bar, in a font
+ * of at most fs, cut with an ellipsis when it would leave the figure or take
+ * more than 36% of its height. Returns the height the labels need below the
+ * plot. */
+static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
 {
     double sn = sin(L->angle), cs = cos(L->angle), extent = 0;
-    double fs = L->fs_cat, ell_w;
+    double ell_w;
     double max_h = 0.36 * L->h - gap - L->pad;
 
     /* Neighbouring labels are slot_w * sin(angle) apart. */
@@ -405,7 +445,7 @@ static double set_rotated(cairo_t *cr, layout *L, double gap)
     ell_w = str_w(cr, "\xe2\x80\xa6");
     for (size_t i = 0; i < L->n; i++) {
         slot *sl = &L->slots[i];
-        double x = L->left + (i + 0.5) * L->slot_w;
+        double x = L->left + ((double)i + 0.5) * L->slot_w;
         double nw, lmax = (max_h - 0.5 * fs * cs) / sn;
         char tail[80];
 
@@ -416,6 +456,7 @@ static double set_rotated(cairo_t *cr, layout *L, double gap)
         sl->len = strlen(sl->name);
         sl->cut = 0;
         sl->name_w = text_w(cr, sl->name, sl->len);
+        sl->full_w = sl->name_w + nw;
         if (sl->name_w + nw > lmax) {
             /* Cut the name, one character at a time, until it fits. */
             size_t len = sl->len;
@@ -547,10 +588,7 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     L->right = w - 24 * s;
 
     /* Bars share the width equally. */
-    L->slot_w = L->n ? (L->right - L->left) / (double)L->n : (L->right - L->left);
-    L->bar_half = fmin(0.31 * L->slot_w, 55 * s);
-    /* Caps are small, but always a little wider than the whisker itself. */
-    L->cap_half = fmax(fmin(fmax(0.45 * L->bar_half, 3 * s), fmin(9 * s, L->bar_half)), L->whisker_lw + 1);
+    set_slots(L);
 
     /* Labels: horizontal at full size, else smaller, else rotated. */
     gap = 9 * s;
@@ -567,9 +605,21 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
             L->fs_n *= scales[i];
             extent = (double)L->lines * 1.2 * L->fs_cat + 3 * s + 1.25 * L->fs_n;
         } else {
+            double fs = L->fs_cat, left;
             L->rotated = 1;
             L->angle = L->slot_w * sin(PI / 4) >= 1.3 * 9 * s ? PI / 4 : PI / 2;
-            extent = set_rotated(cr, L, gap);
+            extent = set_rotated(cr, L, fs, gap);
+            /* Slanted labels of the first bars reach left, past the tick
+             * labels: move the plot right (by at most a fifth of the
+             * figure) rather than cut them. */
+            left = rotated_left(L);
+            if (left > L->left) {
+                L->left = fmin(left, L->left + 0.2 * w);
+                set_slots(L);
+                if (L->slot_w * sin(PI / 4) < 1.3 * 9 * s)
+                    L->angle = PI / 2;
+                extent = set_rotated(cr, L, fs, gap);
+            }
         }
         L->bottom = h - L->pad - gap - extent;
     }

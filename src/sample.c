@@ -66,14 +66,15 @@ sentraj_sample *sample_alloc_lattice(const int64_t *q, size_t n, int64_t denom, 
     sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
         return sentraj_nomem(err, "sample"), NULL;
-    memcpy(sorted, q, n * sizeof *q);
-    qsort(sorted, n, sizeof *sorted, cmp_i64);
+    if (n) {
+        memcpy(sorted, q, n * sizeof *q);
+        qsort(sorted, n, sizeof *sorted, cmp_i64);
+    }
     for (size_t i = 0; i < n; i++) {
         if (sorted[i] <= INT32_MIN || sorted[i] >= INT32_MAX) {
+            long long bad = (long long)sorted[i];
             free(sorted);
-            return sentraj_fail(err, SENTRAJ_EUSAGE, "lattice value %lld does not fit in 32 bits",
-                                (long long)sorted[i]),
-                   NULL;
+            return sentraj_fail(err, SENTRAJ_EUSAGE, "lattice value %lld does not fit in 32 bits", bad), NULL;
         }
     }
     s = sample_new(n, 1, err);
@@ -123,8 +124,10 @@ sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double deno
     s = sample_new(n, 0, err);
     if (!s)
         return NULL;
-    memcpy(s->values, values, n * sizeof *values);
-    qsort(s->values, n, sizeof *s->values, cmp_double);
+    if (n) {
+        memcpy(s->values, values, n * sizeof *values);
+        qsort(s->values, n, sizeof *s->values, cmp_double);
+    }
     compress(s);
     {
         /* Sum in sorted order, so the mean does not depend on input order. */
