@@ -116,25 +116,47 @@ SENTRAJ_API void sentraj_stream_seed(sentraj_pcg32 *rng, uint64_t seed, uint64_t
 /* ------------------------------------------------------------------------ */
 
 typedef enum sentraj_engine {
-    SENTRAJ_ENGINE_AUTO = 0, /* index engine (the only one so far) */
-    SENTRAJ_ENGINE_INDEX = 1 /* classic bootstrap: draw n indices with replacement */
+    SENTRAJ_ENGINE_AUTO = 0,        /* multinomial when a sample has few distinct values for its size, else index */
+    SENTRAJ_ENGINE_INDEX = 1,       /* classic bootstrap: draw n indices with replacement; O(B n) */
+    SENTRAJ_ENGINE_MULTINOMIAL = 2, /* draw the counts of the K distinct values; O(B K) */
+    SENTRAJ_ENGINE_EXACT = 3        /* the bootstrap distribution by FFT convolution: B = infinity */
 } sentraj_engine;
 
 typedef enum sentraj_method {
-    SENTRAJ_METHOD_PERCENTILE = 0 /* quantiles of the resampled means (type 7) */
+    SENTRAJ_METHOD_PERCENTILE = 0, /* quantiles of the resampled means */
+    SENTRAJ_METHOD_BASIC = 1,      /* reflected percentile: 2 mean - quantiles */
+    SENTRAJ_METHOD_NORMAL = 2,     /* bias-corrected mean +- z * bootstrap standard error (R's norm.ci) */
+    SENTRAJ_METHOD_BCA = 3,        /* bias-corrected and accelerated (Efron 1987) */
+    SENTRAJ_METHOD_STUDENTIZED = 4 /* bootstrap-t: quantiles of (mean* - mean) / se* */
 } sentraj_method;
+
+typedef enum sentraj_alternative {
+    SENTRAJ_TWO_SIDED = 0, /* [low, high] with (1 - level) / 2 in each tail */
+    SENTRAJ_LESS = 1,      /* (-inf, high]: the true mean is less than high */
+    SENTRAJ_GREATER = 2    /* [low, +inf) */
+} sentraj_alternative;
+
+typedef enum sentraj_sim {
+    SENTRAJ_SIM_ORDINARY = 0, /* independent resamples */
+    SENTRAJ_SIM_BALANCED = 1  /* index engine: every observation drawn exactly B times overall */
+} sentraj_sim;
 
 /* Every setting of an analysis. Fill it with sentraj_config_init, then change
  * what you need; sentraj_config_check validates it. */
 typedef struct sentraj_config {
     size_t min_human;      /* 6: fewest human messages a conversation needs to be kept */
     size_t window;         /* 3: human messages averaged at the start and at the end */
-    size_t resamples;      /* 1000: bootstrap resamples B */
+    size_t resamples;      /* 1000: bootstrap resamples B (ignored by the exact engine) */
     double level;          /* 0.95: confidence level of the interval, in (0, 1) */
     sentraj_method method; /* SENTRAJ_METHOD_PERCENTILE */
     sentraj_engine engine; /* SENTRAJ_ENGINE_AUTO */
+    sentraj_alternative alternative; /* SENTRAJ_TWO_SIDED */
+    sentraj_sim sim;       /* SENTRAJ_SIM_ORDINARY; balanced needs the index engine */
     uint64_t seed;         /* 42: a run is fully determined by its data and this seed */
     unsigned threads;      /* 0 = all online cores */
+    size_t exact_max_len;  /* 1 << 24: the exact engine refuses longer transforms (128 MiB of doubles) */
+    size_t balanced_max;   /* 1 << 28: balanced resampling refuses n * B beyond this (bytes of its table) */
+    int keep_resamples;    /* 0: set to keep each row's draws for sentraj_analysis_draws */
 } sentraj_config;
 
 SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
@@ -142,9 +164,13 @@ SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
 SENTRAJ_API int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API const char *sentraj_engine_name(sentraj_engine e);
 SENTRAJ_API const char *sentraj_method_name(sentraj_method m);
+SENTRAJ_API const char *sentraj_alternative_name(sentraj_alternative a);
+SENTRAJ_API const char *sentraj_sim_name(sentraj_sim s);
 /* Parse a name as printed by the _name functions; returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
 SENTRAJ_API int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err);
 SENTRAJ_API int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err);
+SENTRAJ_API int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_error *err);
+SENTRAJ_API int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Data sets: labelled messages in, kept conversations with their deltas out */
@@ -288,6 +314,14 @@ SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
 SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
 SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis *a);
+/* What row i's bootstrap drew, when the config had keep_resamples set:
+ * Monte Carlo engines give the B resampled means in resample order (*probs
+ * set to NULL); the exact engine gives its support points (resampled means,
+ * ascending) with their probabilities. Returns the number of values; 0 when
+ * nothing was kept (not asked for, or a degenerate or too_few row). The
+ * pointers are borrowed from the analysis. */
+SENTRAJ_API size_t sentraj_analysis_draws(const sentraj_analysis *a, size_t i, const double **values,
+                                          const double **probs);
 
 /* ------------------------------------------------------------------------ */
 /* Reports                                                                   */
@@ -307,6 +341,12 @@ SENTRAJ_API int sentraj_report_write_deltas_csv(FILE *f, const char *name, const
                                                 sentraj_error *err);
 SENTRAJ_API int sentraj_report_write_deltas_table(FILE *f, const char *name, const sentraj_dataset *ds,
                                                   sentraj_error *err);
+
+/* The kept draws of every row as CSV: "category,resample,mean" for Monte
+ * Carlo engines (one line per resample), "category,mean,probability" for the
+ * exact engine. Needs keep_resamples; rows without draws have no lines. */
+SENTRAJ_API int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a,
+                                                   sentraj_error *err);
 
 /* Format a double in the shortest "%.*g" form that strtod reads back to the
  * same value (NaN as "nan", infinities as "inf"/"-inf"). buf needs 32 bytes. */

@@ -13,6 +13,7 @@ struct sentraj_analysis {
     size_t nrows;
     sentraj_result *rows;
     char **names;
+    boot_draws *draws; /* per row, when cfg.keep_resamples */
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -26,6 +27,8 @@ void sentraj_analysis_free(sentraj_analysis *a)
         return;
     for (size_t i = 0; i < a->nrows; i++)
         free(a->names[i]);
+    boot_draws_free(a->draws, a->nrows);
+    free(a->draws);
     free(a->names);
     free(a->rows);
     free(a);
@@ -46,39 +49,36 @@ const sentraj_config *sentraj_analysis_config(const sentraj_analysis *a)
     return &a->cfg;
 }
 
-/* Does kept conversation k belong to category id `cat` (UINT32_MAX: "all")? */
-static int member(const sentraj_dataset *ds, const kept_conv *k, uint32_t cat)
+size_t sentraj_analysis_draws(const sentraj_analysis *a, size_t i, const double **values, const double **probs)
 {
-    if (cat == UINT32_MAX)
-        return 1;
-    for (const uint32_t *m = ds->set_members[k->set]; *m != UINT32_MAX; m++)
-        if (*m == cat)
-            return 1;
-    return 0;
+    if (!a->draws || i >= a->nrows || !a->draws[i].len) {
+        *values = *probs = NULL;
+        return 0;
+    }
+    *values = a->draws[i].values;
+    *probs = a->draws[i].probs;
+    return a->draws[i].len;
 }
 
-/* Build row r's sample and window means from the kept conversations (in id
- * order). Lattice data: deltas are integers over 2 * window (labels are
- * multiples of 1/2), first/last window sums integers over 2 * window too. */
-static sentraj_sample *row_sample(const sentraj_dataset *ds, uint32_t cat, sentraj_result *r, sentraj_error *err)
+/* Build a row's sample and window means from the kept conversations listed
+ * in idx (ascending, so in id order), or all of them when idx is NULL.
+ * Lattice data: deltas are integers over 2 * window (labels are multiples
+ * of 1/2), first/last window sums integers over 2 * window too. */
+static sentraj_sample *row_sample(const sentraj_dataset *ds, const uint32_t *idx, size_t n, sentraj_result *r,
+                                  sentraj_error *err)
 {
-    size_t n = 0, w = ds->window;
+    size_t w = ds->window;
     sentraj_sample *s;
 
-    for (size_t i = 0; i < ds->nkept; i++)
-        n += (size_t)member(ds, &ds->kept[i], cat);
     r->conversations = n;
     if (ds->lattice) {
         int64_t *q = malloc((n ? n : 1) * sizeof *q), first = 0, last = 0;
         int64_t denom = (int64_t)(2 * w); /* LABELS_UNIT is 1/2 */
-        size_t j = 0;
         if (!q)
             return sentraj_nomem(err, "category sample"), NULL;
-        for (size_t i = 0; i < ds->nkept; i++) {
-            const kept_conv *k = &ds->kept[i];
-            if (!member(ds, k, cat))
-                continue;
-            q[j++] = k->last_q - k->first_q;
+        for (size_t j = 0; j < n; j++) {
+            const kept_conv *k = &ds->kept[idx ? idx[j] : j];
+            q[j] = k->last_q - k->first_q;
             first += k->first_q;
             last += k->last_q;
         }
@@ -89,14 +89,11 @@ static sentraj_sample *row_sample(const sentraj_dataset *ds, uint32_t cat, sentr
     } else {
         double *v = malloc((n ? n : 1) * sizeof *v);
         long double first = 0, last = 0;
-        size_t j = 0;
         if (!v)
             return sentraj_nomem(err, "category sample"), NULL;
-        for (size_t i = 0; i < ds->nkept; i++) {
-            const kept_conv *k = &ds->kept[i];
-            if (!member(ds, k, cat))
-                continue;
-            v[j++] = (k->last_sum - k->first_sum) / (double)w;
+        for (size_t j = 0; j < n; j++) {
+            const kept_conv *k = &ds->kept[idx ? idx[j] : j];
+            v[j] = (k->last_sum - k->first_sum) / (double)w;
             first += k->first_sum;
             last += k->last_sum;
         }
@@ -110,14 +107,47 @@ static sentraj_sample *row_sample(const sentraj_dataset *ds, uint32_t cat, sentr
     return s;
 }
 
+/* Kept conversations per category, by a counting sort over the sets:
+ * members[off[c] .. off[c + 1]) are category c's kept indexes, ascending. */
+static int category_members(const sentraj_dataset *ds, size_t **off_out, uint32_t **members_out, sentraj_error *err)
+{
+    size_t ncat = ds->cats.count, total = 0;
+    size_t *off = calloc(ncat + 1, sizeof *off), *fill = NULL;
+    uint32_t *members = NULL;
+
+    if (!off)
+        return sentraj_nomem(err, "category lists");
+    for (size_t i = 0; i < ds->nkept; i++)
+        for (const uint32_t *m = ds->set_members[ds->kept[i].set]; *m != UINT32_MAX; m++)
+            off[*m + 1]++, total++;
+    for (size_t c = 0; c < ncat; c++)
+        off[c + 1] += off[c];
+    members = malloc((total ? total : 1) * sizeof *members);
+    fill = malloc((ncat ? ncat : 1) * sizeof *fill);
+    if (!members || !fill) {
+        free(off);
+        free(members);
+        free(fill);
+        return sentraj_nomem(err, "category lists");
+    }
+    memcpy(fill, off, ncat * sizeof *fill);
+    for (size_t i = 0; i < ds->nkept; i++)
+        for (const uint32_t *m = ds->set_members[ds->kept[i].set]; *m != UINT32_MAX; m++)
+            members[fill[*m]++] = (uint32_t)i;
+    free(fill);
+    *off_out = off;
+    *members_out = members;
+    return SENTRAJ_OK;
+}
+
 sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg, sentraj_error *err)
 {
     sentraj_analysis *a = NULL;
     sentraj_sample **samples = NULL;
     sentraj_boot_result *boots = NULL;
     uint64_t *hashes = NULL;
-    uint32_t *cat_of_row = NULL;
-    size_t ncat, m;
+    uint32_t *cat_of_row = NULL, *members = NULL;
+    size_t ncat, m, *off = NULL;
 
     if (sentraj_config_check(cfg, err) != SENTRAJ_OK)
         return NULL;
@@ -141,7 +171,9 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
     boots = calloc(m, sizeof *boots);
     hashes = calloc(m, sizeof *hashes);
     cat_of_row = calloc(m, sizeof *cat_of_row);
-    if (!a->rows || !a->names || !samples || !boots || !hashes || !cat_of_row)
+    if (cfg->keep_resamples)
+        a->draws = calloc(m, sizeof *a->draws);
+    if (!a->rows || !a->names || !samples || !boots || !hashes || !cat_of_row || (cfg->keep_resamples && !a->draws))
         goto nomem;
 
     /* Rows sorted by category name, bytewise; "all" last. */
@@ -156,17 +188,23 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
     if (!a->names[ncat])
         goto nomem;
     a->nrows = m;
+    if (category_members(ds, &off, &members, err) != SENTRAJ_OK)
+        goto fail;
     for (size_t i = 0; i < m; i++) {
         size_t len = strlen(a->names[i]);
         cat_of_row[i] = i < ncat ? (uint32_t)intern_find(&ds->cats, a->names[i], len, intern_hash(a->names[i], len))
                                  : UINT32_MAX;
         hashes[i] = sentraj_hash_name(a->names[i], len);
         a->rows[i].category = a->names[i];
-        samples[i] = row_sample(ds, cat_of_row[i], &a->rows[i], err);
+        if (i < ncat)
+            samples[i] = row_sample(ds, members + off[cat_of_row[i]], off[cat_of_row[i] + 1] - off[cat_of_row[i]],
+                                    &a->rows[i], err);
+        else
+            samples[i] = row_sample(ds, NULL, ds->nkept, &a->rows[i], err);
         if (!samples[i])
             goto fail;
     }
-    if (boot_many((const sentraj_sample *const *)samples, hashes, m, cfg, boots, NULL, err) != SENTRAJ_OK)
+    if (boot_many((const sentraj_sample *const *)samples, hashes, m, cfg, boots, a->draws, err) != SENTRAJ_OK)
         goto fail;
     for (size_t i = 0; i < m; i++)
         a->rows[i].boot = boots[i];
@@ -183,5 +221,7 @@ done:
     free(boots);
     free(hashes);
     free(cat_of_row);
+    free(off);
+    free(members);
     return a;
 }

@@ -95,8 +95,8 @@ int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis
             wcat = l;
     }
     snprintf(ci, sizeof ci, "%g%% CI", cfg->level * 100);
-    fprintf(f, "%-*s  %13s  %10s  %10s  %10s  %-21s  %8s  %s\n", (int)wcat, "category", "conversations", "mean_first",
-            "mean_last", "mean_delta", ci, "se", "status");
+    fprintf(f, "%-*s  %13s  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, "category", "conversations",
+            "mean_first", "mean_last", "mean_delta", ci, "se", "engine", "status");
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         const sentraj_result *r = sentraj_analysis_row(a, i);
         if (isnan(r->boot.ci_low))
@@ -104,15 +104,49 @@ int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis
         else
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->boot.ci_low, b4, sizeof b4),
                      human(r->boot.ci_high, b5, sizeof b5));
-        fprintf(f, "%-*s  %13zu  %10s  %10s  %10s  %-21s  %8s  %s\n", (int)wcat, r->category, r->conversations,
-                human(r->mean_first, b1, sizeof b1), human(r->mean_last, b2, sizeof b2),
+        fprintf(f, "%-*s  %13zu  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, r->category,
+                r->conversations, human(r->mean_first, b1, sizeof b1), human(r->mean_last, b2, sizeof b2),
                 human(r->mean_delta, b3, sizeof b3), ci,
                 isnan(r->boot.se) ? "-" : (snprintf(b6, sizeof b6, "%.4f", r->boot.se), b6),
-                sentraj_ci_status_name(r->boot.status));
+                sentraj_engine_name(r->boot.engine), sentraj_ci_status_name(r->boot.status));
     }
-    fprintf(f, "%s interval, %s engine, %zu resamples, seed %llu\n", sentraj_method_name(cfg->method),
-            sentraj_analysis_rows(a) ? sentraj_engine_name(sentraj_analysis_row(a, 0)->boot.engine) : "index",
-            cfg->resamples, (unsigned long long)cfg->seed);
+    if (cfg->engine == SENTRAJ_ENGINE_EXACT)
+        fprintf(f, "%s interval (%s), exact bootstrap distribution\n", sentraj_method_name(cfg->method),
+                sentraj_alternative_name(cfg->alternative));
+    else
+        fprintf(f, "%s interval (%s), %zu %sresamples, seed %llu\n", sentraj_method_name(cfg->method),
+                sentraj_alternative_name(cfg->alternative), cfg->resamples,
+                cfg->sim == SENTRAJ_SIM_BALANCED ? "balanced " : "", (unsigned long long)cfg->seed);
+    return finish(f, name, err);
+}
+
+int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
+{
+    const sentraj_config *cfg = sentraj_analysis_config(a);
+    int exact = cfg->engine == SENTRAJ_ENGINE_EXACT;
+
+    errno = 0;
+    if (!cfg->keep_resamples)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the analysis kept no resamples (set keep_resamples)");
+    fputs(exact ? "category,mean,probability\n" : "category,resample,mean\n", f);
+    for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
+        const sentraj_result *r = sentraj_analysis_row(a, i);
+        const double *v, *p;
+        size_t n = sentraj_analysis_draws(a, i, &v, &p);
+        for (size_t b = 0; b < n; b++) {
+            put_field(f, r->category);
+            if (p) {
+                putc(',', f);
+                put_num(f, v[b]);
+                putc(',', f);
+                put_num(f, p[b]);
+            } else {
+                fprintf(f, ",%zu,", b);
+                put_num(f, v[b]);
+            }
+            putc('\n', f);
+        }
+    }
     return finish(f, name, err);
 }
 

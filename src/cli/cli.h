@@ -14,6 +14,7 @@ typedef struct cli_opts {
     const char *format;  /* "csv" (default) or "table" */
     const char *output;  /* -o; NULL = the command's default */
     int quiet;
+    const char *save_resamples; /* --save-resamples FILE */
     const char *title;   /* figure4 --title */
     int width, height;   /* figure4 --width/--height; 0 = default */
     char **inputs;       /* positional arguments */
@@ -23,10 +24,11 @@ typedef struct cli_opts {
 /* Which of the common options a command takes. */
 enum {
     OPT_FILTER = 1,    /* --min-human, --window */
-    OPT_BOOT = 2,      /* --resamples, --level, --method, --engine, --seed, --threads */
+    OPT_BOOT = 2,      /* --resamples, --level, --method, --engine, --alternative, --sim, --seed, --threads */
     OPT_FORMAT = 4,    /* --format */
     OPT_OUTPUT = 8,    /* -o */
     OPT_FIGURE = 16,   /* --title, --width, --height */
+    OPT_SAVE = 32,     /* --save-resamples */
 };
 
 extern const char *cli_cmd; /* the subcommand, for messages */

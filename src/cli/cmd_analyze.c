@@ -15,8 +15,17 @@ static const char help[] =
     "  --window K         human messages averaged at the start and at the end (3)\n"
     "  --resamples B      bootstrap resamples (1000)\n"
     "  --level L          confidence level (0.95)\n"
-    "  --method M         interval method: percentile (percentile)\n"
-    "  --engine E         auto|index (auto: the index engine)\n"
+    "  --method M         percentile|basic|normal|bca|studentized (percentile)\n"
+    "  --engine E         auto|index|multinomial|exact (auto: multinomial when a\n"
+    "                     category has few distinct deltas for its size, else index;\n"
+    "                     exact computes the bootstrap distribution with no Monte\n"
+    "                     Carlo error and reports resamples 0)\n"
+    "  --alternative A    two-sided|less|greater (two-sided); one-sided intervals\n"
+    "                     have an infinite end (inf / -inf)\n"
+    "  --sim S            ordinary|balanced (ordinary); balanced draws every\n"
+    "                     observation exactly B times overall (index engine)\n"
+    "  --save-resamples F also write each category's resampled means to F as CSV\n"
+    "                     (category,resample,mean; exact: category,mean,probability)\n"
     "  --seed S           random seed; output is fully determined by data and seed (42)\n"
     "  --threads T        worker threads, 0 = all cores (0); output does not depend on it\n"
     "  --format F         csv|table (csv)\n"
@@ -35,10 +44,10 @@ static const char help[] =
 int cmd_analyze(int argc, char **argv)
 {
     cli_opts o;
-    int code = cli_parse(argc, argv, OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT, help, &o);
+    int code = cli_parse(argc, argv, OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_SAVE, help, &o);
     sentraj_dataset *ds;
     sentraj_analysis *a;
-    sentraj_outfile *out;
+    sentraj_outfile *out, *saved = NULL;
     sentraj_error err;
     int rc;
 
@@ -58,14 +67,29 @@ int cmd_analyze(int argc, char **argv)
         sentraj_analysis_free(a);
         return code;
     }
+    if (o.save_resamples) {
+        saved = cli_out_open(o.save_resamples, &code);
+        if (!saved) {
+            cli_out_abort(out);
+            sentraj_analysis_free(a);
+            return code;
+        }
+    }
     if (strcmp(o.format, "table") == 0)
         rc = sentraj_report_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &err);
     else
         rc = sentraj_report_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &err);
+    if (rc == SENTRAJ_OK && saved)
+        rc = sentraj_report_write_resamples_csv(sentraj_outfile_stream(saved), sentraj_outfile_name(saved), a, &err);
     sentraj_analysis_free(a);
     if (rc != SENTRAJ_OK) {
         cli_out_abort(out);
+        cli_out_abort(saved);
         return cli_fail(&err);
+    }
+    if (saved && (code = cli_out_commit(saved)) != 0) {
+        cli_out_abort(out);
+        return code;
     }
     return cli_out_commit(out);
 }

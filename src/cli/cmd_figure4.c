@@ -21,7 +21,8 @@ static const char help[] =
     "  --width PX         figure width in pixels (900)\n"
     "  --height PX        figure height in pixels (560)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --seed S, --threads T   as for 'sentraj analyze'\n"
+    "  --engine E, --alternative A, --sim S, --seed S, --threads T\n"
+    "                     as for 'sentraj analyze'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n";
 

@@ -75,7 +75,7 @@ static int parse_level(const char *s, double *out)
 int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o)
 {
     enum { O_MIN = 256, O_WINDOW, O_RES, O_LEVEL, O_METHOD, O_ENGINE, O_SEED, O_THREADS, O_FORMAT, O_TITLE, O_WIDTH,
-           O_HEIGHT };
+           O_HEIGHT, O_ALT, O_SIM, O_SAVE };
     struct option all[] = {
         {"min-human", required_argument, NULL, O_MIN}, {"window", required_argument, NULL, O_WINDOW},
         {"resamples", required_argument, NULL, O_RES}, {"level", required_argument, NULL, O_LEVEL},
@@ -85,6 +85,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
         {"title", required_argument, NULL, O_TITLE},   {"width", required_argument, NULL, O_WIDTH},
         {"height", required_argument, NULL, O_HEIGHT},
+        {"alternative", required_argument, NULL, O_ALT}, {"sim", required_argument, NULL, O_SIM},
+        {"save-resamples", required_argument, NULL, O_SAVE},
         {NULL, 0, NULL, 0},
     };
     struct option longopts[sizeof all / sizeof all[0]];
@@ -95,7 +97,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     for (size_t i = 0; all[i].name; i++) {
         int w = all[i].val;
         if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
-            ((w >= O_RES && w <= O_THREADS) && !(which & OPT_BOOT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
+            (((w >= O_RES && w <= O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
+            (w == O_SAVE && !(which & OPT_SAVE)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
             (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_HEIGHT) && !(which & OPT_FIGURE)))
             continue;
         longopts[n++] = all[i];
@@ -107,6 +110,7 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     o->output = NULL;
     o->quiet = 0;
     o->title = NULL;
+    o->save_resamples = NULL;
     o->width = o->height = 0;
     optind = 1;
     opterr = 0;
@@ -141,6 +145,18 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         case O_ENGINE:
             if (sentraj_engine_parse(optarg, &o->cfg.engine, &err) != SENTRAJ_OK)
                 return cli_usage_error("%s", err.message);
+            break;
+        case O_ALT:
+            if (sentraj_alternative_parse(optarg, &o->cfg.alternative, &err) != SENTRAJ_OK)
+                return cli_usage_error("%s", err.message);
+            break;
+        case O_SIM:
+            if (sentraj_sim_parse(optarg, &o->cfg.sim, &err) != SENTRAJ_OK)
+                return cli_usage_error("%s", err.message);
+            break;
+        case O_SAVE:
+            o->save_resamples = optarg;
+            o->cfg.keep_resamples = 1;
             break;
         case O_SEED:
             if (parse_u64("--seed", optarg, 0, UINT64_MAX, &v))

@@ -1,0 +1,145 @@
+/* multinomial.c - the Monte Carlo kernels: index, balanced and multinomial resampling. */
+#include "engines.h"
+
+#include "pcg.h"
+#include "sentraj/rng_gsl.h"
+
+#include "blas.h"
+#include <gsl/gsl_randist.h>
+#include <stdlib.h>
+
+void engine_index(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum, double *sq)
+{
+    uint32_t n = (uint32_t)s->n;
+
+    for (size_t b = b0; b < b1; b++) {
+        sentraj_pcg32 rng;
+        sentraj_stream_seed(&rng, seed, h, (uint64_t)b);
+        if (s->lattice) {
+            /* Integer sums are exact whatever the order of the draws. */
+            const int32_t *q = s->q;
+            int64_t acc = 0, acc2 = 0;
+            if (sq) {
+                for (uint32_t i = 0; i < n; i++) {
+                    int64_t v = q[pcg32_bounded_fast_inline(&rng, n)];
+                    acc += v;
+                    acc2 += v * v;
+                }
+                sq[b] = (double)acc2;
+            } else {
+                for (uint32_t i = 0; i < n; i++)
+                    acc += q[pcg32_bounded_fast_inline(&rng, n)];
+            }
+            sum[b] = (double)acc;
+        } else {
+            const double *v = s->values;
+            double acc = 0, acc2 = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                double x = v[pcg32_bounded_fast_inline(&rng, n)];
+                acc += x;
+                acc2 += x * x;
+            }
+            sum[b] = acc;
+            if (sq)
+                sq[b] = acc2;
+        }
+    }
+}
+
+void engine_balanced_permutation(size_t n, size_t B, uint64_t seed, uint64_t h, uint32_t *perm)
+{
+    size_t total = n * B;
+    sentraj_pcg32 rng;
+
+    for (size_t i = 0; i < total; i++)
+        perm[i] = (uint32_t)(i % n);
+    /* Fisher-Yates from the top, as pcg-c's demo shuffles its cards. */
+    sentraj_stream_seed(&rng, seed, h, UINT64_MAX);
+    for (size_t i = total; i > 1; i--) {
+        size_t j = pcg32_bounded_fast_inline(&rng, (uint32_t)i);
+        uint32_t t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+}
+
+void engine_balanced(const sentraj_sample *s, const uint32_t *perm, size_t b0, size_t b1, double *sum, double *sq)
+{
+    size_t n = s->n;
+    for (size_t b = b0; b < b1; b++) {
+        const uint32_t *p = perm + b * n;
+        if (s->lattice) {
+            int64_t acc = 0, acc2 = 0;
+            for (size_t i = 0; i < n; i++) {
+                int64_t v = s->q[p[i]];
+                acc += v;
+                acc2 += v * v;
+            }
+            sum[b] = (double)acc;
+            if (sq)
+                sq[b] = (double)acc2;
+        } else {
+            double acc = 0, acc2 = 0;
+            for (size_t i = 0; i < n; i++) {
+                double x = s->values[p[i]];
+                acc += x;
+                acc2 += x * x;
+            }
+            sum[b] = acc;
+            if (sq)
+                sq[b] = acc2;
+        }
+    }
+}
+
+int engine_multinomial(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum,
+                       double *sq)
+{
+    size_t K = s->k, rows = b1 - b0;
+    double *p = malloc(K * sizeof *p);
+    double *c = malloc(rows * K * sizeof *c);
+    double *v = malloc(2 * K * sizeof *v);
+    double *y = malloc(2 * rows * sizeof *y);
+    unsigned int *cnt = malloc(K * sizeof *cnt);
+    gsl_rng *r = gsl_rng_alloc(sentraj_gsl_rng_pcg32());
+    int rc = -1;
+
+    if (!p || !c || !v || !y || !cnt || !r)
+        goto out;
+    /* Values as a K x 2 matrix [value, value^2]; on a lattice the integers
+     * q, so every product and sum below is an exact integer in double. */
+    for (size_t j = 0; j < K; j++) {
+        double x = s->lattice ? s->distinct[j] * (double)s->denom : s->distinct[j];
+        if (s->lattice)
+            x = (double)(int64_t)(x < 0 ? x - 0.5 : x + 0.5);
+        p[j] = (double)s->counts[j]; /* GSL normalises the weights itself */
+        v[2 * j] = x;
+        v[2 * j + 1] = x * x;
+    }
+    for (size_t b = b0; b < b1; b++) {
+        sentraj_stream_seed(sentraj_gsl_rng_state(r), seed, h, (uint64_t)b);
+        gsl_ran_multinomial(r, K, (unsigned int)s->n, p, cnt);
+        for (size_t j = 0; j < K; j++)
+            c[(b - b0) * K + j] = (double)cnt[j];
+    }
+    if (sq) {
+        blas_gemm(rows, 2, K, c, v, y);
+        for (size_t i = 0; i < rows; i++) {
+            sum[b0 + i] = y[2 * i];
+            sq[b0 + i] = y[2 * i + 1];
+        }
+    } else {
+        blas_gemv(rows, K, c, v, 2, y);
+        for (size_t i = 0; i < rows; i++)
+            sum[b0 + i] = y[i];
+    }
+    rc = 0;
+out:
+    gsl_rng_free(r);
+    free(p);
+    free(c);
+    free(v);
+    free(y);
+    free(cnt);
+    return rc;
+}

@@ -1,0 +1,262 @@
+/* test_engines.c - the engines and interval methods: balance, determinism, statuses, one-sided intervals. */
+#include "tap.h"
+
+#include "engines.h"
+#include "intervals.h"
+
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <sentraj.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const sentraj_method methods[] = {SENTRAJ_METHOD_PERCENTILE, SENTRAJ_METHOD_BASIC, SENTRAJ_METHOD_NORMAL,
+                                         SENTRAJ_METHOD_BCA, SENTRAJ_METHOD_STUDENTIZED};
+static const sentraj_engine engines[] = {SENTRAJ_ENGINE_INDEX, SENTRAJ_ENGINE_MULTINOMIAL, SENTRAJ_ENGINE_EXACT};
+
+/* A skewed lattice sample: 40 values k/6. */
+static sentraj_sample *skewed(size_t n)
+{
+    double *v = malloc(n * sizeof *v);
+    sentraj_sample *s;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (double)((i * 7) % 5 == 0 ? 6 + (int)(i % 7) : (int)(i % 3) - 1) / 6;
+    s = sentraj_sample_alloc(v, n, 6, NULL);
+    free(v);
+    return s;
+}
+
+/* Balanced resampling: every index appears exactly B times in the table,
+ * so the mean of the resampled means is the sample mean exactly. */
+static void test_balanced(void)
+{
+    size_t n = 37, B = 101;
+    uint32_t *perm = malloc(n * B * sizeof *perm);
+    size_t counts[37] = {0};
+    int ok = 1;
+    sentraj_sample *s = skewed(n);
+    sentraj_config cfg;
+    sentraj_boot_result r;
+    double means[101], again[101], total = 0;
+
+    engine_balanced_permutation(n, B, 42, 7, perm);
+    for (size_t i = 0; i < n * B; i++)
+        counts[perm[i]]++;
+    for (size_t i = 0; i < n; i++)
+        ok &= counts[i] == B;
+    tap_ok(ok, "engines/balanced/each-index-exactly-B-times");
+
+    sentraj_config_init(&cfg);
+    cfg.sim = SENTRAJ_SIM_BALANCED;
+    cfg.resamples = B;
+    tap_ok(sentraj_boot_mean(s, "bal", &cfg, &r, means, NULL) == SENTRAJ_OK && r.engine == SENTRAJ_ENGINE_INDEX,
+           "engines/balanced/auto-uses-index");
+    for (size_t b = 0; b < B; b++)
+        total += means[b] * (double)n * 6;
+    tap_near(total, (double)B * sentraj_sample_mean(s) * (double)n * 6, 1e-6, "engines/balanced/mean-of-means-exact");
+    cfg.threads = 1;
+    sentraj_boot_mean(s, "bal", &cfg, &r, again, NULL);
+    tap_ok(memcmp(means, again, sizeof means) == 0, "engines/balanced/thread-invariant");
+    cfg.engine = SENTRAJ_ENGINE_MULTINOMIAL;
+    tap_ok(sentraj_config_check(&cfg, NULL) == SENTRAJ_EUSAGE, "engines/balanced/refused-for-multinomial");
+    cfg.engine = SENTRAJ_ENGINE_INDEX;
+    cfg.balanced_max = 1000;
+    tap_ok(sentraj_boot_mean(s, "bal", &cfg, &r, NULL, NULL) == SENTRAJ_ELIMIT, "engines/balanced/memory-limit");
+    free(perm);
+    sentraj_sample_free(s);
+}
+
+/* The multinomial engine: counts always sum to n (so a resample of a
+ * constant-shifted sample shifts by the constant exactly), deterministic, and
+ * independent of the thread count and of B. */
+static void test_multinomial(void)
+{
+    sentraj_sample *s = skewed(400);
+    sentraj_config cfg;
+    sentraj_boot_result r;
+    double a[3000], b[3000];
+    int same = 1;
+
+    sentraj_config_init(&cfg);
+    cfg.engine = SENTRAJ_ENGINE_MULTINOMIAL;
+    cfg.resamples = 3000;
+    cfg.threads = 1;
+    sentraj_boot_mean(s, "m", &cfg, &r, a, NULL);
+    for (unsigned t = 2; t <= 5; t++) {
+        cfg.threads = t;
+        sentraj_boot_mean(s, "m", &cfg, &r, b, NULL);
+        same &= memcmp(a, b, sizeof a) == 0;
+    }
+    tap_ok(same, "engines/multinomial/thread-invariant");
+    cfg.resamples = 100;
+    sentraj_boot_mean(s, "m", &cfg, &r, b, NULL);
+    tap_ok(memcmp(a, b, 100 * sizeof *a) == 0, "engines/multinomial/prefix-independent-of-B");
+    {
+        /* Every resampled mean is on the lattice k / (6 n). */
+        int lattice = 1;
+        for (size_t i = 0; i < 3000; i++) {
+            double k = a[i] * 6 * 400;
+            lattice &= fabs(k - nearbyint(k)) < 1e-6;
+        }
+        tap_ok(lattice, "engines/multinomial/means-on-lattice");
+    }
+    sentraj_sample_free(s);
+}
+
+/* Degenerate and too-few samples give the value (or nothing) for every
+ * method and engine, without NaN where a value is due. */
+static void test_statuses(void)
+{
+    const double same[4] = {0.5, 0.5, 0.5, 0.5}, one[1] = {-1};
+    sentraj_sample *sd = sentraj_sample_alloc(same, 4, 6, NULL), *s1 = sentraj_sample_alloc(one, 1, 6, NULL);
+    sentraj_config cfg;
+    sentraj_boot_result r;
+    int ok_d = 1, ok_1 = 1;
+
+    sentraj_config_init(&cfg);
+    for (size_t e = 0; e < 3; e++) {
+        for (size_t m = 0; m < 5; m++) {
+            cfg.engine = engines[e];
+            cfg.method = methods[m];
+            ok_d &= sentraj_boot_mean(sd, "d", &cfg, &r, NULL, NULL) == SENTRAJ_OK &&
+                    r.status == SENTRAJ_CI_DEGENERATE && r.ci_low == 0.5 && r.ci_high == 0.5 && r.se == 0;
+            ok_1 &= sentraj_boot_mean(s1, "d", &cfg, &r, NULL, NULL) == SENTRAJ_OK &&
+                    r.status == SENTRAJ_CI_TOO_FEW && isnan(r.ci_low) && isnan(r.se) && r.estimate == -1;
+        }
+    }
+    tap_ok(ok_d, "engines/status/degenerate-every-engine-and-method");
+    tap_ok(ok_1, "engines/status/too-few-every-engine-and-method");
+    sentraj_sample_free(sd);
+    sentraj_sample_free(s1);
+}
+
+/* Every method and Monte Carlo engine gives a finite interval around the
+ * estimate on an ordinary sample; one-sided intervals are open on one end
+ * and their finite end is at least as tight as the two-sided one's. */
+static void test_methods(void)
+{
+    sentraj_sample *s = skewed(60);
+    sentraj_config cfg;
+    sentraj_boot_result r, two;
+    int ok = 1, one_ok = 1;
+
+    sentraj_config_init(&cfg);
+    cfg.resamples = 2000;
+    for (size_t e = 0; e < 2; e++) {
+        for (size_t m = 0; m < 5; m++) {
+            cfg.engine = engines[e];
+            cfg.method = methods[m];
+            cfg.alternative = SENTRAJ_TWO_SIDED;
+            ok &= sentraj_boot_mean(s, "x", &cfg, &two, NULL, NULL) == SENTRAJ_OK && isfinite(two.ci_low) &&
+                  isfinite(two.ci_high) && two.ci_low < two.estimate && two.estimate < two.ci_high &&
+                  two.status == SENTRAJ_CI_OK;
+            cfg.alternative = SENTRAJ_LESS;
+            sentraj_boot_mean(s, "x", &cfg, &r, NULL, NULL);
+            one_ok &= isinf(r.ci_low) && r.ci_low < 0 && r.ci_high <= two.ci_high + 1e-12;
+            cfg.alternative = SENTRAJ_GREATER;
+            sentraj_boot_mean(s, "x", &cfg, &r, NULL, NULL);
+            one_ok &= isinf(r.ci_high) && r.ci_high > 0 && r.ci_low >= two.ci_low - 1e-12;
+            if (!ok || !one_ok)
+                tap_diag("engine %s method %s: [%g, %g] estimate %g", sentraj_engine_name(engines[e]),
+                         sentraj_method_name(methods[m]), two.ci_low, two.ci_high, two.estimate);
+        }
+    }
+    tap_ok(ok, "engines/methods/two-sided-finite-around-estimate");
+    tap_ok(one_ok, "engines/methods/one-sided-open-and-tighter");
+    sentraj_sample_free(s);
+}
+
+/* Interval formulas on a hand-made distribution. */
+static void test_formulas(void)
+{
+    const double x[5] = {1, 2, 3, 4, 10};
+    const double w[5] = {0.1, 0.2, 0.4, 0.2, 0.1};
+    boot_dist mc = {x, NULL, 5}, ex = {x, w, 5};
+    interval_input in;
+    double lo, hi;
+
+    /* Weighted quantile: smallest x with CDF >= p. CDF: .1 .3 .7 .9 1 */
+    tap_near(dist_quantile(&ex, 0.1), 1, 0, "intervals/exact-quantile/at-atom-boundary");
+    tap_near(dist_quantile(&ex, 0.2), 2, 0, "intervals/exact-quantile/inside");
+    tap_near(dist_quantile(&ex, 0.95), 10, 0, "intervals/exact-quantile/top");
+    /* Ties counted half: P(<3) + P(=3)/2 = 0.3 + 0.2 */
+    tap_near(dist_share_below(&ex, 3), 0.5, 1e-15, "intervals/share-below/exact-ties-half");
+    tap_near(dist_share_below(&mc, 3), 0.5, 0, "intervals/share-below/mc-ties-half");
+    tap_near(dist_share_below(&mc, 0), 0, 0, "intervals/share-below/mc-none");
+
+    memset(&in, 0, sizeof in);
+    in.estimate = 3;
+    in.se = 2;
+    in.bias = 0.5;
+    in.means = ex;
+    interval_compute(&in, SENTRAJ_METHOD_PERCENTILE, SENTRAJ_TWO_SIDED, 0.8, &lo, &hi);
+    tap_ok(lo == 1 && hi == 4, "intervals/percentile/80%%");
+    interval_compute(&in, SENTRAJ_METHOD_BASIC, SENTRAJ_TWO_SIDED, 0.8, &lo, &hi);
+    tap_ok(lo == 2 && hi == 5, "intervals/basic/reflected");
+    interval_compute(&in, SENTRAJ_METHOD_NORMAL, SENTRAJ_TWO_SIDED, 0.95, &lo, &hi);
+    /* 3 - 0.5 -+ 1.959963984540054 * 2 */
+    tap_near(lo, 2.5 - 3.919927969080108, 1e-12, "intervals/normal/low");
+    tap_near(hi, 2.5 + 3.919927969080108, 1e-12, "intervals/normal/high");
+    /* BCa with z0 = 0 and a = 0 is the percentile interval. */
+    in.accel = 0;
+    interval_compute(&in, SENTRAJ_METHOD_BCA, SENTRAJ_TWO_SIDED, 0.8, &lo, &hi);
+    tap_ok(lo == 1 && hi == 4, "intervals/bca/reduces-to-percentile");
+    interval_compute(&in, SENTRAJ_METHOD_PERCENTILE, SENTRAJ_GREATER, 0.8, &lo, &hi);
+    tap_ok(lo == 2 && isinf(hi), "intervals/percentile/greater-uses-whole-alpha");
+    /* Studentized: t quantiles 10% and 90% of the same distribution with se_hat 0.5. */
+    in.t = ex;
+    in.se_hat = 0.5;
+    interval_compute(&in, SENTRAJ_METHOD_STUDENTIZED, SENTRAJ_TWO_SIDED, 0.8, &lo, &hi);
+    tap_ok(lo == 3 - 4 * 0.5 && hi == 3 - 1 * 0.5, "intervals/studentized/formula");
+    /* Type 7 with infinite draws does not make NaN. */
+    {
+        const double t[4] = {-INFINITY, -1, 2, INFINITY};
+        tap_ok(isinf(sentraj_quantile_sorted(t, 4, 0.1)) && isinf(sentraj_quantile_sorted(t, 4, 0.9)) &&
+                   sentraj_quantile_sorted(t, 4, 0.5) == 0.5,
+               "intervals/type7/infinities");
+    }
+}
+
+/* The closed-form jackknife acceleration equals a brute-force jackknife. */
+static void test_acceleration(void)
+{
+    sentraj_sample *s = skewed(45);
+    double n = 45, mean = sentraj_sample_mean(s), u2 = 0, u3 = 0;
+    const double *v = NULL;
+    /* Brute force from the definition (Efron & Tibshirani 1993, eq. 14.15):
+     * theta_(i) = mean without x_i, U_i = (n - 1)(theta_(.) - theta_(i)). */
+    double *theta = malloc(45 * sizeof *theta), dot = 0;
+    double vals[45];
+    for (size_t i = 0; i < 45; i++)
+        vals[i] = (double)((i * 7) % 5 == 0 ? 6 + (int)(i % 7) : (int)(i % 3) - 1) / 6;
+    v = vals;
+    for (size_t i = 0; i < 45; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < 45; j++)
+            if (j != i)
+                sum += v[j];
+        theta[i] = sum / (n - 1);
+        dot += theta[i] / n;
+    }
+    for (size_t i = 0; i < 45; i++) {
+        double u = (n - 1) * (dot - theta[i]);
+        u2 += u * u;
+        u3 += u * u * u;
+    }
+    (void)mean;
+    tap_near(interval_acceleration(s), u3 / (6 * pow(u2, 1.5)), 1e-12, "intervals/acceleration/jackknife");
+    free(theta);
+    sentraj_sample_free(s);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    test_balanced();
+    test_multinomial();
+    test_statuses();
+    test_methods();
+    test_formulas();
+    test_acceleration();
+    return tap_done();
+}
