@@ -398,9 +398,12 @@ SENTRAJ_API int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *trut
 /* ------------------------------------------------------------------------ */
 
 /* An output file is written to a temporary name in the same directory and
- * renamed into place by commit; abort (or free without commit) removes the
- * temporary file, so a failed run never leaves a partial file behind and
- * never truncates an existing one. path "-" writes standard output directly. */
+ * renamed into place by commit; abort removes the temporary file, so a
+ * failed run never leaves a partial file behind and never truncates an
+ * existing one. An existing file keeps its permissions; through a symbolic
+ * link the file it names is replaced (the link stays). Devices and FIFOs
+ * (e.g. /dev/null) cannot be replaced and are written directly, as is
+ * standard output for path "-". A directory is an error. */
 typedef struct sentraj_outfile sentraj_outfile;
 
 SENTRAJ_API sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err);

@@ -67,6 +67,12 @@ int64_t dataset_add_source(sentraj_dataset *ds, const char *name)
     return (int64_t)ds->nsources++;
 }
 
+/* An interned string for an error message, on one line. */
+static sentraj_shown show_id(const intern *t, uint32_t id)
+{
+    return sentraj_show(intern_str(t, id), intern_len(t, id));
+}
+
 /* ---- categories --------------------------------------------------------- */
 
 static int cmp_str(const void *a, const void *b)
@@ -222,7 +228,8 @@ static int push_extra(sentraj_dataset *ds, uint32_t c, uint32_t source, const ms
         ds->extras_cap = nc;
     }
     ds->extras[ds->nextras++] = (extra_row){
-        .index = r->index, .line = r->line, .value = r->value, .conv = c, .source = source, .role = (uint8_t)r->role};
+        .index = r->index, .line = r->line, .value = r->value, .conv = c, .source = source,
+        .index_col = r->index_col > UINT32_MAX ? UINT32_MAX : (uint32_t)r->index_col, .role = (uint8_t)r->role};
     return SENTRAJ_OK;
 }
 
@@ -314,8 +321,8 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         ds->failed = 1;
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cats_line, r->cats_col,
                              "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
-                             intern_str(&ds->sets, (uint32_t)set), intern_str(&ds->ids, (uint32_t)c),
-                             intern_str(&ds->sets, cv->set), (unsigned long long)cv->line,
+                             show_id(&ds->sets, (uint32_t)set).s, show_id(&ds->ids, (uint32_t)c).s,
+                             show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line,
                              cv->source != source ? " of " : "", cv->source != source ? ds->sources[cv->source] : "");
     }
 
@@ -344,7 +351,7 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         ds->failed = 1;
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, r->index_col,
                              "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)r->index,
-                             intern_str(&ds->ids, (uint32_t)c));
+                             show_id(&ds->ids, (uint32_t)c).s);
     }
     cv->frozen = 1;
     return push_extra(ds, (uint32_t)c, source, r, err);
@@ -436,9 +443,13 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set had an error while reading and cannot be finished");
     if (ds->finished)
         return SENTRAJ_OK;
-    if (ds->counts.rows == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, ds->nsources == 1 ? ds->sources[0] : NULL, 0, 0,
-                             "no data rows: the input has a header but no messages");
+    if (ds->counts.rows == 0) {
+        if (ds->nsources == 1)
+            return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[0], 1, 0,
+                                 "no data rows: the input has a header but no messages");
+        return sentraj_raise(err, SENTRAJ_EDATA, NULL, 0, 0,
+                             "no data rows: none of the %zu inputs has messages after its header", ds->nsources);
+    }
 
     if (ds->nextras > 1)
         qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
@@ -447,9 +458,9 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         int dup_core = in_core(&ds->convs[x->conv], x->index);
         if (dup_core || (i > 0 && ds->extras[i - 1].conv == x->conv && ds->extras[i - 1].index == x->index))
             return ds->failed = 1,
-                   sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, 0,
+                   sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, x->index_col,
                                  "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
-                                 intern_str(&ds->ids, x->conv));
+                                 show_id(&ds->ids, x->conv).s);
     }
 
     ds->kept = malloc((nconv ? nconv : 1) * sizeof *ds->kept);

@@ -87,7 +87,7 @@ static sentraj_engine resolve(const sentraj_sample *s, const sentraj_config *cfg
         return cfg->engine;
     if (cfg->sim == SENTRAJ_SIM_BALANCED)
         return SENTRAJ_ENGINE_INDEX;
-    return s->k * AUTO_RATIO <= s->n ? SENTRAJ_ENGINE_MULTINOMIAL : SENTRAJ_ENGINE_INDEX;
+    return s->n >= 2 && s->k * AUTO_RATIO <= s->n ? SENTRAJ_ENGINE_MULTINOMIAL : SENTRAJ_ENGINE_INDEX;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -305,8 +305,8 @@ static int header(reader *r, int col[NCOLS], size_t *ncols, sentraj_error *err)
             size_t used = 0;
             have[0] = '\0';
             for (size_t i = 0; i < r->nfields && used < sizeof have - 8; i++) {
-                int n = snprintf(have + used, sizeof have - used, "%s%.*s", i ? ", " : "",
-                                 (int)(r->fields[i].len > 40 ? 40 : r->fields[i].len), field_ptr(r, i));
+                int n = snprintf(have + used, sizeof have - used, "%s%s", i ? ", " : "",
+                                 sentraj_show(field_ptr(r, i), r->fields[i].len).s);
                 if (n < 0)
                     break;
                 used += (size_t)n;
@@ -327,10 +327,6 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
-/* Quote a field's text for an error message: at most 60 bytes. */
-#define SHOW(len) (int)((len) > 60 ? 60 : (len))
-#define MORE(len) ((len) > 60 ? "..." : "")
-
 static int parse_index(reader *r, size_t i, uint64_t *out, sentraj_error *err)
 {
     const char *s = field_ptr(r, i);
@@ -347,16 +343,16 @@ static int parse_index(reader *r, size_t i, uint64_t *out, sentraj_error *err)
             digits &= s[k] >= '0' && s[k] <= '9';
         if (digits)
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "message_index %.*s is negative (it must be an integer >= 0)", SHOW(len), s);
+                                 "message_index %s is negative (it must be an integer >= 0)", sentraj_show(s, len).s);
     }
     for (size_t k = 0; k < len; k++) {
         if (s[k] < '0' || s[k] > '9')
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "message_index \"%.*s%s\" is not an integer >= 0", SHOW(len), s, MORE(len));
+                                 "message_index \"%s\" is not an integer >= 0", sentraj_show(s, len).s);
         unsigned d = (unsigned)(s[k] - '0');
         if (v > (UINT64_MAX - d) / 10)
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "message_index %.*s%s is too large (the limit is 2^64 - 1)", SHOW(len), s, MORE(len));
+                                 "message_index %s is too large (the limit is 2^64 - 1)", sentraj_show(s, len).s);
         v = v * 10 + d;
     }
     *out = v;
@@ -401,9 +397,9 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
     m.role = labels_parse_role(s, f->len);
     if (m.role == ROLE_UNKNOWN)
         return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                             "unknown role \"%.*s%s\" (human roles: human, user; assistant roles: assistant, claude, "
+                             "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
                              "model, ai, bot; ignored: system, tool)",
-                             SHOW(f->len), s, MORE(f->len));
+                             sentraj_show(s, f->len).s);
 
     if (m.role == ROLE_HUMAN) {
         f = &r->fields[col[COL_SENTIMENT]];
@@ -417,17 +413,17 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
                                  "human message without a sentiment label");
         case LABEL_NAN:
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "sentiment \"%.*s\" is not a number in [-1, 1]", SHOW(len), s);
+                                 "sentiment \"%s\" is not a number in [-1, 1]", sentraj_show(s, len).s);
         case LABEL_RANGE:
             trim(&s, &len);
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "sentiment %.*s%s is outside [-1, 1]", SHOW(len), s, MORE(len));
+                                 "sentiment %s is outside [-1, 1]", sentraj_show(s, len).s);
         default:
             trim(&s, &len);
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "unknown sentiment label \"%.*s%s\" (expected very negative, negative, neutral, "
+                                 "unknown sentiment label \"%s\" (expected very negative, negative, neutral, "
                                  "positive, very positive, or a number in [-1, 1])",
-                                 SHOW(len), s, MORE(len));
+                                 sentraj_show(s, len).s);
         }
     }
 

@@ -58,6 +58,7 @@ typedef struct extra_row {
     double value;
     uint32_t conv;
     uint32_t source;
+    uint32_t index_col; /* column of the message_index field, for errors (saturates) */
     uint8_t role;
 } extra_row;
 

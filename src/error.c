@@ -65,3 +65,26 @@ int sentraj_status_exit_code(int status)
         return 70;
     }
 }
+
+sentraj_shown sentraj_show(const char *s, size_t len)
+{
+    sentraj_shown out;
+    size_t o = 0;
+    for (size_t i = 0; i < len && i < 60; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n')
+            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\n");
+        else if (c == '\r')
+            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\r");
+        else if (c == '\t')
+            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\x%02x", c);
+        else
+            out.s[o++] = (char)c;
+    }
+    if (len > 60)
+        o += (size_t)snprintf(out.s + o, sizeof out.s - o, "...");
+    out.s[o] = '\0';
+    return out;
+}

@@ -17,6 +17,14 @@
 int sentraj_raise(sentraj_error *err, int code, const char *source, uint64_t line, uint64_t col,
                   const char *fmt, ...) SENTRAJ_PRINTF(6, 7);
 
+/* A piece of input text for an error message, on one line: control
+ * characters escaped (\n, \r, \t, \xNN) and at most 60 bytes, then "...". */
+typedef struct sentraj_shown {
+    char s[256];
+} sentraj_shown;
+
+sentraj_shown sentraj_show(const char *s, size_t len);
+
 /* Shorthand for errors that are not about an input position. */
 #define sentraj_fail(err, code, ...) sentraj_raise((err), (code), NULL, 0, 0, __VA_ARGS__)
 

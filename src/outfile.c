@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,8 +14,11 @@
 
 struct sentraj_outfile {
     char *path;  /* final name; "-" for standard output */
-    char *temp;  /* temporary name in the same directory, NULL for stdout */
+    char *temp;  /* temporary name in the same directory; NULL when writing directly */
     FILE *f;
+    int direct;  /* writing straight into path (a device or FIFO), not via a temporary file */
+    int keep_mode;
+    mode_t mode; /* the existing file's permissions, kept across the rename */
 };
 
 /* Open a new file next to path. O_EXCL with a fresh name each try, and mode
@@ -53,6 +58,8 @@ static int open_temp(sentraj_outfile *o, sentraj_error *err)
 sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err)
 {
     sentraj_outfile *o = calloc(1, sizeof *o);
+    struct stat st;
+
     if (!o || !(o->path = strdup(path))) {
         free(o);
         sentraj_nomem(err, "output file");
@@ -60,15 +67,48 @@ sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err)
     }
     if (strcmp(path, "-") == 0) {
         o->f = stdout;
+        o->direct = 1;
         return o;
     }
-    if (open_temp(o, err) != SENTRAJ_OK) {
-        free(o->temp);
-        free(o->path);
-        free(o);
-        return NULL;
+    if (stat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            /* A device, FIFO or socket cannot be replaced by renaming a file
+             * over it (as root that would replace /dev/null itself); write
+             * into it directly. Directories are refused. */
+            if (S_ISDIR(st.st_mode)) {
+                sentraj_raise(err, SENTRAJ_EIO, path, 0, 0, "is a directory");
+                goto fail;
+            }
+            o->f = fopen(path, "wb");
+            if (!o->f) {
+                sentraj_raise(err, SENTRAJ_EIO, path, 0, 0, "cannot open for writing: %s", strerror(errno));
+                goto fail;
+            }
+            o->direct = 1;
+            return o;
+        }
+        /* An existing file keeps its permissions; a symbolic link keeps
+         * pointing where it did, and the file it names is replaced. */
+        o->keep_mode = 1;
+        o->mode = st.st_mode & 07777;
+        {
+            char *real = realpath(path, NULL);
+            if (real) {
+                free(o->path);
+                o->path = real;
+            }
+        }
     }
+    if (open_temp(o, err) != SENTRAJ_OK)
+        goto fail;
+    if (o->keep_mode)
+        (void)fchmod(fileno(o->f), o->mode);
     return o;
+fail:
+    free(o->temp);
+    free(o->path);
+    free(o);
+    return NULL;
 }
 
 FILE *sentraj_outfile_stream(sentraj_outfile *o)
@@ -96,24 +136,19 @@ static void release(sentraj_outfile *o)
 int sentraj_outfile_commit(sentraj_outfile *o, sentraj_error *err)
 {
     int rc = SENTRAJ_OK;
+    const char *name = sentraj_outfile_name(o);
 
-    if (!o->temp) {
-        if (fflush(o->f) != 0 || ferror(o->f))
-            rc = sentraj_raise(err, SENTRAJ_EIO, "<stdout>", 0, 0, "write failed: %s", strerror(errno));
-        release(o);
-        return rc;
+    if (fflush(o->f) != 0 || ferror(o->f))
+        rc = sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "write failed: %s", strerror(errno ? errno : EIO));
+    if (o->f != stdout && fclose(o->f) != 0 && rc == SENTRAJ_OK)
+        rc = sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "write failed: %s", strerror(errno));
+    if (o->temp) {
+        if (rc == SENTRAJ_OK && rename(o->temp, o->path) != 0)
+            rc = sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "cannot move the output into place: %s",
+                               strerror(errno));
+        if (rc != SENTRAJ_OK)
+            unlink(o->temp);
     }
-    if (fflush(o->f) != 0 || ferror(o->f)) {
-        rc = sentraj_raise(err, SENTRAJ_EIO, o->path, 0, 0, "write failed: %s", strerror(errno));
-        fclose(o->f);
-    } else if (fclose(o->f) != 0) {
-        rc = sentraj_raise(err, SENTRAJ_EIO, o->path, 0, 0, "write failed: %s", strerror(errno));
-    } else if (rename(o->temp, o->path) != 0) {
-        rc = sentraj_raise(err, SENTRAJ_EIO, o->path, 0, 0, "cannot move the output into place: %s",
-                           strerror(errno));
-    }
-    if (rc != SENTRAJ_OK)
-        unlink(o->temp);
     release(o);
     return rc;
 }
@@ -122,9 +157,9 @@ void sentraj_outfile_abort(sentraj_outfile *o)
 {
     if (!o)
         return;
-    if (o->temp) {
+    if (o->f != stdout)
         fclose(o->f);
+    if (o->temp)
         unlink(o->temp);
-    }
     release(o);
 }

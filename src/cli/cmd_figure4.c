@@ -77,19 +77,13 @@ int cmd_figure4(int argc, char **argv)
         const char *f = cli_fixture_path();
         if (!f) {
             fprintf(stderr, "sentraj figure4: the bundled fixture conversations.csv was not found; give an INPUT\n");
-            return 66;
+            return 74;
         }
         fixture[0] = (char *)f;
         inputs = fixture;
         ninputs = 1;
         cli_note(&o, "no INPUT: using the bundled fixture %s", f);
     }
-    if (stat(dir, &st) == 0 ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
-        fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
-                errno ? strerror(errno) : "not a directory");
-        return 73;
-    }
-
     ds = cli_load(&o, inputs, ninputs, &code);
     if (!ds)
         return code;
@@ -97,6 +91,15 @@ int cmd_figure4(int argc, char **argv)
     sentraj_dataset_free(ds);
     if (!a)
         return cli_fail(&err);
+
+    /* Only now, with results to write, create the directory. */
+    errno = 0;
+    if (stat(dir, &st) == 0 ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
+        fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
+                errno ? strerror(errno) : "not a directory");
+        sentraj_analysis_free(a);
+        return 74;
+    }
 
     sentraj_figure_options_init(&fo);
     if (o.title)

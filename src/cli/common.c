@@ -230,17 +230,17 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     }
     c = sentraj_dataset_counts(ds);
     cli_note(o,
-             "read %llu rows (%llu human, %llu assistant, %llu system/tool) in %llu conversations; kept %llu with >= %zu "
-             "human messages, dropped %llu with fewer",
-             (unsigned long long)c->rows, (unsigned long long)c->human_messages,
+             "read %llu row%s (%llu human, %llu assistant, %llu system/tool) in %llu conversation%s; kept %llu with "
+             ">= %zu human messages, dropped %llu with fewer",
+             (unsigned long long)c->rows, c->rows == 1 ? "" : "s", (unsigned long long)c->human_messages,
              (unsigned long long)c->assistant_messages, (unsigned long long)c->ignored_messages,
-             (unsigned long long)c->conversations, (unsigned long long)c->kept, o->cfg.min_human,
-             (unsigned long long)c->dropped_short);
+             (unsigned long long)c->conversations, c->conversations == 1 ? "" : "s", (unsigned long long)c->kept,
+             o->cfg.min_human, (unsigned long long)c->dropped_short);
     if (c->kept_without_category)
-        cli_note(o, "%llu kept conversations have no category: they count only in \"all\"",
-                 (unsigned long long)c->kept_without_category);
+        cli_note(o, "%llu kept conversation%s no category: counted only in \"all\"",
+                 (unsigned long long)c->kept_without_category, c->kept_without_category == 1 ? " has" : "s have");
     if (c->kept == 0)
-        cli_note(o, "no conversation has %zu or more human messages: every row is too_few", o->cfg.min_human);
+        cli_note(o, "no conversation has %zu or more human messages", o->cfg.min_human);
     *code = 0;
     return ds;
 }
