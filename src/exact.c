@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <float.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fft_complex.h>
 #include <gsl/gsl_fft_halfcomplex.h>
@@ -13,10 +14,12 @@
 
 /* The sum of n draws with replacement from a sample whose distinct lattice
  * points x_j carry probabilities p_j = count_j / n has the n-fold convolution
- * of that pmf as its distribution (Efron & Tibshirani 1993, sec. 6.4, the
- * "ideal" bootstrap with B = infinity). By the convolution theorem its DFT is
- * the pmf's DFT raised to the n-th power, so one forward and one inverse
- * transform give all of it.
+ * of that pmf as its distribution (the "ideal" bootstrap of Efron &
+ * Tibshirani 1993, ch. 6, with B = infinity). By the convolution theorem its
+ * DFT is the pmf's DFT raised to the n-th power, so one forward and one
+ * inverse transform give all of it. The offsets x_j - min x are first divided
+ * by their gcd g (every sum is then a multiple of g), which shortens the
+ * transform g-fold; the result is spread back with zeros in between.
  *
  * Mass outside a window. The transform is circular: with length L the result
  * at index i is the sum of P(S = x) over every x = i (mod L). Instead of a
@@ -36,8 +39,11 @@
  * We solve each for the t that makes the right side TAIL, keep the smaller t
  * (both bounds hold, so the smaller is still a bound), and centre a window of
  * 2 ceil(t) + 1 points on E[S], which is an integer here (n times the
- * sample's mean is the sample's total). Every sum outside it is at least t
- * away from E[S], so the aliased mass is below TAIL. Bernstein's bound uses
+ * sample's mean is the sample's total). Every sum outside it is more than t
+ * away from E[S], so the aliased mass is below TAIL. Rounding L up to a fast
+ * length widens the window on both sides, and a window poking out of the
+ * support is slid back inside, which keeps the core covered; when L reaches
+ * the full support there is no aliasing at all. Bernstein's bound uses
  * the variance and is several times tighter than Hoeffding's for typical
  * label deltas, whose variance is far below R^2 / 4. */
 #define TAIL 1e-20
@@ -46,6 +52,12 @@
  * zero: the inverse transform averages L coefficients, so each one moves a
  * probability by at most its modulus (here 2.5e-31). */
 #define NEGLIGIBLE (-70.0)
+
+/* Round-off of the inverse transform leaves values of a few DBL_EPSILON
+ * times the largest probability (measured: up to 4) in every cell,
+ * including sums that cannot occur. Values up to ROUNDOFF times the largest
+ * are indistinguishable from zero and are set to zero. */
+#define ROUNDOFF (64 * DBL_EPSILON)
 
 /* One axis of a transform: the lattice of the sums of one per-draw quantity
  * (the value, or its square for the studentized statistic). */
@@ -188,34 +200,61 @@ static int check_input(const sentraj_sample *s, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-/* z^n for the pmf's transform at omega = 2 pi k / L, recomputed from the pmf
- * rather than taken from the forward FFT. Raising to the n-th power
- * multiplies relative errors by n, so for n = 10^6 the FFT's 1e-16 would
- * become 1e-10. Writing the pmf's transform as exp(-i omega E[X]) psi(omega)
- * with psi(omega) = sum_j p_j exp(-i omega y_j), y_j = x_j - E[X], gives
- * psi - 1 = -2 sum p_j sin^2(omega y_j / 2) - i sum p_j sin(omega y_j) with
- * full relative accuracy near omega = 0, where the mass of z^n lies, and
- * log psi = log1p(psi - 1). The linear phase n omega E[X] = 2 pi k X / L,
- * with X = n E[X] the sample's integer total, is reduced modulo L exactly in
- * integers before it meets floating point. */
-static void power_coefficient(const double *y, const uint64_t *cnt, size_t K, size_t n, uint64_t k, uint64_t L,
-                              uint64_t xmod, double *re, double *im)
-{
-    double omega = 2.0 * M_PI * (double)k / (double)L, ur = 0, ui = 0, dn = (double)n;
-    double logmag, arg, mag, phase;
+/* The pmf on the reduced lattice, prepared for power_coefficient. */
+typedef struct pmf1 {
+    size_t K, n;
+    const uint64_t *cnt; /* counts, summing to n */
+    double *y;           /* x_j - E[X] */
+    uint64_t *dmod;      /* (x_j - x_r) mod L for the most frequent point x_r */
+    uint64_t L, range;
+    uint64_t xmod;       /* n E[X] mod L: the sample's reduced total */
+    uint64_t rmod;       /* n x_r mod L */
+} pmf1;
 
-    for (size_t j = 0; j < K; j++) {
-        double a = omega * y[j], h = sin(0.5 * a);
-        ur -= 2.0 * (double)cnt[j] * h * h;
-        ui -= (double)cnt[j] * sin(a);
+/* z^n for the pmf's transform z at omega = 2 pi k / L, recomputed from the
+ * pmf rather than taken from the forward FFT: raising to the n-th power
+ * multiplies relative errors by n, so for n = 10^6 the FFT's 1e-16 would
+ * become 1e-10. z^n = exp(-i n omega c) (1 + u)^n, where
+ * 1 + u = sum_j p_j exp(-i omega (x_j - c)) and
+ * u = -2 sum p_j sin^2(a_j / 2) - i sum p_j sin(a_j), a_j = omega (x_j - c),
+ * has full relative accuracy when u is small, which is where |z|^n is not
+ * negligible; then (1 + u)^n = exp(n log1p(u)).
+ *
+ * Near omega = 0 (omega * range <= pi) the centre c is E[X], so u is
+ * O(omega^2) and n omega c = 2 pi k X / L with X the sample's integer total,
+ * reduced modulo L in integers. Elsewhere |z| can still be close to 1 when
+ * most of the mass sits on a sub-lattice (deltas mostly multiples of 3/6,
+ * say); c is then the most frequent point x_r, and each a_j is reduced
+ * exactly as 2 pi ((k (x_j - x_r)) mod L) / L, taken in (-pi, pi], so the
+ * terms of points on x_r's sub-lattice stay small with full relative
+ * accuracy instead of being near-multiples of 2 pi with absolute error
+ * 1e-16 * omega * x_j. Products k * d with k, d < L < 2^32 fit in 64 bits. */
+static void power_coefficient(const pmf1 *f, uint64_t k, double *re, double *im)
+{
+    double omega = 2.0 * M_PI * (double)k / (double)f->L, ur = 0, ui = 0, dn = (double)f->n;
+    double logmag, arg, mag, phase;
+    uint64_t lin;
+    int near0 = 2.0 * (double)k * (double)f->range <= (double)f->L;
+
+    for (size_t j = 0; j < f->K; j++) {
+        double a, h;
+        if (near0) {
+            a = omega * f->y[j];
+        } else {
+            uint64_t r = (k * f->dmod[j]) % f->L;
+            a = 2.0 * M_PI * (2 * r > f->L ? -(double)(f->L - r) : (double)r) / (double)f->L;
+        }
+        h = sin(0.5 * a);
+        ur -= 2.0 * (double)f->cnt[j] * h * h;
+        ui -= (double)f->cnt[j] * sin(a);
     }
     ur /= dn;
     ui /= dn;
     logmag = 0.5 * log1p(2.0 * ur + ur * ur + ui * ui);
     arg = atan2(ui, 1.0 + ur);
     mag = exp(dn * logmag);
-    /* k < L < 2^32 and xmod < L, so the product fits in 64 bits. */
-    phase = dn * arg - 2.0 * M_PI * ((double)((k * xmod) % L) / (double)L);
+    lin = near0 ? (k * f->xmod) % f->L : (k * f->rmod) % f->L;
+    phase = dn * arg - 2.0 * M_PI * ((double)lin / (double)f->L);
     *re = mag * cos(phase);
     *im = mag * sin(phase);
 }
@@ -224,7 +263,7 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
 {
     size_t K = s->k, n = s->n, L, outlen;
     int64_t *q = NULL;
-    uint64_t *off = NULL;
+    uint64_t *off = NULL, *dmod = NULL;
     double *y = NULL, *data = NULL, need, outneed;
     gsl_fft_real_wavetable *rw = NULL;
     gsl_fft_halfcomplex_wavetable *hw = NULL;
@@ -232,7 +271,7 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
     axis ax;
     int rc = SENTRAJ_OK, st;
     long double total = 0;
-    double dmax;
+    double dmax, maxp = 0;
 
     memset(out, 0, sizeof *out);
     if ((rc = check_input(s, err)) != SENTRAJ_OK)
@@ -240,7 +279,8 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
     q = malloc(K * sizeof *q);
     off = malloc(K * sizeof *off);
     y = malloc(K * sizeof *y);
-    if (!q || !off || !y) {
+    dmod = malloc(K * sizeof *dmod);
+    if (!q || !off || !y || !dmod) {
         rc = sentraj_nomem(err, "exact engine");
         goto done;
     }
@@ -296,7 +336,7 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
         goto done;
     }
     for (size_t j = 0; j < K; j++) {
-        data[off[j]] = (double)s->counts[j] / (double)n;
+        data[off[j] % L] = (double)s->counts[j] / (double)n;
         y[j] = (double)off[j] - (double)ax.center / (double)n;
     }
     st = gsl_fft_real_transform(data, 1, L, rw, work);
@@ -313,13 +353,28 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
      * accurately. */
     data[0] = 1.0;
     {
-        uint64_t xmod = ax.center % L;
+        pmf1 f;
+        size_t r = 0;
+        for (size_t j = 1; j < K; j++)
+            if (s->counts[j] > s->counts[r])
+                r = j;
+        f.K = K;
+        f.n = n;
+        f.cnt = s->counts;
+        f.y = y;
+        f.dmod = dmod;
+        f.L = L;
+        f.range = ax.range;
+        f.xmod = ax.center % L;
+        for (size_t j = 0; j < K; j++)
+            dmod[j] = off[j] >= off[r] ? (off[j] - off[r]) % L : (L - (off[r] - off[j]) % L) % L;
+        f.rmod = ((n % L) * (off[r] % L)) % L;
         for (size_t k = 1; 2 * k <= L; k++) {
             int has_im = 2 * k < L;
             double re = data[2 * k - 1], im = has_im ? data[2 * k] : 0.0, r2 = re * re + im * im, zr = 0, zi = 0;
             /* A zero of the pmf's transform stays zero; log would be -inf. */
             if (r2 > 0 && 0.5 * (double)n * log(r2) >= NEGLIGIBLE)
-                power_coefficient(y, s->counts, K, n, k, L, xmod, &zr, &zi);
+                power_coefficient(&f, k, &zr, &zi);
             data[2 * k - 1] = zr;
             if (has_im)
                 data[2 * k] = zi;
@@ -332,9 +387,12 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
     }
 
     /* Reduced sum x = w0 + i sits at index x mod L. */
+    for (size_t i = 0; i < ax.npts; i++)
+        if (data[(ax.w0 + i) % L] > maxp)
+            maxp = data[(ax.w0 + i) % L];
     for (size_t i = 0; i < ax.npts; i++) {
         double p = data[(ax.w0 + i) % L];
-        if (!(p > 0))
+        if (!(p > ROUNDOFF * maxp))
             p = 0;
         out->probs[i * (size_t)ax.g] = p;
         total += p;
@@ -361,47 +419,57 @@ done:
     if (work)
         gsl_fft_real_workspace_free(work);
     free(data);
+    free(dmod);
     free(y);
     free(off);
     free(q);
     return rc;
 }
 
-/* One pass of 1-D complex transforms over a row-major rows x cols array:
- * along rows (each contiguous) when along_rows, else along columns (each
- * gathered into buf first, since a stride of cols defeats the cache on every
- * butterfly). Only rows marked in live (when not NULL) are transformed; the
- * others are zero and stay zero. */
-static int fft_pass(double *data, size_t rows, size_t cols, int along_rows, const unsigned char *live,
-                    gsl_fft_direction dir, const gsl_fft_complex_wavetable *wt, gsl_fft_complex_workspace *work,
-                    double *buf)
+/* Complex transforms of length rows down each of the cols columns of a
+ * row-major complex array. Each column is gathered into buf first: a stride
+ * of cols would miss the cache on every butterfly. */
+static int column_pass(double *h, size_t rows, size_t cols, gsl_fft_direction dir, const gsl_fft_complex_wavetable *wt,
+                       gsl_fft_complex_workspace *work, double *buf)
 {
-    if (along_rows) {
-        for (size_t r = 0; r < rows; r++) {
-            int st;
-            if (live && !live[r])
-                continue;
-            st = gsl_fft_complex_transform(data + 2 * r * cols, 1, cols, wt, work, dir);
-            if (st != GSL_SUCCESS)
-                return st;
-        }
-        return GSL_SUCCESS;
-    }
     for (size_t c = 0; c < cols; c++) {
         int st;
         for (size_t r = 0; r < rows; r++) {
-            buf[2 * r] = data[2 * (r * cols + c)];
-            buf[2 * r + 1] = data[2 * (r * cols + c) + 1];
+            buf[2 * r] = h[2 * (r * cols + c)];
+            buf[2 * r + 1] = h[2 * (r * cols + c) + 1];
         }
         st = gsl_fft_complex_transform(buf, 1, rows, wt, work, dir);
         if (st != GSL_SUCCESS)
             return st;
         for (size_t r = 0; r < rows; r++) {
-            data[2 * (r * cols + c)] = buf[2 * r];
-            data[2 * (r * cols + c) + 1] = buf[2 * r + 1];
+            h[2 * (r * cols + c)] = buf[2 * r];
+            h[2 * (r * cols + c) + 1] = buf[2 * r + 1];
         }
     }
     return GSL_SUCCESS;
+}
+
+/* z^n by repeated squaring. Its relative error, about n times that of z,
+ * matches the polar form's, at a few multiplications instead of a log, an
+ * atan2, an exp and a sincos per cell. */
+static void cpow_n(double *re, double *im, size_t n)
+{
+    double br = *re, bi = *im, rr = 1, ri = 0;
+    while (n) {
+        if (n & 1) {
+            double t = rr * br - ri * bi;
+            ri = rr * bi + ri * br;
+            rr = t;
+        }
+        n >>= 1;
+        if (n) {
+            double t = br * br - bi * bi;
+            bi = 2 * br * bi;
+            br = t;
+        }
+    }
+    *re = rr;
+    *im = ri;
 }
 
 typedef struct tcell {
@@ -417,22 +485,35 @@ static int cmp_tcell(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Cells whose computed probability is below this are taken as unreachable:
- * the joint lattice of (sum q, sum q^2) is mostly empty, and an inverse
- * transform leaves round-off of about 1e-17 in empty cells, which would
- * otherwise become spurious t values. */
-#define CELL_FLOOR 1e-300
-
+/* The studentized statistic needs the joint distribution of
+ * (S1, S2) = (sum y, sum y^2), y = q - a, over resamples: the n-fold
+ * convolution of the pmf on the points (y_j, y_j^2), again by the
+ * convolution theorem, now in two dimensions with the same windows on each
+ * axis (the union of the two tail events has probability below 2 TAIL).
+ * Since the pmf is real its spectrum is Hermitian, so only the columns
+ * k2 = 0 .. L2/2 are kept: real transforms along rows, complex ones down
+ * the kept columns, and a half-complex inverse back along rows. Then every
+ * reachable cell gives one t: with D = n (m - mean) * denom = S1 - sum of
+ * the sample's y and N = n S2 - S1^2 = n (n - 1) s^2 * denom^2,
+ * t = (m - mean) / (s / sqrt(n)) = D sqrt(n - 1) / sqrt(N), from exact
+ * integers (the bootstrap-t of Efron & Tibshirani 1993, ch. 12, with
+ * B = infinity). The powers come straight from the forward FFT: the cell
+ * limit keeps n small enough here that their relative error of about
+ * n * 1e-16 is harmless, and the one-dimensional engine's recomputation
+ * would cost a sine per distinct value per cell. */
 int exact_studentized_distribution(const sentraj_sample *s, size_t max_cells, double **t, double **w, size_t *len,
                                    sentraj_error *err)
 {
-    size_t K = s->k, n = s->n, L1, L2, cells, m = 0;
-    int64_t *q = NULL, a, zmin = INT64_MAX, ymax = 0, Y = 0, Q = 0;
+    size_t K = s->k, n = s->n, L1, L2, M, m = 0;
+    int64_t *q = NULL, a, zmin = INT64_MAX, ymax = 0, Y = 0;
     uint64_t *off1 = NULL, *off2 = NULL;
-    double *data = NULL, *buf = NULL, need1, need2;
-    unsigned char *live = NULL;
-    gsl_fft_complex_wavetable *wt1 = NULL, *wt2 = NULL;
-    gsl_fft_complex_workspace *wk1 = NULL, *wk2 = NULL;
+    double *h = NULL, *buf = NULL, *row = NULL, need1, need2, scale, maxp = 0, floor_p, thr;
+    unsigned char *done_row = NULL;
+    gsl_fft_complex_wavetable *wt1 = NULL;
+    gsl_fft_complex_workspace *wk1 = NULL;
+    gsl_fft_real_wavetable *rw2 = NULL;
+    gsl_fft_halfcomplex_wavetable *hw2 = NULL;
+    gsl_fft_real_workspace *wk2 = NULL;
     tcell *tc = NULL;
     axis ax1, ax2;
     int rc = SENTRAJ_OK, st;
@@ -467,20 +548,18 @@ int exact_studentized_distribution(const sentraj_sample *s, size_t max_cells, do
         goto done;
     }
 
-    /* The second axis carries y^2 with y = q - a for a mid-range a: the
-     * spread n * s^2 = n sum y^2 - (sum y)^2 does not depend on a, and
+    /* y = q - a for a mid-range a: n S2 - S1^2 does not depend on a, and
      * centring shrinks the range of y^2 about fourfold. */
     a = q[0] + (q[K - 1] - q[0]) / 2;
     for (size_t j = 0; j < K; j++) {
-        int64_t yj = q[j] - a, z = yj * yj;
-        if (z < zmin)
-            zmin = z;
+        int64_t yj = q[j] - a;
+        if (yj * yj < zmin)
+            zmin = yj * yj;
         if (llabs(yj) > ymax)
             ymax = llabs(yj);
         Y += (int64_t)s->counts[j] * yj;
-        Q += (int64_t)s->counts[j] * q[j];
     }
-    /* n sum y^2 and (sum y)^2 must be exact in an int64. */
+    /* n S2 and S1^2 must be exact in an int64. */
     if ((double)n * (double)n * (double)ymax * (double)ymax >= 0x1p62) {
         rc = sentraj_fail(err, SENTRAJ_ELIMIT,
                           "the sums of squares of this sample of %zu values do not fit in 64 bits; "
@@ -506,65 +585,103 @@ int exact_studentized_distribution(const sentraj_sample *s, size_t max_cells, do
         rc = limit_error(err, "cells", (double)L1 * (double)L2, n, max_cells);
         goto done;
     }
-    cells = L1 * L2;
+    M = L2 / 2 + 1;
 
-    data = calloc(2 * cells, sizeof *data);
-    buf = malloc(2 * (L1 > L2 ? L1 : L2) * sizeof *buf);
-    live = calloc(L1, 1);
+    h = calloc(2 * L1 * M, sizeof *h);
+    buf = malloc(2 * L1 * sizeof *buf);
+    row = malloc(L2 * sizeof *row);
+    done_row = calloc(K, 1);
     wt1 = gsl_fft_complex_wavetable_alloc(L1);
-    wt2 = gsl_fft_complex_wavetable_alloc(L2);
     wk1 = gsl_fft_complex_workspace_alloc(L1);
-    wk2 = gsl_fft_complex_workspace_alloc(L2);
-    if (!data || !buf || !live || !wt1 || !wt2 || !wk1 || !wk2) {
+    rw2 = gsl_fft_real_wavetable_alloc(L2);
+    hw2 = gsl_fft_halfcomplex_wavetable_alloc(L2);
+    wk2 = gsl_fft_real_workspace_alloc(L2);
+    if (!h || !buf || !row || !done_row || !wt1 || !wk1 || !rw2 || !hw2 || !wk2) {
         rc = sentraj_nomem(err, "exact engine transform");
         goto done;
     }
+
+    /* Forward: a real transform of each of the few nonzero rows, unpacked
+     * from GSL's half-complex layout into columns 0 .. L2/2, then complex
+     * transforms down those columns. */
     for (size_t j = 0; j < K; j++) {
-        size_t r = (size_t)(off1[j] % L1), c = (size_t)(off2[j] % L2);
-        data[2 * (r * L2 + c)] += (double)s->counts[j] / (double)n;
-        live[r] = 1;
+        size_t r = (size_t)(off1[j] % L1);
+        double *hr = h + 2 * r * M;
+        if (done_row[j])
+            continue;
+        memset(row, 0, L2 * sizeof *row);
+        for (size_t i = j; i < K; i++) {
+            if ((size_t)(off1[i] % L1) == r) {
+                row[off2[i] % L2] += (double)s->counts[i] / (double)n;
+                done_row[i] = 1;
+            }
+        }
+        st = gsl_fft_real_transform(row, 1, L2, rw2, wk2);
+        if (st != GSL_SUCCESS) {
+            rc = sentraj_fail(err, SENTRAJ_EINTERNAL, "GSL's forward FFT failed: %s", gsl_strerror(st));
+            goto done;
+        }
+        hr[0] = row[0];
+        for (size_t k = 1; k < M; k++) {
+            hr[2 * k] = row[2 * k - 1];
+            hr[2 * k + 1] = 2 * k < L2 ? row[2 * k] : 0.0;
+        }
     }
-    st = fft_pass(data, L1, L2, 1, live, gsl_fft_forward, wt2, wk2, buf);
-    if (st == GSL_SUCCESS)
-        st = fft_pass(data, L1, L2, 0, NULL, gsl_fft_forward, wt1, wk1, buf);
+    st = column_pass(h, L1, M, gsl_fft_forward, wt1, wk1, buf);
     if (st != GSL_SUCCESS) {
         rc = sentraj_fail(err, SENTRAJ_EINTERNAL, "GSL's forward FFT failed: %s", gsl_strerror(st));
         goto done;
     }
 
-    /* z^n in polar form, exp(n log r + i n theta). With the cell limit n
-     * stays small enough here (n theta loses about n * 1e-16) that the
-     * accurate recomputation of the one-dimensional engine is not needed. */
-    for (size_t i = 0; i < cells; i++) {
-        double re = data[2 * i], im = data[2 * i + 1], r2 = re * re + im * im, lm, ph;
-        if (!(r2 > 0) || (lm = 0.5 * (double)n * log(r2)) < NEGLIGIBLE) {
-            data[2 * i] = data[2 * i + 1] = 0;
-            continue;
-        }
-        lm = exp(lm);
-        ph = (double)n * atan2(im, re);
-        data[2 * i] = lm * cos(ph);
-        data[2 * i + 1] = lm * sin(ph);
+    /* n-th powers; a coefficient with |z|^n < exp(NEGLIGIBLE) is zero (and
+     * skipping it avoids slow subnormal arithmetic). */
+    thr = exp(2.0 * NEGLIGIBLE / (double)n);
+    for (size_t i = 0; i < L1 * M; i++) {
+        double *z = h + 2 * i;
+        if (z[0] * z[0] + z[1] * z[1] < thr)
+            z[0] = z[1] = 0;
+        else
+            cpow_n(&z[0], &z[1], n);
     }
-    data[0] = 1.0;
-    data[1] = 0.0;
-    st = fft_pass(data, L1, L2, 0, NULL, gsl_fft_backward, wt1, wk1, buf);
-    if (st == GSL_SUCCESS)
-        st = fft_pass(data, L1, L2, 1, NULL, gsl_fft_backward, wt2, wk2, buf);
+    h[0] = 1.0;
+    h[1] = 0.0;
+
+    /* Inverse: down the columns, then a half-complex inverse along each row,
+     * whose L2 real results overwrite the row's own storage (2M >= L2). */
+    st = column_pass(h, L1, M, gsl_fft_backward, wt1, wk1, buf);
+    for (size_t r = 0; r < L1 && st == GSL_SUCCESS; r++) {
+        double *hr = h + 2 * r * M;
+        row[0] = hr[0];
+        for (size_t k = 1; k < M; k++) {
+            row[2 * k - 1] = hr[2 * k];
+            if (2 * k < L2)
+                row[2 * k] = hr[2 * k + 1];
+        }
+        st = gsl_fft_halfcomplex_backward(row, 1, L2, hw2, wk2);
+        memcpy(hr, row, L2 * sizeof *row);
+    }
     if (st != GSL_SUCCESS) {
         rc = sentraj_fail(err, SENTRAJ_EINTERNAL, "GSL's inverse FFT failed: %s", gsl_strerror(st));
         goto done;
     }
 
-    /* Collect reachable cells. The backward transforms are unscaled: divide
-     * by the number of cells. */
+    /* The backward transforms are unscaled. Most cells are unreachable and
+     * hold only round-off, of the order of DBL_EPSILON times the largest
+     * probability: they must not become t values. */
+    scale = 1.0 / ((double)L1 * (double)L2);
     for (size_t i1 = 0; i1 < ax1.npts; i1++) {
-        size_t r = (ax1.w0 + i1) % L1;
+        const double *pr = h + 2 * ((ax1.w0 + i1) % L1) * M;
         for (size_t i2 = 0; i2 < ax2.npts; i2++) {
-            size_t c = (ax2.w0 + i2) % L2;
-            if (data[2 * (r * L2 + c)] / (double)cells > CELL_FLOOR)
-                m++;
+            double p = pr[(ax2.w0 + i2) % L2] * scale;
+            if (p > maxp)
+                maxp = p;
         }
+    }
+    floor_p = ROUNDOFF * maxp;
+    for (size_t i1 = 0; i1 < ax1.npts; i1++) {
+        const double *pr = h + 2 * ((ax1.w0 + i1) % L1) * M;
+        for (size_t i2 = 0; i2 < ax2.npts; i2++)
+            m += pr[(ax2.w0 + i2) % L2] * scale > floor_p;
     }
     tc = malloc((m ? m : 1) * sizeof *tc);
     if (!tc) {
@@ -575,27 +692,24 @@ int exact_studentized_distribution(const sentraj_sample *s, size_t max_cells, do
     sqn1 = sqrtl((long double)(n - 1));
     for (size_t i1 = 0; i1 < ax1.npts; i1++) {
         size_t r = (ax1.w0 + i1) % L1;
-        /* sum y = sum (q - a) over the resample */
-        int64_t sy = (int64_t)(ax1.w0 + i1) * ax1.g + (int64_t)n * (q[0] - a);
-        int64_t D = sy - Y; /* n (m - mean) in lattice units: n * denom * (m - mean) */
+        const double *pr = h + 2 * r * M;
+        int64_t sy = (int64_t)(ax1.w0 + i1) * ax1.g + (int64_t)n * (q[0] - a); /* S1 */
+        int64_t D = sy - Y;
         for (size_t i2 = 0; i2 < ax2.npts; i2++) {
             size_t c = (ax2.w0 + i2) % L2;
-            double p = data[2 * (r * L2 + c)] / (double)cells, tv;
+            double p = pr[c] * scale, tv;
             int64_t syy, N;
-            if (!(p > CELL_FLOOR))
+            if (!(p > floor_p))
                 continue;
-            syy = (int64_t)(ax2.w0 + i2) * ax2.g + (int64_t)n * zmin;
-            /* n (n - 1) s^2 = n sum y^2 - (sum y)^2, exactly. */
+            syy = (int64_t)(ax2.w0 + i2) * ax2.g + (int64_t)n * zmin; /* S2 */
             N = (int64_t)n * syy - sy * sy;
             if (N < 0)
-                continue; /* impossible by Cauchy-Schwarz: an empty cell's round-off */
+                continue; /* impossible by Cauchy-Schwarz: round-off in an empty cell */
             if (N == 0) {
                 tv = D > 0 ? INFINITY : D < 0 ? -INFINITY : 0.0;
             } else {
-                /* t = (m - mean) / (s / sqrt(n)) = D sqrt(n - 1) / sqrt(N).
-                 * D^2 / N is rounded once, so equal ratios give equal t. */
-                long double d2 = (long double)D * (long double)D;
-                long double v = sqrtl(d2 / (long double)N) * sqn1;
+                /* D^2 / N is rounded once, so equal ratios give equal t. */
+                long double v = sqrtl((long double)D * (long double)D / (long double)N) * sqn1;
                 tv = (double)(D < 0 ? -v : v);
             }
             tc[m].t = tv;
@@ -646,16 +760,19 @@ done:
     }
     if (wt1)
         gsl_fft_complex_wavetable_free(wt1);
-    if (wt2)
-        gsl_fft_complex_wavetable_free(wt2);
     if (wk1)
         gsl_fft_complex_workspace_free(wk1);
+    if (rw2)
+        gsl_fft_real_wavetable_free(rw2);
+    if (hw2)
+        gsl_fft_halfcomplex_wavetable_free(hw2);
     if (wk2)
-        gsl_fft_complex_workspace_free(wk2);
+        gsl_fft_real_workspace_free(wk2);
     free(tc);
-    free(live);
+    free(done_row);
+    free(row);
     free(buf);
-    free(data);
+    free(h);
     free(off2);
     free(off1);
     free(q);
