@@ -18,10 +18,10 @@
  * on it: every resample has its own stream. */
 #define BLOCK 64
 
-/* Auto picks the multinomial engine when a resample costs fewer binomial
- * draws than index draws by this factor (a binomial draw costs about as much
- * as 30 index draws; measured in docs/statistics.md). */
-#define AUTO_RATIO 32
+/* Auto picks the multinomial engine when n >= AUTO_RATIO * K: a binomial
+ * draw of gsl_ran_multinomial costs about as much as 70 index draws, so
+ * below that the index engine is faster (measured in docs/statistics.md). */
+#define AUTO_RATIO 64
 
 typedef struct plan {
     const sentraj_sample *s;

@@ -204,7 +204,7 @@ static void test_errors(void)
     char nul[] = HDR "a,0,human,neg\0tive,x\n";
 
     expect_err("empty-input", "", SENTRAJ_EDATA, 1, 0, "empty input");
-    expect_err("header-only", HDR, SENTRAJ_EDATA, 0, 0, "no data rows");
+    expect_err("header-only", HDR, SENTRAJ_EDATA, 1, 0, "no data rows");
     expect_err("missing-column", "conversation_id,message_index,sentiment\na,0,positive\n", SENTRAJ_EDATA, 1, 0,
                "missing required column \"role\"");
     expect_err("duplicate-column", "conversation_id,message_index,role,Role,sentiment\n", SENTRAJ_EDATA, 1, 36,
@@ -235,10 +235,10 @@ static void test_errors(void)
     expect_err("duplicate-scattered",
                HDR "a,0,human,positive,x\nb,0,human,positive,y\na,2,human,positive,x\nb,1,human,positive,y\n"
                    "a,1,human,positive,x\na,2,assistant,,x\n",
-               SENTRAJ_EDATA, 7, 0, "duplicate message_index 2 in conversation \"a\"");
+               SENTRAJ_EDATA, 7, 3, "duplicate message_index 2 in conversation \"a\"");
     expect_err("duplicate-out-of-order-both",
                HDR "a,5,human,positive,x\na,3,human,positive,x\na,4,human,positive,x\na,3,human,positive,x\n",
-               SENTRAJ_EDATA, 5, 0, "duplicate message_index 3");
+               SENTRAJ_EDATA, 5, 3, "duplicate message_index 3");
     expect_err("categories-differ", HDR "a,0,human,positive,x;y\nb,0,human,positive,z\na,1,human,positive,y\n",
                SENTRAJ_EDATA, 4, 20, "categories \"y\" of conversation \"a\" differ from \"x;y\" given on line 2");
     expect_err("reserved-all", HDR "a,0,human,positive,coaching; all\n", SENTRAJ_EDATA, 2, 20,
