@@ -194,6 +194,7 @@ typedef struct sentraj_counts {
     uint64_t dropped_short;         /* conversations with fewer human messages */
     uint64_t kept_without_category; /* kept conversations with no category: only in "all" */
     uint64_t categories;            /* distinct category names seen */
+    uint64_t categories_unmatched;  /* rows of a categories table whose conversation has no messages */
 } sentraj_counts;
 
 /* One kept conversation. Strings are borrowed from the data set and live as
@@ -207,10 +208,65 @@ typedef struct sentraj_trajectory {
     double delta;      /* mean_last - mean_first */
 } sentraj_trajectory;
 
+/* A label scale: the labels of a discrete sentiment scale and their values.
+ * The default (used when none is given) is very negative, negative,
+ * neutral, positive, very positive = -1, -0.5, 0, 0.5, 1. */
+typedef struct sentraj_scale sentraj_scale;
+
+/* Read a scale from "label,value" lines (an optional "label,value" header,
+ * blank lines and '#' comments allowed; labels are folded like the data's:
+ * case, blanks, '-' and '_' ignored). Numeric sentiments in the data are
+ * then accepted within [smallest value, largest value]. Returns NULL with err
+ * set (SENTRAJ_EDATA with the line of a bad entry, SENTRAJ_EIO). */
+SENTRAJ_API sentraj_scale *sentraj_scale_read(const char *path, sentraj_error *err);
+SENTRAJ_API sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *name, sentraj_error *err);
+SENTRAJ_API void sentraj_scale_free(sentraj_scale *scale);
+
+typedef enum sentraj_input_format {
+    SENTRAJ_INPUT_AUTO = 0,  /* by content: '{' first is JSONL, a directory is a ConvoKit corpus, else CSV */
+    SENTRAJ_INPUT_CSV = 1,   /* one row per message */
+    SENTRAJ_INPUT_JSONL = 2, /* one conversation per line with a "messages" array */
+    SENTRAJ_INPUT_CONVOKIT = 3 /* a ConvoKit corpus directory (utterances.jsonl, conversations.json) */
+} sentraj_input_format;
+
+/* How inputs are read. Strings are copied by sentraj_dataset_set_input. */
+typedef struct sentraj_input_options {
+    sentraj_input_format format; /* SENTRAJ_INPUT_AUTO */
+    const char *col_id;          /* "conversation_id": CSV column / JSONL key */
+    const char *col_index;       /* "message_index" */
+    const char *col_role;        /* "role" */
+    const char *col_sentiment;   /* "sentiment" */
+    const char *col_categories;  /* "categories" */
+    const sentraj_scale *scale;  /* NULL: the 5-point scale; borrowed, must outlive the data set */
+    const char *label_key;       /* ConvoKit: utterance meta key holding the label ("sentiment") */
+    const char *role_key;        /* ConvoKit: utterance meta key holding the role (NULL: see speaker_roles) */
+    const char *speaker_roles;   /* ConvoKit: CSV file speaker,role (NULL: the speaker id is the role) */
+    const char *category_key;    /* ConvoKit: conversation meta key holding the categories ("categories") */
+} sentraj_input_options;
+
+SENTRAJ_API void sentraj_input_options_init(sentraj_input_options *o);
+
 /* Allocate an empty data set that filters and windows with cfg's min_human
  * and window (copied). Returns NULL with err set on a bad config or no memory. */
 SENTRAJ_API sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API void sentraj_dataset_free(sentraj_dataset *ds);
+
+/* Set how inputs are read; only before the first read. Returns SENTRAJ_OK,
+ * SENTRAJ_EUSAGE (after a read, an empty column name) or SENTRAJ_ENOMEM. */
+SENTRAJ_API int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *o, sentraj_error *err);
+
+/* Read an input in any supported format (the options' format, or detected
+ * by content; gzip is decompressed first). Errors as for the CSV reader,
+ * with a JSON path where a line and column do not say enough. */
+SENTRAJ_API int sentraj_dataset_read(sentraj_dataset *ds, const char *path, sentraj_error *err);
+
+/* Join categories kept in a separate CSV table with the id column and the
+ * categories column (names from the input options). A conversation whose
+ * messages carry categories must agree with the table; a conversation the
+ * table does not list keeps its own (or none: counted in
+ * kept_without_category); table rows for conversations without messages are
+ * counted in categories_unmatched. Call before finish. */
+SENTRAJ_API int sentraj_dataset_read_categories(sentraj_dataset *ds, const char *path, sentraj_error *err);
 
 /* Read a long-format CSV (one row per message; see README for the columns)
  * and add its rows. path "-" reads standard input. The input is streamed in

@@ -62,8 +62,8 @@ size_t sentraj_analysis_draws(const sentraj_analysis *a, size_t i, const double 
 
 /* Build a row's sample and window means from the kept conversations listed
  * in idx (ascending, so in id order), or all of them when idx is NULL.
- * Lattice data: deltas are integers over 2 * window (labels are multiples
- * of 1/2), first/last window sums integers over 2 * window too. */
+ * Lattice data: deltas are integers over denom * window (labels are
+ * integers over the scale's denom), first/last window sums too. */
 static sentraj_sample *row_sample(const sentraj_dataset *ds, const uint32_t *idx, size_t n, sentraj_result *r,
                                   sentraj_error *err)
 {
@@ -73,7 +73,7 @@ static sentraj_sample *row_sample(const sentraj_dataset *ds, const uint32_t *idx
     r->conversations = n;
     if (ds->lattice) {
         int64_t *q = malloc((n ? n : 1) * sizeof *q), first = 0, last = 0;
-        int64_t denom = (int64_t)(2 * w); /* LABELS_UNIT is 1/2 */
+        int64_t denom = ds->denom * (int64_t)w;
         if (!q)
             return sentraj_nomem(err, "category sample"), NULL;
         for (size_t j = 0; j < n; j++) {

@@ -24,9 +24,87 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     intern_init(&ds->raw_cats);
     intern_init(&ds->sets);
     intern_init(&ds->cats);
+    intern_init(&ds->table_ids);
     ds->last_conv = -1;
     ds->lattice = 1;
+    {
+        sentraj_input_options o;
+        sentraj_input_options_init(&o);
+        if (sentraj_dataset_set_input(ds, &o, err) != SENTRAJ_OK) {
+            sentraj_dataset_free(ds);
+            return NULL;
+        }
+    }
     return ds;
+}
+
+void sentraj_input_options_init(sentraj_input_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = SENTRAJ_INPUT_AUTO;
+    o->col_id = "conversation_id";
+    o->col_index = "message_index";
+    o->col_role = "role";
+    o->col_sentiment = "sentiment";
+    o->col_categories = "categories";
+    o->label_key = "sentiment";
+    o->category_key = "categories";
+}
+
+static int set_str(char **dst, const char *src, int required, const char *what, sentraj_error *err)
+{
+    char *copy = NULL;
+    if (src && !*src && required)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the %s name must not be empty", what);
+    if (src && !(copy = strdup(src)))
+        return sentraj_nomem(err, "input options");
+    free(*dst);
+    *dst = copy;
+    return SENTRAJ_OK;
+}
+
+int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *o, sentraj_error *err)
+{
+    static const char *const what[NFIELDS] = {"conversation id column", "message index column", "role column",
+                                              "sentiment column", "categories column"};
+    sentraj_input_options def;
+    const char *cols[NFIELDS];
+    int rc = SENTRAJ_OK;
+
+    if (ds->reading_started)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "input options must be set before the first input is read");
+    sentraj_input_options_init(&def);
+    cols[FIELD_ID] = o->col_id ? o->col_id : def.col_id;
+    cols[FIELD_INDEX] = o->col_index ? o->col_index : def.col_index;
+    cols[FIELD_ROLE] = o->col_role ? o->col_role : def.col_role;
+    cols[FIELD_SENTIMENT] = o->col_sentiment ? o->col_sentiment : def.col_sentiment;
+    cols[FIELD_CATEGORIES] = o->col_categories ? o->col_categories : def.col_categories;
+    for (int i = 0; i < NFIELDS && rc == SENTRAJ_OK; i++)
+        rc = set_str(&ds->field[i], cols[i], 1, what[i], err);
+    if (rc == SENTRAJ_OK)
+        rc = set_str(&ds->label_key, o->label_key ? o->label_key : def.label_key, 1, "label key", err);
+    if (rc == SENTRAJ_OK)
+        rc = set_str(&ds->role_key, o->role_key, 1, "role key", err);
+    if (rc == SENTRAJ_OK)
+        rc = set_str(&ds->speaker_roles, o->speaker_roles, 1, "speaker roles file", err);
+    if (rc == SENTRAJ_OK)
+        rc = set_str(&ds->category_key, o->category_key ? o->category_key : def.category_key, 1, "category key",
+                     err);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    ds->format = o->format;
+    ds->scale = o->scale ? o->scale : labels_default_scale();
+    ds->denom = ds->scale->denom;
+    ds->lattice = ds->denom > 0;
+    return SENTRAJ_OK;
+}
+
+int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err)
+{
+    if (ds->finished || ds->failed)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set is finished or failed; it takes no more input");
+    ds->reading_started = 1;
+    return SENTRAJ_OK;
 }
 
 void sentraj_dataset_free(sentraj_dataset *ds)
@@ -39,6 +117,16 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     intern_free(&ds->raw_cats);
     intern_free(&ds->sets);
     intern_free(&ds->cats);
+    intern_free(&ds->table_ids);
+    free(ds->table_set);
+    free(ds->table_line);
+    free(ds->table_source);
+    for (int i = 0; i < NFIELDS; i++)
+        free(ds->field[i]);
+    free(ds->label_key);
+    free(ds->role_key);
+    free(ds->speaker_roles);
+    free(ds->category_key);
     free(ds->set_members);
     free(ds->raw_to_set);
     free(ds->convs);
@@ -82,8 +170,8 @@ static int cmp_str(const void *a, const void *b)
 
 /* Turn a categories field into a set id: split on ';', trim blanks, drop
  * empty parts, sort and remove duplicates, and intern the canonical join. */
-static int64_t category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
-                            uint64_t col, sentraj_error *err)
+int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
+                             uint64_t col, sentraj_error *err)
 {
     const char **names = NULL;
     size_t n = 0, cap = 0, total = 0;
@@ -203,7 +291,7 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
             ds->raw_to_set = nr;
             ds->raw_to_set_cap = nc;
         }
-        int64_t set = category_set(ds, s, len, source, r->cats_line, r->cats_col, err);
+        int64_t set = dataset_category_set(ds, s, len, source, r->cats_line, r->cats_col, err);
         if (set < 0) {
             /* Forget the raw string's slot would be complex; the data set is
              * unusable after an error anyway (see the header). */
@@ -330,8 +418,8 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     if (r->role == ROLE_HUMAN) {
         ds->counts.human_messages++;
         if (ds->lattice) {
-            double q = r->value / LABELS_UNIT;
-            if (q != nearbyint(q))
+            double q = r->value * (double)ds->denom;
+            if (fabs(q - nearbyint(q)) > 1e-9 * (1 + fabs(q)))
                 ds->lattice = 0;
         }
     } else if (r->role == ROLE_ASSISTANT) {
@@ -380,7 +468,7 @@ static int cmp_win(const void *a, const void *b)
 }
 
 /* Sum the window labels into the kept record, in double and (for lattice
- * data) in exact integer units of LABELS_UNIT. */
+ * data) in exact integer units of 1 / denom. */
 static void window_sums(const sentraj_dataset *ds, const win_entry *first, const win_entry *last, kept_conv *k)
 {
     k->first_sum = k->last_sum = 0;
@@ -389,8 +477,8 @@ static void window_sums(const sentraj_dataset *ds, const win_entry *first, const
         k->first_sum += first[i].value;
         k->last_sum += last[i].value;
         if (ds->lattice) {
-            k->first_q += (int64_t)nearbyint(first[i].value / LABELS_UNIT);
-            k->last_q += (int64_t)nearbyint(last[i].value / LABELS_UNIT);
+            k->first_q += (int64_t)nearbyint(first[i].value * (double)ds->denom);
+            k->last_q += (int64_t)nearbyint(last[i].value * (double)ds->denom);
         }
     }
 }
@@ -555,10 +643,11 @@ void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i, sentraj_tra
     out->categories = intern_str(&ds->sets, k->set);
     out->human_messages = k->humans;
     if (ds->lattice) {
-        /* Exact integers in half-label units: one rounding per value. */
-        out->mean_first = (double)k->first_q * LABELS_UNIT / w;
-        out->mean_last = (double)k->last_q * LABELS_UNIT / w;
-        out->delta = (double)(k->last_q - k->first_q) * LABELS_UNIT / w;
+        /* Exact integers over denom * window: one rounding per value. */
+        double d = (double)ds->denom * w;
+        out->mean_first = (double)k->first_q / d;
+        out->mean_last = (double)k->last_q / d;
+        out->delta = (double)(k->last_q - k->first_q) / d;
     } else {
         out->mean_first = k->first_sum / w;
         out->mean_last = k->last_sum / w;

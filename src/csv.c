@@ -259,10 +259,10 @@ static const char *field_ptr(const reader *r, size_t i)
 
 /* ---- the message format ----------------------------------------------- */
 
-enum { COL_ID, COL_INDEX, COL_ROLE, COL_SENTIMENT, COL_CATEGORIES, NCOLS };
-static const char *const col_names[NCOLS] = {"conversation_id", "message_index", "role", "sentiment", "categories"};
+enum { COL_ID = FIELD_ID, COL_INDEX = FIELD_INDEX, COL_ROLE = FIELD_ROLE, COL_SENTIMENT = FIELD_SENTIMENT,
+       COL_CATEGORIES = FIELD_CATEGORIES, NCOLS = NFIELDS };
 
-static int header(reader *r, int col[NCOLS], size_t *ncols, sentraj_error *err)
+static int header(reader *r, char *const col_names[NCOLS], int col[NCOLS], size_t *ncols, sentraj_error *err)
 {
     int rc;
     /* A UTF-8 byte order mark before the header is not part of the first name. */
@@ -405,25 +405,10 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
         f = &r->fields[col[COL_SENTIMENT]];
         s = field_ptr(r, (size_t)col[COL_SENTIMENT]);
         len = f->len;
-        switch (labels_parse_sentiment(s, len, &m.value)) {
-        case LABEL_OK:
-            break;
-        case LABEL_EMPTY:
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "human message without a sentiment label");
-        case LABEL_NAN:
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "sentiment \"%s\" is not a number in [-1, 1]", sentraj_show(s, len).s);
-        case LABEL_RANGE:
-            trim(&s, &len);
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "sentiment %s is outside [-1, 1]", sentraj_show(s, len).s);
-        default:
-            trim(&s, &len);
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "unknown sentiment label \"%s\" (expected very negative, negative, neutral, "
-                                 "positive, very positive, or a number in [-1, 1])",
-                                 sentraj_show(s, len).s);
+        {
+            label_status st = labels_parse_sentiment(ds->scale, s, len, &m.value);
+            if (st != LABEL_OK)
+                return labels_sentiment_error(ds->scale, st, s, len, r->name, f->line, f->col, err);
         }
     }
 
@@ -437,7 +422,7 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
     return dataset_add_row(ds, source, &m, err);
 }
 
-static int read_all(sentraj_dataset *ds, input *in, sentraj_error *err)
+int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     reader r;
     int col[NCOLS];
@@ -458,7 +443,7 @@ static int read_all(sentraj_dataset *ds, input *in, sentraj_error *err)
         rc = sentraj_nomem(err, "reader");
         goto out;
     }
-    if ((rc = header(&r, col, &ncols, err)) != SENTRAJ_OK)
+    if ((rc = header(&r, ds->field, col, &ncols, err)) != SENTRAJ_OK)
         goto out;
     for (;;) {
         int got = next_record(&r, err);
@@ -481,35 +466,3 @@ out:
     return rc;
 }
 
-int sentraj_dataset_read_csv(sentraj_dataset *ds, const char *path, sentraj_error *err)
-{
-    input *in;
-    int rc;
-
-    if (ds->finished || ds->failed)
-        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set is finished or failed; it takes no more input");
-    in = input_open(path, err);
-    if (!in) {
-        ds->failed = 1;
-        return err ? err->code : SENTRAJ_EIO;
-    }
-    rc = read_all(ds, in, err);
-    input_close(in);
-    return rc;
-}
-
-int sentraj_dataset_read_csv_buffer(sentraj_dataset *ds, const char *data, size_t len, const char *name,
-                                    sentraj_error *err)
-{
-    input *in;
-    int rc;
-
-    if (ds->finished || ds->failed)
-        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set is finished or failed; it takes no more input");
-    in = input_open_buffer(data, len, name, err);
-    if (!in)
-        return err ? err->code : SENTRAJ_ENOMEM;
-    rc = read_all(ds, in, err);
-    input_close(in);
-    return rc;
-}

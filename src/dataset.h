@@ -64,7 +64,7 @@ typedef struct extra_row {
 
 /* A kept conversation after finish. Window sums are in label units; when
  * every label of the data set lies on the scale's lattice the integer sums
- * *_q (in units of LABELS_UNIT) are exact and used for every total. */
+ * *_q (in units of 1 / ds->denom) are exact and used for every total. */
 typedef struct kept_conv {
     uint32_t conv;
     uint32_t set;
@@ -73,8 +73,27 @@ typedef struct kept_conv {
     int64_t first_q, last_q;
 } kept_conv;
 
+/* Names of the columns (CSV) or keys (JSONL) of the five fields. */
+enum { FIELD_ID, FIELD_INDEX, FIELD_ROLE, FIELD_SENTIMENT, FIELD_CATEGORIES, NFIELDS };
+
 struct sentraj_dataset {
     size_t min_human, window;
+
+    /* Input options (sentraj_dataset_set_input), strings owned. */
+    sentraj_input_format format;
+    char *field[NFIELDS];
+    const sentraj_scale *scale;
+    int64_t denom;         /* the scale's lattice denominator; 0: none */
+    char *label_key, *role_key, *speaker_roles, *category_key;
+    int reading_started;
+
+    /* A categories table (sentraj_dataset_read_categories): conversation id
+     * -> category set, joined at finish. */
+    intern table_ids;
+    uint32_t *table_set;
+    uint64_t *table_line;
+    size_t table_cap;
+    char *table_source;
 
     intern ids;            /* conversation ids; id i is conversation i */
     conv *convs;
@@ -96,7 +115,7 @@ struct sentraj_dataset {
     size_t nsources, sources_cap;
 
     int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
-    int lattice;           /* every human label is a multiple of LABELS_UNIT */
+    int lattice;           /* every human label times denom is an integer */
     int finished;
     int failed;
 
@@ -109,5 +128,20 @@ struct sentraj_dataset {
 int64_t dataset_add_source(sentraj_dataset *ds, const char *name);
 /* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
 int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
+
+/* The category set id of a categories field (';'-separated), for readers
+ * whose categories come as lists: see category_set in assemble.c. */
+int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
+                             uint64_t col, sentraj_error *err);
+
+/* Mark the data set as read from (options can no longer change) and check
+ * it can take more input. */
+int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
+
+/* The CSV reader on an open input. */
+struct input;
+int csv_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+int jsonl_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
 
 #endif

@@ -23,6 +23,8 @@ struct input {
     int z_live;      /* inflateInit2 succeeded */
     int z_member_done;
     z_stream z;
+    char *ahead;        /* decompressed bytes read by input_peek_first, handed out first */
+    size_t ahead_len, ahead_pos;
     unsigned char *raw; /* compressed bytes waiting for inflate, or sniffed plain bytes */
     size_t raw_len, raw_pos;
     int raw_eof;
@@ -183,7 +185,53 @@ static ssize_t gz_read(input *in, char *buf, size_t cap, sentraj_error *err)
     return (ssize_t)(cap - in->z.avail_out);
 }
 
+static ssize_t read_content(input *in, char *buf, size_t cap, sentraj_error *err);
+
 ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    if (in->ahead_pos < in->ahead_len) {
+        size_t n = in->ahead_len - in->ahead_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, in->ahead + in->ahead_pos, n);
+        in->ahead_pos += n;
+        return (ssize_t)n;
+    }
+    return read_content(in, buf, cap, err);
+}
+
+int input_peek_first(input *in, sentraj_error *err)
+{
+    /* Read ahead until a non-blank byte shows up (at most 64 KiB of blanks). */
+    for (;;) {
+        for (size_t i = in->ahead_pos; i < in->ahead_len; i++) {
+            unsigned char c = (unsigned char)in->ahead[i];
+            if (i == in->ahead_pos && in->ahead_len - i >= 3 && memcmp(in->ahead + i, "\xEF\xBB\xBF", 3) == 0) {
+                i += 2;
+                continue;
+            }
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+                return c;
+        }
+        if (in->ahead_len >= 65536)
+            return ' ';
+        {
+            char *nb = realloc(in->ahead, 65536);
+            ssize_t n;
+            if (!nb)
+                return sentraj_nomem(err, "input"), -2;
+            in->ahead = nb;
+            n = read_content(in, in->ahead + in->ahead_len, 65536 - in->ahead_len, err);
+            if (n < 0)
+                return -2;
+            if (n == 0)
+                return -1;
+            in->ahead_len += (size_t)n;
+        }
+    }
+}
+
+static ssize_t read_content(input *in, char *buf, size_t cap, sentraj_error *err)
 {
     if (!in->sniffed && sniff(in, err) < 0)
         return -1;
@@ -211,6 +259,7 @@ void input_close(input *in)
     if (in->owns_fd && in->fd >= 0)
         close(in->fd);
     free(in->raw);
+    free(in->ahead);
     free(in->name);
     free(in);
 }

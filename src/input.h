@@ -18,6 +18,11 @@ input *input_open_buffer(const char *data, size_t len, const char *name, sentraj
 /* Read up to cap bytes into buf. Returns the count (0 at end of input) or -1
  * with err set (SENTRAJ_EIO, or SENTRAJ_EDATA for a corrupt gzip stream). */
 ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err);
+/* The first non-blank byte of the (decompressed) content after an optional
+ * UTF-8 byte order mark, without consuming anything: what the format
+ * detection looks at. Returns the byte, -1 at end of input, or -2 with err
+ * set. */
+int input_peek_first(input *in, sentraj_error *err);
 /* The name used in error messages ("<stdin>" for "-"). */
 const char *input_name(const input *in);
 void input_close(input *in);

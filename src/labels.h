@@ -1,6 +1,8 @@
-/* labels.h - roles and sentiment labels: folding, parsing, the label scale. */
+/* labels.h - roles and sentiment labels: folding, parsing, label scales. */
 #ifndef SENTRAJ_LABELS_H
 #define SENTRAJ_LABELS_H
+
+#include "sentraj.h"
 
 #include <stddef.h>
 
@@ -24,17 +26,41 @@ typedef enum label_status {
     LABEL_RANGE     /* a number outside the scale's range */
 } label_status;
 
-/* The default 5-point scale: very negative .. very positive as -1 .. +1 in
- * steps of 0.5. Its lattice unit (0.5) makes every window sum an integer
- * multiple of 0.5, which the engines exploit. */
-#define LABELS_UNIT 0.5
-#define LABELS_MIN (-1.0)
-#define LABELS_MAX 1.0
+typedef struct label_entry {
+    char *folded; /* the label folded (see labels_fold) */
+    char *text;   /* as written in the scale file */
+    double value;
+} label_entry;
 
-/* Parse a sentiment field: a label of the scale after folding (ASCII case,
- * blanks, '-' and '_' removed anywhere: "Very_Negative", " very negative ",
- * "VERY-NEGATIVE" are all very negative), or a decimal number within
- * [LABELS_MIN, LABELS_MAX] taken as the value itself. */
-label_status labels_parse_sentiment(const char *s, size_t len, double *value);
+/* A label scale: named points with values, the numeric range accepted, and
+ * the lattice denominator: every label value times denom is an integer, so
+ * window sums of labels are exact integers over denom. The default scale is
+ * very negative .. very positive = -1, -0.5, 0, 0.5, 1 with denom 2. */
+struct sentraj_scale {
+    size_t n;
+    label_entry *entries;
+    double min, max;
+    int64_t denom;
+};
+
+/* The built-in 5-point scale (static; never freed). */
+const sentraj_scale *labels_default_scale(void);
+
+/* Fold into out (size cap): ASCII lower case, with blanks, '-' and '_'
+ * dropped. Returns the folded length, or cap when it does not fit. */
+size_t labels_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* Parse a sentiment field: a label of the scale after folding ("Very_Negative",
+ * " very negative ", "VERY-NEGATIVE" are all very negative), or a decimal
+ * number within [scale->min, scale->max] taken as the value itself. */
+label_status labels_parse_sentiment(const sentraj_scale *scale, const char *s, size_t len, double *value);
+
+/* Raise the error for a sentiment field that did not parse (st != LABEL_OK):
+ * the same wording for every input format. Returns SENTRAJ_EDATA. */
+int labels_sentiment_error(const sentraj_scale *scale, label_status st, const char *s, size_t len,
+                           const char *source, uint64_t line, uint64_t col, sentraj_error *err);
+
+/* "very negative, negative, ..." (at most cap bytes) for error messages. */
+void labels_list(const sentraj_scale *scale, char *out, size_t cap);
 
 #endif

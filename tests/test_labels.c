@@ -12,7 +12,7 @@ static void role(const char *s, role_kind want)
 static void label_ok(const char *s, double want)
 {
     double v = 99;
-    label_status st = labels_parse_sentiment(s, strlen(s), &v);
+    label_status st = labels_parse_sentiment(labels_default_scale(), s, strlen(s), &v);
     if (!tap_ok(st == LABEL_OK && v == want, "labels/sentiment/\"%s\"", s))
         tap_diag("status %d value %g, want %g", (int)st, v, want);
 }
@@ -20,7 +20,7 @@ static void label_ok(const char *s, double want)
 static void label_bad(const char *s, label_status want)
 {
     double v = 0;
-    label_status st = labels_parse_sentiment(s, strlen(s), &v);
+    label_status st = labels_parse_sentiment(labels_default_scale(), s, strlen(s), &v);
     if (!tap_ok(st == want, "labels/sentiment-bad/\"%s\"", s))
         tap_diag("status %d, want %d", (int)st, (int)want);
 }
