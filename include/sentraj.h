@@ -237,7 +237,7 @@ typedef struct sentraj_input_options {
     const char *col_role;        /* "role" */
     const char *col_sentiment;   /* "sentiment" */
     const char *col_categories;  /* "categories" */
-    const sentraj_scale *scale;  /* NULL: the 5-point scale; borrowed, must outlive the data set */
+    const sentraj_scale *scale;  /* NULL: the 5-point scale; borrowed until sentraj_dataset_finish */
     const char *label_key;       /* ConvoKit: utterance meta key holding the label ("sentiment") */
     const char *role_key;        /* ConvoKit: utterance meta key holding the role (NULL: see speaker_roles) */
     const char *speaker_roles;   /* ConvoKit: CSV file speaker,role (NULL: the speaker id is the role) */

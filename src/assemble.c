@@ -445,6 +445,83 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     return push_extra(ds, (uint32_t)c, source, r, err);
 }
 
+/* ---- a categories table ------------------------------------------------------ */
+
+int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
+                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err)
+{
+    int added;
+    int64_t set, t;
+
+    (void)id_col;
+    set = dataset_category_set(ds, cats, cats_len, source, line, cats_col, err);
+    if (set < 0)
+        return err ? err->code : SENTRAJ_EDATA;
+    t = intern_get(&ds->table_ids, id, id_len, intern_hash(id, id_len), &added);
+    if (t < 0)
+        return sentraj_nomem(err, "categories table");
+    if (!added) {
+        if (ds->table_set[t] != (uint32_t)set)
+            return sentraj_raise(err, SENTRAJ_EDATA, source, line, cats_col,
+                                 "conversation \"%s\" is listed again with other categories (\"%s\", line %llu: "
+                                 "\"%s\")",
+                                 sentraj_show(id, id_len).s, show_id(&ds->sets, (uint32_t)set).s,
+                                 (unsigned long long)ds->table_line[t], show_id(&ds->sets, ds->table_set[t]).s);
+        return SENTRAJ_OK;
+    }
+    if ((size_t)t >= ds->table_cap) {
+        size_t nc = ds->table_cap ? ds->table_cap * 2 : 1024;
+        uint32_t *ns = realloc(ds->table_set, nc * sizeof *ns);
+        if (!ns)
+            return sentraj_nomem(err, "categories table");
+        ds->table_set = ns;
+        uint64_t *nl = realloc(ds->table_line, nc * sizeof *nl);
+        if (!nl)
+            return sentraj_nomem(err, "categories table");
+        ds->table_line = nl;
+        ds->table_cap = nc;
+    }
+    ds->table_set[t] = (uint32_t)set;
+    ds->table_line[t] = line;
+    if (!ds->table_source && !(ds->table_source = strdup(source)))
+        return sentraj_nomem(err, "categories table");
+    return SENTRAJ_OK;
+}
+
+/* Give every conversation the categories the table lists for it. A
+ * conversation whose messages name categories must agree with the table. */
+static int join_table(sentraj_dataset *ds, sentraj_error *err)
+{
+    size_t matched = 0;
+    uint32_t empty;
+    int64_t e;
+
+    if (!ds->table_ids.count)
+        return SENTRAJ_OK;
+    e = intern_find(&ds->sets, "", 0, intern_hash("", 0));
+    empty = e < 0 ? UINT32_MAX : (uint32_t)e;
+    for (size_t c = 0; c < ds->ids.count; c++) {
+        const char *id = intern_str(&ds->ids, (uint32_t)c);
+        uint32_t len = intern_len(&ds->ids, (uint32_t)c);
+        int64_t t = intern_find(&ds->table_ids, id, len, intern_hash(id, len));
+        conv *cv = &ds->convs[c];
+        if (t < 0)
+            continue;
+        matched++;
+        if (cv->set == ds->table_set[t])
+            continue;
+        if (cv->set != empty)
+            return sentraj_raise(err, SENTRAJ_EDATA, ds->table_source, ds->table_line[t], 0,
+                                 "categories \"%s\" of conversation \"%s\" differ from \"%s\" in its messages "
+                                 "(%s line %llu)",
+                                 show_id(&ds->sets, ds->table_set[t]).s, show_id(&ds->ids, (uint32_t)c).s,
+                                 show_id(&ds->sets, cv->set).s, ds->sources[cv->source], (unsigned long long)cv->line);
+        cv->set = ds->table_set[t];
+    }
+    ds->counts.categories_unmatched = ds->table_ids.count - matched;
+    return SENTRAJ_OK;
+}
+
 /* ---- finish ---------------------------------------------------------------- */
 
 static int cmp_extra(const void *a, const void *b)
@@ -539,6 +616,8 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                              "no data rows: none of the %zu inputs has messages after its header", ds->nsources);
     }
 
+    if (join_table(ds, err) != SENTRAJ_OK)
+        return ds->failed = 1, SENTRAJ_EDATA;
     if (ds->nextras > 1)
         qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
     for (size_t i = 0; i < ds->nextras; i++) {

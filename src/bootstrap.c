@@ -275,8 +275,8 @@ int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size
         }
         if (pl->engine == SENTRAJ_ENGINE_EXACT && !s->lattice) {
             rc = sentraj_fail(err, SENTRAJ_EUSAGE,
-                              "the exact engine needs values on a lattice (the 5-point label scale gives one); this "
-                              "data has numeric labels off the half-point grid: use --engine multinomial or index");
+                              "the exact engine needs deltas on a lattice (every label scale gives one); this data "
+                              "has numeric labels off the scale's grid: use --engine multinomial or index");
             goto out;
         }
         if (s->n > UINT32_MAX) {

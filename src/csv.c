@@ -262,9 +262,20 @@ static const char *field_ptr(const reader *r, size_t i)
 enum { COL_ID = FIELD_ID, COL_INDEX = FIELD_INDEX, COL_ROLE = FIELD_ROLE, COL_SENTIMENT = FIELD_SENTIMENT,
        COL_CATEGORIES = FIELD_CATEGORIES, NCOLS = NFIELDS };
 
-static int header(reader *r, char *const col_names[NCOLS], int col[NCOLS], size_t *ncols, sentraj_error *err)
+/* Read the header and find the columns named in col_names (NULL: not
+ * wanted); the ones in the `required` bit mask must be there. */
+static int header(reader *r, char *const col_names[NCOLS], unsigned required, int col[NCOLS], size_t *ncols,
+                  sentraj_error *err)
 {
     int rc;
+    char wanted[512];
+    size_t wused = 0;
+
+    wanted[0] = '\0';
+    for (int c = 0; c < NCOLS; c++)
+        if (col_names[c] && wused < sizeof wanted - 64)
+            wused += (size_t)snprintf(wanted + wused, sizeof wanted - wused, "%s%s", wused ? ", " : "",
+                                      sentraj_show(col_names[c], strlen(col_names[c])).s);
     /* A UTF-8 byte order mark before the header is not part of the first name. */
     while (r->len - r->pos < 3 && !r->eof)
         if (fill(r, err) < 0)
@@ -274,8 +285,7 @@ static int header(reader *r, char *const col_names[NCOLS], int col[NCOLS], size_
     rc = next_record(r, err);
     if (rc == REC_EOF)
         return sentraj_raise(err, SENTRAJ_EDATA, r->name, 1, 0,
-                             "empty input: expected a header line naming the columns (%s, %s, %s, %s, %s)",
-                             col_names[0], col_names[1], col_names[2], col_names[3], col_names[4]);
+                             "empty input: expected a header line naming the columns (%s)", wanted);
     if (rc != REC_OK)
         return err ? err->code : SENTRAJ_EDATA;
     if (r->nfields > r->nfields_cap)
@@ -291,7 +301,7 @@ static int header(reader *r, char *const col_names[NCOLS], int col[NCOLS], size_
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
         for (int c = 0; c < NCOLS; c++) {
-            if (strlen(col_names[c]) == len && strncasecmp(s, col_names[c], len) == 0) {
+            if (col_names[c] && strlen(col_names[c]) == len && strncasecmp(s, col_names[c], len) == 0) {
                 if (col[c] >= 0)
                     return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->fields[i].line, r->fields[i].col,
                                          "column \"%s\" appears twice in the header", col_names[c]);
@@ -299,8 +309,8 @@ static int header(reader *r, char *const col_names[NCOLS], int col[NCOLS], size_
             }
         }
     }
-    for (int c = 0; c < COL_CATEGORIES; c++) {
-        if (col[c] < 0) {
+    for (int c = 0; c < NCOLS; c++) {
+        if (col[c] < 0 && (required & (1u << c))) {
             char have[256];
             size_t used = 0;
             have[0] = '\0';
@@ -422,6 +432,28 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
     return dataset_add_row(ds, source, &m, err);
 }
 
+static int reader_open(reader *r, input *in, sentraj_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->in = in;
+    r->name = input_name(in);
+    r->line = 1;
+    r->cap = 2 * BLOCK;
+    r->buf = malloc(r->cap);
+    r->nfields_cap = MAX_FIELDS;
+    r->fields = malloc(r->nfields_cap * sizeof *r->fields);
+    if (!r->buf || !r->fields)
+        return sentraj_nomem(err, "reader");
+    return SENTRAJ_OK;
+}
+
+static void reader_close(reader *r)
+{
+    free(r->buf);
+    free(r->fields);
+    free(r->scratch);
+}
+
 int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     reader r;
@@ -430,20 +462,15 @@ int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
     int rc;
     int64_t source;
 
-    memset(&r, 0, sizeof r);
-    r.in = in;
-    r.name = input_name(in);
-    r.line = 1;
-    r.cap = 2 * BLOCK;
-    r.buf = malloc(r.cap);
-    r.nfields_cap = MAX_FIELDS;
-    r.fields = malloc(r.nfields_cap * sizeof *r.fields);
+    if ((rc = reader_open(&r, in, err)) != SENTRAJ_OK)
+        goto out;
     source = dataset_add_source(ds, r.name);
-    if (!r.buf || !r.fields || source < 0) {
+    if (source < 0) {
         rc = sentraj_nomem(err, "reader");
         goto out;
     }
-    if ((rc = header(&r, ds->field, col, &ncols, err)) != SENTRAJ_OK)
+    if ((rc = header(&r, ds->field, (1u << COL_ID) | (1u << COL_INDEX) | (1u << COL_ROLE) | (1u << COL_SENTIMENT),
+                     col, &ncols, err)) != SENTRAJ_OK)
         goto out;
     for (;;) {
         int got = next_record(&r, err);
@@ -460,9 +487,52 @@ int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 out:
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
-    free(r.buf);
-    free(r.fields);
-    free(r.scratch);
+    reader_close(&r);
     return rc;
 }
 
+int csv_read_categories(sentraj_dataset *ds, input *in, sentraj_error *err)
+{
+    char *names[NCOLS] = {ds->field[FIELD_ID], NULL, NULL, NULL, ds->field[FIELD_CATEGORIES]};
+    reader r;
+    int col[NCOLS];
+    size_t ncols = 0;
+    int rc;
+
+    if ((rc = reader_open(&r, in, err)) != SENTRAJ_OK)
+        goto out;
+    if ((rc = header(&r, names, (1u << COL_ID) | (1u << COL_CATEGORIES), col, &ncols, err)) != SENTRAJ_OK)
+        goto out;
+    for (;;) {
+        int got = next_record(&r, err);
+        const field *fi, *fc;
+        if (got == REC_EOF)
+            break;
+        if (got == REC_ERR) {
+            rc = err ? err->code : SENTRAJ_EDATA;
+            goto out;
+        }
+        if (r.nfields != ncols) {
+            rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.end_line, r.end_col,
+                               "row has %zu field%s but the header has %zu", r.nfields, r.nfields == 1 ? "" : "s",
+                               ncols);
+            goto out;
+        }
+        fi = &r.fields[col[COL_ID]];
+        fc = &r.fields[col[COL_CATEGORIES]];
+        if (fi->len == 0) {
+            rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, fi->line, fi->col, "empty conversation_id");
+            goto out;
+        }
+        rc = dataset_table_add(ds, r.name, field_ptr(&r, (size_t)col[COL_ID]), fi->len,
+                               field_ptr(&r, (size_t)col[COL_CATEGORIES]), fc->len, r.rec_line, fi->col, fc->col, err);
+        if (rc != SENTRAJ_OK)
+            goto out;
+    }
+    rc = SENTRAJ_OK;
+out:
+    if (rc != SENTRAJ_OK)
+        ds->failed = 1;
+    reader_close(&r);
+    return rc;
+}

@@ -141,6 +141,11 @@ int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
 /* The CSV reader on an open input. */
 struct input;
 int csv_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+/* A categories table: columns id and categories, joined at finish. */
+int csv_read_categories(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+/* Record one row of a categories table. */
+int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
+                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);
 int jsonl_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
 int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
 

@@ -7,8 +7,3 @@ int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
     (void)ds;
     return sentraj_raise(err, SENTRAJ_EUSAGE, input_name(in), 0, 0, "JSONL input is not supported yet");
 }
-int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err)
-{
-    (void)ds;
-    return sentraj_raise(err, SENTRAJ_EUSAGE, dir, 0, 0, "ConvoKit corpora are not supported yet");
-}

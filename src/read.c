@@ -76,3 +76,20 @@ int sentraj_dataset_read_csv_buffer(sentraj_dataset *ds, const char *data, size_
         ds->failed = 1;
     return rc;
 }
+
+int sentraj_dataset_read_categories(sentraj_dataset *ds, const char *path, sentraj_error *err)
+{
+    input *in;
+    int rc;
+
+    if ((rc = dataset_begin_read(ds, err)) != SENTRAJ_OK)
+        return rc;
+    in = input_open(path, err);
+    if (!in)
+        return ds->failed = 1, err ? err->code : SENTRAJ_EIO;
+    rc = csv_read_categories(ds, in, err);
+    input_close(in);
+    if (rc != SENTRAJ_OK)
+        ds->failed = 1;
+    return rc;
+}

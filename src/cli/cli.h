@@ -11,6 +11,9 @@
 /* Options common to the analysis commands. */
 typedef struct cli_opts {
     sentraj_config cfg;
+    sentraj_input_options in;   /* --input-format, --col-*, ConvoKit keys */
+    const char *scale_path;     /* --scale FILE */
+    const char *categories_path; /* --categories FILE */
     const char *format;  /* "csv" (default) or "table" */
     const char *output;  /* -o; NULL = the command's default */
     int quiet;
@@ -29,6 +32,7 @@ enum {
     OPT_OUTPUT = 8,    /* -o */
     OPT_FIGURE = 16,   /* --title, --width, --height */
     OPT_SAVE = 32,     /* --save-resamples */
+    OPT_INPUT = 64,    /* --input-format, --scale, --categories, --col-*, ConvoKit keys */
 };
 
 extern const char *cli_cmd; /* the subcommand, for messages */

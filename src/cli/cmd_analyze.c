@@ -44,7 +44,7 @@ static const char help[] =
 int cmd_analyze(int argc, char **argv)
 {
     cli_opts o;
-    int code = cli_parse(argc, argv, OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_SAVE, help, &o);
+    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_SAVE, help, &o);
     sentraj_dataset *ds;
     sentraj_analysis *a;
     sentraj_outfile *out, *saved = NULL;

@@ -24,7 +24,7 @@ static const char help[] =
 int cmd_deltas(int argc, char **argv)
 {
     cli_opts o;
-    int code = cli_parse(argc, argv, OPT_FILTER | OPT_FORMAT | OPT_OUTPUT, help, &o);
+    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_FORMAT | OPT_OUTPUT, help, &o);
     sentraj_dataset *ds;
     sentraj_outfile *out;
     sentraj_error err;

@@ -54,7 +54,7 @@ int cmd_figure4(int argc, char **argv)
 {
     static const char *const names[3] = {"figure4.csv", "figure4.png", "figure4.svg"};
     cli_opts o;
-    int code = cli_parse(argc, argv, OPT_FILTER | OPT_BOOT | OPT_OUTPUT | OPT_FIGURE, help, &o);
+    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_OUTPUT | OPT_FIGURE, help, &o);
     const char *dir;
     char *fixture[1];
     char **inputs;

@@ -75,7 +75,8 @@ static int parse_level(const char *s, double *out)
 int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o)
 {
     enum { O_MIN = 256, O_WINDOW, O_RES, O_LEVEL, O_METHOD, O_ENGINE, O_SEED, O_THREADS, O_FORMAT, O_TITLE, O_WIDTH,
-           O_HEIGHT, O_ALT, O_SIM, O_SAVE };
+           O_HEIGHT, O_ALT, O_SIM, O_SAVE, O_INFMT, O_SCALE, O_CATS, O_COL_ID, O_COL_INDEX, O_COL_ROLE,
+           O_COL_SENT, O_COL_CATS, O_LABEL_KEY, O_ROLE_KEY, O_SPEAKER_ROLES, O_CATEGORY_KEY };
     struct option all[] = {
         {"min-human", required_argument, NULL, O_MIN}, {"window", required_argument, NULL, O_WINDOW},
         {"resamples", required_argument, NULL, O_RES}, {"level", required_argument, NULL, O_LEVEL},
@@ -87,6 +88,14 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         {"height", required_argument, NULL, O_HEIGHT},
         {"alternative", required_argument, NULL, O_ALT}, {"sim", required_argument, NULL, O_SIM},
         {"save-resamples", required_argument, NULL, O_SAVE},
+        {"input-format", required_argument, NULL, O_INFMT}, {"scale", required_argument, NULL, O_SCALE},
+        {"categories", required_argument, NULL, O_CATS},    {"col-id", required_argument, NULL, O_COL_ID},
+        {"col-index", required_argument, NULL, O_COL_INDEX}, {"col-role", required_argument, NULL, O_COL_ROLE},
+        {"col-sentiment", required_argument, NULL, O_COL_SENT},
+        {"col-categories", required_argument, NULL, O_COL_CATS},
+        {"label-key", required_argument, NULL, O_LABEL_KEY}, {"role-key", required_argument, NULL, O_ROLE_KEY},
+        {"speaker-roles", required_argument, NULL, O_SPEAKER_ROLES},
+        {"category-key", required_argument, NULL, O_CATEGORY_KEY},
         {NULL, 0, NULL, 0},
     };
     struct option longopts[sizeof all / sizeof all[0]];
@@ -98,7 +107,7 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         int w = all[i].val;
         if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
             (((w >= O_RES && w <= O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
-            (w == O_SAVE && !(which & OPT_SAVE)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
+            (w == O_SAVE && !(which & OPT_SAVE)) || (w >= O_INFMT && w <= O_CATEGORY_KEY && !(which & OPT_INPUT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
             (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_HEIGHT) && !(which & OPT_FIGURE)))
             continue;
         longopts[n++] = all[i];
@@ -111,6 +120,9 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     o->quiet = 0;
     o->title = NULL;
     o->save_resamples = NULL;
+    sentraj_input_options_init(&o->in);
+    o->scale_path = NULL;
+    o->categories_path = NULL;
     o->width = o->height = 0;
     optind = 1;
     opterr = 0;
@@ -157,6 +169,49 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         case O_SAVE:
             o->save_resamples = optarg;
             o->cfg.keep_resamples = 1;
+            break;
+        case O_INFMT:
+            if (strcmp(optarg, "auto") == 0)
+                o->in.format = SENTRAJ_INPUT_AUTO;
+            else if (strcmp(optarg, "csv") == 0)
+                o->in.format = SENTRAJ_INPUT_CSV;
+            else if (strcmp(optarg, "jsonl") == 0)
+                o->in.format = SENTRAJ_INPUT_JSONL;
+            else if (strcmp(optarg, "convokit") == 0)
+                o->in.format = SENTRAJ_INPUT_CONVOKIT;
+            else
+                return cli_usage_error("--input-format expects auto, csv, jsonl or convokit, not \"%s\"", optarg);
+            break;
+        case O_SCALE:
+            o->scale_path = optarg;
+            break;
+        case O_CATS:
+            o->categories_path = optarg;
+            break;
+        case O_COL_ID:
+        case O_COL_INDEX:
+        case O_COL_ROLE:
+        case O_COL_SENT:
+        case O_COL_CATS:
+            if (!*optarg)
+                return cli_usage_error("%s expects a column name", argv[optind - 1]);
+            *(c == O_COL_ID      ? &o->in.col_id
+              : c == O_COL_INDEX ? &o->in.col_index
+              : c == O_COL_ROLE  ? &o->in.col_role
+              : c == O_COL_SENT  ? &o->in.col_sentiment
+                                 : &o->in.col_categories) = optarg;
+            break;
+        case O_LABEL_KEY:
+            o->in.label_key = optarg;
+            break;
+        case O_ROLE_KEY:
+            o->in.role_key = optarg;
+            break;
+        case O_SPEAKER_ROLES:
+            o->in.speaker_roles = optarg;
+            break;
+        case O_CATEGORY_KEY:
+            o->in.category_key = optarg;
             break;
         case O_SEED:
             if (parse_u64("--seed", optarg, 0, UINT64_MAX, &v))
@@ -208,26 +263,41 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
 {
     sentraj_error err;
     sentraj_dataset *ds = sentraj_dataset_alloc(&o->cfg, &err);
+    sentraj_input_options in = o->in;
+    sentraj_scale *scale = NULL;
     const sentraj_counts *c;
 
     if (!ds) {
         *code = cli_fail(&err);
         return NULL;
     }
+    if (o->scale_path) {
+        scale = sentraj_scale_read(o->scale_path, &err);
+        if (!scale)
+            goto fail;
+        in.scale = scale;
+    }
+    if (sentraj_dataset_set_input(ds, &in, &err) != SENTRAJ_OK)
+        goto fail;
     for (int i = 0; i < ninputs; i++) {
-        if (strcmp(inputs[i], "-") == 0 && isatty(STDIN_FILENO))
-            cli_note(o, "reading CSV from standard input (end with Ctrl-D)");
-        if (sentraj_dataset_read_csv(ds, inputs[i], &err) != SENTRAJ_OK) {
-            *code = cli_fail(&err);
-            sentraj_dataset_free(ds);
-            return NULL;
+        int stdin_twice = 0;
+        for (int j = 0; j < i; j++)
+            stdin_twice |= strcmp(inputs[i], "-") == 0 && strcmp(inputs[j], "-") == 0;
+        if (stdin_twice) {
+            *code = cli_usage_error("standard input (-) can be read only once");
+            goto out;
         }
+        if (strcmp(inputs[i], "-") == 0 && isatty(STDIN_FILENO))
+            cli_note(o, "reading from standard input (end with Ctrl-D)");
+        if (sentraj_dataset_read(ds, inputs[i], &err) != SENTRAJ_OK)
+            goto fail;
     }
-    if (sentraj_dataset_finish(ds, &err) != SENTRAJ_OK) {
-        *code = cli_fail(&err);
-        sentraj_dataset_free(ds);
-        return NULL;
-    }
+    if (o->categories_path && sentraj_dataset_read_categories(ds, o->categories_path, &err) != SENTRAJ_OK)
+        goto fail;
+    if (sentraj_dataset_finish(ds, &err) != SENTRAJ_OK)
+        goto fail;
+    /* The scale must outlive the data set's reading only: finished data
+     * sets keep no pointer into it that is used again. */
     c = sentraj_dataset_counts(ds);
     cli_note(o,
              "read %llu row%s (%llu human, %llu assistant, %llu system/tool) in %llu conversation%s; kept %llu with "
@@ -239,10 +309,21 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     if (c->kept_without_category)
         cli_note(o, "%llu kept conversation%s no category: counted only in \"all\"",
                  (unsigned long long)c->kept_without_category, c->kept_without_category == 1 ? " has" : "s have");
+    if (c->categories_unmatched)
+        cli_note(o, "%llu row%s of %s name%s conversation%s without messages", (unsigned long long)c->categories_unmatched,
+                 c->categories_unmatched == 1 ? "" : "s", o->categories_path, c->categories_unmatched == 1 ? "s a" : "",
+                 c->categories_unmatched == 1 ? "" : "s");
     if (c->kept == 0)
         cli_note(o, "no conversation has %zu or more human messages", o->cfg.min_human);
     *code = 0;
+    sentraj_scale_free(scale);
     return ds;
+fail:
+    *code = cli_fail(&err);
+out:
+    sentraj_dataset_free(ds);
+    sentraj_scale_free(scale);
+    return NULL;
 }
 
 /* ---- output files and signals ---------------------------------------- */
