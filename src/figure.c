@@ -1,31 +1,39 @@
-/* figure.c - the published chart of mean sentiment change per category, drawn with cairo as PNG or SVG. */
+/* figure.c - the published chart of mean sentiment change per category, drawn with cairo as PNG, SVG or PDF. */
 #include "figure.h"
 
 #include "error.h"
 
+#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* The chart reproduces "changes in average human-expressed sentiment over the
  * course of conversations with at least six human messages": one bar per
  * category at its mean delta, a whisker over its bootstrap interval, the
  * category name and its number of conversations underneath.
  *
- * Everything is placed by compute_layout() and painted by draw(); the PNG
- * and SVG writers and sentraj_figure_layout() all go through them, so the
- * geometry the tests check is the geometry that is drawn. Sizes are given for
- * the default 900 x 560 figure and multiplied by s = min(w / 900, h / 560). */
+ * Everything is placed by compute_layout() and painted by draw(); the PNG,
+ * SVG and PDF writers and sentraj_figure_layout() all go through them, so the
+ * geometry the tests check is the geometry that is drawn. The layout is in
+ * points and always measured on the same scratch surface, whatever the
+ * output; the PNG writer only scales the drawing by dpi / 72. Sizes are given
+ * for the default 900 x 560 figure and multiplied by
+ * s = min(w / 900, h / 560). */
 
 #define FONT "DejaVu Sans"
 #define PI 3.14159265358979323846
 
 enum {
     MIN_SIZE = 100,    /* smallest width or height accepted */
-    MAX_SIZE = 8192,   /* largest: an 8192^2 image is already 256 MiB */
+    MAX_SIZE = 8192,   /* largest, in points and in PNG pixels: an 8192^2 image is already 256 MiB */
+    MIN_DPI = 10,
+    MAX_DPI = 2400,
     NAME_MAX_BYTES = 200, /* category names are cut (at a character) beyond this */
     TEXT_MAX = 640        /* room for any string drawn: names, the title (512) */
 };
@@ -475,6 +483,35 @@ static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
     return extent;
 }
 
+static int has_order(const sentraj_figure_options *o)
+{
+    return o && o->order && o->norder > 0;
+}
+
+static const char *row_name(const sentraj_result *r)
+{
+    return r && r->category ? r->category : "";
+}
+
+/* The index of the row called name, or rows when there is none. */
+static size_t find_row(const sentraj_analysis *a, size_t rows, const char *name)
+{
+    for (size_t i = 0; i < rows; i++)
+        if (strcmp(row_name(sentraj_analysis_row(a, i)), name) == 0)
+            return i;
+    return rows;
+}
+
+/* The text shown for a category: its display name when o gives one. */
+static const char *display_name(const sentraj_figure_options *o, const char *category)
+{
+    if (o && o->labels)
+        for (size_t i = 0; i < o->nlabels; i++)
+            if (o->labels[i].category && o->labels[i].text && strcmp(o->labels[i].category, category) == 0)
+                return o->labels[i].text;
+    return category;
+}
+
 static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t fallback)
 {
     for (size_t i = 0; i < rows; i++) {
@@ -498,7 +535,6 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     double s, gap, target, max_tick = 0;
     char lvl[32];
 
-    memset(L, 0, sizeof *L);
     L->w = w;
     L->h = h;
     L->s = s = fmin(w / 900.0, h / 560.0);
@@ -514,8 +550,9 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     L->zero_lw = fmax(1.0, 1.3 * s);
     L->grid_lw = fmax(1.0, 1.0 * s);
 
-    /* Slots: every row but the final "all", unless it is the only one. */
-    L->n = rows > 1 ? rows - 1 : rows;
+    /* Slots: the rows the order names, in its order; by default every row
+     * but the final "all", unless it is the only one. */
+    L->n = has_order(o) ? o->norder : rows > 1 ? rows - 1 : rows;
     if (L->n > 0) {
         L->slots = calloc(L->n, sizeof *L->slots);
         if (!L->slots)
@@ -526,11 +563,11 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
         const char *name;
         char num[40];
 
-        sl->row = i;
-        sl->r = sentraj_analysis_row(a, i);
+        sl->row = has_order(o) ? find_row(a, rows, o->order[i] ? o->order[i] : "") : i;
+        sl->r = sl->row < rows ? sentraj_analysis_row(a, sl->row) : NULL;
         if (!sl->r)
-            return SENTRAJ_EINTERNAL;
-        name = sl->r->category ? sl->r->category : "";
+            return has_order(o) ? SENTRAJ_EUSAGE : SENTRAJ_EINTERNAL;
+        name = display_name(o, row_name(sl->r));
         sl->name = malloc(NAME_MAX_BYTES + 1);
         if (!sl->name)
             return SENTRAJ_ENOMEM;
@@ -629,13 +666,38 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     return SENTRAJ_OK;
 }
 
-/* Font options both surfaces share, so text measures the same on each. */
+/* Font options every surface shares, so text measures the same on each. */
 static void prepare(cairo_t *cr)
 {
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_set_font_options(cr, fo);
     cairo_font_options_destroy(fo);
+}
+
+/* Lay the figure out (w x h points) on a scratch surface, so that every
+ * output, whatever its surface type or scale, gets the same geometry. L is
+ * always initialized; layout_free() it afterwards. */
+static int make_layout(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h)
+{
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    int rc;
+
+    memset(L, 0, sizeof *L);
+    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cr = cairo_create(surface);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        rc = SENTRAJ_EINTERNAL;
+    else {
+        prepare(cr);
+        rc = compute_layout(cr, L, a, o, w, h);
+        if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+            rc = SENTRAJ_EINTERNAL;
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    return rc;
 }
 
 static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
@@ -650,6 +712,7 @@ static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
     b->y_mean = has_mean(r) ? ymap(L, r->mean_delta) : NAN;
     b->y_ci_low = has_ci(r) ? ymap(L, r->boot.ci_low) : NAN;
     b->y_ci_high = has_ci(r) ? ymap(L, r->boot.ci_high) : NAN;
+    snprintf(b->label, sizeof b->label, "%s", L->slots[i].name);
 }
 
 static int check_size(double w, double h)
@@ -657,11 +720,12 @@ static int check_size(double w, double h)
     return w >= MIN_SIZE && w <= MAX_SIZE && h >= MIN_SIZE && h <= MAX_SIZE;
 }
 
+static int check_names(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
+                       sentraj_error *err);
+
 int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
                           sentraj_figure_bar *bars, size_t cap, size_t *nbars)
 {
-    cairo_surface_t *surface;
-    cairo_t *cr;
     layout L;
     int rc;
 
@@ -669,18 +733,10 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
         *nbars = 0;
     if (!a || !check_size(w, h))
         return SENTRAJ_EUSAGE;
-    /* A scratch surface only to measure text. */
-    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-    cr = cairo_create(surface);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-        cairo_destroy(cr);
-        cairo_surface_destroy(surface);
-        return SENTRAJ_EINTERNAL;
-    }
-    prepare(cr);
-    rc = compute_layout(cr, &L, a, o, w, h);
-    if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        rc = SENTRAJ_EINTERNAL;
+    rc = check_names(a, o, NULL, NULL);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    rc = make_layout(&L, a, o, w, h);
     if (rc == SENTRAJ_OK) {
         for (size_t i = 0; i < L.n && i < cap; i++)
             fill_bar(&L, i, &bars[i]);
@@ -688,8 +744,6 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
             *nbars = L.n;
     }
     layout_free(&L);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
     return rc;
 }
 
@@ -826,7 +880,8 @@ static void draw_titles(cairo_t *cr, const layout *L)
     show_at(cr, L->subtitle, strlen(L->subtitle), L->pad, L->sub_y, 0);
 }
 
-/* Paint the whole figure on cr, w x h device units. Returns SENTRAJ_OK,
+/* Paint the whole figure on cr, w x h points in cr's user space. A PDF
+ * surface gets the title as its document title. Returns SENTRAJ_OK,
  * SENTRAJ_ENOMEM, or SENTRAJ_EINTERNAL when cairo failed (cairo_status(cr)
  * says why). */
 static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, const sentraj_figure_options *o)
@@ -835,8 +890,11 @@ static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, cons
     int rc;
 
     prepare(cr);
-    rc = compute_layout(cr, &L, a, o, w, h);
+    rc = make_layout(&L, a, o, w, h);
     if (rc == SENTRAJ_OK) {
+        cairo_surface_t *target = cairo_get_target(cr);
+        if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
+            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, L.title);
         set_color(cr, COLOR_BG);
         cairo_paint(cr);
         draw_axes(cr, &L);
@@ -855,29 +913,77 @@ static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, cons
 /* ------------------------------------------------------------------------ */
 
 /* cairo's write callback: fwrite to the caller's stream, remembering errno.
- * A discarding sink swallows what a failed SVG surface writes as it dies. */
+ * A discarding sink swallows what a failed SVG or PDF surface writes as it
+ * dies. A PNG sink given a pHYs chunk inserts it right after the IHDR chunk,
+ * which PNG requires to come first and to hold 13 bytes: the signature and
+ * IHDR are always the stream's first PNG_HEAD bytes. */
+enum { PNG_HEAD = 8 + 4 + 4 + 13 + 4, PHYS_LEN = 4 + 4 + 9 + 4 };
+
 typedef struct sink {
     FILE *f;
     int failed;
     int errnum;
     int discard;
+    int phys;                       /* insert phys_chunk */
+    unsigned char phys_chunk[PHYS_LEN];
+    size_t pos;                     /* bytes of cairo's stream seen */
 } sink;
+
+static int sink_put(sink *k, const unsigned char *data, size_t length)
+{
+    errno = 0;
+    if (length > 0 && fwrite(data, 1, length, k->f) != length) {
+        k->failed = 1;
+        k->errnum = errno ? errno : EIO;
+        return 0;
+    }
+    return 1;
+}
 
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
 {
     sink *k = closure;
+    size_t n = length;
 
     if (k->discard)
         return CAIRO_STATUS_SUCCESS;
     if (k->failed)
         return CAIRO_STATUS_WRITE_ERROR;
-    errno = 0;
-    if (fwrite(data, 1, length, k->f) != length) {
-        k->failed = 1;
-        k->errnum = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
+    if (k->phys && k->pos < PNG_HEAD) {
+        size_t take = n < PNG_HEAD - k->pos ? n : PNG_HEAD - k->pos;
+        if (!sink_put(k, data, take))
+            return CAIRO_STATUS_WRITE_ERROR;
+        k->pos += take;
+        data += take;
+        n -= take;
+        if (k->pos == PNG_HEAD && !sink_put(k, k->phys_chunk, PHYS_LEN))
+            return CAIRO_STATUS_WRITE_ERROR;
     }
+    if (!sink_put(k, data, n))
+        return CAIRO_STATUS_WRITE_ERROR;
+    k->pos += n;
     return CAIRO_STATUS_SUCCESS;
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* The pHYs chunk saying dpi, in pixels per metre as PNG counts them. */
+static void make_phys(unsigned char *c, int dpi)
+{
+    uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
+
+    put_be32(c, 9);
+    memcpy(c + 4, "pHYs", 4);
+    put_be32(c + 8, ppm);
+    put_be32(c + 12, ppm);
+    c[16] = 1; /* unit: the metre */
+    put_be32(c + 17, (uint32_t)crc32(crc32(0L, Z_NULL, 0), c + 4, 13));
 }
 
 static int io_error(sentraj_error *err, const char *name, const char *what, int errnum)
@@ -901,16 +1007,143 @@ static int draw_error(sentraj_error *err, const char *name, const char *what, in
     return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0, "cannot lay out the %s figure", what);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The PNG's pixel size for o. */
+static void png_size(const sentraj_figure_options *o, long *pw, long *ph)
+{
+    *pw = lround(o->width * (double)o->dpi / 72.0);
+    *ph = lround(o->height * (double)o->dpi / 72.0);
+}
+
+/* A list of names for a message, kept within the message's room: appends
+ * "\"name\"" items separated by ", " to buf and, once full, counts the rest. */
+typedef struct namelist {
+    char buf[200];
+    size_t len, shown, left;
+} namelist;
+
+static void namelist_add(namelist *nl, const char *name)
+{
+    sentraj_shown sh = sentraj_show(name, strlen(name));
+    size_t need = strlen(sh.s) + 4;
+
+    if (nl->left == 0 && nl->len + need + 16 < sizeof nl->buf) {
+        nl->len += (size_t)snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, "%s\"%s\"",
+                                    nl->shown ? ", " : "", sh.s);
+        nl->shown++;
+    } else
+        nl->left++;
+}
+
+static const char *namelist_end(namelist *nl)
+{
+    if (nl->left)
+        snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, " and %zu more", nl->left);
+    return nl->buf;
+}
+
+/* Empty and repeated names of one list (order or the labels' categories). */
+static int check_list(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
+                      const char *source, sentraj_error *err)
+{
+    if (n > 0 && !names && !labels)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %zu names but no array", what, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = names ? names[i] : labels[i].category;
+        if (!s || !*s)
+            return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: empty category name (item %zu)",
+                                 what, i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s, names ? names[j] : labels[j].category) == 0)
+                return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: category \"%s\" given twice",
+                                     what, sentraj_show(s, strlen(s)).s);
+        if (labels && (!labels[i].text || !*labels[i].text))
+            return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: empty display name for \"%s\"",
+                                 what, sentraj_show(s, strlen(s)).s);
+    }
+    return SENTRAJ_OK;
+}
+
+/* Every name of the list a row of a. */
+static int check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
+                       const sentraj_analysis *a, const char *source, sentraj_error *err)
+{
+    size_t rows = sentraj_analysis_rows(a);
+    namelist unknown, known;
+
+    memset(&unknown, 0, sizeof unknown);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = names ? names[i] : labels[i].category;
+        if (find_row(a, rows, s) == rows)
+            namelist_add(&unknown, s);
+    }
+    if (unknown.shown + unknown.left == 0)
+        return SENTRAJ_OK;
+    memset(&known, 0, sizeof known);
+    for (size_t i = 0; i < rows; i++)
+        namelist_add(&known, row_name(sentraj_analysis_row(a, i)));
+    {
+        size_t nu = unknown.shown + unknown.left;
+        const char *u = namelist_end(&unknown);
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
+                             what, nu == 1 ? "category" : "categories", u, namelist_end(&known));
+    }
+}
+
+static int check_names(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
+                       sentraj_error *err)
+{
+    int rc;
+
+    if (!o)
+        return SENTRAJ_OK;
+    if (o->order || o->norder) {
+        rc = check_list("order", o->order, NULL, o->order ? o->norder : 1, source, err);
+        if (rc == SENTRAJ_OK && a)
+            rc = check_known("order", o->order, NULL, o->norder, a, source, err);
+        if (rc != SENTRAJ_OK)
+            return rc;
+    }
+    if (o->labels || o->nlabels) {
+        rc = check_list("labels", NULL, o->labels, o->labels ? o->nlabels : 1, source, err);
+        if (rc == SENTRAJ_OK && a)
+            rc = check_known("labels", NULL, o->labels, o->nlabels, a, source, err);
+        if (rc != SENTRAJ_OK)
+            return rc;
+    }
+    return SENTRAJ_OK;
+}
+
+/* Everything sentraj_figure_check checks, errors naming source. */
+static int check_options(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
+                         sentraj_error *err)
+{
+    long pw, ph;
+
+    if (!check_size(o->width, o->height))
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure size %dx%d is outside %dx%d to %dx%d",
+                             o->width, o->height, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
+    if (o->dpi < MIN_DPI || o->dpi > MAX_DPI)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure resolution %d dpi is outside %d to %d",
+                             o->dpi, MIN_DPI, MAX_DPI);
+    png_size(o, &pw, &ph);
+    if (pw > MAX_SIZE || ph > MAX_SIZE)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
+                             "a %dx%d-point figure at %d dpi would be a %ldx%ld-pixel PNG, more than %d on a side",
+                             o->width, o->height, o->dpi, pw, ph, MAX_SIZE);
+    return check_names(a, o, source, err);
+}
+
 static int check_args(FILE *f, const sentraj_analysis *a, const sentraj_figure_options *o, const char *name,
                       sentraj_error *err)
 {
     if (!f || !a)
         return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
                              f ? "analysis" : "output stream");
-    if (!check_size(o->width, o->height))
-        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "figure size %dx%d is outside %dx%d to %dx%d",
-                             o->width, o->height, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
-    return SENTRAJ_OK;
+    return check_options(a, o, name, err);
 }
 
 /* Flush what the callback wrote, so a full disk is reported here. */
@@ -927,7 +1160,27 @@ void sentraj_figure_options_init(sentraj_figure_options *o)
     o->title = NULL;
     o->width = 900;
     o->height = 560;
+    o->dpi = 72;
+    o->order = NULL;
+    o->norder = 0;
+    o->labels = NULL;
+    o->nlabels = 0;
 }
+
+int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options *o, sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    return check_options(a, o, NULL, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writers                                                                   */
+/* ------------------------------------------------------------------------ */
 
 int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
@@ -936,7 +1189,8 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     cairo_surface_t *surface;
     cairo_status_t st;
     cairo_t *cr;
-    sink k = { f, 0, 0, 0 };
+    sink k;
+    long pw, ph;
     int rc;
 
     if (!o) {
@@ -947,13 +1201,16 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     if (rc != SENTRAJ_OK)
         return rc;
 
-    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, o->width, o->height);
+    png_size(o, &pw, &ph);
+    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
     st = cairo_surface_status(surface);
     if (st != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
         return raise_cairo(err, name, "PNG", st);
     }
     cr = cairo_create(surface);
+    /* The same drawing in points, dpi / 72 pixels each. */
+    cairo_scale(cr, o->dpi / 72.0, o->dpi / 72.0);
     rc = draw(cr, o->width, o->height, a, o);
     if (rc != SENTRAJ_OK) {
         rc = draw_error(err, name, "PNG", rc, cr);
@@ -963,6 +1220,10 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     }
     cairo_destroy(cr);
     cairo_surface_flush(surface);
+    memset(&k, 0, sizeof k);
+    k.f = f;
+    k.phys = 1;
+    make_phys(k.phys_chunk, o->dpi);
     st = cairo_surface_write_to_png_stream(surface, sink_write, &k);
     cairo_surface_destroy(surface);
     if (k.failed)
@@ -972,14 +1233,16 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     return finish_stream(f, name, "PNG", err);
 }
 
-int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
-                             sentraj_error *err)
+/* SVG and PDF: vector surfaces writing to the stream as they go, sized in points. */
+static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analysis *a,
+                        const sentraj_figure_options *o, sentraj_error *err)
 {
+    const char *what = pdf ? "PDF" : "SVG";
     sentraj_figure_options defaults;
     cairo_surface_t *surface;
     cairo_status_t st;
     cairo_t *cr;
-    sink k = { f, 0, 0, 0 };
+    sink k;
     int rc;
 
     if (!o) {
@@ -990,19 +1253,29 @@ int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *
     if (rc != SENTRAJ_OK)
         return rc;
 
-    surface = cairo_svg_surface_create_for_stream(sink_write, &k, o->width, o->height);
+    memset(&k, 0, sizeof k);
+    k.f = f;
+    if (pdf)
+        surface = cairo_pdf_surface_create_for_stream(sink_write, &k, o->width, o->height);
+    else
+        surface = cairo_svg_surface_create_for_stream(sink_write, &k, o->width, o->height);
     st = cairo_surface_status(surface);
     if (st != CAIRO_STATUS_SUCCESS) {
         k.discard = 1;
         cairo_surface_destroy(surface);
         if (k.failed)
-            return io_error(err, name, "SVG", k.errnum);
-        return raise_cairo(err, name, "SVG", st);
+            return io_error(err, name, what, k.errnum);
+        return raise_cairo(err, name, what, st);
+    }
+    if (pdf) {
+        /* No creation date, so the same input gives the same bytes. */
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "");
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "sentraj " SENTRAJ_VERSION);
     }
     cr = cairo_create(surface);
     rc = draw(cr, o->width, o->height, a, o);
     if (rc != SENTRAJ_OK) {
-        rc = draw_error(err, name, "SVG", rc, cr);
+        rc = draw_error(err, name, what, rc, cr);
         /* Destroying the surface finishes the document: write none of it. */
         k.discard = 1;
         cairo_destroy(cr);
@@ -1014,8 +1287,20 @@ int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *
     st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
     if (k.failed)
-        return io_error(err, name, "SVG", k.errnum);
+        return io_error(err, name, what, k.errnum);
     if (st != CAIRO_STATUS_SUCCESS)
-        return raise_cairo(err, name, "SVG", st);
-    return finish_stream(f, name, "SVG", err);
+        return raise_cairo(err, name, what, st);
+    return finish_stream(f, name, what, err);
+}
+
+int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                             sentraj_error *err)
+{
+    return write_vector(0, f, name, a, o, err);
+}
+
+int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                             sentraj_error *err)
+{
+    return write_vector(1, f, name, a, o, err);
 }

@@ -1,4 +1,5 @@
-/* test_figure.c - the figure: PNG and SVG output, bar geometry checked pixel by pixel, write errors. */
+/* test_figure.c - the figure: PNG, SVG and PDF output, bar geometry checked pixel by pixel (PNG, at
+ * several resolutions) and coordinate by coordinate (PDF), --order, labels, write errors. */
 #include "figure.h"
 #include "tap.h"
 
@@ -7,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* The figure's colours, as the pixels must show them. */
 #define BAR_R 0xd9
@@ -14,7 +16,7 @@
 #define BAR_B 0x57
 
 /* When SENTRAJ_FIGURE_DIR is set, every figure rendered here is also written
- * there as <case>.png and <case>.svg for a person to look at. */
+ * there as <case>.png, <case>.svg and <case>.pdf for a person to look at. */
 static const char *sample_dir;
 
 /* ------------------------------------------------------------------------ */
@@ -127,7 +129,9 @@ static cairo_status_t read_bytes(void *closure, unsigned char *out, unsigned int
     return CAIRO_STATUS_SUCCESS;
 }
 
-static int render(int svg, const sentraj_analysis *a, const sentraj_figure_options *o, bytes *out,
+enum { PNG, SVG, PDF };
+
+static int render(int fmt, const sentraj_analysis *a, const sentraj_figure_options *o, bytes *out,
                   sentraj_error *err)
 {
     FILE *f;
@@ -139,7 +143,9 @@ static int render(int svg, const sentraj_analysis *a, const sentraj_figure_optio
     f = open_memstream(&out->data, &out->len);
     if (!f)
         return SENTRAJ_EIO;
-    rc = svg ? sentraj_figure_write_svg(f, "mem", a, o, err) : sentraj_figure_write_png(f, "mem", a, o, err);
+    rc = fmt == SVG   ? sentraj_figure_write_svg(f, "mem", a, o, err)
+         : fmt == PDF ? sentraj_figure_write_pdf(f, "mem", a, o, err)
+                      : sentraj_figure_write_png(f, "mem", a, o, err);
     fclose(f);
     return rc;
 }
@@ -202,6 +208,12 @@ static int is_dark(uint32_t p)
     return (p >> 16 & 0xff) < 0x50 && (p >> 8 & 0xff) < 0x50 && (p & 0xff) < 0x50;
 }
 
+/* The background, a grid line, or anything as pale. */
+static int is_light(uint32_t p)
+{
+    return (p >> 16 & 0xff) >= 0xd0 && (p >> 8 & 0xff) >= 0xd0 && (p & 0xff) >= 0xd0;
+}
+
 /* A dark pixel in column x within one pixel row of y. */
 static int dark_near(const image *im, double x, double y)
 {
@@ -211,54 +223,343 @@ static int dark_near(const image *im, double x, double y)
     return 0;
 }
 
-/* Render a to PNG at w x h, check the file's header, read its pixels back
+/* ------------------------------------------------------------------------ */
+/* Reading the PDF back                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* What the page's content stream draws, in the figure's coordinates (points,
+ * y down): filled rectangles, and stroked straight segments with the stroke
+ * colour they were drawn in. */
+typedef struct seg {
+    double x0, y0, x1, y1;
+    uint32_t color;
+} seg;
+
+typedef struct pdf_marks {
+    double rect[256][4]; /* x, y, w, h with w, h > 0 */
+    size_t nrect;
+    seg segs[512];
+    size_t nseg;
+    double mediabox[4];
+    int ok; /* the content stream was found and inflated */
+} pdf_marks;
+
+static const char *find_bytes(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* Inflate the zlib stream starting at p (at most n bytes) into a new string. */
+static char *inflate_at(const char *p, size_t n, size_t *out_len)
+{
+    z_stream z;
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap + 1);
+    int zr = Z_OK;
+
+    memset(&z, 0, sizeof z);
+    if (!out || inflateInit(&z) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)n;
+    while (zr == Z_OK) {
+        if (len == cap) {
+            char *o2 = realloc(out, 2 * cap + 1);
+            if (!o2)
+                break;
+            out = o2;
+            cap *= 2;
+        }
+        z.next_out = (Bytef *)out + len;
+        z.avail_out = (uInt)(cap - len);
+        zr = inflate(&z, Z_NO_FLUSH);
+        len = cap - z.avail_out;
+    }
+    inflateEnd(&z);
+    if (zr != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    out[len] = '\0';
+    *out_len = len;
+    return out;
+}
+
+static uint32_t rgb_of(const double *v)
+{
+    return (uint32_t)lround(v[0] * 255) << 16 | (uint32_t)lround(v[1] * 255) << 8 | (uint32_t)lround(v[2] * 255);
+}
+
+/* Find the page's /Contents stream, inflate it and run its operators: the
+ * numbers before re, m, l, RG and cm; text and everything else is skipped.
+ * Coordinates go through the content matrix (cm) and are then flipped to
+ * the figure's y-down space. */
+static void pdf_read(const bytes *pdf, pdf_marks *pm)
+{
+    const char *p, *end = pdf->data + pdf->len;
+    char key[32], *text;
+    size_t tlen;
+    double num[8], m[6] = { 1, 0, 0, 1, 0, 0 }, stroke[3] = { 0, 0, 0 }, cx = 0, cy = 0, H;
+    size_t nn = 0;
+    long obj;
+
+    memset(pm, 0, sizeof *pm);
+    p = find_bytes(pdf->data, pdf->len, "/MediaBox [");
+    if (!p || sscanf(p + 11, "%lf %lf %lf %lf", &pm->mediabox[0], &pm->mediabox[1], &pm->mediabox[2],
+                     &pm->mediabox[3]) != 4)
+        return;
+    H = pm->mediabox[3];
+    p = find_bytes(pdf->data, pdf->len, "/Contents ");
+    if (!p || sscanf(p + 10, "%ld", &obj) != 1)
+        return;
+    snprintf(key, sizeof key, "\n%ld 0 obj", obj);
+    p = find_bytes(pdf->data, pdf->len, key);
+    if (!p)
+        return;
+    p = find_bytes(p, (size_t)(end - p), "stream");
+    if (!p)
+        return;
+    p += 6;
+    if (*p == '\r')
+        p++;
+    if (*p == '\n')
+        p++;
+    text = inflate_at(p, (size_t)(end - p), &tlen);
+    if (!text)
+        return;
+    pm->ok = 1;
+    for (const char *t = text; *t;) {
+        char *after;
+        double v;
+
+        if (*t == ' ' || *t == '\n' || *t == '\r' || *t == '\t') {
+            t++;
+            continue;
+        }
+        if (*t == '(') { /* a string: skip it, with its escapes */
+            for (t++; *t && *t != ')'; t++)
+                if (*t == '\\' && t[1])
+                    t++;
+            if (*t)
+                t++;
+            nn = 0;
+            continue;
+        }
+        v = strtod(t, &after);
+        if (after != t && (*t == '-' || *t == '.' || (*t >= '0' && *t <= '9'))) {
+            if (nn < 8)
+                num[nn++] = v;
+            t = after;
+            continue;
+        }
+        {
+            const char *op = t;
+            size_t oplen = 0;
+            while (t[oplen] && t[oplen] != ' ' && t[oplen] != '\n' && t[oplen] != '\r' && t[oplen] != '(' &&
+                   t[oplen] != '[' && t[oplen] != '<')
+                oplen++;
+            if (oplen == 0)
+                oplen = 1;
+            t += oplen;
+#define OP(s) (oplen == strlen(s) && memcmp(op, s, oplen) == 0)
+            if (OP("cm") && nn == 6)
+                memcpy(m, num, sizeof m);
+            else if (OP("RG") && nn == 3)
+                memcpy(stroke, num, sizeof stroke);
+            else if (OP("re") && nn == 4 && pm->nrect < 256) {
+                double x0 = m[0] * num[0] + m[2] * num[1] + m[4], y0 = H - (m[1] * num[0] + m[3] * num[1] + m[5]);
+                double x1 = m[0] * (num[0] + num[2]) + m[2] * (num[1] + num[3]) + m[4];
+                double y1 = H - (m[1] * (num[0] + num[2]) + m[3] * (num[1] + num[3]) + m[5]);
+                double *r = pm->rect[pm->nrect++];
+                r[0] = fmin(x0, x1);
+                r[1] = fmin(y0, y1);
+                r[2] = fabs(x1 - x0);
+                r[3] = fabs(y1 - y0);
+            } else if (OP("m") && nn == 2) {
+                cx = num[0];
+                cy = num[1];
+            } else if (OP("l") && nn == 2 && pm->nseg < 512) {
+                seg *sg = &pm->segs[pm->nseg++];
+                sg->x0 = m[0] * cx + m[2] * cy + m[4];
+                sg->y0 = H - (m[1] * cx + m[3] * cy + m[5]);
+                sg->x1 = m[0] * num[0] + m[2] * num[1] + m[4];
+                sg->y1 = H - (m[1] * num[0] + m[3] * num[1] + m[5]);
+                sg->color = rgb_of(stroke);
+                cx = num[0];
+                cy = num[1];
+            }
+#undef OP
+            nn = 0;
+        }
+    }
+    free(text);
+}
+
+/* A vertical whisker segment at x from ya to yb (either way round). */
+static int pdf_has_vseg(const pdf_marks *pm, double x, double ya, double yb, double tol)
+{
+    for (size_t i = 0; i < pm->nseg; i++) {
+        const seg *s = &pm->segs[i];
+        if (s->color != 0x333333 || fabs(s->x0 - x) > tol || fabs(s->x1 - x) > tol)
+            continue;
+        if ((fabs(s->y0 - ya) <= tol && fabs(s->y1 - yb) <= tol) || (fabs(s->y0 - yb) <= tol && fabs(s->y1 - ya) <= tol))
+            return 1;
+    }
+    return 0;
+}
+
+/* A whisker cap: horizontal at y, centred on x, half as wide as half_w. */
+static int pdf_has_cap(const pdf_marks *pm, double x, double y, double half_w, double tol)
+{
+    for (size_t i = 0; i < pm->nseg; i++) {
+        const seg *s = &pm->segs[i];
+        if (s->color == 0x333333 && fabs(s->y0 - y) <= tol && fabs(s->y1 - y) <= tol &&
+            fabs(fmin(s->x0, s->x1) - (x - half_w)) <= tol && fabs(fmax(s->x0, s->x1) - (x + half_w)) <= tol)
+            return 1;
+    }
+    return 0;
+}
+
+/* The PDF of the figure: a one-page document of w x h points with no
+ * creation date, the same bytes twice, one bar rectangle per bar with a mean
+ * and one whisker per interval where the layout puts them (to 0.01 pt). */
+static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                      const sentraj_figure_bar *bars, size_t nbars)
+{
+    bytes pdf, again;
+    sentraj_error err;
+    pdf_marks *pm = malloc(sizeof *pm);
+    size_t want_rects = 0, matched = 0;
+    int rc, whiskers_ok = 1;
+    const double tol = 0.01;
+
+    memset(&err, 0, sizeof err);
+    rc = render(PDF, a, o, &pdf, &err);
+    if (!tap_ok(rc == SENTRAJ_OK && pdf.len > 8 && memcmp(pdf.data, "%PDF-1.", 7) == 0 &&
+                    find_bytes(pdf.data + pdf.len - 8, 8, "%%EOF"),
+                "figure/%s/pdf", name))
+        tap_diag("status %d: %s", rc, err.message);
+    save_sample(name, "pdf", &pdf);
+    rc = render(PDF, a, o, &again, &err);
+    tap_ok(rc == SENTRAJ_OK && again.len == pdf.len && memcmp(again.data, pdf.data, pdf.len) == 0 &&
+               !find_bytes(pdf.data, pdf.len, "/CreationDate"),
+           "figure/%s/pdf-reproducible", name);
+    free(again.data);
+
+    pdf_read(&pdf, pm);
+    tap_ok(pm->ok && pm->mediabox[0] == 0 && pm->mediabox[1] == 0 && pm->mediabox[2] == o->width &&
+               pm->mediabox[3] == o->height,
+           "figure/%s/pdf-page-size", name);
+    /* Rectangles: the background, and one per bar that has a mean. */
+    for (size_t i = 0; i < nbars; i++) {
+        const sentraj_figure_bar *b = &bars[i];
+        if (isnan(b->y_mean) || fabs(b->y_mean - b->y_zero) < tol)
+            continue;
+        want_rects++;
+        for (size_t j = 0; j < pm->nrect; j++) {
+            const double *r = pm->rect[j];
+            if (fabs(r[0] - (b->x - b->half_width)) <= tol && fabs(r[2] - 2 * b->half_width) <= tol &&
+                fabs(r[1] - fmin(b->y_mean, b->y_zero)) <= tol && fabs(r[3] - fabs(b->y_mean - b->y_zero)) <= tol) {
+                matched++;
+                break;
+            }
+        }
+        if (!isnan(b->y_ci_low)) {
+            int deg = fabs(b->y_ci_low - b->y_ci_high) <= 0.5;
+            if ((!deg && !pdf_has_vseg(pm, b->x, b->y_ci_low, b->y_ci_high, tol)) ||
+                !pdf_has_cap(pm, b->x, b->y_ci_low, b->cap_half_width, tol) ||
+                !pdf_has_cap(pm, b->x, b->y_ci_high, b->cap_half_width, tol)) {
+                if (whiskers_ok)
+                    tap_diag("PDF whisker %zu: no segment at x %.3f from %.3f to %.3f", i, b->x, b->y_ci_low,
+                             b->y_ci_high);
+                whiskers_ok = 0;
+            }
+        }
+    }
+    if (!tap_ok(pm->nrect == want_rects + 1 && matched == want_rects, "figure/%s/pdf-bars", name))
+        tap_diag("%zu rectangles in the PDF, %zu matched; want %zu bars and the background", pm->nrect, matched,
+                 want_rects);
+    tap_ok(whiskers_ok, "figure/%s/pdf-whiskers", name);
+    free(pm);
+    free(pdf.data);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The whole check                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Render a with the options o (its width, height and dpi) to PNG, SVG and
+ * PDF. Check the PNG's header (size from the dpi, pHYs), read its pixels back
  * and check every bar the layout reports: the bar's colour between the zero
  * line and the mean and not beyond the mean, dark whisker ends and caps at
- * ci_low and ci_high, nothing dark just past them. */
-static void check_figure(const char *name, const sentraj_analysis *a, int w, int h, size_t want_bars)
+ * ci_low and ci_high, nothing dark just past them; count the bars along the
+ * zero line; check the PDF's vector geometry. want_rows, when not NULL, are
+ * the analysis rows the bars must show, left to right. */
+static void check_figure_opts(const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                              size_t want_bars, const size_t *want_rows)
 {
     static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-    sentraj_figure_options o;
     sentraj_figure_bar bars[64];
     sentraj_error err;
     bytes png, svg;
     image im;
-    size_t nbars = 0;
+    size_t nbars = 0, drawn = 0, runs = 0, long_bars = 0, some_bars = 0;
     int rc, bar_ok = 1, ends_ok = 1, caps_ok = 1, past_ok = 1, zero_ok = 1, order_ok = 1, inside = 1;
+    int w = o->width, h = o->height;
+    double k = o->dpi / 72.0; /* pixels per point */
+    long pw = lround(w * k), ph = lround(h * k);
     double scale = NAN, scale_err = 0;
     char label[160];
 
-    sentraj_figure_options_init(&o);
-    o.width = w;
-    o.height = h;
     memset(&err, 0, sizeof err);
-    rc = render(0, a, &o, &png, &err);
+    rc = render(PNG, a, o, &png, &err);
     if (!tap_ok(rc == SENTRAJ_OK, "figure/%s/png-renders", name))
         tap_diag("status %d: %s", rc, err.message);
     save_sample(name, "png", &png);
     tap_ok(png.len > 33 && memcmp(png.data, sig, 8) == 0 && memcmp(png.data + 12, "IHDR", 4) == 0,
            "figure/%s/png-signature", name);
-    if (!tap_ok(png.len > 33 && be32((unsigned char *)png.data + 16) == (uint32_t)w &&
-                    be32((unsigned char *)png.data + 20) == (uint32_t)h,
+    if (!tap_ok(png.len > 33 && be32((unsigned char *)png.data + 16) == (uint32_t)pw &&
+                    be32((unsigned char *)png.data + 20) == (uint32_t)ph,
                 "figure/%s/ihdr-size", name) &&
         png.len > 33)
-        tap_diag("IHDR says %ux%u, want %dx%d", be32((unsigned char *)png.data + 16),
-                 be32((unsigned char *)png.data + 20), w, h);
+        tap_diag("IHDR says %ux%u, want %ldx%ld", be32((unsigned char *)png.data + 16),
+                 be32((unsigned char *)png.data + 20), pw, ph);
+    /* The resolution, in pixels per metre, right after IHDR. */
+    {
+        const unsigned char *c = (const unsigned char *)png.data + 33;
+        uint32_t ppm = (uint32_t)lround(o->dpi / 0.0254);
+        tap_ok(png.len > 33 + 21 && be32(c) == 9 && memcmp(c + 4, "pHYs", 4) == 0 && be32(c + 8) == ppm &&
+                   be32(c + 12) == ppm && c[16] == 1 && be32(c + 17) == (uint32_t)crc32(0, c + 4, 13),
+               "figure/%s/png-phys-%d-dpi", name, o->dpi);
+    }
 
-    rc = render(1, a, &o, &svg, &err);
+    rc = render(SVG, a, o, &svg, &err);
     tap_ok(rc == SENTRAJ_OK && svg.len > 5 && memcmp(svg.data, "<?xml", 5) == 0 &&
                contains(svg.data, svg.len, "<svg"),
            "figure/%s/svg", name);
+    {
+        char want[64];
+        snprintf(want, sizeof want, "width=\"%dpt\" height=\"%dpt\"", w, h);
+        tap_ok(contains(svg.data, svg.len, want), "figure/%s/svg-size-in-points", name);
+    }
     save_sample(name, "svg", &svg);
     free(svg.data);
 
-    rc = sentraj_figure_layout(a, &o, w, h, bars, sizeof bars / sizeof bars[0], &nbars);
+    rc = sentraj_figure_layout(a, o, w, h, bars, sizeof bars / sizeof bars[0], &nbars);
     snprintf(label, sizeof label, "figure/%s/bars", name);
     if (rc != SENTRAJ_OK)
         tap_diag("layout status %d", rc);
     tap_eq_u64(rc == SENTRAJ_OK ? nbars : 0, want_bars, label);
     if (nbars > sizeof bars / sizeof bars[0])
         nbars = sizeof bars / sizeof bars[0];
+
+    check_pdf(name, a, o, bars, nbars);
 
     im.s = cairo_image_surface_create_from_png_stream(read_bytes, &png);
     if (!tap_ok(cairo_surface_status(im.s) == CAIRO_STATUS_SUCCESS, "figure/%s/png-decodes", name)) {
@@ -275,13 +576,15 @@ static void check_figure(const char *name, const sentraj_analysis *a, int w, int
     for (size_t i = 0; i < nbars; i++) {
         const sentraj_figure_bar *b = &bars[i];
         const sentraj_result *r = sentraj_analysis_row(a, b->row);
-        /* A column inside the bar, clear of the whisker and its caps. */
-        double xin = b->x + 0.5 * (b->cap_half_width + b->half_width);
-        double xc = b->x;
+        /* In pixels: a column inside the bar, clear of the whisker and its
+         * caps; the whisker's column; the zero line, the mean, the ends. */
+        double xin = k * (b->x + 0.5 * (b->cap_half_width + b->half_width));
+        double xc = k * b->x, yz = k * b->y_zero, ym = k * b->y_mean;
+        double past = 4 * fmax(1, k);
 
-        if (b->row != i || (i > 0 && !(b->x > bars[i - 1].x)))
+        if (b->row != (want_rows ? want_rows[i] : i) || (i > 0 && !(b->x > bars[i - 1].x)))
             order_ok = 0;
-        /* One scale for every value: pixels per unit of sentiment. */
+        /* One scale for every value: points per unit of sentiment. */
         {
             double v[3] = { r->mean_delta, r->boot.ci_low, r->boot.ci_high };
             double y[3] = { b->y_mean, b->y_ci_low, b->y_ci_high };
@@ -298,23 +601,32 @@ static void check_figure(const char *name, const sentraj_analysis *a, int w, int
                     scale_err = fmax(scale_err, fabs((b->y_zero - y[j]) / v[j] - scale));
             }
         }
-        if (!isnan(b->y_mean) && fabs(b->y_zero - b->y_mean) >= 6 && b->half_width - b->cap_half_width >= 3) {
-            double dir = b->y_mean < b->y_zero ? -1 : 1; /* from zero towards the mean */
-            if (!is_bar(px(&im, xin, 0.5 * (b->y_zero + b->y_mean))) || !is_bar(px(&im, xin, b->y_mean - 2 * dir)) ||
-                is_bar(px(&im, xin, b->y_mean + 2 * dir))) {
+        if (!isnan(b->y_mean))
+            drawn++;
+        if (!isnan(b->y_mean) && fabs(yz - ym) >= 6 && k * (b->half_width - b->cap_half_width) >= 3) {
+            double dir = ym < yz ? -1 : 1; /* from zero towards the mean */
+            if (!is_bar(px(&im, xin, 0.5 * (yz + ym))) || !is_bar(px(&im, xin, ym - 2 * dir)) ||
+                is_bar(px(&im, xin, ym + 2 * dir))) {
                 if (bar_ok)
-                    tap_diag("bar %zu (%s): mean at y %.1f, zero at %.1f; pixels %06x %06x %06x", i, r->category,
-                             b->y_mean, b->y_zero, px(&im, xin, 0.5 * (b->y_zero + b->y_mean)),
-                             px(&im, xin, b->y_mean - 2 * dir), px(&im, xin, b->y_mean + 2 * dir));
+                    tap_diag("bar %zu (%s): mean at y %.1f, zero at %.1f px; pixels %06x %06x %06x", i, r->category,
+                             ym, yz, px(&im, xin, 0.5 * (yz + ym)), px(&im, xin, ym - 2 * dir),
+                             px(&im, xin, ym + 2 * dir));
                 bar_ok = 0;
             }
         }
+        /* Bars that reach well past the rows where the bars are counted
+         * (3 px from the zero line) must be seen there; bars that stop well
+         * short of them must not. */
+        if (!isnan(b->y_mean) && fabs(yz - ym) >= 3 * fmax(1, k) + 1.5)
+            long_bars++;
+        if (!isnan(b->y_mean) && fabs(yz - ym) > 3 * fmax(1, k) - 1.5)
+            some_bars++;
         if (!isnan(b->y_mean) && (isnan(b->y_ci_low) != (r->boot.status == SENTRAJ_CI_TOO_FEW)))
             ends_ok = 0;
         if (!isnan(b->y_ci_low)) {
-            double ytop = fmin(b->y_ci_low, b->y_ci_high), ybot = fmax(b->y_ci_low, b->y_ci_high);
-            double xcap = b->x + 0.6 * b->cap_half_width;
-            int degenerate = ybot - ytop <= 0.5;
+            double ytop = k * fmin(b->y_ci_low, b->y_ci_high), ybot = k * fmax(b->y_ci_low, b->y_ci_high);
+            double xcap = k * (b->x + 0.6 * b->cap_half_width);
+            int degenerate = ybot - ytop <= 0.5 * k;
 
             if ((!degenerate && (!dark_near(&im, xc, ytop) || !dark_near(&im, xc, ybot))) ||
                 (degenerate && !dark_near(&im, xc, ytop))) {
@@ -324,20 +636,20 @@ static void check_figure(const char *name, const sentraj_analysis *a, int w, int
             }
             if (!dark_near(&im, xcap, ytop) || !dark_near(&im, xcap, ybot))
                 caps_ok = 0;
-            if (is_dark(px(&im, xc, ytop - 4)) || is_dark(px(&im, xc, ybot + 4))) {
+            if (is_dark(px(&im, xc, ytop - past)) || is_dark(px(&im, xc, ybot + past))) {
                 if (past_ok)
                     tap_diag("whisker %zu (%s) goes past %.1f..%.1f", i, r->category, ytop, ybot);
                 past_ok = 0;
             }
-            if (degenerate && fabs(ytop - b->y_mean) > 0.5)
+            if (degenerate && fabs(b->y_ci_low - b->y_mean) > 0.5)
                 ends_ok = 0;
         }
         /* The zero line is visible between this bar and the next. */
         if (i + 1 < nbars) {
-            double xm = 0.5 * (b->x + bars[i + 1].x);
+            double xm = k * 0.5 * (b->x + bars[i + 1].x);
             int seen = 0;
             for (int d = -1; d <= 1; d++) {
-                uint32_t p = px(&im, xm, b->y_zero + d);
+                uint32_t p = px(&im, xm, yz + d);
                 if ((p & 0xff) < 0xb0 && (p >> 8 & 0xff) < 0xb0)
                     seen = 1;
             }
@@ -345,17 +657,50 @@ static void check_figure(const char *name, const sentraj_analysis *a, int w, int
                 zero_ok = 0;
         }
     }
-    tap_ok(order_ok, "figure/%s/bars-in-row-order", name);
+    /* Count the bars from the pixels: runs of bar colour along rows just
+     * above and below the zero line. Bars never touch: slots are wider than
+     * bars. */
+    if (nbars > 0) {
+        double yz = k * bars[0].y_zero, off = 3 * fmax(1, k);
+        int in = 0;
+        for (int x = 0; x < im.w; x++) {
+            int bar = 0;
+            /* Three rows on each side, so a whisker cap on one row does not
+             * hide a narrow bar; a whisker crossing inside a bar does not
+             * end it. */
+            for (int j = 0; j < 3; j++) {
+                uint32_t up = px(&im, x, yz - off - 2 * j), down = px(&im, x, yz + off + 2 * j);
+                bar |= is_bar(up) || is_bar(down) || (in && (!is_light(up) || !is_light(down)));
+            }
+            if (bar && !in)
+                runs++;
+            in = bar;
+        }
+    }
+    tap_ok(order_ok, "figure/%s/bars-in-order", name);
     tap_ok(inside, "figure/%s/values-inside-figure", name);
     snprintf(label, sizeof label, "figure/%s/one-linear-scale", name);
     tap_near(scale_err, 0, 1e-9, label);
     tap_ok(bar_ok, "figure/%s/bar-pixels", name);
+    if (!tap_ok(runs >= long_bars && runs <= some_bars && some_bars <= drawn, "figure/%s/bar-count-from-pixels",
+                name))
+        tap_diag("%zu runs of bar colour along the zero line, want %zu to %zu", runs, long_bars, some_bars);
     tap_ok(ends_ok, "figure/%s/whisker-ends", name);
     tap_ok(caps_ok, "figure/%s/whisker-caps", name);
     tap_ok(past_ok, "figure/%s/whisker-not-past-ends", name);
     tap_ok(zero_ok, "figure/%s/zero-line", name);
     cairo_surface_destroy(im.s);
     free(png.data);
+}
+
+static void check_figure(const char *name, const sentraj_analysis *a, int w, int h, size_t want_bars)
+{
+    sentraj_figure_options o;
+
+    sentraj_figure_options_init(&o);
+    o.width = w;
+    o.height = h;
+    check_figure_opts(name, a, &o, want_bars, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -367,7 +712,9 @@ static void test_options(void)
     sentraj_figure_options o;
     memset(&o, 0xff, sizeof o);
     sentraj_figure_options_init(&o);
-    tap_ok(o.title == NULL && o.width == 900 && o.height == 560, "figure/options-init");
+    tap_ok(o.title == NULL && o.width == 900 && o.height == 560 && o.dpi == 72 && o.order == NULL &&
+               o.norder == 0 && o.labels == NULL && o.nlabels == 0,
+           "figure/options-init");
 }
 
 /* The published categories, with a mix of rising and falling conversations. */
@@ -536,6 +883,213 @@ static void test_special_rows(void)
     fixture_free(&fx);
 }
 
+/* Decode a PNG in memory; NULL on failure. */
+static cairo_surface_t *decode(bytes *png)
+{
+    cairo_surface_t *s;
+    png->pos = 0;
+    s = cairo_image_surface_create_from_png_stream(read_bytes, png);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* Pixels of two images of the same size that differ by more than 8 in a channel. */
+static long differing_pixels(cairo_surface_t *a, cairo_surface_t *b)
+{
+    int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+    long n = 0;
+
+    if (w != cairo_image_surface_get_width(b) || h != cairo_image_surface_get_height(b))
+        return -1;
+    for (int y = 0; y < h; y++) {
+        const unsigned char *ra = cairo_image_surface_get_data(a) + (size_t)y * (size_t)cairo_image_surface_get_stride(a);
+        const unsigned char *rb = cairo_image_surface_get_data(b) + (size_t)y * (size_t)cairo_image_surface_get_stride(b);
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < 3; c++)
+                if (abs(ra[4 * x + c] - rb[4 * x + c]) > 8) {
+                    n++;
+                    break;
+                }
+    }
+    return n;
+}
+
+/* --dpi: the PNG's pixel size follows the dpi, the drawing does not change. */
+static void test_dpi(void)
+{
+    fixture fx;
+    sentraj_figure_options o;
+    bytes hi, big;
+    cairo_surface_t *a = NULL, *b = NULL;
+    sentraj_error err;
+    int rc;
+
+    if (!published(&fx, 500)) {
+        tap_ok(0, "figure/dpi/pipeline");
+        return;
+    }
+    sentraj_figure_options_init(&o);
+    o.dpi = 200;
+    check_figure_opts("dpi-200", fx.a, &o, 4, NULL);
+    o.dpi = 96;
+    o.width = 640;
+    o.height = 400;
+    check_figure_opts("dpi-96-small", fx.a, &o, 4, NULL);
+    o.dpi = 36;
+    o.width = 1800;
+    o.height = 1120;
+    check_figure_opts("dpi-36-large", fx.a, &o, 4, NULL);
+
+    /* 900 x 560 points at 144 dpi is the 1800 x 1120-point figure at 72 dpi. */
+    sentraj_figure_options_init(&o);
+    o.dpi = 144;
+    rc = render(PNG, fx.a, &o, &hi, &err);
+    o.dpi = 72;
+    o.width = 1800;
+    o.height = 1120;
+    if (rc == SENTRAJ_OK)
+        rc = render(PNG, fx.a, &o, &big, &err);
+    else
+        big.data = NULL;
+    if (rc == SENTRAJ_OK) {
+        a = decode(&hi);
+        b = decode(&big);
+    }
+    {
+        long diff = a && b ? differing_pixels(a, b) : -1;
+        if (!tap_ok(diff >= 0 && diff <= 1800 * 1120 / 1000, "figure/dpi/144-dpi-is-twice-the-size"))
+            tap_diag("%ld of %d pixels differ", diff, 1800 * 1120);
+    }
+    if (a)
+        cairo_surface_destroy(a);
+    if (b)
+        cairo_surface_destroy(b);
+    free(hi.data);
+    free(big.data);
+
+    /* Out of range, or a PNG too large. */
+    sentraj_figure_options_init(&o);
+    o.dpi = 9;
+    memset(&err, 0, sizeof err);
+    tap_ok(sentraj_figure_check(NULL, &o, &err) == SENTRAJ_EUSAGE && strstr(err.message, "dpi") != NULL,
+           "figure/dpi/too-low");
+    o.dpi = 2401;
+    tap_ok(sentraj_figure_check(fx.a, &o, NULL) == SENTRAJ_EUSAGE, "figure/dpi/too-high");
+    o.dpi = 656; /* 900 * 656 / 72 = 8200 pixels */
+    memset(&err, 0, sizeof err);
+    rc = sentraj_figure_write_png(stdout, "big.png", fx.a, &o, &err);
+    tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "8200x5102") != NULL && strcmp(err.source, "big.png") == 0,
+           "figure/dpi/png-too-large");
+    o.dpi = 655; /* 8188 x 5094 */
+    tap_ok(sentraj_figure_check(fx.a, &o, NULL) == SENTRAJ_OK, "figure/dpi/png-just-fits");
+    fixture_free(&fx);
+}
+
+/* --order and --labels. The published fixture's rows: 0 coaching,
+ * 1 companionship, 2 counseling, 3 interpersonal advice, 4 all. */
+static void test_order_labels(void)
+{
+    static const char *const order[] = { "interpersonal advice", "coaching", "all" };
+    static const size_t want_rows[] = { 3, 0, 4 };
+    static const sentraj_figure_label labels[] = {
+        { "coaching", "Coaching" },
+        { "all", "All conversations" },
+        { "companionship", "Companions (not drawn)" },
+    };
+    fixture fx;
+    sentraj_figure_options o;
+    sentraj_figure_bar bars[8];
+    sentraj_error err;
+    size_t nbars = 0;
+    int rc;
+
+    if (!published(&fx, 500)) {
+        tap_ok(0, "figure/order/pipeline");
+        return;
+    }
+    sentraj_figure_options_init(&o);
+    o.order = order;
+    o.norder = 3;
+    o.labels = labels;
+    o.nlabels = 3;
+    tap_ok(sentraj_figure_check(fx.a, &o, NULL) == SENTRAJ_OK, "figure/order/check");
+    check_figure_opts("order-labels", fx.a, &o, 3, want_rows);
+    o.dpi = 200;
+    check_figure_opts("order-labels-200dpi", fx.a, &o, 3, want_rows);
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
+    tap_ok(rc == SENTRAJ_OK && nbars == 3 && strcmp(bars[0].label, "interpersonal advice") == 0 &&
+               strcmp(bars[1].label, "Coaching") == 0 && strcmp(bars[2].label, "All conversations") == 0,
+           "figure/labels/display-names");
+
+    /* Labels alone keep the default bars. */
+    o.order = NULL;
+    o.norder = 0;
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
+    tap_ok(rc == SENTRAJ_OK && nbars == 4 && strcmp(bars[0].label, "Coaching") == 0 &&
+               strcmp(bars[1].label, "Companions (not drawn)") == 0 && strcmp(bars[2].label, "counseling") == 0,
+           "figure/labels/without-order");
+
+    /* A single bar: only "all". */
+    {
+        static const char *const only_all[] = { "all" };
+        static const size_t row4[] = { 4 };
+        sentraj_figure_options_init(&o);
+        o.order = only_all;
+        o.norder = 1;
+        check_figure_opts("order-all-only", fx.a, &o, 1, row4);
+    }
+
+    /* Unknown, repeated and empty names. */
+    {
+        static const char *const unknown[] = { "coaching", "coachin", "therapy" };
+        static const char *const twice[] = { "coaching", "counseling", "coaching" };
+        static const char *const empty[] = { "coaching", "" };
+        static const sentraj_figure_label bad_label[] = { { "coaching", "Coaching" }, { "therapy", "Therapy" } };
+        static const sentraj_figure_label no_text[] = { { "coaching", "" } };
+
+        sentraj_figure_options_init(&o);
+        o.order = unknown;
+        o.norder = 3;
+        memset(&err, 0, sizeof err);
+        rc = sentraj_figure_check(fx.a, &o, &err);
+        tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "\"coachin\", \"therapy\"") &&
+                   strstr(err.message, "\"interpersonal advice\"") && strstr(err.message, "order"),
+               "figure/order/unknown-names-named");
+        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_OK, "figure/order/unknown-fine-without-analysis");
+        memset(&err, 0, sizeof err);
+        rc = sentraj_figure_write_pdf(stdout, "x.pdf", fx.a, &o, &err);
+        tap_ok(rc == SENTRAJ_EUSAGE && strcmp(err.source, "x.pdf") == 0, "figure/order/unknown-write-fails");
+        rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
+        tap_ok(rc == SENTRAJ_EUSAGE && nbars == 0, "figure/order/unknown-layout-fails");
+        o.order = twice;
+        memset(&err, 0, sizeof err);
+        rc = sentraj_figure_check(NULL, &o, &err);
+        tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "\"coaching\" given twice"), "figure/order/repeated");
+        o.order = empty;
+        o.norder = 2;
+        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/order/empty-name");
+        o.order = NULL;
+        o.norder = 2;
+        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/order/count-without-array");
+
+        sentraj_figure_options_init(&o);
+        o.labels = bad_label;
+        o.nlabels = 2;
+        memset(&err, 0, sizeof err);
+        rc = sentraj_figure_check(fx.a, &o, &err);
+        tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "labels: category not in the data: \"therapy\" ("),
+               "figure/labels/unknown-name");
+        o.labels = no_text;
+        o.nlabels = 1;
+        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/labels/empty-text");
+    }
+    fixture_free(&fx);
+}
+
 static void test_errors(void)
 {
     fixture fx;
@@ -561,10 +1115,16 @@ static void test_errors(void)
         rc = sentraj_figure_write_svg(full, "out.svg", fx.a, NULL, &err);
         tap_ok(rc == SENTRAJ_EIO && err.code == SENTRAJ_EIO && strcmp(err.source, "out.svg") == 0,
                "figure/errors/svg-to-dev-full");
+        clearerr(full);
+        memset(&err, 0, sizeof err);
+        rc = sentraj_figure_write_pdf(full, "out.pdf", fx.a, NULL, &err);
+        tap_ok(rc == SENTRAJ_EIO && err.code == SENTRAJ_EIO && strcmp(err.source, "out.pdf") == 0,
+               "figure/errors/pdf-to-dev-full");
         fclose(full);
     } else {
         tap_skip("figure/errors/png-to-dev-full", "no /dev/full");
         tap_skip("figure/errors/svg-to-dev-full", "no /dev/full");
+        tap_skip("figure/errors/pdf-to-dev-full", "no /dev/full");
     }
 
     sentraj_figure_options_init(&o);
@@ -606,6 +1166,8 @@ int main(void)
     test_many();
     test_negative();
     test_special_rows();
+    test_dpi();
+    test_order_labels();
     test_errors();
     /* Drop cairo's font caches so leak checkers see only real leaks. */
     cairo_debug_reset_static_data();

@@ -1,4 +1,4 @@
-/* cmd_figure4.c - sentraj figure4: the published figure as CSV, PNG and SVG. */
+/* cmd_figure4.c - sentraj figure4: the published figure as CSV, PNG, SVG and PDF. */
 #include "cli.h"
 
 #include <errno.h>
@@ -12,19 +12,153 @@ static const char help[] =
     "The published figure on any input: per category, the mean change in human\n"
     "sentiment (mean of the last 3 human labels minus the first 3, conversations\n"
     "with at least 6 human messages) with 95% bootstrap error bars. Writes\n"
-    "DIR/figure4.csv (the analyze columns), DIR/figure4.png and DIR/figure4.svg,\n"
-    "and prints the table. Without INPUT it uses the bundled fixture.\n"
+    "DIR/figure4.csv (the analyze columns), DIR/figure4.png, DIR/figure4.svg and\n"
+    "DIR/figure4.pdf (one drawing), and prints the table. Without INPUT it uses\n"
+    "the bundled fixture.\n"
     "\n"
     "Options:\n"
-    "  -o, --output DIR   directory for the three files, created if missing (.)\n"
+    "  -o, --output DIR   directory for the four files, created if missing (.)\n"
     "  --title TEXT       figure title\n"
-    "  --width PX         figure width in pixels (900)\n"
-    "  --height PX        figure height in pixels (560)\n"
+    "  --width PT         figure width in points, 1/72 inch (900)\n"
+    "  --height PT        figure height in points (560)\n"
+    "  --dpi N            PNG resolution: WIDTH*N/72 x HEIGHT*N/72 pixels; the SVG\n"
+    "                     and PDF keep their size in points (72: 900x560 pixels)\n"
+    "  --order LIST       the bars, left to right: comma-separated categories\n"
+    "                     (\"all\" allowed); categories not listed are left out\n"
+    "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
+    "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --alternative A, --sim S, --seed S, --threads T\n"
+    "  --engine E, --sim S, --seed S, --threads T\n"
     "                     as for 'sentraj analyze'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n";
+
+enum { NFILES = 4 };
+
+/* A parsed --order or --labels list: n items, keys[i] (and, for labels,
+ * vals[i]) pointing into buf. */
+typedef struct list {
+    char *buf;
+    char **keys;
+    char **vals;
+    size_t n;
+} list;
+
+static void list_free(list *l)
+{
+    free(l->buf);
+    free(l->keys);
+    free(l->vals);
+    memset(l, 0, sizeof *l);
+}
+
+/* Drop the blanks around s (in place). */
+static char *trim(char *s)
+{
+    size_t n;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Split arg at unescaped commas into items with blanks trimmed; with pairs,
+ * each item is NAME=TEXT split at its first unescaped '='. A backslash
+ * escapes ',', '=' or itself. Returns 0, or EXIT_USAGE after the message. */
+static int list_parse(const char *opt, const char *arg, int pairs, list *l)
+{
+    size_t len = strlen(arg), cap = 1, o = 0, key = 0, val = 0;
+    int has_eq = 0;
+
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < len; i++)
+        cap += arg[i] == ',';
+    l->buf = malloc(len + 2);
+    l->keys = calloc(cap, sizeof *l->keys);
+    l->vals = calloc(cap, sizeof *l->vals);
+    if (!l->buf || !l->keys || !l->vals) {
+        list_free(l);
+        fprintf(stderr, "sentraj %s: out of memory (%s)\n", cli_cmd, opt);
+        return 71;
+    }
+    for (size_t i = 0;; i++) {
+        char c = arg[i];
+        if (c == '\\') {
+            char e = arg[i + 1];
+            if (e != ',' && e != '=' && e != '\\') {
+                list_free(l);
+                return cli_usage_error("%s: a backslash must be followed by ',', '=' or '\\' in \"%s\"", opt, arg);
+            }
+            l->buf[o++] = e;
+            i++;
+        } else if (c == ',' || c == '\0') {
+            l->buf[o++] = '\0';
+            if (pairs && !has_eq) {
+                const char *item = trim(l->buf + key);
+                int rc = *item ? cli_usage_error("%s: \"%s\" is not NAME=TEXT", opt, item)
+                               : cli_usage_error("%s: empty item in \"%s\"", opt, arg);
+                list_free(l);
+                return rc;
+            }
+            l->keys[l->n] = trim(l->buf + key);
+            l->vals[l->n] = pairs ? trim(l->buf + val) : NULL;
+            if (!*l->keys[l->n]) {
+                list_free(l);
+                return cli_usage_error("%s: empty %s in \"%s\"", opt, pairs ? "category name" : "item", arg);
+            }
+            l->n++;
+            key = o;
+            has_eq = 0;
+            if (c == '\0')
+                break;
+        } else if (c == '=' && pairs && !has_eq) {
+            l->buf[o++] = '\0';
+            val = o;
+            has_eq = 1;
+        } else
+            l->buf[o++] = c;
+    }
+    return 0;
+}
+
+/* A usage error from sentraj_figure_check, naming the option at fault. */
+static int figure_usage(const sentraj_error *err)
+{
+    if (strncmp(err->message, "figure order:", 13) == 0)
+        return cli_usage_error("--order:%s", err->message + 13);
+    if (strncmp(err->message, "figure labels:", 14) == 0)
+        return cli_usage_error("--labels:%s", err->message + 14);
+    return cli_usage_error("%s", err->message);
+}
+
+/* On standard error (unless -q): the categories --order leaves out. */
+static void note_left_out(const cli_opts *o, const sentraj_analysis *a, const list *order)
+{
+    size_t rows = sentraj_analysis_rows(a), out = 0, shown = 0;
+    char buf[400];
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i + 1 < rows; i++) {
+        const char *name = sentraj_analysis_row(a, i)->category;
+        size_t k = 0;
+        while (k < order->n && strcmp(order->keys[k], name) != 0)
+            k++;
+        if (k < order->n)
+            continue;
+        out++;
+        if (len + strlen(name) + 3 < sizeof buf - 24) {
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", shown ? ", " : "", name);
+            shown++;
+        }
+    }
+    if (out > shown)
+        snprintf(buf + len, sizeof buf - len, " and %zu more", out - shown);
+    if (out)
+        cli_note(o, "--order leaves %zu of %zu categories out of the figure: %s", out, rows - 1, buf);
+}
 
 /* mkdir -p: create dir and its missing parents. */
 static int make_dirs(const char *dir)
@@ -52,7 +186,7 @@ static int make_dirs(const char *dir)
 
 int cmd_figure4(int argc, char **argv)
 {
-    static const char *const names[3] = {"figure4.csv", "figure4.png", "figure4.svg"};
+    static const char *const names[NFILES] = {"figure4.csv", "figure4.png", "figure4.svg", "figure4.pdf"};
     cli_opts o;
     int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_OUTPUT | OPT_FIGURE, help, &o);
     const char *dir;
@@ -60,16 +194,64 @@ int cmd_figure4(int argc, char **argv)
     char **inputs;
     int ninputs;
     sentraj_dataset *ds;
-    sentraj_analysis *a;
-    sentraj_outfile *out[3] = {NULL, NULL, NULL};
+    sentraj_analysis *a = NULL;
+    sentraj_outfile *out[NFILES] = {NULL, NULL, NULL, NULL};
     sentraj_figure_options fo;
+    sentraj_figure_label *labels = NULL;
+    list order, lab;
     sentraj_error err;
-    char path[3][4096];
+    char path[NFILES][4096];
     int rc = SENTRAJ_OK;
     struct stat st;
 
     if (code >= 0)
         return code;
+    if (o.cfg.alternative != SENTRAJ_TWO_SIDED)
+        return cli_usage_error("the figure draws two-sided intervals; use 'sentraj analyze --alternative %s' "
+                               "for a one-sided bound",
+                               sentraj_alternative_name(o.cfg.alternative));
+    memset(&order, 0, sizeof order);
+    memset(&lab, 0, sizeof lab);
+
+    /* The figure's options, checked before any input is read. */
+    sentraj_figure_options_init(&fo);
+    if (o.title)
+        fo.title = o.title;
+    if (o.width)
+        fo.width = o.width;
+    if (o.height)
+        fo.height = o.height;
+    if (o.dpi)
+        fo.dpi = o.dpi;
+    if (o.order) {
+        code = list_parse("--order", o.order, 0, &order);
+        if (code)
+            goto fail;
+        fo.order = (const char *const *)order.keys;
+        fo.norder = order.n;
+    }
+    if (o.labels) {
+        code = list_parse("--labels", o.labels, 1, &lab);
+        if (code)
+            goto fail;
+        labels = calloc(lab.n, sizeof *labels);
+        if (!labels) {
+            fprintf(stderr, "sentraj figure4: out of memory (--labels)\n");
+            code = 71;
+            goto fail;
+        }
+        for (size_t i = 0; i < lab.n; i++) {
+            labels[i].category = lab.keys[i];
+            labels[i].text = lab.vals[i];
+        }
+        fo.labels = labels;
+        fo.nlabels = lab.n;
+    }
+    if (sentraj_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
+        code = figure_usage(&err);
+        goto fail;
+    }
+
     dir = o.output ? o.output : ".";
     inputs = o.inputs;
     ninputs = o.ninputs;
@@ -77,7 +259,8 @@ int cmd_figure4(int argc, char **argv)
         const char *f = cli_fixture_path();
         if (!f) {
             fprintf(stderr, "sentraj figure4: the bundled fixture conversations.csv was not found; give an INPUT\n");
-            return 74;
+            code = 74;
+            goto fail;
         }
         fixture[0] = (char *)f;
         inputs = fixture;
@@ -86,29 +269,31 @@ int cmd_figure4(int argc, char **argv)
     }
     ds = cli_load(&o, inputs, ninputs, &code);
     if (!ds)
-        return code;
+        goto fail;
     a = sentraj_analyze(ds, &o.cfg, &err);
     sentraj_dataset_free(ds);
-    if (!a)
-        return cli_fail(&err);
+    if (!a) {
+        code = cli_fail(&err);
+        goto fail;
+    }
+    /* --order and --labels name categories of the data. */
+    if (sentraj_figure_check(a, &fo, &err) != SENTRAJ_OK) {
+        code = figure_usage(&err);
+        goto fail;
+    }
+    if (o.order)
+        note_left_out(&o, a, &order);
 
     /* Only now, with results to write, create the directory. */
     errno = 0;
     if (stat(dir, &st) == 0 ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
         fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
                 errno ? strerror(errno) : "not a directory");
-        sentraj_analysis_free(a);
-        return 74;
+        code = 74;
+        goto fail;
     }
 
-    sentraj_figure_options_init(&fo);
-    if (o.title)
-        fo.title = o.title;
-    if (o.width)
-        fo.width = o.width;
-    if (o.height)
-        fo.height = o.height;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NFILES; i++) {
         snprintf(path[i], sizeof path[i], "%s/%s", dir, names[i]);
         out[i] = cli_out_open(path[i], &code);
         if (!out[i])
@@ -119,26 +304,30 @@ int cmd_figure4(int argc, char **argv)
         rc = sentraj_figure_write_png(sentraj_outfile_stream(out[1]), path[1], a, &fo, &err);
     if (rc == SENTRAJ_OK)
         rc = sentraj_figure_write_svg(sentraj_outfile_stream(out[2]), path[2], a, &fo, &err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_figure_write_pdf(sentraj_outfile_stream(out[3]), path[3], a, &fo, &err);
     if (rc != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto fail;
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NFILES; i++) {
         code = cli_out_commit(out[i]);
         out[i] = NULL;
         if (code)
             goto fail;
     }
     if (sentraj_report_write_table(stdout, "<stdout>", a, &err) != SENTRAJ_OK) {
-        sentraj_analysis_free(a);
-        return cli_fail(&err);
+        code = cli_fail(&err);
+        goto fail;
     }
-    cli_note(&o, "wrote %s, %s, %s", path[0], path[1], path[2]);
-    sentraj_analysis_free(a);
-    return 0;
+    cli_note(&o, "wrote %s, %s, %s, %s", path[0], path[1], path[2], path[3]);
+    code = 0;
 fail:
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NFILES; i++)
         cli_out_abort(out[i]);
     sentraj_analysis_free(a);
+    free(labels);
+    list_free(&order);
+    list_free(&lab);
     return code;
 }

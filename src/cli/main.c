@@ -14,7 +14,7 @@ static const char usage[] =
     "Commands:\n"
     "  analyze    per-category mean change with a confidence interval (CSV)\n"
     "  deltas     one row per kept conversation: first/last window means, delta\n"
-    "  figure4    the published figure: CSV + PNG + SVG (bundled data without INPUT)\n"
+    "  figure4    the published figure: CSV, PNG, SVG, PDF (no INPUT: bundled data)\n"
     "  simulate   synthetic labelled conversations with a known drift\n"
     "\n"
     "Run 'sentraj COMMAND --help' for a command's options, 'sentraj --version'\n"
