@@ -251,6 +251,12 @@ SENTRAJ_API void sentraj_input_options_init(sentraj_input_options *o);
 SENTRAJ_API sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API void sentraj_dataset_free(sentraj_dataset *ds);
 
+/* Progress while reading: called after each block with the name of the
+ * input, the bytes consumed so far (compressed bytes for gzip input) and the
+ * input's size (0 when unknown, as for pipes). Called on the reading thread. */
+typedef void (*sentraj_progress_fn)(void *ctx, const char *input, uint64_t done, uint64_t total);
+SENTRAJ_API void sentraj_dataset_set_progress(sentraj_dataset *ds, sentraj_progress_fn fn, void *ctx);
+
 /* Set how inputs are read; only before the first read. Returns SENTRAJ_OK,
  * SENTRAJ_EUSAGE (after a read, an empty column name) or SENTRAJ_ENOMEM. */
 SENTRAJ_API int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *o, sentraj_error *err);
@@ -400,9 +406,33 @@ SENTRAJ_API int sentraj_report_write_deltas_table(FILE *f, const char *name, con
 
 /* The kept draws of every row as CSV: "category,resample,mean" for Monte
  * Carlo engines (one line per resample), "category,mean,probability" for the
- * exact engine. Needs keep_resamples; rows without draws have no lines. */
+ * exact engine. Needs keep_resamples. A degenerate row's distribution is a
+ * point mass (B equal lines, or one line with probability 1); a too_few row
+ * has no lines. */
 SENTRAJ_API int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a,
                                                    sentraj_error *err);
+
+/* What produced a report, for the self-describing JSON output. */
+typedef struct sentraj_run_info {
+    const char *command;          /* "analyze", "deltas", ... */
+    const char *const *inputs;    /* input names as given */
+    size_t ninputs;
+    const sentraj_counts *counts; /* NULL: left out */
+    const char *scale;            /* the label scale file, NULL for the built-in 5-point scale */
+    const char *categories;       /* the categories table, or NULL */
+} sentraj_run_info;
+
+/* The analyze results as one JSON object with stable key order: version,
+ * command, inputs, options, counts, and one entry per row with the CSV's
+ * columns. Numbers are shortest round-trip; a missing value (NaN) or the open
+ * end of a one-sided interval (an infinity) is null. Strings are escaped and
+ * invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. */
+SENTRAJ_API int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis *a,
+                                          const sentraj_run_info *info, sentraj_error *err);
+/* The deltas as JSON: the same header, then "conversations": one object per
+ * kept conversation (categories as an array). */
+SENTRAJ_API int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_dataset *ds,
+                                                 const sentraj_run_info *info, sentraj_error *err);
 
 /* Format a double in the shortest "%.*g" form that strtod reads back to the
  * same value (NaN as "nan", infinities as "inf"/"-inf"). buf needs 32 bytes. */
@@ -412,19 +442,59 @@ SENTRAJ_API char *sentraj_format_double(double x, char *buf, size_t n);
 /* The figure                                                                */
 /* ------------------------------------------------------------------------ */
 
+/* A display name for one category in the figure. */
+typedef struct sentraj_figure_label {
+    const char *category; /* a category of the analysis, or "all" */
+    const char *text;     /* what the figure shows under its bar instead of the name */
+} sentraj_figure_label;
+
+/* Sizes are in points (1/72 inch): the SVG and PDF are width x height
+ * points, the PNG is round(width * dpi / 72) x round(height * dpi / 72)
+ * pixels and records dpi in its pHYs chunk. At the default 72 dpi one point
+ * is one pixel, so the default PNG is 900 x 560 pixels. Every format shows
+ * the same drawing: a PNG at a higher dpi is the same figure, sharper. */
 typedef struct sentraj_figure_options {
     const char *title; /* NULL: a default title naming the window and level */
-    int width;         /* 900 (pixels for PNG, points for SVG) */
-    int height;        /* 560 */
+    int width;         /* 900 points, in [100, 8192] */
+    int height;        /* 560 points, in [100, 8192] */
+    int dpi;           /* 72: PNG pixels per inch, in [10, 2400]; the PNG may
+                          not exceed 8192 pixels on a side */
+    /* The bars, left to right: NULL (norder 0) draws every category in the
+     * analysis order (by name), "all" only when it is the only row; otherwise
+     * exactly the norder categories named, in that order ("all" may be one
+     * of them), and no others. Every name must be a row of the analysis and
+     * appear once. */
+    const char *const *order;
+    size_t norder;
+    /* Display names (nlabels of them; NULL for none): each category must be a
+     * row of the analysis and appear once; text must not be empty. A labelled
+     * category that is not drawn is allowed. Names without a label are shown
+     * as they are. */
+    const sentraj_figure_label *labels;
+    size_t nlabels;
 } sentraj_figure_options;
 
+/* Defaults: no title, 900 x 560 points, 72 dpi, every category, no labels. */
 SENTRAJ_API void sentraj_figure_options_init(sentraj_figure_options *o);
-/* Draw the figure (one bar per category, "all" excluded unless it is the only
- * row, CI whiskers, zero line, n under each bar) and write it to f as PNG or
- * SVG. Returns SENTRAJ_OK, SENTRAJ_EIO or SENTRAJ_EINTERNAL. */
+/* Check o against the analysis a without drawing: sizes and dpi in range,
+ * order and labels without empty or repeated names, and (when a is not NULL)
+ * every name in order and labels a row of a; the message names every unknown
+ * category and lists the known ones. a may be NULL to check only what does
+ * not depend on the data. Returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
+SENTRAJ_API int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options *o,
+                                     sentraj_error *err);
+/* Draw the figure (one bar per category at its mean change, its interval as
+ * a whisker with caps, the zero line, the category and n under each bar) and
+ * write it to f as PNG, SVG or PDF; o may be NULL for the defaults. The three
+ * come from one cairo drawing. Output is byte-identical for identical input
+ * (the PDF carries no creation date). Returns SENTRAJ_OK, SENTRAJ_EUSAGE (see
+ * sentraj_figure_check), SENTRAJ_EIO (err->source is name), SENTRAJ_ENOMEM or
+ * SENTRAJ_EINTERNAL (cairo failed). */
 SENTRAJ_API int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a,
                                          const sentraj_figure_options *o, sentraj_error *err);
 SENTRAJ_API int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a,
+                                         const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *a,
                                          const sentraj_figure_options *o, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */

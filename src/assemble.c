@@ -611,9 +611,9 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     if (ds->counts.rows == 0) {
         if (ds->nsources == 1)
             return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[0], 1, 0,
-                                 "no data rows: the input has a header but no messages");
+                                 "no data rows: the input has no messages");
         return sentraj_raise(err, SENTRAJ_EDATA, NULL, 0, 0,
-                             "no data rows: none of the %zu inputs has messages after its header", ds->nsources);
+                             "no data rows: none of the %zu inputs has messages", ds->nsources);
     }
 
     if (join_table(ds, err) != SENTRAJ_OK)

@@ -114,6 +114,9 @@ struct sentraj_dataset {
     char **sources;        /* input names, for errors found at finish */
     size_t nsources, sources_cap;
 
+    sentraj_progress_fn progress;
+    void *progress_ctx;
+
     int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
     int lattice;           /* every human label times denom is an integer */
     int finished;

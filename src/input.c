@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -28,6 +29,9 @@ struct input {
     unsigned char *raw; /* compressed bytes waiting for inflate, or sniffed plain bytes */
     size_t raw_len, raw_pos;
     int raw_eof;
+    sentraj_progress_fn progress;
+    void *progress_ctx;
+    uint64_t consumed, total;
 };
 
 static input *input_new(const char *name, sentraj_error *err)
@@ -66,7 +70,18 @@ input *input_open(const char *path, sentraj_error *err)
         }
         in->owns_fd = 1;
     }
+    {
+        struct stat st;
+        if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
+            in->total = (uint64_t)st.st_size;
+    }
     return in;
+}
+
+void input_set_progress(input *in, sentraj_progress_fn fn, void *ctx)
+{
+    in->progress = fn;
+    in->progress_ctx = ctx;
 }
 
 input *input_open_buffer(const char *data, size_t len, const char *name, sentraj_error *err)
@@ -97,8 +112,12 @@ static ssize_t raw_read(input *in, void *buf, size_t cap, sentraj_error *err)
     }
     for (;;) {
         ssize_t n = read(in->fd, buf, cap);
-        if (n >= 0)
+        if (n >= 0) {
+            in->consumed += (uint64_t)n;
+            if (in->progress)
+                in->progress(in->progress_ctx, in->name, in->consumed, in->total);
             return n;
+        }
         if (errno == EINTR)
             continue;
         sentraj_raise(err, SENTRAJ_EIO, in->name, 0, 0, "read failed: %s", strerror(errno));

@@ -23,6 +23,8 @@ ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err);
  * detection looks at. Returns the byte, -1 at end of input, or -2 with err
  * set. */
 int input_peek_first(input *in, sentraj_error *err);
+/* Report progress (see sentraj_progress_fn) after each raw read. */
+void input_set_progress(input *in, sentraj_progress_fn fn, void *ctx);
 /* The name used in error messages ("<stdin>" for "-"). */
 const char *input_name(const input *in);
 void input_close(input *in);

@@ -41,6 +41,8 @@ static int read_path(sentraj_dataset *ds, const char *path, sentraj_input_format
         in = input_open(path, err);
         if (!in)
             return ds->failed = 1, err ? err->code : SENTRAJ_EIO;
+        if (ds->progress)
+            input_set_progress(in, ds->progress, ds->progress_ctx);
         rc = read_input(ds, in, format, err);
         input_close(in);
     }
@@ -92,4 +94,10 @@ int sentraj_dataset_read_categories(sentraj_dataset *ds, const char *path, sentr
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
     return rc;
+}
+
+void sentraj_dataset_set_progress(sentraj_dataset *ds, sentraj_progress_fn fn, void *ctx)
+{
+    ds->progress = fn;
+    ds->progress_ctx = ctx;
 }

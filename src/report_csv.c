@@ -133,6 +133,22 @@ int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_
         const sentraj_result *r = sentraj_analysis_row(a, i);
         const double *v, *p;
         size_t n = sentraj_analysis_draws(a, i, &v, &p);
+        if (r->boot.status == SENTRAJ_CI_DEGENERATE) {
+            /* Every resample of a constant sample is that constant: a point mass. */
+            for (size_t b = 0; b < (exact ? 1 : cfg->resamples); b++) {
+                put_field(f, r->category);
+                if (exact) {
+                    putc(',', f);
+                    put_num(f, r->mean_delta);
+                    fputs(",1\n", f);
+                } else {
+                    fprintf(f, ",%zu,", b);
+                    put_num(f, r->mean_delta);
+                    putc('\n', f);
+                }
+            }
+            continue;
+        }
         for (size_t b = 0; b < n; b++) {
             put_field(f, r->category);
             if (p) {

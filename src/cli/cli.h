@@ -14,12 +14,15 @@ typedef struct cli_opts {
     sentraj_input_options in;   /* --input-format, --col-*, ConvoKit keys */
     const char *scale_path;     /* --scale FILE */
     const char *categories_path; /* --categories FILE */
-    const char *format;  /* "csv" (default) or "table" */
+    const char *format;  /* "csv" (default), "json" or "table" */
     const char *output;  /* -o; NULL = the command's default */
     int quiet;
     const char *save_resamples; /* --save-resamples FILE */
     const char *title;   /* figure4 --title */
     int width, height;   /* figure4 --width/--height; 0 = default */
+    const char *order;   /* figure4 --order LIST; NULL = every category */
+    const char *labels;  /* figure4 --labels LIST; NULL = none */
+    int dpi;             /* figure4 --dpi; 0 = default */
     char **inputs;       /* positional arguments */
     int ninputs;
 } cli_opts;
@@ -30,7 +33,7 @@ enum {
     OPT_BOOT = 2,      /* --resamples, --level, --method, --engine, --alternative, --sim, --seed, --threads */
     OPT_FORMAT = 4,    /* --format */
     OPT_OUTPUT = 8,    /* -o */
-    OPT_FIGURE = 16,   /* --title, --width, --height */
+    OPT_FIGURE = 16,   /* --title, --width, --height, --order, --labels, --dpi */
     OPT_SAVE = 32,     /* --save-resamples */
     OPT_INPUT = 64,    /* --input-format, --scale, --categories, --col-*, ConvoKit keys */
 };
@@ -57,6 +60,9 @@ sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
 void cli_signals_install(void);
+
+/* What the JSON reports say about the run. */
+sentraj_run_info cli_run_info(const cli_opts *o, char **inputs, int ninputs, const sentraj_counts *counts);
 
 /* The bundled fixture's path, or NULL when it cannot be found. */
 const char *cli_fixture_path(void);

@@ -28,14 +28,27 @@ static const char help[] =
     "                     (category,resample,mean; exact: category,mean,probability)\n"
     "  --seed S           random seed; output is fully determined by data and seed (42)\n"
     "  --threads T        worker threads, 0 = all cores (0); output does not depend on it\n"
-    "  --format F         csv|table (csv)\n"
+    "  --format F         csv|json|table (csv); json adds the options and the counts\n"
     "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
     "\n"
+    "Input options:\n"
+    "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n"
+    "                     is a ConvoKit corpus)\n"
+    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n"
+    "                     .. very positive = -1 .. 1); numbers in its range accepted\n"
+    "  --categories FILE  CSV of conversation_id,categories joined to the messages\n"
+    "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n"
+    "  --col-categories NAME   column (CSV) or key (JSONL) names\n"
+    "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n"
+    "                     ConvoKit: utterance meta keys of label and role, a\n"
+    "                     speaker,role CSV, the conversation meta key of categories\n"
+    "\n"
     "INPUT: CSV with columns conversation_id, message_index, role, sentiment and\n"
-    "(optionally) categories; gzip is detected; - reads standard input; several\n"
-    "INPUTs form one data set.\n"
+    "(optionally) categories, JSONL with one conversation per line, or a ConvoKit\n"
+    "corpus directory; gzip is detected; - reads standard input; several INPUTs\n"
+    "form one data set.\n"
     "\n"
     "CSV output columns: category, conversations, mean_first, mean_last, mean_delta,\n"
     "ci_low, ci_high, level, method, engine, resamples, seed, se, status\n"
@@ -49,6 +62,8 @@ int cmd_analyze(int argc, char **argv)
     sentraj_analysis *a;
     sentraj_outfile *out, *saved = NULL;
     sentraj_error err;
+    sentraj_counts counts;
+    sentraj_run_info info;
     int rc;
 
     if (code >= 0)
@@ -59,6 +74,8 @@ int cmd_analyze(int argc, char **argv)
     if (!ds)
         return code;
     a = sentraj_analyze(ds, &o.cfg, &err);
+    counts = *sentraj_dataset_counts(ds);
+    info = cli_run_info(&o, o.inputs, o.ninputs, &counts);
     sentraj_dataset_free(ds);
     if (!a)
         return cli_fail(&err);
@@ -77,6 +94,8 @@ int cmd_analyze(int argc, char **argv)
     }
     if (strcmp(o.format, "table") == 0)
         rc = sentraj_report_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &err);
+    else if (strcmp(o.format, "json") == 0)
+        rc = sentraj_report_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &info, &err);
     else
         rc = sentraj_report_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &err);
     if (rc == SENTRAJ_OK && saved)

@@ -13,10 +13,22 @@ static const char help[] =
     "Options:\n"
     "  --min-human N      keep conversations with at least N human messages (6)\n"
     "  --window K         human messages averaged at the start and at the end (3)\n"
-    "  --format F         csv|table (csv)\n"
+    "  --format F         csv|json|table (csv)\n"
     "  -o, --output FILE  write here instead of standard output\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
+    "\n"
+    "Input options:\n"
+    "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n"
+    "                     is a ConvoKit corpus)\n"
+    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n"
+    "                     .. very positive = -1 .. 1); numbers in its range accepted\n"
+    "  --categories FILE  CSV of conversation_id,categories joined to the messages\n"
+    "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n"
+    "  --col-categories NAME   column (CSV) or key (JSONL) names\n"
+    "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n"
+    "                     ConvoKit: utterance meta keys of label and role, a\n"
+    "                     speaker,role CSV, the conversation meta key of categories\n"
     "\n"
     "CSV output columns: conversation_id, categories, human_messages, mean_first,\n"
     "mean_last, delta (categories as a sorted ';' list).\n";
@@ -42,9 +54,13 @@ int cmd_deltas(int argc, char **argv)
         sentraj_dataset_free(ds);
         return code;
     }
-    if (strcmp(o.format, "table") == 0)
+    if (strcmp(o.format, "table") == 0) {
         rc = sentraj_report_write_deltas_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
-    else
+    } else if (strcmp(o.format, "json") == 0) {
+        sentraj_run_info info = cli_run_info(&o, o.inputs, o.ninputs, sentraj_dataset_counts(ds));
+        rc = sentraj_report_write_deltas_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &info,
+                                              &err);
+    } else
         rc = sentraj_report_write_deltas_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
     sentraj_dataset_free(ds);
     if (rc != SENTRAJ_OK) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *cli_cmd = "sentraj";
@@ -75,7 +76,8 @@ static int parse_level(const char *s, double *out)
 int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o)
 {
     enum { O_MIN = 256, O_WINDOW, O_RES, O_LEVEL, O_METHOD, O_ENGINE, O_SEED, O_THREADS, O_FORMAT, O_TITLE, O_WIDTH,
-           O_HEIGHT, O_ALT, O_SIM, O_SAVE, O_INFMT, O_SCALE, O_CATS, O_COL_ID, O_COL_INDEX, O_COL_ROLE,
+           O_HEIGHT, O_ORDER, O_LABELS, O_DPI, O_ALT, O_SIM, O_SAVE, O_INFMT, O_SCALE, O_CATS, O_COL_ID,
+           O_COL_INDEX, O_COL_ROLE,
            O_COL_SENT, O_COL_CATS, O_LABEL_KEY, O_ROLE_KEY, O_SPEAKER_ROLES, O_CATEGORY_KEY };
     struct option all[] = {
         {"min-human", required_argument, NULL, O_MIN}, {"window", required_argument, NULL, O_WINDOW},
@@ -85,7 +87,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         {"format", required_argument, NULL, O_FORMAT}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
         {"title", required_argument, NULL, O_TITLE},   {"width", required_argument, NULL, O_WIDTH},
-        {"height", required_argument, NULL, O_HEIGHT},
+        {"height", required_argument, NULL, O_HEIGHT}, {"order", required_argument, NULL, O_ORDER},
+        {"labels", required_argument, NULL, O_LABELS}, {"dpi", required_argument, NULL, O_DPI},
         {"alternative", required_argument, NULL, O_ALT}, {"sim", required_argument, NULL, O_SIM},
         {"save-resamples", required_argument, NULL, O_SAVE},
         {"input-format", required_argument, NULL, O_INFMT}, {"scale", required_argument, NULL, O_SCALE},
@@ -108,7 +111,7 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
             (((w >= O_RES && w <= O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
             (w == O_SAVE && !(which & OPT_SAVE)) || (w >= O_INFMT && w <= O_CATEGORY_KEY && !(which & OPT_INPUT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
-            (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_HEIGHT) && !(which & OPT_FIGURE)))
+            (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_DPI) && !(which & OPT_FIGURE)))
             continue;
         longopts[n++] = all[i];
     }
@@ -124,6 +127,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     o->scale_path = NULL;
     o->categories_path = NULL;
     o->width = o->height = 0;
+    o->order = o->labels = NULL;
+    o->dpi = 0;
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -224,8 +229,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
             o->cfg.threads = (unsigned)v;
             break;
         case O_FORMAT:
-            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0)
-                return cli_usage_error("--format expects csv or table, not \"%s\"", optarg);
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0 && strcmp(optarg, "json") != 0)
+                return cli_usage_error("--format expects csv, json or table, not \"%s\"", optarg);
             o->format = optarg;
             break;
         case O_TITLE:
@@ -236,6 +241,17 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
             if (parse_u64(c == O_WIDTH ? "--width" : "--height", optarg, 100, 10000, &v))
                 return EXIT_USAGE;
             *(c == O_WIDTH ? &o->width : &o->height) = (int)v;
+            break;
+        case O_ORDER:
+            o->order = optarg;
+            break;
+        case O_LABELS:
+            o->labels = optarg;
+            break;
+        case O_DPI:
+            if (parse_u64("--dpi", optarg, 10, 2400, &v))
+                return EXIT_USAGE;
+            o->dpi = (int)v;
             break;
         case 'o':
             o->output = optarg;
@@ -259,8 +275,46 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     return -1;
 }
 
+/* A one-line progress display on a terminal's standard error, redrawn at
+ * most ten times a second. */
+typedef struct progress {
+    double start, last;
+    int shown;
+} progress;
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void show_progress(void *ctx, const char *input, uint64_t done, uint64_t total)
+{
+    progress *p = ctx;
+    double t = now_seconds(), mb = (double)done / 1e6, rate;
+    if (t - p->last < 0.1 || t - p->start < 0.5)
+        return;
+    p->last = t;
+    rate = mb / (t - p->start);
+    if (total)
+        fprintf(stderr, "\rsentraj %s: reading %s %3.0f%%  %.1f MB  %.0f MB/s\033[K", cli_cmd, input,
+                100.0 * (double)done / (double)total, mb, rate);
+    else
+        fprintf(stderr, "\rsentraj %s: reading %s  %.1f MB  %.0f MB/s\033[K", cli_cmd, input, mb, rate);
+    p->shown = 1;
+}
+
+static void end_progress(progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = 0;
+}
+
 sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *code)
 {
+    progress prog = {now_seconds(), 0, 0};
     sentraj_error err;
     sentraj_dataset *ds = sentraj_dataset_alloc(&o->cfg, &err);
     sentraj_input_options in = o->in;
@@ -279,6 +333,8 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     }
     if (sentraj_dataset_set_input(ds, &in, &err) != SENTRAJ_OK)
         goto fail;
+    if (!o->quiet && isatty(STDERR_FILENO))
+        sentraj_dataset_set_progress(ds, show_progress, &prog);
     for (int i = 0; i < ninputs; i++) {
         int stdin_twice = 0;
         for (int j = 0; j < i; j++)
@@ -294,6 +350,7 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     }
     if (o->categories_path && sentraj_dataset_read_categories(ds, o->categories_path, &err) != SENTRAJ_OK)
         goto fail;
+    end_progress(&prog);
     if (sentraj_dataset_finish(ds, &err) != SENTRAJ_OK)
         goto fail;
     /* The scale must outlive the data set's reading only: finished data
@@ -319,6 +376,7 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     sentraj_scale_free(scale);
     return ds;
 fail:
+    end_progress(&prog);
     *code = cli_fail(&err);
 out:
     sentraj_dataset_free(ds);
@@ -403,11 +461,25 @@ void cli_out_abort(sentraj_outfile *out)
     sentraj_outfile_abort(out);
 }
 
+sentraj_run_info cli_run_info(const cli_opts *o, char **inputs, int ninputs, const sentraj_counts *counts)
+{
+    sentraj_run_info info;
+    info.command = cli_cmd;
+    info.inputs = (const char *const *)inputs;
+    info.ninputs = (size_t)ninputs;
+    info.counts = counts;
+    info.scale = o->scale_path;
+    info.categories = o->categories_path;
+    return info;
+}
+
 const char *cli_fixture_path(void)
 {
+    /* The installed copy first, so an installed sentraj never depends on
+     * the source tree it was built from. */
     static const char *const candidates[] = {
-        SENTRAJ_SOURCE_FIXTURE_DIR "/conversations.csv",
         SENTRAJ_FIXTURE_DIR "/conversations.csv",
+        SENTRAJ_SOURCE_FIXTURE_DIR "/conversations.csv",
     };
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
         if (access(candidates[i], R_OK) == 0)
