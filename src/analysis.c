@@ -1,4 +1,5 @@
 /* analysis.c - per-category samples of a finished data set, bootstrapped together. */
+#include "analysis.h"
 #include "bootstrap.h"
 #include "dataset.h"
 #include "error.h"
@@ -7,14 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct sentraj_analysis {
-    sentraj_config cfg;
-    size_t nrows;
-    sentraj_result *rows;
-    char **names;
-    boot_draws *draws; /* per row, when cfg.keep_resamples */
-};
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -140,13 +133,56 @@ static int category_members(const sentraj_dataset *ds, size_t **off_out, uint32_
     return SENTRAJ_OK;
 }
 
+sentraj_analysis *analysis_alloc(const sentraj_config *cfg, size_t m, sentraj_error *err)
+{
+    sentraj_analysis *a = calloc(1, sizeof *a);
+    if (!a)
+        goto nomem;
+    a->cfg = *cfg;
+    a->rows = calloc(m ? m : 1, sizeof *a->rows);
+    a->names = calloc(m ? m : 1, sizeof *a->names);
+    if (cfg->keep_resamples)
+        a->draws = calloc(m ? m : 1, sizeof *a->draws);
+    if (!a->rows || !a->names || (cfg->keep_resamples && !a->draws))
+        goto nomem;
+    a->nrows = m;
+    return a;
+nomem:
+    sentraj_analysis_free(a);
+    sentraj_nomem(err, "analysis");
+    return NULL;
+}
+
+int analysis_bootstrap(sentraj_analysis *a, sentraj_sample *const *samples, sentraj_error *err)
+{
+    size_t m = a->nrows;
+    sentraj_boot_result *boots = calloc(m ? m : 1, sizeof *boots);
+    uint64_t *hashes = calloc(m ? m : 1, sizeof *hashes);
+    int rc;
+
+    if (!boots || !hashes) {
+        free(boots);
+        free(hashes);
+        return sentraj_nomem(err, "analysis");
+    }
+    for (size_t i = 0; i < m; i++) {
+        hashes[i] = sentraj_hash_name(a->names[i], strlen(a->names[i]));
+        a->rows[i].category = a->names[i];
+    }
+    rc = boot_many((const sentraj_sample *const *)samples, hashes, m, &a->cfg, boots, a->draws, err);
+    if (rc == SENTRAJ_OK)
+        for (size_t i = 0; i < m; i++)
+            a->rows[i].boot = boots[i];
+    free(boots);
+    free(hashes);
+    return rc;
+}
+
 sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg, sentraj_error *err)
 {
     sentraj_analysis *a = NULL;
     sentraj_sample **samples = NULL;
-    sentraj_boot_result *boots = NULL;
-    uint64_t *hashes = NULL;
-    uint32_t *cat_of_row = NULL, *members = NULL;
+    uint32_t *members = NULL;
     size_t ncat, m, *off = NULL;
 
     if (sentraj_config_check(cfg, err) != SENTRAJ_OK)
@@ -161,53 +197,33 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
     }
     ncat = ds->cats.count;
     m = ncat + 1;
-    a = calloc(1, sizeof *a);
-    if (!a)
-        goto nomem;
-    a->cfg = *cfg;
-    a->rows = calloc(m, sizeof *a->rows);
-    a->names = calloc(m, sizeof *a->names);
+    a = analysis_alloc(cfg, m, err);
     samples = calloc(m, sizeof *samples);
-    boots = calloc(m, sizeof *boots);
-    hashes = calloc(m, sizeof *hashes);
-    cat_of_row = calloc(m, sizeof *cat_of_row);
-    if (cfg->keep_resamples)
-        a->draws = calloc(m, sizeof *a->draws);
-    if (!a->rows || !a->names || !samples || !boots || !hashes || !cat_of_row || (cfg->keep_resamples && !a->draws))
+    if (!a || !samples)
         goto nomem;
 
     /* Rows sorted by category name, bytewise; "all" last. */
-    for (size_t i = 0; i < ncat; i++) {
-        a->names[i] = strdup(intern_str(&ds->cats, (uint32_t)i));
-        if (!a->names[i])
+    for (size_t i = 0; i < ncat; i++)
+        if (!(a->names[i] = strdup(intern_str(&ds->cats, (uint32_t)i))))
             goto nomem;
-        a->nrows++;
-    }
     qsort(a->names, ncat, sizeof *a->names, cmp_name);
-    a->names[ncat] = strdup("all");
-    if (!a->names[ncat])
+    if (!(a->names[ncat] = strdup("all")))
         goto nomem;
-    a->nrows = m;
     if (category_members(ds, &off, &members, err) != SENTRAJ_OK)
         goto fail;
     for (size_t i = 0; i < m; i++) {
-        size_t len = strlen(a->names[i]);
-        cat_of_row[i] = i < ncat ? (uint32_t)intern_find(&ds->cats, a->names[i], len, intern_hash(a->names[i], len))
-                                 : UINT32_MAX;
-        hashes[i] = sentraj_hash_name(a->names[i], len);
-        a->rows[i].category = a->names[i];
-        if (i < ncat)
-            samples[i] = row_sample(ds, members + off[cat_of_row[i]], off[cat_of_row[i] + 1] - off[cat_of_row[i]],
-                                    &a->rows[i], err);
-        else
+        if (i < ncat) {
+            size_t len = strlen(a->names[i]);
+            uint32_t c = (uint32_t)intern_find(&ds->cats, a->names[i], len, intern_hash(a->names[i], len));
+            samples[i] = row_sample(ds, members + off[c], off[c + 1] - off[c], &a->rows[i], err);
+        } else {
             samples[i] = row_sample(ds, NULL, ds->nkept, &a->rows[i], err);
+        }
         if (!samples[i])
             goto fail;
     }
-    if (boot_many((const sentraj_sample *const *)samples, hashes, m, cfg, boots, a->draws, err) != SENTRAJ_OK)
+    if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK)
         goto fail;
-    for (size_t i = 0; i < m; i++)
-        a->rows[i].boot = boots[i];
     goto done;
 nomem:
     sentraj_nomem(err, "analysis");
@@ -218,9 +234,6 @@ done:
     for (size_t i = 0; samples && i < m; i++)
         sentraj_sample_free(samples[i]);
     free(samples);
-    free(boots);
-    free(hashes);
-    free(cat_of_row);
     free(off);
     free(members);
     return a;
