@@ -26,6 +26,7 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     intern_init(&ds->cats);
     intern_init(&ds->table_ids);
     ds->last_conv = -1;
+    ds->last_raw = -1;
     ds->lattice = 1;
     {
         sentraj_input_options o;
@@ -278,7 +279,13 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
     const char *s = r->cats ? r->cats : "";
     size_t len = r->cats ? r->cats_len : 0;
     int added;
-    int64_t raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
+    int64_t raw;
+
+    /* Consecutive rows nearly always repeat the field: compare before hashing. */
+    if (ds->last_raw >= 0 && intern_len(&ds->raw_cats, (uint32_t)ds->last_raw) == len &&
+        memcmp(intern_str(&ds->raw_cats, (uint32_t)ds->last_raw), s, len) == 0)
+        return ds->raw_to_set[ds->last_raw];
+    raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
 
     if (raw < 0)
         return sentraj_nomem(err, "categories"), -1;
@@ -300,6 +307,7 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
         }
         ds->raw_to_set[raw] = (uint32_t)set;
     }
+    ds->last_raw = raw;
     return ds->raw_to_set[raw];
 }
 

@@ -1,6 +1,8 @@
 /* blas.c - the few OpenBLAS calls sentraj makes, behind names that do not clash with GSL's CBLAS header. */
 #include "blas.h"
 
+#include "sentraj.h"
+
 /* OpenBLAS's header, not GSL's gsl_cblas.h: the two declare the same enums. */
 #include <cblas.h>
 
@@ -19,4 +21,14 @@ void blas_gemm(size_t rows, size_t cols, size_t k, const double *c, const double
 void blas_single_thread(void)
 {
     openblas_set_num_threads(1);
+}
+
+/* OpenBLAS's own shutdown of its worker pool (exported by libopenblas but
+ * not declared in its header); the pool is started again on demand. */
+int blas_thread_shutdown_(void);
+
+void sentraj_blas_single_threaded(void)
+{
+    openblas_set_num_threads(1);
+    blas_thread_shutdown_();
 }

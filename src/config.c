@@ -135,7 +135,7 @@ const char *sentraj_sim_name(sentraj_sim m)
 
 int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err)
 {
-    int v, rc = parse(engines, "engine", s, &v, err);
+    int v = 0, rc = parse(engines, "engine", s, &v, err);
     if (rc == SENTRAJ_OK)
         *out = (sentraj_engine)v;
     return rc;
@@ -143,7 +143,7 @@ int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err)
 
 int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err)
 {
-    int v, rc = parse(methods, "interval method", s, &v, err);
+    int v = 0, rc = parse(methods, "interval method", s, &v, err);
     if (rc == SENTRAJ_OK)
         *out = (sentraj_method)v;
     return rc;
@@ -151,7 +151,7 @@ int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err)
 
 int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_error *err)
 {
-    int v, rc = parse(alternatives, "alternative", s, &v, err);
+    int v = 0, rc = parse(alternatives, "alternative", s, &v, err);
     if (rc == SENTRAJ_OK)
         *out = (sentraj_alternative)v;
     return rc;
@@ -159,7 +159,7 @@ int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_e
 
 int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err)
 {
-    int v, rc = parse(sims, "resampling scheme", s, &v, err);
+    int v = 0, rc = parse(sims, "resampling scheme", s, &v, err);
     if (rc == SENTRAJ_OK)
         *out = (sentraj_sim)v;
     return rc;

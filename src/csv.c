@@ -22,8 +22,43 @@ typedef struct field {
     int scratch;
 } field;
 
+/* Recently seen role and sentiment fields, as written: data sets spell
+ * each label a handful of ways, so most rows skip folding and lookup. */
+#define CACHE_SLOTS 16
+#define CACHE_BYTES 32
+typedef struct field_cache {
+    char text[CACHE_SLOTS][CACHE_BYTES];
+    uint8_t len[CACHE_SLOTS];
+    double value[CACHE_SLOTS];
+    int kind[CACHE_SLOTS];
+    unsigned n, next;
+} field_cache;
+
+static int cache_find(const field_cache *c, const char *s, size_t len)
+{
+    if (len >= CACHE_BYTES)
+        return -1;
+    for (unsigned i = 0; i < c->n; i++)
+        if (c->len[i] == len && memcmp(c->text[i], s, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void cache_put(field_cache *c, const char *s, size_t len, int kind, double value)
+{
+    unsigned i;
+    if (len >= CACHE_BYTES)
+        return;
+    i = c->n < CACHE_SLOTS ? c->n++ : c->next++ % CACHE_SLOTS;
+    memcpy(c->text[i], s, len);
+    c->len[i] = (uint8_t)len;
+    c->kind[i] = kind;
+    c->value[i] = value;
+}
+
 typedef struct reader {
     input *in;
+    field_cache roles, labels;
     const char *name;
     char *buf;
     size_t cap, len, pos;  /* unread bytes are buf[pos, len) */
@@ -39,6 +74,40 @@ typedef struct reader {
 } reader;
 
 enum { REC_OK = 1, REC_MORE = 0, REC_EOF = 2, REC_ERR = -1 };
+
+/* The buffer keeps this many readable bytes past its data: a NUL sentinel
+ * and room for a 16-byte load that starts before it. */
+#define PAD 32
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The first position at or after q holding a byte marked in special (one of
+ * , \n \r " NUL). The data ends in a NUL, so the scan always stops. With
+ * SSE2, 16 bytes are compared at a time; the result is the same. */
+static inline size_t scan_special(const char *b, size_t q, const unsigned char special[256])
+{
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                  quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    (void)special;
+    for (;;) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + q));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
+                                   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)),
+                                                _mm_cmpeq_epi8(v, zero)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return q + (size_t)__builtin_ctz(mask);
+        q += 16;
+    }
+#else
+    while (!special[(unsigned char)b[q]])
+        q++;
+    return q;
+#endif
+}
 
 static int scratch_put(reader *r, const char *s, size_t n, sentraj_error *err)
 {
@@ -167,22 +236,32 @@ static int parse_record(reader *r, sentraj_error *err)
                 p++;
             }
         } else {
+            /* Bytes that end or spoil an unquoted field; buf[end] is a NUL
+             * sentinel, so the scan needs no bounds check. */
+            static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1};
             size_t q = p;
-            while (q < end) {
+            for (;;) {
+                q = scan_special(b, q, special);
+                if (q >= end)
+                    break;
                 char c = b[q];
                 if (c == ',' || c == '\n')
                     break;
-                if (c == '\r' && (q + 1 < end ? b[q + 1] == '\n' : !r->eof))
-                    break;
+                if (c == '\r') {
+                    if (q + 1 < end ? b[q + 1] == '\n' : !r->eof)
+                        break;
+                    q++; /* a lone carriage return is data */
+                    continue;
+                }
                 if (c == '"') {
                     sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(q - ls) + 1,
                                   "quote inside an unquoted field (quote the whole field and double the quote)");
                     return REC_ERR;
                 }
-                if (c == '\0')
-                    return nul_error(r, line, (uint64_t)(q - ls) + 1, err), REC_ERR;
-                q++;
+                return nul_error(r, line, (uint64_t)(q - ls) + 1, err), REC_ERR;
             }
+            if (q > end)
+                q = end;
             if (q == end && !r->eof)
                 return REC_MORE;
             add_field(r, p, q - p, fline, fcol, 0, err);
@@ -225,7 +304,7 @@ static int fill(reader *r, sentraj_error *err)
                           "a record longer than 1 GiB starts here (unbalanced quotes?)");
             return -1;
         }
-        char *nb = realloc(r->buf, nc);
+        char *nb = realloc(r->buf, nc + PAD);
         if (!nb)
             return sentraj_nomem(err, "input buffer"), -1;
         r->buf = nb;
@@ -237,6 +316,9 @@ static int fill(reader *r, sentraj_error *err)
     if (n == 0)
         r->eof = 1;
     r->len += (size_t)n;
+    /* The NUL sentinel that stops the field scanner, and defined bytes for
+     * its 16-byte loads past the data. */
+    memset(r->buf + r->len, 0, PAD);
     return 0;
 }
 
@@ -404,7 +486,16 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
 
     f = &r->fields[col[COL_ROLE]];
     s = field_ptr(r, (size_t)col[COL_ROLE]);
-    m.role = labels_parse_role(s, f->len);
+    {
+        int hit = cache_find(&r->roles, s, f->len);
+        if (hit >= 0) {
+            m.role = (role_kind)r->roles.kind[hit];
+        } else {
+            m.role = labels_parse_role(s, f->len);
+            if (m.role != ROLE_UNKNOWN)
+                cache_put(&r->roles, s, f->len, (int)m.role, 0);
+        }
+    }
     if (m.role == ROLE_UNKNOWN)
         return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
                              "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
@@ -416,9 +507,15 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
         s = field_ptr(r, (size_t)col[COL_SENTIMENT]);
         len = f->len;
         {
-            label_status st = labels_parse_sentiment(ds->scale, s, len, &m.value);
-            if (st != LABEL_OK)
-                return labels_sentiment_error(ds->scale, st, s, len, r->name, f->line, f->col, err);
+            int hit = cache_find(&r->labels, s, len);
+            if (hit >= 0) {
+                m.value = r->labels.value[hit];
+            } else {
+                label_status st = labels_parse_sentiment(ds->scale, s, len, &m.value);
+                if (st != LABEL_OK)
+                    return labels_sentiment_error(ds->scale, st, s, len, r->name, f->line, f->col, err);
+                cache_put(&r->labels, s, len, 0, m.value);
+            }
         }
     }
 
@@ -439,7 +536,7 @@ static int reader_open(reader *r, input *in, sentraj_error *err)
     r->name = input_name(in);
     r->line = 1;
     r->cap = 2 * BLOCK;
-    r->buf = malloc(r->cap);
+    r->buf = malloc(r->cap + PAD); /* the sentinel and scanner room after the data */
     r->nfields_cap = MAX_FIELDS;
     r->fields = malloc(r->nfields_cap * sizeof *r->fields);
     if (!r->buf || !r->fields)

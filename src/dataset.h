@@ -101,6 +101,7 @@ struct sentraj_dataset {
     win_entry *win;        /* 2 * window entries per conversation: first window, then a ring of the last */
 
     intern raw_cats;       /* distinct categories fields as written */
+    int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
     uint32_t *raw_to_set;  /* raw field id -> category set id */
     size_t raw_to_set_cap;
     intern sets;           /* canonical sets: sorted, unique names joined by ';' */

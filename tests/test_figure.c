@@ -58,6 +58,8 @@ static void csv_conv(csv *c, const char *categories, int p, size_t humans)
 
     for (size_t i = 0; i < humans; i++) {
         size_t k = i < 3 ? i : humans - i <= 3 ? 6 - (humans - i) : 2;
+        if (k > 5) /* cannot happen; tells the optimiser the index is in bounds */
+            k = 5;
         fprintf(c->f, "c%04u,%zu,human,%s,%s\n", id, 2 * i + 1, PATTERNS[p][k], categories);
         fprintf(c->f, "c%04u,%zu,assistant,neutral,%s\n", id, 2 * i + 2, categories);
     }

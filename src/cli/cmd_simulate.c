@@ -70,7 +70,7 @@ int cmd_simulate(int argc, char **argv)
     sentraj_outfile *out = NULL, *truth = NULL;
     sentraj_error err;
     int quiet = 0, code;
-    uint64_t v;
+    uint64_t v = 0;
 
     sentraj_sim_config_init(&sim);
     sentraj_config_init(&cfg);

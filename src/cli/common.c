@@ -104,7 +104,7 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     struct option longopts[sizeof all / sizeof all[0]];
     size_t n = 0;
     sentraj_error err;
-    uint64_t v;
+    uint64_t v = 0;
 
     for (size_t i = 0; all[i].name; i++) {
         int w = all[i].val;

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 
     /* GSL aborts on errors by default; every GSL status is checked instead. */
     gsl_set_error_handler_off();
+    sentraj_blas_single_threaded();
     cli_signals_install();
 
     if (argc < 2) {
