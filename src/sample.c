@@ -89,6 +89,15 @@ sentraj_sample *sample_alloc_lattice(const int64_t *q, size_t n, int64_t denom, 
         sum += sorted[i];
     }
     free(sorted);
+    if (n && s->q[0] >= INT8_MIN && s->q[n - 1] <= INT8_MAX) {
+        s->q8 = malloc(n);
+        if (!s->q8) {
+            sentraj_sample_free(s);
+            return sentraj_nomem(err, "sample"), NULL;
+        }
+        for (size_t i = 0; i < n; i++)
+            s->q8[i] = (int8_t)s->q[i];
+    }
     compress(s);
     /* One rounding: the integer total over the exact denominator. */
     s->mean = n ? (double)sum / ((double)denom * (double)n) : NAN;
@@ -145,6 +154,7 @@ void sentraj_sample_free(sentraj_sample *s)
         return;
     free(s->values);
     free(s->q);
+    free(s->q8);
     free(s->distinct);
     free(s->counts);
     free(s);

@@ -12,6 +12,7 @@ struct sentraj_sample {
     int lattice;
     int64_t denom;     /* lattice only */
     int32_t *q;        /* lattice only: sorted, q[i] / denom == values[i] */
+    int8_t *q8;        /* the same as bytes when every q fits (the index engine's hot loop reads these) */
     size_t k;          /* distinct values */
     double *distinct;  /* ascending */
     uint64_t *counts;  /* how often each distinct value occurs */
