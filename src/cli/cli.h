@@ -71,5 +71,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_deltas(int argc, char **argv);
 int cmd_figure4(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const char usage[] =
     "  deltas     one row per kept conversation: first/last window means, delta\n"
     "  figure4    the published figure: CSV, PNG, SVG, PDF (no INPUT: bundled data)\n"
     "  simulate   synthetic labelled conversations with a known drift\n"
+    "  bench      bootstrap throughput by engine, threads and sample size\n"
     "\n"
     "Run 'sentraj COMMAND --help' for a command's options, 'sentraj --version'\n"
     "for the version. INPUT is a CSV file (plain or gzip), or - for standard input.\n"
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
         {"deltas", cmd_deltas},
         {"figure4", cmd_figure4},
         {"simulate", cmd_simulate},
+        {"bench", cmd_bench},
     };
 
     /* GSL aborts on errors by default; every GSL status is checked instead. */
