@@ -249,6 +249,18 @@ typedef struct sentraj_input_options {
     const char *role_key;        /* ConvoKit: utterance meta key holding the role (NULL: see speaker_roles) */
     const char *speaker_roles;   /* ConvoKit: CSV file speaker,role (NULL: the speaker id is the role) */
     const char *category_key;    /* ConvoKit: conversation meta key holding the categories ("categories") */
+    /* NULL: conversations are independent. Otherwise the CSV column or
+     * JSONL key (top level of a line) naming each conversation's cluster,
+     * e.g. its user: required, non-empty and the same on every row of a
+     * conversation. The analysis and sentraj_positions then resample
+     * clusters, taking all of a drawn cluster's conversations (the
+     * two-level bootstrap of docs/statistics.md). ConvoKit corpora have no
+     * such field. */
+    const char *col_cluster;
+    /* 0: keep only each conversation's first and last window labels (O(1)
+     * memory per conversation). 1: keep every row until finish (about 40
+     * bytes a row), which sentraj_positions needs. */
+    int keep_labels;
 } sentraj_input_options;
 
 SENTRAJ_API void sentraj_input_options_init(sentraj_input_options *o);
@@ -302,6 +314,11 @@ SENTRAJ_API const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *
 /* Kept conversations, sorted by conversation_id (bytewise). */
 SENTRAJ_API size_t sentraj_dataset_kept(const sentraj_dataset *ds);
 SENTRAJ_API void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i, sentraj_trajectory *out);
+/* With clusters (input option col_cluster): the cluster column's name, and
+ * the number of distinct clusters among the kept conversations after
+ * finish. Without: NULL and 0. */
+SENTRAJ_API const char *sentraj_dataset_cluster_by(const sentraj_dataset *ds);
+SENTRAJ_API size_t sentraj_dataset_clusters(const sentraj_dataset *ds);
 
 /* ------------------------------------------------------------------------ */
 /* Samples and the bootstrap                                                 */
@@ -370,19 +387,28 @@ typedef struct sentraj_result {
     size_t conversations;
     double mean_first, mean_last, mean_delta; /* NaN when conversations == 0 */
     sentraj_boot_result boot;
+    size_t clusters;      /* with clusters (input option col_cluster): the clusters behind the row; else 0 */
 } sentraj_result;
 
 typedef struct sentraj_analysis sentraj_analysis;
 
 /* Bootstrap every category of a finished data set, plus the "all" row in which
  * each kept conversation counts once. Rows are sorted by category name
- * (bytewise), "all" last. The config is copied. Returns NULL with err set. */
+ * (bytewise), "all" last. The config is copied. Returns NULL with err set.
+ * When the data set has clusters (input option col_cluster) the bootstrap
+ * is two-level: a resample draws clusters with replacement and takes every
+ * kept conversation of each drawn cluster; the estimate is still the mean
+ * over conversations, a row with fewer than 2 clusters is too_few, and the
+ * exact engine is refused (SENTRAJ_EUSAGE). See docs/statistics.md. */
 SENTRAJ_API sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg,
                                               sentraj_error *err);
 SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
 SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
 SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis *a);
+/* The cluster column when the analysis resampled clusters (the data set was
+ * read with the input option col_cluster), else NULL. Borrowed. */
+SENTRAJ_API const char *sentraj_analysis_cluster_by(const sentraj_analysis *a);
 /* What row i's bootstrap drew, when the config had keep_resamples set:
  * Monte Carlo engines give the B resampled means in resample order (*probs
  * set to NULL); the exact engine gives its support points (resampled means,
@@ -391,6 +417,110 @@ SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis
  * pointers are borrowed from the analysis. */
 SENTRAJ_API size_t sentraj_analysis_draws(const sentraj_analysis *a, size_t i, const double **values,
                                           const double **probs);
+
+/* ------------------------------------------------------------------------ */
+/* Summaries: small, mergeable per-category counts (docs/scale.md)           */
+/* ------------------------------------------------------------------------ */
+
+/* A summary is everything an analysis needs, in a few kilobytes whatever the
+ * size of the data: per category and for "all", how many kept conversations
+ * have each pair (first_q, last_q) of first-window and last-window label
+ * sums, as integers over the label scale's lattice denominator; the options
+ * those counts depend on (window, min_human, the label scale and its
+ * denominator); and the data set's counts (sentraj_counts). Analysing a
+ * summary gives byte-identical results to analysing the data it summarises,
+ * for every engine, method and seed: each row's sample (the deltas
+ * last_q - first_q, each repeated `count` times, sorted) and its integer
+ * window totals are exactly the ones the data set gives.
+ *
+ * Summaries of disjoint shards of one data set (every conversation wholly in
+ * one shard) add up with sentraj_summary_merge to the summary of the whole;
+ * merging is associative and commutative, and the file written is canonical
+ * (sorted), so the same data gives the same bytes however it was sharded.
+ *
+ * The file is versioned CSV: a first line "# sentraj-summary v1", then
+ * "key,value" lines (options, scale, counts), then the table
+ * "category,first_q,last_q,count" sorted by category (bytewise), first_q and
+ * last_q. docs/scale.md specifies it; scripts/sql/summary.sql computes the
+ * same file in a SQL database.
+ *
+ * A summary is not thread-safe while being merged into; otherwise it may be
+ * read from several threads. */
+typedef struct sentraj_summary sentraj_summary;
+
+/* The first line of a summary file, and the version this library reads. */
+#define SENTRAJ_SUMMARY_MAGIC "# sentraj-summary v1"
+#define SENTRAJ_SUMMARY_VERSION 1
+
+/* Summarise a finished data set. scale must be the scale the data set was
+ * read with (NULL for the built-in 5-point scale): the data set keeps no
+ * usable pointer to it after finish. Returns NULL with err set:
+ * SENTRAJ_EUSAGE when ds is not finished or scale does not match its
+ * lattice, SENTRAJ_EDATA when the data is not on the scale's lattice (a
+ * numeric sentiment off the grid of 1/denom, or a scale without one: a
+ * summary needs exact integer window sums), SENTRAJ_ENOMEM. The summary
+ * owns copies of everything (ds may be freed). */
+SENTRAJ_API sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const sentraj_scale *scale,
+                                                          sentraj_error *err);
+
+/* Read a summary file (plain or gzip; "-" is standard input). Returns NULL
+ * with err set: SENTRAJ_EIO, SENTRAJ_ELIMIT (a file over 1 GiB), or
+ * SENTRAJ_EDATA with the file and line of what is wrong: not a summary, a
+ * version this library does not read, a missing, repeated or unknown field,
+ * a malformed number or CSV field, a negative or zero count, a window sum
+ * outside the scale's range, a repeated table row, an option out of range,
+ * or counts that contradict each other (e.g. a category counting more
+ * conversations at some (first_q, last_q) than "all" does). */
+SENTRAJ_API sentraj_summary *sentraj_summary_read(const char *path, sentraj_error *err);
+/* The same from memory; name is used in error messages. */
+SENTRAJ_API sentraj_summary *sentraj_summary_parse(const char *text, size_t len, const char *name,
+                                                   sentraj_error *err);
+
+/* 1 when path is a regular file (plain or gzip) whose first line starts with
+ * "# sentraj-summary" (any version: reading it then reports the version), 0
+ * otherwise, including when it cannot be read (reading it as data reports
+ * why). Standard input and pipes are never looked at, so they can still be
+ * read as data: they give 0. */
+SENTRAJ_API int sentraj_summary_detect(const char *path);
+
+/* Add from's counts into into: the summary of the union of two disjoint
+ * shards. Both must have the same window, min_human, denominator and label
+ * scale; otherwise SENTRAJ_EDATA naming from's file and line and the value
+ * in into. SENTRAJ_ELIMIT when a count would pass 2^64 - 1, SENTRAJ_ENOMEM.
+ * On error into is unchanged. */
+SENTRAJ_API int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err);
+
+/* Check that s can be analysed with cfg's window and min_human and the label
+ * scale `scale` (NULL: the built-in one): SENTRAJ_OK, or SENTRAJ_EDATA with
+ * s's file and the line of the option that differs. */
+SENTRAJ_API int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg,
+                                      const sentraj_scale *scale, sentraj_error *err);
+
+/* Write s in the canonical form described above. Returns SENTRAJ_OK or
+ * SENTRAJ_EIO (err->source is name). */
+SENTRAJ_API int sentraj_summary_write(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err);
+
+/* The counts of the data summarised (categories: distinct names other than
+ * "all"). Borrowed from s. */
+SENTRAJ_API const sentraj_counts *sentraj_summary_counts(const sentraj_summary *s);
+/* The options the summary was made with. */
+SENTRAJ_API size_t sentraj_summary_window(const sentraj_summary *s);
+SENTRAJ_API size_t sentraj_summary_min_human(const sentraj_summary *s);
+
+/* Bootstrap every category of a summary, plus "all": the same rows, in the
+ * same order, with the same bytes as sentraj_analyze on the data set it
+ * summarises with the same cfg. cfg's window and min_human must be the
+ * summary's (SENTRAJ_EDATA naming the line otherwise; the label scale is
+ * not needed to analyse and is checked by sentraj_summary_check). Other
+ * errors as for sentraj_analyze, plus SENTRAJ_ELIMIT when a category's
+ * conversations pass 2^32 - 1 or its window totals pass 64 bits. Memory is
+ * that of the expanded samples, as for sentraj_analyze: 20 to 30 bytes per
+ * (kept conversation, row it counts in) pair. */
+SENTRAJ_API sentraj_analysis *sentraj_analyze_summary(const sentraj_summary *s, const sentraj_config *cfg,
+                                                      sentraj_error *err);
+
+/* NULL is a no-op. */
+SENTRAJ_API void sentraj_summary_free(sentraj_summary *s);
 
 /* ------------------------------------------------------------------------ */
 /* Reports                                                                   */
@@ -505,6 +635,101 @@ SENTRAJ_API int sentraj_figure_write_pdf(FILE *f, const char *name, const sentra
                                          const sentraj_figure_options *o, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
+/* Sentiment by position in the conversation                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Per category (and "all"), the mean human label at each position of the
+ * conversations -- the 1st, 2nd, ... human message, or the first, second,
+ * ... of K equal fractions of each conversation -- with a bootstrap interval
+ * that resamples whole conversations (with clusters: whole clusters), so
+ * the positions of one conversation move together. The mean at a position
+ * is over the conversations that reach it: a ratio of two resampled sums,
+ * bootstrapped like --cluster-by (docs/statistics.md). */
+typedef struct sentraj_positions_options {
+    size_t max_position;   /* 10: positions 1 .. max_position, in [1, 10000] */
+    size_t bins;           /* 0: by position. K in [1, 1000]: K equal fractions instead; human message
+                              i (0-based) of h falls in bin floor(i K / h) + 1, and a conversation's
+                              value in a bin is the mean of its labels there (a conversation shorter
+                              than K has empty bins, where it does not count) */
+    int all_conversations; /* 0: only the conversations the analysis keeps (>= min_human human
+                              messages); 1: every conversation with a human message */
+} sentraj_positions_options;
+
+SENTRAJ_API void sentraj_positions_options_init(sentraj_positions_options *o);
+
+/* One category at one position. */
+typedef struct sentraj_position_row {
+    const char *category;   /* borrowed from the result; "all" for the last category */
+    size_t position;        /* 1-based position, or bin */
+    size_t conversations;   /* conversations with a label at this position (in this bin) */
+    size_t clusters;        /* with clusters: the clusters among them; else 0 */
+    double mean;            /* their mean label; NaN when conversations == 0 */
+    double ci_low, ci_high; /* NaN when status is too_few */
+    double se;              /* bootstrap standard error (B - 1); 0 when degenerate, NaN when too_few */
+    sentraj_ci_status status; /* too_few: fewer than 2 conversations (clusters) at this position */
+    size_t empty;           /* resamples without any conversation at this position, left out of the
+                               interval (rare: only with very few conversations here) */
+    sentraj_engine engine;  /* the engine that ran (never auto) */
+} sentraj_position_row;
+
+typedef struct sentraj_positions sentraj_positions;
+
+/* Compute the positions of a finished data set read with keep_labels set.
+ * cfg gives min_human (the filter), resamples, level, method (any), engine
+ * (auto, index or multinomial; exact is refused: SENTRAJ_EUSAGE), sim,
+ * alternative, seed and threads; the config and options are copied.
+ * Resample b of a category draws from the stream of its name, as in
+ * sentraj_analyze, so the output is fully determined by data and seed.
+ * Returns NULL with err set: SENTRAJ_EUSAGE (a data set without
+ * keep_labels or not finished, options out of range, the exact engine),
+ * SENTRAJ_ELIMIT (the resampled sums would pass 1 GiB) or SENTRAJ_ENOMEM. */
+SENTRAJ_API sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                                         const sentraj_positions_options *po, sentraj_error *err);
+SENTRAJ_API void sentraj_positions_free(sentraj_positions *p);
+/* Rows: categories sorted by name (bytewise), "all" last, each with every
+ * position 1 .. sentraj_positions_count in order. */
+SENTRAJ_API size_t sentraj_positions_rows(const sentraj_positions *p);
+SENTRAJ_API const sentraj_position_row *sentraj_positions_row(const sentraj_positions *p, size_t i);
+/* Positions (or bins) per category. */
+SENTRAJ_API size_t sentraj_positions_count(const sentraj_positions *p);
+/* Conversations used: those the filter keeps, or with all_conversations
+ * every conversation with a human message. */
+SENTRAJ_API size_t sentraj_positions_conversations(const sentraj_positions *p);
+SENTRAJ_API const sentraj_config *sentraj_positions_config(const sentraj_positions *p);
+SENTRAJ_API const sentraj_positions_options *sentraj_positions_options_get(const sentraj_positions *p);
+/* The cluster column when clusters were resampled, else NULL. */
+SENTRAJ_API const char *sentraj_positions_cluster_by(const sentraj_positions *p);
+
+/* CSV: category,position,conversations,mean,ci_low,ci_high, one line per
+ * row; numbers shortest round-trip, missing values empty. */
+SENTRAJ_API int sentraj_positions_write_csv(FILE *f, const char *name, const sentraj_positions *p,
+                                            sentraj_error *err);
+/* An aligned text table with se and status too. */
+SENTRAJ_API int sentraj_positions_write_table(FILE *f, const char *name, const sentraj_positions *p,
+                                              sentraj_error *err);
+/* JSON: version, command, inputs, options, counts, then "results" with one
+ * object per row (the CSV's fields and clusters, se, status, engine,
+ * empty_resamples); missing values and infinite ends null. */
+SENTRAJ_API int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positions *p,
+                                             const sentraj_run_info *info, sentraj_error *err);
+
+/* The figure: one line per category (mean at each position, a dot where
+ * there is one) over a shaded band of its interval, "all" dashed, with a
+ * legend. Options as for sentraj_figure_write_png: title, size, dpi; order
+ * names the lines (categories or "all") in legend order, labels their
+ * display names; by default every category and "all". Checks and errors as
+ * for the bar figure (sentraj_positions_figure_check); only two-sided
+ * intervals can be drawn (SENTRAJ_EUSAGE otherwise). */
+SENTRAJ_API int sentraj_positions_figure_check(const sentraj_positions *p, const sentraj_figure_options *o,
+                                               sentraj_error *err);
+SENTRAJ_API int sentraj_positions_figure_write_png(FILE *f, const char *name, const sentraj_positions *p,
+                                                   const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_positions_figure_write_svg(FILE *f, const char *name, const sentraj_positions *p,
+                                                   const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_positions_figure_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
+                                                   const sentraj_figure_options *o, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
 /* Simulation                                                                */
 /* ------------------------------------------------------------------------ */
 
@@ -515,16 +740,33 @@ typedef struct sentraj_sim_config {
     uint64_t seed;          /* 1 */
     double multi_category;  /* 0.15: share of conversations with two categories */
     double short_share;     /* target share of conversations with fewer than 6 human messages; 0.55 */
+    uint64_t users;         /* 0: no users. N: every conversation belongs to one of N users (few heavy,
+                               many light) and the CSV gets a user_id column */
+    double user_effect;     /* 0: standard deviation of each user's shift of the drift, in [0, 0.2];
+                               needs users */
 } sentraj_sim_config;
 
 SENTRAJ_API void sentraj_sim_config_init(sentraj_sim_config *c);
 /* Write the conversations as input-format CSV to f; when truth is not NULL
  * also write category,conversations,true_mean_delta for conversations with at
  * least cfg_filter->min_human human messages, with the expected delta
- * computed exactly from the generating probabilities. */
+ * computed exactly from the generating probabilities (given each
+ * conversation's length, mood, categories and user). With users the truth
+ * has a fourth column, population_mean_delta: the expected delta of a kept
+ * conversation of the category with everything random averaged out (see
+ * sentraj_sim_population_delta). */
 SENTRAJ_API int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const char *truth_name,
                                            const sentraj_sim_config *sim, const sentraj_config *cfg_filter,
                                            sentraj_error *err);
+/* The population value a bootstrap interval from simulated data should
+ * cover: the expected delta of a conversation that carries `category` (NULL
+ * or "all": any conversation) and has at least min_human human messages,
+ * over the model's categories, lengths, moods and user effects, computed
+ * exactly from the model (docs/simulate.md). NaN for an unknown category or
+ * min_human < 2 window. Exact while no expected label reaches the scale's
+ * ends, which the model guarantees for user_effect <= 0.2. */
+SENTRAJ_API double sentraj_sim_population_delta(const sentraj_sim_config *sim, const char *category,
+                                                size_t min_human, size_t window);
 
 /* ------------------------------------------------------------------------ */
 /* Output files that appear whole or not at all                              */

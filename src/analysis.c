@@ -1,6 +1,7 @@
 /* analysis.c - per-category samples of a finished data set, bootstrapped together. */
 #include "analysis.h"
 #include "bootstrap.h"
+#include "cluster.h"
 #include "dataset.h"
 #include "error.h"
 #include "sample.h"
@@ -24,7 +25,13 @@ void sentraj_analysis_free(sentraj_analysis *a)
     free(a->draws);
     free(a->names);
     free(a->rows);
+    free(a->cluster_by);
     free(a);
+}
+
+const char *sentraj_analysis_cluster_by(const sentraj_analysis *a)
+{
+    return a->cluster_by;
 }
 
 size_t sentraj_analysis_rows(const sentraj_analysis *a)
@@ -178,6 +185,102 @@ int analysis_bootstrap(sentraj_analysis *a, sentraj_sample *const *samples, sent
     return rc;
 }
 
+/* The two-level bootstrap's units of one row (--cluster-by): the kept
+ * conversations listed in idx (or all), grouped by cluster, each cluster one
+ * unit with the sum of its deltas (lattice integers when the data set has
+ * them) and its number of conversations. ysum and nsum (one slot per
+ * cluster, zero) and touched are scratch space, left zero. */
+static ratio_sample *row_units(const sentraj_dataset *ds, const uint32_t *idx, size_t n, ratio_builder *rb,
+                               double *ysum, double *nsum, uint32_t *touched, sentraj_error *err)
+{
+    size_t nt = 0, w = ds->window;
+
+    for (size_t j = 0; j < n; j++) {
+        const kept_conv *k = &ds->kept[idx ? idx[j] : j];
+        uint32_t cl = ds->convs[k->conv].cluster;
+        if (nsum[cl] == 0)
+            touched[nt++] = cl;
+        ysum[cl] += ds->lattice ? (double)(k->last_q - k->first_q) : (k->last_sum - k->first_sum) / (double)w;
+        nsum[cl] += 1;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        unit_entry e = {0, ysum[touched[t]], nsum[touched[t]]};
+        ysum[touched[t]] = nsum[touched[t]] = 0;
+        if (ratio_builder_add(rb, &e, 1, err) != SENTRAJ_OK) {
+            for (size_t u = t + 1; u < nt; u++)
+                ysum[touched[u]] = nsum[touched[u]] = 0;
+            return NULL;
+        }
+    }
+    return ratio_sample_build(rb, 1, ds->lattice ? (double)(ds->denom * (int64_t)w) : 1.0, err);
+}
+
+/* Bootstrap every row by resampling clusters (Davison & Hinkley 1997, ch.
+ * 3.8): the estimate stays the mean over conversations. */
+static int analysis_bootstrap_clusters(sentraj_analysis *a, const sentraj_dataset *ds, const size_t *off,
+                                       const uint32_t *members, sentraj_error *err)
+{
+    size_t m = a->nrows, ncl = ds->clusters.count, ncat = m - 1;
+    ratio_sample **rs = calloc(m, sizeof *rs);
+    ratio_result *res = calloc(m, sizeof *res);
+    ratio_result **outs = calloc(m, sizeof *outs);
+    uint64_t *hashes = calloc(m, sizeof *hashes);
+    double *ysum = calloc(ncl ? ncl : 1, sizeof *ysum), *nsum = calloc(ncl ? ncl : 1, sizeof *nsum);
+    uint32_t *touched = malloc((ncl ? ncl : 1) * sizeof *touched);
+    ratio_builder rb;
+    int rc = SENTRAJ_OK;
+
+    ratio_builder_init(&rb);
+    if (!rs || !res || !outs || !hashes || !ysum || !nsum || !touched ||
+        !(a->cluster_by = strdup(ds->field[FIELD_CLUSTER]))) {
+        rc = sentraj_nomem(err, "cluster bootstrap");
+        goto out;
+    }
+    for (size_t i = 0; i < m; i++) {
+        if (i < ncat) {
+            size_t len = strlen(a->names[i]);
+            uint32_t c = (uint32_t)intern_find(&ds->cats, a->names[i], len, intern_hash(a->names[i], len));
+            rs[i] = row_units(ds, members + off[c], off[c + 1] - off[c], &rb, ysum, nsum, touched, err);
+        } else {
+            rs[i] = row_units(ds, NULL, ds->nkept, &rb, ysum, nsum, touched, err);
+        }
+        if (!rs[i]) {
+            rc = err ? err->code : SENTRAJ_ENOMEM;
+            goto out;
+        }
+        hashes[i] = sentraj_hash_name(a->names[i], strlen(a->names[i]));
+        outs[i] = &res[i];
+        a->rows[i].category = a->names[i];
+    }
+    rc = ratio_boot_many((const ratio_sample *const *)rs, hashes, m, &a->cfg, "clusters (--cluster-by)",
+                         (size_t)1 << 27, outs, a->draws, err);
+    if (rc != SENTRAJ_OK)
+        goto out;
+    for (size_t i = 0; i < m; i++) {
+        sentraj_boot_result *b = &a->rows[i].boot;
+        b->estimate = res[i].estimate;
+        b->ci_low = res[i].ci_low;
+        b->ci_high = res[i].ci_high;
+        b->se = res[i].se;
+        b->status = res[i].status;
+        b->engine = res[i].engine;
+        b->resamples = res[i].resamples;
+        a->rows[i].clusters = res[i].units;
+    }
+out:
+    for (size_t i = 0; rs && i < m; i++)
+        ratio_sample_free(rs[i]);
+    ratio_builder_free(&rb);
+    free(rs);
+    free(res);
+    free(outs);
+    free(hashes);
+    free(ysum);
+    free(nsum);
+    free(touched);
+    return rc;
+}
+
 sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg, sentraj_error *err)
 {
     sentraj_analysis *a = NULL;
@@ -222,7 +325,10 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
         if (!samples[i])
             goto fail;
     }
-    if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK)
+    if (ds->field[FIELD_CLUSTER]) {
+        if (analysis_bootstrap_clusters(a, ds, off, members, err) != SENTRAJ_OK)
+            goto fail;
+    } else if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK)
         goto fail;
     goto done;
 nomem:

@@ -11,6 +11,7 @@ struct sentraj_analysis {
     sentraj_result *rows;  /* category, conversations, window means filled by the builder */
     char **names;          /* row names, owned; "all" last */
     boot_draws *draws;     /* per row, when cfg.keep_resamples */
+    char *cluster_by;      /* the data set's cluster column when clusters were resampled, owned; else NULL */
 };
 
 /* An analysis with m empty rows (names NULL) and a copy of cfg. */

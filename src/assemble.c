@@ -25,6 +25,7 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     intern_init(&ds->sets);
     intern_init(&ds->cats);
     intern_init(&ds->table_ids);
+    intern_init(&ds->clusters);
     ds->last_conv = -1;
     ds->last_raw = -1;
     ds->lattice = 1;
@@ -67,7 +68,7 @@ static int set_str(char **dst, const char *src, int required, const char *what, 
 int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *o, sentraj_error *err)
 {
     static const char *const what[NFIELDS] = {"conversation id column", "message index column", "role column",
-                                              "sentiment column", "categories column"};
+                                              "sentiment column", "categories column", "cluster column"};
     sentraj_input_options def;
     const char *cols[NFIELDS];
     int rc = SENTRAJ_OK;
@@ -80,6 +81,7 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     cols[FIELD_ROLE] = o->col_role ? o->col_role : def.col_role;
     cols[FIELD_SENTIMENT] = o->col_sentiment ? o->col_sentiment : def.col_sentiment;
     cols[FIELD_CATEGORIES] = o->col_categories ? o->col_categories : def.col_categories;
+    cols[FIELD_CLUSTER] = o->col_cluster; /* no default: NULL means no clusters */
     for (int i = 0; i < NFIELDS && rc == SENTRAJ_OK; i++)
         rc = set_str(&ds->field[i], cols[i], 1, what[i], err);
     if (rc == SENTRAJ_OK)
@@ -94,6 +96,7 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     if (rc != SENTRAJ_OK)
         return rc;
     ds->format = o->format;
+    ds->keep_labels = o->keep_labels != 0;
     ds->scale = o->scale ? o->scale : labels_default_scale();
     ds->denom = ds->scale->denom;
     ds->lattice = ds->denom > 0;
@@ -119,6 +122,8 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     intern_free(&ds->sets);
     intern_free(&ds->cats);
     intern_free(&ds->table_ids);
+    intern_free(&ds->clusters);
+    free(ds->label_off);
     free(ds->table_set);
     free(ds->table_line);
     free(ds->table_source);
@@ -396,11 +401,47 @@ static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r,
     return c;
 }
 
+/* The cluster of a row (--cluster-by): interned on a conversation's first
+ * row and compared with it on the others, so the common path does not hash. */
+static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int first, const msg_row *r,
+                       sentraj_error *err)
+{
+    const char *src = ds->sources[source], *name = ds->field[FIELD_CLUSTER];
+    conv *cv = &ds->convs[c];
+    int added;
+    int64_t id;
+
+    if (!r->cluster)
+        return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, 0,
+                             "conversation \"%s\" has no %s (--cluster-by needs one on every conversation)",
+                             show_id(&ds->ids, c).s, name);
+    if (r->cluster_len == 0)
+        return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
+                             "empty %s in conversation \"%s\" (--cluster-by needs one on every row)", name,
+                             show_id(&ds->ids, c).s);
+    if (!first) {
+        if (intern_len(&ds->clusters, cv->cluster) == r->cluster_len &&
+            memcmp(intern_str(&ds->clusters, cv->cluster), r->cluster, r->cluster_len) == 0)
+            return SENTRAJ_OK;
+        return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
+                             "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s", name,
+                             sentraj_show(r->cluster, r->cluster_len).s, show_id(&ds->ids, c).s,
+                             show_id(&ds->clusters, cv->cluster).s, (unsigned long long)cv->line,
+                             cv->source != source ? " of " : "", cv->source != source ? ds->sources[cv->source] : "");
+    }
+    id = intern_get(&ds->clusters, r->cluster, r->cluster_len, intern_hash(r->cluster, r->cluster_len), &added);
+    if (id < 0)
+        return sentraj_nomem(err, "cluster names");
+    cv->cluster = (uint32_t)id;
+    return SENTRAJ_OK;
+}
+
 int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
 {
     const char *src = ds->sources[source];
     int64_t c, set;
     conv *cv;
+    int first, rc;
 
     if (ds->finished)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
@@ -411,7 +452,8 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     if (set < 0)
         return ds->failed = 1, err ? err->code : SENTRAJ_EDATA;
     cv = &ds->convs[c];
-    if (cv->rows == 0 && !cv->frozen) {
+    first = cv->rows == 0 && !cv->frozen;
+    if (first) {
         cv->set = (uint32_t)set;
     } else if (cv->set != (uint32_t)set) {
         ds->failed = 1;
@@ -420,6 +462,10 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
                              show_id(&ds->sets, (uint32_t)set).s, show_id(&ds->ids, (uint32_t)c).s,
                              show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line,
                              cv->source != source ? " of " : "", cv->source != source ? ds->sources[cv->source] : "");
+    }
+    if (ds->field[FIELD_CLUSTER] && (rc = row_cluster(ds, source, (uint32_t)c, first, r, err)) != SENTRAJ_OK) {
+        ds->failed = 1;
+        return rc;
     }
 
     ds->counts.rows++;
@@ -436,6 +482,9 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         ds->counts.ignored_messages++;
     }
 
+    /* Positions need every label: the conversation keeps all its rows. */
+    if (first && ds->keep_labels)
+        cv->frozen = 1;
     if (cv->frozen)
         return push_extra(ds, (uint32_t)c, source, r, err);
     if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->last_index) ||
@@ -637,6 +686,16 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                                  "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
                                  show_id(&ds->ids, x->conv).s);
     }
+    if (ds->keep_labels) {
+        /* Every row is an extra, sorted by conversation: offsets by counting. */
+        ds->label_off = calloc(nconv + 1, sizeof *ds->label_off);
+        if (!ds->label_off)
+            return sentraj_nomem(err, "label offsets");
+        for (size_t i = 0; i < ds->nextras; i++)
+            ds->label_off[ds->extras[i].conv + 1]++;
+        for (size_t c = 0; c < nconv; c++)
+            ds->label_off[c + 1] += ds->label_off[c];
+    }
 
     ds->kept = malloc((nconv ? nconv : 1) * sizeof *ds->kept);
     if (!ds->kept)
@@ -703,6 +762,17 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         ds->kept[ds->nkept++] = k;
     }
     free(cand);
+    if (ds->field[FIELD_CLUSTER]) {
+        unsigned char *seen = calloc(ds->clusters.count ? ds->clusters.count : 1, 1);
+        if (!seen)
+            return sentraj_nomem(err, "clusters");
+        for (size_t i = 0; i < ds->nkept; i++) {
+            uint32_t cl = ds->convs[ds->kept[i].conv].cluster;
+            ds->kept_clusters += !seen[cl];
+            seen[cl] = 1;
+        }
+        free(seen);
+    }
     ds->counts.kept = ds->nkept;
     ds->counts.categories = ds->cats.count;
     if (sort_kept(ds, err) != SENTRAJ_OK)
@@ -719,6 +789,16 @@ const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *ds)
 size_t sentraj_dataset_kept(const sentraj_dataset *ds)
 {
     return ds->finished ? ds->nkept : 0;
+}
+
+size_t sentraj_dataset_clusters(const sentraj_dataset *ds)
+{
+    return ds->finished ? ds->kept_clusters : 0;
+}
+
+const char *sentraj_dataset_cluster_by(const sentraj_dataset *ds)
+{
+    return ds->field[FIELD_CLUSTER];
 }
 
 void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i, sentraj_trajectory *out)

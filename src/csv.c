@@ -336,13 +336,15 @@ static int next_record(reader *r, sentraj_error *err)
 static const char *field_ptr(const reader *r, size_t i)
 {
     const field *f = &r->fields[i];
-    return f->scratch ? r->scratch + f->off : r->buf + f->off;
+    if (f->scratch)
+        return r->scratch ? r->scratch + f->off : ""; /* quoted fields so far were all empty */
+    return r->buf + f->off;
 }
 
 /* ---- the message format ----------------------------------------------- */
 
 enum { COL_ID = FIELD_ID, COL_INDEX = FIELD_INDEX, COL_ROLE = FIELD_ROLE, COL_SENTIMENT = FIELD_SENTIMENT,
-       COL_CATEGORIES = FIELD_CATEGORIES, NCOLS = NFIELDS };
+       COL_CATEGORIES = FIELD_CATEGORIES, COL_CLUSTER = FIELD_CLUSTER, NCOLS = NFIELDS };
 
 /* Read the header and find the columns named in col_names (NULL: not
  * wanted); the ones in the `required` bit mask must be there. */
@@ -361,7 +363,7 @@ static int header(reader *r, char *const col_names[NCOLS], unsigned required, in
     /* A UTF-8 byte order mark before the header is not part of the first name. */
     while (r->len - r->pos < 3 && !r->eof)
         if (fill(r, err) < 0)
-            return REC_ERR;
+            return err ? err->code : SENTRAJ_EIO;
     if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
         r->pos += 3;
     rc = next_record(r, err);
@@ -373,6 +375,13 @@ static int header(reader *r, char *const col_names[NCOLS], unsigned required, in
     if (r->nfields > r->nfields_cap)
         return sentraj_raise(err, SENTRAJ_ELIMIT, r->name, r->rec_line, 0, "the header has more than %d columns",
                              MAX_FIELDS);
+    /* A carriage return inside the header means lines end in CR alone (old
+     * Mac files): the whole file would read as one header line. */
+    for (size_t i = 0; i < r->nfields; i++)
+        if (memchr(field_ptr(r, i), '\r', r->fields[i].len))
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->rec_line, r->fields[i].col,
+                                 "carriage return inside the header: the lines seem to end in CR only; convert "
+                                 "them to LF or CRLF");
     for (int c = 0; c < NCOLS; c++)
         col[c] = -1;
     for (size_t i = 0; i < r->nfields; i++) {
@@ -526,6 +535,13 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
         m.cats_line = f->line;
         m.cats_col = f->col;
     }
+    if (col[COL_CLUSTER] >= 0) {
+        f = &r->fields[col[COL_CLUSTER]];
+        m.cluster = field_ptr(r, (size_t)col[COL_CLUSTER]);
+        m.cluster_len = f->len;
+        m.cluster_line = f->line;
+        m.cluster_col = f->col;
+    }
     return dataset_add_row(ds, source, &m, err);
 }
 
@@ -566,7 +582,9 @@ int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         rc = sentraj_nomem(err, "reader");
         goto out;
     }
-    if ((rc = header(&r, ds->field, (1u << COL_ID) | (1u << COL_INDEX) | (1u << COL_ROLE) | (1u << COL_SENTIMENT),
+    if ((rc = header(&r, ds->field,
+                     (1u << COL_ID) | (1u << COL_INDEX) | (1u << COL_ROLE) | (1u << COL_SENTIMENT) |
+                         (ds->field[FIELD_CLUSTER] ? 1u << COL_CLUSTER : 0u),
                      col, &ncols, err)) != SENTRAJ_OK)
         goto out;
     for (;;) {

@@ -23,6 +23,10 @@ typedef struct msg_row {
     uint64_t cats_line;   /* position of the categories field, for errors */
     uint64_t cats_col;
     uint64_t index_col;   /* position of the message_index field, for errors */
+    const char *cluster;  /* the cluster field (--cluster-by); NULL when the data set has no cluster column */
+    size_t cluster_len;
+    uint64_t cluster_line; /* position of the cluster field, for errors */
+    uint64_t cluster_col;
 } msg_row;
 
 /* One conversation while rows arrive. While its message indexes arrive in
@@ -42,7 +46,7 @@ typedef struct conv {
     uint32_t source;     /* input of that row */
     uint32_t set;        /* category set id */
     uint32_t frozen;
-    uint32_t pad;
+    uint32_t cluster;    /* cluster id (ds->clusters) when the data set has a cluster column */
 } conv;
 
 /* A window slot: a human label and its message index. */
@@ -73,8 +77,9 @@ typedef struct kept_conv {
     int64_t first_q, last_q;
 } kept_conv;
 
-/* Names of the columns (CSV) or keys (JSONL) of the five fields. */
-enum { FIELD_ID, FIELD_INDEX, FIELD_ROLE, FIELD_SENTIMENT, FIELD_CATEGORIES, NFIELDS };
+/* Names of the columns (CSV) or keys (JSONL) of the fields; the cluster
+ * field's name is NULL unless the input options give one (cluster_by). */
+enum { FIELD_ID, FIELD_INDEX, FIELD_ROLE, FIELD_SENTIMENT, FIELD_CATEGORIES, FIELD_CLUSTER, NFIELDS };
 
 struct sentraj_dataset {
     size_t min_human, window;
@@ -111,6 +116,18 @@ struct sentraj_dataset {
 
     extra_row *extras;
     size_t nextras, extras_cap;
+
+    /* Clusters (input option cluster_by): conversation -> cluster id in
+     * convs[c].cluster, names interned here. */
+    intern clusters;
+    size_t kept_clusters;  /* distinct clusters of the kept conversations (finish) */
+
+    /* keep_labels (for sentraj_positions): every row goes to the extras, as
+     * if each conversation were frozen from its first row, so finish has
+     * every row sorted by (conversation, message_index); conversation c's
+     * rows are extras[label_off[c] .. label_off[c + 1]). NULL otherwise. */
+    int keep_labels;
+    size_t *label_off;
 
     char **sources;        /* input names, for errors found at finish */
     size_t nsources, sources_cap;

@@ -2,6 +2,7 @@
 #include "figure.h"
 
 #include "error.h"
+#include "positions.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -286,9 +287,11 @@ static int has_mean(const sentraj_result *r)
  * side that data reaches (the zero baseline itself is not padded, as bar
  * charts usually do), then ticks at a 1-2-5 step giving about `target`
  * intervals, and the range widened to the next tick when that is close. */
+static void set_ticks(layout *L, double target);
+
 static void y_range(layout *L, double target)
 {
-    double lo = 0, hi = 0, range, raw, mag, f, m;
+    double lo = 0, hi = 0, range;
     int any_neg = 0, any_pos = 0;
 
     for (size_t i = 0; i < L->n; i++) {
@@ -318,6 +321,15 @@ static void y_range(layout *L, double target)
     }
     L->ymin = any_neg ? lo - 0.08 * range : 0;
     L->ymax = any_pos ? hi + 0.08 * range : 0;
+    set_ticks(L, target);
+}
+
+/* Ticks for the range [ymin, ymax] at a 1-2-5 step giving about `target`
+ * intervals; a positive top or negative bottom is widened to the next tick
+ * when that costs at most half a step. */
+static void set_ticks(layout *L, double target)
+{
+    double range, raw, mag, f, m;
 
     range = L->ymax - L->ymin;
     raw = range / target;
@@ -594,6 +606,10 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     if (resamples == 0)
         snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
                  "%s exact bootstrap CI", lvl);
+    else if (sentraj_analysis_cluster_by(a))
+        snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
+                 "%s bootstrap CI resampling %.60s clusters, %zu resamples", lvl, sentraj_analysis_cluster_by(a),
+                 resamples);
     else
         snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
                  "%s bootstrap CI, %zu resamples", lvl, resamples);
@@ -1182,24 +1198,25 @@ int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options
 /* Writers                                                                   */
 /* ------------------------------------------------------------------------ */
 
-int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
-                             sentraj_error *err)
+/* A drawing of w x h points on cr (draw() of an analysis, or the positions
+ * figure), with draw()'s return values; the writers below take one. */
+typedef int (*figure_draw_fn)(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o);
+
+static int draw_analysis(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o)
 {
-    sentraj_figure_options defaults;
+    return draw(cr, w, h, subject, o);
+}
+
+/* The PNG of a drawing whose options are checked. */
+static int png_out(FILE *f, const char *name, figure_draw_fn fn, const void *subject, const sentraj_figure_options *o,
+                   sentraj_error *err)
+{
     cairo_surface_t *surface;
     cairo_status_t st;
     cairo_t *cr;
     sink k;
     long pw, ph;
     int rc;
-
-    if (!o) {
-        sentraj_figure_options_init(&defaults);
-        o = &defaults;
-    }
-    rc = check_args(f, a, o, name, err);
-    if (rc != SENTRAJ_OK)
-        return rc;
 
     png_size(o, &pw, &ph);
     surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
@@ -1211,7 +1228,7 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     cr = cairo_create(surface);
     /* The same drawing in points, dpi / 72 pixels each. */
     cairo_scale(cr, o->dpi / 72.0, o->dpi / 72.0);
-    rc = draw(cr, o->width, o->height, a, o);
+    rc = fn(cr, o->width, o->height, subject, o);
     if (rc != SENTRAJ_OK) {
         rc = draw_error(err, name, "PNG", rc, cr);
         cairo_destroy(cr);
@@ -1233,16 +1250,10 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     return finish_stream(f, name, "PNG", err);
 }
 
-/* SVG and PDF: vector surfaces writing to the stream as they go, sized in points. */
-static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analysis *a,
-                        const sentraj_figure_options *o, sentraj_error *err)
+int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+                             sentraj_error *err)
 {
-    const char *what = pdf ? "PDF" : "SVG";
     sentraj_figure_options defaults;
-    cairo_surface_t *surface;
-    cairo_status_t st;
-    cairo_t *cr;
-    sink k;
     int rc;
 
     if (!o) {
@@ -1252,6 +1263,20 @@ static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analys
     rc = check_args(f, a, o, name, err);
     if (rc != SENTRAJ_OK)
         return rc;
+    return png_out(f, name, draw_analysis, a, o, err);
+}
+
+/* SVG and PDF of a drawing whose options are checked: vector surfaces
+ * writing to the stream as they go, sized in points. */
+static int vector_out(int pdf, FILE *f, const char *name, figure_draw_fn fn, const void *subject,
+                      const sentraj_figure_options *o, sentraj_error *err)
+{
+    const char *what = pdf ? "PDF" : "SVG";
+    cairo_surface_t *surface;
+    cairo_status_t st;
+    cairo_t *cr;
+    sink k;
+    int rc;
 
     memset(&k, 0, sizeof k);
     k.f = f;
@@ -1273,7 +1298,7 @@ static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analys
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "sentraj " SENTRAJ_VERSION);
     }
     cr = cairo_create(surface);
-    rc = draw(cr, o->width, o->height, a, o);
+    rc = fn(cr, o->width, o->height, subject, o);
     if (rc != SENTRAJ_OK) {
         rc = draw_error(err, name, what, rc, cr);
         /* Destroying the surface finishes the document: write none of it. */
@@ -1293,6 +1318,22 @@ static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analys
     return finish_stream(f, name, what, err);
 }
 
+static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analysis *a,
+                        const sentraj_figure_options *o, sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+    int rc;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    rc = check_args(f, a, o, name, err);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    return vector_out(pdf, f, name, draw_analysis, a, o, err);
+}
+
 int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
@@ -1303,4 +1344,503 @@ int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *
                              sentraj_error *err)
 {
     return write_vector(1, f, name, a, o, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The positions figure: lines with interval bands                           */
+/* ------------------------------------------------------------------------ */
+
+/* One line per category of a sentraj_positions (or those the order names),
+ * the mean at each position joined by a line over a shaded band from ci_low
+ * to ci_high, with a legend on the right. The layout reuses the bar figure's
+ * fonts, title block, value axis (set_ticks, draw_axes) and writers. */
+
+static const rgb LINE_COLORS[] = {HEX(0x0072b2), HEX(0xd55e00), HEX(0x009e73), HEX(0xcc79a7),
+                                  HEX(0xe69f00), HEX(0x56b4e9), HEX(0x8c564b), HEX(0x7f7f7f)};
+static const rgb COLOR_ALL = HEX(0x222222);
+
+typedef struct pline {
+    size_t cat;        /* category index in the positions */
+    char *name;        /* display name, valid UTF-8, owned */
+    size_t len;        /* bytes of name shown */
+    int cut;           /* an ellipsis follows */
+    char nlabel[48];   /* "n = 1,234" */
+    rgb color;
+    int dashed;        /* the "all" line */
+} pline;
+
+typedef struct playout {
+    layout L;          /* title block, value axis and plot area (no slots) */
+    const sentraj_positions *p;
+    pline *lines;
+    size_t nlines;
+    double xstep;      /* points between positions */
+    double fs_leg, leg_x, leg_y, leg_row, swatch;
+    double line_lw, dot_r;
+    char xlabel[160];
+    int xevery;        /* label every xevery-th position */
+    int pct;           /* bins labelled as percentages */
+} playout;
+
+static void playout_free(playout *P)
+{
+    for (size_t i = 0; P->lines && i < P->nlines; i++)
+        free(P->lines[i].name);
+    free(P->lines);
+    P->lines = NULL;
+}
+
+static size_t pos_find(const sentraj_positions *p, const char *name)
+{
+    for (size_t i = 0; i < p->ncat; i++)
+        if (strcmp(p->names[i], name) == 0)
+            return i;
+    return p->ncat;
+}
+
+static double px(const playout *P, size_t q)
+{
+    return P->L.left + ((double)q + 0.5) * P->xstep;
+}
+
+/* The x tick label of position q (0-based). */
+static void pos_label(const playout *P, size_t q, char *buf, size_t n)
+{
+    size_t k = P->p->npos;
+    if (P->pct)
+        snprintf(buf, n, "%g\xe2\x80\x93%g%%", 100.0 * (double)q / (double)k, 100.0 * (double)(q + 1) / (double)k);
+    else
+        snprintf(buf, n, "%zu", q + 1);
+}
+
+static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const sentraj_figure_options *o, double w,
+                      double h)
+{
+    layout *L = &P->L;
+    const sentraj_config *cfg = &p->cfg;
+    double s, lo = INFINITY, hi = -INFINITY, leg_w = 0, max_leg, max_tick = 0, target, xl_h;
+    size_t npos = p->npos;
+    char lvl[32], unit[96];
+
+    memset(P, 0, sizeof *P);
+    P->p = p;
+    L->w = w;
+    L->h = h;
+    L->s = s = fmin(w / 900.0, h / 560.0);
+    L->pad = 18 * s;
+    L->fs_title = fmax(19 * s, 8);
+    L->fs_sub = fmax(13 * s, 7);
+    L->fs_axis = fmax(13 * s, 7);
+    L->fs_tick = fmax(12 * s, 7);
+    L->grid_lw = fmax(1.0, 1.0 * s);
+    L->zero_lw = fmax(1.0, 1.3 * s);
+    P->fs_leg = fmax(12.5 * s, 7);
+    P->line_lw = fmax(1.5, 2.0 * s);
+    P->dot_r = fmax(1.5, 2.6 * s);
+
+    /* Lines: the order's, else every category and "all". */
+    P->nlines = has_order(o) ? o->norder : p->ncat;
+    P->lines = calloc(P->nlines ? P->nlines : 1, sizeof *P->lines);
+    if (!P->lines)
+        return SENTRAJ_ENOMEM;
+    for (size_t i = 0, ci = 0; i < P->nlines; i++) {
+        pline *ln = &P->lines[i];
+        const char *name;
+        char num[40];
+        ln->cat = has_order(o) ? pos_find(p, o->order[i] ? o->order[i] : "") : i;
+        if (ln->cat >= p->ncat)
+            return SENTRAJ_EUSAGE;
+        ln->dashed = ln->cat + 1 == p->ncat;
+        ln->color = ln->dashed ? COLOR_ALL : LINE_COLORS[ci++ % (sizeof LINE_COLORS / sizeof LINE_COLORS[0])];
+        name = display_name(o, p->names[ln->cat]);
+        ln->name = malloc(NAME_MAX_BYTES + 1);
+        if (!ln->name)
+            return SENTRAJ_ENOMEM;
+        ln->len = clean_utf8(ln->name, name, NAME_MAX_BYTES);
+        /* The conversations of a category: those reaching position 1 (every
+         * one of them, unless bins leave a short one out of the first). */
+        {
+            size_t n = 0;
+            for (size_t q = 0; q < npos; q++)
+                if (p->rows[ln->cat * npos + q].conversations > n)
+                    n = p->rows[ln->cat * npos + q].conversations;
+            group_thousands(num, sizeof num, n);
+            snprintf(ln->nlabel, sizeof ln->nlabel, "  n = %s", num);
+        }
+        for (size_t q = 0; q < npos; q++) {
+            const sentraj_position_row *r = &p->rows[ln->cat * npos + q];
+            double v[3] = {r->mean, r->ci_low, r->ci_high};
+            for (int k = 0; k < 3; k++)
+                if (isfinite(v[k])) {
+                    lo = fmin(lo, v[k]);
+                    hi = fmax(hi, v[k]);
+                }
+        }
+    }
+
+    /* Titles. */
+    if (o && o->title)
+        clean_utf8(L->title, o->title, sizeof L->title - 1);
+    else if (p->po.bins)
+        snprintf(L->title, sizeof L->title, "Expressed sentiment over the course of conversations (%zu equal parts)",
+                 p->po.bins);
+    else
+        snprintf(L->title, sizeof L->title, "Expressed sentiment by human message position");
+    snprintf(lvl, sizeof lvl, "%.4g%%", cfg->level * 100);
+    if (p->cluster_by)
+        snprintf(unit, sizeof unit, "clusters (%.60s)", p->cluster_by);
+    else
+        snprintf(unit, sizeof unit, "conversations");
+    snprintf(L->subtitle, sizeof L->subtitle, "mean human label, %s; %s bootstrap CI over %s, %zu resamples",
+             p->po.all_conversations ? "every conversation" : "conversations kept by the filter", lvl, unit,
+             cfg->resamples);
+    snprintf(L->ylabel, sizeof L->ylabel, "Mean sentiment");
+    if (p->po.bins)
+        snprintf(P->xlabel, sizeof P->xlabel, "Part of the conversation (human messages)");
+    else
+        snprintf(P->xlabel, sizeof P->xlabel, "Human message position");
+    L->fs_title = fit_font(cr, L->title, L->fs_title, 1, w - 2 * L->pad);
+    L->fs_sub = fit_font(cr, L->subtitle, L->fs_sub, 0, w - 2 * L->pad);
+    L->title_y = L->pad + 0.95 * L->fs_title;
+    L->sub_y = L->title_y + 1.55 * L->fs_sub;
+    L->top = L->sub_y + 0.4 * L->fs_sub + 24 * s;
+
+    /* Values: the data's range padded by 8% (no forced zero: a level, not a change). */
+    if (!(lo <= hi)) {
+        lo = -0.25;
+        hi = 0.25;
+    } else if (!(hi > lo)) {
+        lo -= 0.25;
+        hi += 0.25;
+    }
+    L->ymin = lo - 0.08 * (hi - lo);
+    L->ymax = hi + 0.08 * (hi - lo);
+    target = fmin(8, fmax(3, (h - L->top - 0.18 * h) / (55 * s)));
+    set_ticks(L, target);
+    set_font(cr, L->fs_tick, 0);
+    for (size_t k = 0; k < L->nticks; k++) {
+        char buf[64];
+        tick_label(L, (double)(L->k0 + (long)k) * L->step, buf, sizeof buf);
+        max_tick = fmax(max_tick, str_w(cr, buf));
+    }
+    L->tick_w = max_tick;
+    L->left = L->pad + 0.95 * L->fs_axis + 12 * s + max_tick + 10 * s;
+
+    /* Legend on the right, at most 30% of the width; names cut to fit. */
+    max_leg = 0.3 * w;
+    P->swatch = 22 * s;
+    set_font(cr, P->fs_leg, 0);
+    {
+        double ell = str_w(cr, "\xe2\x80\xa6");
+        for (size_t i = 0; i < P->nlines; i++) {
+            pline *ln = &P->lines[i];
+            double nw = str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
+            if (text_w(cr, ln->name, ln->len) > room) {
+                size_t len = ln->len;
+                while (len > 0) {
+                    len = utf8_floor(ln->name, len - 1);
+                    if (text_w(cr, ln->name, len) + ell <= room)
+                        break;
+                }
+                ln->len = len;
+                ln->cut = 1;
+            }
+            leg_w = fmax(leg_w, P->swatch + 8 * s + text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
+        }
+    }
+    L->right = w - L->pad - leg_w - 16 * s;
+    if (L->right < L->left + 40 * s)
+        L->right = L->left + 40 * s;
+    P->leg_x = L->right + 16 * s;
+    P->leg_row = 1.6 * P->fs_leg;
+    P->leg_y = L->top + 0.5 * P->leg_row;
+
+    /* Positions share the width; label every k-th when they would crowd. */
+    P->xstep = (L->right - L->left) / (double)(npos ? npos : 1);
+    set_font(cr, L->fs_tick, 0);
+    P->pct = p->po.bins > 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        double widest = 0;
+        char buf[64];
+        for (size_t q = 0; q < npos; q++) {
+            pos_label(P, q, buf, sizeof buf);
+            widest = fmax(widest, str_w(cr, buf));
+        }
+        P->xevery = (int)ceil((widest + 8 * s) / P->xstep);
+        if (P->xevery < 1)
+            P->xevery = 1;
+        if (!P->pct || P->xevery == 1)
+            break;
+        P->pct = 0; /* percentages do not fit: bin numbers */
+    }
+    if (P->xevery > 1) {
+        /* A round step: 2, 5, 10, 20, 50, ... */
+        static const int mult[3] = {1, 2, 5};
+        int m = 1;
+        for (int base = 1; m < P->xevery; base *= 10)
+            for (int j = 0; j < 3 && m < P->xevery; j++)
+                m = mult[j] * base;
+        P->xevery = m;
+    }
+    xl_h = 1.25 * L->fs_tick + 8 * s + 1.3 * L->fs_axis;
+    L->bottom = h - L->pad - xl_h;
+    if (L->bottom < L->top + 10)
+        L->bottom = L->top + 10;
+    /* Many lines: a smaller legend font so the legend fits beside the plot
+     * (the names were measured at the larger size, so they still fit). */
+    if ((double)P->nlines * P->leg_row > h - L->top - L->pad) {
+        P->fs_leg = fmax(4, (h - L->top - L->pad) / (1.6 * (double)P->nlines));
+        P->leg_row = 1.6 * P->fs_leg;
+        P->leg_y = L->top + 0.5 * P->leg_row;
+    }
+    return SENTRAJ_OK;
+}
+
+static void pos_draw_lines(cairo_t *cr, const playout *P)
+{
+    const sentraj_positions *p = P->p;
+    size_t npos = p->npos;
+
+    cairo_save(cr);
+    cairo_rectangle(cr, P->L.left, P->L.top, P->L.right - P->L.left, P->L.bottom - P->L.top);
+    cairo_clip(cr);
+    /* Bands first, so no band covers another category's line. */
+    for (size_t i = 0; i < P->nlines; i++) {
+        const pline *ln = &P->lines[i];
+        const sentraj_position_row *r = p->rows + ln->cat * npos;
+        for (size_t q = 0; q < npos;) {
+            size_t e = q;
+            while (e < npos && isfinite(r[e].ci_low) && isfinite(r[e].ci_high))
+                e++;
+            if (e > q) {
+                /* A run of positions with an interval: one polygon (a lone
+                 * position gets a short bar of a third of a step). */
+                double half = e - q == 1 ? P->xstep / 6 : 0;
+                cairo_move_to(cr, px(P, q) - half, ymap(&P->L, r[q].ci_high));
+                for (size_t k = q; k < e; k++)
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), ymap(&P->L, r[k].ci_high));
+                for (size_t k = e; k-- > q;)
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), ymap(&P->L, r[k].ci_low));
+                cairo_line_to(cr, px(P, q) - half, ymap(&P->L, r[q].ci_low));
+                cairo_close_path(cr);
+                cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
+                cairo_fill(cr);
+            }
+            q = e > q ? e : q + 1;
+        }
+    }
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < P->nlines; i++) {
+        const pline *ln = &P->lines[i];
+        const sentraj_position_row *r = p->rows + ln->cat * npos;
+        double dash[2] = {6 * P->L.s, 4 * P->L.s};
+        set_color(cr, ln->color);
+        cairo_set_line_width(cr, P->line_lw);
+        cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
+        for (size_t q = 0; q < npos;) {
+            size_t e = q;
+            while (e < npos && isfinite(r[e].mean))
+                e++;
+            if (e > q + 1) {
+                cairo_move_to(cr, px(P, q), ymap(&P->L, r[q].mean));
+                for (size_t k = q + 1; k < e; k++)
+                    cairo_line_to(cr, px(P, k), ymap(&P->L, r[k].mean));
+                cairo_stroke(cr);
+            }
+            q = e > q ? e : q + 1;
+        }
+        cairo_set_dash(cr, NULL, 0, 0);
+        for (size_t q = 0; q < npos; q++) {
+            if (!isfinite(r[q].mean))
+                continue;
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, px(P, q), ymap(&P->L, r[q].mean), P->dot_r, 0, 2 * PI);
+            cairo_fill(cr);
+        }
+    }
+    cairo_restore(cr);
+}
+
+static void pos_draw_xaxis(cairo_t *cr, const playout *P)
+{
+    const layout *L = &P->L;
+    double y = L->bottom + 6 * L->s + 0.95 * L->fs_tick;
+    char buf[64];
+
+    set_color(cr, COLOR_ZERO);
+    cairo_set_line_width(cr, L->grid_lw);
+    hline(cr, L->left, L->right, L->bottom);
+    set_font(cr, L->fs_tick, 0);
+    set_color(cr, COLOR_MUTED);
+    for (size_t q = 0; q < P->p->npos; q++) {
+        if (q % (size_t)P->xevery != 0) /* 1, 1 + k, 1 + 2k, ... */
+            continue;
+        pos_label(P, q, buf, sizeof buf);
+        show_at(cr, buf, strlen(buf), px(P, q), y, 0.5);
+    }
+    set_font(cr, L->fs_axis, 0);
+    set_color(cr, COLOR_TEXT);
+    show_at(cr, P->xlabel, strlen(P->xlabel), 0.5 * (L->left + L->right), y + 8 * L->s + 1.1 * L->fs_axis, 0.5);
+}
+
+static void pos_draw_legend(cairo_t *cr, const playout *P)
+{
+    double s = P->L.s;
+
+    for (size_t i = 0; i < P->nlines; i++) {
+        const pline *ln = &P->lines[i];
+        double y = P->leg_y + (double)i * P->leg_row, x = P->leg_x;
+        double dash[2] = {5 * s, 3 * s};
+        cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
+        cairo_rectangle(cr, x, y - 0.45 * P->fs_leg, P->swatch, 0.9 * P->fs_leg);
+        cairo_fill(cr);
+        set_color(cr, ln->color);
+        cairo_set_line_width(cr, P->line_lw);
+        cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
+        hline(cr, x, x + P->swatch, y);
+        cairo_set_dash(cr, NULL, 0, 0);
+        set_font(cr, P->fs_leg, 0);
+        set_color(cr, COLOR_TEXT);
+        cairo_move_to(cr, x + P->swatch + 8 * s, y + 0.36 * P->fs_leg);
+        show_n(cr, ln->name, ln->len);
+        if (ln->cut)
+            cairo_show_text(cr, "\xe2\x80\xa6");
+        set_color(cr, COLOR_N);
+        cairo_show_text(cr, ln->nlabel);
+    }
+}
+
+static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o)
+{
+    playout P;
+    int rc;
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cairo_t *scratch = cairo_create(surface);
+
+    /* Measure on a scratch surface, as make_layout does, so every output
+     * gets the same geometry. */
+    prepare(scratch);
+    rc = cairo_status(scratch) == CAIRO_STATUS_SUCCESS ? pos_layout(scratch, &P, subject, o, w, h)
+                                                       : (memset(&P, 0, sizeof P), SENTRAJ_EINTERNAL);
+    if (rc == SENTRAJ_OK && cairo_status(scratch) != CAIRO_STATUS_SUCCESS)
+        rc = SENTRAJ_EINTERNAL;
+    cairo_destroy(scratch);
+    cairo_surface_destroy(surface);
+    if (rc == SENTRAJ_OK) {
+        cairo_surface_t *target = cairo_get_target(cr);
+        prepare(cr);
+        if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
+            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, P.L.title);
+        set_color(cr, COLOR_BG);
+        cairo_paint(cr);
+        draw_axes(cr, &P.L);
+        if (P.L.ymin < 0 && P.L.ymax > 0) {
+            /* draw_axes leaves zero to the bars' baseline; here it is neutral sentiment, a grid line. */
+            set_color(cr, COLOR_GRID);
+            cairo_set_line_width(cr, P.L.grid_lw);
+            hline(cr, P.L.left - 6 * P.L.s, P.L.right, ymap(&P.L, 0));
+        }
+        pos_draw_xaxis(cr, &P);
+        pos_draw_lines(cr, &P);
+        pos_draw_legend(cr, &P);
+        draw_titles(cr, &P.L);
+        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+            rc = SENTRAJ_EINTERNAL;
+    }
+    playout_free(&P);
+    return rc;
+}
+
+/* Every name of an order or labels list a category of p. */
+static int pos_check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
+                           const sentraj_positions *p, const char *source, sentraj_error *err)
+{
+    namelist unknown, known;
+
+    memset(&unknown, 0, sizeof unknown);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = names ? names[i] : labels[i].category;
+        if (pos_find(p, s) == p->ncat)
+            namelist_add(&unknown, s);
+    }
+    if (unknown.shown + unknown.left == 0)
+        return SENTRAJ_OK;
+    memset(&known, 0, sizeof known);
+    for (size_t i = 0; i < p->ncat; i++)
+        namelist_add(&known, p->names[i]);
+    {
+        size_t nu = unknown.shown + unknown.left;
+        const char *u = namelist_end(&unknown);
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
+                             what, nu == 1 ? "category" : "categories", u, namelist_end(&known));
+    }
+}
+
+static int pos_check_options(const sentraj_positions *p, const sentraj_figure_options *o, const char *source,
+                             sentraj_error *err)
+{
+    int rc = check_options(NULL, o, source, err);
+
+    if (rc != SENTRAJ_OK || !p)
+        return rc;
+    if (p->cfg.alternative != SENTRAJ_TWO_SIDED)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
+                             "the figure draws two-sided intervals, not one-sided (%s) ones",
+                             sentraj_alternative_name(p->cfg.alternative));
+    if (o->order || o->norder)
+        rc = pos_check_known("order", o->order, NULL, o->norder, p, source, err);
+    if (rc == SENTRAJ_OK && (o->labels || o->nlabels))
+        rc = pos_check_known("labels", NULL, o->labels, o->nlabels, p, source, err);
+    return rc;
+}
+
+int sentraj_positions_figure_check(const sentraj_positions *p, const sentraj_figure_options *o, sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    return pos_check_options(p, o, NULL, err);
+}
+
+static int pos_write(int kind, FILE *f, const char *name, const sentraj_positions *p, const sentraj_figure_options *o,
+                     sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+    int rc;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    if (!f || !p)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
+                             f ? "positions" : "output stream");
+    rc = pos_check_options(p, o, name, err);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    if (kind == 0)
+        return png_out(f, name, pos_draw, p, o, err);
+    return vector_out(kind == 2, f, name, pos_draw, p, o, err);
+}
+
+int sentraj_positions_figure_write_png(FILE *f, const char *name, const sentraj_positions *p,
+                                       const sentraj_figure_options *o, sentraj_error *err)
+{
+    return pos_write(0, f, name, p, o, err);
+}
+
+int sentraj_positions_figure_write_svg(FILE *f, const char *name, const sentraj_positions *p,
+                                       const sentraj_figure_options *o, sentraj_error *err)
+{
+    return pos_write(1, f, name, p, o, err);
+}
+
+int sentraj_positions_figure_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
+                                       const sentraj_figure_options *o, sentraj_error *err)
+{
+    return pos_write(2, f, name, p, o, err);
 }

@@ -474,9 +474,10 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     jctx *c = ctx;
     sentraj_dataset *ds = c->ds;
     const char *idkey = ds->field[FIELD_ID], *ckey = ds->field[FIELD_CATEGORIES], *ikey = ds->field[FIELD_INDEX];
-    char num[32];
-    const char *id;
-    size_t id_len, cats_len, nmsg;
+    const char *clkey = ds->field[FIELD_CLUSTER];
+    char num[32], clnum[32];
+    const char *id, *cl = NULL;
+    size_t id_len, cats_len, nmsg, cl_len = 0;
     const json_t *v, *msgs;
     int with_index, rc;
     msg_row row;
@@ -494,6 +495,20 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     if ((rc = jsonl_categories(json_object_get(obj, ckey), c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, ckey),
                                &c->cats, &c->cats_cap, &cats_len, err)) != SENTRAJ_OK)
         return rc;
+
+    /* The cluster (--cluster-by): a string or an integer, like the id. */
+    if (clkey) {
+        v = json_object_get(obj, clkey);
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                               "missing required key \"%s\" (--cluster-by)", clkey);
+        if (!jsonl_id_text(v, clnum, sizeof clnum, &cl, &cl_len))
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+                               "the cluster (--cluster-by) must be a string or an integer, not %s", jsonl_type(v));
+        if (cl_len == 0)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+                               "empty %s (--cluster-by needs a value on every conversation)", clkey);
+    }
 
     msgs = json_object_get(obj, "messages");
     if (!msgs)
@@ -556,6 +571,9 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     row.cats_len = cats_len;
     row.line = line;
     row.cats_line = line;
+    row.cluster = cl;
+    row.cluster_len = cl_len;
+    row.cluster_line = line;
     for (size_t i = 0; i < nmsg; i++) {
         row.index = c->msgs[i].index;
         row.role = c->msgs[i].role;
@@ -573,7 +591,9 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
  *
  * Keys are the data set's field names (--col-id, --col-role, ... rename
  * them; matched exactly, case included); "messages" is fixed and other keys
- * are ignored. The id is a non-empty string or an integer (its decimal
+ * are ignored. With --cluster-by the key it names is required on every line,
+ * a non-empty string or an integer, the same on every line of a
+ * conversation. The id is a non-empty string or an integer (its decimal
  * text). Categories are an array of strings, a ';'-separated string, or
  * absent/null (none). Messages count in array order (message_index = array
  * position) unless they carry message_index: then every message of the line

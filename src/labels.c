@@ -235,6 +235,13 @@ sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *nam
                           sentraj_show(label, label_len).s);
             goto fail;
         }
+        /* Window sums and their differences must stay exact and finite. */
+        if (fabs(v) > LABELS_MAX_VALUE) {
+            sentraj_raise(err, SENTRAJ_EDATA, name, line, (uint64_t)(val - l) + 1,
+                          "value %s of label \"%s\" is outside [-1e12, 1e12]", sentraj_show(val, val_len).s,
+                          sentraj_show(label, label_len).s);
+            goto fail;
+        }
         if (labels_fold(label, label_len, folded, sizeof folded) >= sizeof folded || !folded[0]) {
             sentraj_raise(err, SENTRAJ_EDATA, name, line, 1, "label \"%s\" is empty or too long",
                           sentraj_show(label, label_len).s);

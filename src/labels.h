@@ -43,6 +43,10 @@ struct sentraj_scale {
     int64_t denom;
 };
 
+/* The largest magnitude a scale value may have, so that sums of labels over
+ * windows stay finite and exact to well below a label's unit. */
+#define LABELS_MAX_VALUE 1e12
+
 /* The built-in 5-point scale (static; never freed). */
 const sentraj_scale *labels_default_scale(void);
 

@@ -50,6 +50,19 @@ static const double label_noise = 0.3;
  * The shape is 2 so that the inverse needs only a square root. */
 static const double tail_scale = 12.0;
 
+/* Users (sim->users > 0): conversation k belongs to user floor(users * u^2)
+ * for one uniform u of the users' generator, so user j's share of the
+ * conversations is sqrt((j + 1) / users) - sqrt(j / users): a few heavy
+ * users, many light ones. User j's effect on the drift is
+ * user_effect * sqrt(6) * (u1 + u2 - 1), triangular with mean 0 and
+ * standard deviation user_effect, from two uniforms of the stream
+ * sentraj_stream_seed(seed, sentraj_hash_name("user effect"), j). The
+ * users' draws never touch the conversations' generator, so a simulation
+ * with users has the same lengths, moods, categories and label draws as one
+ * without. */
+static const uint64_t users_stream = 0x7573657273ULL; /* "users" */
+static const double max_user_effect = 0.2;
+
 /* Presentation: how often a role or a label is written in a variant form,
  * and how often a human message gets an assistant reply. */
 static const double p_role_variant = 0.04;
@@ -206,7 +219,7 @@ static void put_field(writer *w, const char *s)
 }
 
 static void put_row(writer *w, const char *id, unsigned long long index, const char *role,
-                    const char *sentiment, const char *categories)
+                    const char *sentiment, const char *categories, const char *user)
 {
     char num[24];
 
@@ -220,6 +233,10 @@ static void put_row(writer *w, const char *id, unsigned long long index, const c
     put_field(w, sentiment);
     put(w, ",");
     put_field(w, categories);
+    if (user) {
+        put(w, ",");
+        put_field(w, user);
+    }
     put(w, "\n");
 }
 
@@ -261,6 +278,13 @@ static int check_config(FILE *f, FILE *truth, const sentraj_sim_config *sim, con
         return rc;
     if ((rc = check_share(sim->short_share, "the short-conversation share", err)) != SENTRAJ_OK)
         return rc;
+    if (!(sim->user_effect >= 0.0 && sim->user_effect <= max_user_effect))
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the user effect must be in [0, %g] (larger ones would push expected labels past the "
+                            "scale's ends), got %g",
+                            max_user_effect, sim->user_effect);
+    if (sim->user_effect > 0.0 && sim->users == 0)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "a user effect needs users (set the number of users)");
     if (!truth)
         return SENTRAJ_OK;
     if (!cfg_filter)
@@ -282,25 +306,96 @@ typedef struct truth_sums {
     unsigned long long all_n;
 } truth_sums;
 
-static int write_truth(FILE *truth, const char *truth_name, const truth_sums *t, sentraj_error *err)
+static int write_truth(FILE *truth, const char *truth_name, const truth_sums *t, const sentraj_sim_config *sim,
+                       const sentraj_config *cfg_filter, sentraj_error *err)
 {
     writer w = {truth, 0, 0};
     char line[128];
     int k;
 
-    put(&w, "category,conversations,true_mean_delta\n");
-    for (k = 0; k < NCAT; k++) {
-        int c = cat_sorted[k];
-        if (t->n[c] == 0)
+    put(&w, sim->users ? "category,conversations,true_mean_delta,population_mean_delta\n"
+                       : "category,conversations,true_mean_delta\n");
+    for (k = 0; k <= NCAT; k++) {
+        int c = k < NCAT ? cat_sorted[k] : -1;
+        unsigned long long n = c >= 0 ? t->n[c] : t->all_n;
+        double sum = c >= 0 ? t->sum[c] : t->all_sum;
+        if (c >= 0 && n == 0)
             continue; /* a category with no kept conversation has nothing to estimate */
-        put_field(&w, cat_name[c]);
-        snprintf(line, sizeof line, ",%llu,%.17g\n", t->n[c], t->sum[c] / (double)t->n[c]);
+        put_field(&w, c >= 0 ? cat_name[c] : "all");
+        snprintf(line, sizeof line, ",%llu,%.17g", n, n ? sum / (double)n : NAN);
         put(&w, line);
+        if (sim->users) {
+            snprintf(line, sizeof line, ",%.17g",
+                     sentraj_sim_population_delta(sim, c >= 0 ? cat_name[c] : NULL, cfg_filter->min_human,
+                                                  cfg_filter->window));
+            put(&w, line);
+        }
+        put(&w, "\n");
     }
-    snprintf(line, sizeof line, "all,%llu,%.17g\n", t->all_n,
-             t->all_n ? t->all_sum / (double)t->all_n : NAN);
-    put(&w, line);
     return finish(&w, truth_name, err);
+}
+
+/* P(h = j) of the length distribution (docs/simulate.md, step 3-4). */
+static double length_prob(size_t j, double short_share)
+{
+    double lo, hi;
+
+    if (j < 1 || j > MAX_HUMAN)
+        return 0.0;
+    if (j < SHORT_LIMIT)
+        return short_share * (double)(SHORT_LIMIT - j) / 15.0;
+    /* Long: h = 6 + floor(X) with P(X >= x) = (1 + x / 12)^-2, capped at 1000. */
+    lo = (double)(j - SHORT_LIMIT);
+    hi = lo + 1.0;
+    if (j == MAX_HUMAN)
+        return (1.0 - short_share) / ((1.0 + lo / tail_scale) * (1.0 + lo / tail_scale));
+    return (1.0 - short_share) * (1.0 / ((1.0 + lo / tail_scale) * (1.0 + lo / tail_scale)) -
+                                  1.0 / ((1.0 + hi / tail_scale) * (1.0 + hi / tail_scale)));
+}
+
+double sentraj_sim_population_delta(const sentraj_sim_config *sim, const char *category, size_t min_human,
+                                    size_t window)
+{
+    double q = sim->multi_category, mass = 0.0, dsum = 0.0, pk = 0.0, gk = 0.0;
+    int c = -1;
+
+    if (window < 1 || min_human < 2 * window)
+        return NAN;
+    if (category && strcmp(category, "all") != 0) {
+        for (int k = 0; k < NCAT; k++)
+            if (strcmp(category, cat_name[k]) == 0)
+                c = k;
+        if (c < 0)
+            return NAN;
+    }
+    /* E[drift | the conversation carries c]: over the first category a and
+     * (with probability q) the second b, drawn as in step 1; user effects
+     * have mean 0 and, with no clamping, enter the delta linearly. */
+    for (int a = 0; a < NCAT; a++) {
+        double pa = cat_weight[a];
+        if (c < 0 || a == c) {
+            mass += pa * (1.0 - q);
+            dsum += pa * (1.0 - q) * cat_drift[a];
+        }
+        for (int b = 0; b < NCAT; b++) {
+            double pab = b == a ? 0.0 : pa * q * cat_weight[b] / (1.0 - cat_weight[a]);
+            if (c < 0 || a == c || b == c) {
+                mass += pab;
+                dsum += pab * 0.5 * (cat_drift[a] + cat_drift[b]);
+            }
+        }
+    }
+    /* E[(h - w) / (h - 1) | h >= min_human]: the expected delta of a
+     * conversation of h messages is its drift times this (step 4, the truth
+     * file), and h does not depend on the categories. */
+    for (size_t j = min_human; j <= MAX_HUMAN; j++) {
+        double p = length_prob(j, sim->short_share);
+        pk += p;
+        gk += p * (double)(j - window) / (double)(j - 1);
+    }
+    if (!(mass > 0.0) || !(pk > 0.0))
+        return NAN;
+    return dsum / mass * (gk / pk);
 }
 
 void sentraj_sim_config_init(sentraj_sim_config *c)
@@ -309,6 +404,8 @@ void sentraj_sim_config_init(sentraj_sim_config *c)
     c->seed = 1;
     c->multi_category = 0.15;
     c->short_share = 0.55;
+    c->users = 0;
+    c->user_effect = 0.0;
 }
 
 int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const char *truth_name,
@@ -320,10 +417,11 @@ int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const cha
     static const uint64_t stream = 0x73696d756c617465ULL;
     writer w = {f, 0, 0};
     truth_sums t;
-    sentraj_pcg32 r;
+    sentraj_pcg32 r, ru;
     unsigned long long conv;
     unsigned long long rest_digits;
-    int width = 1, rc;
+    int width = 1, uwidth = 1, rc;
+    uint64_t effect_hash = sentraj_hash_name("user effect", 11);
 
     if ((rc = check_config(f, truth, sim, cfg_filter, err)) != SENTRAJ_OK)
         return rc;
@@ -336,10 +434,16 @@ int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const cha
         width++;
     if (width < 6)
         width = 6;
+    sentraj_pcg32_seed(&ru, sim->seed, users_stream);
+    for (rest_digits = sim->users / 10; rest_digits; rest_digits /= 10)
+        uwidth++;
+    if (uwidth < 6)
+        uwidth = 6;
 
-    put(&w, "conversation_id,message_index,role,sentiment,categories\n");
+    put(&w, sim->users ? "conversation_id,message_index,role,sentiment,categories,user_id\n"
+                       : "conversation_id,message_index,role,sentiment,categories\n");
     for (conv = 1; conv <= sim->conversations && !w.failed; conv++) {
-        char id[32], cats[64];
+        char id[32], cats[64], user[32];
         double rest[NCAT], drift, base, p[5];
         int c1, c2 = -1;
         size_t h, i;
@@ -369,6 +473,20 @@ int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const cha
 
         h = draw_length(&r, sim->short_share);
 
+        if (sim->users) {
+            /* The user (a few heavy, many light) and the user's effect on the drift. */
+            double u = sentraj_pcg32_uniform(&ru), e;
+            uint64_t j = (uint64_t)floor((double)sim->users * u * u);
+            sentraj_pcg32 re;
+            if (j >= sim->users)
+                j = sim->users - 1;
+            snprintf(user, sizeof user, "u%0*llu", uwidth, (unsigned long long)j + 1);
+            sentraj_stream_seed(&re, sim->seed, effect_hash, j);
+            e = sentraj_pcg32_uniform(&re);
+            e = sim->user_effect * sqrt(6.0) * (e + sentraj_pcg32_uniform(&re) - 1.0);
+            drift += e;
+        }
+
         /* Base mood: triangular on [-0.6, 0.2] with its mode at -0.2, the
          * mean of two uniforms rescaled. */
         base = sentraj_pcg32_uniform(&r);
@@ -384,13 +502,13 @@ int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const cha
                 role = human_role_variant[sentraj_pcg32_bounded_fast(&r, 4)];
             if (sentraj_pcg32_uniform(&r) < p_label_variant)
                 style = 1 + (int)sentraj_pcg32_bounded_fast(&r, LABEL_STYLES);
-            put_row(&w, id, index++, role, label_text[style][label], cats);
+            put_row(&w, id, index++, role, label_text[style][label], cats, sim->users ? user : NULL);
 
             if (sentraj_pcg32_uniform(&r) < p_reply) {
                 role = "assistant";
                 if (sentraj_pcg32_uniform(&r) < p_role_variant)
                     role = assistant_role_variant[sentraj_pcg32_bounded_fast(&r, 5)];
-                put_row(&w, id, index++, role, "", cats);
+                put_row(&w, id, index++, role, "", cats, sim->users ? user : NULL);
             }
         }
 
@@ -409,6 +527,6 @@ int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const cha
     if ((rc = finish(&w, name, err)) != SENTRAJ_OK)
         return rc;
     if (truth)
-        return write_truth(truth, truth_name, &t, err);
+        return write_truth(truth, truth_name, &t, sim, cfg_filter, err);
     return SENTRAJ_OK;
 }

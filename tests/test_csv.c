@@ -267,6 +267,23 @@ static void test_category_spelling(void)
     sentraj_dataset_free(ds);
 }
 
+/* Fuzz findings: an empty quoted field before any other quoted field (the
+ * unquoting buffer is still unallocated), and a read error while looking for
+ * the byte order mark reports the read's status. */
+static void test_fuzz_regressions(void)
+{
+    const char *csv = HDR "a,0,human,neutral,\"\"\na,1,human,neutral,\"\"\na,2,human,neutral,\"\"\n"
+                          "a,3,human,neutral,\"\"\na,4,human,neutral,\"\"\na,5,human,neutral,\"\"\n";
+    static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4b};
+    sentraj_dataset *ds = NULL;
+    sentraj_error err;
+    tap_ok(load(csv, &ds, &err) == SENTRAJ_OK && ds && sentraj_dataset_counts(ds)->kept_without_category == 1,
+           "csv/fuzz/empty-quoted-field-first");
+    sentraj_dataset_free(ds);
+    tap_ok(load_n((const char *)gz, sizeof gz, NULL, &err) == SENTRAJ_EDATA && err.code == SENTRAJ_EDATA,
+           "csv/fuzz/truncated-gzip-header-status");
+}
+
 /* Errors from a file carry its name; a missing file is an I/O error. */
 static void test_files(void)
 {
@@ -288,5 +305,6 @@ int main(void)
     test_errors();
     test_category_spelling();
     test_files();
+    test_fuzz_regressions();
     return tap_done();
 }

@@ -54,6 +54,9 @@ static void test_scale(void)
         bad = "Very Good,1\nvery_good,2\n";
         tap_ok(!sentraj_scale_parse(bad, strlen(bad), "bad", &err) && err.line == 2 && strstr(err.message, "same as"),
                "scale/error/labels-equal-after-folding");
+        bad = "low,-1e308\nhigh,1e308\n";
+        tap_ok(!sentraj_scale_parse(bad, strlen(bad), "bad", &err) && err.line == 1 && strstr(err.message, "outside"),
+               "scale/error/value-too-large (fuzz finding)");
         bad = "only,1\n";
         tap_ok(!sentraj_scale_parse(bad, strlen(bad), "bad", &err) && strstr(err.message, "at least two"),
                "scale/error/one-entry");

@@ -23,6 +23,11 @@ typedef struct cli_opts {
     const char *order;   /* figure4 --order LIST; NULL = every category */
     const char *labels;  /* figure4 --labels LIST; NULL = none */
     int dpi;             /* figure4 --dpi; 0 = default */
+    size_t max_position; /* positions --max-position; 0 = default */
+    size_t bins;         /* positions --bins; 0 = by position */
+    int all_conversations; /* positions --all-conversations */
+    const char *figures[4]; /* positions --figure FILE (repeatable) */
+    int nfigures;
     char **inputs;       /* positional arguments */
     int ninputs;
 } cli_opts;
@@ -36,9 +41,27 @@ enum {
     OPT_FIGURE = 16,   /* --title, --width, --height, --order, --labels, --dpi */
     OPT_SAVE = 32,     /* --save-resamples */
     OPT_INPUT = 64,    /* --input-format, --scale, --categories, --col-*, ConvoKit keys */
+    OPT_CLUSTER = 128, /* --cluster-by (sets in.col_cluster) */
+    OPT_POSITIONS = 256, /* --max-position, --bins, --all-conversations, --figure */
 };
 
 extern const char *cli_cmd; /* the subcommand, for messages */
+
+/* A parsed --order or --labels list: n items, keys[i] (and, for labels,
+ * vals[i]) pointing into buf. */
+typedef struct cli_list {
+    char *buf;
+    char **keys;
+    char **vals;
+    size_t n;
+} cli_list;
+
+/* Split arg at unescaped commas into items with blanks trimmed; with pairs,
+ * each item is NAME=TEXT split at its first unescaped '='. A backslash
+ * escapes ',', '=' or itself. Returns 0, or the exit code after printing
+ * the error (EXIT_USAGE, or 71 without memory). */
+int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
+void cli_list_free(cli_list *l);
 
 /* Parse argv for a command taking the `which` common options. Prints help
  * and returns 0 for --help; returns EXIT_USAGE after printing a usage error;
@@ -55,11 +78,25 @@ void cli_note(const cli_opts *o, const char *fmt, ...);
  * the exit code. */
 sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *code);
 
+/* Summaries (docs/scale.md). cli_analyze builds the analysis from INPUTs
+ * that are either all raw data (read with cli_load) or all summary files
+ * (recognised by their first line; read, checked against the options and
+ * merged); a mix is a usage error. counts gets what the JSON report shows.
+ * Returns NULL after printing the error, with *code set. */
+sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sentraj_counts *counts, int *code);
+/* Read and merge summary files; with check, each must match o's --window,
+ * --min-human and --scale. Reports the counts on stderr unless quiet.
+ * Returns NULL after printing the error, with *code set. */
+sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninputs, int check, int *code);
+
 /* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
 void cli_signals_install(void);
+/* Do two output paths name the same file (same string, or the same existing
+ * file)? Two outputs of one run must not, or one would silently replace the other. */
+int cli_same_output(const char *a, const char *b);
 
 /* What the JSON reports say about the run. */
 sentraj_run_info cli_run_info(const cli_opts *o, char **inputs, int ninputs, const sentraj_counts *counts);
@@ -70,7 +107,10 @@ const char *cli_fixture_path(void);
 int cmd_analyze(int argc, char **argv);
 int cmd_deltas(int argc, char **argv);
 int cmd_figure4(int argc, char **argv);
+int cmd_positions(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_summarize(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
 #endif

@@ -26,6 +26,10 @@ static const char help[] =
     "                     observation exactly B times overall (index engine)\n"
     "  --save-resamples F also write each category's resampled means to F as CSV\n"
     "                     (category,resample,mean; exact: category,mean,probability)\n"
+    "  --cluster-by COL   two-level bootstrap: resample the values of column (JSONL\n"
+    "                     key) COL, e.g. a user id, each with all its conversations;\n"
+    "                     the estimate stays the mean over conversations (index or\n"
+    "                     multinomial engine)\n"
     "  --seed S           random seed; output is fully determined by data and seed (42)\n"
     "  --threads T        worker threads, 0 = all cores (0); output does not depend on it\n"
     "  --format F         csv|json|table (csv); json adds the options and the counts\n"
@@ -48,7 +52,11 @@ static const char help[] =
     "INPUT: CSV with columns conversation_id, message_index, role, sentiment and\n"
     "(optionally) categories, JSONL with one conversation per line, or a ConvoKit\n"
     "corpus directory; gzip is detected; - reads standard input; several INPUTs\n"
-    "form one data set.\n"
+    "form one data set. A summary written by 'sentraj summarize' or 'sentraj merge'\n"
+    "(a file whose first line is \"# sentraj-summary v1\") is analysed as the data\n"
+    "it summarises, with the same output; several summaries are merged. Every\n"
+    "INPUT must then be a summary, made with the same --window, --min-human and\n"
+    "--scale as given here.\n"
     "\n"
     "CSV output columns: category, conversations, mean_first, mean_last, mean_delta,\n"
     "ci_low, ci_high, level, method, engine, resamples, seed, se, status\n"
@@ -57,8 +65,8 @@ static const char help[] =
 int cmd_analyze(int argc, char **argv)
 {
     cli_opts o;
-    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_SAVE, help, &o);
-    sentraj_dataset *ds;
+    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_SAVE | OPT_CLUSTER,
+                         help, &o);
     sentraj_analysis *a;
     sentraj_outfile *out, *saved = NULL;
     sentraj_error err;
@@ -70,15 +78,12 @@ int cmd_analyze(int argc, char **argv)
         return code;
     if (o.ninputs == 0)
         return cli_usage_error("no INPUT given (use - for standard input)");
-    ds = cli_load(&o, o.inputs, o.ninputs, &code);
-    if (!ds)
-        return code;
-    a = sentraj_analyze(ds, &o.cfg, &err);
-    counts = *sentraj_dataset_counts(ds);
-    info = cli_run_info(&o, o.inputs, o.ninputs, &counts);
-    sentraj_dataset_free(ds);
+    if (o.save_resamples && cli_same_output(o.output ? o.output : "-", o.save_resamples))
+        return cli_usage_error("--save-resamples and the output are the same file (%s)", o.save_resamples);
+    a = cli_analyze(&o, o.inputs, o.ninputs, &counts, &code);
     if (!a)
-        return cli_fail(&err);
+        return code;
+    info = cli_run_info(&o, o.inputs, o.ninputs, &counts);
     out = cli_out_open(o.output ? o.output : "-", &code);
     if (!out) {
         sentraj_analysis_free(a);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char help[] =
     "Usage: sentraj figure4 [options] [INPUT...]\n"
@@ -14,7 +15,7 @@ static const char help[] =
     "with at least 6 human messages) with 95% bootstrap error bars. Writes\n"
     "DIR/figure4.csv (the analyze columns), DIR/figure4.png, DIR/figure4.svg and\n"
     "DIR/figure4.pdf (one drawing), and prints the table. Without INPUT it uses\n"
-    "the bundled fixture.\n"
+    "the bundled fixture. INPUT may be summaries (see 'sentraj summarize').\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR   directory for the four files, created if missing (.)\n"
@@ -28,100 +29,12 @@ static const char help[] =
     "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
     "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --sim S, --seed S, --threads T\n"
+    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL\n"
     "                     as for 'sentraj analyze'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n";
 
 enum { NFILES = 4 };
-
-/* A parsed --order or --labels list: n items, keys[i] (and, for labels,
- * vals[i]) pointing into buf. */
-typedef struct list {
-    char *buf;
-    char **keys;
-    char **vals;
-    size_t n;
-} list;
-
-static void list_free(list *l)
-{
-    free(l->buf);
-    free(l->keys);
-    free(l->vals);
-    memset(l, 0, sizeof *l);
-}
-
-/* Drop the blanks around s (in place). */
-static char *trim(char *s)
-{
-    size_t n;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* Split arg at unescaped commas into items with blanks trimmed; with pairs,
- * each item is NAME=TEXT split at its first unescaped '='. A backslash
- * escapes ',', '=' or itself. Returns 0, or EXIT_USAGE after the message. */
-static int list_parse(const char *opt, const char *arg, int pairs, list *l)
-{
-    size_t len = strlen(arg), cap = 1, o = 0, key = 0, val = 0;
-    int has_eq = 0;
-
-    memset(l, 0, sizeof *l);
-    for (size_t i = 0; i < len; i++)
-        cap += arg[i] == ',';
-    l->buf = malloc(len + 2);
-    l->keys = calloc(cap, sizeof *l->keys);
-    l->vals = calloc(cap, sizeof *l->vals);
-    if (!l->buf || !l->keys || !l->vals) {
-        list_free(l);
-        fprintf(stderr, "sentraj %s: out of memory (%s)\n", cli_cmd, opt);
-        return 71;
-    }
-    for (size_t i = 0;; i++) {
-        char c = arg[i];
-        if (c == '\\') {
-            char e = arg[i + 1];
-            if (e != ',' && e != '=' && e != '\\') {
-                list_free(l);
-                return cli_usage_error("%s: a backslash must be followed by ',', '=' or '\\' in \"%s\"", opt, arg);
-            }
-            l->buf[o++] = e;
-            i++;
-        } else if (c == ',' || c == '\0') {
-            l->buf[o++] = '\0';
-            if (pairs && !has_eq) {
-                const char *item = trim(l->buf + key);
-                int rc = *item ? cli_usage_error("%s: \"%s\" is not NAME=TEXT", opt, item)
-                               : cli_usage_error("%s: empty item in \"%s\"", opt, arg);
-                list_free(l);
-                return rc;
-            }
-            l->keys[l->n] = trim(l->buf + key);
-            l->vals[l->n] = pairs ? trim(l->buf + val) : NULL;
-            if (!*l->keys[l->n]) {
-                list_free(l);
-                return cli_usage_error("%s: empty %s in \"%s\"", opt, pairs ? "category name" : "item", arg);
-            }
-            l->n++;
-            key = o;
-            has_eq = 0;
-            if (c == '\0')
-                break;
-        } else if (c == '=' && pairs && !has_eq) {
-            l->buf[o++] = '\0';
-            val = o;
-            has_eq = 1;
-        } else
-            l->buf[o++] = c;
-    }
-    return 0;
-}
 
 /* A usage error from sentraj_figure_check, naming the option at fault. */
 static int figure_usage(const sentraj_error *err)
@@ -134,7 +47,7 @@ static int figure_usage(const sentraj_error *err)
 }
 
 /* On standard error (unless -q): the categories --order leaves out. */
-static void note_left_out(const cli_opts *o, const sentraj_analysis *a, const list *order)
+static void note_left_out(const cli_opts *o, const sentraj_analysis *a, const cli_list *order)
 {
     size_t rows = sentraj_analysis_rows(a), out = 0, shown = 0;
     char buf[400];
@@ -188,21 +101,22 @@ int cmd_figure4(int argc, char **argv)
 {
     static const char *const names[NFILES] = {"figure4.csv", "figure4.png", "figure4.svg", "figure4.pdf"};
     cli_opts o;
-    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_OUTPUT | OPT_FIGURE, help, &o);
-    const char *dir;
+    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_OUTPUT | OPT_FIGURE | OPT_CLUSTER, help, &o);
+    const char *dir = NULL;
     char *fixture[1];
     char **inputs;
     int ninputs;
-    sentraj_dataset *ds;
+    sentraj_counts counts;
     sentraj_analysis *a = NULL;
     sentraj_outfile *out[NFILES] = {NULL, NULL, NULL, NULL};
     sentraj_figure_options fo;
     sentraj_figure_label *labels = NULL;
-    list order, lab;
+    cli_list order, lab;
     sentraj_error err;
     char path[NFILES][4096];
     int rc = SENTRAJ_OK;
     struct stat st;
+    int made_dir = 0;
 
     if (code >= 0)
         return code;
@@ -224,14 +138,14 @@ int cmd_figure4(int argc, char **argv)
     if (o.dpi)
         fo.dpi = o.dpi;
     if (o.order) {
-        code = list_parse("--order", o.order, 0, &order);
+        code = cli_list_parse("--order", o.order, 0, &order);
         if (code)
             goto fail;
         fo.order = (const char *const *)order.keys;
         fo.norder = order.n;
     }
     if (o.labels) {
-        code = list_parse("--labels", o.labels, 1, &lab);
+        code = cli_list_parse("--labels", o.labels, 1, &lab);
         if (code)
             goto fail;
         labels = calloc(lab.n, sizeof *labels);
@@ -267,15 +181,9 @@ int cmd_figure4(int argc, char **argv)
         ninputs = 1;
         cli_note(&o, "no INPUT: using the bundled fixture %s", f);
     }
-    ds = cli_load(&o, inputs, ninputs, &code);
-    if (!ds)
+    a = cli_analyze(&o, inputs, ninputs, &counts, &code);
+    if (!a)
         goto fail;
-    a = sentraj_analyze(ds, &o.cfg, &err);
-    sentraj_dataset_free(ds);
-    if (!a) {
-        code = cli_fail(&err);
-        goto fail;
-    }
     /* --order and --labels name categories of the data. */
     if (sentraj_figure_check(a, &fo, &err) != SENTRAJ_OK) {
         code = figure_usage(&err);
@@ -286,7 +194,8 @@ int cmd_figure4(int argc, char **argv)
 
     /* Only now, with results to write, create the directory. */
     errno = 0;
-    if (stat(dir, &st) == 0 ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
+    made_dir = stat(dir, &st) != 0;
+    if (!made_dir ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
         fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
                 errno ? strerror(errno) : "not a directory");
         code = 74;
@@ -310,24 +219,27 @@ int cmd_figure4(int argc, char **argv)
         code = cli_fail(&err);
         goto fail;
     }
+    /* The table first: if standard output fails, no file is committed. */
+    if (sentraj_report_write_table(stdout, "<stdout>", a, &err) != SENTRAJ_OK) {
+        code = cli_fail(&err);
+        goto fail;
+    }
     for (int i = 0; i < NFILES; i++) {
         code = cli_out_commit(out[i]);
         out[i] = NULL;
         if (code)
             goto fail;
     }
-    if (sentraj_report_write_table(stdout, "<stdout>", a, &err) != SENTRAJ_OK) {
-        code = cli_fail(&err);
-        goto fail;
-    }
     cli_note(&o, "wrote %s, %s, %s, %s", path[0], path[1], path[2], path[3]);
     code = 0;
 fail:
     for (int i = 0; i < NFILES; i++)
         cli_out_abort(out[i]);
+    if (code && made_dir && dir)
+        rmdir(dir); /* only succeeds while it is still empty */
     sentraj_analysis_free(a);
     free(labels);
-    list_free(&order);
-    list_free(&lab);
+    cli_list_free(&order);
+    cli_list_free(&lab);
     return code;
 }

@@ -22,8 +22,15 @@ static const char help[] =
     "  --seed S                random seed (1)\n"
     "  --multi-category P      share of conversations with two categories (0.15)\n"
     "  --short-share P         share with fewer than 6 human messages (0.55)\n"
+    "  --users N               conversations belong to N users (a few heavy, many\n"
+    "                          light) and the CSV gets a user_id column (0: none)\n"
+    "  --user-effect SD        each user shifts the drift of all their conversations\n"
+    "                          by a draw with mean 0 and standard deviation SD, at\n"
+    "                          most 0.2 (0); needs --users\n"
     "  --truth FILE            also write category,conversations,true_mean_delta:\n"
     "                          the exact expected delta of the kept conversations\n"
+    "                          (with --users also population_mean_delta, the value\n"
+    "                          a confidence interval should cover)\n"
     "  --min-human N, --window K   the filter the truth file assumes (6, 3)\n"
     "  -q, --quiet             no summary on standard error\n"
     "  -h, --help              this help\n";
@@ -55,12 +62,13 @@ static int count(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint6
 
 int cmd_simulate(int argc, char **argv)
 {
-    enum { O_CONV = 256, O_SEED, O_MULTI, O_SHORT, O_TRUTH, O_MIN, O_WINDOW };
+    enum { O_CONV = 256, O_SEED, O_MULTI, O_SHORT, O_TRUTH, O_MIN, O_WINDOW, O_USERS, O_USER_EFFECT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},       {"conversations", required_argument, NULL, O_CONV},
         {"seed", required_argument, NULL, O_SEED},      {"multi-category", required_argument, NULL, O_MULTI},
         {"short-share", required_argument, NULL, O_SHORT}, {"truth", required_argument, NULL, O_TRUTH},
         {"min-human", required_argument, NULL, O_MIN},  {"window", required_argument, NULL, O_WINDOW},
+        {"users", required_argument, NULL, O_USERS},    {"user-effect", required_argument, NULL, O_USER_EFFECT},
         {"quiet", no_argument, NULL, 'q'},              {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -105,6 +113,22 @@ int cmd_simulate(int argc, char **argv)
         case O_TRUTH:
             truth_path = optarg;
             break;
+        case O_USERS:
+            if (count("--users", optarg, 0, UINT64_C(1000000000), &v))
+                return EXIT_USAGE;
+            sim.users = v;
+            break;
+        case O_USER_EFFECT: {
+            char *end;
+            double x;
+            errno = 0;
+            x = strtod(optarg, &end);
+            if (!*optarg || *end || errno || !(x >= 0 && x <= 0.2))
+                return cli_usage_error("--user-effect expects a standard deviation between 0 and 0.2, not \"%s\"",
+                                       optarg);
+            sim.user_effect = x;
+            break;
+        }
         case O_MIN:
             if (count("--min-human", optarg, 1, 1000000000, &v))
                 return EXIT_USAGE;
@@ -131,6 +155,10 @@ int cmd_simulate(int argc, char **argv)
         return cli_usage_error("unexpected argument \"%s\" (simulate takes no INPUT)", argv[optind]);
     if (!output)
         return cli_usage_error("-o FILE is required (use -o - for standard output)");
+    if (truth_path && cli_same_output(output, truth_path))
+        return cli_usage_error("--truth and the output are the same file (%s)", truth_path);
+    if (sim.user_effect > 0 && sim.users == 0)
+        return cli_usage_error("--user-effect needs --users");
     if (sentraj_config_check(&cfg, &err) != SENTRAJ_OK)
         return cli_usage_error("%s", err.message);
 

@@ -78,7 +78,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     enum { O_MIN = 256, O_WINDOW, O_RES, O_LEVEL, O_METHOD, O_ENGINE, O_SEED, O_THREADS, O_FORMAT, O_TITLE, O_WIDTH,
            O_HEIGHT, O_ORDER, O_LABELS, O_DPI, O_ALT, O_SIM, O_SAVE, O_INFMT, O_SCALE, O_CATS, O_COL_ID,
            O_COL_INDEX, O_COL_ROLE,
-           O_COL_SENT, O_COL_CATS, O_LABEL_KEY, O_ROLE_KEY, O_SPEAKER_ROLES, O_CATEGORY_KEY };
+           O_COL_SENT, O_COL_CATS, O_LABEL_KEY, O_ROLE_KEY, O_SPEAKER_ROLES, O_CATEGORY_KEY, O_CLUSTER, O_MAXPOS,
+           O_BINS, O_ALLCONV, O_FIGURE };
     struct option all[] = {
         {"min-human", required_argument, NULL, O_MIN}, {"window", required_argument, NULL, O_WINDOW},
         {"resamples", required_argument, NULL, O_RES}, {"level", required_argument, NULL, O_LEVEL},
@@ -99,6 +100,9 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         {"label-key", required_argument, NULL, O_LABEL_KEY}, {"role-key", required_argument, NULL, O_ROLE_KEY},
         {"speaker-roles", required_argument, NULL, O_SPEAKER_ROLES},
         {"category-key", required_argument, NULL, O_CATEGORY_KEY},
+        {"cluster-by", required_argument, NULL, O_CLUSTER}, {"max-position", required_argument, NULL, O_MAXPOS},
+        {"bins", required_argument, NULL, O_BINS},           {"all-conversations", no_argument, NULL, O_ALLCONV},
+        {"figure", required_argument, NULL, O_FIGURE},
         {NULL, 0, NULL, 0},
     };
     struct option longopts[sizeof all / sizeof all[0]];
@@ -111,7 +115,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
             (((w >= O_RES && w <= O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
             (w == O_SAVE && !(which & OPT_SAVE)) || (w >= O_INFMT && w <= O_CATEGORY_KEY && !(which & OPT_INPUT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
-            (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_DPI) && !(which & OPT_FIGURE)))
+            (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_DPI) && !(which & OPT_FIGURE)) ||
+            (w == O_CLUSTER && !(which & OPT_CLUSTER)) || (w >= O_MAXPOS && w <= O_FIGURE && !(which & OPT_POSITIONS)))
             continue;
         longopts[n++] = all[i];
     }
@@ -129,6 +134,9 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     o->width = o->height = 0;
     o->order = o->labels = NULL;
     o->dpi = 0;
+    o->max_position = o->bins = 0;
+    o->all_conversations = 0;
+    o->nfigures = 0;
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -218,6 +226,29 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
         case O_CATEGORY_KEY:
             o->in.category_key = optarg;
             break;
+        case O_CLUSTER:
+            if (!*optarg)
+                return cli_usage_error("--cluster-by expects a column name");
+            o->in.col_cluster = optarg;
+            break;
+        case O_MAXPOS:
+            if (parse_u64("--max-position", optarg, 1, 10000, &v))
+                return EXIT_USAGE;
+            o->max_position = (size_t)v;
+            break;
+        case O_BINS:
+            if (parse_u64("--bins", optarg, 1, 1000, &v))
+                return EXIT_USAGE;
+            o->bins = (size_t)v;
+            break;
+        case O_ALLCONV:
+            o->all_conversations = 1;
+            break;
+        case O_FIGURE:
+            if (o->nfigures == (int)(sizeof o->figures / sizeof o->figures[0]))
+                return cli_usage_error("--figure given more than %d times", o->nfigures);
+            o->figures[o->nfigures++] = optarg;
+            break;
         case O_SEED:
             if (parse_u64("--seed", optarg, 0, UINT64_MAX, &v))
                 return EXIT_USAGE;
@@ -270,9 +301,95 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     }
     if (sentraj_config_check(&o->cfg, &err) != SENTRAJ_OK)
         return cli_usage_error("%s", err.message);
+    if (o->in.col_cluster && o->cfg.engine == SENTRAJ_ENGINE_EXACT)
+        return cli_usage_error("--cluster-by cannot use the exact engine (a resampled mean over clusters is a ratio "
+                               "of two resampled sums): use --engine index or multinomial");
+    if (o->in.col_cluster && o->in.format == SENTRAJ_INPUT_CONVOKIT)
+        return cli_usage_error("--cluster-by reads a CSV column or a JSONL key; ConvoKit corpora have none");
     o->inputs = argv + optind;
     o->ninputs = argc - optind;
     return -1;
+}
+
+/* ---- --order and --labels lists ------------------------------------- */
+
+void cli_list_free(cli_list *l)
+{
+    free(l->buf);
+    free(l->keys);
+    free(l->vals);
+    memset(l, 0, sizeof *l);
+}
+
+/* Drop the blanks around s (in place). */
+static char *trim(char *s)
+{
+    size_t n;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Split arg at unescaped commas into items with blanks trimmed; with pairs,
+ * each item is NAME=TEXT split at its first unescaped '='. A backslash
+ * escapes ',', '=' or itself. Returns 0, or EXIT_USAGE after the message. */
+int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l)
+{
+    size_t len = strlen(arg), cap = 1, o = 0, key = 0, val = 0;
+    int has_eq = 0;
+
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < len; i++)
+        cap += arg[i] == ',';
+    l->buf = malloc(len + 2);
+    l->keys = calloc(cap, sizeof *l->keys);
+    l->vals = calloc(cap, sizeof *l->vals);
+    if (!l->buf || !l->keys || !l->vals) {
+        cli_list_free(l);
+        fprintf(stderr, "sentraj %s: out of memory (%s)\n", cli_cmd, opt);
+        return 71;
+    }
+    for (size_t i = 0;; i++) {
+        char c = arg[i];
+        if (c == '\\') {
+            char e = arg[i + 1];
+            if (e != ',' && e != '=' && e != '\\') {
+                cli_list_free(l);
+                return cli_usage_error("%s: a backslash must be followed by ',', '=' or '\\' in \"%s\"", opt, arg);
+            }
+            l->buf[o++] = e;
+            i++;
+        } else if (c == ',' || c == '\0') {
+            l->buf[o++] = '\0';
+            if (pairs && !has_eq) {
+                const char *item = trim(l->buf + key);
+                int rc = *item ? cli_usage_error("%s: \"%s\" is not NAME=TEXT", opt, item)
+                               : cli_usage_error("%s: empty item in \"%s\"", opt, arg);
+                cli_list_free(l);
+                return rc;
+            }
+            l->keys[l->n] = trim(l->buf + key);
+            l->vals[l->n] = pairs ? trim(l->buf + val) : NULL;
+            if (!*l->keys[l->n]) {
+                cli_list_free(l);
+                return cli_usage_error("%s: empty %s in \"%s\"", opt, pairs ? "category name" : "item", arg);
+            }
+            l->n++;
+            key = o;
+            has_eq = 0;
+            if (c == '\0')
+                break;
+        } else if (c == '=' && pairs && !has_eq) {
+            l->buf[o++] = '\0';
+            val = o;
+            has_eq = 1;
+        } else
+            l->buf[o++] = c;
+    }
+    return 0;
 }
 
 /* A one-line progress display on a terminal's standard error, redrawn at
@@ -320,6 +437,7 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     sentraj_input_options in = o->in;
     sentraj_scale *scale = NULL;
     const sentraj_counts *c;
+    struct stat st;
 
     if (!ds) {
         *code = cli_fail(&err);
@@ -333,6 +451,15 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     }
     if (sentraj_dataset_set_input(ds, &in, &err) != SENTRAJ_OK)
         goto fail;
+    for (int i = 0; i < ninputs; i++) {
+        if (!sentraj_summary_detect(inputs[i]))
+            continue;
+        if (strcmp(cli_cmd, "summarize") == 0)
+            *code = cli_usage_error("%s is already a summary: add summaries up with 'sentraj merge'", inputs[i]);
+        else
+            *code = cli_usage_error("%s is a summary: 'sentraj %s' needs the messages themselves", inputs[i], cli_cmd);
+        goto out;
+    }
     if (!o->quiet && isatty(STDERR_FILENO))
         sentraj_dataset_set_progress(ds, show_progress, &prog);
     for (int i = 0; i < ninputs; i++) {
@@ -341,6 +468,12 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
             stdin_twice |= strcmp(inputs[i], "-") == 0 && strcmp(inputs[j], "-") == 0;
         if (stdin_twice) {
             *code = cli_usage_error("standard input (-) can be read only once");
+            goto out;
+        }
+        if (o->in.col_cluster && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            *code = cli_usage_error("--cluster-by reads a CSV column or a JSONL key; %s is a ConvoKit corpus "
+                                    "directory, which has none",
+                                    inputs[i]);
             goto out;
         }
         if (strcmp(inputs[i], "-") == 0 && isatty(STDIN_FILENO))
@@ -372,6 +505,10 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
                  c->categories_unmatched == 1 ? "" : "s");
     if (c->kept == 0)
         cli_note(o, "no conversation has %zu or more human messages", o->cfg.min_human);
+    if (sentraj_dataset_cluster_by(ds))
+        cli_note(o, "resampling clusters: the kept conversations belong to %zu distinct %s value%s",
+                 sentraj_dataset_clusters(ds), sentraj_dataset_cluster_by(ds),
+                 sentraj_dataset_clusters(ds) == 1 ? "" : "s");
     *code = 0;
     sentraj_scale_free(scale);
     return ds;
@@ -382,6 +519,116 @@ out:
     sentraj_dataset_free(ds);
     sentraj_scale_free(scale);
     return NULL;
+}
+
+/* ---- summaries ------------------------------------------------------------ */
+
+sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninputs, int check, int *code)
+{
+    sentraj_summary *all = NULL, *s = NULL;
+    sentraj_scale *scale = NULL;
+    sentraj_error err;
+    const sentraj_counts *c;
+
+    if (check && o->scale_path && !(scale = sentraj_scale_read(o->scale_path, &err)))
+        goto fail;
+    for (int i = 0; i < ninputs; i++) {
+        for (int j = 0; j < i; j++) {
+            if (strcmp(inputs[i], "-") == 0 && strcmp(inputs[j], "-") == 0) {
+                *code = cli_usage_error("standard input (-) can be read only once");
+                goto out;
+            }
+        }
+        if (!(s = sentraj_summary_read(inputs[i], &err)))
+            goto fail;
+        if (check && sentraj_summary_check(s, &o->cfg, scale, &err) != SENTRAJ_OK)
+            goto fail;
+        if (!all) {
+            all = s;
+        } else {
+            if (sentraj_summary_merge(all, s, &err) != SENTRAJ_OK)
+                goto fail;
+            sentraj_summary_free(s);
+        }
+        s = NULL;
+    }
+    sentraj_scale_free(scale);
+    c = sentraj_summary_counts(all);
+    cli_note(o,
+             "%s%s %llu row%s (%llu human, %llu assistant, %llu system/tool) in %llu conversation%s; kept %llu "
+             "with >= %zu human messages, dropped %llu with fewer",
+             ninputs == 1 ? "" : "merged ", ninputs == 1 ? "summary of" : "summaries of",
+             (unsigned long long)c->rows, c->rows == 1 ? "" : "s", (unsigned long long)c->human_messages,
+             (unsigned long long)c->assistant_messages, (unsigned long long)c->ignored_messages,
+             (unsigned long long)c->conversations, c->conversations == 1 ? "" : "s", (unsigned long long)c->kept,
+             sentraj_summary_min_human(all), (unsigned long long)c->dropped_short);
+    if (c->kept_without_category)
+        cli_note(o, "%llu kept conversation%s no category: counted only in \"all\"",
+                 (unsigned long long)c->kept_without_category, c->kept_without_category == 1 ? " has" : "s have");
+    if (c->categories_unmatched)
+        cli_note(o, "%llu row%s of the categories table%s name%s conversation%s without messages",
+                 (unsigned long long)c->categories_unmatched, c->categories_unmatched == 1 ? "" : "s",
+                 ninputs == 1 ? "" : "s", c->categories_unmatched == 1 ? "s a" : "",
+                 c->categories_unmatched == 1 ? "" : "s");
+    if (c->kept == 0)
+        cli_note(o, "no conversation has %zu or more human messages", sentraj_summary_min_human(all));
+    *code = 0;
+    return all;
+fail:
+    *code = cli_fail(&err);
+out:
+    sentraj_summary_free(s);
+    sentraj_summary_free(all);
+    sentraj_scale_free(scale);
+    return NULL;
+}
+
+sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sentraj_counts *counts, int *code)
+{
+    int summary = -1, raw = -1;
+    sentraj_analysis *a;
+    sentraj_error err;
+
+    for (int i = 0; i < ninputs && (summary < 0 || raw < 0); i++) {
+        if (sentraj_summary_detect(inputs[i]))
+            summary = summary < 0 ? i : summary;
+        else
+            raw = raw < 0 ? i : raw;
+    }
+    if (summary < 0) {
+        sentraj_dataset *ds = cli_load(o, inputs, ninputs, code);
+        if (!ds)
+            return NULL;
+        a = sentraj_analyze(ds, &o->cfg, &err);
+        *counts = *sentraj_dataset_counts(ds);
+        sentraj_dataset_free(ds);
+    } else {
+        sentraj_summary *s;
+        if (raw >= 0) {
+            *code = cli_usage_error("%s is a summary and %s is not: give either summaries or messages%s",
+                                    inputs[summary], inputs[raw],
+                                    strcmp(inputs[raw], "-") == 0
+                                        ? " (standard input is read as messages; give a summary as a file)"
+                                        : "");
+            return NULL;
+        }
+        if (o->categories_path) {
+            *code = cli_usage_error("--categories joins categories to messages; a summary has its categories already");
+            return NULL;
+        }
+        if (o->in.col_cluster) {
+            *code = cli_usage_error("--cluster-by needs the messages: a summary has no clusters to resample");
+            return NULL;
+        }
+        if (!(s = cli_read_summaries(o, inputs, ninputs, 1, code)))
+            return NULL;
+        a = sentraj_analyze_summary(s, &o->cfg, &err);
+        *counts = *sentraj_summary_counts(s);
+        sentraj_summary_free(s);
+    }
+    if (!a)
+        *code = cli_fail(&err);
+    return a;
 }
 
 /* ---- output files and signals ---------------------------------------- */
@@ -429,14 +676,35 @@ static void track(sentraj_outfile *out, sentraj_outfile *with)
 sentraj_outfile *cli_out_open(const char *path, int *code)
 {
     sentraj_error err;
-    sentraj_outfile *out = sentraj_outfile_open(path, &err);
+    sentraj_outfile *out;
+    sigset_t all, old;
+
+    /* A signal between creating the temporary file and registering it
+     * would leave the file behind: hold signals until both are done. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    out = sentraj_outfile_open(path, &err);
+    if (out)
+        track(NULL, out);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (!out) {
         *code = cli_fail(&err);
         return NULL;
     }
-    track(NULL, out);
     *code = 0;
     return out;
+}
+
+int cli_same_output(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b)
+        return 0;
+    if (strcmp(a, b) == 0)
+        return 1;
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return 0;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int cli_out_commit(sentraj_outfile *out)

@@ -15,11 +15,17 @@ static const char usage[] =
     "  analyze    per-category mean change with a confidence interval (CSV)\n"
     "  deltas     one row per kept conversation: first/last window means, delta\n"
     "  figure4    the published figure: CSV, PNG, SVG, PDF (no INPUT: bundled data)\n"
+    "  positions  mean sentiment at each message position (or fraction) of the\n"
+    "             conversations, with intervals; CSV, JSON, and a figure\n"
     "  simulate   synthetic labelled conversations with a known drift\n"
+    "  summarize  the counts an analysis needs: a small summary, mergeable, from\n"
+    "             which analyze and figure4 give the same output as from the data\n"
+    "  merge      add up summaries of shards of one data set\n"
     "  bench      bootstrap throughput by engine, threads and sample size\n"
     "\n"
     "Run 'sentraj COMMAND --help' for a command's options, 'sentraj --version'\n"
-    "for the version. INPUT is a CSV file (plain or gzip), or - for standard input.\n"
+    "for the version. INPUT is a CSV file (plain or gzip), or - for standard input;\n"
+    "analyze and figure4 also take summaries (docs/scale.md).\n"
     "Exit codes: 0 success, 64 usage error, 65 bad input data, 74 I/O error.\n";
 
 int main(int argc, char **argv)
@@ -31,7 +37,10 @@ int main(int argc, char **argv)
         {"analyze", cmd_analyze},
         {"deltas", cmd_deltas},
         {"figure4", cmd_figure4},
+        {"positions", cmd_positions},
         {"simulate", cmd_simulate},
+        {"summarize", cmd_summarize},
+        {"merge", cmd_merge},
         {"bench", cmd_bench},
     };
 

@@ -111,12 +111,8 @@ static int in_range(double x, double lo, double hi)
     return isfinite(x) && x >= lo - slack && x <= hi + slack;
 }
 
-static void check_counts(const sentraj_dataset *ds, const sentraj_config *cfg, double lo, double hi)
+void fuzz_check_counts(const sentraj_counts *c)
 {
-    const sentraj_counts *c = sentraj_dataset_counts(ds);
-    size_t nkept = sentraj_dataset_kept(ds);
-    const char *prev = NULL;
-
     if (c->rows != c->human_messages + c->assistant_messages + c->ignored_messages)
         fuzz_fail("counts: rows %llu != human %llu + assistant %llu + ignored %llu", (unsigned long long)c->rows,
                   (unsigned long long)c->human_messages, (unsigned long long)c->assistant_messages,
@@ -124,11 +120,20 @@ static void check_counts(const sentraj_dataset *ds, const sentraj_config *cfg, d
     if (c->conversations != c->kept + c->dropped_short)
         fuzz_fail("counts: conversations %llu != kept %llu + dropped_short %llu", (unsigned long long)c->conversations,
                   (unsigned long long)c->kept, (unsigned long long)c->dropped_short);
-    if (nkept != c->kept)
-        fuzz_fail("sentraj_dataset_kept %zu != counts.kept %llu", nkept, (unsigned long long)c->kept);
     if (c->kept_without_category > c->kept)
         fuzz_fail("counts: kept_without_category %llu > kept %llu", (unsigned long long)c->kept_without_category,
                   (unsigned long long)c->kept);
+}
+
+static void check_counts(const sentraj_dataset *ds, const sentraj_config *cfg, double lo, double hi)
+{
+    const sentraj_counts *c = sentraj_dataset_counts(ds);
+    size_t nkept = sentraj_dataset_kept(ds);
+    const char *prev = NULL;
+
+    fuzz_check_counts(c);
+    if (nkept != c->kept)
+        fuzz_fail("sentraj_dataset_kept %zu != counts.kept %llu", nkept, (unsigned long long)c->kept);
     for (size_t i = 0; i < nkept; i++) {
         sentraj_trajectory t;
         sentraj_dataset_trajectory(ds, i, &t);
@@ -228,7 +233,6 @@ void fuzz_pipeline(sentraj_dataset *ds, const sentraj_config *cfg, const char *i
 {
     sentraj_error err;
     sentraj_analysis *a;
-    size_t nrows;
     int rc;
 
     memset(&err, 0, sizeof err);
@@ -245,7 +249,17 @@ void fuzz_pipeline(sentraj_dataset *ds, const sentraj_config *cfg, const char *i
             fuzz_fail("sentraj_analyze: a data error after finish succeeded: %s", err.message);
         return;
     }
-    nrows = sentraj_analysis_rows(a);
+    fuzz_check_analysis(a, cfg, sentraj_dataset_counts(ds), lo, hi, ds, input_name);
+    sentraj_analysis_free(a);
+}
+
+void fuzz_check_analysis(const sentraj_analysis *a, const sentraj_config *cfg, const sentraj_counts *counts,
+                         double lo, double hi, const sentraj_dataset *ds, const char *input_name)
+{
+    sentraj_error err;
+    size_t nrows = sentraj_analysis_rows(a);
+
+    memset(&err, 0, sizeof err);
     if (nrows == 0)
         fuzz_fail("analysis without rows");
     for (size_t i = 0; i < nrows; i++) {
@@ -262,8 +276,9 @@ void fuzz_pipeline(sentraj_dataset *ds, const sentraj_config *cfg, const char *i
         } else {
             if (strcmp(r->category, "all") != 0)
                 fuzz_fail("the last row is \"%s\", not \"all\"", r->category);
-            if (r->conversations != sentraj_dataset_kept(ds))
-                fuzz_fail("row all: %zu conversations but %zu kept", r->conversations, sentraj_dataset_kept(ds));
+            if (r->conversations != counts->kept)
+                fuzz_fail("row all: %zu conversations but %llu kept", r->conversations,
+                          (unsigned long long)counts->kept);
         }
         check_row(a, i, r, cfg, lo, hi);
     }
@@ -275,18 +290,24 @@ void fuzz_pipeline(sentraj_dataset *ds, const sentraj_config *cfg, const char *i
         info.command = "analyze";
         info.inputs = inputs;
         info.ninputs = 1;
-        info.counts = sentraj_dataset_counts(ds);
+        info.counts = counts;
         check_report("csv report", sentraj_report_write_csv(sink, "sink", a, &err), &err);
         check_report("table report", sentraj_report_write_table(sink, "sink", a, &err), &err);
         check_report("json report", sentraj_report_write_json(sink, "sink", a, &info, &err), &err);
-        check_report("deltas csv", sentraj_report_write_deltas_csv(sink, "sink", ds, &err), &err);
-        check_report("deltas table", sentraj_report_write_deltas_table(sink, "sink", ds, &err), &err);
-        info.command = "deltas";
-        check_report("deltas json", sentraj_report_write_deltas_json(sink, "sink", ds, &info, &err), &err);
         if (cfg->keep_resamples)
             check_report("resamples csv", sentraj_report_write_resamples_csv(sink, "sink", a, &err), &err);
+        if (ds) {
+            check_report("deltas csv", sentraj_report_write_deltas_csv(sink, "sink", ds, &err), &err);
+            check_report("deltas table", sentraj_report_write_deltas_table(sink, "sink", ds, &err), &err);
+            info.command = "deltas";
+            check_report("deltas json", sentraj_report_write_deltas_json(sink, "sink", ds, &info, &err), &err);
+        }
     }
-    sentraj_analysis_free(a);
+}
+
+FILE *fuzz_sink(void)
+{
+    return sink;
 }
 
 size_t fuzz_split(const uint8_t *data, size_t size, const char *sep, fuzz_part *parts, size_t max)

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* One-time setup for LLVMFuzzerInitialize: GSL's aborting error handler off
  * (as the CLI's main() does), a sink for reports opened on /dev/null. */
@@ -29,6 +30,19 @@ void fuzz_check_status(const char *what, int rc, const sentraj_error *err, int a
  * trajectories (labels within [lo, hi]), analyze it with cfg, check every row,
  * and write every report to /dev/null. Frees nothing it was given. */
 void fuzz_pipeline(sentraj_dataset *ds, const sentraj_config *cfg, const char *input_name, double lo, double hi);
+
+/* Abort unless rows = human + assistant + ignored, conversations = kept +
+ * dropped_short and kept_without_category <= kept. */
+void fuzz_check_counts(const sentraj_counts *c);
+
+/* Check every row of an analysis (see README.md) against cfg, the counts it
+ * came from and the scale's range [lo, hi], and write every report to
+ * /dev/null (the deltas reports too when ds is not NULL). */
+void fuzz_check_analysis(const sentraj_analysis *a, const sentraj_config *cfg, const sentraj_counts *counts,
+                         double lo, double hi, const sentraj_dataset *ds, const char *input_name);
+
+/* The /dev/null stream opened by fuzz_init. */
+FILE *fuzz_sink(void);
 
 /* Split data at each occurrence of sep into at most max parts (the last part
  * keeps any further separators). Returns the number of parts (>= 1). */

@@ -1,0 +1,48 @@
+/* cmd_merge.c - sentraj merge: add up summaries of shards of one data set. */
+#include "cli.h"
+
+static const char help[] =
+    "Usage: sentraj merge [options] SUMMARY...\n"
+    "\n"
+    "Add up summaries written by 'sentraj summarize', 'sentraj merge' or\n"
+    "scripts/sql/summary.sql for disjoint shards of one data set: every\n"
+    "conversation must be wholly in one shard (split by conversation_id, never\n"
+    "inside a conversation). The result is the summary of the whole, the same\n"
+    "bytes in whatever order or grouping the shards are merged. The summaries\n"
+    "must have been made with the same --window, --min-human and label scale.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
+    "  -q, --quiet        no counts on standard error\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "SUMMARY: a summary file, plain or gzip; - reads one from standard input.\n";
+
+int cmd_merge(int argc, char **argv)
+{
+    cli_opts o;
+    int code = cli_parse(argc, argv, OPT_OUTPUT, help, &o);
+    sentraj_summary *s;
+    sentraj_outfile *out;
+    sentraj_error err;
+    int rc;
+
+    if (code >= 0)
+        return code;
+    if (o.ninputs == 0)
+        return cli_usage_error("no SUMMARY given (use - for standard input)");
+    if (!(s = cli_read_summaries(&o, o.inputs, o.ninputs, 0, &code)))
+        return code;
+    out = cli_out_open(o.output ? o.output : "-", &code);
+    if (!out) {
+        sentraj_summary_free(s);
+        return code;
+    }
+    rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
+    sentraj_summary_free(s);
+    if (rc != SENTRAJ_OK) {
+        cli_out_abort(out);
+        return cli_fail(&err);
+    }
+    return cli_out_commit(out);
+}

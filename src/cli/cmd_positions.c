@@ -1,0 +1,233 @@
+/* cmd_positions.c - sentraj positions: mean sentiment at each position of the conversations, with bootstrap intervals. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char help[] =
+    "Usage: sentraj positions [options] INPUT...\n"
+    "\n"
+    "How sentiment evolves during conversations: per category (and \"all\"), the\n"
+    "mean human label at each human message position 1, 2, ... (or in --bins equal\n"
+    "fractions of each conversation), over the conversations reaching it, with a\n"
+    "bootstrap interval that resamples whole conversations (or, with --cluster-by,\n"
+    "whole clusters), so the positions of one conversation move together.\n"
+    "\n"
+    "Options:\n"
+    "  --max-position N   positions 1..N (10)\n"
+    "  --bins K           instead: K equal fractions of each conversation; human\n"
+    "                     message i (from 0) of h is in bin floor(i*K/h)+1, and a\n"
+    "                     conversation counts in a bin with the mean of its labels there\n"
+    "  --all-conversations  every conversation with a human message, not only those\n"
+    "                     with at least --min-human (the analysis' filter)\n"
+    "  --min-human N, --window K\n"
+    "                     the filter, as for 'sentraj analyze' (6, 3)\n"
+    "  --resamples B      bootstrap resamples (1000)\n"
+    "  --level L          confidence level (0.95)\n"
+    "  --method M         percentile|basic|normal|bca|studentized (percentile)\n"
+    "  --engine E         auto|index|multinomial (auto)\n"
+    "  --alternative A    two-sided|less|greater (two-sided)\n"
+    "  --sim S            ordinary|balanced (ordinary)\n"
+    "  --cluster-by COL   resample the values of column (JSONL key) COL, e.g. a\n"
+    "                     user id, each with all its conversations\n"
+    "  --seed S           random seed; output is fully determined by data and seed (42)\n"
+    "  --threads T        worker threads, 0 = all cores (0); output does not depend on it\n"
+    "  --format F         csv|json|table (csv)\n"
+    "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
+    "  --figure FILE      also draw the lines with their interval bands; FILE ends in\n"
+    "                     .png, .svg or .pdf (repeat for several)\n"
+    "  --title TEXT, --width PT, --height PT, --dpi N, --order LIST, --labels LIST\n"
+    "                     the figure, as for 'sentraj figure4' (--order: the lines,\n"
+    "                     \"all\" included, in legend order)\n"
+    "  -q, --quiet        no counts on standard error\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Input options: as for 'sentraj analyze' (--input-format, --scale, --categories,\n"
+    "--col-*, ConvoKit keys).\n"
+    "\n"
+    "CSV output columns: category, position, conversations, mean, ci_low, ci_high\n"
+    "(one row per category and position, \"all\" last; conversations counts those\n"
+    "reaching the position; empty fields where there is no value).\n";
+
+enum { FIG_PNG, FIG_SVG, FIG_PDF };
+
+/* The figure format of a file name, by its extension; -1 when unknown. */
+static int figure_kind(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return -1;
+    if (strcasecmp(dot, ".png") == 0)
+        return FIG_PNG;
+    if (strcasecmp(dot, ".svg") == 0)
+        return FIG_SVG;
+    if (strcasecmp(dot, ".pdf") == 0)
+        return FIG_PDF;
+    return -1;
+}
+
+/* A usage error from sentraj_positions_figure_check, naming the option at fault. */
+static int figure_usage(const sentraj_error *err)
+{
+    if (strncmp(err->message, "figure order:", 13) == 0)
+        return cli_usage_error("--order:%s", err->message + 13);
+    if (strncmp(err->message, "figure labels:", 14) == 0)
+        return cli_usage_error("--labels:%s", err->message + 14);
+    return cli_usage_error("%s", err->message);
+}
+
+int cmd_positions(int argc, char **argv)
+{
+    cli_opts o;
+    int code = cli_parse(argc, argv,
+                         OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_CLUSTER | OPT_POSITIONS |
+                             OPT_FIGURE,
+                         help, &o);
+    sentraj_positions_options po;
+    sentraj_figure_options fo;
+    sentraj_figure_label *labels = NULL;
+    sentraj_dataset *ds = NULL;
+    sentraj_positions *p = NULL;
+    sentraj_outfile *out = NULL, *figs[sizeof o.figures / sizeof o.figures[0]];
+    sentraj_counts counts;
+    sentraj_run_info info;
+    sentraj_error err;
+    cli_list order, lab;
+    int rc, nfig = 0;
+
+    if (code >= 0)
+        return code;
+    memset(&order, 0, sizeof order);
+    memset(&lab, 0, sizeof lab);
+    memset(figs, 0, sizeof figs);
+    if (o.ninputs == 0)
+        return cli_usage_error("no INPUT given (use - for standard input)");
+    if (o.cfg.engine == SENTRAJ_ENGINE_EXACT)
+        return cli_usage_error("the exact engine cannot bootstrap positions (the conversations reaching a position "
+                               "vary, so each resampled mean is a ratio of two resampled sums): use --engine index "
+                               "or multinomial");
+    if (o.bins && o.max_position)
+        return cli_usage_error("--bins and --max-position exclude each other (bins are fractions of each "
+                               "conversation, positions are message numbers)");
+    sentraj_positions_options_init(&po);
+    if (o.max_position)
+        po.max_position = o.max_position;
+    po.bins = o.bins;
+    po.all_conversations = o.all_conversations;
+
+    /* The figures' names and options, checked before any input is read. */
+    for (int i = 0; i < o.nfigures; i++)
+        if (figure_kind(o.figures[i]) < 0)
+            return cli_usage_error("--figure %s: the name must end in .png, .svg or .pdf", o.figures[i]);
+    if (o.nfigures && o.cfg.alternative != SENTRAJ_TWO_SIDED)
+        return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
+                               sentraj_alternative_name(o.cfg.alternative));
+    if (!o.nfigures && (o.title || o.width || o.height || o.dpi || o.order || o.labels))
+        return cli_usage_error("--title, --width, --height, --dpi, --order and --labels need --figure FILE");
+    sentraj_figure_options_init(&fo);
+    if (o.title)
+        fo.title = o.title;
+    if (o.width)
+        fo.width = o.width;
+    if (o.height)
+        fo.height = o.height;
+    if (o.dpi)
+        fo.dpi = o.dpi;
+    if (o.order) {
+        if ((code = cli_list_parse("--order", o.order, 0, &order)) != 0)
+            goto out;
+        fo.order = (const char *const *)order.keys;
+        fo.norder = order.n;
+    }
+    if (o.labels) {
+        if ((code = cli_list_parse("--labels", o.labels, 1, &lab)) != 0)
+            goto out;
+        labels = calloc(lab.n, sizeof *labels);
+        if (!labels) {
+            fprintf(stderr, "sentraj positions: out of memory (--labels)\n");
+            code = 71;
+            goto out;
+        }
+        for (size_t i = 0; i < lab.n; i++) {
+            labels[i].category = lab.keys[i];
+            labels[i].text = lab.vals[i];
+        }
+        fo.labels = labels;
+        fo.nlabels = lab.n;
+    }
+    if (sentraj_positions_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
+        code = figure_usage(&err);
+        goto out;
+    }
+
+    /* Every label of every conversation is needed, not just the windows. */
+    o.in.keep_labels = 1;
+    ds = cli_load(&o, o.inputs, o.ninputs, &code);
+    if (!ds)
+        goto out;
+    p = sentraj_positions_compute(ds, &o.cfg, &po, &err);
+    counts = *sentraj_dataset_counts(ds);
+    info = cli_run_info(&o, o.inputs, o.ninputs, &counts);
+    sentraj_dataset_free(ds);
+    if (!p) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    cli_note(&o, "positions over %zu conversation%s (%s)", sentraj_positions_conversations(p),
+             sentraj_positions_conversations(p) == 1 ? "" : "s",
+             po.all_conversations ? "every conversation with a human message" : "those kept by --min-human");
+    if (o.nfigures && sentraj_positions_figure_check(p, &fo, &err) != SENTRAJ_OK) {
+        code = figure_usage(&err);
+        goto out;
+    }
+
+    out = cli_out_open(o.output ? o.output : "-", &code);
+    if (!out)
+        goto out;
+    for (nfig = 0; nfig < o.nfigures; nfig++)
+        if (!(figs[nfig] = cli_out_open(o.figures[nfig], &code)))
+            goto out;
+    if (strcmp(o.format, "table") == 0)
+        rc = sentraj_positions_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &err);
+    else if (strcmp(o.format, "json") == 0)
+        rc = sentraj_positions_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &info, &err);
+    else
+        rc = sentraj_positions_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &err);
+    for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++) {
+        FILE *f = sentraj_outfile_stream(figs[i]);
+        const char *name = sentraj_outfile_name(figs[i]);
+        switch (figure_kind(o.figures[i])) {
+        case FIG_PNG:
+            rc = sentraj_positions_figure_write_png(f, name, p, &fo, &err);
+            break;
+        case FIG_SVG:
+            rc = sentraj_positions_figure_write_svg(f, name, p, &fo, &err);
+            break;
+        default:
+            rc = sentraj_positions_figure_write_pdf(f, name, p, &fo, &err);
+            break;
+        }
+    }
+    if (rc != SENTRAJ_OK) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    for (int i = 0; i < nfig; i++) {
+        code = cli_out_commit(figs[i]);
+        figs[i] = NULL;
+        if (code)
+            goto out;
+    }
+    code = cli_out_commit(out);
+    out = NULL;
+out:
+    cli_out_abort(out);
+    for (int i = 0; i < nfig; i++)
+        cli_out_abort(figs[i]);
+    sentraj_positions_free(p);
+    free(labels);
+    cli_list_free(&order);
+    cli_list_free(&lab);
+    return code;
+}

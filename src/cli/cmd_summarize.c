@@ -1,0 +1,81 @@
+/* cmd_summarize.c - sentraj summarize: the small, mergeable summary an analysis needs. */
+#include "cli.h"
+
+static const char help[] =
+    "Usage: sentraj summarize [options] INPUT...\n"
+    "\n"
+    "Per category and for \"all\": how many kept conversations have each pair of\n"
+    "first-window and last-window label sums, with the options and counts they\n"
+    "depend on. That is everything 'sentraj analyze' needs, in a few kilobytes\n"
+    "whatever the size of the data: 'sentraj analyze' and 'figure4' take the\n"
+    "summary as INPUT and give exactly the output they give on the data.\n"
+    "Summaries of shards (every conversation wholly in one shard) add up with\n"
+    "'sentraj merge'. The format is versioned CSV (docs/scale.md);\n"
+    "scripts/sql/summary.sql computes the same file in a SQL database.\n"
+    "\n"
+    "Options:\n"
+    "  --min-human N      keep conversations with at least N human messages (6)\n"
+    "  --window K         human messages averaged at the start and at the end (3)\n"
+    "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
+    "  -q, --quiet        no counts on standard error\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Input options:\n"
+    "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n"
+    "                     is a ConvoKit corpus)\n"
+    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n"
+    "                     .. very positive = -1 .. 1); numbers in its range accepted;\n"
+    "                     recorded in the summary\n"
+    "  --categories FILE  CSV of conversation_id,categories joined to the messages\n"
+    "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n"
+    "  --col-categories NAME   column (CSV) or key (JSONL) names\n"
+    "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n"
+    "                     ConvoKit: utterance meta keys of label and role, a\n"
+    "                     speaker,role CSV, the conversation meta key of categories\n"
+    "\n"
+    "INPUT: as for 'sentraj analyze'. Every label must lie on the scale's lattice\n"
+    "(with the default scale, multiples of 0.5): a summary keeps exact integer\n"
+    "window sums.\n";
+
+int cmd_summarize(int argc, char **argv)
+{
+    cli_opts o;
+    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_OUTPUT, help, &o);
+    sentraj_dataset *ds;
+    sentraj_scale *scale = NULL;
+    sentraj_summary *s;
+    sentraj_outfile *out;
+    sentraj_error err;
+    int rc;
+
+    if (code >= 0)
+        return code;
+    if (o.ninputs == 0)
+        return cli_usage_error("no INPUT given (use - for standard input)");
+    /* cli_load reads the scale for the data set and frees it once the data
+     * set is finished; the summary records it, so read it here too. */
+    if (o.scale_path && !(scale = sentraj_scale_read(o.scale_path, &err)))
+        return cli_fail(&err);
+    ds = cli_load(&o, o.inputs, o.ninputs, &code);
+    if (!ds) {
+        sentraj_scale_free(scale);
+        return code;
+    }
+    s = sentraj_summary_from_dataset(ds, scale, &err);
+    sentraj_dataset_free(ds);
+    sentraj_scale_free(scale);
+    if (!s)
+        return cli_fail(&err);
+    out = cli_out_open(o.output ? o.output : "-", &code);
+    if (!out) {
+        sentraj_summary_free(s);
+        return code;
+    }
+    rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
+    sentraj_summary_free(s);
+    if (rc != SENTRAJ_OK) {
+        cli_out_abort(out);
+        return cli_fail(&err);
+    }
+    return cli_out_commit(out);
+}
