@@ -560,8 +560,8 @@ typedef struct sentraj_run_info {
 } sentraj_run_info;
 
 /* The analyze results as one JSON object with stable key order: version,
- * command, inputs, options, counts, and one entry per row with the CSV's
- * columns. Numbers are shortest round-trip; a missing value (NaN) or the open
+ * command, inputs, options (with cluster_by), counts, and one entry per row
+ * with the CSV's columns plus "clusters" (null without clusters). Numbers are shortest round-trip; a missing value (NaN) or the open
  * end of a one-sided interval (an infinity) is null. Strings are escaped and
  * invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. */
 SENTRAJ_API int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis *a,

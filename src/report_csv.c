@@ -110,6 +110,9 @@ int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis
                 isnan(r->boot.se) ? "-" : (snprintf(b6, sizeof b6, "%.4f", r->boot.se), b6),
                 sentraj_engine_name(r->boot.engine), sentraj_ci_status_name(r->boot.status));
     }
+    if (sentraj_analysis_cluster_by(a))
+        fprintf(f, "clusters: %s (a resample draws clusters and takes all their conversations)\n",
+                sentraj_analysis_cluster_by(a));
     if (cfg->engine == SENTRAJ_ENGINE_EXACT)
         fprintf(f, "%s interval (%s), exact bootstrap distribution\n", sentraj_method_name(cfg->method),
                 sentraj_alternative_name(cfg->alternative));

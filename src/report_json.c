@@ -147,6 +147,11 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
     fprintf(f, ", \"method\": \"%s\", \"engine\": \"%s\", \"alternative\": \"%s\", \"sim\": \"%s\", \"seed\": %llu",
             sentraj_method_name(cfg->method), sentraj_engine_name(cfg->engine),
             sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
+    fputs(", \"cluster_by\": ", f);
+    if (sentraj_analysis_cluster_by(a))
+        put_str(f, sentraj_analysis_cluster_by(a));
+    else
+        fputs("null", f);
     input_options(f, info);
     fputs("},\n", f);
     counts(f, info);
@@ -155,7 +160,12 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
         const sentraj_result *r = sentraj_analysis_row(a, i);
         fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
         put_str(f, r->category);
-        fprintf(f, ", \"conversations\": %zu, \"mean_first\": ", r->conversations);
+        fprintf(f, ", \"conversations\": %zu, ", r->conversations);
+        if (sentraj_analysis_cluster_by(a))
+            fprintf(f, "\"clusters\": %zu, ", r->clusters);
+        else
+            fputs("\"clusters\": null, ", f);
+        fputs("\"mean_first\": ", f);
         put_num(f, r->mean_first);
         fputs(", \"mean_last\": ", f);
         put_num(f, r->mean_last);

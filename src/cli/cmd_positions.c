@@ -120,6 +120,13 @@ int cmd_positions(int argc, char **argv)
     for (int i = 0; i < o.nfigures; i++)
         if (figure_kind(o.figures[i]) < 0)
             return cli_usage_error("--figure %s: the name must end in .png, .svg or .pdf", o.figures[i]);
+    for (int i = 0; i < o.nfigures; i++) {
+        if (cli_same_output(o.output ? o.output : "-", o.figures[i]))
+            return cli_usage_error("--figure and the output are the same file (%s)", o.figures[i]);
+        for (int j = 0; j < i; j++)
+            if (cli_same_output(o.figures[j], o.figures[i]))
+                return cli_usage_error("--figure %s is given twice", o.figures[i]);
+    }
     if (o.nfigures && o.cfg.alternative != SENTRAJ_TWO_SIDED)
         return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
                                sentraj_alternative_name(o.cfg.alternative));

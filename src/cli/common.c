@@ -679,14 +679,21 @@ sentraj_outfile *cli_out_open(const char *path, int *code)
     sentraj_outfile *out;
     sigset_t all, old;
 
+    struct stat st;
     /* A signal between creating the temporary file and registering it
-     * would leave the file behind: hold signals until both are done. */
+     * would leave the file behind: hold signals until both are done. Not
+     * for devices and FIFOs: they are opened directly (no temporary file),
+     * and opening a FIFO blocks until a reader comes, which must stay
+     * interruptible. */
+    int direct = strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
     sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
+    if (!direct)
+        sigprocmask(SIG_BLOCK, &all, &old);
     out = sentraj_outfile_open(path, &err);
     if (out)
         track(NULL, out);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!direct)
+        sigprocmask(SIG_SETMASK, &old, NULL);
     if (!out) {
         *code = cli_fail(&err);
         return NULL;
@@ -695,16 +702,40 @@ sentraj_outfile *cli_out_open(const char *path, int *code)
     return out;
 }
 
+/* The file a path names once its directory is resolved ("x.csv" and
+ * "./x.csv" agree even before the file exists); malloc'ed, or NULL. */
+static char *resolved(const char *p)
+{
+    const char *slash = strrchr(p, '/');
+    char *dir = slash ? strndup(p, (size_t)(slash - p) + (slash == p)) : strdup(".");
+    char *real = dir ? realpath(dir, NULL) : NULL, *out = NULL;
+    const char *base = slash ? slash + 1 : p;
+    if (real && (out = malloc(strlen(real) + strlen(base) + 2)))
+        sprintf(out, "%s/%s", real, base);
+    free(dir);
+    free(real);
+    return out;
+}
+
 int cli_same_output(const char *a, const char *b)
 {
     struct stat sa, sb;
+    char *ra, *rb;
+    int same;
     if (!a || !b)
         return 0;
     if (strcmp(a, b) == 0)
         return 1;
     if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
         return 0;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    ra = resolved(a);
+    rb = resolved(b);
+    same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
 }
 
 int cli_out_commit(sentraj_outfile *out)
