@@ -26,7 +26,8 @@ static const char usage[] =
     "Run 'sentraj COMMAND --help' for a command's options, 'sentraj --version'\n"
     "for the version. INPUT is a CSV file (plain or gzip), or - for standard input;\n"
     "analyze and figure4 also take summaries (docs/scale.md).\n"
-    "Exit codes: 0 success, 64 usage error, 65 bad input data, 74 I/O error.\n";
+    "Exit codes: 0 success, 64 usage error, 65 bad input data, 70 internal error,\n"
+    "71 out of memory, 74 I/O error.\n";
 
 int main(int argc, char **argv)
 {
