@@ -1,6 +1,8 @@
 /* positions.c - mean sentiment at each position of the conversations, per category, with bootstrap intervals. */
 #include "positions.h"
 
+#include "json_write.h"
+
 #include "cluster.h"
 #include "dataset.h"
 #include "error.h"
@@ -551,70 +553,6 @@ int sentraj_positions_write_table(FILE *f, const char *name, const sentraj_posit
     return finish(f, name, err);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len;
-    uint32_t cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        len = 2, cp = s[0] & 0x1F;
-    else if ((s[0] & 0xF0) == 0xE0)
-        len = 3, cp = s[0] & 0x0F;
-    else if ((s[0] & 0xF8) == 0xF0)
-        len = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-/* A JSON string; invalid UTF-8 bytes become U+FFFD (as report_json.c). */
-static void json_str(FILE *f, const char *s)
-{
-    const unsigned char *q = (const unsigned char *)s;
-    size_t n = strlen(s);
-    putc('"', f);
-    while (n) {
-        size_t l = utf8_len(q, n);
-        if (l == 0) {
-            fputs("\\ufffd", f);
-            q++, n--;
-            continue;
-        }
-        if (l == 1) {
-            unsigned char c = *q;
-            if (c == '"' || c == '\\')
-                putc('\\', f), putc(c, f);
-            else if (c == '\n')
-                fputs("\\n", f);
-            else if (c == '\r')
-                fputs("\\r", f);
-            else if (c == '\t')
-                fputs("\\t", f);
-            else if (c < 0x20 || c == 0x7f)
-                fprintf(f, "\\u%04x", c);
-            else
-                putc(c, f);
-        } else {
-            fwrite(q, 1, l, f);
-        }
-        q += l;
-        n -= l;
-    }
-    putc('"', f);
-}
-
 int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positions *p,
                                  const sentraj_run_info *info, sentraj_error *err)
 {
@@ -623,14 +561,14 @@ int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positi
 
     errno = 0;
     fputs("{\n  \"sentraj_version\": ", f);
-    json_str(f, SENTRAJ_VERSION);
+    json_write_str(f, SENTRAJ_VERSION);
     fputs(",\n  \"command\": ", f);
-    json_str(f, info && info->command ? info->command : "positions");
+    json_write_str(f, info && info->command ? info->command : "positions");
     fputs(",\n  \"inputs\": [", f);
     for (size_t i = 0; info && i < info->ninputs; i++) {
         if (i)
             fputs(", ", f);
-        json_str(f, info->inputs[i]);
+        json_write_str(f, info->inputs[i]);
     }
     fprintf(f, "],\n  \"options\": {\"min_human\": %zu, \"all_conversations\": %s, ", cfg->min_human,
             p->po.all_conversations ? "true" : "false");
@@ -645,17 +583,17 @@ int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positi
             sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
     fputs(", \"cluster_by\": ", f);
     if (p->cluster_by)
-        json_str(f, p->cluster_by);
+        json_write_str(f, p->cluster_by);
     else
         fputs("null", f);
     fputs(", \"scale\": ", f);
     if (info && info->scale)
-        json_str(f, info->scale);
+        json_write_str(f, info->scale);
     else
         fputs("null", f);
     fputs(", \"categories_table\": ", f);
     if (info && info->categories)
-        json_str(f, info->categories);
+        json_write_str(f, info->categories);
     else
         fputs("null", f);
     fputs("},\n", f);
@@ -674,7 +612,7 @@ int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positi
     for (size_t i = 0; i < sentraj_positions_rows(p); i++) {
         const sentraj_position_row *r = &p->rows[i];
         fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
-        json_str(f, r->category);
+        json_write_str(f, r->category);
         fprintf(f, ", \"position\": %zu, \"conversations\": %zu, ", r->position, r->conversations);
         if (p->cluster_by)
             fprintf(f, "\"clusters\": %zu, ", r->clusters);

@@ -2,97 +2,25 @@
 #include "dataset.h"
 
 #include "error.h"
+#include "json_write.h"
 
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len;
-    uint32_t cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        len = 2, cp = s[0] & 0x1F;
-    else if ((s[0] & 0xF0) == 0xE0)
-        len = 3, cp = s[0] & 0x0F;
-    else if ((s[0] & 0xF8) == 0xF0)
-        len = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-static void put_str(FILE *f, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    putc('"', f);
-    while (n) {
-        size_t l = utf8_len(p, n);
-        if (l == 0) {
-            fputs("\\ufffd", f);
-            p++, n--;
-            continue;
-        }
-        if (l == 1) {
-            unsigned char c = *p;
-            if (c == '"' || c == '\\')
-                putc('\\', f), putc(c, f);
-            else if (c == '\n')
-                fputs("\\n", f);
-            else if (c == '\r')
-                fputs("\\r", f);
-            else if (c == '\t')
-                fputs("\\t", f);
-            else if (c < 0x20 || c == 0x7f)
-                fprintf(f, "\\u%04x", c);
-            else
-                putc(c, f);
-        } else {
-            fwrite(p, 1, l, f);
-        }
-        p += l;
-        n -= l;
-    }
-    putc('"', f);
-}
-
-static void put_num(FILE *f, double x)
-{
-    char buf[40];
-    if (!isfinite(x))
-        fputs("null", f);
-    else
-        fputs(sentraj_format_double(x, buf, sizeof buf), f);
-}
 
 /* The header shared by both reports: version, command, inputs, options (as
  * given by the caller's writer), counts. Leaves the object open. */
 static void header(FILE *f, const sentraj_run_info *info, const char *command)
 {
     fputs("{\n  \"sentraj_version\": ", f);
-    put_str(f, SENTRAJ_VERSION);
+    json_write_str(f, SENTRAJ_VERSION);
     fputs(",\n  \"command\": ", f);
-    put_str(f, info && info->command ? info->command : command);
+    json_write_str(f, info && info->command ? info->command : command);
     fputs(",\n  \"inputs\": [", f);
     for (size_t i = 0; info && i < info->ninputs; i++) {
         if (i)
             fputs(", ", f);
-        put_str(f, info->inputs[i]);
+        json_write_str(f, info->inputs[i]);
     }
     fputs("],\n", f);
 }
@@ -117,12 +45,12 @@ static void input_options(FILE *f, const sentraj_run_info *info)
 {
     fputs(", \"scale\": ", f);
     if (info && info->scale)
-        put_str(f, info->scale);
+        json_write_str(f, info->scale);
     else
         fputs("null", f);
     fputs(", \"categories_table\": ", f);
     if (info && info->categories)
-        put_str(f, info->categories);
+        json_write_str(f, info->categories);
     else
         fputs("null", f);
 }
@@ -143,13 +71,13 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
     header(f, info, "analyze");
     fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"resamples\": %zu, \"level\": ", cfg->min_human,
             cfg->window, cfg->resamples);
-    put_num(f, cfg->level);
+    json_write_num(f, cfg->level);
     fprintf(f, ", \"method\": \"%s\", \"engine\": \"%s\", \"alternative\": \"%s\", \"sim\": \"%s\", \"seed\": %llu",
             sentraj_method_name(cfg->method), sentraj_engine_name(cfg->engine),
             sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
     fputs(", \"cluster_by\": ", f);
     if (sentraj_analysis_cluster_by(a))
-        put_str(f, sentraj_analysis_cluster_by(a));
+        json_write_str(f, sentraj_analysis_cluster_by(a));
     else
         fputs("null", f);
     input_options(f, info);
@@ -159,28 +87,28 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         const sentraj_result *r = sentraj_analysis_row(a, i);
         fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
-        put_str(f, r->category);
+        json_write_str(f, r->category);
         fprintf(f, ", \"conversations\": %zu, ", r->conversations);
         if (sentraj_analysis_cluster_by(a))
             fprintf(f, "\"clusters\": %zu, ", r->clusters);
         else
             fputs("\"clusters\": null, ", f);
         fputs("\"mean_first\": ", f);
-        put_num(f, r->mean_first);
+        json_write_num(f, r->mean_first);
         fputs(", \"mean_last\": ", f);
-        put_num(f, r->mean_last);
+        json_write_num(f, r->mean_last);
         fputs(", \"mean_delta\": ", f);
-        put_num(f, r->mean_delta);
+        json_write_num(f, r->mean_delta);
         fputs(", \"ci_low\": ", f);
-        put_num(f, r->boot.ci_low);
+        json_write_num(f, r->boot.ci_low);
         fputs(", \"ci_high\": ", f);
-        put_num(f, r->boot.ci_high);
+        json_write_num(f, r->boot.ci_high);
         fputs(", \"level\": ", f);
-        put_num(f, cfg->level);
+        json_write_num(f, cfg->level);
         fprintf(f, ", \"method\": \"%s\", \"engine\": \"%s\", \"resamples\": %zu, \"seed\": %llu, \"se\": ",
                 sentraj_method_name(cfg->method), sentraj_engine_name(r->boot.engine), r->boot.resamples,
                 (unsigned long long)cfg->seed);
-        put_num(f, r->boot.se);
+        json_write_num(f, r->boot.se);
         fprintf(f, ", \"status\": \"%s\"}", sentraj_ci_status_name(r->boot.status));
     }
     fputs(sentraj_analysis_rows(a) ? "\n  ]\n}\n" : "]\n}\n", f);
@@ -202,20 +130,20 @@ int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_da
         const uint32_t *m;
         sentraj_dataset_trajectory(ds, i, &t);
         fputs(i ? ",\n    {\"conversation_id\": " : "\n    {\"conversation_id\": ", f);
-        put_str(f, t.conversation_id);
+        json_write_str(f, t.conversation_id);
         fputs(", \"categories\": [", f);
         m = ds->set_members[ds->kept[i].set];
         for (size_t k = 0; m[k] != UINT32_MAX; k++) {
             if (k)
                 fputs(", ", f);
-            put_str(f, intern_str(&ds->cats, m[k]));
+            json_write_str(f, intern_str(&ds->cats, m[k]));
         }
         fprintf(f, "], \"human_messages\": %llu, \"mean_first\": ", (unsigned long long)t.human_messages);
-        put_num(f, t.mean_first);
+        json_write_num(f, t.mean_first);
         fputs(", \"mean_last\": ", f);
-        put_num(f, t.mean_last);
+        json_write_num(f, t.mean_last);
         fputs(", \"delta\": ", f);
-        put_num(f, t.delta);
+        json_write_num(f, t.delta);
         putc('}', f);
     }
     fputs(sentraj_dataset_kept(ds) ? "\n  ]\n}\n" : "]\n}\n", f);
