@@ -302,7 +302,8 @@ sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const s
     if (!(s->names[ncat] = strdup("all")))
         goto nomem;
     s->nnames++;
-    qsort(s->names, s->nnames, sizeof *s->names, cmp_str);
+    if (s->nnames > 1)
+        qsort(s->names, s->nnames, sizeof *s->names, cmp_str);
     for (size_t i = 0; i < ncat; i++)
         cat_to_name[i] = (uint32_t)find_name(s->names, s->nnames, intern_str(&ds->cats, (uint32_t)i));
     all = (size_t)find_name(s->names, s->nnames, "all");
@@ -900,7 +901,8 @@ static int header_done(parse_state *ps, sentraj_error *err)
     if (s->min_human < 2 * s->window)
         return sentraj_raise(err, SENTRAJ_EDATA, ps->name, s->line_min_human, 0,
                              "min_human %zu is less than twice the window %zu", s->min_human, s->window);
-    qsort(s->scale, s->nscale, sizeof *s->scale, cmp_scale);
+    if (s->nscale > 1)
+        qsort(s->scale, s->nscale, sizeof *s->scale, cmp_scale);
     if (finish_scale(s, ps->name, err) != SENTRAJ_OK)
         return SENTRAJ_EDATA;
     window_range(s, &ps->qlo, &ps->qhi);
@@ -1010,8 +1012,10 @@ static int resolve_names(parse_state *ps, sentraj_error *err)
 
     if (!sorted || !map)
         goto nomem;
-    memcpy(sorted, ps->raw_names, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_str);
+    if (n) { /* no table rows: raw_names is still NULL */
+        memcpy(sorted, ps->raw_names, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_str);
+    }
     for (size_t i = 0; i < n; i++)
         if ((!i || strcmp(sorted[i], sorted[i - 1]) != 0) && (rc = add_name(s, &names_cap, sorted[i], err)))
             goto out;
