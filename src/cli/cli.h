@@ -32,6 +32,21 @@ typedef struct cli_opts {
     int ninputs;
 } cli_opts;
 
+/* The --help lines of the input options (OPT_INPUT), shared by the commands
+ * that read messages. */
+#define CLI_INPUT_HELP \
+    "Input options:\n" \
+    "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n" \
+    "                     is a ConvoKit corpus)\n" \
+    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n" \
+    "                     .. very positive = -1 .. 1); numbers in its range accepted\n" \
+    "  --categories FILE  CSV of conversation_id,categories joined to the messages\n" \
+    "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n" \
+    "  --col-categories NAME   column (CSV) or key (JSONL) names\n" \
+    "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n" \
+    "                     ConvoKit: utterance meta keys of label and role, a\n" \
+    "                     speaker,role CSV, the conversation meta key of categories\n" \
+
 /* Which of the common options a command takes. */
 enum {
     OPT_FILTER = 1,    /* --min-human, --window */

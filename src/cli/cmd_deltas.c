@@ -18,17 +18,7 @@ static const char help[] =
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
     "\n"
-    "Input options:\n"
-    "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n"
-    "                     is a ConvoKit corpus)\n"
-    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n"
-    "                     .. very positive = -1 .. 1); numbers in its range accepted\n"
-    "  --categories FILE  CSV of conversation_id,categories joined to the messages\n"
-    "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n"
-    "  --col-categories NAME   column (CSV) or key (JSONL) names\n"
-    "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n"
-    "                     ConvoKit: utterance meta keys of label and role, a\n"
-    "                     speaker,role CSV, the conversation meta key of categories\n"
+    CLI_INPUT_HELP
     "\n"
     "CSV output columns: conversation_id, categories, human_messages, mean_first,\n"
     "mean_last, delta (categories as a sorted ';' list).\n";
