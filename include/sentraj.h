@@ -356,18 +356,22 @@ SENTRAJ_API const char *sentraj_ci_status_name(sentraj_ci_status s);
 typedef struct sentraj_boot_result {
     double estimate;          /* the sample mean */
     double ci_low, ci_high;   /* NaN when status is TOO_FEW */
-    double se;                /* bootstrap standard error (ddof 1); NaN when TOO_FEW */
+    double se;                /* bootstrap standard error: ddof 1 over the B means; the exact
+                                 engine's exact value; NaN when TOO_FEW */
     sentraj_ci_status status;
     sentraj_engine engine;    /* the engine that ran (never AUTO) */
-    size_t resamples;         /* B actually drawn */
+    size_t resamples;         /* B actually drawn; 0 for the exact engine */
 } sentraj_boot_result;
 
-/* Bootstrap the mean of s with cfg's engine, resamples, level, method, seed
- * and threads. `name` selects the random streams (the category name). When
- * means is not NULL it receives the B resampled means in resample order
- * (needs room for cfg->resamples doubles); it is left untouched for
- * degenerate and too-few samples. Returns SENTRAJ_OK, SENTRAJ_EUSAGE or
- * SENTRAJ_ENOMEM. Thread-safe for distinct outputs. */
+/* Bootstrap the mean of s with cfg's engine, resamples, level, method,
+ * alternative, sim, seed and threads. `name` selects the random streams (the
+ * category name). When means is not NULL it receives the B resampled means
+ * in resample order (needs room for cfg->resamples doubles); it is left
+ * untouched for degenerate and too-few samples and by the exact engine.
+ * Returns SENTRAJ_OK, SENTRAJ_EUSAGE (bad config; the exact engine on
+ * non-lattice values), SENTRAJ_ELIMIT (the exact engine's transform or the
+ * balanced table past its limit; samples past 2^32 - 1 values),
+ * SENTRAJ_ENOMEM or SENTRAJ_EINTERNAL. Thread-safe for distinct outputs. */
 SENTRAJ_API int sentraj_boot_mean(const sentraj_sample *s, const char *name, const sentraj_config *cfg,
                                   sentraj_boot_result *out, double *means, sentraj_error *err);
 
