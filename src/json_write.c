@@ -80,3 +80,11 @@ void json_write_num(FILE *f, double x)
         fputs(sentraj_format_double(x, buf, sizeof buf), f);
 }
 
+
+void json_write_str_or_null(FILE *f, const char *s)
+{
+    if (s)
+        json_write_str(f, s);
+    else
+        fputs("null", f);
+}

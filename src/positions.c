@@ -582,20 +582,11 @@ int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positi
             sentraj_method_name(cfg->method), sentraj_engine_name(cfg->engine),
             sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
     fputs(", \"cluster_by\": ", f);
-    if (p->cluster_by)
-        json_write_str(f, p->cluster_by);
-    else
-        fputs("null", f);
+    json_write_str_or_null(f, p->cluster_by);
     fputs(", \"scale\": ", f);
-    if (info && info->scale)
-        json_write_str(f, info->scale);
-    else
-        fputs("null", f);
+    json_write_str_or_null(f, info ? info->scale : NULL);
     fputs(", \"categories_table\": ", f);
-    if (info && info->categories)
-        json_write_str(f, info->categories);
-    else
-        fputs("null", f);
+    json_write_str_or_null(f, info ? info->categories : NULL);
     fputs("},\n", f);
     if (c)
         fprintf(f,

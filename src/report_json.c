@@ -44,15 +44,9 @@ static void counts(FILE *f, const sentraj_run_info *info)
 static void input_options(FILE *f, const sentraj_run_info *info)
 {
     fputs(", \"scale\": ", f);
-    if (info && info->scale)
-        json_write_str(f, info->scale);
-    else
-        fputs("null", f);
+    json_write_str_or_null(f, info ? info->scale : NULL);
     fputs(", \"categories_table\": ", f);
-    if (info && info->categories)
-        json_write_str(f, info->categories);
-    else
-        fputs("null", f);
+    json_write_str_or_null(f, info ? info->categories : NULL);
 }
 
 static int finish(FILE *f, const char *name, sentraj_error *err)
@@ -76,10 +70,7 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
             sentraj_method_name(cfg->method), sentraj_engine_name(cfg->engine),
             sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
     fputs(", \"cluster_by\": ", f);
-    if (sentraj_analysis_cluster_by(a))
-        json_write_str(f, sentraj_analysis_cluster_by(a));
-    else
-        fputs("null", f);
+    json_write_str_or_null(f, sentraj_analysis_cluster_by(a));
     input_options(f, info);
     fputs("},\n", f);
     counts(f, info);
