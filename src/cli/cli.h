@@ -78,6 +78,12 @@ typedef struct cli_list {
 int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
 void cli_list_free(cli_list *l);
 
+/* The figure's --order and --labels (when given) parsed into fo, which then
+ * points into order, lab and *labels (the caller frees all three, also on
+ * error). Returns 0, or the exit code after printing the error. */
+int cli_figure_lists(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
+                     sentraj_figure_label **labels);
+
 /* Parse argv for a command taking the `which` common options. Prints help
  * and returns 0 for --help; returns EXIT_USAGE after printing a usage error;
  * returns -1 when parsing succeeded. */

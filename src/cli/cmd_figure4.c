@@ -137,30 +137,8 @@ int cmd_figure4(int argc, char **argv)
         fo.height = o.height;
     if (o.dpi)
         fo.dpi = o.dpi;
-    if (o.order) {
-        code = cli_list_parse("--order", o.order, 0, &order);
-        if (code)
-            goto fail;
-        fo.order = (const char *const *)order.keys;
-        fo.norder = order.n;
-    }
-    if (o.labels) {
-        code = cli_list_parse("--labels", o.labels, 1, &lab);
-        if (code)
-            goto fail;
-        labels = calloc(lab.n, sizeof *labels);
-        if (!labels) {
-            fprintf(stderr, "sentraj figure4: out of memory (--labels)\n");
-            code = 71;
-            goto fail;
-        }
-        for (size_t i = 0; i < lab.n; i++) {
-            labels[i].category = lab.keys[i];
-            labels[i].text = lab.vals[i];
-        }
-        fo.labels = labels;
-        fo.nlabels = lab.n;
-    }
+    if ((code = cli_figure_lists(&o, &fo, &order, &lab, &labels)) != 0)
+        goto fail;
     if (sentraj_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
         code = figure_usage(&err);
         goto fail;

@@ -141,28 +141,8 @@ int cmd_positions(int argc, char **argv)
         fo.height = o.height;
     if (o.dpi)
         fo.dpi = o.dpi;
-    if (o.order) {
-        if ((code = cli_list_parse("--order", o.order, 0, &order)) != 0)
-            goto out;
-        fo.order = (const char *const *)order.keys;
-        fo.norder = order.n;
-    }
-    if (o.labels) {
-        if ((code = cli_list_parse("--labels", o.labels, 1, &lab)) != 0)
-            goto out;
-        labels = calloc(lab.n, sizeof *labels);
-        if (!labels) {
-            fprintf(stderr, "sentraj positions: out of memory (--labels)\n");
-            code = 71;
-            goto out;
-        }
-        for (size_t i = 0; i < lab.n; i++) {
-            labels[i].category = lab.keys[i];
-            labels[i].text = lab.vals[i];
-        }
-        fo.labels = labels;
-        fo.nlabels = lab.n;
-    }
+    if ((code = cli_figure_lists(&o, &fo, &order, &lab, &labels)) != 0)
+        goto out;
     if (sentraj_positions_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
         code = figure_usage(&err);
         goto out;

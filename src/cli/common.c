@@ -785,3 +785,31 @@ const char *cli_fixture_path(void)
             return candidates[i];
     return NULL;
 }
+
+int cli_figure_lists(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
+                     sentraj_figure_label **labels)
+{
+    int code;
+    if (o->order) {
+        if ((code = cli_list_parse("--order", o->order, 0, order)) != 0)
+            return code;
+        fo->order = (const char *const *)order->keys;
+        fo->norder = order->n;
+    }
+    if (o->labels) {
+        if ((code = cli_list_parse("--labels", o->labels, 1, lab)) != 0)
+            return code;
+        *labels = calloc(lab->n, sizeof **labels);
+        if (!*labels) {
+            fprintf(stderr, "sentraj %s: out of memory (--labels)\n", cli_cmd);
+            return 71;
+        }
+        for (size_t i = 0; i < lab->n; i++) {
+            (*labels)[i].category = lab->keys[i];
+            (*labels)[i].text = lab->vals[i];
+        }
+        fo->labels = *labels;
+        fo->nlabels = lab->n;
+    }
+    return 0;
+}
