@@ -20,6 +20,7 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     }
     ds->min_human = cfg->min_human;
     ds->window = cfg->window;
+    ds->threads = cfg->threads;
     intern_init(&ds->ids);
     intern_init(&ds->raw_cats);
     intern_init(&ds->sets);
@@ -127,7 +128,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->table_set);
     free(ds->table_line);
     free(ds->table_source);
-    for (int i = 0; i < NFIELDS; i++)
+    for (int i = 0; i < NFIELDS && !ds->is_part; i++)
         free(ds->field[i]);
     free(ds->label_key);
     free(ds->role_key);
@@ -362,6 +363,24 @@ static void core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r)
     }
 }
 
+/* Room for conversation c (and its window slots). */
+static int conv_reserve(sentraj_dataset *ds, size_t c, sentraj_error *err)
+{
+    if (c < ds->convs_cap)
+        return SENTRAJ_OK;
+    size_t nc = ds->convs_cap ? ds->convs_cap * 2 : 4096;
+    conv *ncv = realloc(ds->convs, nc * sizeof *ncv);
+    if (!ncv)
+        return sentraj_nomem(err, "conversations");
+    ds->convs = ncv;
+    win_entry *nw = realloc(ds->win, nc * 2 * ds->window * sizeof *nw);
+    if (!nw)
+        return sentraj_nomem(err, "conversation windows");
+    ds->win = nw;
+    ds->convs_cap = nc;
+    return SENTRAJ_OK;
+}
+
 static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
 {
     int added;
@@ -380,18 +399,8 @@ static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r,
     if (c < 0)
         return sentraj_nomem(err, "conversation ids"), -1;
     if (added) {
-        if ((size_t)c >= ds->convs_cap) {
-            size_t nc = ds->convs_cap ? ds->convs_cap * 2 : 4096;
-            conv *ncv = realloc(ds->convs, nc * sizeof *ncv);
-            if (!ncv)
-                return sentraj_nomem(err, "conversations"), -1;
-            ds->convs = ncv;
-            win_entry *nw = realloc(ds->win, nc * 2 * ds->window * sizeof *nw);
-            if (!nw)
-                return sentraj_nomem(err, "conversation windows"), -1;
-            ds->win = nw;
-            ds->convs_cap = nc;
-        }
+        if (conv_reserve(ds, (size_t)c, err) != SENTRAJ_OK)
+            return -1;
         memset(&ds->convs[c], 0, sizeof ds->convs[c]);
         ds->convs[c].line = r->line;
         ds->convs[c].source = source;
@@ -500,6 +509,245 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     }
     cv->frozen = 1;
     return push_extra(ds, (uint32_t)c, source, r, err);
+}
+
+/* ---- parallel reading: parts and their merge --------------------------------- */
+
+sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err)
+{
+    sentraj_dataset *p = calloc(1, sizeof *p);
+    if (!p) {
+        sentraj_nomem(err, "reader part");
+        return NULL;
+    }
+    p->is_part = 1;
+    p->min_human = ds->min_human;
+    p->window = ds->window;
+    p->threads = 1;
+    p->format = ds->format;
+    memcpy(p->field, ds->field, sizeof p->field);
+    p->scale = ds->scale;
+    p->denom = ds->denom;
+    p->lattice = ds->denom > 0;
+    intern_init(&p->ids);
+    intern_init(&p->raw_cats);
+    intern_init(&p->sets);
+    intern_init(&p->cats);
+    intern_init(&p->table_ids);
+    intern_init(&p->clusters);
+    p->last_conv = -1;
+    p->last_raw = -1;
+    p->reading_started = 1;
+    return p;
+}
+
+int dataset_pristine(const sentraj_dataset *ds)
+{
+    return ds->ids.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 && ds->cats.count == 0 &&
+           ds->clusters.count == 0 && ds->nextras == 0 && ds->counts.rows == 0 && !ds->keep_labels;
+}
+
+static int same_str(const intern *a, uint32_t ia, const intern *b, uint32_t ib)
+{
+    return intern_len(a, ia) == intern_len(b, ib) && memcmp(intern_str(a, ia), intern_str(b, ib), intern_len(a, ia)) == 0;
+}
+
+/* Whether rows with core s, arriving after the rows of core d, all join d's
+ * ordered core (dataset_add_row's test, row by row); *stride gets the
+ * joined core's stride. */
+static int cores_join(const conv *d, const conv *s, uint64_t *stride)
+{
+    uint64_t st;
+    if (d->frozen || s->frozen || d->rows == 0 || s->rows == 0 || s->first_index <= d->last_index)
+        return 0;
+    if (d->rows == 1) {
+        st = s->first_index - d->first_index;
+    } else {
+        if (s->first_index - d->last_index != d->stride)
+            return 0;
+        st = d->stride;
+    }
+    if (s->rows >= 2 && s->stride != st)
+        return 0;
+    *stride = st;
+    return 1;
+}
+
+/* Human label j (0-based, in message order) of a core whose window slots
+ * are w: held when j < window (first slots) or j >= humans - window (ring). */
+static win_entry core_label(const win_entry *w, size_t window, uint64_t j)
+{
+    return j < window ? w[j] : w[window + j % window];
+}
+
+/* Append core s (window slots sw) to core d (slots dw), as core_add would
+ * row by row. tmp has room for 2 * window entries. */
+static void cores_append(conv *d, win_entry *dw, const conv *s, const win_entry *sw, uint64_t stride, size_t window,
+                         win_entry *tmp)
+{
+    uint64_t dh = d->humans, h = dh + s->humans;
+    uint64_t nfirst = h < window ? h : window, lo = h > window ? h - window : 0;
+
+    for (uint64_t j = 0; j < nfirst; j++)
+        tmp[j] = j < dh ? core_label(dw, window, j) : core_label(sw, window, j - dh);
+    for (uint64_t j = lo; j < h; j++)
+        tmp[window + j % window] = j < dh ? core_label(dw, window, j) : core_label(sw, window, j - dh);
+    for (uint64_t j = 0; j < nfirst; j++)
+        dw[j] = tmp[j];
+    for (uint64_t j = lo; j < h; j++)
+        dw[window + j % window] = tmp[window + j % window];
+    d->stride = stride;
+    d->last_index = s->last_index;
+    d->rows += s->rows;
+    d->humans = h;
+}
+
+/* Exchange two objects of the same type. */
+#define SWAP(a, b)                                                                                                 \
+    do {                                                                                                           \
+        unsigned char t_[sizeof(a)];                                                                               \
+        _Static_assert(sizeof(a) == sizeof(b), "SWAP of different types");                                         \
+        memcpy(t_, &(a), sizeof t_);                                                                               \
+        memcpy(&(a), &(b), sizeof t_);                                                                             \
+        memcpy(&(b), t_, sizeof t_);                                                                               \
+    } while (0)
+
+/* dataset_merge into a pristine dst: take src's tables whole. */
+static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset)
+{
+    SWAP(dst->ids, src->ids);
+    SWAP(dst->convs, src->convs);
+    SWAP(dst->convs_cap, src->convs_cap);
+    SWAP(dst->win, src->win);
+    SWAP(dst->raw_cats, src->raw_cats);
+    SWAP(dst->raw_to_set, src->raw_to_set);
+    SWAP(dst->raw_to_set_cap, src->raw_to_set_cap);
+    SWAP(dst->sets, src->sets);
+    SWAP(dst->set_members, src->set_members);
+    SWAP(dst->set_members_cap, src->set_members_cap);
+    SWAP(dst->cats, src->cats);
+    SWAP(dst->clusters, src->clusters);
+    SWAP(dst->counts, src->counts);
+    dst->lattice = dst->lattice && src->lattice;
+    dst->last_conv = -1;
+    dst->last_raw = -1;
+    for (size_t c = 0; c < dst->ids.count; c++) {
+        dst->convs[c].source = source;
+        dst->convs[c].line += line_offset;
+    }
+}
+
+int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
+                  sentraj_error *err)
+{
+    size_t n = src->ids.count, w = dst->window;
+    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL;
+    win_entry *tmp = NULL;
+    int rc = SENTRAJ_ENOMEM;
+
+    if (src->nextras || src->keep_labels || dst->keep_labels || dst->window != src->window)
+        return DATASET_NOMERGE;
+    if (dataset_pristine(dst)) {
+        adopt(dst, src, source, line_offset);
+        return SENTRAJ_OK;
+    }
+    map = malloc((n ? n : 1) * sizeof *map);
+    set_map = malloc((src->sets.count ? src->sets.count : 1) * sizeof *set_map);
+    cluster_map = malloc((src->clusters.count ? src->clusters.count : 1) * sizeof *cluster_map);
+    tmp = malloc(2 * w * sizeof *tmp);
+    if (!map || !set_map || !cluster_map || !tmp) {
+        sentraj_nomem(err, "merging reader parts");
+        goto fail;
+    }
+
+    /* Check every conversation first, so that dst is left as it was when
+     * the rows must be read again. */
+    for (size_t c = 0; c < n; c++) {
+        const char *id = intern_str(&src->ids, (uint32_t)c);
+        uint32_t len = intern_len(&src->ids, (uint32_t)c);
+        int64_t d = intern_find(&dst->ids, id, len, intern_hash(id, len));
+        const conv *sc = &src->convs[c];
+        uint64_t stride = 0;
+
+        map[c] = d < 0 ? UINT32_MAX : (uint32_t)d;
+        if (d < 0) {
+            if (sc->frozen)
+                goto nomerge;
+            continue;
+        }
+        const conv *dc = &dst->convs[d];
+        if (!cores_join(dc, sc, &stride) || !same_str(&dst->sets, dc->set, &src->sets, sc->set) ||
+            (dst->field[FIELD_CLUSTER] && !same_str(&dst->clusters, dc->cluster, &src->clusters, sc->cluster)))
+            goto nomerge;
+    }
+
+    for (size_t i = 0; i < src->sets.count; i++) {
+        int64_t set = dataset_category_set(dst, intern_str(&src->sets, (uint32_t)i), intern_len(&src->sets, (uint32_t)i),
+                                           NULL, 0, 0, err);
+        if (set < 0)
+            goto fail;
+        set_map[i] = (uint32_t)set;
+    }
+    for (size_t i = 0; i < src->clusters.count; i++) {
+        int added;
+        const char *s = intern_str(&src->clusters, (uint32_t)i);
+        uint32_t len = intern_len(&src->clusters, (uint32_t)i);
+        int64_t id = intern_get(&dst->clusters, s, len, intern_hash(s, len), &added);
+        if (id < 0) {
+            sentraj_nomem(err, "cluster names");
+            goto fail;
+        }
+        cluster_map[i] = (uint32_t)id;
+    }
+    for (size_t c = 0; c < n; c++) {
+        const conv *sc = &src->convs[c];
+        const win_entry *sw = src->win + c * 2 * w;
+        if (map[c] == UINT32_MAX) {
+            const char *id = intern_str(&src->ids, (uint32_t)c);
+            uint32_t len = intern_len(&src->ids, (uint32_t)c);
+            int added;
+            int64_t d = intern_get(&dst->ids, id, len, intern_hash(id, len), &added);
+            if (d < 0) {
+                sentraj_nomem(err, "conversation ids");
+                goto fail;
+            }
+            if (conv_reserve(dst, (size_t)d, err) != SENTRAJ_OK)
+                goto fail;
+            conv *dc = &dst->convs[d];
+            *dc = *sc;
+            dc->line += line_offset;
+            dc->source = source;
+            dc->set = set_map[sc->set];
+            dc->cluster = dst->field[FIELD_CLUSTER] ? cluster_map[sc->cluster] : 0;
+            memcpy(dst->win + (size_t)d * 2 * w, sw, 2 * w * sizeof *sw);
+            dst->counts.conversations++;
+        } else {
+            uint64_t stride = 0;
+            conv *dc = &dst->convs[map[c]];
+            cores_join(dc, sc, &stride);
+            cores_append(dc, dst->win + (size_t)map[c] * 2 * w, sc, sw, stride, w, tmp);
+        }
+    }
+    dst->counts.rows += src->counts.rows;
+    dst->counts.human_messages += src->counts.human_messages;
+    dst->counts.assistant_messages += src->counts.assistant_messages;
+    dst->counts.ignored_messages += src->counts.ignored_messages;
+    dst->lattice = dst->lattice && src->lattice;
+    dst->last_conv = -1;
+    rc = SENTRAJ_OK;
+    goto out;
+nomerge:
+    rc = DATASET_NOMERGE;
+    goto out;
+fail:
+    dst->failed = 1;
+    rc = err ? err->code : SENTRAJ_ENOMEM;
+out:
+    free(map);
+    free(set_map);
+    free(cluster_map);
+    free(tmp);
+    return rc;
 }
 
 /* ---- a categories table ------------------------------------------------------ */

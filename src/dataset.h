@@ -137,6 +137,10 @@ struct sentraj_dataset {
 
     int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
     int lattice;           /* every human label times denom is an integer */
+    unsigned threads;      /* the config's threads: 0 = every core; > 1 lets csv_read split a file */
+    int is_part;           /* a reader part (dataset_part_alloc): field[] is borrowed */
+    size_t parallel_chunks;/* chunks read on several threads and merged, over every input (for tests) */
+    size_t parallel_reread;/* chunks read again because their start was inside a record */
     int finished;
     int failed;
 
@@ -159,11 +163,36 @@ int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, con
  * it can take more input. */
 int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
 
-/* The CSV reader on an open input. */
+/* Parallel reading (csv.c): each chunk of a file is read into a part, a
+ * data set with the options of ds but its own tables (the column names are
+ * borrowed from ds, which must outlive it). Free it with
+ * sentraj_dataset_free. */
+sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err);
+/* Add the conversations of part src, whose rows all come after dst's rows
+ * in reading order, to dst, as if src's rows had been added to dst one by
+ * one: new conversations get the next ids in src's order, with source
+ * `source` and their lines moved by line_offset. Returns SENTRAJ_OK;
+ * DATASET_NOMERGE, leaving dst unchanged, when that cannot be done from the
+ * two summaries (src has out-of-order rows, or a conversation of both does
+ * not continue its message_index pattern or changes its categories or
+ * cluster: then the rows must be read again one by one, which also finds
+ * any error); or SENTRAJ_ENOMEM (dst is then failed). */
+#define DATASET_NOMERGE 1
+int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
+                  sentraj_error *err);
+/* Whether ds holds nothing from earlier rows or tables, so that a merge
+ * into it cannot fail. */
+int dataset_pristine(const sentraj_dataset *ds);
+
+/* The CSV reader on an open input. A named regular file is read on the
+ * config's threads when each gets at least 4 MiB (see read_parallel). */
 struct input;
 int csv_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
 /* A categories table: columns id and categories, joined at finish. */
 int csv_read_categories(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+/* The least bytes per thread for which csv_read splits a file (for tests;
+ * not thread-safe: set it before reading). */
+void csv_set_min_chunk(uint64_t bytes);
 /* Record one row of a categories table. */
 int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
                       size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);

@@ -55,7 +55,7 @@ enum {
     OPT_OUTPUT = 8,    /* -o */
     OPT_FIGURE = 16,   /* --title, --width, --height, --order, --labels, --dpi */
     OPT_SAVE = 32,     /* --save-resamples */
-    OPT_INPUT = 64,    /* --input-format, --scale, --categories, --col-*, ConvoKit keys */
+    OPT_INPUT = 64,    /* --input-format, --scale, --categories, --col-*, ConvoKit keys; --threads */
     OPT_CLUSTER = 128, /* --cluster-by (sets in.col_cluster) */
     OPT_POSITIONS = 256, /* --max-position, --bins, --all-conversations, --figure */
 };

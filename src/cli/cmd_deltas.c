@@ -16,6 +16,7 @@ static const char help[] =
     "  --format F         csv|json|table (csv)\n"
     "  -o, --output FILE  write here instead of standard output\n"
     "  -q, --quiet        no counts on standard error\n"
+    "  --threads T        threads that read a large CSV file, 0 = all cores (0)\n"
     "  -h, --help         this help\n"
     "\n"
     CLI_INPUT_HELP

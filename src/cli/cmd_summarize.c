@@ -18,6 +18,7 @@ static const char help[] =
     "  --window K         human messages averaged at the start and at the end (3)\n"
     "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
     "  -q, --quiet        no counts on standard error\n"
+    "  --threads T        threads that read a large CSV file, 0 = all cores (0)\n"
     "  -h, --help         this help\n"
     "\n"
     "Input options:\n"

@@ -113,7 +113,8 @@ int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts 
     for (size_t i = 0; all[i].name; i++) {
         int w = all[i].val;
         if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
-            (((w >= O_RES && w <= O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
+            (((w >= O_RES && w < O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
+            (w == O_THREADS && !(which & (OPT_BOOT | OPT_INPUT))) ||
             (w == O_SAVE && !(which & OPT_SAVE)) || (w >= O_INFMT && w <= O_CATEGORY_KEY && !(which & OPT_INPUT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
             (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_DPI) && !(which & OPT_FIGURE)) ||
             (w == O_CLUSTER && !(which & OPT_CLUSTER)) || (w >= O_MAXPOS && w <= O_FIGURE && !(which & OPT_POSITIONS)))

@@ -1,0 +1,435 @@
+/* test_parallel.c - a CSV file read on several threads gives exactly what
+ * one thread gives: the same conversations, windows, counts and errors.
+ *
+ * csv_set_min_chunk(1) lets small files split into as many chunks as
+ * threads, so every chunk boundary case shows up in files of a few KB.
+ * Each case also checks which way the file was read (ds->parallel_chunks):
+ * a test that compared one thread with itself could not fail. */
+#include "tap.h"
+
+#include "dataset.h"
+
+#include <dirent.h>
+#include <sentraj.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HDR "conversation_id,message_index,role,sentiment,categories\n"
+
+static char scratch[256];
+
+/* What a data set read from some inputs gives. */
+typedef struct outcome {
+    int rc;
+    sentraj_error err;
+    sentraj_counts counts;
+    size_t clusters;
+    size_t chunks, reread;
+    char *dump; /* every trajectory, exact values in hex floats */
+} outcome;
+
+typedef struct spec {
+    const char *inputs[4];
+    const char *table;   /* a categories table read first, or NULL */
+    const char *cluster; /* --cluster-by, or NULL */
+} spec;
+
+static void dump_append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(*buf ? *buf + *len : NULL, *buf ? *cap - *len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            abort();
+        if (*buf && *len + (size_t)n < *cap)
+            break;
+        *cap = (*cap + (size_t)n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+        if (!*buf)
+            abort();
+    }
+    *len += (size_t)n;
+}
+
+static void run(const spec *sp, unsigned threads, outcome *o)
+{
+    sentraj_config cfg;
+    sentraj_dataset *ds;
+    sentraj_input_options opt;
+
+    memset(o, 0, sizeof *o);
+    sentraj_config_init(&cfg);
+    cfg.threads = threads;
+    ds = sentraj_dataset_alloc(&cfg, &o->err);
+    if (!ds) {
+        o->rc = o->err.code;
+        return;
+    }
+    sentraj_input_options_init(&opt);
+    opt.col_cluster = sp->cluster;
+    o->rc = sentraj_dataset_set_input(ds, &opt, &o->err);
+    if (o->rc == SENTRAJ_OK && sp->table)
+        o->rc = sentraj_dataset_read_categories(ds, sp->table, &o->err);
+    for (int i = 0; i < 4 && sp->inputs[i] && o->rc == SENTRAJ_OK; i++)
+        o->rc = sentraj_dataset_read(ds, sp->inputs[i], &o->err);
+    o->chunks = ds->parallel_chunks;
+    o->reread = ds->parallel_reread;
+    if (o->rc == SENTRAJ_OK)
+        o->rc = sentraj_dataset_finish(ds, &o->err);
+    if (o->rc == SENTRAJ_OK) {
+        size_t len = 0, cap = 0;
+        o->counts = *sentraj_dataset_counts(ds);
+        o->clusters = sentraj_dataset_clusters(ds);
+        dump_append(&o->dump, &len, &cap, "kept %zu\n", sentraj_dataset_kept(ds));
+        for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
+            sentraj_trajectory t;
+            sentraj_dataset_trajectory(ds, i, &t);
+            dump_append(&o->dump, &len, &cap, "%s\t%s\t%llu\t%a\t%a\t%a\n", t.conversation_id, t.categories,
+                        (unsigned long long)t.human_messages, t.mean_first, t.mean_last, t.delta);
+        }
+    }
+    sentraj_dataset_free(ds);
+}
+
+/* Read sp on 1 thread and on several; everything must agree. `split` says
+ * whether the several-thread reads must have used chunks (1), must have
+ * read on one thread (0), or may do either (-1). */
+static void same(const char *name, const spec *sp, int split)
+{
+    static const unsigned many[] = {2, 3, 5, 8, 16};
+    outcome one, par;
+
+    run(sp, 1, &one);
+    tap_ok(one.chunks == 0, "%s/one thread reads in one piece", name);
+    for (size_t k = 0; k < sizeof many / sizeof many[0]; k++) {
+        unsigned t = many[k];
+        run(sp, t, &par);
+        int ok = par.rc == one.rc && par.err.code == one.err.code && par.err.line == one.err.line &&
+                 par.err.col == one.err.col && strcmp(par.err.message, one.err.message) == 0 &&
+                 strcmp(par.err.source, one.err.source) == 0;
+        if (!tap_ok(ok, "%s/threads %u: same status and error", name, t))
+            tap_diag("1 thread: rc %d %s:%llu:%llu %s; %u threads: rc %d %s:%llu:%llu %s", one.rc, one.err.source,
+                     (unsigned long long)one.err.line, (unsigned long long)one.err.col, one.err.message, t, par.rc,
+                     par.err.source, (unsigned long long)par.err.line, (unsigned long long)par.err.col,
+                     par.err.message);
+        if (one.rc == SENTRAJ_OK) {
+            tap_ok(memcmp(&par.counts, &one.counts, sizeof one.counts) == 0 && par.clusters == one.clusters,
+                   "%s/threads %u: same counts", name, t);
+            if (!tap_ok(par.dump && one.dump && strcmp(par.dump, one.dump) == 0, "%s/threads %u: same trajectories",
+                        name, t))
+                tap_diag("1 thread:\n%.400s\n%u threads:\n%.400s", one.dump ? one.dump : "", t,
+                         par.dump ? par.dump : "");
+        }
+        if (split == 1)
+            tap_ok(par.chunks >= 2, "%s/threads %u: read in %zu chunks", name, t, par.chunks);
+        else if (split == 0)
+            tap_ok(par.chunks == 0, "%s/threads %u: read on one thread (got %zu chunks)", name, t, par.chunks);
+        free(par.dump);
+    }
+    free(one.dump);
+}
+
+static const char *write_file(const char *name, const char *text, size_t len)
+{
+    static char path[8][512];
+    static int next;
+    char *p = path[next++ % 8];
+    FILE *f;
+    snprintf(p, 512, "%s/%s", scratch, name);
+    f = fopen(p, "wb");
+    if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0)
+        abort();
+    return p;
+}
+
+static const char *const labels[] = {"very negative", "negative", "neutral", "positive", "very positive"};
+static const char *const cats[] = {"coaching", "counseling", "companionship", "interpersonal advice",
+                                   "coaching;counseling", ""};
+
+typedef struct gen {
+    char *buf;
+    size_t len, cap;
+} gen;
+
+static void put(gen *g, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(g->buf ? g->buf + g->len : NULL, g->buf ? g->cap - g->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            abort();
+        if (g->buf && g->len + (size_t)n < g->cap)
+            break;
+        g->cap = (g->cap + (size_t)n + 1) * 2;
+        g->buf = realloc(g->buf, g->cap);
+        if (!g->buf)
+            abort();
+    }
+    g->len += (size_t)n;
+}
+
+/* Conversation c's row k: index first + k * stride, a role, a label. */
+static void row(gen *g, unsigned c, unsigned k, const char *eol, int quoted_text)
+{
+    unsigned first = c % 3 == 0 ? 5 : 0, stride = c % 4 == 0 ? 3 : 1;
+    unsigned role = (c * 7 + k * 3) % 5;
+    const char *r = role < 3 ? "human" : role == 3 ? "assistant" : "system";
+    put(g, "conv-%04u,%u,%s,%s,%s", c, first + k * stride, r, role < 3 ? labels[(c + k * k) % 5] : "",
+        cats[c % 6]);
+    if (quoted_text)
+        put(g, ",\"line one of %u/%u,\nline \"\"two\"\"\n\"", c, k);
+    put(g, "%s", eol);
+}
+
+/* nconv conversations of 1..20 rows, contiguous or interleaved round-robin. */
+static const char *make(const char *name, unsigned nconv, int interleave, const char *eol, int quoted_text)
+{
+    gen g = {0};
+    unsigned *rows = malloc(nconv * sizeof *rows), left = 0, done[4096] = {0};
+    const char *path;
+
+    put(&g, quoted_text ? "conversation_id,message_index,role,sentiment,categories,text%s" :
+                          "conversation_id,message_index,role,sentiment,categories%s", eol);
+    for (unsigned c = 0; c < nconv; c++)
+        left += rows[c] = 1 + (c * 13 + 5) % 20;
+    if (!interleave) {
+        for (unsigned c = 0; c < nconv; c++)
+            for (unsigned k = 0; k < rows[c]; k++)
+                row(&g, c, k, eol, quoted_text);
+    } else {
+        while (left) {
+            for (unsigned c = 0; c < nconv; c++) {
+                if (done[c] < rows[c]) {
+                    row(&g, c, done[c]++, eol, quoted_text);
+                    left--;
+                }
+            }
+        }
+    }
+    path = write_file(name, g.buf, g.len);
+    free(g.buf);
+    free(rows);
+    return path;
+}
+
+static void test_generated(void)
+{
+    spec sp = {{NULL}, NULL, NULL};
+
+    sp.inputs[0] = make("contiguous.csv", 300, 0, "\n", 0);
+    same("contiguous", &sp, 1);
+    sp.inputs[0] = make("interleaved.csv", 300, 1, "\n", 0);
+    same("interleaved", &sp, 1);
+    sp.inputs[0] = make("crlf.csv", 200, 1, "\r\n", 0);
+    same("crlf", &sp, 1);
+    /* Line breaks inside quoted fields: a split may land in one, and then
+     * the file is read on one thread; the result is the same either way. */
+    sp.inputs[0] = make("quoted.csv", 200, 0, "\n", 1);
+    same("quoted-newlines", &sp, 1);
+    {
+        /* Two of every three line breaks are inside quotes: some chunk
+         * starts must have been guessed wrong and read again. */
+        outcome o;
+        run(&sp, 16, &o);
+        tap_ok(o.rc == SENTRAJ_OK && o.chunks == 16 && o.reread > 0, "quoted-newlines/16 threads: %zu of %zu chunks "
+               "read again", o.reread, o.chunks);
+        free(o.dump);
+    }
+}
+
+/* Rows that break the message_index pattern, across or within chunks. */
+static void test_patterns(void)
+{
+    spec sp = {{NULL}, NULL, NULL};
+    gen g = {0};
+
+    /* One conversation's rows in reverse: it is frozen, so its rows are
+     * merged at finish; the reader falls back to one thread. */
+    put(&g, HDR);
+    for (int k = 40; k >= 0; k--)
+        put(&g, "rev,%d,human,%s,coaching\n", k, labels[k % 5]);
+    for (int c = 0; c < 50; c++)
+        for (int k = 0; k < 8; k++)
+            put(&g, "c%d,%d,human,%s,counseling\n", c, k, labels[(c + k) % 5]);
+    sp.inputs[0] = write_file("reversed.csv", g.buf, g.len);
+    same("reversed", &sp, 0);
+
+    /* A conversation whose rows continue in the next chunk with another
+     * stride: read again on one thread, which freezes it. */
+    g.len = 0;
+    put(&g, HDR);
+    for (int k = 0; k < 30; k++)
+        put(&g, "s,%d,human,%s,coaching\n", k < 15 ? k : 15 + 2 * (k - 15), labels[k % 5]);
+    for (int c = 0; c < 40; c++)
+        for (int k = 0; k < 7; k++)
+            put(&g, "c%d,%d,human,%s,counseling\n", c, k, labels[(c * k) % 5]);
+    sp.inputs[0] = write_file("stride.csv", g.buf, g.len);
+    same("stride-change", &sp, -1);
+
+    /* A duplicate index far from the first: the error of one thread. */
+    g.len = 0;
+    put(&g, HDR);
+    for (int c = 0; c < 60; c++)
+        for (int k = 0; k < 7; k++)
+            put(&g, "c%d,%d,human,%s,counseling\n", c, k, labels[(c + 2 * k) % 5]);
+    put(&g, "c3,4,human,neutral,counseling\n");
+    sp.inputs[0] = write_file("duplicate.csv", g.buf, g.len);
+    same("duplicate-late", &sp, 0);
+
+    /* Categories or a cluster that change in a later chunk. */
+    g.len = 0;
+    put(&g, HDR);
+    for (int k = 0; k < 200; k++)
+        put(&g, "x,%d,human,%s,%s\n", k, labels[k % 5], k < 150 ? "coaching" : "counseling");
+    sp.inputs[0] = write_file("categories.csv", g.buf, g.len);
+    same("categories-change", &sp, 0);
+
+    g.len = 0;
+    put(&g, "conversation_id,message_index,role,sentiment,categories,user\n");
+    for (int c = 0; c < 30; c++)
+        for (int k = 0; k < 9; k++)
+            put(&g, "c%d,%d,human,%s,coaching,u%d\n", c, k, labels[(c + k) % 5], c % 7);
+    sp.inputs[0] = write_file("clusters.csv", g.buf, g.len);
+    sp.cluster = "user";
+    same("clusters", &sp, 1);
+    g.len = 0;
+    put(&g, "conversation_id,message_index,role,sentiment,categories,user\n");
+    for (int k = 0; k < 200; k++)
+        put(&g, "x,%d,human,%s,coaching,%s\n", k, labels[k % 5], k < 170 ? "u1" : "u2");
+    sp.inputs[0] = write_file("cluster-change.csv", g.buf, g.len);
+    same("cluster-change", &sp, 0);
+    sp.cluster = NULL;
+
+    /* An unknown label late in the file. */
+    g.len = 0;
+    put(&g, HDR);
+    for (int c = 0; c < 60; c++)
+        for (int k = 0; k < 7; k++)
+            put(&g, "c%d,%d,human,%s,counseling\n", c, k, c == 55 && k == 3 ? "great" : labels[(c + k) % 5]);
+    sp.inputs[0] = write_file("label.csv", g.buf, g.len);
+    same("unknown-label-late", &sp, 0);
+
+    /* A byte order mark, blank lines and no final line break. */
+    g.len = 0;
+    put(&g, "\xEF\xBB\xBF" HDR);
+    for (int c = 0; c < 60; c++) {
+        for (int k = 0; k < 7; k++)
+            put(&g, "c%d,%d,human,%s,counseling\n", c, k, labels[(c + 3 * k) % 5]);
+        if (c % 9 == 0)
+            put(&g, "\n\r\n");
+    }
+    g.len--; /* the last line break */
+    sp.inputs[0] = write_file("bom.csv", g.buf, g.len);
+    same("bom-blank-lines", &sp, 1);
+    free(g.buf);
+}
+
+/* Merging into a data set that already has rows or a categories table. */
+static void test_nonpristine(void)
+{
+    spec sp = {{NULL}, NULL, NULL};
+    gen g = {0};
+    const char *a, *b, *b_dup, *table, *table_bad;
+
+    put(&g, HDR);
+    for (int c = 0; c < 40; c++)
+        for (int k = 0; k < 4; k++)
+            put(&g, "c%d,%d,human,%s,coaching\n", c, k, labels[(c + k) % 5]);
+    a = write_file("a.csv", g.buf, g.len);
+    /* b continues a's conversations (indexes 4..7) and starts new ones. */
+    g.len = 0;
+    put(&g, HDR);
+    for (int c = 0; c < 60; c++)
+        for (int k = 4; k < 9; k++)
+            put(&g, "c%d,%d,human,%s,coaching\n", c, k, labels[(c * 3 + k) % 5]);
+    b = write_file("b.csv", g.buf, g.len);
+    g.len = 0;
+    put(&g, HDR);
+    for (int c = 0; c < 60; c++)
+        for (int k = 3; k < 9; k++)
+            put(&g, "c%d,%d,human,%s,coaching\n", c, k, labels[(c * 3 + k) % 5]);
+    b_dup = write_file("b-dup.csv", g.buf, g.len);
+    g.len = 0;
+    put(&g, "conversation_id,categories\n");
+    for (int c = 0; c < 60; c += 2)
+        put(&g, "c%d,coaching\n", c);
+    table = write_file("table.csv", g.buf, g.len);
+    g.len = 0;
+    put(&g, "conversation_id,categories\nc57,counseling\n");
+    table_bad = write_file("table-bad.csv", g.buf, g.len);
+
+    sp.inputs[0] = a;
+    sp.inputs[1] = b;
+    same("two-inputs", &sp, 1);
+    sp.inputs[1] = b_dup;
+    same("two-inputs-duplicate", &sp, -1);
+    sp.inputs[0] = b;
+    sp.inputs[1] = NULL;
+    sp.table = table;
+    same("categories-table", &sp, 1);
+    sp.table = table_bad;
+    same("categories-table-conflict", &sp, 1);
+    free(g.buf);
+}
+
+/* Every bad-input fixture: the same error, whatever the threads. */
+static void test_bad_fixtures(const char *fixtures)
+{
+    char dir[512];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+
+    snprintf(dir, sizeof dir, "%s/bad", fixtures);
+    d = opendir(dir);
+    if (!tap_ok(d != NULL, "bad fixtures: open %s", dir))
+        return;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        char path[1024], name[300];
+        spec sp = {{path}, NULL, NULL};
+        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        snprintf(name, sizeof name, "bad/%s", e->d_name);
+        same(name, &sp, -1);
+        n++;
+    }
+    closedir(d);
+    tap_ok(n >= 20, "bad fixtures: %d CSV files", n);
+}
+
+int main(int argc, char **argv)
+{
+    char fixture[512];
+    spec sp = {{fixture}, NULL, NULL};
+
+    snprintf(scratch, sizeof scratch, "%s/sentraj-par.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(scratch))
+        return 1;
+    csv_set_min_chunk(1);
+    test_generated();
+    test_patterns();
+    test_nonpristine();
+    if (argc > 1) {
+        snprintf(fixture, sizeof fixture, "%s/conversations.csv", argv[1]);
+        same("fixture", &sp, 1);
+        test_bad_fixtures(argv[1]);
+    }
+    {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
+        if (system(cmd) != 0)
+            tap_diag("could not remove %s", scratch);
+    }
+    return tap_done();
+}
