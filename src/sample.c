@@ -19,6 +19,33 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sort n lattice integers into out by counting, when their range is at
+ * most a few times n (lattice data: a handful of distinct values). Returns
+ * 0, or -1 when the range is too wide or memory is short (then qsort). */
+static int sort_by_counting(const int64_t *q, size_t n, int64_t *out)
+{
+    int64_t lo = q[0], hi = q[0];
+    size_t range, *count, k = 0;
+
+    for (size_t i = 1; i < n; i++) {
+        lo = q[i] < lo ? q[i] : lo;
+        hi = q[i] > hi ? q[i] : hi;
+    }
+    if ((uint64_t)hi - (uint64_t)lo >= (n < 65536 ? 65536 : 4 * (uint64_t)n))
+        return -1;
+    range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+    count = calloc(range, sizeof *count);
+    if (!count)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        count[(uint64_t)q[i] - (uint64_t)lo]++;
+    for (size_t v = 0; v < range; v++)
+        for (size_t c = count[v]; c > 0; c--)
+            out[k++] = (int64_t)((uint64_t)lo + v);
+    free(count);
+    return 0;
+}
+
 static sentraj_sample *sample_new(size_t n, int lattice, sentraj_error *err)
 {
     sentraj_sample *s = calloc(1, sizeof *s);
@@ -66,7 +93,7 @@ sentraj_sample *sample_alloc_lattice(const int64_t *q, size_t n, int64_t denom, 
     sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
         return sentraj_nomem(err, "sample"), NULL;
-    if (n) {
+    if (n && sort_by_counting(q, n, sorted) != 0) {
         memcpy(sorted, q, n * sizeof *q);
         qsort(sorted, n, sizeof *sorted, cmp_i64);
     }
