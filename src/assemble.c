@@ -1,6 +1,7 @@
 /* assemble.c - message rows into conversations, and conversations into trajectories. */
 #include "dataset.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <math.h>
@@ -289,7 +290,7 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
 
     /* Consecutive rows nearly always repeat the field: compare before hashing. */
     if (ds->last_raw >= 0 && intern_len(&ds->raw_cats, (uint32_t)ds->last_raw) == len &&
-        memcmp(intern_str(&ds->raw_cats, (uint32_t)ds->last_raw), s, len) == 0)
+        bytes_equal(intern_str(&ds->raw_cats, (uint32_t)ds->last_raw), s, len))
         return ds->raw_to_set[ds->last_raw];
     raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
 
@@ -391,7 +392,7 @@ static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r,
      * previous row's id before hashing. */
     if (ds->last_conv >= 0) {
         uint32_t l = (uint32_t)ds->last_conv;
-        if (intern_len(&ds->ids, l) == r->id_len && memcmp(intern_str(&ds->ids, l), r->id, r->id_len) == 0)
+        if (intern_len(&ds->ids, l) == r->id_len && bytes_equal(intern_str(&ds->ids, l), r->id, r->id_len))
             return l;
     }
     h = intern_hash(r->id, r->id_len);

@@ -1,6 +1,7 @@
 /* csv.c - the streaming RFC 4180 reader for the long message format. */
 #include "dataset.h"
 
+#include "bytes.h"
 #include "error.h"
 #include "input.h"
 #include "pool.h"
@@ -43,7 +44,7 @@ static int cache_find(const field_cache *c, const char *s, size_t len)
     if (len >= CACHE_BYTES)
         return -1;
     for (unsigned i = 0; i < c->n; i++)
-        if (c->len[i] == len && memcmp(c->text[i], s, len) == 0)
+        if (c->len[i] == len && bytes_equal(c->text[i], s, len))
             return (int)i;
     return -1;
 }
