@@ -886,21 +886,29 @@ static int cmp_id_key(const void *a, const void *b)
 static int sort_kept(sentraj_dataset *ds, sentraj_error *err)
 {
     id_key *keys = malloc((ds->nkept ? ds->nkept : 1) * sizeof *keys);
-    kept_conv *sorted = malloc((ds->nkept ? ds->nkept : 1) * sizeof *sorted);
-    if (!keys || !sorted) {
-        free(keys);
-        free(sorted);
+    if (!keys)
         return sentraj_nomem(err, "sorting conversations");
-    }
     for (size_t i = 0; i < ds->nkept; i++)
         keys[i] = (id_key){intern_str(&ds->ids, ds->kept[i].conv), intern_len(&ds->ids, ds->kept[i].conv),
                            (uint32_t)i};
     qsort(keys, ds->nkept, sizeof *keys, cmp_id_key);
-    for (size_t i = 0; i < ds->nkept; i++)
-        sorted[i] = ds->kept[keys[i].pos];
+    /* Put kept[keys[i].pos] at i in place, cycle by cycle (no second copy
+     * of the records); a placed key's pos is set to its own index. */
+    for (size_t i = 0; i < ds->nkept; i++) {
+        if (keys[i].pos == i)
+            continue;
+        kept_conv first = ds->kept[i];
+        size_t j = i;
+        while (keys[j].pos != i) {
+            size_t from = keys[j].pos;
+            ds->kept[j] = ds->kept[from];
+            keys[j].pos = (uint32_t)j;
+            j = from;
+        }
+        ds->kept[j] = first;
+        keys[j].pos = (uint32_t)j;
+    }
     free(keys);
-    free(ds->kept);
-    ds->kept = sorted;
     return SENTRAJ_OK;
 }
 
@@ -1024,6 +1032,15 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     }
     ds->counts.kept = ds->nkept;
     ds->counts.categories = ds->cats.count;
+    /* The windows and (unless positions need them) the extras are in the
+     * kept records now: give their memory back before sorting. */
+    free(ds->win);
+    ds->win = NULL;
+    if (!ds->keep_labels) {
+        free(ds->extras);
+        ds->extras = NULL;
+        ds->nextras = ds->extras_cap = 0;
+    }
     if (sort_kept(ds, err) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;
     ds->finished = 1;
