@@ -22,18 +22,35 @@ void intern_free(intern *t)
     memset(t, 0, sizeof *t);
 }
 
-/* FNV-1a over the bytes, then a 64-bit finaliser so both halves mix well. */
+/* Eight bytes at a time (the tail zero-padded), each word multiplied in,
+ * then a 64-bit finaliser so that the high half, which picks the slot and
+ * is kept as the slot's tag, depends on every byte. */
 uint64_t intern_hash(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)len, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 29;
+    }
+    if (len) {
+        w = 0;
+        for (size_t i = 0; i < len; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 29;
     }
     h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdu;
+    h *= 0xc4ceb9fe1a85ec53u;
     h ^= h >> 33;
     return h;
+}
+
+/* A string's first slot: from the hash's high half, which the slot keeps,
+ * so that growing the table needs neither the strings nor their hashes. */
+static inline size_t home(uint32_t h32, size_t cap)
+{
+    return (size_t)h32 & (cap - 1);
 }
 
 static int grow_slots(intern *t)
@@ -46,8 +63,7 @@ static int grow_slots(intern *t)
         uint64_t v = t->slots[i];
         if (!v)
             continue;
-        uint32_t id = (uint32_t)v - 1;
-        size_t j = (size_t)intern_hash(t->strs[id], t->lens[id]) & (ncap - 1);
+        size_t j = home((uint32_t)(v >> 32), ncap);
         while (ns[j])
             j = (j + 1) & (ncap - 1);
         ns[j] = v;
@@ -90,7 +106,7 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
     uint32_t h32 = (uint32_t)(hash >> 32);
     if (!t->cap)
         return -1;
-    for (size_t j = (size_t)hash & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+    for (size_t j = home(h32, t->cap);; j = (j + 1) & (t->cap - 1)) {
         uint64_t v = t->slots[j];
         if (!v)
             return -1;
@@ -132,7 +148,7 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
         return -1;
     t->strs[t->count] = p;
     t->lens[t->count] = (uint32_t)len;
-    for (j = (size_t)hash & (t->cap - 1); t->slots[j]; j = (j + 1) & (t->cap - 1))
+    for (j = home((uint32_t)(hash >> 32), t->cap); t->slots[j]; j = (j + 1) & (t->cap - 1))
         ;
     t->slots[j] = ((uint64_t)(uint32_t)(hash >> 32) << 32) | (uint64_t)(t->count + 1);
     *added = 1;
