@@ -364,12 +364,15 @@ static void core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r)
     }
 }
 
-/* Room for conversation c (and its window slots). */
-static int conv_reserve(sentraj_dataset *ds, size_t c, sentraj_error *err)
+/* Room for conversation c (and its window slots); growing, room for at
+ * least `at_least` conversations. */
+static int conv_reserve_n(sentraj_dataset *ds, size_t c, size_t at_least, sentraj_error *err)
 {
     if (c < ds->convs_cap)
         return SENTRAJ_OK;
     size_t nc = ds->convs_cap ? ds->convs_cap * 2 : 4096;
+    if (nc < at_least)
+        nc = at_least;
     conv *ncv = realloc(ds->convs, nc * sizeof *ncv);
     if (!ncv)
         return sentraj_nomem(err, "conversations");
@@ -380,6 +383,11 @@ static int conv_reserve(sentraj_dataset *ds, size_t c, sentraj_error *err)
     ds->win = nw;
     ds->convs_cap = nc;
     return SENTRAJ_OK;
+}
+
+static int conv_reserve(sentraj_dataset *ds, size_t c, sentraj_error *err)
+{
+    return conv_reserve_n(ds, c, 0, err);
 }
 
 static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
@@ -641,7 +649,7 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
 int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
                   sentraj_error *err)
 {
-    size_t n = src->ids.count, w = dst->window;
+    size_t n = src->ids.count, w = dst->window, nnew = 0;
     uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL;
     win_entry *tmp = NULL;
     int rc = SENTRAJ_ENOMEM;
@@ -674,6 +682,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         if (d < 0) {
             if (sc->frozen)
                 goto nomerge;
+            nnew++;
             continue;
         }
         const conv *dc = &dst->convs[d];
@@ -682,6 +691,11 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             goto nomerge;
     }
 
+    if (nnew && (intern_reserve(&dst->ids, nnew) < 0 ||
+                 conv_reserve_n(dst, dst->ids.count + nnew - 1, dst->ids.count + nnew, err) != SENTRAJ_OK)) {
+        sentraj_nomem(err, "merging reader parts");
+        goto fail;
+    }
     for (size_t i = 0; i < src->sets.count; i++) {
         int64_t set = dataset_category_set(dst, intern_str(&src->sets, (uint32_t)i), intern_len(&src->sets, (uint32_t)i),
                                            NULL, 0, 0, err);

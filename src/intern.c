@@ -101,6 +101,26 @@ static char *store(intern *t, const char *s, size_t len)
     return p;
 }
 
+int intern_reserve(intern *t, size_t more)
+{
+    size_t want = t->count + more;
+    while (want * 4 > t->cap * 3)
+        if (grow_slots(t) < 0)
+            return -1;
+    if (want > t->strs_cap) {
+        char **ns = realloc(t->strs, want * sizeof *ns);
+        if (!ns)
+            return -1;
+        t->strs = ns;
+        uint32_t *nl = realloc(t->lens, want * sizeof *nl);
+        if (!nl)
+            return -1;
+        t->lens = nl;
+        t->strs_cap = want;
+    }
+    return 0;
+}
+
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 {
     uint32_t h32 = (uint32_t)(hash >> 32);

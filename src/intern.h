@@ -28,6 +28,9 @@ uint64_t intern_hash(const char *s, size_t len);
 /* Find s or add it. Returns its id, or -1 when out of memory (or when the
  * table would pass 2^32 - 2 strings). *added is set to 1 for a new string. */
 int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added);
+/* Make room for `more` new strings without growing on the way; -1 when
+ * out of memory. */
+int intern_reserve(intern *t, size_t more);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
 static inline const char *intern_str(const intern *t, uint32_t id)
