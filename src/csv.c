@@ -144,6 +144,65 @@ static int add_field(reader *r, size_t off, size_t len, uint64_t line, uint64_t 
     return SENTRAJ_OK;
 }
 
+/* Whether parse_record tries fast_record first (csv_set_fast_path). */
+static int fast_path = 1;
+
+void csv_set_fast_path(int on)
+{
+    fast_path = on;
+}
+
+#if defined(__SSE2__)
+/* The common record: one line, complete in the buffer, without quotes, NUL
+ * bytes or carriage returns (but a CRLF ending). Its fields are the pieces
+ * between commas, found from the bit masks of 16-byte blocks in one pass.
+ * Returns 1 with the record taken (as parse_record would take it), or 0
+ * with nothing changed but nfields: parse_record then reads it byte by
+ * byte, which handles (or reports) everything else. */
+static int fast_record(reader *r, size_t p, uint64_t line)
+{
+    const char *b = r->buf;
+    size_t end = r->len, ls = p, fstart = p;
+    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                  quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+
+    for (size_t q = p;; q += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + q));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
+                                   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)),
+                                                _mm_cmpeq_epi8(v, zero)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        while (mask) {
+            size_t x = q + (size_t)__builtin_ctz(mask), rec_end;
+            char c = b[x];
+            mask &= mask - 1;
+            if (x >= end)
+                goto slow;
+            if (c == ',') {
+                add_field(r, fstart, x - fstart, line, (uint64_t)(fstart - ls) + 1, 0, NULL);
+                fstart = x + 1;
+                continue;
+            }
+            if (c == '\n')
+                rec_end = x;
+            else if (c == '\r' && x + 1 < end && b[x + 1] == '\n')
+                rec_end = x + 1;
+            else
+                goto slow; /* a quote, a NUL byte or a lone carriage return */
+            add_field(r, fstart, x - fstart, line, (uint64_t)(fstart - ls) + 1, 0, NULL);
+            r->end_line = line;
+            r->end_col = (uint64_t)(rec_end - ls) + 1;
+            r->pos = rec_end + 1;
+            r->line = line + 1;
+            return 1;
+        }
+    }
+slow:
+    r->nfields = 0;
+    return 0;
+}
+#endif
+
 static int nul_error(reader *r, uint64_t line, uint64_t col, sentraj_error *err)
 {
     return sentraj_raise(err, SENTRAJ_EDATA, r->name, line, col,
@@ -184,6 +243,10 @@ static int parse_record(reader *r, sentraj_error *err)
         return REC_EOF;
     }
     r->rec_line = line;
+#if defined(__SSE2__)
+    if (fast_path && fast_record(r, p, line))
+        return REC_OK;
+#endif
 
     for (;;) {
         uint64_t fline = line, fcol = (uint64_t)(p - ls) + 1;

@@ -193,6 +193,10 @@ int csv_read_categories(sentraj_dataset *ds, struct input *in, sentraj_error *er
 /* The least bytes per thread for which csv_read splits a file (for tests;
  * not thread-safe: set it before reading). */
 void csv_set_min_chunk(uint64_t bytes);
+/* Whether the reader takes plain one-line records with its fast path (1,
+ * the default) or reads every record byte by byte (0); the results are the
+ * same (for tests; not thread-safe). */
+void csv_set_fast_path(int on);
 /* Record one row of a categories table. */
 int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
                       size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);

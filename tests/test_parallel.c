@@ -1,5 +1,7 @@
 /* test_parallel.c - a CSV file read on several threads gives exactly what
- * one thread gives: the same conversations, windows, counts and errors.
+ * one thread gives: the same conversations, windows, counts and errors;
+ * and the reader's fast path for plain records reads what its byte-by-byte
+ * path reads.
  *
  * csv_set_min_chunk(1) lets small files split into as many chunks as
  * threads, so every chunk boundary case shows up in files of a few KB.
@@ -408,6 +410,60 @@ static void test_bad_fixtures(const char *fixtures)
     tap_ok(n >= 20, "bad fixtures: %d CSV files", n);
 }
 
+/* The reader's fast path for plain records against its byte-by-byte path,
+ * on random inputs made of the bytes that matter to CSV: every outcome,
+ * error position and message included, must be the same. */
+static void test_fast_path(void)
+{
+    static const char *const pieces[] = {",", "\"", "\r", "\n", "\r\n", "a", "c1", "c2", "0", "1", "2", "12",
+                                         "human", "assistant", "neutral", "positive", " ", "coaching", "x;y",
+                                         "very negative", "\"\"", ",,", "-1", "\t"};
+    const size_t npieces = sizeof pieces / sizeof pieces[0];
+    uint64_t g = 99;
+    int diffs = 0, n = 3000, ok_inputs = 0;
+    gen buf = {0};
+
+    for (int i = 0; i < n; i++) {
+        spec sp = {{NULL}, NULL, NULL};
+        outcome fast, slow;
+        buf.len = 0;
+        put(&buf, HDR);
+        /* Mostly good rows, with random pieces spliced in. */
+        for (int k = 0; k < 8; k++) {
+            g = g * 6364136223846793005ull + 1442695040888963407ull;
+            if ((g >> 60) < 12) {
+                put(&buf, "c%d,%d,human,%s,coaching\n", (int)(g >> 40) % 3, k, labels[(g >> 20) % 5]);
+            } else {
+                int m = 1 + (int)((g >> 30) % 12);
+                for (int j = 0; j < m; j++) {
+                    g = g * 6364136223846793005ull + 1442695040888963407ull;
+                    put(&buf, "%s", pieces[(g >> 33) % npieces]);
+                }
+            }
+        }
+        if ((g >> 20) % 4 == 0)
+            put(&buf, "%c", '\0');
+        sp.inputs[0] = write_file("fast.csv", buf.buf, buf.len);
+        csv_set_fast_path(1);
+        run(&sp, 1, &fast);
+        csv_set_fast_path(0);
+        run(&sp, 1, &slow);
+        csv_set_fast_path(1);
+        int same_out = fast.rc == slow.rc && fast.err.line == slow.err.line && fast.err.col == slow.err.col &&
+                       strcmp(fast.err.message, slow.err.message) == 0 &&
+                       ((!fast.dump && !slow.dump) || (fast.dump && slow.dump && strcmp(fast.dump, slow.dump) == 0));
+        if (!same_out && diffs++ < 3)
+            tap_diag("input %d differs: fast rc %d %llu:%llu %s; slow rc %d %llu:%llu %s", i, fast.rc,
+                     (unsigned long long)fast.err.line, (unsigned long long)fast.err.col, fast.err.message, slow.rc,
+                     (unsigned long long)slow.err.line, (unsigned long long)slow.err.col, slow.err.message);
+        ok_inputs += fast.rc == SENTRAJ_OK;
+        free(fast.dump);
+        free(slow.dump);
+    }
+    free(buf.buf);
+    tap_ok(diffs == 0, "fast path: %d random inputs (%d read without error) read the same both ways", n, ok_inputs);
+}
+
 int main(int argc, char **argv)
 {
     char fixture[512];
@@ -417,6 +473,7 @@ int main(int argc, char **argv)
     if (!mkdtemp(scratch))
         return 1;
     csv_set_min_chunk(1);
+    test_fast_path();
     test_generated();
     test_patterns();
     test_nonpristine();
