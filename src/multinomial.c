@@ -6,7 +6,9 @@
 
 #include "blas.h"
 #include <gsl/gsl_randist.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Resample sums of a byte-sized lattice sample, four resamples at a time:
  * their generators are independent, so the CPU overlaps four chains of
@@ -27,12 +29,12 @@
         x_ = (xs_ >> rot_) | (xs_ << ((0u - rot_) & 31u));                                                         \
         m_ = (uint64_t)x_ * n;                                                                                     \
         if ((uint32_t)m_ < n)                                                                                      \
-            m_ = reject(&(st), (inc), n, m_);                                                                      \
+            m_ = engine_index_reject(&(st), (inc), n, m_);                                                         \
         (acc) += q[m_ >> 32];                                                                                      \
     } while (0)
 
 /* Lemire's rejection loop for a draw whose low word fell below n (rare). */
-static uint64_t reject(uint64_t *st, uint64_t inc, uint32_t n, uint64_t m)
+uint64_t engine_index_reject(uint64_t *st, uint64_t inc, uint32_t n, uint64_t m)
 {
     sentraj_pcg32 r = {*st, inc};
     uint32_t t = (uint32_t)(0u - n) % n;
@@ -65,11 +67,47 @@ static void index_bytes(const int8_t *q, uint32_t n, uint64_t seed, uint64_t h, 
     sum[b + 3] = (double)a3;
 }
 
+/* The ENGINE_SIMD_* level of the byte kernel, or -1 until the first
+ * engine_index call decides it: the best the CPU supports, unless the
+ * environment variable SENTRAJ_NO_SIMD is set to anything but "" or "0",
+ * which keeps the portable kernel (so a user, or the CLI tests, can compare
+ * both; the results are the same bytes either way). Pool threads may race to
+ * decide it; they all decide the same, hence relaxed atomics suffice. */
+static atomic_int simd_level = -1;
+
+static int simd_decide(void)
+{
+    int level = atomic_load_explicit(&simd_level, memory_order_relaxed);
+
+    if (level < 0) {
+        const char *off = getenv("SENTRAJ_NO_SIMD");
+        level = off && *off && strcmp(off, "0") != 0 ? ENGINE_SIMD_NONE : index_simd_detect();
+        atomic_store_explicit(&simd_level, level, memory_order_relaxed);
+    }
+    return level;
+}
+
+int engine_index_set_simd(int max_level)
+{
+    int cpu = index_simd_detect();
+    int level = max_level < cpu ? max_level : cpu;
+
+    atomic_store_explicit(&simd_level, level < 0 ? ENGINE_SIMD_NONE : level, memory_order_relaxed);
+    return level < 0 ? ENGINE_SIMD_NONE : level;
+}
+
 void engine_index(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum, double *sq)
 {
     uint32_t n = (uint32_t)s->n;
 
     if (s->q8 && !sq) {
+        /* Whole blocks of 16 to a SIMD kernel, the rest four and one at a
+         * time below: every resample still draws from its own stream. */
+        int level = simd_decide();
+        if (level >= ENGINE_SIMD_AVX512)
+            b0 += index_bytes_avx512(s, seed, h, b0, b1, sum);
+        else if (level >= ENGINE_SIMD_AVX2)
+            b0 += index_bytes_avx2(s, seed, h, b0, b1, sum);
         for (; b0 + LANES <= b1; b0 += LANES)
             index_bytes(s->q8, n, seed, h, b0, sum);
     }

@@ -1,4 +1,4 @@
-/* test_engines.c - the engines and interval methods: balance, determinism, statuses, one-sided intervals. */
+/* test_engines.c - engines and interval methods: balance, determinism, statuses, one-sided intervals, SIMD kernels. */
 #include "tap.h"
 
 #include "engines.h"
@@ -249,10 +249,11 @@ static void test_acceleration(void)
     sentraj_sample_free(s);
 }
 
-/* The index engine's four-lane byte kernel (used when values fit in a byte
- * and no squares are needed) and its one-at-a-time loop (used for the
- * studentized method) must draw exactly the same resamples. n = 100000 and
- * B = 400 make 4e7 draws, about 900 of which take Lemire's rejection branch. */
+/* The index engine's byte kernels (used when values fit in a byte and no
+ * squares are needed: SIMD where the CPU has it, then four lanes at a time)
+ * and its one-at-a-time loop (used for the studentized method) must draw
+ * exactly the same resamples. n = 100000 and B = 400 make 4e7 draws, about
+ * 900 of which take Lemire's rejection branch. */
 static void test_index_lanes(void)
 {
     size_t n = 100000, B = 401;
@@ -277,6 +278,122 @@ static void test_index_lanes(void)
     free(b);
 }
 
+/* A lattice sample (denominator 1) of n bytes spread over the whole int8
+ * range, so that the kernels' sign extension is exercised. */
+static sentraj_sample *bytes_sample(size_t n)
+{
+    int64_t *q = malloc((n ? n : 1) * sizeof *q);
+    sentraj_sample *s;
+
+    for (size_t i = 0; i < n; i++)
+        q[i] = (int64_t)((i * 2654435761u) % 256) - 128;
+    s = sample_alloc_lattice(q, n, 1, NULL);
+    free(q);
+    return s;
+}
+
+/* engine_index's sums of resamples [b0, b1) with the kernels up to level
+ * into out; 1 when that level is available. */
+static int index_at(int level, const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *out)
+{
+    if (engine_index_set_simd(level) != level)
+        return 0;
+    engine_index(s, seed, h, b0, b1, out, NULL);
+    return 1;
+}
+
+/* Compare the SIMD kernels with the portable one on [b0, b1) of s for a few
+ * seeds: every sum equal (==, not near). Appends a TAP line per kernel. */
+static void simd_equals_portable(const sentraj_sample *s, size_t b0, size_t b1, const char *name)
+{
+    static const uint64_t seeds[3][2] = {{42, 7}, {1, 0}, {UINT64_MAX, UINT64_C(0x9e3779b97f4a7c15)}};
+    static const int levels[2] = {ENGINE_SIMD_AVX2, ENGINE_SIMD_AVX512};
+    static const char *const level_names[2] = {"avx2", "avx512"};
+    double *want = malloc(b1 * sizeof *want), *got = malloc(b1 * sizeof *got);
+
+    for (size_t l = 0; l < 2; l++) {
+        int same = 1, avail = 1;
+        char test[128];
+        for (size_t k = 0; k < 3 && avail; k++) {
+            for (size_t b = 0; b < b1; b++)
+                want[b] = got[b] = -1;
+            index_at(ENGINE_SIMD_NONE, s, seeds[k][0], seeds[k][1], b0, b1, want);
+            avail = index_at(levels[l], s, seeds[k][0], seeds[k][1], b0, b1, got);
+            for (size_t b = 0; b < b1 && avail; b++) {
+                if (got[b] != want[b] && same)
+                    tap_diag("%s %s seed %zu resample %zu: got %.17g, want %.17g", name, level_names[l], k, b,
+                             got[b], want[b]);
+                same &= got[b] == want[b];
+            }
+        }
+        snprintf(test, sizeof test, "engines/index/%s/%s-equals-portable", level_names[l], name);
+        if (avail)
+            tap_ok(same, "%s", test);
+        else
+            tap_skip(test, "the CPU lacks the instructions");
+    }
+    free(want);
+    free(got);
+}
+
+/* The SIMD byte kernels (index_simd.c) against the portable four-lane and
+ * one-at-a-time loops: resample ranges that are not multiples of their 16
+ * lanes, sizes around the lane counts, several seeds. */
+static void test_index_simd(void)
+{
+    static const size_t sizes[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 255, 1000, 53585};
+    int ok = 1;
+
+    tap_ok(engine_index_set_simd(ENGINE_SIMD_NONE) == ENGINE_SIMD_NONE, "engines/index/simd-can-be-turned-off");
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        sentraj_sample *s = bytes_sample(sizes[i]);
+        char name[64];
+        ok &= s && s->q8;
+        if (!s)
+            continue;
+        snprintf(name, sizeof name, "n%zu", sizes[i]);
+        simd_equals_portable(s, 3, 42, name);
+        if (sizes[i] == 53585 || sizes[i] == 17) {
+            snprintf(name, sizeof name, "n%zu-0-64", sizes[i]);
+            simd_equals_portable(s, 0, 64, name);
+        }
+        sentraj_sample_free(s);
+    }
+    tap_ok(ok, "engines/index/simd-samples-are-bytes");
+    engine_index_set_simd(ENGINE_SIMD_AVX512);
+}
+
+/* Lemire's rejections in the SIMD kernels. Draws reject with probability
+ * (2^32 mod n) / 2^32, at most n / 2^32, so many rejections need a large n:
+ * n = 2^22 + 1 leaves 2^32 mod n = 2^22 - 1023, one draw in about 1025, and
+ * about 65000 rejections in a block of 16 resamples, with hundreds of steps
+ * where two or more of the 16 lanes reject at once. The count comes from an
+ * independent loop over the same streams. */
+static void test_index_simd_rejections(void)
+{
+    const uint32_t n = (UINT32_C(1) << 22) + 1, t = (uint32_t)(0u - n) % n;
+    const size_t b0 = 5, b1 = 26;
+    sentraj_sample *s = bytes_sample(n);
+    uint64_t rejected = 0;
+
+    for (size_t b = b0; b < b0 + 16; b++) {
+        sentraj_pcg32 r;
+        sentraj_stream_seed(&r, 42, 7, (uint64_t)b);
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t m = (uint64_t)sentraj_pcg32_next(&r) * n;
+            while ((uint32_t)m < t) {
+                rejected++;
+                m = (uint64_t)sentraj_pcg32_next(&r) * n;
+            }
+        }
+    }
+    tap_ok(rejected > 50000, "engines/index/simd-rejections-exercised");
+    tap_diag("%llu rejections in the first 16 resamples", (unsigned long long)rejected);
+    simd_equals_portable(s, b0, b1, "rejections");
+    engine_index_set_simd(ENGINE_SIMD_AVX512);
+    sentraj_sample_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -287,5 +404,7 @@ int main(void)
     test_formulas();
     test_acceleration();
     test_index_lanes();
+    test_index_simd();
+    test_index_simd_rejections();
     return tap_done();
 }
