@@ -31,6 +31,7 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     ds->last_conv = -1;
     ds->last_raw = -1;
     ds->lattice = 1;
+    ds->lattice_seen = NAN;
     {
         sentraj_input_options o;
         sentraj_input_options_init(&o);
@@ -489,10 +490,11 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     ds->counts.rows++;
     if (r->role == ROLE_HUMAN) {
         ds->counts.human_messages++;
-        if (ds->lattice) {
+        if (ds->lattice && r->value != ds->lattice_seen) { /* rows repeat a few labels: test each once in a row */
             double q = r->value * (double)ds->denom;
             if (fabs(q - nearbyint(q)) > 1e-9 * (1 + fabs(q)))
                 ds->lattice = 0;
+            ds->lattice_seen = r->value;
         }
     } else if (r->role == ROLE_ASSISTANT) {
         ds->counts.assistant_messages++;
@@ -546,6 +548,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     intern_init(&p->clusters);
     p->last_conv = -1;
     p->last_raw = -1;
+    p->lattice_seen = NAN;
     p->reading_started = 1;
     return p;
 }

@@ -516,6 +516,16 @@ static int parse_index(reader *r, size_t i, uint64_t *out, sentraj_error *err)
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
                                  "message_index %s is negative (it must be an integer >= 0)", sentraj_show(s, len).s);
     }
+    if (len <= 19) { /* 19 digits cannot pass 2^64 - 1 */
+        size_t k = 0;
+        while (k < len && s[k] >= '0' && s[k] <= '9')
+            v = v * 10 + (unsigned)(s[k++] - '0');
+        if (k == len) {
+            *out = v;
+            return SENTRAJ_OK;
+        }
+        v = 0;
+    }
     for (size_t k = 0; k < len; k++) {
         if (s[k] < '0' || s[k] > '9')
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,

@@ -137,6 +137,7 @@ struct sentraj_dataset {
 
     int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
     int lattice;           /* every human label times denom is an integer */
+    double lattice_seen;   /* the last label found on the lattice (NaN: none) */
     unsigned threads;      /* the config's threads: 0 = every core; > 1 lets csv_read split a file */
     int is_part;           /* a reader part (dataset_part_alloc): field[] is borrowed */
     size_t parallel_chunks;/* chunks read on several threads and merged, over every input (for tests) */
