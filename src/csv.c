@@ -704,14 +704,19 @@ static void read_chunk(void *ctx, size_t k)
         input_share_progress(in, job->ds->progress, job->ds->progress_ctx, &job->done, job->size,
                              pthread_equal(pthread_self(), job->caller));
     if (reader_open(&r, in, &err) == SENTRAJ_OK && dataset_add_source(ch->part, job->name) == 0) {
-        ch->rc = SENTRAJ_OK;
-        while (ch->rc == SENTRAJ_OK && ch->off + r.off + r.pos < ch->stop) {
+        /* Locals in the loop: the chunks share cache lines, and a store
+         * per row to one would stall the thread reading its neighbour. */
+        sentraj_dataset *part = ch->part;
+        uint64_t off = ch->off, stop = ch->stop;
+        int rc = SENTRAJ_OK;
+        while (rc == SENTRAJ_OK && off + r.off + r.pos < stop) {
             int got = next_record(&r, &err);
             if (got == REC_EOF)
                 break;
-            ch->rc = got == REC_ERR ? SENTRAJ_EDATA : row(&r, ch->part, 0, job->col, job->ncols, &err);
+            rc = got == REC_ERR ? SENTRAJ_EDATA : row(&r, part, 0, job->col, job->ncols, &err);
         }
-        ch->end = ch->off + r.off + r.pos;
+        ch->rc = rc;
+        ch->end = off + r.off + r.pos;
         ch->lines = r.line - 1;
     }
     reader_close(&r);

@@ -46,13 +46,6 @@ uint64_t intern_hash(const char *s, size_t len)
     return h;
 }
 
-/* A string's first slot: from the hash's high half, which the slot keeps,
- * so that growing the table needs neither the strings nor their hashes. */
-static inline size_t home(uint32_t h32, size_t cap)
-{
-    return (size_t)h32 & (cap - 1);
-}
-
 static int grow_slots(intern *t)
 {
     size_t ncap = t->cap ? t->cap * 2 : 1024;
@@ -63,7 +56,7 @@ static int grow_slots(intern *t)
         uint64_t v = t->slots[i];
         if (!v)
             continue;
-        size_t j = home((uint32_t)(v >> 32), ncap);
+        size_t j = intern_home((uint32_t)(v >> 32), ncap);
         while (ns[j])
             j = (j + 1) & (ncap - 1);
         ns[j] = v;
@@ -126,7 +119,7 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
     uint32_t h32 = (uint32_t)(hash >> 32);
     if (!t->cap)
         return -1;
-    for (size_t j = home(h32, t->cap);; j = (j + 1) & (t->cap - 1)) {
+    for (size_t j = intern_home(h32, t->cap);; j = (j + 1) & (t->cap - 1)) {
         uint64_t v = t->slots[j];
         if (!v)
             return -1;
@@ -168,7 +161,7 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
         return -1;
     t->strs[t->count] = p;
     t->lens[t->count] = (uint32_t)len;
-    for (j = home((uint32_t)(hash >> 32), t->cap); t->slots[j]; j = (j + 1) & (t->cap - 1))
+    for (j = intern_home((uint32_t)(hash >> 32), t->cap); t->slots[j]; j = (j + 1) & (t->cap - 1))
         ;
     t->slots[j] = ((uint64_t)(uint32_t)(hash >> 32) << 32) | (uint64_t)(t->count + 1);
     *added = 1;

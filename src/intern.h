@@ -33,6 +33,18 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
 int intern_reserve(intern *t, size_t more);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
+/* A string's first slot: from the hash's high half, which the slot keeps,
+ * so that growing the table needs neither the strings nor their hashes. */
+static inline size_t intern_home(uint32_t h32, size_t cap)
+{
+    return (size_t)h32 & (cap - 1);
+}
+/* Start loading the slot a lookup of hash will read first. */
+static inline void intern_prefetch(const intern *t, uint64_t hash)
+{
+    if (t->cap)
+        __builtin_prefetch(&t->slots[intern_home((uint32_t)(hash >> 32), t->cap)]);
+}
 static inline const char *intern_str(const intern *t, uint32_t id)
 {
     return t->strs[id];
