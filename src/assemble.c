@@ -28,6 +28,7 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     intern_init(&ds->cats);
     intern_init(&ds->table_ids);
     intern_init(&ds->clusters);
+    intern_init(&ds->vals);
     ds->last_conv = -1;
     ds->last_raw = -1;
     ds->lattice = 1;
@@ -126,6 +127,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     intern_free(&ds->cats);
     intern_free(&ds->table_ids);
     intern_free(&ds->clusters);
+    intern_free(&ds->vals);
     free(ds->label_off);
     free(ds->table_set);
     free(ds->table_line);
@@ -339,30 +341,61 @@ static int push_extra(sentraj_dataset *ds, uint32_t c, uint32_t source, const ms
 
 static int in_core(const conv *cv, uint64_t i)
 {
-    if (cv->rows == 0 || i < cv->first_index || i > cv->last_index)
+    if (cv->rows == 0 || i < cv->first_index || i > core_last(cv))
         return 0;
     if (cv->rows == 1)
         return i == cv->first_index;
     return (i - cv->first_index) % cv->stride == 0;
 }
 
-static void core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r)
+/* The id of a label value in ds->vals (added when new), or -1 without
+ * memory. Rows repeat a few values, so a small cache answers most calls. */
+static int64_t value_id(sentraj_dataset *ds, double v)
+{
+    uint64_t bits;
+    unsigned k;
+    int added;
+    int64_t id;
+
+    memcpy(&bits, &v, sizeof bits);
+    k = (unsigned)((bits * 0x9e3779b97f4a7c15u) >> 60);
+    if (ds->val_id[k] && ds->val_bits[k] == bits)
+        return ds->val_id[k] - 1;
+    id = intern_get(&ds->vals, (const char *)&bits, sizeof bits, intern_hash((const char *)&bits, sizeof bits), &added);
+    if (id >= 0) {
+        ds->val_bits[k] = bits;
+        ds->val_id[k] = (uint32_t)id + 1;
+    }
+    return id;
+}
+
+static double value_of(const sentraj_dataset *ds, uint32_t id)
+{
+    double v;
+    memcpy(&v, intern_str(&ds->vals, id), sizeof v);
+    return v;
+}
+
+static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, sentraj_error *err)
 {
     conv *cv = &ds->convs[c];
-    if (cv->rows == 0)
-        cv->first_index = r->index;
-    else if (cv->rows == 1)
-        cv->stride = r->index - cv->first_index;
-    cv->last_index = r->index;
-    cv->rows++;
     if (r->role == ROLE_HUMAN) {
         win_entry *w = ds->win + (size_t)c * 2 * ds->window;
-        win_entry e = {r->index, r->value};
+        int64_t id = value_id(ds, r->value);
+        if (id < 0)
+            return sentraj_nomem(err, "label values");
+        win_entry e = {cv->rows, (uint32_t)id};
         if (cv->humans < ds->window)
             w[cv->humans] = e;
         w[ds->window + cv->humans % ds->window] = e;
         cv->humans++;
     }
+    if (cv->rows == 0)
+        cv->first_index = r->index;
+    else if (cv->rows == 1)
+        cv->stride = r->index - cv->first_index;
+    cv->rows++;
+    return SENTRAJ_OK;
 }
 
 /* Room for conversation c (and its window slots); growing, room for at
@@ -507,10 +540,14 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         cv->frozen = 1;
     if (cv->frozen)
         return push_extra(ds, (uint32_t)c, source, r, err);
-    if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->last_index) ||
-        (cv->rows >= 2 && r->index > cv->last_index && r->index - cv->last_index == cv->stride)) {
-        core_add(ds, (uint32_t)c, r);
-        return SENTRAJ_OK;
+    /* A core keeps fewer than 2^32 rows (window slots hold 32-bit
+     * ordinals); later rows go with the out-of-order ones. */
+    if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index) ||
+        (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
+         r->index - core_last(cv) == cv->stride)) {
+        if ((rc = core_add(ds, (uint32_t)c, r, err)) != SENTRAJ_OK)
+            ds->failed = 1;
+        return rc;
     }
     if (in_core(cv, r->index)) {
         ds->failed = 1;
@@ -546,6 +583,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     intern_init(&p->cats);
     intern_init(&p->table_ids);
     intern_init(&p->clusters);
+    intern_init(&p->vals);
     p->last_conv = -1;
     p->last_raw = -1;
     p->lattice_seen = NAN;
@@ -555,7 +593,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
 
 int dataset_pristine(const sentraj_dataset *ds)
 {
-    return ds->ids.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 && ds->cats.count == 0 &&
+    return ds->ids.count == 0 && ds->vals.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 && ds->cats.count == 0 &&
            ds->clusters.count == 0 && ds->nextras == 0 && ds->counts.rows == 0 && !ds->keep_labels;
 }
 
@@ -570,12 +608,13 @@ static int same_str(const intern *a, uint32_t ia, const intern *b, uint32_t ib)
 static int cores_join(const conv *d, const conv *s, uint64_t *stride)
 {
     uint64_t st;
-    if (d->frozen || s->frozen || d->rows == 0 || s->rows == 0 || s->first_index <= d->last_index)
+    if (d->frozen || s->frozen || d->rows == 0 || s->rows == 0 || s->first_index <= core_last(d) ||
+        (uint64_t)d->rows + s->rows >= UINT32_MAX)
         return 0;
     if (d->rows == 1) {
         st = s->first_index - d->first_index;
     } else {
-        if (s->first_index - d->last_index != d->stride)
+        if (s->first_index - core_last(d) != d->stride)
             return 0;
         st = d->stride;
     }
@@ -592,26 +631,36 @@ static win_entry core_label(const win_entry *w, size_t window, uint64_t j)
     return j < window ? w[j] : w[window + j % window];
 }
 
-/* Append core s (window slots sw) to core d (slots dw), as core_add would
- * row by row. tmp has room for 2 * window entries. */
-static void cores_append(conv *d, win_entry *dw, const conv *s, const win_entry *sw, uint64_t stride, size_t window,
-                         win_entry *tmp)
+/* Human label j of core s, appended after core d's rows: its ordinal moves
+ * by d's rows, its value id goes through val_map. */
+static win_entry moved_label(const win_entry *sw, size_t window, uint64_t j, uint64_t d_rows, const uint32_t *val_map)
 {
-    uint64_t dh = d->humans, h = dh + s->humans;
+    win_entry e = core_label(sw, window, j);
+    e.ordinal += (uint32_t)d_rows;
+    e.value = val_map[e.value];
+    return e;
+}
+
+/* Append core s (window slots sw, value ids mapped by val_map) to core d
+ * (slots dw), as core_add would row by row. tmp has room for 2 * window
+ * entries. */
+static void cores_append(conv *d, win_entry *dw, const conv *s, const win_entry *sw, uint64_t stride, size_t window,
+                         const uint32_t *val_map, win_entry *tmp)
+{
+    uint64_t dh = d->humans, h = dh + s->humans, dr = d->rows;
     uint64_t nfirst = h < window ? h : window, lo = h > window ? h - window : 0;
 
     for (uint64_t j = 0; j < nfirst; j++)
-        tmp[j] = j < dh ? core_label(dw, window, j) : core_label(sw, window, j - dh);
+        tmp[j] = j < dh ? core_label(dw, window, j) : moved_label(sw, window, j - dh, dr, val_map);
     for (uint64_t j = lo; j < h; j++)
-        tmp[window + j % window] = j < dh ? core_label(dw, window, j) : core_label(sw, window, j - dh);
+        tmp[window + j % window] = j < dh ? core_label(dw, window, j) : moved_label(sw, window, j - dh, dr, val_map);
     for (uint64_t j = 0; j < nfirst; j++)
         dw[j] = tmp[j];
     for (uint64_t j = lo; j < h; j++)
         dw[window + j % window] = tmp[window + j % window];
     d->stride = stride;
-    d->last_index = s->last_index;
     d->rows += s->rows;
-    d->humans = h;
+    d->humans = (uint32_t)h;
 }
 
 /* Exchange two objects of the same type. */
@@ -639,6 +688,9 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     SWAP(dst->set_members_cap, src->set_members_cap);
     SWAP(dst->cats, src->cats);
     SWAP(dst->clusters, src->clusters);
+    SWAP(dst->vals, src->vals);
+    SWAP(dst->val_bits, src->val_bits);
+    SWAP(dst->val_id, src->val_id);
     SWAP(dst->counts, src->counts);
     dst->lattice = dst->lattice && src->lattice;
     dst->last_conv = -1;
@@ -657,7 +709,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
 {
     size_t n = src->ids.count, w = dst->window, nnew = 0;
     uint64_t *hash = NULL;
-    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL;
+    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL, *val_map = NULL;
     win_entry *tmp = NULL;
     int rc = SENTRAJ_ENOMEM;
 
@@ -671,8 +723,9 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     hash = malloc((n ? n : 1) * sizeof *hash);
     set_map = malloc((src->sets.count ? src->sets.count : 1) * sizeof *set_map);
     cluster_map = malloc((src->clusters.count ? src->clusters.count : 1) * sizeof *cluster_map);
+    val_map = malloc((src->vals.count ? src->vals.count : 1) * sizeof *val_map);
     tmp = malloc(2 * w * sizeof *tmp);
-    if (!map || !hash || !set_map || !cluster_map || !tmp) {
+    if (!map || !hash || !set_map || !cluster_map || !val_map || !tmp) {
         sentraj_nomem(err, "merging reader parts");
         goto fail;
     }
@@ -728,6 +781,15 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         }
         cluster_map[i] = (uint32_t)id;
     }
+    for (size_t i = 0; i < src->vals.count; i++) {
+        double v = value_of(src, (uint32_t)i);
+        int64_t id = value_id(dst, v);
+        if (id < 0) {
+            sentraj_nomem(err, "label values");
+            goto fail;
+        }
+        val_map[i] = (uint32_t)id;
+    }
     for (size_t c = 0; c < n; c++) {
         const conv *sc = &src->convs[c];
         const win_entry *sw = src->win + c * 2 * w;
@@ -750,13 +812,21 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             dc->source = source;
             dc->set = set_map[sc->set];
             dc->cluster = dst->field[FIELD_CLUSTER] ? cluster_map[sc->cluster] : 0;
-            memcpy(dst->win + (size_t)d * 2 * w, sw, 2 * w * sizeof *sw);
+            {
+                /* The slots in use (the others were never written). */
+                win_entry *dw = dst->win + (size_t)d * 2 * w;
+                uint64_t h = sc->humans;
+                for (uint64_t j = 0; j < h && j < w; j++)
+                    dw[j] = moved_label(sw, w, j, 0, val_map);
+                for (uint64_t j = h > w ? h - w : 0; j < h; j++)
+                    dw[w + j % w] = moved_label(sw, w, j, 0, val_map);
+            }
             dst->counts.conversations++;
         } else {
             uint64_t stride = 0;
             conv *dc = &dst->convs[map[c]];
             cores_join(dc, sc, &stride);
-            cores_append(dc, dst->win + (size_t)map[c] * 2 * w, sc, sw, stride, w, tmp);
+            cores_append(dc, dst->win + (size_t)map[c] * 2 * w, sc, sw, stride, w, val_map, tmp);
         }
     }
     dst->counts.rows += src->counts.rows;
@@ -776,6 +846,7 @@ fail:
 out:
     free(map);
     free(hash);
+    free(val_map);
     free(set_map);
     free(cluster_map);
     free(tmp);
@@ -875,15 +946,21 @@ static int cmp_extra(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-static int cmp_win(const void *a, const void *b)
+static int cmp_label_at(const void *a, const void *b)
 {
-    const win_entry *x = a, *y = b;
+    const label_at *x = a, *y = b;
     return (x->index > y->index) - (x->index < y->index);
+}
+
+/* A window slot of core cv as a label with its message index. */
+static label_at slot_label(const sentraj_dataset *ds, const conv *cv, win_entry e)
+{
+    return (label_at){cv->first_index + (uint64_t)e.ordinal * cv->stride, value_of(ds, e.value)};
 }
 
 /* Sum the window labels into the kept record, in double and (for lattice
  * data) in exact integer units of 1 / denom. */
-static void window_sums(const sentraj_dataset *ds, const win_entry *first, const win_entry *last, kept_conv *k)
+static void window_sums(const sentraj_dataset *ds, const label_at *first, const label_at *last, kept_conv *k)
 {
     k->first_sum = k->last_sum = 0;
     k->first_q = k->last_q = 0;
@@ -958,7 +1035,7 @@ static int sort_kept(sentraj_dataset *ds, sentraj_error *err)
 int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
 {
     size_t nconv = ds->ids.count, e = 0, w = ds->window;
-    win_entry *cand = NULL;
+    label_at *cand = NULL;
     size_t cand_cap = 0;
 
     if (ds->failed)
@@ -1015,7 +1092,18 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
             }
             /* humans >= min_human >= 2 * window: the ring holds exactly the
              * last `window` labels, the first slots the first ones. */
-            window_sums(ds, wc, wc + w, &k);
+            if (cand_cap < 2 * w) {
+                label_at *nc = realloc(cand, 2 * w * sizeof *nc);
+                if (!nc) {
+                    free(cand);
+                    return sentraj_nomem(err, "window sums");
+                }
+                cand = nc;
+                cand_cap = 2 * w;
+            }
+            for (size_t i = 0; i < 2 * w; i++)
+                cand[i] = slot_label(ds, cv, wc[i]);
+            window_sums(ds, cand, cand + w, &k);
         } else {
             /* Merge the ordered core's window labels with the extras: any
              * core label outside the core's own first (last) window has at
@@ -1026,7 +1114,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 e++;
             if (cand_cap < 2 * w + (e - ex0)) {
                 cand_cap = 2 * w + (e - ex0);
-                win_entry *nc = realloc(cand, cand_cap * sizeof *nc);
+                label_at *nc = realloc(cand, cand_cap * sizeof *nc);
                 if (!nc) {
                     free(cand);
                     return sentraj_nomem(err, "window merge");
@@ -1034,18 +1122,18 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 cand = nc;
             }
             for (size_t i = 0; i < core_n; i++)
-                cand[ncand++] = wc[i];
+                cand[ncand++] = slot_label(ds, cv, wc[i]);
             for (size_t i = 0; i < core_n; i++) {
                 win_entry x = wc[w + i];
                 int seen = 0;
                 for (size_t j = 0; j < core_n; j++)
-                    seen |= wc[j].index == x.index;
+                    seen |= wc[j].ordinal == x.ordinal;
                 if (!seen)
-                    cand[ncand++] = x;
+                    cand[ncand++] = slot_label(ds, cv, x);
             }
             for (size_t i = ex0; i < e; i++) {
                 if (ds->extras[i].role == ROLE_HUMAN) {
-                    cand[ncand++] = (win_entry){ds->extras[i].index, ds->extras[i].value};
+                    cand[ncand++] = (label_at){ds->extras[i].index, ds->extras[i].value};
                     humans++;
                 }
             }
@@ -1054,7 +1142,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 ds->counts.dropped_short++;
                 continue;
             }
-            qsort(cand, ncand, sizeof *cand, cmp_win);
+            qsort(cand, ncand, sizeof *cand, cmp_label_at);
             window_sums(ds, cand, cand + ncand - w, &k);
         }
         if (ds->set_members[k.set][0] == UINT32_MAX)

@@ -38,22 +38,37 @@ typedef struct msg_row {
  * one go to the extras list, merged and checked for duplicates by finish. */
 typedef struct conv {
     uint64_t first_index;
-    uint64_t last_index;
     uint64_t stride;     /* 0 while rows < 2 */
-    uint64_t rows;       /* rows in the ordered core */
-    uint64_t humans;     /* human rows in the ordered core */
     uint64_t line;       /* line of the conversation's first row */
+    uint32_t rows;       /* rows in the ordered core: fewer than 2^32 (later ones are out of order) */
+    uint32_t humans;     /* human rows in the ordered core */
     uint32_t source;     /* input of that row */
     uint32_t set;        /* category set id */
-    uint32_t frozen;
     uint32_t cluster;    /* cluster id (ds->clusters) when the data set has a cluster column */
+    uint32_t frozen;
 } conv;
 
-/* A window slot: a human label and its message index. */
+/* The message index of the last row of a core with rows >= 1. */
+static inline uint64_t core_last(const conv *cv)
+{
+    return cv->first_index + (uint64_t)(cv->rows - 1) * cv->stride;
+}
+
+/* A window slot: a human label, as the id of its value in ds->vals, and
+ * the row's place in the conversation's ordered core (its message index is
+ * first_index + ordinal * stride). 8 bytes, where an index and a double
+ * took 16: the windows are most of the memory a conversation costs. */
 typedef struct win_entry {
+    uint32_t ordinal;
+    uint32_t value;
+} win_entry;
+
+/* A human label with its message index, while finish merges a frozen
+ * conversation's window labels with its out-of-order rows. */
+typedef struct label_at {
     uint64_t index;
     double value;
-} win_entry;
+} label_at;
 
 /* A row that arrived out of order, kept whole until finish. */
 typedef struct extra_row {
@@ -104,6 +119,9 @@ struct sentraj_dataset {
     conv *convs;
     size_t convs_cap;
     win_entry *win;        /* 2 * window entries per conversation: first window, then a ring of the last */
+    intern vals;           /* distinct human label values (their 8 bytes); id i is value i */
+    uint64_t val_bits[16]; /* a direct-mapped cache of value -> id (val_id[k] = 0: empty) */
+    uint32_t val_id[16];   /* id + 1 */
 
     intern raw_cats;       /* distinct categories fields as written */
     int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
