@@ -27,25 +27,50 @@ typedef struct field {
     int scratch;
 } field;
 
-/* Recently seen role and sentiment fields, as written: data sets spell
- * each label a handful of ways, so most rows skip folding and lookup. */
-#define CACHE_SLOTS 16
+/* Role and sentiment fields seen before, as written: data sets spell each
+ * label a few ways (sometimes dozens), so most rows skip folding and
+ * lookup. Direct-mapped by a hash of the bytes: one comparison a row. */
+#define CACHE_SLOTS 64
 #define CACHE_BYTES 32
 typedef struct field_cache {
     char text[CACHE_SLOTS][CACHE_BYTES];
-    uint8_t len[CACHE_SLOTS];
+    uint8_t used[CACHE_SLOTS]; /* length + 1; 0 = empty */
     double value[CACHE_SLOTS];
     int kind[CACHE_SLOTS];
-    unsigned n, next;
 } field_cache;
+
+/* The slot of a field shorter than CACHE_BYTES: its first and last eight
+ * bytes (overlapping, or all of it when shorter) and its length, mixed. */
+static unsigned cache_slot(const char *s, size_t len)
+{
+    uint64_t a = 0, b = 0;
+    if (len >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + len - 4, 4);
+        a = x;
+        b = y;
+    } else {
+        for (size_t i = 0; i < len; i++)
+            a |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    uint64_t h = (a * 0x9e3779b97f4a7c15u) ^ (b * 0xc2b2ae3d27d4eb4fu) ^ ((uint64_t)len * 0x165667b19e3779f9u);
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9u;
+    return (unsigned)(h >> 58); /* CACHE_SLOTS = 64 */
+}
 
 static int cache_find(const field_cache *c, const char *s, size_t len)
 {
+    unsigned i;
     if (len >= CACHE_BYTES)
         return -1;
-    for (unsigned i = 0; i < c->n; i++)
-        if (c->len[i] == len && bytes_equal(c->text[i], s, len))
-            return (int)i;
+    i = cache_slot(s, len);
+    if (c->used[i] == len + 1 && bytes_equal(c->text[i], s, len))
+        return (int)i;
     return -1;
 }
 
@@ -54,9 +79,9 @@ static void cache_put(field_cache *c, const char *s, size_t len, int kind, doubl
     unsigned i;
     if (len >= CACHE_BYTES)
         return;
-    i = c->n < CACHE_SLOTS ? c->n++ : c->next++ % CACHE_SLOTS;
+    i = cache_slot(s, len);
     memcpy(c->text[i], s, len);
-    c->len[i] = (uint8_t)len;
+    c->used[i] = (uint8_t)(len + 1);
     c->kind[i] = kind;
     c->value[i] = value;
 }
@@ -560,7 +585,14 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
                              ncols);
     }
 
-    memset(&m, 0, sizeof m);
+    /* Every member is set below or here (no memset: this runs per row). */
+    m.value = 0;
+    m.cats = NULL;
+    m.cats_len = 0;
+    m.cats_line = m.cats_col = 0;
+    m.cluster = NULL;
+    m.cluster_len = 0;
+    m.cluster_line = m.cluster_col = 0;
     m.line = r->rec_line;
 
     f = &r->fields[col[COL_ID]];
