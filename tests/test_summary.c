@@ -798,6 +798,8 @@ static void test_merge_errors(void)
     {
         /* A valid huge summary: kept = conversations = 2^64 - 1 (no dropped). */
         char *t = malloc(strlen(hand_expected) + 256);
+        if (!t)
+            abort();
         sprintf(t,
                 "# sentraj-summary v1\nwindow,3\nmin_human,6\ndenom,1\nscale,a,0\nscale,b,1\nrows,0\n"
                 "human_messages,0\nassistant_messages,0\nignored_messages,0\nconversations,18446744073709551615\n"
