@@ -593,13 +593,15 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
 
 int dataset_pristine(const sentraj_dataset *ds)
 {
-    return ds->ids.count == 0 && ds->vals.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 && ds->cats.count == 0 &&
-           ds->clusters.count == 0 && ds->nextras == 0 && ds->counts.rows == 0 && !ds->keep_labels;
+    return ds->ids.count == 0 && ds->vals.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 &&
+           ds->cats.count == 0 && ds->clusters.count == 0 && ds->nextras == 0 && ds->counts.rows == 0 &&
+           !ds->keep_labels;
 }
 
 static int same_str(const intern *a, uint32_t ia, const intern *b, uint32_t ib)
 {
-    return intern_len(a, ia) == intern_len(b, ib) && memcmp(intern_str(a, ia), intern_str(b, ib), intern_len(a, ia)) == 0;
+    return intern_len(a, ia) == intern_len(b, ib) &&
+           memcmp(intern_str(a, ia), intern_str(b, ib), intern_len(a, ia)) == 0;
 }
 
 /* Whether rows with core s, arriving after the rows of core d, all join d's
@@ -764,8 +766,8 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         goto fail;
     }
     for (size_t i = 0; i < src->sets.count; i++) {
-        int64_t set = dataset_category_set(dst, intern_str(&src->sets, (uint32_t)i), intern_len(&src->sets, (uint32_t)i),
-                                           NULL, 0, 0, err);
+        int64_t set = dataset_category_set(dst, intern_str(&src->sets, (uint32_t)i),
+                                           intern_len(&src->sets, (uint32_t)i), NULL, 0, 0, err);
         if (set < 0)
             goto fail;
         set_map[i] = (uint32_t)set;
