@@ -28,7 +28,6 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     intern_init(&ds->cats);
     intern_init(&ds->table_ids);
     intern_init(&ds->clusters);
-    intern_init(&ds->vals);
     ds->last_conv = -1;
     ds->last_raw = -1;
     ds->lattice = 1;
@@ -127,7 +126,6 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     intern_free(&ds->cats);
     intern_free(&ds->table_ids);
     intern_free(&ds->clusters);
-    intern_free(&ds->vals);
     free(ds->label_off);
     free(ds->table_set);
     free(ds->table_line);
@@ -141,7 +139,8 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->set_members);
     free(ds->raw_to_set);
     free(ds->convs);
-    free(ds->win);
+    free(ds->win_val);
+    free(ds->win_ord);
     free(ds->extras);
     for (size_t i = 0; i < ds->nsources; i++)
         free(ds->sources[i]);
@@ -348,46 +347,28 @@ static int in_core(const conv *cv, uint64_t i)
     return (i - cv->first_index) % cv->stride == 0;
 }
 
-/* The id of a label value in ds->vals (added when new), or -1 without
- * memory. Rows repeat a few values, so a small cache answers most calls. */
-static int64_t value_id(sentraj_dataset *ds, double v)
+/* Slot k (0 .. 2 * window - 1) of conversation c's window. */
+static win_entry win_get(const sentraj_dataset *ds, size_t c, size_t k)
 {
-    uint64_t bits;
-    unsigned k;
-    int added;
-    int64_t id;
-
-    memcpy(&bits, &v, sizeof bits);
-    k = (unsigned)((bits * 0x9e3779b97f4a7c15u) >> 60);
-    if (ds->val_id[k] && ds->val_bits[k] == bits)
-        return ds->val_id[k] - 1;
-    id = intern_get(&ds->vals, (const char *)&bits, sizeof bits, intern_hash((const char *)&bits, sizeof bits), &added);
-    if (id >= 0) {
-        ds->val_bits[k] = bits;
-        ds->val_id[k] = (uint32_t)id + 1;
-    }
-    return id;
+    size_t i = c * 2 * ds->window + k;
+    return (win_entry){ds->win_val[i], ds->win_ord[i]};
 }
 
-static double value_of(const sentraj_dataset *ds, uint32_t id)
+static void win_set(sentraj_dataset *ds, size_t c, size_t k, win_entry e)
 {
-    double v;
-    memcpy(&v, intern_str(&ds->vals, id), sizeof v);
-    return v;
+    size_t i = c * 2 * ds->window + k;
+    ds->win_val[i] = e.value;
+    ds->win_ord[i] = e.ordinal;
 }
 
-static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, sentraj_error *err)
+static void core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r)
 {
     conv *cv = &ds->convs[c];
     if (r->role == ROLE_HUMAN) {
-        win_entry *w = ds->win + (size_t)c * 2 * ds->window;
-        int64_t id = value_id(ds, r->value);
-        if (id < 0)
-            return sentraj_nomem(err, "label values");
-        win_entry e = {cv->rows, (uint32_t)id};
+        win_entry e = {r->value, cv->rows};
         if (cv->humans < ds->window)
-            w[cv->humans] = e;
-        w[ds->window + cv->humans % ds->window] = e;
+            win_set(ds, c, cv->humans, e);
+        win_set(ds, c, ds->window + cv->humans % ds->window, e);
         cv->humans++;
     }
     if (cv->rows == 0)
@@ -395,7 +376,6 @@ static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, sentraj_e
     else if (cv->rows == 1)
         cv->stride = r->index - cv->first_index;
     cv->rows++;
-    return SENTRAJ_OK;
 }
 
 /* Room for conversation c (and its window slots); growing, room for at
@@ -411,10 +391,14 @@ static int conv_reserve_n(sentraj_dataset *ds, size_t c, size_t at_least, sentra
     if (!ncv)
         return sentraj_nomem(err, "conversations");
     ds->convs = ncv;
-    win_entry *nw = realloc(ds->win, nc * 2 * ds->window * sizeof *nw);
-    if (!nw)
+    double *nv = realloc(ds->win_val, nc * 2 * ds->window * sizeof *nv);
+    if (!nv)
         return sentraj_nomem(err, "conversation windows");
-    ds->win = nw;
+    ds->win_val = nv;
+    uint32_t *no = realloc(ds->win_ord, nc * 2 * ds->window * sizeof *no);
+    if (!no)
+        return sentraj_nomem(err, "conversation windows");
+    ds->win_ord = no;
     ds->convs_cap = nc;
     return SENTRAJ_OK;
 }
@@ -545,9 +529,8 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index) ||
         (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
          r->index - core_last(cv) == cv->stride)) {
-        if ((rc = core_add(ds, (uint32_t)c, r, err)) != SENTRAJ_OK)
-            ds->failed = 1;
-        return rc;
+        core_add(ds, (uint32_t)c, r);
+        return SENTRAJ_OK;
     }
     if (in_core(cv, r->index)) {
         ds->failed = 1;
@@ -583,7 +566,6 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     intern_init(&p->cats);
     intern_init(&p->table_ids);
     intern_init(&p->clusters);
-    intern_init(&p->vals);
     p->last_conv = -1;
     p->last_raw = -1;
     p->lattice_seen = NAN;
@@ -593,7 +575,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
 
 int dataset_pristine(const sentraj_dataset *ds)
 {
-    return ds->ids.count == 0 && ds->vals.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 &&
+    return ds->ids.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 &&
            ds->cats.count == 0 && ds->clusters.count == 0 && ds->nextras == 0 && ds->counts.rows == 0 &&
            !ds->keep_labels;
 }
@@ -626,40 +608,42 @@ static int cores_join(const conv *d, const conv *s, uint64_t *stride)
     return 1;
 }
 
-/* Human label j (0-based, in message order) of a core whose window slots
- * are w: held when j < window (first slots) or j >= humans - window (ring). */
-static win_entry core_label(const win_entry *w, size_t window, uint64_t j)
+/* Human label j (0-based, in message order) of conversation c's core:
+ * held when j < window (first slots) or j >= humans - window (ring). */
+static win_entry core_label(const sentraj_dataset *ds, size_t c, uint64_t j)
 {
-    return j < window ? w[j] : w[window + j % window];
+    size_t w = ds->window;
+    return win_get(ds, c, j < w ? (size_t)j : w + (size_t)(j % w));
 }
 
-/* Human label j of core s, appended after core d's rows: its ordinal moves
- * by d's rows, its value id goes through val_map. */
-static win_entry moved_label(const win_entry *sw, size_t window, uint64_t j, uint64_t d_rows, const uint32_t *val_map)
+/* Human label j of conversation c of src, placed after d_rows rows. */
+static win_entry moved_label(const sentraj_dataset *src, size_t c, uint64_t j, uint64_t d_rows)
 {
-    win_entry e = core_label(sw, window, j);
+    win_entry e = core_label(src, c, j);
     e.ordinal += (uint32_t)d_rows;
-    e.value = val_map[e.value];
     return e;
 }
 
-/* Append core s (window slots sw, value ids mapped by val_map) to core d
- * (slots dw), as core_add would row by row. tmp has room for 2 * window
+/* Append the core of conversation sc of src to the core of conversation dc
+ * of dst, as core_add would row by row. tmp has room for 2 * window
  * entries. */
-static void cores_append(conv *d, win_entry *dw, const conv *s, const win_entry *sw, uint64_t stride, size_t window,
-                         const uint32_t *val_map, win_entry *tmp)
+static void cores_append(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, uint64_t stride,
+                         win_entry *tmp)
 {
+    conv *d = &dst->convs[dc];
+    const conv *s = &src->convs[sc];
+    size_t window = dst->window;
     uint64_t dh = d->humans, h = dh + s->humans, dr = d->rows;
     uint64_t nfirst = h < window ? h : window, lo = h > window ? h - window : 0;
 
     for (uint64_t j = 0; j < nfirst; j++)
-        tmp[j] = j < dh ? core_label(dw, window, j) : moved_label(sw, window, j - dh, dr, val_map);
+        tmp[j] = j < dh ? core_label(dst, dc, j) : moved_label(src, sc, j - dh, dr);
     for (uint64_t j = lo; j < h; j++)
-        tmp[window + j % window] = j < dh ? core_label(dw, window, j) : moved_label(sw, window, j - dh, dr, val_map);
+        tmp[window + j % window] = j < dh ? core_label(dst, dc, j) : moved_label(src, sc, j - dh, dr);
     for (uint64_t j = 0; j < nfirst; j++)
-        dw[j] = tmp[j];
+        win_set(dst, dc, (size_t)j, tmp[j]);
     for (uint64_t j = lo; j < h; j++)
-        dw[window + j % window] = tmp[window + j % window];
+        win_set(dst, dc, window + (size_t)(j % window), tmp[window + j % window]);
     d->stride = stride;
     d->rows += s->rows;
     d->humans = (uint32_t)h;
@@ -681,7 +665,8 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     SWAP(dst->ids, src->ids);
     SWAP(dst->convs, src->convs);
     SWAP(dst->convs_cap, src->convs_cap);
-    SWAP(dst->win, src->win);
+    SWAP(dst->win_val, src->win_val);
+    SWAP(dst->win_ord, src->win_ord);
     SWAP(dst->raw_cats, src->raw_cats);
     SWAP(dst->raw_to_set, src->raw_to_set);
     SWAP(dst->raw_to_set_cap, src->raw_to_set_cap);
@@ -690,9 +675,6 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     SWAP(dst->set_members_cap, src->set_members_cap);
     SWAP(dst->cats, src->cats);
     SWAP(dst->clusters, src->clusters);
-    SWAP(dst->vals, src->vals);
-    SWAP(dst->val_bits, src->val_bits);
-    SWAP(dst->val_id, src->val_id);
     SWAP(dst->counts, src->counts);
     dst->lattice = dst->lattice && src->lattice;
     dst->last_conv = -1;
@@ -711,7 +693,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
 {
     size_t n = src->ids.count, w = dst->window, nnew = 0;
     uint64_t *hash = NULL;
-    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL, *val_map = NULL;
+    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL;
     win_entry *tmp = NULL;
     int rc = SENTRAJ_ENOMEM;
 
@@ -725,9 +707,8 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     hash = malloc((n ? n : 1) * sizeof *hash);
     set_map = malloc((src->sets.count ? src->sets.count : 1) * sizeof *set_map);
     cluster_map = malloc((src->clusters.count ? src->clusters.count : 1) * sizeof *cluster_map);
-    val_map = malloc((src->vals.count ? src->vals.count : 1) * sizeof *val_map);
     tmp = malloc(2 * w * sizeof *tmp);
-    if (!map || !hash || !set_map || !cluster_map || !val_map || !tmp) {
+    if (!map || !hash || !set_map || !cluster_map || !tmp) {
         sentraj_nomem(err, "merging reader parts");
         goto fail;
     }
@@ -783,18 +764,8 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         }
         cluster_map[i] = (uint32_t)id;
     }
-    for (size_t i = 0; i < src->vals.count; i++) {
-        double v = value_of(src, (uint32_t)i);
-        int64_t id = value_id(dst, v);
-        if (id < 0) {
-            sentraj_nomem(err, "label values");
-            goto fail;
-        }
-        val_map[i] = (uint32_t)id;
-    }
     for (size_t c = 0; c < n; c++) {
         const conv *sc = &src->convs[c];
-        const win_entry *sw = src->win + c * 2 * w;
         if (c + PREFETCH < n && map[c + PREFETCH] == UINT32_MAX)
             intern_prefetch(&dst->ids, hash[c + PREFETCH]);
         if (map[c] == UINT32_MAX) {
@@ -814,21 +785,14 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             dc->source = source;
             dc->set = set_map[sc->set];
             dc->cluster = dst->field[FIELD_CLUSTER] ? cluster_map[sc->cluster] : 0;
-            {
-                /* The slots in use (the others were never written). */
-                win_entry *dw = dst->win + (size_t)d * 2 * w;
-                uint64_t h = sc->humans;
-                for (uint64_t j = 0; j < h && j < w; j++)
-                    dw[j] = moved_label(sw, w, j, 0, val_map);
-                for (uint64_t j = h > w ? h - w : 0; j < h; j++)
-                    dw[w + j % w] = moved_label(sw, w, j, 0, val_map);
-            }
+            memcpy(dst->win_val + (size_t)d * 2 * w, src->win_val + c * 2 * w, 2 * w * sizeof *dst->win_val);
+            memcpy(dst->win_ord + (size_t)d * 2 * w, src->win_ord + c * 2 * w, 2 * w * sizeof *dst->win_ord);
             dst->counts.conversations++;
         } else {
             uint64_t stride = 0;
             conv *dc = &dst->convs[map[c]];
             cores_join(dc, sc, &stride);
-            cores_append(dc, dst->win + (size_t)map[c] * 2 * w, sc, sw, stride, w, val_map, tmp);
+            cores_append(dst, map[c], src, c, stride, tmp);
         }
     }
     dst->counts.rows += src->counts.rows;
@@ -848,7 +812,6 @@ fail:
 out:
     free(map);
     free(hash);
-    free(val_map);
     free(set_map);
     free(cluster_map);
     free(tmp);
@@ -955,9 +918,9 @@ static int cmp_label_at(const void *a, const void *b)
 }
 
 /* A window slot of core cv as a label with its message index. */
-static label_at slot_label(const sentraj_dataset *ds, const conv *cv, win_entry e)
+static label_at slot_label(const conv *cv, win_entry e)
 {
-    return (label_at){cv->first_index + (uint64_t)e.ordinal * cv->stride, value_of(ds, e.value)};
+    return (label_at){cv->first_index + (uint64_t)e.ordinal * cv->stride, e.value};
 }
 
 /* Sum the window labels into the kept record, in double and (for lattice
@@ -1082,7 +1045,6 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
 
     for (size_t c = 0; c < nconv; c++) {
         const conv *cv = &ds->convs[c];
-        const win_entry *wc = ds->win + c * 2 * w;
         uint64_t humans = cv->humans;
         kept_conv k = {.conv = (uint32_t)c, .set = cv->set};
 
@@ -1104,7 +1066,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 cand_cap = 2 * w;
             }
             for (size_t i = 0; i < 2 * w; i++)
-                cand[i] = slot_label(ds, cv, wc[i]);
+                cand[i] = slot_label(cv, win_get(ds, c, i));
             window_sums(ds, cand, cand + w, &k);
         } else {
             /* Merge the ordered core's window labels with the extras: any
@@ -1124,14 +1086,14 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 cand = nc;
             }
             for (size_t i = 0; i < core_n; i++)
-                cand[ncand++] = slot_label(ds, cv, wc[i]);
+                cand[ncand++] = slot_label(cv, win_get(ds, c, i));
             for (size_t i = 0; i < core_n; i++) {
-                win_entry x = wc[w + i];
+                win_entry x = win_get(ds, c, w + i);
                 int seen = 0;
                 for (size_t j = 0; j < core_n; j++)
-                    seen |= wc[j].ordinal == x.ordinal;
+                    seen |= ds->win_ord[c * 2 * w + j] == x.ordinal;
                 if (!seen)
-                    cand[ncand++] = slot_label(ds, cv, x);
+                    cand[ncand++] = slot_label(cv, x);
             }
             for (size_t i = ex0; i < e; i++) {
                 if (ds->extras[i].role == ROLE_HUMAN) {
@@ -1167,8 +1129,10 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     ds->counts.categories = ds->cats.count;
     /* The windows and (unless positions need them) the extras are in the
      * kept records now: give their memory back before sorting. */
-    free(ds->win);
-    ds->win = NULL;
+    free(ds->win_val);
+    free(ds->win_ord);
+    ds->win_val = NULL;
+    ds->win_ord = NULL;
     if (!ds->keep_labels) {
         free(ds->extras);
         ds->extras = NULL;

@@ -54,13 +54,14 @@ static inline uint64_t core_last(const conv *cv)
     return cv->first_index + (uint64_t)(cv->rows - 1) * cv->stride;
 }
 
-/* A window slot: a human label, as the id of its value in ds->vals, and
- * the row's place in the conversation's ordered core (its message index is
- * first_index + ordinal * stride). 8 bytes, where an index and a double
- * took 16: the windows are most of the memory a conversation costs. */
+/* A window slot: a human label and the row's place in the conversation's
+ * ordered core (its message index is first_index + ordinal * stride).
+ * Stored as two arrays, ds->win_val and ds->win_ord (12 bytes a slot where
+ * a message index and a double took 16): the windows are most of the
+ * memory a conversation costs. */
 typedef struct win_entry {
+    double value;
     uint32_t ordinal;
-    uint32_t value;
 } win_entry;
 
 /* A human label with its message index, while finish merges a frozen
@@ -118,10 +119,8 @@ struct sentraj_dataset {
     intern ids;            /* conversation ids; id i is conversation i */
     conv *convs;
     size_t convs_cap;
-    win_entry *win;        /* 2 * window entries per conversation: first window, then a ring of the last */
-    intern vals;           /* distinct human label values (their 8 bytes); id i is value i */
-    uint64_t val_bits[16]; /* a direct-mapped cache of value -> id (val_id[k] = 0: empty) */
-    uint32_t val_id[16];   /* id + 1 */
+    double *win_val;       /* 2 * window slots per conversation: first window, then a ring of the last */
+    uint32_t *win_ord;     /* the slots' ordinals (see win_entry) */
 
     intern raw_cats;       /* distinct categories fields as written */
     int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
