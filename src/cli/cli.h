@@ -78,11 +78,13 @@ typedef struct cli_list {
 int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
 void cli_list_free(cli_list *l);
 
-/* The figure's --order and --labels (when given) parsed into fo, which then
- * points into order, lab and *labels (the caller frees all three, also on
- * error). Returns 0, or the exit code after printing the error. */
-int cli_figure_lists(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
-                     sentraj_figure_label **labels);
+/* The figure options of the command line: defaults, then --title,
+ * --width, --height, --dpi, --order and --labels (when given) into fo,
+ * which then points into order, lab and *labels (the caller frees all
+ * three, also on error). Returns 0, or the exit code after printing the
+ * error. */
+int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
+                       sentraj_figure_label **labels);
 
 /* Parse argv for a command taking the `which` common options. Prints help
  * and returns 0 for --help; returns EXIT_USAGE after printing a usage error;
@@ -108,6 +110,9 @@ sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sen
 /* Read and merge summary files; with check, each must match o's --window,
  * --min-human and --scale. Reports the counts on stderr unless quiet.
  * Returns NULL after printing the error, with *code set. */
+/* Write summary s (freed here) to -o FILE or standard output, whole or
+ * not at all. Returns the exit code. */
+int cli_write_summary(const cli_opts *o, sentraj_summary *s);
 sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninputs, int check, int *code);
 
 /* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */

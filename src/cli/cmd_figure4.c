@@ -128,16 +128,7 @@ int cmd_figure4(int argc, char **argv)
     memset(&lab, 0, sizeof lab);
 
     /* The figure's options, checked before any input is read. */
-    sentraj_figure_options_init(&fo);
-    if (o.title)
-        fo.title = o.title;
-    if (o.width)
-        fo.width = o.width;
-    if (o.height)
-        fo.height = o.height;
-    if (o.dpi)
-        fo.dpi = o.dpi;
-    if ((code = cli_figure_lists(&o, &fo, &order, &lab, &labels)) != 0)
+    if ((code = cli_figure_options(&o, &fo, &order, &lab, &labels)) != 0)
         goto fail;
     if (sentraj_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
         code = figure_usage(&err);

@@ -23,9 +23,6 @@ int cmd_merge(int argc, char **argv)
     cli_opts o;
     int code = cli_parse(argc, argv, OPT_OUTPUT, help, &o);
     sentraj_summary *s;
-    sentraj_outfile *out;
-    sentraj_error err;
-    int rc;
 
     if (code >= 0)
         return code;
@@ -33,16 +30,5 @@ int cmd_merge(int argc, char **argv)
         return cli_usage_error("no SUMMARY given (use - for standard input)");
     if (!(s = cli_read_summaries(&o, o.inputs, o.ninputs, 0, &code)))
         return code;
-    out = cli_out_open(o.output ? o.output : "-", &code);
-    if (!out) {
-        sentraj_summary_free(s);
-        return code;
-    }
-    rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
-    sentraj_summary_free(s);
-    if (rc != SENTRAJ_OK) {
-        cli_out_abort(out);
-        return cli_fail(&err);
-    }
-    return cli_out_commit(out);
+    return cli_write_summary(&o, s);
 }

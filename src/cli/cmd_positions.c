@@ -132,16 +132,7 @@ int cmd_positions(int argc, char **argv)
                                sentraj_alternative_name(o.cfg.alternative));
     if (!o.nfigures && (o.title || o.width || o.height || o.dpi || o.order || o.labels))
         return cli_usage_error("--title, --width, --height, --dpi, --order and --labels need --figure FILE");
-    sentraj_figure_options_init(&fo);
-    if (o.title)
-        fo.title = o.title;
-    if (o.width)
-        fo.width = o.width;
-    if (o.height)
-        fo.height = o.height;
-    if (o.dpi)
-        fo.dpi = o.dpi;
-    if ((code = cli_figure_lists(&o, &fo, &order, &lab, &labels)) != 0)
+    if ((code = cli_figure_options(&o, &fo, &order, &lab, &labels)) != 0)
         goto out;
     if (sentraj_positions_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
         code = figure_usage(&err);

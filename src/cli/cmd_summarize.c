@@ -45,9 +45,7 @@ int cmd_summarize(int argc, char **argv)
     sentraj_dataset *ds;
     sentraj_scale *scale = NULL;
     sentraj_summary *s;
-    sentraj_outfile *out;
     sentraj_error err;
-    int rc;
 
     if (code >= 0)
         return code;
@@ -67,16 +65,5 @@ int cmd_summarize(int argc, char **argv)
     sentraj_scale_free(scale);
     if (!s)
         return cli_fail(&err);
-    out = cli_out_open(o.output ? o.output : "-", &code);
-    if (!out) {
-        sentraj_summary_free(s);
-        return code;
-    }
-    rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
-    sentraj_summary_free(s);
-    if (rc != SENTRAJ_OK) {
-        cli_out_abort(out);
-        return cli_fail(&err);
-    }
-    return cli_out_commit(out);
+    return cli_write_summary(&o, s);
 }

@@ -787,10 +787,19 @@ const char *cli_fixture_path(void)
     return NULL;
 }
 
-int cli_figure_lists(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
-                     sentraj_figure_label **labels)
+int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
+                       sentraj_figure_label **labels)
 {
     int code;
+    sentraj_figure_options_init(fo);
+    if (o->title)
+        fo->title = o->title;
+    if (o->width)
+        fo->width = o->width;
+    if (o->height)
+        fo->height = o->height;
+    if (o->dpi)
+        fo->dpi = o->dpi;
     if (o->order) {
         if ((code = cli_list_parse("--order", o->order, 0, order)) != 0)
             return code;
@@ -813,4 +822,24 @@ int cli_figure_lists(const cli_opts *o, sentraj_figure_options *fo, cli_list *or
         fo->nlabels = lab->n;
     }
     return 0;
+}
+
+int cli_write_summary(const cli_opts *o, sentraj_summary *s)
+{
+    sentraj_outfile *out;
+    sentraj_error err;
+    int code, rc;
+
+    out = cli_out_open(o->output ? o->output : "-", &code);
+    if (!out) {
+        sentraj_summary_free(s);
+        return code;
+    }
+    rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
+    sentraj_summary_free(s);
+    if (rc != SENTRAJ_OK) {
+        cli_out_abort(out);
+        return cli_fail(&err);
+    }
+    return cli_out_commit(out);
 }
