@@ -291,17 +291,8 @@ int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size
         }
         pl->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
         if (pl->balanced) {
-            if (s->n > cfg->balanced_max / sizeof(uint32_t) / B) {
-                rc = sentraj_fail(err, SENTRAJ_ELIMIT,
-                                  "balanced resampling of %zu values x %zu resamples needs %zu MiB (limit %zu MiB)",
-                                  s->n, B, s->n * B * sizeof(uint32_t) >> 20, cfg->balanced_max >> 20);
+            if ((rc = engine_balanced_alloc(s->n, B, cfg->balanced_max, "values", &pl->perm, err)) != SENTRAJ_OK)
                 goto out;
-            }
-            pl->perm = malloc(s->n * B * sizeof *pl->perm);
-            if (!pl->perm) {
-                rc = sentraj_nomem(err, "balanced resampling table");
-                goto out;
-            }
             ntasks++;
         }
         pl->sum = malloc(B * sizeof *pl->sum);

@@ -553,17 +553,8 @@ int ratio_boot_many(const ratio_sample *const *samples, const uint64_t *hashes, 
         }
         total += B * s->nch * nacc;
         if (pl->balanced) {
-            if (s->m > cfg->balanced_max / sizeof(uint32_t) / B) {
-                rc = sentraj_fail(err, SENTRAJ_ELIMIT,
-                                  "balanced resampling of %zu units x %zu resamples needs %zu MiB (limit %zu MiB)",
-                                  s->m, B, s->m * B * sizeof(uint32_t) >> 20, cfg->balanced_max >> 20);
+            if ((rc = engine_balanced_alloc(s->m, B, cfg->balanced_max, "units", &pl->perm, err)) != SENTRAJ_OK)
                 goto out;
-            }
-            pl->perm = malloc(s->m * B * sizeof *pl->perm);
-            if (!pl->perm) {
-                rc = sentraj_nomem(err, "balanced resampling table");
-                goto out;
-            }
             ntasks++;
         }
         pl->acc = malloc(B * s->nch * nacc * sizeof *pl->acc);

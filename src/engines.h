@@ -46,6 +46,11 @@ uint64_t engine_index_reject(uint64_t *st, uint64_t inc, uint32_t n, uint64_t m)
  * perm (n * B entries) is filled by balanced_permutation from one stream,
  * sentraj_stream_seed(seed, h, UINT64_MAX). */
 void engine_balanced_permutation(size_t n, size_t B, uint64_t seed, uint64_t h, uint32_t *perm);
+/* Allocate the n * B entries of a balanced permutation, refusing (with
+ * SENTRAJ_ELIMIT naming n `what`) more than max_bytes. Returns SENTRAJ_OK
+ * with *perm set, or an error. */
+int engine_balanced_alloc(size_t n, size_t B, size_t max_bytes, const char *what, uint32_t **perm,
+                          sentraj_error *err);
 void engine_balanced(const sentraj_sample *s, const uint32_t *perm, size_t b0, size_t b1, double *sum, double *sq);
 
 /* The multinomial engine: the counts of the K distinct values of each

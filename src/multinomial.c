@@ -1,6 +1,7 @@
 /* multinomial.c - the Monte Carlo kernels: index, balanced and multinomial resampling. */
 #include "engines.h"
 
+#include "error.h"
 #include "pcg.h"
 #include "sentraj/rng_gsl.h"
 
@@ -160,6 +161,19 @@ void engine_balanced_permutation(size_t n, size_t B, uint64_t seed, uint64_t h, 
         perm[i - 1] = perm[j];
         perm[j] = t;
     }
+}
+
+int engine_balanced_alloc(size_t n, size_t B, size_t max_bytes, const char *what, uint32_t **perm,
+                          sentraj_error *err)
+{
+    if (n > max_bytes / sizeof(uint32_t) / B)
+        return sentraj_fail(err, SENTRAJ_ELIMIT,
+                            "balanced resampling of %zu %s x %zu resamples needs %zu MiB (limit %zu MiB)", n, what, B,
+                            n * B * sizeof(uint32_t) >> 20, max_bytes >> 20);
+    *perm = malloc(n * B * sizeof **perm);
+    if (!*perm)
+        return sentraj_nomem(err, "balanced resampling table");
+    return SENTRAJ_OK;
 }
 
 void engine_balanced(const sentraj_sample *s, const uint32_t *perm, size_t b0, size_t b1, double *sum, double *sq)
