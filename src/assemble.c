@@ -8,6 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Empty tables and caches, for a data set and for a reader part. */
+static void init_tables(sentraj_dataset *ds)
+{
+    intern_init(&ds->ids);
+    intern_init(&ds->raw_cats);
+    intern_init(&ds->sets);
+    intern_init(&ds->cats);
+    intern_init(&ds->table_ids);
+    intern_init(&ds->clusters);
+    ds->last_conv = -1;
+    ds->last_raw = -1;
+    ds->lattice_seen = NAN;
+}
+
 sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error *err)
 {
     sentraj_dataset *ds;
@@ -22,16 +36,8 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     ds->min_human = cfg->min_human;
     ds->window = cfg->window;
     ds->threads = cfg->threads;
-    intern_init(&ds->ids);
-    intern_init(&ds->raw_cats);
-    intern_init(&ds->sets);
-    intern_init(&ds->cats);
-    intern_init(&ds->table_ids);
-    intern_init(&ds->clusters);
-    ds->last_conv = -1;
-    ds->last_raw = -1;
+    init_tables(ds);
     ds->lattice = 1;
-    ds->lattice_seen = NAN;
     {
         sentraj_input_options o;
         sentraj_input_options_init(&o);
@@ -560,15 +566,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     p->scale = ds->scale;
     p->denom = ds->denom;
     p->lattice = ds->denom > 0;
-    intern_init(&p->ids);
-    intern_init(&p->raw_cats);
-    intern_init(&p->sets);
-    intern_init(&p->cats);
-    intern_init(&p->table_ids);
-    intern_init(&p->clusters);
-    p->last_conv = -1;
-    p->last_raw = -1;
-    p->lattice_seen = NAN;
+    init_tables(p);
     p->reading_started = 1;
     return p;
 }

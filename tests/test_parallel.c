@@ -39,24 +39,30 @@ typedef struct spec {
     const char *cluster; /* --cluster-by, or NULL */
 } spec;
 
-static void dump_append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+/* A growing text: the made-up input files and the dumps of outcomes. */
+typedef struct gen {
+    char *buf;
+    size_t len, cap;
+} gen;
+
+static void put(gen *g, const char *fmt, ...)
 {
     va_list ap;
     int n;
     for (;;) {
         va_start(ap, fmt);
-        n = vsnprintf(*buf ? *buf + *len : NULL, *buf ? *cap - *len : 0, fmt, ap);
+        n = vsnprintf(g->buf ? g->buf + g->len : NULL, g->buf ? g->cap - g->len : 0, fmt, ap);
         va_end(ap);
         if (n < 0)
             abort();
-        if (*buf && *len + (size_t)n < *cap)
+        if (g->buf && g->len + (size_t)n < g->cap)
             break;
-        *cap = (*cap + (size_t)n + 1) * 2;
-        *buf = realloc(*buf, *cap);
-        if (!*buf)
+        g->cap = (g->cap + (size_t)n + 1) * 2;
+        g->buf = realloc(g->buf, g->cap);
+        if (!g->buf)
             abort();
     }
-    *len += (size_t)n;
+    g->len += (size_t)n;
 }
 
 static void run(const spec *sp, unsigned threads, outcome *o)
@@ -85,16 +91,17 @@ static void run(const spec *sp, unsigned threads, outcome *o)
     if (o->rc == SENTRAJ_OK)
         o->rc = sentraj_dataset_finish(ds, &o->err);
     if (o->rc == SENTRAJ_OK) {
-        size_t len = 0, cap = 0;
+        gen d = {0};
         o->counts = *sentraj_dataset_counts(ds);
         o->clusters = sentraj_dataset_clusters(ds);
-        dump_append(&o->dump, &len, &cap, "kept %zu\n", sentraj_dataset_kept(ds));
+        put(&d, "kept %zu\n", sentraj_dataset_kept(ds));
         for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
             sentraj_trajectory t;
             sentraj_dataset_trajectory(ds, i, &t);
-            dump_append(&o->dump, &len, &cap, "%s\t%s\t%llu\t%a\t%a\t%a\n", t.conversation_id, t.categories,
-                        (unsigned long long)t.human_messages, t.mean_first, t.mean_last, t.delta);
+            put(&d, "%s\t%s\t%llu\t%a\t%a\t%a\n", t.conversation_id, t.categories,
+                (unsigned long long)t.human_messages, t.mean_first, t.mean_last, t.delta);
         }
+        o->dump = d.buf;
     }
     sentraj_dataset_free(ds);
 }
@@ -153,31 +160,6 @@ static const char *write_file(const char *name, const char *text, size_t len)
 static const char *const labels[] = {"very negative", "negative", "neutral", "positive", "very positive"};
 static const char *const cats[] = {"coaching", "counseling", "companionship", "interpersonal advice",
                                    "coaching;counseling", ""};
-
-typedef struct gen {
-    char *buf;
-    size_t len, cap;
-} gen;
-
-static void put(gen *g, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(g->buf ? g->buf + g->len : NULL, g->buf ? g->cap - g->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-            abort();
-        if (g->buf && g->len + (size_t)n < g->cap)
-            break;
-        g->cap = (g->cap + (size_t)n + 1) * 2;
-        g->buf = realloc(g->buf, g->cap);
-        if (!g->buf)
-            abort();
-    }
-    g->len += (size_t)n;
-}
 
 /* Conversation c's row k: index first + k * stride, a role, a label. */
 static void row(gen *g, unsigned c, unsigned k, const char *eol, int quoted_text)
