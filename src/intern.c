@@ -94,24 +94,28 @@ static char *store(intern *t, const char *s, size_t len)
     return p;
 }
 
+/* Room for cap strings in the id -> string and id -> length arrays. */
+static int grow_strs(intern *t, size_t cap)
+{
+    char **ns = realloc(t->strs, cap * sizeof *ns);
+    if (!ns)
+        return -1;
+    t->strs = ns;
+    uint32_t *nl = realloc(t->lens, cap * sizeof *nl);
+    if (!nl)
+        return -1;
+    t->lens = nl;
+    t->strs_cap = cap;
+    return 0;
+}
+
 int intern_reserve(intern *t, size_t more)
 {
     size_t want = t->count + more;
     while (want * 4 > t->cap * 3)
         if (grow_slots(t) < 0)
             return -1;
-    if (want > t->strs_cap) {
-        char **ns = realloc(t->strs, want * sizeof *ns);
-        if (!ns)
-            return -1;
-        t->strs = ns;
-        uint32_t *nl = realloc(t->lens, want * sizeof *nl);
-        if (!nl)
-            return -1;
-        t->lens = nl;
-        t->strs_cap = want;
-    }
-    return 0;
+    return want > t->strs_cap ? grow_strs(t, want) : 0;
 }
 
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
@@ -144,18 +148,8 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
         return -1;
     if ((t->count + 1) * 4 > t->cap * 3 && grow_slots(t) < 0)
         return -1;
-    if (t->count == t->strs_cap) {
-        size_t nc = t->strs_cap ? t->strs_cap * 2 : 1024;
-        char **ns = realloc(t->strs, nc * sizeof *ns);
-        if (!ns)
-            return -1;
-        t->strs = ns;
-        uint32_t *nl = realloc(t->lens, nc * sizeof *nl);
-        if (!nl)
-            return -1;
-        t->lens = nl;
-        t->strs_cap = nc;
-    }
+    if (t->count == t->strs_cap && grow_strs(t, t->strs_cap ? t->strs_cap * 2 : 1024) < 0)
+        return -1;
     p = store(t, s, len);
     if (!p)
         return -1;
