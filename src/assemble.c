@@ -109,6 +109,7 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     ds->scale = o->scale ? o->scale : labels_default_scale();
     ds->denom = ds->scale->denom;
     ds->lattice = ds->denom > 0;
+    win_set_denom(ds, ds->denom);
     return SENTRAJ_OK;
 }
 
@@ -145,8 +146,10 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->set_members);
     free(ds->raw_to_set);
     free(ds->convs);
-    free(ds->win_val);
-    free(ds->win_ord);
+    free(ds->win);
+    free(ds->wide_val);
+    free(ds->wide_ord);
+    free(ds->win_tmp);
     free(ds->extras);
     for (size_t i = 0; i < ds->nsources; i++)
         free(ds->sources[i]);
@@ -353,35 +356,18 @@ static int in_core(const conv *cv, uint64_t i)
     return (i - cv->first_index) % cv->stride == 0;
 }
 
-/* Slot k (0 .. 2 * window - 1) of conversation c's window. */
-static win_entry win_get(const sentraj_dataset *ds, size_t c, size_t k)
-{
-    size_t i = c * 2 * ds->window + k;
-    return (win_entry){ds->win_val[i], ds->win_ord[i]};
-}
-
-static void win_set(sentraj_dataset *ds, size_t c, size_t k, win_entry e)
-{
-    size_t i = c * 2 * ds->window + k;
-    ds->win_val[i] = e.value;
-    ds->win_ord[i] = e.ordinal;
-}
-
-static void core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r)
+static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, sentraj_error *err)
 {
     conv *cv = &ds->convs[c];
-    if (r->role == ROLE_HUMAN) {
-        win_entry e = {r->value, cv->rows};
-        if (cv->humans < ds->window)
-            win_set(ds, c, cv->humans, e);
-        win_set(ds, c, ds->window + cv->humans % ds->window, e);
-        cv->humans++;
-    }
+    if (win_add(ds, c, r->role == ROLE_HUMAN, r->value, err) != SENTRAJ_OK)
+        return SENTRAJ_ENOMEM;
+    cv->humans += r->role == ROLE_HUMAN;
     if (cv->rows == 0)
         cv->first_index = r->index;
     else if (cv->rows == 1)
         cv->stride = r->index - cv->first_index;
     cv->rows++;
+    return SENTRAJ_OK;
 }
 
 /* Room for conversation c (and its window slots); growing, room for at
@@ -397,14 +383,8 @@ static int conv_reserve_n(sentraj_dataset *ds, size_t c, size_t at_least, sentra
     if (!ncv)
         return sentraj_nomem(err, "conversations");
     ds->convs = ncv;
-    double *nv = realloc(ds->win_val, nc * 2 * ds->window * sizeof *nv);
-    if (!nv)
+    if (win_reserve(ds, nc) < 0)
         return sentraj_nomem(err, "conversation windows");
-    ds->win_val = nv;
-    uint32_t *no = realloc(ds->win_ord, nc * 2 * ds->window * sizeof *no);
-    if (!no)
-        return sentraj_nomem(err, "conversation windows");
-    ds->win_ord = no;
     ds->convs_cap = nc;
     return SENTRAJ_OK;
 }
@@ -535,7 +515,8 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index) ||
         (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
          r->index - core_last(cv) == cv->stride)) {
-        core_add(ds, (uint32_t)c, r);
+        if (core_add(ds, (uint32_t)c, r, err) != SENTRAJ_OK)
+            return ds->failed = 1, SENTRAJ_ENOMEM;
         return SENTRAJ_OK;
     }
     if (in_core(cv, r->index)) {
@@ -566,6 +547,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     p->scale = ds->scale;
     p->denom = ds->denom;
     p->lattice = ds->denom > 0;
+    win_set_denom(p, p->denom);
     init_tables(p);
     p->reading_started = 1;
     return p;
@@ -606,45 +588,44 @@ static int cores_join(const conv *d, const conv *s, uint64_t *stride)
     return 1;
 }
 
-/* Human label j (0-based, in message order) of conversation c's core:
- * held when j < window (first slots) or j >= humans - window (ring). */
-static win_entry core_label(const sentraj_dataset *ds, size_t c, uint64_t j)
+/* Human label j (0-based, in message order) of a core whose decoded slots
+ * are e: held when j < window (first slots) or j >= humans - window (ring). */
+static win_entry core_label(const win_entry *e, size_t w, uint64_t j)
 {
-    size_t w = ds->window;
-    return win_get(ds, c, j < w ? (size_t)j : w + (size_t)(j % w));
+    return e[j < w ? (size_t)j : w + (size_t)(j % w)];
 }
 
-/* Human label j of conversation c of src, placed after d_rows rows. */
-static win_entry moved_label(const sentraj_dataset *src, size_t c, uint64_t j, uint64_t d_rows)
+/* Human label j of a core of src, placed after dr rows. */
+static win_entry moved_label(const win_entry *e, size_t w, uint64_t j, uint64_t dr)
 {
-    win_entry e = core_label(src, c, j);
-    e.ordinal += (uint32_t)d_rows;
-    return e;
+    win_entry x = core_label(e, w, j);
+    x.ordinal += (uint32_t)dr;
+    return x;
 }
 
 /* Append the core of conversation sc of src to the core of conversation dc
- * of dst, as core_add would row by row. tmp has room for 2 * window
+ * of dst, as core_add would row by row. tmp has room for 6 * window
  * entries. */
-static void cores_append(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, uint64_t stride,
-                         win_entry *tmp)
+static int cores_append(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, uint64_t stride,
+                        win_entry *tmp, sentraj_error *err)
 {
     conv *d = &dst->convs[dc];
     const conv *s = &src->convs[sc];
     size_t window = dst->window;
     uint64_t dh = d->humans, h = dh + s->humans, dr = d->rows;
     uint64_t nfirst = h < window ? h : window, lo = h > window ? h - window : 0;
+    win_entry *out = tmp, *de = tmp + 2 * window, *se = tmp + 4 * window;
 
+    win_load(dst, dc, de);
+    win_load(src, sc, se);
     for (uint64_t j = 0; j < nfirst; j++)
-        tmp[j] = j < dh ? core_label(dst, dc, j) : moved_label(src, sc, j - dh, dr);
+        out[j] = j < dh ? core_label(de, window, j) : moved_label(se, window, j - dh, dr);
     for (uint64_t j = lo; j < h; j++)
-        tmp[window + j % window] = j < dh ? core_label(dst, dc, j) : moved_label(src, sc, j - dh, dr);
-    for (uint64_t j = 0; j < nfirst; j++)
-        win_set(dst, dc, (size_t)j, tmp[j]);
-    for (uint64_t j = lo; j < h; j++)
-        win_set(dst, dc, window + (size_t)(j % window), tmp[window + j % window]);
+        out[window + j % window] = j < dh ? core_label(de, window, j) : moved_label(se, window, j - dh, dr);
     d->stride = stride;
     d->rows += s->rows;
     d->humans = (uint32_t)h;
+    return win_store(dst, dc, out, err);
 }
 
 /* Exchange two objects of the same type. */
@@ -663,8 +644,11 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     SWAP(dst->ids, src->ids);
     SWAP(dst->convs, src->convs);
     SWAP(dst->convs_cap, src->convs_cap);
-    SWAP(dst->win_val, src->win_val);
-    SWAP(dst->win_ord, src->win_ord);
+    SWAP(dst->win, src->win);
+    SWAP(dst->wide_val, src->wide_val);
+    SWAP(dst->wide_ord, src->wide_ord);
+    SWAP(dst->nwide, src->nwide);
+    SWAP(dst->wide_cap, src->wide_cap);
     SWAP(dst->raw_cats, src->raw_cats);
     SWAP(dst->raw_to_set, src->raw_to_set);
     SWAP(dst->raw_to_set_cap, src->raw_to_set_cap);
@@ -705,7 +689,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     hash = malloc((n ? n : 1) * sizeof *hash);
     set_map = malloc((src->sets.count ? src->sets.count : 1) * sizeof *set_map);
     cluster_map = malloc((src->clusters.count ? src->clusters.count : 1) * sizeof *cluster_map);
-    tmp = malloc(2 * w * sizeof *tmp);
+    tmp = malloc(6 * w * sizeof *tmp);
     if (!map || !hash || !set_map || !cluster_map || !tmp) {
         sentraj_nomem(err, "merging reader parts");
         goto fail;
@@ -783,14 +767,15 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             dc->source = source;
             dc->set = set_map[sc->set];
             dc->cluster = dst->field[FIELD_CLUSTER] ? cluster_map[sc->cluster] : 0;
-            memcpy(dst->win_val + (size_t)d * 2 * w, src->win_val + c * 2 * w, 2 * w * sizeof *dst->win_val);
-            memcpy(dst->win_ord + (size_t)d * 2 * w, src->win_ord + c * 2 * w, 2 * w * sizeof *dst->win_ord);
+            if (win_copy(dst, (size_t)d, src, c, err) != SENTRAJ_OK)
+                goto fail;
             dst->counts.conversations++;
         } else {
             uint64_t stride = 0;
             conv *dc = &dst->convs[map[c]];
             cores_join(dc, sc, &stride);
-            cores_append(dst, map[c], src, c, stride, tmp);
+            if (cores_append(dst, map[c], src, c, stride, tmp, err) != SENTRAJ_OK)
+                goto fail;
         }
     }
     dst->counts.rows += src->counts.rows;
@@ -999,6 +984,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
 {
     size_t nconv = ds->ids.count, e = 0, w = ds->window;
     label_at *cand = NULL;
+    win_entry *slots = NULL;
     size_t cand_cap = 0;
 
     if (ds->failed)
@@ -1038,8 +1024,11 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     }
 
     ds->kept = malloc((nconv ? nconv : 1) * sizeof *ds->kept);
-    if (!ds->kept)
+    slots = malloc(2 * w * sizeof *slots);
+    if (!ds->kept || !slots) {
+        free(slots);
         return sentraj_nomem(err, "kept conversations");
+    }
 
     for (size_t c = 0; c < nconv; c++) {
         const conv *cv = &ds->convs[c];
@@ -1058,13 +1047,15 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 label_at *nc = realloc(cand, 2 * w * sizeof *nc);
                 if (!nc) {
                     free(cand);
+                    free(slots);
                     return sentraj_nomem(err, "window sums");
                 }
                 cand = nc;
                 cand_cap = 2 * w;
             }
+            win_load(ds, c, slots);
             for (size_t i = 0; i < 2 * w; i++)
-                cand[i] = slot_label(cv, win_get(ds, c, i));
+                cand[i] = slot_label(cv, slots[i]);
             window_sums(ds, cand, cand + w, &k);
         } else {
             /* Merge the ordered core's window labels with the extras: any
@@ -1079,17 +1070,19 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 label_at *nc = realloc(cand, cand_cap * sizeof *nc);
                 if (!nc) {
                     free(cand);
+                    free(slots);
                     return sentraj_nomem(err, "window merge");
                 }
                 cand = nc;
             }
+            win_load(ds, c, slots);
             for (size_t i = 0; i < core_n; i++)
-                cand[ncand++] = slot_label(cv, win_get(ds, c, i));
+                cand[ncand++] = slot_label(cv, slots[i]);
             for (size_t i = 0; i < core_n; i++) {
-                win_entry x = win_get(ds, c, w + i);
+                win_entry x = slots[w + i];
                 int seen = 0;
                 for (size_t j = 0; j < core_n; j++)
-                    seen |= ds->win_ord[c * 2 * w + j] == x.ordinal;
+                    seen |= slots[j].ordinal == x.ordinal;
                 if (!seen)
                     cand[ncand++] = slot_label(cv, x);
             }
@@ -1112,6 +1105,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         ds->kept[ds->nkept++] = k;
     }
     free(cand);
+    free(slots);
     if (ds->field[FIELD_CLUSTER]) {
         unsigned char *seen = calloc(ds->clusters.count ? ds->clusters.count : 1, 1);
         if (!seen)
@@ -1127,10 +1121,12 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     ds->counts.categories = ds->cats.count;
     /* The windows and (unless positions need them) the extras are in the
      * kept records now: give their memory back before sorting. */
-    free(ds->win_val);
-    free(ds->win_ord);
-    ds->win_val = NULL;
-    ds->win_ord = NULL;
+    free(ds->win);
+    free(ds->wide_val);
+    free(ds->wide_ord);
+    ds->win = NULL;
+    ds->wide_val = NULL;
+    ds->wide_ord = NULL;
     if (!ds->keep_labels) {
         free(ds->extras);
         ds->extras = NULL;

@@ -45,7 +45,8 @@ typedef struct conv {
     uint32_t source;     /* input of that row */
     uint32_t set;        /* category set id */
     uint32_t cluster;    /* cluster id (ds->clusters) when the data set has a cluster column */
-    uint32_t frozen;
+    uint16_t frozen;
+    uint16_t wide;       /* window slots in the wide table (window.c) */
 } conv;
 
 /* The message index of the last row of a core with rows >= 1. */
@@ -54,11 +55,9 @@ static inline uint64_t core_last(const conv *cv)
     return cv->first_index + (uint64_t)(cv->rows - 1) * cv->stride;
 }
 
-/* A window slot: a human label and the row's place in the conversation's
- * ordered core (its message index is first_index + ordinal * stride).
- * Stored as two arrays, ds->win_val and ds->win_ord (12 bytes a slot where
- * a message index and a double took 16): the windows are most of the
- * memory a conversation costs. */
+/* A window slot, decoded: a human label and the row's place in the
+ * conversation's ordered core (its message index is first_index + ordinal *
+ * stride). window.c stores slots in two bytes where it can (see there). */
 typedef struct win_entry {
     double value;
     uint32_t ordinal;
@@ -93,6 +92,9 @@ typedef struct kept_conv {
     int64_t first_q, last_q;
 } kept_conv;
 
+/* Label codes of compact window slots run from -WIN_CODE_MAX to WIN_CODE_MAX. */
+#define WIN_CODE_MAX 127
+
 /* Names of the columns (CSV) or keys (JSONL) of the fields; the cluster
  * field's name is NULL unless the input options give one (cluster_by). */
 enum { FIELD_ID, FIELD_INDEX, FIELD_ROLE, FIELD_SENTIMENT, FIELD_CATEGORIES, FIELD_CLUSTER, NFIELDS };
@@ -119,8 +121,13 @@ struct sentraj_dataset {
     intern ids;            /* conversation ids; id i is conversation i */
     conv *convs;
     size_t convs_cap;
-    double *win_val;       /* 2 * window slots per conversation: first window, then a ring of the last */
-    uint32_t *win_ord;     /* the slots' ordinals (see win_entry) */
+    uint8_t *win;          /* 2 * window compact slots per conversation (window.c): 4 * window bytes */
+    double *wide_val;      /* the wide table: 2 * window slots per conversation moved there */
+    uint32_t *wide_ord;
+    size_t nwide, wide_cap;
+    win_entry *win_tmp;    /* 2 * window slots of scratch, allocated when first needed */
+    double code_value[2 * WIN_CODE_MAX + 1]; /* code q -> the label q / denom (NaN without a lattice) */
+    double code_scale;     /* denom as a double; 0 without a lattice */
 
     intern raw_cats;       /* distinct categories fields as written */
     int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
@@ -166,6 +173,28 @@ struct sentraj_dataset {
     kept_conv *kept;       /* sorted by conversation id */
     size_t nkept;
 };
+
+/* Window slots (window.c). */
+/* Set the label codes for the scale's lattice denominator (0: none). */
+void win_set_denom(sentraj_dataset *ds, int64_t denom);
+/* Room for the compact slots of cap conversations; -1 without memory. */
+int win_reserve(sentraj_dataset *ds, size_t cap);
+/* Add a row (a human one with label v) to the window of core c, before
+ * the core's counts take the row. SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int win_add(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err);
+/* The 2 * window slots of conversation c decoded into out (slots that hold
+ * no label yet are left as they are). */
+void win_load(const sentraj_dataset *ds, size_t c, win_entry *out);
+/* Replace the slots of conversation c, whose counts are already those of
+ * the slots, by e (2 * window entries). SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int win_store(sentraj_dataset *ds, size_t c, const win_entry *e, sentraj_error *err);
+/* Whether conversations start in compact slots (1, the default) or every
+ * one goes to the wide table (0); the results are the same (for tests; not
+ * thread-safe). */
+void win_set_compact(int on);
+/* Copy the slots of conversation sc of src to conversation dc of dst, whose
+ * record is already a copy of sc's. SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, sentraj_error *err);
 
 /* Register an input name; returns its index or -1 without memory. */
 int64_t dataset_add_source(sentraj_dataset *ds, const char *name);

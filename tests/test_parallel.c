@@ -230,6 +230,77 @@ static void test_generated(void)
     }
 }
 
+/* Window slots: conversations whose first human label comes after 255
+ * rows, whose last labels are more than 255 rows apart, whose labels are
+ * off the lattice or only near it (so no one-byte code stands for them
+ * exactly), and some out of order. Read with compact slots and with every
+ * conversation in the wide table, on one thread and on several: all the
+ * same. Each such conversation must also have left compact storage. */
+static void test_windows(void)
+{
+    static const char *const odd[] = {"0.5000000001", "0.3", "-0.25", "1e-300", "-0"};
+    unsigned long long st = 0x9e3779b97f4a7c15ull;
+    spec sp = {{NULL}, NULL, NULL};
+    gen g = {0};
+    outcome compact, wide;
+    int wide_convs = -1;
+
+    put(&g, HDR);
+    for (unsigned c = 0; c < 120; c++) {
+        unsigned kind = c % 6, n, r = 0;
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        n = (kind >= 1 && kind <= 4 ? 300 : 20) + (unsigned)(st >> 40) % 500;
+        for (unsigned k = 0; k < n; k++) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            r = (unsigned)(st >> 33);
+            /* kind 1: humans from row 253 on (the first three at rows up
+             * to 255: fit), from 254 or 255 (do not); kind 2: humans at
+             * rows 0, 1, 257, 258, ...: the ring's oldest label is 256 rows
+             * back at row 256 (does not fit); kind 3: humans at 0, 1, 2,
+             * 256, 257, 258, ...: 255 rows back at most (fits); kind 4: odd
+             * labels; kind 5: two rows swapped. */
+            int human = kind == 1   ? k >= 253 + (c / 6) % 3
+                        : kind == 2 ? k % 257 < 2
+                        : kind == 3 ? k % 256 < 3
+                                    : k == 0 || r % 3 != 0;
+            unsigned index = kind >= 1 && kind <= 3 ? 2 * k : kind == 5 && (k == 7 || k == 8) ? 15 - k : k;
+            const char *lab = kind == 4 && (k == 0 || r % 4 == 0) ? odd[(c / 6 + r / 4) % 5] : labels[r / 7 % 5];
+            put(&g, "w%03u,%u,%s,%s,coaching\n", c, index, human ? "human" : "assistant", human ? lab : "");
+        }
+        /* Kinds 1-3 end with a human row between two earlier ones: the
+         * window labels' ordinals decide where it goes. */
+        if (kind >= 1 && kind <= 3)
+            put(&g, "w%03u,%u,human,%s,coaching\n", c, 2 * (r % n) + 1, labels[r % 5]);
+    }
+    sp.inputs[0] = write_file("windows.csv", g.buf, g.len);
+    free(g.buf);
+    same("windows", &sp, -1);
+    win_set_compact(0);
+    run(&sp, 1, &wide);
+    win_set_compact(1);
+    run(&sp, 1, &compact);
+    tap_ok(compact.rc == SENTRAJ_OK && wide.rc == SENTRAJ_OK && compact.dump && wide.dump &&
+               strcmp(compact.dump, wide.dump) == 0 && compact.counts.kept > 60,
+           "windows: compact slots give what wide slots give (%zu kept)", compact.counts.kept);
+    {
+        sentraj_config cfg;
+        sentraj_error err;
+        sentraj_config_init(&cfg);
+        cfg.threads = 1;
+        sentraj_dataset *ds = sentraj_dataset_alloc(&cfg, &err);
+        if (ds && sentraj_dataset_read(ds, sp.inputs[0], &err) == SENTRAJ_OK) {
+            wide_convs = (int)ds->nwide;
+            for (size_t c = 0; c < ds->ids.count; c++)
+                if (ds->convs[c].wide != ((c % 6 == 1 && (c / 6) % 3 != 0) || c % 6 == 2 || c % 6 == 4))
+                    wide_convs = -2 - (int)c;
+        }
+        sentraj_dataset_free(ds);
+    }
+    tap_ok(wide_convs == 53, "windows: exactly the conversations that need it left compact slots (%d)", wide_convs);
+    free(compact.dump);
+    free(wide.dump);
+}
+
 /* Rows that break the message_index pattern, across or within chunks. */
 static void test_patterns(void)
 {
@@ -457,6 +528,7 @@ int main(int argc, char **argv)
     csv_set_min_chunk(1);
     test_fast_path();
     test_generated();
+    test_windows();
     test_patterns();
     test_nonpristine();
     if (argc > 1) {
