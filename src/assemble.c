@@ -906,18 +906,21 @@ static label_at slot_label(const conv *cv, win_entry e)
     return (label_at){cv->first_index + (uint64_t)e.ordinal * cv->stride, e.value};
 }
 
-/* Sum the window labels into the kept record, in double and (for lattice
- * data) in exact integer units of 1 / denom. */
+/* Sum the window labels into the kept record: in exact integer units of
+ * 1 / denom for lattice data, in double otherwise. */
 static void window_sums(const sentraj_dataset *ds, const label_at *first, const label_at *last, kept_conv *k)
 {
-    k->first_sum = k->last_sum = 0;
-    k->first_q = k->last_q = 0;
-    for (size_t i = 0; i < ds->window; i++) {
-        k->first_sum += first[i].value;
-        k->last_sum += last[i].value;
-        if (ds->lattice) {
+    if (ds->lattice) {
+        k->first_q = k->last_q = 0;
+        for (size_t i = 0; i < ds->window; i++) {
             k->first_q += (int64_t)nearbyint(first[i].value * (double)ds->denom);
             k->last_q += (int64_t)nearbyint(last[i].value * (double)ds->denom);
+        }
+    } else {
+        k->first_sum = k->last_sum = 0;
+        for (size_t i = 0; i < ds->window; i++) {
+            k->first_sum += first[i].value;
+            k->last_sum += last[i].value;
         }
     }
 }
@@ -1023,6 +1026,9 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
             ds->label_off[c + 1] += ds->label_off[c];
     }
 
+    /* Ids are not looked up from here on: give the hash table back before
+     * the kept records take memory. */
+    intern_drop_index(&ds->ids);
     ds->kept = malloc((nconv ? nconv : 1) * sizeof *ds->kept);
     slots = malloc(2 * w * sizeof *slots);
     if (!ds->kept || !slots) {

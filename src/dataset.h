@@ -81,15 +81,22 @@ typedef struct extra_row {
     uint8_t role;
 } extra_row;
 
-/* A kept conversation after finish. Window sums are in label units; when
- * every label of the data set lies on the scale's lattice the integer sums
- * *_q (in units of 1 / ds->denom) are exact and used for every total. */
+/* A kept conversation after finish: its window sums in label units, or,
+ * when every label of the data set lies on the scale's lattice
+ * (ds->lattice), the exact integer sums *_q in units of 1 / ds->denom,
+ * which every total then uses. One or the other, never both: 32 bytes. */
 typedef struct kept_conv {
     uint32_t conv;
     uint32_t set;
     uint64_t humans;
-    double first_sum, last_sum;
-    int64_t first_q, last_q;
+    union {
+        double first_sum;
+        int64_t first_q;
+    };
+    union {
+        double last_sum;
+        int64_t last_q;
+    };
 } kept_conv;
 
 /* Label codes of compact window slots run from -WIN_CODE_MAX to WIN_CODE_MAX. */

@@ -118,6 +118,13 @@ int intern_reserve(intern *t, size_t more)
     return want > t->strs_cap ? grow_strs(t, want) : 0;
 }
 
+void intern_drop_index(intern *t)
+{
+    free(t->slots);
+    t->slots = NULL;
+    t->cap = 0;
+}
+
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 {
     uint32_t h32 = (uint32_t)(hash >> 32);

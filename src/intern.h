@@ -31,6 +31,9 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
 /* Make room for `more` new strings without growing on the way; -1 when
  * out of memory. */
 int intern_reserve(intern *t, size_t more);
+/* Free the hash table of a table that will only be read by id from now on
+ * (intern_str, intern_len); intern_get and intern_find must not follow. */
+void intern_drop_index(intern *t);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
 /* A string's first slot: from the hash's high half, which the slot keeps,
