@@ -197,7 +197,7 @@ static ratio_sample *row_units(const sentraj_dataset *ds, const uint32_t *idx, s
 
     for (size_t j = 0; j < n; j++) {
         const kept_conv *k = &ds->kept[idx ? idx[j] : j];
-        uint32_t cl = ds->convs[k->conv].cluster;
+        uint32_t cl = conv_cluster(ds, k->conv);
         if (nsum[cl] == 0)
             touched[nt++] = cl;
         ysum[cl] += ds->lattice ? (double)(k->last_q - k->first_q) : (k->last_sum - k->first_sum) / (double)w;

@@ -154,6 +154,8 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     for (size_t i = 0; i < ds->nsources; i++)
         free(ds->sources[i]);
     free(ds->sources);
+    free(ds->source_conv0);
+    free(ds->cluster_of);
     free(ds->kept);
     free(ds);
 }
@@ -166,12 +168,36 @@ int64_t dataset_add_source(sentraj_dataset *ds, const char *name)
         if (!ns)
             return -1;
         ds->sources = ns;
+        uint32_t *n0 = realloc(ds->source_conv0, nc * sizeof *n0);
+        if (!n0)
+            return -1;
+        ds->source_conv0 = n0;
         ds->sources_cap = nc;
     }
     ds->sources[ds->nsources] = strdup(name);
     if (!ds->sources[ds->nsources])
         return -1;
+    ds->source_conv0[ds->nsources] = (uint32_t)ds->ids.count;
     return (int64_t)ds->nsources++;
+}
+
+uint32_t conv_source(const sentraj_dataset *ds, size_t c)
+{
+    /* The last input whose first conversation id is at most c. */
+    size_t lo = 0, hi = ds->nsources;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->source_conv0[mid] <= c)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t source)
+{
+    return conv_source(ds, c) != source ? ds->sources[conv_source(ds, c)] : NULL;
 }
 
 /* An interned string for an error message, on one line. */
@@ -365,7 +391,7 @@ static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, sentraj_e
     if (cv->rows == 0)
         cv->first_index = r->index;
     else if (cv->rows == 1)
-        cv->stride = r->index - cv->first_index;
+        cv->stride = (uint32_t)(r->index - cv->first_index);
     cv->rows++;
     return SENTRAJ_OK;
 }
@@ -385,6 +411,12 @@ static int conv_reserve_n(sentraj_dataset *ds, size_t c, size_t at_least, sentra
     ds->convs = ncv;
     if (win_reserve(ds, nc) < 0)
         return sentraj_nomem(err, "conversation windows");
+    if (ds->field[FIELD_CLUSTER]) {
+        uint32_t *ncl = realloc(ds->cluster_of, nc * sizeof *ncl);
+        if (!ncl)
+            return sentraj_nomem(err, "conversation clusters");
+        ds->cluster_of = ncl;
+    }
     ds->convs_cap = nc;
     return SENTRAJ_OK;
 }
@@ -394,7 +426,7 @@ static int conv_reserve(sentraj_dataset *ds, size_t c, sentraj_error *err)
     return conv_reserve_n(ds, c, 0, err);
 }
 
-static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
+static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *err)
 {
     int added;
     uint64_t h;
@@ -416,7 +448,6 @@ static int64_t find_conv(sentraj_dataset *ds, uint32_t source, const msg_row *r,
             return -1;
         memset(&ds->convs[c], 0, sizeof ds->convs[c]);
         ds->convs[c].line = r->line;
-        ds->convs[c].source = source;
         ds->counts.conversations++;
     }
     ds->last_conv = c;
@@ -429,7 +460,8 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
                        sentraj_error *err)
 {
     const char *src = ds->sources[source], *name = ds->field[FIELD_CLUSTER];
-    conv *cv = &ds->convs[c];
+    uint32_t *cl = &ds->cluster_of[c];
+    const char *o;
     int added;
     int64_t id;
 
@@ -442,19 +474,20 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
                              "empty %s in conversation \"%s\" (--cluster-by needs one on every row)", name,
                              show_id(&ds->ids, c).s);
     if (!first) {
-        if (intern_len(&ds->clusters, cv->cluster) == r->cluster_len &&
-            memcmp(intern_str(&ds->clusters, cv->cluster), r->cluster, r->cluster_len) == 0)
+        if (intern_len(&ds->clusters, *cl) == r->cluster_len &&
+            memcmp(intern_str(&ds->clusters, *cl), r->cluster, r->cluster_len) == 0)
             return SENTRAJ_OK;
+        o = conv_other_source(ds, c, source);
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
                              "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s", name,
                              sentraj_show(r->cluster, r->cluster_len).s, show_id(&ds->ids, c).s,
-                             show_id(&ds->clusters, cv->cluster).s, (unsigned long long)cv->line,
-                             cv->source != source ? " of " : "", cv->source != source ? ds->sources[cv->source] : "");
+                             show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line, o ? " of " : "",
+                             o ? o : "");
     }
     id = intern_get(&ds->clusters, r->cluster, r->cluster_len, intern_hash(r->cluster, r->cluster_len), &added);
     if (id < 0)
         return sentraj_nomem(err, "cluster names");
-    cv->cluster = (uint32_t)id;
+    *cl = (uint32_t)id;
     return SENTRAJ_OK;
 }
 
@@ -467,7 +500,7 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
 
     if (ds->finished)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
-    c = find_conv(ds, source, r, err);
+    c = find_conv(ds, r, err);
     if (c < 0)
         return ds->failed = 1, err ? err->code : SENTRAJ_ENOMEM;
     set = row_set(ds, src, r, err);
@@ -478,12 +511,13 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     if (first) {
         cv->set = (uint32_t)set;
     } else if (cv->set != (uint32_t)set) {
+        const char *o = conv_other_source(ds, (size_t)c, source);
         ds->failed = 1;
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cats_line, r->cats_col,
                              "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
                              show_id(&ds->sets, (uint32_t)set).s, show_id(&ds->ids, (uint32_t)c).s,
-                             show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line,
-                             cv->source != source ? " of " : "", cv->source != source ? ds->sources[cv->source] : "");
+                             show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line, o ? " of " : "",
+                             o ? o : "");
     }
     if (ds->field[FIELD_CLUSTER] && (rc = row_cluster(ds, source, (uint32_t)c, first, r, err)) != SENTRAJ_OK) {
         ds->failed = 1;
@@ -512,7 +546,7 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         return push_extra(ds, (uint32_t)c, source, r, err);
     /* A core keeps fewer than 2^32 rows (window slots hold 32-bit
      * ordinals); later rows go with the out-of-order ones. */
-    if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index) ||
+    if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index && r->index - cv->first_index <= STRIDE_MAX) ||
         (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
          r->index - core_last(cv) == cv->stride)) {
         if (core_add(ds, (uint32_t)c, r, err) != SENTRAJ_OK)
@@ -577,6 +611,8 @@ static int cores_join(const conv *d, const conv *s, uint64_t *stride)
         return 0;
     if (d->rows == 1) {
         st = s->first_index - d->first_index;
+        if (st > STRIDE_MAX)
+            return 0;
     } else {
         if (s->first_index - core_last(d) != d->stride)
             return 0;
@@ -622,7 +658,7 @@ static int cores_append(sentraj_dataset *dst, size_t dc, const sentraj_dataset *
         out[j] = j < dh ? core_label(de, window, j) : moved_label(se, window, j - dh, dr);
     for (uint64_t j = lo; j < h; j++)
         out[window + j % window] = j < dh ? core_label(de, window, j) : moved_label(se, window, j - dh, dr);
-    d->stride = stride;
+    d->stride = (uint32_t)stride;
     d->rows += s->rows;
     d->humans = (uint32_t)h;
     return win_store(dst, dc, out, err);
@@ -661,10 +697,10 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     dst->lattice = dst->lattice && src->lattice;
     dst->last_conv = -1;
     dst->last_raw = -1;
-    for (size_t c = 0; c < dst->ids.count; c++) {
-        dst->convs[c].source = source;
+    SWAP(dst->cluster_of, src->cluster_of);
+    (void)source; /* dst has no conversations, so all of src's come from the input being read */
+    for (size_t c = 0; c < dst->ids.count; c++)
         dst->convs[c].line += line_offset;
-    }
 }
 
 /* How many conversations ahead dataset_merge prefetches its lookups. */
@@ -719,7 +755,8 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         }
         const conv *dc = &dst->convs[d];
         if (!cores_join(dc, sc, &stride) || !same_str(&dst->sets, dc->set, &src->sets, sc->set) ||
-            (dst->field[FIELD_CLUSTER] && !same_str(&dst->clusters, dc->cluster, &src->clusters, sc->cluster)))
+            (dst->field[FIELD_CLUSTER] &&
+             !same_str(&dst->clusters, dst->cluster_of[d], &src->clusters, src->cluster_of[c])))
             goto nomerge;
     }
 
@@ -764,9 +801,9 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             conv *dc = &dst->convs[d];
             *dc = *sc;
             dc->line += line_offset;
-            dc->source = source;
             dc->set = set_map[sc->set];
-            dc->cluster = dst->field[FIELD_CLUSTER] ? cluster_map[sc->cluster] : 0;
+            if (dst->field[FIELD_CLUSTER])
+                dst->cluster_of[d] = cluster_map[src->cluster_of[c]];
             if (win_copy(dst, (size_t)d, src, c, err) != SENTRAJ_OK)
                 goto fail;
             dst->counts.conversations++;
@@ -871,7 +908,7 @@ static int join_table(sentraj_dataset *ds, sentraj_error *err)
                                  "categories \"%s\" of conversation \"%s\" differ from \"%s\" in its messages "
                                  "(%s line %llu)",
                                  show_id(&ds->sets, ds->table_set[t]).s, show_id(&ds->ids, (uint32_t)c).s,
-                                 show_id(&ds->sets, cv->set).s, ds->sources[cv->source], (unsigned long long)cv->line);
+                                 show_id(&ds->sets, cv->set).s, ds->sources[conv_source(ds, c)], (unsigned long long)cv->line);
         cv->set = ds->table_set[t];
     }
     ds->counts.categories_unmatched = ds->table_ids.count - matched;
@@ -1117,7 +1154,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         if (!seen)
             return sentraj_nomem(err, "clusters");
         for (size_t i = 0; i < ds->nkept; i++) {
-            uint32_t cl = ds->convs[ds->kept[i].conv].cluster;
+            uint32_t cl = ds->cluster_of[ds->kept[i].conv];
             ds->kept_clusters += !seen[cl];
             seen[cl] = 1;
         }

@@ -38,16 +38,16 @@ typedef struct msg_row {
  * one go to the extras list, merged and checked for duplicates by finish. */
 typedef struct conv {
     uint64_t first_index;
-    uint64_t stride;     /* 0 while rows < 2 */
-    uint64_t line;       /* line of the conversation's first row */
+    uint64_t line;       /* line of the conversation's first row, in its input (conv_source) */
     uint32_t rows;       /* rows in the ordered core: fewer than 2^32 (later ones are out of order) */
     uint32_t humans;     /* human rows in the ordered core */
-    uint32_t source;     /* input of that row */
     uint32_t set;        /* category set id */
-    uint32_t cluster;    /* cluster id (ds->clusters) when the data set has a cluster column */
-    uint16_t frozen;
-    uint16_t wide;       /* window slots in the wide table (window.c) */
+    uint32_t stride : 30;/* 0 while rows < 2; at most STRIDE_MAX (a wider step freezes the core) */
+    uint32_t frozen : 1;
+    uint32_t wide : 1;   /* window slots in the wide table (window.c) */
 } conv;
+
+#define STRIDE_MAX ((1u << 30) - 1)
 
 /* The message index of the last row of a core with rows >= 1. */
 static inline uint64_t core_last(const conv *cv)
@@ -148,9 +148,10 @@ struct sentraj_dataset {
     extra_row *extras;
     size_t nextras, extras_cap;
 
-    /* Clusters (input option cluster_by): conversation -> cluster id in
-     * convs[c].cluster, names interned here. */
+    /* Clusters (input option cluster_by): conversation c's cluster id is
+     * cluster_of[c] (NULL without a cluster column), names interned here. */
     intern clusters;
+    uint32_t *cluster_of;
     size_t kept_clusters;  /* distinct clusters of the kept conversations (finish) */
 
     /* keep_labels (for sentraj_positions): every row goes to the extras, as
@@ -161,6 +162,7 @@ struct sentraj_dataset {
     size_t *label_off;
 
     char **sources;        /* input names, for errors found at finish */
+    uint32_t *source_conv0;/* the first conversation id given out while each input was read */
     size_t nsources, sources_cap;
 
     sentraj_progress_fn progress;
@@ -180,6 +182,12 @@ struct sentraj_dataset {
     kept_conv *kept;       /* sorted by conversation id */
     size_t nkept;
 };
+
+/* Conversation c's cluster id; 0 when the data set has no cluster column. */
+static inline uint32_t conv_cluster(const sentraj_dataset *ds, size_t c)
+{
+    return ds->cluster_of ? ds->cluster_of[c] : 0;
+}
 
 /* Window slots (window.c). */
 /* Set the label codes for the scale's lattice denominator (0: none). */
@@ -203,8 +211,15 @@ void win_set_compact(int on);
  * record is already a copy of sc's. SENTRAJ_OK or SENTRAJ_ENOMEM. */
 int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, sentraj_error *err);
 
-/* Register an input name; returns its index or -1 without memory. */
+/* Register an input name; returns its index or -1 without memory. Inputs
+ * are read one after the other, so conversation ids rise with the input
+ * their first row came from. */
 int64_t dataset_add_source(sentraj_dataset *ds, const char *name);
+/* The input conversation c's first row came from. */
+uint32_t conv_source(const sentraj_dataset *ds, size_t c);
+/* That input's name when it is not `source`, else NULL: for errors that
+ * cite the line of conversation c's first row. */
+const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t source);
 /* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
 int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
 

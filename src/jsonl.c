@@ -554,13 +554,12 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
          * line must hold the whole conversation. */
         int64_t known = intern_find(&ds->ids, id, id_len, intern_hash(id, id_len));
         if (known >= 0) {
-            const conv *cv = &ds->convs[known];
+            const char *o = conv_other_source(ds, (size_t)known, c->source);
             return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
                                "conversation \"%s\" already appeared on line %llu%s%s (a conversation given on "
                                "several lines needs %s on every message)",
-                               sentraj_show(id, id_len).s, (unsigned long long)cv->line,
-                               cv->source != c->source ? " of " : "",
-                               cv->source != c->source ? ds->sources[cv->source] : "", ikey);
+                               sentraj_show(id, id_len).s, (unsigned long long)ds->convs[known].line,
+                               o ? " of " : "", o ? o : "", ikey);
         }
     }
 

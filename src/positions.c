@@ -233,7 +233,7 @@ static int collect(pwork *w, const sentraj_positions_options *po, sentraj_error 
     for (size_t i = 0; i < n; i++) {
         pconv *pc = &w->convs[i];
         pc->conv = refs[i].conv;
-        pc->cluster = ds->convs[refs[i].conv].cluster;
+        pc->cluster = conv_cluster(ds, refs[i].conv);
         pc->e0 = w->ne;
         if ((rc = conv_entries(w, refs[i].conv, humans[refs[i].conv], po->bins, err)) != SENTRAJ_OK)
             goto out;

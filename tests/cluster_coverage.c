@@ -105,7 +105,7 @@ static double heaviest_share(const sentraj_dataset *ds)
     size_t *per = calloc(n ? n : 1, sizeof *per);
 
     for (size_t i = 0; per && i < ds->nkept; i++) {
-        size_t k = ++per[ds->convs[ds->kept[i].conv].cluster];
+        size_t k = ++per[ds->cluster_of[ds->kept[i].conv]];
         if (k > max)
             max = k;
     }

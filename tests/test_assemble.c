@@ -284,6 +284,42 @@ static void test_off_lattice(void)
     sentraj_dataset_free(ds);
 }
 
+/* Message indexes 2^30 - 1 apart keep an ordered core; 2^30 apart are more
+ * than a core's stride holds, so the rows are merged at finish: the same
+ * windows and the same duplicate error either way. Labels in index order
+ * are -1 -0.5 0 0.5 1 1 (delta (2.5 - (-1.5)) / 3 = 4/3). */
+static void test_wide_strides(void)
+{
+    static const char *const lab[6] = {"-1", "-0.5", "0", "0.5", "1", "1"};
+    static const unsigned long long stride[2] = {(1ull << 30) - 1, 1ull << 30};
+    char csv[4096], *p;
+    sentraj_config cfg;
+    sentraj_error err;
+    sentraj_dataset *ds;
+    sentraj_config_init(&cfg);
+    for (int k = 0; k < 2; k++) {
+        sentraj_trajectory t;
+        int ok;
+        p = csv + sprintf(csv, HDR);
+        for (int i = 0; i < 6; i++)
+            p += sprintf(p, "s,%llu,human,%s,x\n", 5 + (unsigned long long)i * stride[k], lab[i]);
+        ds = load(csv, &cfg, &err);
+        ok = ds && sentraj_dataset_kept(ds) == 1;
+        if (ok) {
+            sentraj_dataset_trajectory(ds, 0, &t);
+            ok = t.human_messages == 6 && t.mean_first == -0.5 && t.mean_last == 2.5 / 3 && t.delta == 4.0 / 3;
+        }
+        tap_ok(ok, "assemble/stride-%llu/windows", stride[k]);
+        sentraj_dataset_free(ds);
+        sprintf(p, "s,%llu,assistant,,x\n", 5 + stride[k]);
+        ds = load(csv, &cfg, &err);
+        tap_ok(!ds && err.code == SENTRAJ_EDATA && err.line == 8 && strstr(err.message, "duplicate message_index"),
+               "assemble/stride-%llu/duplicate-found: %s line %llu", stride[k], err.message,
+               (unsigned long long)err.line);
+        sentraj_dataset_free(ds);
+    }
+}
+
 int main(void)
 {
     test_hand_windows();
@@ -292,5 +328,6 @@ int main(void)
     test_property();
     test_two_inputs();
     test_off_lattice();
+    test_wide_strides();
     return tap_done();
 }

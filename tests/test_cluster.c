@@ -778,7 +778,7 @@ static void test_simulate_users(void)
         sentraj_dataset *ds = read_buffer(users, "user_id", 0, &err);
         size_t first = 0;
         for (size_t c = 0; ds && c < ds->ids.count; c++)
-            first += strcmp(intern_str(&ds->clusters, ds->convs[c].cluster), "u000001") == 0;
+            first += strcmp(intern_str(&ds->clusters, ds->cluster_of[c]), "u000001") == 0;
         tap_ok(ds && ds->clusters.count <= 40 && ds->clusters.count >= 30, "simulate/users/at-most-N-users (%zu)",
                ds ? ds->clusters.count : 0);
         tap_ok(first >= 40 && first <= 90, "simulate/users/heavy-first-user (%zu of 400)", first);

@@ -301,6 +301,23 @@ static void test_windows(void)
     free(wide.dump);
 }
 
+/* Strides of 2^30 - 1 (an ordered core) and 2^30 (more than a core's
+ * stride holds: rows merged at finish), interleaved so that conversations
+ * cross chunk boundaries, where the merge joins cores. */
+static void test_wide_strides(void)
+{
+    spec sp = {{NULL}, NULL, NULL};
+    gen g = {0};
+    put(&g, HDR);
+    for (unsigned k = 0; k < 12; k++)
+        for (unsigned c = 0; c < 150; c++)
+            put(&g, "s%03u,%llu,%s,%s,coaching\n", c, (unsigned long long)k * ((1ull << 30) - 1 + c % 2),
+                k % 5 == 4 ? "assistant" : "human", k % 5 == 4 ? "" : labels[(c + k) % 5]);
+    sp.inputs[0] = write_file("strides.csv", g.buf, g.len);
+    free(g.buf);
+    same("wide-strides", &sp, -1);
+}
+
 /* Rows that break the message_index pattern, across or within chunks. */
 static void test_patterns(void)
 {
@@ -529,6 +546,7 @@ int main(int argc, char **argv)
     test_fast_path();
     test_generated();
     test_windows();
+    test_wide_strides();
     test_patterns();
     test_nonpristine();
     if (argc > 1) {
