@@ -14,11 +14,10 @@ void intern_init(intern *t)
 void intern_free(intern *t)
 {
     for (size_t i = 0; i < t->nchunks; i++)
-        free(t->chunks[i]);
+        free(t->chunks[i].buf);
     free(t->chunks);
     free(t->slots);
-    free(t->strs);
-    free(t->lens);
+    free(t->offs);
     memset(t, 0, sizeof *t);
 }
 
@@ -67,45 +66,41 @@ static int grow_slots(intern *t)
     return 0;
 }
 
-static char *store(intern *t, const char *s, size_t len)
+/* Copy s (and a NUL) into the chunks as string t->count; -1 without memory. */
+static int store(intern *t, const char *s, size_t len)
 {
-    char *p;
-    if (t->chunk_cap - t->chunk_used < len + 1) {
+    intern_chunk *k = t->nchunks ? &t->chunks[t->nchunks - 1] : NULL;
+    if (!k || k->cap - k->used < len + 1) {
         size_t cap = len + 1 > CHUNK_MIN ? len + 1 : CHUNK_MIN;
         if (t->nchunks == t->chunks_cap) {
             size_t nc = t->chunks_cap ? t->chunks_cap * 2 : 16;
-            char **ncs = realloc(t->chunks, nc * sizeof *ncs);
+            intern_chunk *ncs = realloc(t->chunks, nc * sizeof *ncs);
             if (!ncs)
-                return NULL;
+                return -1;
             t->chunks = ncs;
             t->chunks_cap = nc;
         }
-        t->chunk = malloc(cap);
-        if (!t->chunk)
-            return NULL;
-        t->chunks[t->nchunks++] = t->chunk;
-        t->chunk_used = 0;
-        t->chunk_cap = cap;
+        char *buf = malloc(cap);
+        if (!buf)
+            return -1;
+        k = &t->chunks[t->nchunks++];
+        *k = (intern_chunk){buf, 0, cap, (uint32_t)t->count};
     }
-    p = t->chunk + t->chunk_used;
-    memcpy(p, s, len);
-    p[len] = '\0';
-    t->chunk_used += len + 1;
-    return p;
+    memcpy(k->buf + k->used, s, len);
+    k->buf[k->used + len] = '\0';
+    t->offs[t->count] = (uint32_t)k->used;
+    k->used += len + 1;
+    return 0;
 }
 
-/* Room for cap strings in the id -> string and id -> length arrays. */
-static int grow_strs(intern *t, size_t cap)
+/* Room for cap strings in the id -> offset array. */
+static int grow_offs(intern *t, size_t cap)
 {
-    char **ns = realloc(t->strs, cap * sizeof *ns);
-    if (!ns)
+    uint32_t *no = realloc(t->offs, cap * sizeof *no);
+    if (!no)
         return -1;
-    t->strs = ns;
-    uint32_t *nl = realloc(t->lens, cap * sizeof *nl);
-    if (!nl)
-        return -1;
-    t->lens = nl;
-    t->strs_cap = cap;
+    t->offs = no;
+    t->offs_cap = cap;
     return 0;
 }
 
@@ -115,7 +110,7 @@ int intern_reserve(intern *t, size_t more)
     while (want * 4 > t->cap * 3)
         if (grow_slots(t) < 0)
             return -1;
-    return want > t->strs_cap ? grow_strs(t, want) : 0;
+    return want > t->offs_cap ? grow_offs(t, want) : 0;
 }
 
 void intern_drop_index(intern *t)
@@ -136,7 +131,7 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
             return -1;
         if ((uint32_t)(v >> 32) == h32) {
             uint32_t id = (uint32_t)v - 1;
-            if (t->lens[id] == len && memcmp(t->strs[id], s, len) == 0)
+            if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
                 return id;
         }
     }
@@ -146,7 +141,6 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
 {
     int64_t found = intern_find(t, s, len, hash);
     size_t j;
-    char *p;
 
     *added = 0;
     if (found >= 0)
@@ -155,13 +149,10 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
         return -1;
     if ((t->count + 1) * 4 > t->cap * 3 && grow_slots(t) < 0)
         return -1;
-    if (t->count == t->strs_cap && grow_strs(t, t->strs_cap ? t->strs_cap * 2 : 1024) < 0)
+    if (t->count == t->offs_cap && grow_offs(t, t->offs_cap ? t->offs_cap * 2 : 1024) < 0)
         return -1;
-    p = store(t, s, len);
-    if (!p)
+    if (store(t, s, len) < 0)
         return -1;
-    t->strs[t->count] = p;
-    t->lens[t->count] = (uint32_t)len;
     for (j = intern_home((uint32_t)(hash >> 32), t->cap); t->slots[j]; j = (j + 1) & (t->cap - 1))
         ;
     t->slots[j] = ((uint64_t)(uint32_t)(hash >> 32) << 32) | (uint64_t)(t->count + 1);

@@ -5,20 +5,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Strings are copied into chunked storage that never moves, so the pointer
- * intern_str returns stays valid until intern_free. Open addressing with
- * linear probing; each slot keeps the id and 32 bits of the hash so most
- * mismatches are rejected without touching the strings. */
+/* Strings are copied into chunks that never move, so the pointer intern_str
+ * returns stays valid until intern_free. A chunk holds the strings of a run
+ * of consecutive ids; each id costs 4 bytes besides its string (the offset
+ * in its chunk), its length being where the next string starts. Open
+ * addressing with linear probing; each slot keeps the id and 32 bits of
+ * the hash so most mismatches are rejected without touching the strings. */
+typedef struct intern_chunk {
+    char *buf;
+    size_t used, cap;
+    uint32_t first;     /* the id of its first string */
+} intern_chunk;
+
 typedef struct intern {
     uint64_t *slots;    /* (hash32 << 32) | (id + 1); 0 = empty */
     size_t cap;         /* power of two */
     size_t count;
-    char **strs;        /* id -> string (NUL-terminated) */
-    uint32_t *lens;     /* id -> length */
-    size_t strs_cap;
-    char *chunk;        /* current storage chunk */
-    size_t chunk_used, chunk_cap;
-    char **chunks;      /* every chunk, for freeing */
+    uint32_t *offs;     /* id -> offset of its string (NUL-terminated) in its chunk */
+    size_t offs_cap;
+    intern_chunk *chunks;
     size_t nchunks, chunks_cap;
 } intern;
 
@@ -48,13 +53,31 @@ static inline void intern_prefetch(const intern *t, uint64_t hash)
     if (t->cap)
         __builtin_prefetch(&t->slots[intern_home((uint32_t)(hash >> 32), t->cap)]);
 }
+/* The chunk holding id's string: usually the last one. */
+static inline const intern_chunk *intern_chunk_of(const intern *t, uint32_t id)
+{
+    size_t lo = 0, hi = t->nchunks;
+    if (id >= t->chunks[hi - 1].first)
+        return &t->chunks[hi - 1];
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->chunks[mid].first <= id)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &t->chunks[lo];
+}
 static inline const char *intern_str(const intern *t, uint32_t id)
 {
-    return t->strs[id];
+    return intern_chunk_of(t, id)->buf + t->offs[id];
 }
 static inline uint32_t intern_len(const intern *t, uint32_t id)
 {
-    return t->lens[id];
+    const intern_chunk *k = intern_chunk_of(t, id);
+    size_t next = k + 1 < t->chunks + t->nchunks ? k[1].first : t->count;
+    size_t end = id + 1 < next ? t->offs[id + 1] : k->used;
+    return (uint32_t)(end - t->offs[id] - 1);
 }
 
 #endif

@@ -1,0 +1,80 @@
+/* test_intern.c - the string table: dense ids, exact strings and lengths
+ * across chunk boundaries (strings longer than a chunk included), lookups
+ * after growth, reserve, and reading by id after the hash is dropped. */
+#include "tap.h"
+
+#include "intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long long st = 0x2545f4914f6cdd1dull;
+static unsigned rnd(unsigned n)
+{
+    st = st * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)((st >> 33) % n);
+}
+
+/* String i: its number, padded to a length that is mostly short, sometimes
+ * empty-ish, now and then longer than a 64 KiB chunk. */
+static char *make(unsigned i, size_t *len)
+{
+    unsigned kind = rnd(100);
+    size_t n = kind < 2 ? 70000 + rnd(70000) : kind < 10 ? rnd(3000) : 4 + rnd(12);
+    char *s = malloc(n + 24);
+    size_t k = (size_t)sprintf(s, "%u:", i);
+    for (; k < n; k++)
+        s[k] = (char)('a' + (i + k) % 26);
+    s[k] = '\0';
+    *len = k;
+    return s;
+}
+
+int main(void)
+{
+    enum { N = 20000 };
+    intern t;
+    char **str = malloc(N * sizeof *str);
+    size_t *len = malloc(N * sizeof *len);
+    int ok_add = 1, ok_read = 1, ok_find = 1, ok_again = 1, ok_empty;
+
+    intern_init(&t);
+    for (unsigned i = 0; i < N; i++) {
+        int added;
+        str[i] = make(i, &len[i]);
+        if (i == N / 2)
+            ok_add &= intern_reserve(&t, 1000) == 0;
+        ok_add &= intern_get(&t, str[i], len[i], intern_hash(str[i], len[i]), &added) == (int64_t)i && added;
+    }
+    tap_ok(ok_add && t.count == N, "intern/%d distinct strings get ids 0..%d in order", N, N - 1);
+    tap_ok(t.nchunks > 2, "intern/strings span %zu chunks", t.nchunks);
+    for (unsigned i = 0; i < N; i++)
+        ok_read &= intern_len(&t, i) == len[i] && memcmp(intern_str(&t, i), str[i], len[i]) == 0 &&
+                   intern_str(&t, i)[len[i]] == '\0';
+    tap_ok(ok_read, "intern/every string and length reads back, NUL-terminated");
+    for (unsigned i = 0; i < N; i++) {
+        int added;
+        ok_find &= intern_find(&t, str[i], len[i], intern_hash(str[i], len[i])) == (int64_t)i;
+        ok_again &= intern_get(&t, str[i], len[i], intern_hash(str[i], len[i]), &added) == (int64_t)i && !added;
+    }
+    tap_ok(ok_find, "intern/find gives each id");
+    tap_ok(ok_again, "intern/get of a known string adds nothing");
+    {
+        int added;
+        int64_t e = intern_get(&t, "", 0, intern_hash("", 0), &added);
+        ok_empty = e == N && added && intern_len(&t, (uint32_t)e) == 0 && intern_str(&t, (uint32_t)e)[0] == '\0' &&
+                   intern_find(&t, "x", 1, intern_hash("x", 1)) == -1;
+    }
+    tap_ok(ok_empty, "intern/the empty string is a string; an absent one is not found");
+    intern_drop_index(&t);
+    ok_read = intern_find(&t, str[0], len[0], intern_hash(str[0], len[0])) == -1;
+    for (unsigned i = 0; i < N; i++)
+        ok_read &= intern_len(&t, i) == len[i] && memcmp(intern_str(&t, i), str[i], len[i]) == 0;
+    tap_ok(ok_read, "intern/after drop_index strings read by id, lookups find nothing");
+    intern_free(&t);
+    for (unsigned i = 0; i < N; i++)
+        free(str[i]);
+    free(str);
+    free(len);
+    return tap_done();
+}
