@@ -1,5 +1,6 @@
 /* assemble.c - message rows into conversations, and conversations into trajectories. */
 #include "dataset.h"
+#include "window.h"
 
 #include "bytes.h"
 #include "error.h"
@@ -326,8 +327,7 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
     int64_t raw;
 
     /* Consecutive rows nearly always repeat the field: compare before hashing. */
-    if (ds->last_raw >= 0 && intern_len(&ds->raw_cats, (uint32_t)ds->last_raw) == len &&
-        bytes_equal(intern_str(&ds->raw_cats, (uint32_t)ds->last_raw), s, len))
+    if (ds->last_raw >= 0 && ds->last_raw_len == len && bytes_equal(ds->last_raw_str, s, len))
         return ds->raw_to_set[ds->last_raw];
     raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
 
@@ -352,6 +352,8 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
         ds->raw_to_set[raw] = (uint32_t)set;
     }
     ds->last_raw = raw;
+    ds->last_raw_str = intern_str(&ds->raw_cats, (uint32_t)raw);
+    ds->last_raw_len = len;
     return ds->raw_to_set[raw];
 }
 
@@ -434,11 +436,8 @@ static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *e
 
     /* Rows of one conversation usually come together: compare with the
      * previous row's id before hashing. */
-    if (ds->last_conv >= 0) {
-        uint32_t l = (uint32_t)ds->last_conv;
-        if (intern_len(&ds->ids, l) == r->id_len && bytes_equal(intern_str(&ds->ids, l), r->id, r->id_len))
-            return l;
-    }
+    if (ds->last_conv >= 0 && ds->last_id_len == r->id_len && bytes_equal(ds->last_id, r->id, r->id_len))
+        return ds->last_conv;
     h = intern_hash(r->id, r->id_len);
     c = intern_get(&ds->ids, r->id, r->id_len, h, &added);
     if (c < 0)
@@ -451,6 +450,8 @@ static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *e
         ds->counts.conversations++;
     }
     ds->last_conv = c;
+    ds->last_id = intern_str(&ds->ids, (uint32_t)c);
+    ds->last_id_len = r->id_len;
     return c;
 }
 
@@ -760,11 +761,12 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             goto nomerge;
     }
 
-    if (nnew && (intern_reserve(&dst->ids, nnew) < 0 ||
-                 conv_reserve_n(dst, dst->ids.count + nnew - 1, dst->ids.count + nnew, err) != SENTRAJ_OK)) {
-        sentraj_nomem(err, "merging reader parts");
+    /* From here src is taken apart as it is used, so that the memory of
+     * both parts is not held at once: first its id hash (the lookups are
+     * done), then its records once copied, then its id strings. */
+    intern_drop_index(&src->ids);
+    if (nnew && conv_reserve_n(dst, dst->ids.count + nnew - 1, dst->ids.count + nnew, err) != SENTRAJ_OK)
         goto fail;
-    }
     for (size_t i = 0; i < src->sets.count; i++) {
         int64_t set = dataset_category_set(dst, intern_str(&src->sets, (uint32_t)i),
                                            intern_len(&src->sets, (uint32_t)i), NULL, 0, 0, err);
@@ -783,30 +785,19 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         }
         cluster_map[i] = (uint32_t)id;
     }
-    for (size_t c = 0; c < n; c++) {
+    /* New conversations take the next ids in src's order. */
+    for (size_t c = 0, d = dst->ids.count; c < n; c++) {
         const conv *sc = &src->convs[c];
-        if (c + PREFETCH < n && map[c + PREFETCH] == UINT32_MAX)
-            intern_prefetch(&dst->ids, hash[c + PREFETCH]);
         if (map[c] == UINT32_MAX) {
-            const char *id = intern_str(&src->ids, (uint32_t)c);
-            uint32_t len = intern_len(&src->ids, (uint32_t)c);
-            int added;
-            int64_t d = intern_get(&dst->ids, id, len, hash[c], &added);
-            if (d < 0) {
-                sentraj_nomem(err, "conversation ids");
-                goto fail;
-            }
-            if (conv_reserve(dst, (size_t)d, err) != SENTRAJ_OK)
-                goto fail;
             conv *dc = &dst->convs[d];
             *dc = *sc;
             dc->line += line_offset;
             dc->set = set_map[sc->set];
             if (dst->field[FIELD_CLUSTER])
                 dst->cluster_of[d] = cluster_map[src->cluster_of[c]];
-            if (win_copy(dst, (size_t)d, src, c, err) != SENTRAJ_OK)
+            if (win_copy(dst, d, src, c, err) != SENTRAJ_OK)
                 goto fail;
-            dst->counts.conversations++;
+            d++;
         } else {
             uint64_t stride = 0;
             conv *dc = &dst->convs[map[c]];
@@ -814,6 +805,34 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             if (cores_append(dst, map[c], src, c, stride, tmp, err) != SENTRAJ_OK)
                 goto fail;
         }
+    }
+    free(src->convs);
+    free(src->win);
+    free(src->wide_val);
+    free(src->wide_ord);
+    free(src->cluster_of);
+    src->convs = NULL;
+    src->win = NULL;
+    src->wide_val = NULL;
+    src->wide_ord = NULL;
+    src->cluster_of = NULL;
+    src->convs_cap = src->nwide = src->wide_cap = 0;
+    if (nnew && intern_reserve(&dst->ids, nnew) < 0) {
+        sentraj_nomem(err, "merging reader parts");
+        goto fail;
+    }
+    for (size_t c = 0; c < n; c++) {
+        if (c + PREFETCH < n && map[c + PREFETCH] == UINT32_MAX)
+            intern_prefetch(&dst->ids, hash[c + PREFETCH]);
+        if (map[c] != UINT32_MAX)
+            continue;
+        int added;
+        if (intern_get(&dst->ids, intern_str(&src->ids, (uint32_t)c), intern_len(&src->ids, (uint32_t)c), hash[c],
+                       &added) < 0) {
+            sentraj_nomem(err, "conversation ids");
+            goto fail;
+        }
+        dst->counts.conversations++;
     }
     dst->counts.rows += src->counts.rows;
     dst->counts.human_messages += src->counts.human_messages;

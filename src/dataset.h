@@ -135,9 +135,12 @@ struct sentraj_dataset {
     win_entry *win_tmp;    /* 2 * window slots of scratch, allocated when first needed */
     double code_value[2 * WIN_CODE_MAX + 1]; /* code q -> the label q / denom (NaN without a lattice) */
     double code_scale;     /* denom as a double; 0 without a lattice */
+    int win_compact;       /* conversations start in compact slots (win_set_compact) */
 
     intern raw_cats;       /* distinct categories fields as written */
     int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
+    const char *last_raw_str; /* its string */
+    size_t last_raw_len;
     uint32_t *raw_to_set;  /* raw field id -> category set id */
     size_t raw_to_set_cap;
     intern sets;           /* canonical sets: sorted, unique names joined by ';' */
@@ -169,6 +172,8 @@ struct sentraj_dataset {
     void *progress_ctx;
 
     int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
+    const char *last_id;   /* its id (intern strings never move) */
+    size_t last_id_len;
     int lattice;           /* every human label times denom is an integer */
     double lattice_seen;   /* the last label found on the lattice (NaN: none) */
     unsigned threads;      /* the config's threads: 0 = every core; > 1 lets csv_read split a file */
@@ -188,28 +193,6 @@ static inline uint32_t conv_cluster(const sentraj_dataset *ds, size_t c)
 {
     return ds->cluster_of ? ds->cluster_of[c] : 0;
 }
-
-/* Window slots (window.c). */
-/* Set the label codes for the scale's lattice denominator (0: none). */
-void win_set_denom(sentraj_dataset *ds, int64_t denom);
-/* Room for the compact slots of cap conversations; -1 without memory. */
-int win_reserve(sentraj_dataset *ds, size_t cap);
-/* Add a row (a human one with label v) to the window of core c, before
- * the core's counts take the row. SENTRAJ_OK or SENTRAJ_ENOMEM. */
-int win_add(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err);
-/* The 2 * window slots of conversation c decoded into out (slots that hold
- * no label yet are left as they are). */
-void win_load(const sentraj_dataset *ds, size_t c, win_entry *out);
-/* Replace the slots of conversation c, whose counts are already those of
- * the slots, by e (2 * window entries). SENTRAJ_OK or SENTRAJ_ENOMEM. */
-int win_store(sentraj_dataset *ds, size_t c, const win_entry *e, sentraj_error *err);
-/* Whether conversations start in compact slots (1, the default) or every
- * one goes to the wide table (0); the results are the same (for tests; not
- * thread-safe). */
-void win_set_compact(int on);
-/* Copy the slots of conversation sc of src to conversation dc of dst, whose
- * record is already a copy of sc's. SENTRAJ_OK or SENTRAJ_ENOMEM. */
-int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, sentraj_error *err);
 
 /* Register an input name; returns its index or -1 without memory. Inputs
  * are read one after the other, so conversation ids rise with the input
@@ -245,7 +228,9 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
  * two summaries (src has out-of-order rows, or a conversation of both does
  * not continue its message_index pattern or changes its categories or
  * cluster: then the rows must be read again one by one, which also finds
- * any error); or SENTRAJ_ENOMEM (dst is then failed). */
+ * any error); or SENTRAJ_ENOMEM (dst is then failed). Unless it returns
+ * DATASET_NOMERGE, src is taken apart on the way (so that the two are not
+ * held whole at once) and is only fit to be freed. */
 #define DATASET_NOMERGE 1
 int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
                   sentraj_error *err);

@@ -16,7 +16,7 @@
  * index kept in its first compact bytes. The 5-point labels of usual data
  * always fit, so a conversation costs 4 * window bytes where it took 12 *
  * window, whatever its length. */
-#include "dataset.h"
+#include "window.h"
 
 #include "error.h"
 
@@ -36,31 +36,14 @@ void win_set_denom(sentraj_dataset *ds, int64_t denom)
     for (int q = -WIN_CODE_MAX; q <= WIN_CODE_MAX; q++)
         ds->code_value[q + WIN_CODE_MAX] = denom > 0 ? (double)q / (double)denom : NAN;
     ds->code_scale = denom > 0 ? (double)denom : 0.0;
-}
-
-static uint8_t *compact(const sentraj_dataset *ds, size_t c)
-{
-    return ds->win + c * 4 * ds->window;
+    ds->win_compact = compact_on;
 }
 
 static uint32_t wide_index(const sentraj_dataset *ds, size_t c)
 {
     uint32_t i;
-    memcpy(&i, compact(ds, c), sizeof i);
+    memcpy(&i, win_compact(ds, c), sizeof i);
     return i;
-}
-
-/* Label v as a code, or 0 when no code stands for it exactly. */
-static inline int encode(const sentraj_dataset *ds, double v, int8_t *code)
-{
-    double x = v * ds->code_scale;
-    if (!(x > -WIN_CODE_MAX - 0.5 && x < WIN_CODE_MAX + 0.5))
-        return 0;
-    int q = (int)(x < 0 ? x - 0.5 : x + 0.5);
-    if (ds->code_value[q + WIN_CODE_MAX] != v)
-        return 0;
-    *code = (int8_t)q;
-    return 1;
 }
 
 int win_reserve(sentraj_dataset *ds, size_t cap)
@@ -86,7 +69,7 @@ void win_load(const sentraj_dataset *ds, size_t c, win_entry *out)
             out[k] = (win_entry){ds->wide_val[at + k], ds->wide_ord[at + k]};
         return;
     }
-    const uint8_t *code = compact(ds, c), *ord = code + 2 * w;
+    const uint8_t *code = win_compact(ds, c), *ord = code + 2 * w;
     for (size_t k = 0; k < w && k < h; k++)
         out[k] = (win_entry){ds->code_value[(int8_t)code[k] + WIN_CODE_MAX], ord[k]};
     for (uint64_t j = h > w ? h - w : 0; j < h; j++) {
@@ -115,7 +98,7 @@ static int wide_alloc(sentraj_dataset *ds, size_t c, sentraj_error *err)
         ds->wide_cap = nc;
     }
     uint32_t i = (uint32_t)ds->nwide++;
-    memcpy(compact(ds, c), &i, sizeof i);
+    memcpy(win_compact(ds, c), &i, sizeof i);
     ds->convs[c].wide = 1;
     return SENTRAJ_OK;
 }
@@ -145,50 +128,13 @@ static int promote(sentraj_dataset *ds, size_t c, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-/* The compact form of adding a row to core c (before its counts move on):
- * 0 when a slot would not fit, and then nothing is written. */
-static inline int compact_add(sentraj_dataset *ds, size_t c, int human, double v)
-{
-    const conv *cv = &ds->convs[c];
-    size_t w = ds->window;
-    uint32_t r = cv->rows, h = cv->humans;
-    uint8_t *code = compact(ds, c), *ord = code + 2 * w;
-    int8_t q = 0;
-
-    if (human && (!encode(ds, v, &q) || (h < w && r > 255)))
-        return 0;
-    /* The oldest ring label after this row, unless it is this row, must
-     * stay within 255 rows of it: its distance grows by one to r - o, and
-     * (r - o) mod 256 is 0 only when that is 256. */
-    uint64_t hn = (uint64_t)h + (human != 0);
-    if (hn) {
-        uint64_t oldest = hn > w ? hn - w : 0;
-        if (!(human && oldest == h) && ((r - ord[w + oldest % w]) & 255u) == 0)
-            return 0;
-    }
-    if (human) {
-        size_t s = w + h % w;
-        if (h < w) {
-            code[h] = (uint8_t)q;
-            ord[h] = (uint8_t)r;
-        }
-        code[s] = (uint8_t)q;
-        ord[s] = (uint8_t)r;
-    }
-    return 1;
-}
-
-int win_add(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err)
+int win_add_slow(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err)
 {
     conv *cv = &ds->convs[c];
     size_t w = ds->window;
 
-    if (!cv->wide) {
-        if (compact_on && compact_add(ds, c, human, v))
-            return SENTRAJ_OK;
-        if (promote(ds, c, err) != SENTRAJ_OK)
-            return SENTRAJ_ENOMEM;
-    }
+    if (!cv->wide && promote(ds, c, err) != SENTRAJ_OK)
+        return SENTRAJ_ENOMEM;
     if (human) {
         win_entry e = {v, cv->rows};
         if (cv->humans < w)
@@ -206,11 +152,11 @@ static int fits(const sentraj_dataset *ds, size_t c, const win_entry *e)
     uint64_t h = cv->humans;
     int8_t q;
     for (size_t k = 0; k < w && k < h; k++)
-        if (!encode(ds, e[k].value, &q) || e[k].ordinal > 255)
+        if (!win_encode(ds, e[k].value, &q) || e[k].ordinal > 255)
             return 0;
     for (uint64_t j = h > w ? h - w : 0; j < h; j++) {
         const win_entry *x = &e[w + j % w];
-        if (!encode(ds, x->value, &q) || cv->rows - 1 - x->ordinal > 255)
+        if (!win_encode(ds, x->value, &q) || cv->rows - 1 - x->ordinal > 255)
             return 0;
     }
     return 1;
@@ -221,14 +167,14 @@ int win_store(sentraj_dataset *ds, size_t c, const win_entry *e, sentraj_error *
     size_t w = ds->window;
     uint64_t h = ds->convs[c].humans;
 
-    if (!ds->convs[c].wide && compact_on && fits(ds, c, e)) {
-        uint8_t *code = compact(ds, c), *ord = code + 2 * w;
+    if (!ds->convs[c].wide && ds->win_compact && fits(ds, c, e)) {
+        uint8_t *code = win_compact(ds, c), *ord = code + 2 * w;
         int8_t q = 0;
         for (size_t k = 0; k < 2 * w; k++) {
             int held = k < w ? k < h : h > 0 && (h >= w || k - w < h);
             if (!held)
                 continue;
-            encode(ds, e[k].value, &q);
+            win_encode(ds, e[k].value, &q);
             code[k] = (uint8_t)q;
             ord[k] = (uint8_t)e[k].ordinal;
         }
@@ -245,7 +191,7 @@ int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t
 {
     size_t w = dst->window;
     if (!src->convs[sc].wide) {
-        memcpy(compact(dst, dc), compact(src, sc), 4 * w);
+        memcpy(win_compact(dst, dc), win_compact(src, sc), 4 * w);
         return SENTRAJ_OK;
     }
     dst->convs[dc].wide = 0;

@@ -10,6 +10,7 @@
 #include "tap.h"
 
 #include "dataset.h"
+#include "window.h"
 
 #include <dirent.h>
 #include <sentraj.h>
