@@ -1181,8 +1181,14 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     }
     ds->counts.kept = ds->nkept;
     ds->counts.categories = ds->cats.count;
-    /* The windows and (unless positions need them) the extras are in the
-     * kept records now: give their memory back before sorting. */
+    /* The windows and (unless positions need them) the conversation
+     * records and the extras are in the kept records now: give their
+     * memory back before sorting. */
+    if (ds->nkept < nconv) {
+        kept_conv *nk = realloc(ds->kept, (ds->nkept ? ds->nkept : 1) * sizeof *nk);
+        if (nk)
+            ds->kept = nk;
+    }
     free(ds->win);
     free(ds->wide_val);
     free(ds->wide_ord);
@@ -1193,6 +1199,9 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         free(ds->extras);
         ds->extras = NULL;
         ds->nextras = ds->extras_cap = 0;
+        free(ds->convs);
+        ds->convs = NULL;
+        ds->convs_cap = 0;
     }
     if (sort_kept(ds, err) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;
