@@ -704,8 +704,39 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         dst->convs[c].line += line_offset;
 }
 
-/* How many conversations ahead dataset_merge prefetches its lookups. */
+/* How many conversations ahead dataset_merge prefetches its lookups; the
+ * hashes of those ahead wait in a ring. */
 #define PREFETCH 8
+#define HASH_RING 16
+
+/* How many conversations dataset_merge copies between two shrinkings of
+ * the part it takes apart. */
+#define SHRINK_STEP 65536
+
+static uint64_t id_hash(const intern *t, size_t c)
+{
+    return intern_hash(intern_str(t, (uint32_t)c), intern_len(t, (uint32_t)c));
+}
+
+/* Give back the memory of the records of part p past its first `keep`
+ * conversations, which will not be read again (a failed realloc keeps
+ * the larger block, which is only a missed saving). */
+static void part_shrink(sentraj_dataset *p, size_t keep)
+{
+    size_t k = keep ? keep : 1;
+    conv *nc = realloc(p->convs, k * sizeof *nc);
+    if (nc)
+        p->convs = nc;
+    uint8_t *nw = realloc(p->win, k * 4 * p->window);
+    if (nw)
+        p->win = nw;
+    if (p->cluster_of) {
+        uint32_t *ncl = realloc(p->cluster_of, k * sizeof *ncl);
+        if (ncl)
+            p->cluster_of = ncl;
+    }
+    p->convs_cap = k;
+}
 
 int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
                   sentraj_error *err)
@@ -723,7 +754,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         return SENTRAJ_OK;
     }
     map = malloc((n ? n : 1) * sizeof *map);
-    hash = malloc((n ? n : 1) * sizeof *hash);
+    hash = malloc(HASH_RING * sizeof *hash);
     set_map = malloc((src->sets.count ? src->sets.count : 1) * sizeof *set_map);
     cluster_map = malloc((src->clusters.count ? src->clusters.count : 1) * sizeof *cluster_map);
     tmp = malloc(6 * w * sizeof *tmp);
@@ -735,15 +766,18 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     /* Check every conversation first, so that dst is left as it was when
      * the rows must be read again. The lookups are random reads of a large
      * table: each is prefetched a few conversations ahead. */
-    for (size_t c = 0; c < n; c++)
-        hash[c] = intern_hash(intern_str(&src->ids, (uint32_t)c), intern_len(&src->ids, (uint32_t)c));
+    for (size_t c = 0; c < n && c < PREFETCH; c++)
+        hash[c] = id_hash(&src->ids, c);
     for (size_t c = 0; c < n; c++) {
         const char *id = intern_str(&src->ids, (uint32_t)c);
         uint32_t len = intern_len(&src->ids, (uint32_t)c);
+        uint64_t h = hash[c % HASH_RING];
         int64_t d;
-        if (c + PREFETCH < n)
-            intern_prefetch(&dst->ids, hash[c + PREFETCH]);
-        d = intern_find(&dst->ids, id, len, hash[c]);
+        if (c + PREFETCH < n) {
+            hash[(c + PREFETCH) % HASH_RING] = id_hash(&src->ids, c + PREFETCH);
+            intern_prefetch(&dst->ids, hash[(c + PREFETCH) % HASH_RING]);
+        }
+        d = intern_find(&dst->ids, id, len, h);
         const conv *sc = &src->convs[c];
         uint64_t stride = 0;
 
@@ -762,8 +796,9 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     }
 
     /* From here src is taken apart as it is used, so that the memory of
-     * both parts is not held at once: first its id hash (the lookups are
-     * done), then its records once copied, then its id strings. */
+     * both parts is not held at once: its id hash (the lookups are done),
+     * its records as they are copied (from the last, shrinking the arrays
+     * as it goes), then its id strings as they are added. */
     intern_drop_index(&src->ids);
     if (nnew && conv_reserve_n(dst, dst->ids.count + nnew - 1, dst->ids.count + nnew, err) != SENTRAJ_OK)
         goto fail;
@@ -786,10 +821,10 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         cluster_map[i] = (uint32_t)id;
     }
     /* New conversations take the next ids in src's order. */
-    for (size_t c = 0, d = dst->ids.count; c < n; c++) {
+    for (size_t c = n, d = dst->ids.count + nnew; c-- > 0;) {
         const conv *sc = &src->convs[c];
         if (map[c] == UINT32_MAX) {
-            conv *dc = &dst->convs[d];
+            conv *dc = &dst->convs[--d];
             *dc = *sc;
             dc->line += line_offset;
             dc->set = set_map[sc->set];
@@ -797,7 +832,6 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
                 dst->cluster_of[d] = cluster_map[src->cluster_of[c]];
             if (win_copy(dst, d, src, c, err) != SENTRAJ_OK)
                 goto fail;
-            d++;
         } else {
             uint64_t stride = 0;
             conv *dc = &dst->convs[map[c]];
@@ -805,6 +839,8 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
             if (cores_append(dst, map[c], src, c, stride, tmp, err) != SENTRAJ_OK)
                 goto fail;
         }
+        if (c % SHRINK_STEP == 0)
+            part_shrink(src, c);
     }
     free(src->convs);
     free(src->win);
@@ -821,18 +857,24 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         sentraj_nomem(err, "merging reader parts");
         goto fail;
     }
+    for (size_t c = 0; c < n && c < PREFETCH; c++)
+        hash[c] = map[c] == UINT32_MAX ? id_hash(&src->ids, c) : 0;
     for (size_t c = 0; c < n; c++) {
-        if (c + PREFETCH < n && map[c + PREFETCH] == UINT32_MAX)
-            intern_prefetch(&dst->ids, hash[c + PREFETCH]);
+        uint64_t h = hash[c % HASH_RING];
+        if (c + PREFETCH < n && map[c + PREFETCH] == UINT32_MAX) {
+            hash[(c + PREFETCH) % HASH_RING] = id_hash(&src->ids, c + PREFETCH);
+            intern_prefetch(&dst->ids, hash[(c + PREFETCH) % HASH_RING]);
+        }
         if (map[c] != UINT32_MAX)
             continue;
         int added;
-        if (intern_get(&dst->ids, intern_str(&src->ids, (uint32_t)c), intern_len(&src->ids, (uint32_t)c), hash[c],
+        if (intern_get(&dst->ids, intern_str(&src->ids, (uint32_t)c), intern_len(&src->ids, (uint32_t)c), h,
                        &added) < 0) {
             sentraj_nomem(err, "conversation ids");
             goto fail;
         }
         dst->counts.conversations++;
+        intern_release_before(&src->ids, (uint32_t)c);
     }
     dst->counts.rows += src->counts.rows;
     dst->counts.human_messages += src->counts.human_messages;

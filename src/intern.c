@@ -120,6 +120,14 @@ void intern_drop_index(intern *t)
     t->cap = 0;
 }
 
+void intern_release_before(intern *t, uint32_t id)
+{
+    for (; t->released + 1 < t->nchunks && t->chunks[t->released + 1].first <= id; t->released++) {
+        free(t->chunks[t->released].buf);
+        t->chunks[t->released].buf = NULL;
+    }
+}
+
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 {
     uint32_t h32 = (uint32_t)(hash >> 32);

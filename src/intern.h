@@ -25,6 +25,7 @@ typedef struct intern {
     size_t offs_cap;
     intern_chunk *chunks;
     size_t nchunks, chunks_cap;
+    size_t released;    /* chunks before this one are freed (intern_release_before) */
 } intern;
 
 void intern_init(intern *t);
@@ -39,6 +40,10 @@ int intern_reserve(intern *t, size_t more);
 /* Free the hash table of a table that will only be read by id from now on
  * (intern_str, intern_len); intern_get and intern_find must not follow. */
 void intern_drop_index(intern *t);
+/* Free the chunks that hold only strings with ids below id, for a table
+ * read in id order and then thrown away: those strings must not be read
+ * again. */
+void intern_release_before(intern *t, uint32_t id);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
 /* A string's first slot: from the hash's high half, which the slot keeps,

@@ -319,6 +319,35 @@ static void test_wide_strides(void)
     same("wide-strides", &sp, -1);
 }
 
+/* More conversations than dataset_merge copies between two shrinkings of
+ * the part it takes apart (65536), some of them continuing across chunks. */
+static void test_many(void)
+{
+    spec sp = {{NULL}, NULL, NULL};
+    gen g = {0};
+    put(&g, HDR);
+    /* Conversation c's first row, then the rest of c - 2's: one row more,
+     * or six more (five of them human) for every 50th, which is kept. */
+    for (unsigned c = 0; c < 150002; c++) {
+        if (c < 150000)
+            put(&g, "m%06u,0,human,%s,coaching\n", c, labels[c % 5]);
+        if (c >= 2)
+            for (unsigned k = 1; k <= ((c - 2) % 50 ? 1u : 6u); k++)
+                put(&g, "m%06u,%u,%s,%s,coaching\n", c - 2, k, k == 1 ? "assistant" : "human",
+                    k == 1 ? "" : labels[(c + k) % 5]);
+    }
+    sp.inputs[0] = write_file("many.csv", g.buf, g.len);
+    free(g.buf);
+    same("many", &sp, 1);
+    {
+        outcome o;
+        run(&sp, 2, &o);
+        tap_ok(o.rc == SENTRAJ_OK && o.counts.conversations == 150000 && o.counts.kept == 3000,
+               "many: 150000 conversations, 3000 kept");
+        free(o.dump);
+    }
+}
+
 /* Rows that break the message_index pattern, across or within chunks. */
 static void test_patterns(void)
 {
@@ -548,6 +577,7 @@ int main(int argc, char **argv)
     test_generated();
     test_windows();
     test_wide_strides();
+    test_many();
     test_patterns();
     test_nonpristine();
     if (argc > 1) {
