@@ -110,7 +110,7 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     ds->scale = o->scale ? o->scale : labels_default_scale();
     ds->denom = ds->scale->denom;
     ds->lattice = ds->denom > 0;
-    win_set_denom(ds, ds->denom);
+    win_set_scale(ds);
     return SENTRAJ_OK;
 }
 
@@ -384,10 +384,10 @@ static int in_core(const conv *cv, uint64_t i)
     return (i - cv->first_index) % cv->stride == 0;
 }
 
-static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, sentraj_error *err)
+static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, int code, sentraj_error *err)
 {
     conv *cv = &ds->convs[c];
-    if (win_add(ds, c, r->role == ROLE_HUMAN, r->value, err) != SENTRAJ_OK)
+    if (win_add(ds, c, r->role == ROLE_HUMAN, r->value, code, err) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;
     cv->humans += r->role == ROLE_HUMAN;
     if (cv->rows == 0)
@@ -497,7 +497,7 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     const char *src = ds->sources[source];
     int64_t c, set;
     conv *cv;
-    int first, rc;
+    int first, rc, code = WIN_NO_CODE;
 
     if (ds->finished)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
@@ -528,7 +528,10 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     ds->counts.rows++;
     if (r->role == ROLE_HUMAN) {
         ds->counts.human_messages++;
-        if (ds->lattice && r->value != ds->lattice_seen) { /* rows repeat a few labels: test each once in a row */
+        /* A label with a window code is on the lattice; others are tested
+         * (rows repeat a few labels: each once in a row). */
+        code = win_encode(ds, r->value);
+        if (ds->lattice && code == WIN_NO_CODE && r->value != ds->lattice_seen) {
             double q = r->value * (double)ds->denom;
             if (fabs(q - nearbyint(q)) > 1e-9 * (1 + fabs(q)))
                 ds->lattice = 0;
@@ -550,7 +553,7 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index && r->index - cv->first_index <= STRIDE_MAX) ||
         (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
          r->index - core_last(cv) == cv->stride)) {
-        if (core_add(ds, (uint32_t)c, r, err) != SENTRAJ_OK)
+        if (core_add(ds, (uint32_t)c, r, code, err) != SENTRAJ_OK)
             return ds->failed = 1, SENTRAJ_ENOMEM;
         return SENTRAJ_OK;
     }
@@ -582,7 +585,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     p->scale = ds->scale;
     p->denom = ds->denom;
     p->lattice = ds->denom > 0;
-    win_set_denom(p, p->denom);
+    win_set_scale(p);
     init_tables(p);
     p->reading_started = 1;
     return p;
@@ -727,7 +730,7 @@ static void part_shrink(sentraj_dataset *p, size_t keep)
     conv *nc = realloc(p->convs, k * sizeof *nc);
     if (nc)
         p->convs = nc;
-    uint8_t *nw = realloc(p->win, k * 4 * p->window);
+    uint8_t *nw = realloc(p->win, k * p->win_bytes);
     if (nw)
         p->win = nw;
     if (p->cluster_of) {

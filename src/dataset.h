@@ -128,7 +128,7 @@ struct sentraj_dataset {
     intern ids;            /* conversation ids; id i is conversation i */
     conv *convs;           /* freed by finish (the kept records hold what is needed) unless keep_labels */
     size_t convs_cap;
-    uint8_t *win;          /* 2 * window compact slots per conversation (window.c): 4 * window bytes */
+    uint8_t *win;          /* 2 * window compact slots per conversation (window.c): win_bytes each */
     double *wide_val;      /* the wide table: 2 * window slots per conversation moved there */
     uint32_t *wide_ord;
     size_t nwide, wide_cap;
@@ -136,6 +136,9 @@ struct sentraj_dataset {
     double code_value[2 * WIN_CODE_MAX + 1]; /* code q -> the label q / denom (NaN without a lattice) */
     double code_scale;     /* denom as a double; 0 without a lattice */
     int win_compact;       /* conversations start in compact slots (win_set_compact) */
+    int code_nibbles;      /* codes take 4 bits (the scale's lattice values all within +-7), else 8 */
+    int code_max;          /* the largest code magnitude: 7 or WIN_CODE_MAX */
+    size_t win_bytes;      /* compact bytes per conversation (window.h) */
 
     intern raw_cats;       /* distinct categories fields as written */
     int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */

@@ -1,21 +1,24 @@
 /* window.c - the first and last `window` human labels of each conversation's
- * ordered core, two bytes a slot.
+ * ordered core, in a byte and a half a slot.
  *
  * Slot k < window holds human label k of the core; slot window + (j %
  * window) holds label j for the last `window` labels (a ring). A compact
- * slot is a label code and the low byte of the label's ordinal (its row
- * number in the core):
+ * slot is the low byte of the label's ordinal (its row number in the core)
+ * and a label code:
  *   - code q stands for the label q / denom, and is used only when that
  *     double is the label exactly, so decoding gives back the same bits;
+ *     codes take 4 bits when every value of the scale's lattice within its
+ *     range is at most 7 / denom in size (the 5-point scale: q = -2 .. 2),
+ *     8 bits otherwise;
  *   - a first-window ordinal is stored whole, so it must be below 256;
  *   - a ring ordinal o is found again from the core's row count as the
  *     largest o' <= rows - 1 with o' = o (mod 256), which needs the oldest
  *     ring label to be at most 255 rows before the core's last row.
  * A conversation with a label or a gap that does not fit is moved, once, to
  * the wide table: a double and a 32-bit ordinal a slot, found through the
- * index kept in its first compact bytes. The 5-point labels of usual data
- * always fit, so a conversation costs 4 * window bytes where it took 12 *
- * window, whatever its length. */
+ * index kept in its first compact bytes. The labels of usual data always
+ * fit, so a conversation costs 3 * window bytes (4-bit codes) where it took
+ * 12 * window, whatever its length. */
 #include "window.h"
 
 #include "error.h"
@@ -31,11 +34,21 @@ void win_set_compact(int on)
     compact_on = on;
 }
 
-void win_set_denom(sentraj_dataset *ds, int64_t denom)
+void win_set_scale(sentraj_dataset *ds)
 {
+    int64_t denom = ds->denom;
+    double reach = fmax(fabs(ds->scale->min), fabs(ds->scale->max)) * (double)denom;
+    size_t w = ds->window;
+
     for (int q = -WIN_CODE_MAX; q <= WIN_CODE_MAX; q++)
         ds->code_value[q + WIN_CODE_MAX] = denom > 0 ? (double)q / (double)denom : NAN;
     ds->code_scale = denom > 0 ? (double)denom : 0.0;
+    /* Four-bit codes when every value of the scale's lattice fits. */
+    ds->code_nibbles = denom > 0 && reach <= 7;
+    ds->code_max = ds->code_nibbles ? 7 : WIN_CODE_MAX;
+    ds->win_bytes = 2 * w + (ds->code_nibbles ? w : 2 * w);
+    if (ds->win_bytes < sizeof(uint32_t))
+        ds->win_bytes = sizeof(uint32_t); /* room for a wide-table index */
     ds->win_compact = compact_on;
 }
 
@@ -48,7 +61,7 @@ static uint32_t wide_index(const sentraj_dataset *ds, size_t c)
 
 int win_reserve(sentraj_dataset *ds, size_t cap)
 {
-    uint8_t *nw = realloc(ds->win, cap * 4 * ds->window);
+    uint8_t *nw = realloc(ds->win, cap * ds->win_bytes);
     if (!nw)
         return -1;
     ds->win = nw;
@@ -69,13 +82,14 @@ void win_load(const sentraj_dataset *ds, size_t c, win_entry *out)
             out[k] = (win_entry){ds->wide_val[at + k], ds->wide_ord[at + k]};
         return;
     }
-    const uint8_t *code = win_compact(ds, c), *ord = code + 2 * w;
+    const uint8_t *ord = win_compact(ds, c), *code = ord + 2 * w;
     for (size_t k = 0; k < w && k < h; k++)
-        out[k] = (win_entry){ds->code_value[(int8_t)code[k] + WIN_CODE_MAX], ord[k]};
+        out[k] = (win_entry){ds->code_value[win_code_get(ds, code, k) + WIN_CODE_MAX], ord[k]};
     for (uint64_t j = h > w ? h - w : 0; j < h; j++) {
         size_t s = w + (size_t)(j % w);
         uint32_t last = cv->rows - 1;
-        out[s] = (win_entry){ds->code_value[(int8_t)code[s] + WIN_CODE_MAX], last - ((last - ord[s]) & 255u)};
+        out[s] = (win_entry){ds->code_value[win_code_get(ds, code, s) + WIN_CODE_MAX],
+                             last - ((last - ord[s]) & 255u)};
     }
 }
 
@@ -150,13 +164,12 @@ static int fits(const sentraj_dataset *ds, size_t c, const win_entry *e)
     const conv *cv = &ds->convs[c];
     size_t w = ds->window;
     uint64_t h = cv->humans;
-    int8_t q;
     for (size_t k = 0; k < w && k < h; k++)
-        if (!win_encode(ds, e[k].value, &q) || e[k].ordinal > 255)
+        if (win_encode(ds, e[k].value) == WIN_NO_CODE || e[k].ordinal > 255)
             return 0;
     for (uint64_t j = h > w ? h - w : 0; j < h; j++) {
         const win_entry *x = &e[w + j % w];
-        if (!win_encode(ds, x->value, &q) || cv->rows - 1 - x->ordinal > 255)
+        if (win_encode(ds, x->value) == WIN_NO_CODE || cv->rows - 1 - x->ordinal > 255)
             return 0;
     }
     return 1;
@@ -168,14 +181,12 @@ int win_store(sentraj_dataset *ds, size_t c, const win_entry *e, sentraj_error *
     uint64_t h = ds->convs[c].humans;
 
     if (!ds->convs[c].wide && ds->win_compact && fits(ds, c, e)) {
-        uint8_t *code = win_compact(ds, c), *ord = code + 2 * w;
-        int8_t q = 0;
+        uint8_t *ord = win_compact(ds, c), *code = ord + 2 * w;
         for (size_t k = 0; k < 2 * w; k++) {
             int held = k < w ? k < h : h > 0 && (h >= w || k - w < h);
             if (!held)
                 continue;
-            win_encode(ds, e[k].value, &q);
-            code[k] = (uint8_t)q;
+            win_code_set(ds, code, k, win_encode(ds, e[k].value));
             ord[k] = (uint8_t)e[k].ordinal;
         }
         return SENTRAJ_OK;
@@ -191,7 +202,7 @@ int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t
 {
     size_t w = dst->window;
     if (!src->convs[sc].wide) {
-        memcpy(win_compact(dst, dc), win_compact(src, sc), 4 * w);
+        memcpy(win_compact(dst, dc), win_compact(src, sc), dst->win_bytes);
         return SENTRAJ_OK;
     }
     dst->convs[dc].wide = 0;

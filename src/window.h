@@ -5,8 +5,9 @@
 
 #include "dataset.h"
 
-/* Set the label codes for the scale's lattice denominator (0: none). */
-void win_set_denom(sentraj_dataset *ds, int64_t denom);
+/* Set the label codes and the slot layout for the data set's scale and
+ * window (ds->scale, ds->denom, ds->window). */
+void win_set_scale(sentraj_dataset *ds);
 /* Room for the compact slots of cap conversations; -1 without memory. */
 int win_reserve(sentraj_dataset *ds, size_t cap);
 /* The 2 * window slots of conversation c decoded into out (slots that hold
@@ -25,37 +26,63 @@ void win_set_compact(int on);
 /* win_add for a row the compact slots cannot take, or a wide conversation. */
 int win_add_slow(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err);
 
-/* The compact slots of conversation c: 2 * window codes, then 2 * window
- * ordinal bytes. */
+/* The compact slots of conversation c: 2 * window ordinal bytes, then 2 *
+ * window codes of 4 or 8 bits (ds->win_bytes bytes in all). */
 static inline uint8_t *win_compact(const sentraj_dataset *ds, size_t c)
 {
-    return ds->win + c * 4 * ds->window;
+    return ds->win + c * ds->win_bytes;
 }
 
-/* Label v as a code, or 0 when no code stands for it exactly. */
-static inline int win_encode(const sentraj_dataset *ds, double v, int8_t *code)
+/* Code k of the codes at p: a signed nibble (low nibble first) or byte. */
+static inline int win_code_get(const sentraj_dataset *ds, const uint8_t *p, size_t k)
+{
+    if (!ds->code_nibbles)
+        return (int8_t)p[k];
+    uint8_t b = p[k >> 1];
+    return (int8_t)(k & 1 ? b & 0xF0 : (uint8_t)(b << 4)) >> 4;
+}
+
+static inline void win_code_set(const sentraj_dataset *ds, uint8_t *p, size_t k, int q)
+{
+    if (!ds->code_nibbles)
+        p[k] = (uint8_t)q;
+    else if (k & 1)
+        p[k >> 1] = (uint8_t)((p[k >> 1] & 0x0F) | ((unsigned)q & 15) << 4);
+    else
+        p[k >> 1] = (uint8_t)((p[k >> 1] & 0xF0) | ((unsigned)q & 15));
+}
+
+/* x mod w, with the division by the default window of 3 done by the
+ * compiler's multiply: this runs for every row. */
+static inline size_t win_mod(uint64_t x, size_t w)
+{
+    return w == 3 ? (size_t)(x % 3) : (size_t)(x % w);
+}
+
+/* Label v's code, or WIN_NO_CODE when no code stands for it exactly. The
+ * rounding is branch-free (labels' signs do not predict): x + 128.5 is
+ * positive, so truncating it rounds x to the nearest integer, halves up. */
+#define WIN_NO_CODE 1000
+static inline int win_encode(const sentraj_dataset *ds, double v)
 {
     double x = v * ds->code_scale;
-    if (!(x > -WIN_CODE_MAX - 0.5 && x < WIN_CODE_MAX + 0.5))
-        return 0;
-    int q = (int)(x < 0 ? x - 0.5 : x + 0.5);
-    if (ds->code_value[q + WIN_CODE_MAX] != v)
-        return 0;
-    *code = (int8_t)q;
-    return 1;
+    if (!(x > -ds->code_max - 0.5 && x < ds->code_max + 0.5))
+        return WIN_NO_CODE;
+    int q = (int)(x + 128.5) - 128;
+    return ds->code_value[q + WIN_CODE_MAX] == v ? q : WIN_NO_CODE;
 }
 
-/* Add a row (a human one with label v) to the window of core c, before the
- * core's counts take the row. SENTRAJ_OK or SENTRAJ_ENOMEM. */
-static inline int win_add(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err)
+/* Add a row (a human one with label v, whose win_encode is q) to the
+ * window of core c, before the core's counts take the row. SENTRAJ_OK or
+ * SENTRAJ_ENOMEM. */
+static inline int win_add(sentraj_dataset *ds, size_t c, int human, double v, int q, sentraj_error *err)
 {
     const conv *cv = &ds->convs[c];
     size_t w = ds->window;
     uint32_t r = cv->rows, h = cv->humans;
-    uint8_t *code = win_compact(ds, c), *ord = code + 2 * w;
-    int8_t q = 0;
+    uint8_t *ord = win_compact(ds, c), *code = ord + 2 * w;
 
-    if (cv->wide || !ds->win_compact || (human && (!win_encode(ds, v, &q) || (h < w && r > 255))))
+    if (cv->wide || !ds->win_compact || (human && (q == WIN_NO_CODE || (h < w && r > 255))))
         return win_add_slow(ds, c, human, v, err);
     /* The oldest ring label after this row, unless it is this row, must
      * stay within 255 rows of it: its distance grows by one to r - o, and
@@ -63,16 +90,16 @@ static inline int win_add(sentraj_dataset *ds, size_t c, int human, double v, se
     uint64_t hn = (uint64_t)h + (human != 0);
     if (hn) {
         uint64_t oldest = hn > w ? hn - w : 0;
-        if (!(human && oldest == h) && ((r - ord[w + oldest % w]) & 255u) == 0)
+        if (!(human && oldest == h) && ((r - ord[w + win_mod(oldest, w)]) & 255u) == 0)
             return win_add_slow(ds, c, human, v, err);
     }
     if (human) {
-        size_t s = w + h % w;
+        size_t s = w + win_mod(h, w);
         if (h < w) {
-            code[h] = (uint8_t)q;
+            win_code_set(ds, code, h, q);
             ord[h] = (uint8_t)r;
         }
-        code[s] = (uint8_t)q;
+        win_code_set(ds, code, s, q);
         ord[s] = (uint8_t)r;
     }
     return SENTRAJ_OK;

@@ -38,6 +38,7 @@ typedef struct spec {
     const char *inputs[4];
     const char *table;   /* a categories table read first, or NULL */
     const char *cluster; /* --cluster-by, or NULL */
+    const sentraj_scale *scale; /* NULL: the 5-point scale */
 } spec;
 
 /* A growing text: the made-up input files and the dumps of outcomes. */
@@ -82,6 +83,7 @@ static void run(const spec *sp, unsigned threads, outcome *o)
     }
     sentraj_input_options_init(&opt);
     opt.col_cluster = sp->cluster;
+    opt.scale = sp->scale;
     o->rc = sentraj_dataset_set_input(ds, &opt, &o->err);
     if (o->rc == SENTRAJ_OK && sp->table)
         o->rc = sentraj_dataset_read_categories(ds, sp->table, &o->err);
@@ -208,7 +210,7 @@ static const char *make(const char *name, unsigned nconv, int interleave, const 
 
 static void test_generated(void)
 {
-    spec sp = {{NULL}, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL};
 
     sp.inputs[0] = make("contiguous.csv", 300, 0, "\n", 0);
     same("contiguous", &sp, 1);
@@ -232,20 +234,29 @@ static void test_generated(void)
 }
 
 /* Window slots: conversations whose first human label comes after 255
- * rows, whose last labels are more than 255 rows apart, whose labels are
- * off the lattice or only near it (so no one-byte code stands for them
- * exactly), and some out of order. Read with compact slots and with every
- * conversation in the wide table, on one thread and on several: all the
- * same. Each such conversation must also have left compact storage. */
-static void test_windows(void)
+ * rows, whose last labels are more than 255 rows apart, whose labels have
+ * no code that stands for them exactly (off or only near the lattice, out
+ * of the codes' range), and some out of order. Read with compact slots and
+ * with every conversation in the wide table, on one thread and on several:
+ * all the same. Each such conversation must also have left compact
+ * storage. On the 5-point scale codes take 4 bits; on the scale of -10
+ * .. 10 given as `scale_text`, 8. */
+static void windows_case(const char *name, const char *scale_text, const char *const *labs,
+                         const char *const *odd, int nibbles)
 {
-    static const char *const odd[] = {"0.5000000001", "0.3", "-0.25", "1e-300", "-0"};
     unsigned long long st = 0x9e3779b97f4a7c15ull;
-    spec sp = {{NULL}, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL};
+    sentraj_scale *scale = NULL;
+    sentraj_error err;
     gen g = {0};
     outcome compact, wide;
-    int wide_convs = -1;
+    int wide_convs = -1, layout = 0;
 
+    if (scale_text && !(scale = sentraj_scale_parse(scale_text, strlen(scale_text), "scale", &err))) {
+        tap_ok(0, "%s: scale: %s", name, err.message);
+        return;
+    }
+    sp.scale = scale;
     put(&g, HDR);
     for (unsigned c = 0; c < 120; c++) {
         unsigned kind = c % 6, n, r = 0;
@@ -265,41 +276,57 @@ static void test_windows(void)
                         : kind == 3 ? k % 256 < 3
                                     : k == 0 || r % 3 != 0;
             unsigned index = kind >= 1 && kind <= 3 ? 2 * k : kind == 5 && (k == 7 || k == 8) ? 15 - k : k;
-            const char *lab = kind == 4 && (k == 0 || r % 4 == 0) ? odd[(c / 6 + r / 4) % 5] : labels[r / 7 % 5];
+            const char *lab = kind == 4 && (k == 0 || r % 4 == 0) ? odd[(c / 6 + r / 4) % 5] : labs[r / 7 % 5];
             put(&g, "w%03u,%u,%s,%s,coaching\n", c, index, human ? "human" : "assistant", human ? lab : "");
         }
         /* Kinds 1-3 end with a human row between two earlier ones: the
          * window labels' ordinals decide where it goes. */
         if (kind >= 1 && kind <= 3)
-            put(&g, "w%03u,%u,human,%s,coaching\n", c, 2 * (r % n) + 1, labels[r % 5]);
+            put(&g, "w%03u,%u,human,%s,coaching\n", c, 2 * (r % n) + 1, labs[r % 5]);
     }
     sp.inputs[0] = write_file("windows.csv", g.buf, g.len);
     free(g.buf);
-    same("windows", &sp, -1);
+    same(name, &sp, -1);
     win_set_compact(0);
     run(&sp, 1, &wide);
     win_set_compact(1);
     run(&sp, 1, &compact);
     tap_ok(compact.rc == SENTRAJ_OK && wide.rc == SENTRAJ_OK && compact.dump && wide.dump &&
                strcmp(compact.dump, wide.dump) == 0 && compact.counts.kept > 60,
-           "windows: compact slots give what wide slots give (%zu kept)", compact.counts.kept);
+           "%s: compact slots give what wide slots give (%zu kept)", name, compact.counts.kept);
     {
         sentraj_config cfg;
-        sentraj_error err;
+        sentraj_input_options opt;
         sentraj_config_init(&cfg);
         cfg.threads = 1;
+        sentraj_input_options_init(&opt);
+        opt.scale = scale;
         sentraj_dataset *ds = sentraj_dataset_alloc(&cfg, &err);
-        if (ds && sentraj_dataset_read(ds, sp.inputs[0], &err) == SENTRAJ_OK) {
+        if (ds && sentraj_dataset_set_input(ds, &opt, &err) == SENTRAJ_OK &&
+            sentraj_dataset_read(ds, sp.inputs[0], &err) == SENTRAJ_OK) {
             wide_convs = (int)ds->nwide;
+            layout = ds->code_nibbles == nibbles;
             for (size_t c = 0; c < ds->ids.count; c++)
                 if (ds->convs[c].wide != ((c % 6 == 1 && (c / 6) % 3 != 0) || c % 6 == 2 || c % 6 == 4))
                     wide_convs = -2 - (int)c;
         }
         sentraj_dataset_free(ds);
     }
-    tap_ok(wide_convs == 53, "windows: exactly the conversations that need it left compact slots (%d)", wide_convs);
+    tap_ok(layout, "%s: codes take %d bits", name, nibbles ? 4 : 8);
+    tap_ok(wide_convs == 53, "%s: exactly the conversations that need it left compact slots (%d)", name,
+           wide_convs);
     free(compact.dump);
     free(wide.dump);
+    sentraj_scale_free(scale);
+}
+
+static void test_windows(void)
+{
+    static const char *const odd5[] = {"0.5000000001", "0.3", "-0.25", "1e-300", "-0"};
+    static const char *const labs21[] = {"low", "-7", "mid", "8", "high"};
+    static const char *const odd21[] = {"0.5", "9.0000000001", "-3.25", "1e-300", "-0.5"};
+    windows_case("windows", NULL, labels, odd5, 1);
+    windows_case("windows-8-bit", "label,value\nlow,-10\nmid,0\nhigh,10\n", labs21, odd21, 0);
 }
 
 /* Strides of 2^30 - 1 (an ordered core) and 2^30 (more than a core's
@@ -307,7 +334,7 @@ static void test_windows(void)
  * cross chunk boundaries, where the merge joins cores. */
 static void test_wide_strides(void)
 {
-    spec sp = {{NULL}, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL};
     gen g = {0};
     put(&g, HDR);
     for (unsigned k = 0; k < 12; k++)
@@ -323,7 +350,7 @@ static void test_wide_strides(void)
  * the part it takes apart (65536), some of them continuing across chunks. */
 static void test_many(void)
 {
-    spec sp = {{NULL}, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL};
     gen g = {0};
     put(&g, HDR);
     /* Conversation c's first row, then the rest of c - 2's: one row more,
@@ -351,7 +378,7 @@ static void test_many(void)
 /* Rows that break the message_index pattern, across or within chunks. */
 static void test_patterns(void)
 {
-    spec sp = {{NULL}, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL};
     gen g = {0};
 
     /* One conversation's rows in reverse: it is frozen, so its rows are
@@ -438,7 +465,7 @@ static void test_patterns(void)
 /* Merging into a data set that already has rows or a categories table. */
 static void test_nonpristine(void)
 {
-    spec sp = {{NULL}, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL};
     gen g = {0};
     const char *a, *b, *b_dup, *table, *table_bad;
 
@@ -498,7 +525,7 @@ static void test_bad_fixtures(const char *fixtures)
     while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
         char path[1024], name[300];
-        spec sp = {{path}, NULL, NULL};
+        spec sp = {{path}, NULL, NULL, NULL};
         if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -524,7 +551,7 @@ static void test_fast_path(void)
     gen buf = {0};
 
     for (int i = 0; i < n; i++) {
-        spec sp = {{NULL}, NULL, NULL};
+        spec sp = {{NULL}, NULL, NULL, NULL};
         outcome fast, slow;
         buf.len = 0;
         put(&buf, HDR);
@@ -567,7 +594,7 @@ static void test_fast_path(void)
 int main(int argc, char **argv)
 {
     char fixture[512];
-    spec sp = {{fixture}, NULL, NULL};
+    spec sp = {{fixture}, NULL, NULL, NULL};
 
     snprintf(scratch, sizeof scratch, "%s/sentraj-par.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(scratch))
