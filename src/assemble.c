@@ -856,7 +856,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     src->wide_ord = NULL;
     src->cluster_of = NULL;
     src->convs_cap = src->nwide = src->wide_cap = 0;
-    if (nnew && intern_reserve(&dst->ids, nnew) < 0) {
+    if (nnew && intern_reserve_lean(&dst->ids, nnew) < 0) {
         sentraj_nomem(err, "merging reader parts");
         goto fail;
     }
@@ -1089,6 +1089,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     size_t nconv = ds->ids.count, e = 0, w = ds->window;
     label_at *cand = NULL;
     win_entry *slots = NULL;
+    kept_conv *kept;
     size_t cand_cap = 0;
 
     if (ds->failed)
@@ -1127,13 +1128,20 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
             ds->label_off[c + 1] += ds->label_off[c];
     }
 
-    /* Ids are not looked up from here on: give the hash table back before
-     * the kept records take memory. */
+    /* Ids are not looked up from here on: give the hash table back. The
+     * kept records are written over the conversation records, which are
+     * not needed afterwards (positions, which keep every label, still use
+     * them: then the kept records have their own array). Record c is read
+     * before kept record k <= c is written, with memcpy, which may alias
+     * the records. */
+    _Static_assert(sizeof(kept_conv) <= sizeof(conv), "kept records are written over conversation records");
     intern_drop_index(&ds->ids);
-    ds->kept = malloc((nconv ? nconv : 1) * sizeof *ds->kept);
+    kept = ds->keep_labels ? malloc((nconv ? nconv : 1) * sizeof *kept) : (kept_conv *)(void *)ds->convs;
     slots = malloc(2 * w * sizeof *slots);
-    if (!ds->kept || !slots) {
+    if (!kept || !slots) {
         free(slots);
+        if (ds->keep_labels)
+            free(kept);
         return sentraj_nomem(err, "kept conversations");
     }
 
@@ -1155,6 +1163,8 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 if (!nc) {
                     free(cand);
                     free(slots);
+                    if (ds->keep_labels)
+                        free(kept);
                     return sentraj_nomem(err, "window sums");
                 }
                 cand = nc;
@@ -1178,6 +1188,8 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                 if (!nc) {
                     free(cand);
                     free(slots);
+                    if (ds->keep_labels)
+                        free(kept);
                     return sentraj_nomem(err, "window merge");
                 }
                 cand = nc;
@@ -1209,10 +1221,15 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         }
         if (ds->set_members[k.set][0] == UINT32_MAX)
             ds->counts.kept_without_category++;
-        ds->kept[ds->nkept++] = k;
+        memcpy(&kept[ds->nkept++], &k, sizeof k);
     }
     free(cand);
     free(slots);
+    ds->kept = kept;
+    if (!ds->keep_labels) {
+        ds->convs = NULL;
+        ds->convs_cap = 0;
+    }
     if (ds->field[FIELD_CLUSTER]) {
         unsigned char *seen = calloc(ds->clusters.count ? ds->clusters.count : 1, 1);
         if (!seen)
@@ -1226,9 +1243,8 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     }
     ds->counts.kept = ds->nkept;
     ds->counts.categories = ds->cats.count;
-    /* The windows and (unless positions need them) the conversation
-     * records and the extras are in the kept records now: give their
-     * memory back before sorting. */
+    /* The windows and (unless positions need them) the extras are in the
+     * kept records now: give their memory back before sorting. */
     if (ds->nkept < nconv) {
         kept_conv *nk = realloc(ds->kept, (ds->nkept ? ds->nkept : 1) * sizeof *nk);
         if (nk)
@@ -1244,9 +1260,6 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         free(ds->extras);
         ds->extras = NULL;
         ds->nextras = ds->extras_cap = 0;
-        free(ds->convs);
-        ds->convs = NULL;
-        ds->convs_cap = 0;
     }
     if (sort_kept(ds, err) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;

@@ -126,7 +126,7 @@ struct sentraj_dataset {
     char *table_source;
 
     intern ids;            /* conversation ids; id i is conversation i */
-    conv *convs;           /* freed by finish (the kept records hold what is needed) unless keep_labels */
+    conv *convs;           /* finish writes the kept records over them (unless keep_labels) */
     size_t convs_cap;
     uint8_t *win;          /* 2 * window compact slots per conversation (window.c): win_bytes each */
     double *wide_val;      /* the wide table: 2 * window slots per conversation moved there */

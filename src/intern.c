@@ -104,15 +104,6 @@ static int grow_offs(intern *t, size_t cap)
     return 0;
 }
 
-int intern_reserve(intern *t, size_t more)
-{
-    size_t want = t->count + more;
-    while (want * 4 > t->cap * 3)
-        if (grow_slots(t) < 0)
-            return -1;
-    return want > t->offs_cap ? grow_offs(t, want) : 0;
-}
-
 void intern_drop_index(intern *t)
 {
     free(t->slots);
@@ -126,6 +117,30 @@ void intern_release_before(intern *t, uint32_t id)
         free(t->chunks[t->released].buf);
         t->chunks[t->released].buf = NULL;
     }
+}
+
+int intern_reserve_lean(intern *t, size_t more)
+{
+    size_t want = t->count + more, ncap = t->cap ? t->cap : 1024;
+    if (want > t->offs_cap && grow_offs(t, want) < 0)
+        return -1;
+    if (want * 4 <= t->cap * 3)
+        return 0;
+    while (want * 4 > ncap * 3)
+        ncap *= 2;
+    free(t->slots);
+    t->slots = calloc(ncap, sizeof *t->slots);
+    t->cap = t->slots ? ncap : 0;
+    if (!t->slots)
+        return -1;
+    for (size_t id = 0; id < t->count; id++) {
+        uint32_t h32 = (uint32_t)(intern_hash(intern_str(t, (uint32_t)id), intern_len(t, (uint32_t)id)) >> 32);
+        size_t j = intern_home(h32, ncap);
+        while (t->slots[j])
+            j = (j + 1) & (ncap - 1);
+        t->slots[j] = ((uint64_t)h32 << 32) | (uint64_t)(id + 1);
+    }
+    return 0;
 }
 
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)

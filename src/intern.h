@@ -34,9 +34,6 @@ uint64_t intern_hash(const char *s, size_t len);
 /* Find s or add it. Returns its id, or -1 when out of memory (or when the
  * table would pass 2^32 - 2 strings). *added is set to 1 for a new string. */
 int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added);
-/* Make room for `more` new strings without growing on the way; -1 when
- * out of memory. */
-int intern_reserve(intern *t, size_t more);
 /* Free the hash table of a table that will only be read by id from now on
  * (intern_str, intern_len); intern_get and intern_find must not follow. */
 void intern_drop_index(intern *t);
@@ -44,6 +41,13 @@ void intern_drop_index(intern *t);
  * read in id order and then thrown away: those strings must not be read
  * again. */
 void intern_release_before(intern *t, uint32_t id);
+/* Make room for `more` new strings without growing on the way. A hash
+ * table that must grow is freed first and built again from the strings, so
+ * that the old and new tables are never held together (every string is
+ * hashed again: for a large table about to take many strings at once).
+ * -1 when out of memory, and then the table has no index left: it must be
+ * freed (or only read by id). */
+int intern_reserve_lean(intern *t, size_t more);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
 /* A string's first slot: from the hash's high half, which the slot keeps,
