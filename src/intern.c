@@ -45,25 +45,53 @@ uint64_t intern_hash(const char *s, size_t len)
     return h;
 }
 
-static int grow_slots(intern *t)
+static uint32_t narrow_max = (1u << 24) - 2;
+
+void intern_set_narrow_max(uint32_t n)
 {
-    size_t ncap = t->cap ? t->cap * 2 : 1024;
-    uint64_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        return -1;
-    for (size_t i = 0; i < t->cap; i++) {
-        uint64_t v = t->slots[i];
-        if (!v)
-            continue;
-        size_t j = intern_home((uint32_t)(v >> 32), ncap);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = v;
+    narrow_max = n < (1u << 24) - 2 ? n : (1u << 24) - 2;
+}
+
+/* Put id with hash into an empty place of the table, which has room. */
+static void place(intern *t, uint32_t id, uint64_t hash)
+{
+    size_t j = intern_home(hash, t->cap), mask = t->cap - 1;
+    if (t->wide) {
+        uint64_t *sl = t->slots;
+        while (sl[j])
+            j = (j + 1) & mask;
+        sl[j] = (hash >> 32 << 32) | (uint64_t)(id + 1);
+    } else {
+        uint32_t *sl = t->slots;
+        while (sl[j])
+            j = (j + 1) & mask;
+        sl[j] = (uint32_t)(hash & 0xff) << 24 | (id + 1);
     }
+}
+
+/* Build the table again with room for `want` strings: the old one is freed
+ * first, then every string is hashed and placed. -1 without memory (the
+ * table then has no index). */
+static int rebuild(intern *t, size_t want)
+{
+    size_t cap = t->cap ? t->cap : 1024;
+    while (want * 4 > cap * 3)
+        cap *= 2;
     free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
+    t->wide = t->wide || want > narrow_max;
+    t->slots = calloc(cap, t->wide ? 8 : 4);
+    t->cap = t->slots ? cap : 0;
+    if (!t->slots)
+        return -1;
+    for (size_t id = 0; id < t->count; id++)
+        place(t, (uint32_t)id, intern_hash(intern_str(t, (uint32_t)id), intern_len(t, (uint32_t)id)));
     return 0;
+}
+
+/* Whether the table must be built again to take `want` strings. */
+static int must_grow(const intern *t, size_t want)
+{
+    return want * 4 > t->cap * 3 || (!t->wide && want > narrow_max);
 }
 
 /* Copy s (and a NUL) into the chunks as string t->count; -1 without memory. */
@@ -121,39 +149,38 @@ void intern_release_before(intern *t, uint32_t id)
 
 int intern_reserve_lean(intern *t, size_t more)
 {
-    size_t want = t->count + more, ncap = t->cap ? t->cap : 1024;
+    size_t want = t->count + more;
     if (want > t->offs_cap && grow_offs(t, want) < 0)
         return -1;
-    if (want * 4 <= t->cap * 3)
-        return 0;
-    while (want * 4 > ncap * 3)
-        ncap *= 2;
-    free(t->slots);
-    t->slots = calloc(ncap, sizeof *t->slots);
-    t->cap = t->slots ? ncap : 0;
-    if (!t->slots)
-        return -1;
-    for (size_t id = 0; id < t->count; id++) {
-        uint32_t h32 = (uint32_t)(intern_hash(intern_str(t, (uint32_t)id), intern_len(t, (uint32_t)id)) >> 32);
-        size_t j = intern_home(h32, ncap);
-        while (t->slots[j])
-            j = (j + 1) & (ncap - 1);
-        t->slots[j] = ((uint64_t)h32 << 32) | (uint64_t)(id + 1);
-    }
-    return 0;
+    return must_grow(t, want) ? rebuild(t, want) : 0;
 }
 
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 {
-    uint32_t h32 = (uint32_t)(hash >> 32);
+    size_t mask = t->cap - 1;
     if (!t->cap)
         return -1;
-    for (size_t j = intern_home(h32, t->cap);; j = (j + 1) & (t->cap - 1)) {
-        uint64_t v = t->slots[j];
+    if (t->wide) {
+        const uint64_t *sl = t->slots;
+        for (size_t j = intern_home(hash, t->cap);; j = (j + 1) & mask) {
+            uint64_t v = sl[j];
+            if (!v)
+                return -1;
+            if (v >> 32 == hash >> 32) {
+                uint32_t id = (uint32_t)v - 1;
+                if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
+                    return id;
+            }
+        }
+    }
+    const uint32_t *sl = t->slots;
+    uint32_t tag = (uint32_t)(hash & 0xff);
+    for (size_t j = intern_home(hash, t->cap);; j = (j + 1) & mask) {
+        uint32_t v = sl[j];
         if (!v)
             return -1;
-        if ((uint32_t)(v >> 32) == h32) {
-            uint32_t id = (uint32_t)v - 1;
+        if (v >> 24 == tag) {
+            uint32_t id = (v & 0xffffff) - 1;
             if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
                 return id;
         }
@@ -163,22 +190,19 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added)
 {
     int64_t found = intern_find(t, s, len, hash);
-    size_t j;
 
     *added = 0;
     if (found >= 0)
         return found;
     if (len > UINT32_MAX || t->count >= UINT32_MAX - 2)
         return -1;
-    if ((t->count + 1) * 4 > t->cap * 3 && grow_slots(t) < 0)
+    if (must_grow(t, t->count + 1) && rebuild(t, t->count + 1) < 0)
         return -1;
     if (t->count == t->offs_cap && grow_offs(t, t->offs_cap ? t->offs_cap * 2 : 1024) < 0)
         return -1;
     if (store(t, s, len) < 0)
         return -1;
-    for (j = intern_home((uint32_t)(hash >> 32), t->cap); t->slots[j]; j = (j + 1) & (t->cap - 1))
-        ;
-    t->slots[j] = ((uint64_t)(uint32_t)(hash >> 32) << 32) | (uint64_t)(t->count + 1);
+    place(t, (uint32_t)t->count, hash);
     *added = 1;
     return (int64_t)t->count++;
 }

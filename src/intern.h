@@ -8,9 +8,14 @@
 /* Strings are copied into chunks that never move, so the pointer intern_str
  * returns stays valid until intern_free. A chunk holds the strings of a run
  * of consecutive ids; each id costs 4 bytes besides its string (the offset
- * in its chunk), its length being where the next string starts. Open
- * addressing with linear probing; each slot keeps the id and 32 bits of
- * the hash so most mismatches are rejected without touching the strings. */
+ * in its chunk), its length being where the next string starts.
+ *
+ * The hash table: open addressing with linear probing, at most 3/4 full.
+ * A slot keeps the id and some bits of the hash (a tag) so that most
+ * mismatches are rejected without touching the strings: 4 bytes (8 tag
+ * bits, ids below 2^24 - 1) while the table is small enough, then 8 (32
+ * tag bits). The table grows by being built again from the strings, after
+ * the old one is freed, so the two are never held together. */
 typedef struct intern_chunk {
     char *buf;
     size_t used, cap;
@@ -18,8 +23,9 @@ typedef struct intern_chunk {
 } intern_chunk;
 
 typedef struct intern {
-    uint64_t *slots;    /* (hash32 << 32) | (id + 1); 0 = empty */
+    void *slots;        /* narrow: uint32_t (tag8 << 24) | (id + 1); wide: uint64_t (hash32 << 32) | (id + 1); 0 = empty */
     size_t cap;         /* power of two */
+    int wide;           /* 8-byte slots */
     size_t count;
     uint32_t *offs;     /* id -> offset of its string (NUL-terminated) in its chunk */
     size_t offs_cap;
@@ -32,7 +38,9 @@ void intern_init(intern *t);
 void intern_free(intern *t);
 uint64_t intern_hash(const char *s, size_t len);
 /* Find s or add it. Returns its id, or -1 when out of memory (or when the
- * table would pass 2^32 - 2 strings). *added is set to 1 for a new string. */
+ * table would pass 2^32 - 2 strings); after -1 the table may have lost its
+ * index and must only be freed or read by id. *added is set to 1 for a new
+ * string. */
 int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added);
 /* Free the hash table of a table that will only be read by id from now on
  * (intern_str, intern_len); intern_get and intern_find must not follow. */
@@ -50,18 +58,21 @@ void intern_release_before(intern *t, uint32_t id);
 int intern_reserve_lean(intern *t, size_t more);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
-/* A string's first slot: from the hash's high half, which the slot keeps,
- * so that growing the table needs neither the strings nor their hashes. */
-static inline size_t intern_home(uint32_t h32, size_t cap)
+/* A string's first slot: from the hash's high half (narrow tags are its
+ * low byte). */
+static inline size_t intern_home(uint64_t hash, size_t cap)
 {
-    return (size_t)h32 & (cap - 1);
+    return (size_t)(uint32_t)(hash >> 32) & (cap - 1);
 }
 /* Start loading the slot a lookup of hash will read first. */
 static inline void intern_prefetch(const intern *t, uint64_t hash)
 {
     if (t->cap)
-        __builtin_prefetch(&t->slots[intern_home((uint32_t)(hash >> 32), t->cap)]);
+        __builtin_prefetch((const char *)t->slots + intern_home(hash, t->cap) * (t->wide ? 8 : 4));
 }
+/* Narrow slots until a table has this many strings (for tests; not
+ * thread-safe; the default is 2^24 - 2). */
+void intern_set_narrow_max(uint32_t n);
 /* The chunk holding id's string: usually the last one. */
 static inline const intern_chunk *intern_chunk_of(const intern *t, uint32_t id)
 {

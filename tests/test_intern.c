@@ -5,6 +5,7 @@
 
 #include "intern.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,22 @@ static char *make(unsigned i, size_t *len)
     s[k] = '\0';
     *len = k;
     return s;
+}
+
+/* Add n strings to t and check every one is found again with its id. */
+static int fill_and_find(intern *t, unsigned n)
+{
+    char buf[32];
+    int ok = 1, added;
+    for (unsigned i = 0; i < n; i++) {
+        int len = sprintf(buf, "s%u", i * 2654435761u);
+        ok &= intern_get(t, buf, (size_t)len, intern_hash(buf, (size_t)len), &added) == (int64_t)i && added;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        int len = sprintf(buf, "s%u", i * 2654435761u);
+        ok &= intern_find(t, buf, (size_t)len, intern_hash(buf, (size_t)len)) == (int64_t)i;
+    }
+    return ok;
 }
 
 int main(void)
@@ -72,6 +89,21 @@ int main(void)
         ok_read &= intern_len(&t, i) == len[i] && memcmp(intern_str(&t, i), str[i], len[i]) == 0;
     tap_ok(ok_read, "intern/after drop_index strings read by id, lookups find nothing");
     intern_free(&t);
+    /* Slots are 4 bytes up to the narrow limit (2^24 - 2 strings), 8 past
+     * it: with the limit lowered, the table changes width on the way and
+     * still finds every string. */
+    intern_init(&t);
+    tap_ok(fill_and_find(&t, 5000) && !t.wide, "intern/5000 strings in narrow slots");
+    intern_free(&t);
+    intern_set_narrow_max(3000);
+    intern_init(&t);
+    tap_ok(fill_and_find(&t, 5000) && t.wide, "intern/past the narrow limit the slots widen, every string found");
+    intern_free(&t);
+    intern_init(&t);
+    ok_add = intern_reserve_lean(&t, 4000) == 0 && t.wide && fill_and_find(&t, 5000);
+    tap_ok(ok_add, "intern/reserve past the narrow limit widens at once");
+    intern_free(&t);
+    intern_set_narrow_max(UINT32_MAX);
     for (unsigned i = 0; i < N; i++)
         free(str[i]);
     free(str);
