@@ -801,7 +801,9 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     /* From here src is taken apart as it is used, so that the memory of
      * both parts is not held at once: its id hash (the lookups are done),
      * its records as they are copied (from the last, shrinking the arrays
-     * as it goes), then its id strings as they are added. */
+     * as it goes), then its id strings, whose chunks dst takes over. Its
+     * memory may belong to another thread's malloc arena, where dst could
+     * not reuse it once freed. */
     intern_drop_index(&src->ids);
     if (nnew && conv_reserve_n(dst, dst->ids.count + nnew - 1, dst->ids.count + nnew, err) != SENTRAJ_OK)
         goto fail;
@@ -856,29 +858,11 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     src->wide_ord = NULL;
     src->cluster_of = NULL;
     src->convs_cap = src->nwide = src->wide_cap = 0;
-    if (nnew && intern_reserve_lean(&dst->ids, nnew) < 0) {
-        sentraj_nomem(err, "merging reader parts");
+    if (intern_take(&dst->ids, &src->ids, map, nnew) < 0) {
+        sentraj_nomem(err, "conversation ids");
         goto fail;
     }
-    for (size_t c = 0; c < n && c < PREFETCH; c++)
-        hash[c] = map[c] == UINT32_MAX ? id_hash(&src->ids, c) : 0;
-    for (size_t c = 0; c < n; c++) {
-        uint64_t h = hash[c % HASH_RING];
-        if (c + PREFETCH < n && map[c + PREFETCH] == UINT32_MAX) {
-            hash[(c + PREFETCH) % HASH_RING] = id_hash(&src->ids, c + PREFETCH);
-            intern_prefetch(&dst->ids, hash[(c + PREFETCH) % HASH_RING]);
-        }
-        if (map[c] != UINT32_MAX)
-            continue;
-        int added;
-        if (intern_get(&dst->ids, intern_str(&src->ids, (uint32_t)c), intern_len(&src->ids, (uint32_t)c), h,
-                       &added) < 0) {
-            sentraj_nomem(err, "conversation ids");
-            goto fail;
-        }
-        dst->counts.conversations++;
-        intern_release_before(&src->ids, (uint32_t)c);
-    }
+    dst->counts.conversations += nnew;
     dst->counts.rows += src->counts.rows;
     dst->counts.human_messages += src->counts.human_messages;
     dst->counts.assistant_messages += src->counts.assistant_messages;

@@ -139,20 +139,58 @@ void intern_drop_index(intern *t)
     t->cap = 0;
 }
 
-void intern_release_before(intern *t, uint32_t id)
-{
-    for (; t->released + 1 < t->nchunks && t->chunks[t->released + 1].first <= id; t->released++) {
-        free(t->chunks[t->released].buf);
-        t->chunks[t->released].buf = NULL;
-    }
-}
-
 int intern_reserve_lean(intern *t, size_t more)
 {
     size_t want = t->count + more;
     if (want > t->offs_cap && grow_offs(t, want) < 0)
         return -1;
     return must_grow(t, want) ? rebuild(t, want) : 0;
+}
+
+int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
+{
+    if (intern_reserve_lean(dst, ntake) < 0)
+        return -1;
+    if (dst->nchunks + src->nchunks > dst->chunks_cap) {
+        size_t nc = dst->nchunks + src->nchunks;
+        intern_chunk *ncs = realloc(dst->chunks, nc * sizeof *ncs);
+        if (!ncs)
+            return -1;
+        dst->chunks = ncs;
+        dst->chunks_cap = nc;
+    }
+    for (size_t k = src->released; k < src->nchunks; k++) {
+        intern_chunk *ck = &src->chunks[k];
+        uint32_t a = ck->first, b = k + 1 < src->nchunks ? src->chunks[k + 1].first : (uint32_t)src->count, c;
+        for (c = a; c < b && map[c] == UINT32_MAX; c++)
+            ;
+        if (c == b && a < b) {
+            /* Every string of the chunk is taken: they keep their places,
+             * and the chunk becomes dst's last. */
+            for (c = a; c < b; c++) {
+                dst->offs[dst->count] = src->offs[c];
+                place(dst, (uint32_t)dst->count,
+                      intern_hash(intern_str(src, c), intern_len(src, c)));
+                dst->count++;
+            }
+            dst->chunks[dst->nchunks++] = (intern_chunk){ck->buf, ck->used, ck->cap, (uint32_t)(dst->count - (b - a))};
+        } else {
+            for (c = a; c < b; c++) {
+                if (map[c] != UINT32_MAX)
+                    continue;
+                const char *s = intern_str(src, c);
+                uint32_t len = intern_len(src, c);
+                if (store(dst, s, len) < 0)
+                    return -1;
+                place(dst, (uint32_t)dst->count, intern_hash(s, len));
+                dst->count++;
+            }
+            free(ck->buf);
+        }
+        ck->buf = NULL;
+        src->released = k + 1;
+    }
+    return 0;
 }
 
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)

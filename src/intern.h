@@ -31,7 +31,7 @@ typedef struct intern {
     size_t offs_cap;
     intern_chunk *chunks;
     size_t nchunks, chunks_cap;
-    size_t released;    /* chunks before this one are freed (intern_release_before) */
+    size_t released;    /* chunks before this one are given away (intern_take) */
 } intern;
 
 void intern_init(intern *t);
@@ -45,10 +45,12 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
 /* Free the hash table of a table that will only be read by id from now on
  * (intern_str, intern_len); intern_get and intern_find must not follow. */
 void intern_drop_index(intern *t);
-/* Free the chunks that hold only strings with ids below id, for a table
- * read in id order and then thrown away: those strings must not be read
- * again. */
-void intern_release_before(intern *t, uint32_t id);
+/* Add to dst, in id order, the strings of src whose map entry is
+ * UINT32_MAX (ntake of them, none already in dst); a chunk of src whose
+ * strings are all taken moves to dst as it is, the others are copied and
+ * freed. src is left only to be freed. -1 when out of memory (dst may then
+ * have lost its index, see intern_get). */
+int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake);
 /* Make room for `more` new strings without growing on the way. A hash
  * table that must grow is freed first and built again from the strings, so
  * that the old and new tables are never held together (every string is

@@ -104,6 +104,43 @@ int main(void)
     tap_ok(ok_add, "intern/reserve past the narrow limit widens at once");
     intern_free(&t);
     intern_set_narrow_max(UINT32_MAX);
+    {
+        /* intern_take: dst gets src's strings not marked in map, in order,
+         * with src's all-taken chunks moved over and the others copied. */
+        intern a, b;
+        uint32_t *map = malloc(N * sizeof *map);
+        size_t ntake = 0, before;
+        int ok = 1, added;
+        intern_init(&a);
+        intern_init(&b);
+        ok &= intern_get(&a, "already", 7, intern_hash("already", 7), &added) == 0;
+        for (unsigned i = 0; i < N; i++) {
+            ok &= intern_get(&b, str[i], len[i], intern_hash(str[i], len[i]), &added) == (int64_t)i;
+            /* strings 5000..5099 are "in dst" (not taken); the rest are */
+            map[i] = i >= 5000 && i < 5100 ? 0 : UINT32_MAX;
+            ntake += map[i] == UINT32_MAX;
+        }
+        before = b.nchunks;
+        ok &= intern_take(&a, &b, map, ntake) == 0 && a.count == 1 + ntake;
+        for (unsigned i = 0, id = 1; i < N; i++) {
+            if (map[i] != UINT32_MAX)
+                continue;
+            ok &= intern_len(&a, id) == len[i] && memcmp(intern_str(&a, id), str[i], len[i]) == 0 &&
+                  intern_find(&a, str[i], len[i], intern_hash(str[i], len[i])) == (int64_t)id;
+            id++;
+        }
+        ok &= intern_find(&a, str[5000], len[5000], intern_hash(str[5000], len[5000])) == -1 &&
+              intern_find(&a, "already", 7, intern_hash("already", 7)) == 0;
+        /* Later strings go on after the taken ones. */
+        ok &= intern_get(&a, "later", 5, intern_hash("later", 5), &added) == (int64_t)(1 + ntake) && added &&
+              intern_len(&a, (uint32_t)ntake) == len[N - 1] && intern_len(&a, (uint32_t)(1 + ntake)) == 5;
+        tap_ok(ok && before > 2 && a.nchunks > before / 2,
+               "intern/take: %zu of %d strings, found with their lengths, chunks moved or copied (%zu)", ntake, N,
+               a.nchunks);
+        intern_free(&a);
+        intern_free(&b);
+        free(map);
+    }
     for (unsigned i = 0; i < N; i++)
         free(str[i]);
     free(str);
