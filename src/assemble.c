@@ -956,7 +956,8 @@ static int join_table(sentraj_dataset *ds, sentraj_error *err)
                                  "categories \"%s\" of conversation \"%s\" differ from \"%s\" in its messages "
                                  "(%s line %llu)",
                                  show_id(&ds->sets, ds->table_set[t]).s, show_id(&ds->ids, (uint32_t)c).s,
-                                 show_id(&ds->sets, cv->set).s, ds->sources[conv_source(ds, c)], (unsigned long long)cv->line);
+                                 show_id(&ds->sets, cv->set).s, ds->sources[conv_source(ds, c)],
+                                 (unsigned long long)cv->line);
         cv->set = ds->table_set[t];
     }
     ds->counts.categories_unmatched = ds->table_ids.count - matched;

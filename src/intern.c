@@ -94,20 +94,28 @@ static int must_grow(const intern *t, size_t want)
     return want * 4 > t->cap * 3 || (!t->wide && want > narrow_max);
 }
 
+/* Room in the chunk list for one more chunk; -1 without memory. */
+static int chunk_room(intern *t)
+{
+    if (t->nchunks < t->chunks_cap)
+        return 0;
+    size_t nc = t->chunks_cap ? t->chunks_cap * 2 : 16;
+    intern_chunk *ncs = realloc(t->chunks, nc * sizeof *ncs);
+    if (!ncs)
+        return -1;
+    t->chunks = ncs;
+    t->chunks_cap = nc;
+    return 0;
+}
+
 /* Copy s (and a NUL) into the chunks as string t->count; -1 without memory. */
 static int store(intern *t, const char *s, size_t len)
 {
     intern_chunk *k = t->nchunks ? &t->chunks[t->nchunks - 1] : NULL;
     if (!k || k->cap - k->used < len + 1) {
         size_t cap = len + 1 > CHUNK_MIN ? len + 1 : CHUNK_MIN;
-        if (t->nchunks == t->chunks_cap) {
-            size_t nc = t->chunks_cap ? t->chunks_cap * 2 : 16;
-            intern_chunk *ncs = realloc(t->chunks, nc * sizeof *ncs);
-            if (!ncs)
-                return -1;
-            t->chunks = ncs;
-            t->chunks_cap = nc;
-        }
+        if (chunk_room(t) < 0)
+            return -1;
         char *buf = malloc(cap);
         if (!buf)
             return -1;
@@ -151,14 +159,6 @@ int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
 {
     if (intern_reserve_lean(dst, ntake) < 0)
         return -1;
-    if (dst->nchunks + src->nchunks > dst->chunks_cap) {
-        size_t nc = dst->nchunks + src->nchunks;
-        intern_chunk *ncs = realloc(dst->chunks, nc * sizeof *ncs);
-        if (!ncs)
-            return -1;
-        dst->chunks = ncs;
-        dst->chunks_cap = nc;
-    }
     for (size_t k = src->released; k < src->nchunks; k++) {
         intern_chunk *ck = &src->chunks[k];
         uint32_t a = ck->first, b = k + 1 < src->nchunks ? src->chunks[k + 1].first : (uint32_t)src->count, c;
@@ -167,10 +167,11 @@ int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
         if (c == b && a < b) {
             /* Every string of the chunk is taken: they keep their places,
              * and the chunk becomes dst's last. */
+            if (chunk_room(dst) < 0)
+                return -1;
             for (c = a; c < b; c++) {
                 dst->offs[dst->count] = src->offs[c];
-                place(dst, (uint32_t)dst->count,
-                      intern_hash(intern_str(src, c), intern_len(src, c)));
+                place(dst, (uint32_t)dst->count, intern_hash(intern_str(src, c), intern_len(src, c)));
                 dst->count++;
             }
             dst->chunks[dst->nchunks++] = (intern_chunk){ck->buf, ck->used, ck->cap, (uint32_t)(dst->count - (b - a))};

@@ -23,7 +23,8 @@ typedef struct intern_chunk {
 } intern_chunk;
 
 typedef struct intern {
-    void *slots;        /* narrow: uint32_t (tag8 << 24) | (id + 1); wide: uint64_t (hash32 << 32) | (id + 1); 0 = empty */
+    void *slots;        /* narrow: uint32_t (tag8 << 24) | (id + 1); wide: uint64_t (hash32 << 32) |
+                         * (id + 1); 0 = empty */
     size_t cap;         /* power of two */
     int wide;           /* 8-byte slots */
     size_t count;
