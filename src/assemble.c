@@ -722,11 +722,12 @@ static uint64_t id_hash(const intern *t, size_t c)
 }
 
 /* Give back the memory of the records of part p past its first `keep`
- * conversations, which will not be read again (a failed realloc keeps
- * the larger block, which is only a missed saving). */
-static void part_shrink(sentraj_dataset *p, size_t keep)
+ * conversations, which will not be read again, and of its wide table past
+ * `wide_keep` entries (those conversations' places there are all below
+ * it). A failed realloc keeps the larger block: only a missed saving. */
+static void part_shrink(sentraj_dataset *p, size_t keep, size_t wide_keep)
 {
-    size_t k = keep ? keep : 1;
+    size_t k = keep ? keep : 1, wk = (wide_keep ? wide_keep : 1) * 2 * p->window;
     conv *nc = realloc(p->convs, k * sizeof *nc);
     if (nc)
         p->convs = nc;
@@ -739,6 +740,39 @@ static void part_shrink(sentraj_dataset *p, size_t keep)
             p->cluster_of = ncl;
     }
     p->convs_cap = k;
+    if (p->wide_val && wide_keep < p->wide_cap) {
+        double *nv = realloc(p->wide_val, wk * sizeof *nv);
+        if (nv)
+            p->wide_val = nv;
+        uint32_t *no = realloc(p->wide_ord, wk * sizeof *no);
+        if (no)
+            p->wide_ord = no;
+        if (nv && no)
+            p->wide_cap = wide_keep ? wide_keep : 1;
+    }
+}
+
+/* For each block of SHRINK_STEP conversations of p, one more than the
+ * largest wide-table place of the conversations before it: what
+ * part_shrink may keep of the wide table at that block's start. NULL
+ * without memory (then nothing of the wide table is given back). */
+static uint32_t *wide_reach(const sentraj_dataset *p, size_t n)
+{
+    size_t nb = n / SHRINK_STEP + 1;
+    uint32_t *reach = malloc(nb * sizeof *reach), top = 0;
+    if (!reach)
+        return NULL;
+    for (size_t c = 0; c < n; c++) {
+        if (c % SHRINK_STEP == 0)
+            reach[c / SHRINK_STEP] = top;
+        if (p->convs[c].wide) {
+            uint32_t i;
+            memcpy(&i, win_compact(p, c), sizeof i);
+            if (i + 1 > top)
+                top = i + 1;
+        }
+    }
+    return reach;
 }
 
 int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
@@ -746,7 +780,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
 {
     size_t n = src->ids.count, w = dst->window, nnew = 0;
     uint64_t *hash = NULL;
-    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL;
+    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL, *reach = NULL;
     win_entry *tmp = NULL;
     int rc = SENTRAJ_ENOMEM;
 
@@ -826,6 +860,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
         cluster_map[i] = (uint32_t)id;
     }
     /* New conversations take the next ids in src's order. */
+    reach = src->nwide ? wide_reach(src, n) : NULL;
     for (size_t c = n, d = dst->ids.count + nnew; c-- > 0;) {
         const conv *sc = &src->convs[c];
         if (map[c] == UINT32_MAX) {
@@ -845,8 +880,10 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
                 goto fail;
         }
         if (c % SHRINK_STEP == 0)
-            part_shrink(src, c);
+            part_shrink(src, c, reach ? reach[c / SHRINK_STEP] : src->wide_cap);
     }
+    free(reach);
+    reach = NULL;
     free(src->convs);
     free(src->win);
     free(src->wide_val);
@@ -882,6 +919,7 @@ out:
     free(hash);
     free(set_map);
     free(cluster_map);
+    free(reach);
     free(tmp);
     return rc;
 }
