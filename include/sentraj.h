@@ -306,8 +306,9 @@ SENTRAJ_API int sentraj_dataset_read_csv_buffer(sentraj_dataset *ds, const char 
 
 /* Finish reading: check what can only be checked once every row is in
  * (duplicate message indexes of scattered rows), compute every conversation's
- * trajectory and apply the min_human filter. Returns SENTRAJ_OK or
- * SENTRAJ_EDATA (e.g. no data rows at all, duplicate message_index). */
+ * trajectory and apply the min_human filter. Returns SENTRAJ_OK,
+ * SENTRAJ_EDATA (e.g. no data rows at all, duplicate message_index) or
+ * SENTRAJ_ENOMEM; after an error the data set can only be freed. */
 SENTRAJ_API int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err);
 
 SENTRAJ_API const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *ds);

@@ -1188,6 +1188,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                     free(slots);
                     if (ds->keep_labels)
                         free(kept);
+                    ds->failed = 1; /* records may be overwritten already */
                     return sentraj_nomem(err, "window sums");
                 }
                 cand = nc;
@@ -1213,6 +1214,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                     free(slots);
                     if (ds->keep_labels)
                         free(kept);
+                    ds->failed = 1; /* records may be overwritten already */
                     return sentraj_nomem(err, "window merge");
                 }
                 cand = nc;
@@ -1256,7 +1258,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     if (ds->field[FIELD_CLUSTER]) {
         unsigned char *seen = calloc(ds->clusters.count ? ds->clusters.count : 1, 1);
         if (!seen)
-            return sentraj_nomem(err, "clusters");
+            return ds->failed = 1, sentraj_nomem(err, "clusters");
         for (size_t i = 0; i < ds->nkept; i++) {
             uint32_t cl = ds->cluster_of[ds->kept[i].conv];
             ds->kept_clusters += !seen[cl];
@@ -1285,7 +1287,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         ds->nextras = ds->extras_cap = 0;
     }
     if (sort_kept(ds, err) != SENTRAJ_OK)
-        return SENTRAJ_ENOMEM;
+        return ds->failed = 1, SENTRAJ_ENOMEM;
     ds->finished = 1;
     return SENTRAJ_OK;
 }
