@@ -235,8 +235,8 @@ static void test_generated(void)
 
 /* Window slots: conversations whose first human label comes after 255
  * rows, whose last labels are more than 255 rows apart, whose labels have
- * no code that stands for them exactly (off or only near the lattice, out
- * of the codes' range), and some out of order. Read with compact slots and
+ * no code that stands for them exactly (off the lattice or only near it),
+ * and some out of order. Read with compact slots and
  * with every conversation in the wide table, on one thread and on several:
  * all the same. Each such conversation must also have left compact
  * storage. On the 5-point scale codes take 4 bits; on the scale of -10
