@@ -1161,12 +1161,10 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
     intern_drop_index(&ds->ids);
     kept = ds->keep_labels ? malloc((nconv ? nconv : 1) * sizeof *kept) : (kept_conv *)(void *)ds->convs;
     slots = malloc(2 * w * sizeof *slots);
-    if (!kept || !slots) {
-        free(slots);
-        if (ds->keep_labels)
-            free(kept);
-        return sentraj_nomem(err, "kept conversations");
-    }
+    cand_cap = 2 * w;
+    cand = malloc(cand_cap * sizeof *cand);
+    if (!kept || !slots || !cand)
+        goto nomem;
 
     for (size_t c = 0; c < nconv; c++) {
         const conv *cv = &ds->convs[c];
@@ -1181,19 +1179,6 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
             }
             /* humans >= min_human >= 2 * window: the ring holds exactly the
              * last `window` labels, the first slots the first ones. */
-            if (cand_cap < 2 * w) {
-                label_at *nc = realloc(cand, 2 * w * sizeof *nc);
-                if (!nc) {
-                    free(cand);
-                    free(slots);
-                    if (ds->keep_labels)
-                        free(kept);
-                    ds->failed = 1; /* records may be overwritten already */
-                    return sentraj_nomem(err, "window sums");
-                }
-                cand = nc;
-                cand_cap = 2 * w;
-            }
             win_load(ds, c, slots);
             for (size_t i = 0; i < 2 * w; i++)
                 cand[i] = slot_label(cv, slots[i]);
@@ -1207,17 +1192,11 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
             while (e < ds->nextras && ds->extras[e].conv == c)
                 e++;
             if (cand_cap < 2 * w + (e - ex0)) {
-                cand_cap = 2 * w + (e - ex0);
-                label_at *nc = realloc(cand, cand_cap * sizeof *nc);
-                if (!nc) {
-                    free(cand);
-                    free(slots);
-                    if (ds->keep_labels)
-                        free(kept);
-                    ds->failed = 1; /* records may be overwritten already */
-                    return sentraj_nomem(err, "window merge");
-                }
+                label_at *nc = realloc(cand, (2 * w + (e - ex0)) * sizeof *nc);
+                if (!nc)
+                    goto nomem;
                 cand = nc;
+                cand_cap = 2 * w + (e - ex0);
             }
             win_load(ds, c, slots);
             for (size_t i = 0; i < core_n; i++)
@@ -1290,6 +1269,13 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         return ds->failed = 1, SENTRAJ_ENOMEM;
     ds->finished = 1;
     return SENTRAJ_OK;
+nomem:
+    free(cand);
+    free(slots);
+    if (ds->keep_labels)
+        free(kept);
+    ds->failed = 1; /* kept records may already be written over the conversation records */
+    return sentraj_nomem(err, "kept conversations");
 }
 
 const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *ds)
