@@ -198,7 +198,8 @@ uint32_t conv_source(const sentraj_dataset *ds, size_t c)
 
 const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t source)
 {
-    return conv_source(ds, c) != source ? ds->sources[conv_source(ds, c)] : NULL;
+    uint32_t s = conv_source(ds, c);
+    return s != source ? ds->sources[s] : NULL;
 }
 
 /* An interned string for an error message, on one line. */
@@ -679,7 +680,7 @@ static int cores_append(sentraj_dataset *dst, size_t dc, const sentraj_dataset *
     } while (0)
 
 /* dataset_merge into a pristine dst: take src's tables whole. */
-static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset)
+static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset)
 {
     SWAP(dst->ids, src->ids);
     SWAP(dst->convs, src->convs);
@@ -702,7 +703,6 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     dst->last_conv = -1;
     dst->last_raw = -1;
     SWAP(dst->cluster_of, src->cluster_of);
-    (void)source; /* dst has no conversations, so all of src's come from the input being read */
     for (size_t c = 0; c < dst->ids.count; c++)
         dst->convs[c].line += line_offset;
 }
@@ -775,8 +775,7 @@ static uint32_t *wide_reach(const sentraj_dataset *p, size_t n)
     return reach;
 }
 
-int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
-                  sentraj_error *err)
+int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset, sentraj_error *err)
 {
     size_t n = src->ids.count, w = dst->window, nnew = 0;
     uint64_t *hash = NULL;
@@ -787,7 +786,7 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, u
     if (src->nextras || src->keep_labels || dst->keep_labels || dst->window != src->window)
         return DATASET_NOMERGE;
     if (dataset_pristine(dst)) {
-        adopt(dst, src, source, line_offset);
+        adopt(dst, src, line_offset);
         return SENTRAJ_OK;
     }
     map = malloc((n ? n : 1) * sizeof *map);

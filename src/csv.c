@@ -786,8 +786,8 @@ static uint64_t next_line_start(int fd, uint64_t from, uint64_t size)
  * caller reads on from r, one row at a time, which gives the same result
  * and the exact error. Returns SENTRAJ_OK, DATASET_NOMERGE or
  * SENTRAJ_ENOMEM. */
-static int read_parallel(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NCOLS], size_t ncols, int fd,
-                         uint64_t size, sentraj_error *err)
+static int read_parallel(reader *r, sentraj_dataset *ds, const int col[NCOLS], size_t ncols, int fd, uint64_t size,
+                         sentraj_error *err)
 {
     uint64_t start = r->off + r->pos, body, offset;
     unsigned threads = pool_threads(ds->threads);
@@ -839,13 +839,13 @@ static int read_parallel(reader *r, sentraj_dataset *ds, uint32_t source, const 
     offset = 0;
     for (k = 1; k < nch; k++) {
         offset += ch[k - 1].lines;
-        rc = dataset_merge(ch[0].part, ch[k].part, 0, offset, err);
+        rc = dataset_merge(ch[0].part, ch[k].part, offset, err);
         if (rc != SENTRAJ_OK)
             goto out;
         sentraj_dataset_free(ch[k].part);
         ch[k].part = NULL;
     }
-    rc = dataset_merge(ds, ch[0].part, source, r->line - 1, err);
+    rc = dataset_merge(ds, ch[0].part, r->line - 1, err);
     if (rc == SENTRAJ_OK)
         ds->parallel_chunks += nch;
 out:
@@ -879,7 +879,7 @@ int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         int fd;
         uint64_t size;
         if (ds->threads != 1 && !ds->keep_labels && input_plain_file(in, &fd, &size)) {
-            rc = read_parallel(&r, ds, (uint32_t)source, col, ncols, fd, size, err);
+            rc = read_parallel(&r, ds, col, ncols, fd, size, err);
             if (rc != DATASET_NOMERGE)
                 goto out;
         }

@@ -225,8 +225,9 @@ int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
 sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err);
 /* Add the conversations of part src, whose rows all come after dst's rows
  * in reading order, to dst, as if src's rows had been added to dst one by
- * one: new conversations get the next ids in src's order, with source
- * `source` and their lines moved by line_offset. Returns SENTRAJ_OK;
+ * one: new conversations get the next ids in src's order (so their input
+ * is the one dst is reading, see conv_source) and their lines move by
+ * line_offset. Returns SENTRAJ_OK;
  * DATASET_NOMERGE, leaving dst unchanged, when that cannot be done from the
  * two summaries (src has out-of-order rows, or a conversation of both does
  * not continue its message_index pattern or changes its categories or
@@ -235,8 +236,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
  * DATASET_NOMERGE, src is taken apart on the way (so that the two are not
  * held whole at once) and is only fit to be freed. */
 #define DATASET_NOMERGE 1
-int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint32_t source, uint64_t line_offset,
-                  sentraj_error *err);
+int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset, sentraj_error *err);
 /* Whether ds holds nothing from earlier rows or tables, so that a merge
  * into it cannot fail. */
 int dataset_pristine(const sentraj_dataset *ds);

@@ -147,7 +147,7 @@ void intern_drop_index(intern *t)
     t->cap = 0;
 }
 
-int intern_reserve_lean(intern *t, size_t more)
+int intern_reserve(intern *t, size_t more)
 {
     size_t want = t->count + more;
     if (want > t->offs_cap && grow_offs(t, want) < 0)
@@ -157,7 +157,7 @@ int intern_reserve_lean(intern *t, size_t more)
 
 int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
 {
-    if (intern_reserve_lean(dst, ntake) < 0)
+    if (intern_reserve(dst, ntake) < 0)
         return -1;
     for (size_t k = src->released; k < src->nchunks; k++) {
         intern_chunk *ck = &src->chunks[k];

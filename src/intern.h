@@ -58,7 +58,7 @@ int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake);
  * hashed again: for a large table about to take many strings at once).
  * -1 when out of memory, and then the table has no index left: it must be
  * freed (or only read by id). */
-int intern_reserve_lean(intern *t, size_t more);
+int intern_reserve(intern *t, size_t more);
 /* Find s; -1 when absent. */
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash);
 /* A string's first slot: from the hash's high half (narrow tags are its

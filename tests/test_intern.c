@@ -60,7 +60,7 @@ int main(void)
         int added;
         str[i] = make(i, &len[i]);
         if (i == N / 2)
-            ok_add &= intern_reserve_lean(&t, 20000) == 0 && t.cap * 3 >= (t.count + 20000) * 4;
+            ok_add &= intern_reserve(&t, 20000) == 0 && t.cap * 3 >= (t.count + 20000) * 4;
         ok_add &= intern_get(&t, str[i], len[i], intern_hash(str[i], len[i]), &added) == (int64_t)i && added;
     }
     tap_ok(ok_add && t.count == N, "intern/%d distinct strings get ids 0..%d in order", N, N - 1);
@@ -100,7 +100,7 @@ int main(void)
     tap_ok(fill_and_find(&t, 5000) && t.wide, "intern/past the narrow limit the slots widen, every string found");
     intern_free(&t);
     intern_init(&t);
-    ok_add = intern_reserve_lean(&t, 4000) == 0 && t.wide && fill_and_find(&t, 5000);
+    ok_add = intern_reserve(&t, 4000) == 0 && t.wide && fill_and_find(&t, 5000);
     tap_ok(ok_add, "intern/reserve past the narrow limit widens at once");
     intern_free(&t);
     intern_set_narrow_max(UINT32_MAX);
