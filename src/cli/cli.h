@@ -119,6 +119,9 @@ sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninput
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
+/* The end of writing out with status rc: commit it, or, when rc is an
+ * error, drop it and report err. Returns the exit code. */
+int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err);
 void cli_signals_install(void);
 /* Do two output paths name the same file (same string, or the same existing
  * file)? Two outputs of one run must not, or one would silently replace the other. */

@@ -54,9 +54,5 @@ int cmd_deltas(int argc, char **argv)
     } else
         rc = sentraj_report_write_deltas_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
     sentraj_dataset_free(ds);
-    if (rc != SENTRAJ_OK) {
-        cli_out_abort(out);
-        return cli_fail(&err);
-    }
-    return cli_out_commit(out);
+    return cli_out_finish(out, rc, &err);
 }

@@ -761,6 +761,15 @@ void cli_out_abort(sentraj_outfile *out)
     sentraj_outfile_abort(out);
 }
 
+int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
+{
+    if (rc != SENTRAJ_OK) {
+        cli_out_abort(out);
+        return cli_fail(err);
+    }
+    return cli_out_commit(out);
+}
+
 sentraj_run_info cli_run_info(const cli_opts *o, char **inputs, int ninputs, const sentraj_counts *counts)
 {
     sentraj_run_info info;
@@ -837,9 +846,5 @@ int cli_write_summary(const cli_opts *o, sentraj_summary *s)
     }
     rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
     sentraj_summary_free(s);
-    if (rc != SENTRAJ_OK) {
-        cli_out_abort(out);
-        return cli_fail(&err);
-    }
-    return cli_out_commit(out);
+    return cli_out_finish(out, rc, &err);
 }
