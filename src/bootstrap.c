@@ -24,7 +24,9 @@
 #define AUTO_RATIO 64
 
 typedef struct plan {
-    const sentraj_sample *s;
+    const sentraj_sample *s; /* the caller's sample, or full */
+    sentraj_sample full;     /* index engine: the sample with an entry per value */
+    int expanded;
     uint64_t h;
     sentraj_engine engine; /* resolved: never AUTO */
     int balanced;
@@ -141,8 +143,11 @@ static int finish_mc(plan *pl, const sentraj_config *cfg, sentraj_boot_result *r
             free(sorted);
             return sentraj_nomem(err, "studentized draws");
         }
-        for (size_t i = 0; i < s->n; i++)
-            total += s->lattice ? (long double)s->q[i] : (long double)s->values[i];
+        if (s->lattice)
+            total = (long double)sample_lattice_total(s);
+        else
+            for (size_t i = 0; i < s->n; i++)
+                total += (long double)s->values[i];
         for (size_t b = 0; b < B; b++) {
             long double S = pl->sum[b], var = ((long double)pl->sq[b] - S * S / n) / (n - 1), d = S - total;
             if (var < 0)
@@ -222,6 +227,8 @@ static int finish_exact(plan *pl, const sentraj_config *cfg, sentraj_boot_result
 
 static void plan_free(plan *pl)
 {
+    if (pl->expanded)
+        sample_expand_free(&pl->full);
     free(pl->sum);
     free(pl->sq);
     free(pl->perm);
@@ -288,6 +295,12 @@ int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size
         if (pl->engine == SENTRAJ_ENGINE_EXACT) {
             ntasks++;
             continue;
+        }
+        if (pl->engine == SENTRAJ_ENGINE_INDEX) {
+            if ((rc = sample_expand(s, &pl->full, err)) != SENTRAJ_OK)
+                goto out;
+            pl->expanded = 1;
+            pl->s = &pl->full;
         }
         pl->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
         if (pl->balanced) {

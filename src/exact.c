@@ -170,15 +170,11 @@ static void plan_axis_finish(axis *ax, size_t n, double need)
     }
 }
 
-/* The distinct lattice points of s (q[] in runs of counts[]). */
-static int distinct_q(const sentraj_sample *s, int64_t *q)
+/* The distinct lattice points of s. */
+static void distinct_q(const sentraj_sample *s, int64_t *q)
 {
-    size_t i = 0;
-    for (size_t j = 0; j < s->k; j++) {
-        q[j] = s->q[i];
-        i += s->counts[j];
-    }
-    return i == s->n;
+    for (size_t j = 0; j < s->k; j++)
+        q[j] = s->qd[j];
 }
 
 static int limit_error(sentraj_error *err, const char *what, double need, size_t n, size_t limit)
@@ -284,10 +280,7 @@ int exact_sum_distribution(const sentraj_sample *s, size_t max_len, exact_dist *
         rc = sentraj_nomem(err, "exact engine");
         goto done;
     }
-    if (!distinct_q(s, q)) {
-        rc = sentraj_fail(err, SENTRAJ_EINTERNAL, "sample counts do not add up to its size");
-        goto done;
-    }
+    distinct_q(s, q);
     /* Every sum must fit in an int64 with room to spare. */
     dmax = fmax(fabs((double)q[0]), fabs((double)q[K - 1]));
     if ((double)n * dmax >= 0x1p62) {
@@ -530,10 +523,7 @@ int exact_studentized_distribution(const sentraj_sample *s, size_t max_cells, do
         rc = sentraj_nomem(err, "exact engine");
         goto done;
     }
-    if (!distinct_q(s, q)) {
-        rc = sentraj_fail(err, SENTRAJ_EINTERNAL, "sample counts do not add up to its size");
-        goto done;
-    }
+    distinct_q(s, q);
     if (K == 1) {
         /* Every resample is the sample: se = 0 and m = mean, so t = 0. */
         *t = malloc(sizeof **t);

@@ -166,9 +166,7 @@ double interval_acceleration(const sentraj_sample *s)
         return 0;
     if (s->lattice) {
         /* Scale-free, so use the integers d_j = n q_j - sum q exactly. */
-        long double sum = 0;
-        for (size_t i = 0; i < s->n; i++)
-            sum += s->q[i];
+        long double sum = (long double)sample_lattice_total(s);
         for (size_t j = 0; j < s->k; j++) {
             long double d = (long double)s->n * ((long double)s->distinct[j] * (long double)s->denom) - sum;
             d = roundl(d);

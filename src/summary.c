@@ -1340,7 +1340,7 @@ static sentraj_sample *cells_sample(const sentraj_summary *s, const char *rownam
                                     sentraj_result *r, sentraj_error *err)
 {
     int64_t denom = s->denom * (int64_t)s->window, first = 0, last = 0, *q;
-    uint64_t n = 0;
+    uint64_t n = 0, *counts;
     size_t k = 0;
     sentraj_sample *smp;
 
@@ -1367,13 +1367,21 @@ static sentraj_sample *cells_sample(const sentraj_summary *s, const char *rownam
     r->conversations = (size_t)n;
     r->mean_first = n ? (double)first / ((double)denom * (double)n) : NAN;
     r->mean_last = n ? (double)last / ((double)denom * (double)n) : NAN;
-    if (!(q = malloc((n ? n : 1) * sizeof *q)))
+    q = malloc((c1 > c0 ? c1 - c0 : 1) * sizeof *q);
+    counts = malloc((c1 > c0 ? c1 - c0 : 1) * sizeof *counts);
+    if (!q || !counts) {
+        free(q);
+        free(counts);
         return sentraj_nomem(err, "category sample"), NULL;
-    for (size_t i = c0; i < c1; i++)
-        for (uint64_t j = 0; j < s->cells[i].count; j++)
-            q[k++] = s->cells[i].last - s->cells[i].first;
-    smp = sample_alloc_lattice(q, (size_t)n, denom, err);
+    }
+    /* Window sums are within the scale's range, so the deltas fit. */
+    for (size_t i = c0; i < c1; i++, k++) {
+        q[k] = s->cells[i].last - s->cells[i].first;
+        counts[k] = s->cells[i].count;
+    }
+    smp = sample_alloc_lattice_runs(q, counts, k, denom, err);
     free(q);
+    free(counts);
     if (smp)
         r->mean_delta = smp->mean;
     return smp;

@@ -3,6 +3,7 @@
 
 #include "engines.h"
 #include "intervals.h"
+#include "sample_full.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -287,7 +288,7 @@ static sentraj_sample *bytes_sample(size_t n)
 
     for (size_t i = 0; i < n; i++)
         q[i] = (int64_t)((i * 2654435761u) % 256) - 128;
-    s = sample_alloc_lattice(q, n, 1, NULL);
+    s = sample_full(sample_alloc_lattice(q, n, 1, NULL)); /* engine_index reads q and q8 */
     free(q);
     return s;
 }
@@ -395,9 +396,121 @@ static void test_index_simd_rejections(void)
     sentraj_sample_free(s);
 }
 
+static int cmp_q(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* 1 when s holds the n integers q over denom: its runs, counts, doubles and
+ * mean against a sort and count done here, and its expansion. */
+static int sample_is(const sentraj_sample *s, const int64_t *q, size_t n, int64_t denom)
+{
+    int64_t *sorted = malloc((n ? n : 1) * sizeof *sorted), sum = 0;
+    sentraj_sample full;
+    size_t k = 0;
+    int ok = s && s->lattice && s->denom == denom && s->n == n && s->values == NULL && s->q == NULL;
+
+    memcpy(sorted, q, n * sizeof *q);
+    qsort(sorted, n, sizeof *sorted, cmp_q);
+    for (size_t i = 0; ok && i < n; k++) {
+        size_t c = 0;
+        while (i < n && sorted[i] == sorted[i - c])
+            i++, c++;
+        ok = k < s->k && s->qd[k] == sorted[i - 1] && s->counts[k] == c &&
+             s->distinct[k] == (double)sorted[i - 1] / (double)denom;
+    }
+    for (size_t i = 0; i < n; i++)
+        sum += sorted[i];
+    ok = ok && k == s->k && (n ? s->mean == (double)sum / ((double)denom * (double)n) : isnan(s->mean));
+    if (ok && sample_expand(s, &full, NULL) == SENTRAJ_OK) {
+        int bytes = n && sorted[0] >= -128 && sorted[n - 1] <= 127;
+        for (size_t i = 0; i < n; i++)
+            ok &= full.q[i] == sorted[i] && (!bytes || full.q8[i] == sorted[i]);
+        ok &= bytes == (full.q8 != NULL) && full.qd == s->qd && full.counts == s->counts;
+        sample_expand_free(&full);
+    } else {
+        ok = 0;
+    }
+    free(sorted);
+    return ok;
+}
+
+/* Lattice samples are runs: built by counting (narrow ranges) or by a sort
+ * (wide ones), from values or from (value, count) runs in any order. */
+static void test_sample_runs(void)
+{
+    static const int64_t spans[] = {1, 25, 255, 256, 70000, (int64_t)1 << 31};
+    sentraj_pcg32 r;
+    sentraj_error err;
+    int64_t q[600], rq[40];
+    uint64_t rc[40];
+    sentraj_sample *s;
+    int ok = 1;
+
+    sentraj_pcg32_seed(&r, 7, 1);
+    for (size_t t = 0; t < sizeof spans / sizeof *spans; t++) {
+        for (size_t n = 0; n < 600; n += 1 + n / 3) {
+            for (size_t i = 0; i < n; i++)
+                q[i] = (int64_t)(sentraj_pcg32_next(&r) % (uint64_t)spans[t]) - spans[t] / 2;
+            s = sample_alloc_lattice(q, n, 6, &err);
+            ok &= sample_is(s, q, n, 6);
+            sentraj_sample_free(s);
+        }
+    }
+    tap_ok(ok, "sample/lattice/runs-by-counting-and-by-sorting");
+
+    /* Runs shuffled, repeated and empty give the sample of their values. */
+    ok = 1;
+    for (int rep = 0; rep < 50; rep++) {
+        size_t m = 1 + sentraj_pcg32_bounded(&r, 40), n = 0;
+        for (size_t i = 0; i < m; i++) {
+            rq[i] = (int64_t)sentraj_pcg32_bounded(&r, 9) - 4 + (rep % 2 ? 200 : 0);
+            rc[i] = sentraj_pcg32_bounded(&r, 4);
+            for (uint64_t c = 0; c < rc[i]; c++)
+                q[n++] = rq[i];
+        }
+        s = sample_alloc_lattice_runs(rq, rc, m, 12, &err);
+        ok &= sample_is(s, q, n, 12);
+        sentraj_sample_free(s);
+    }
+    tap_ok(ok, "sample/lattice/from-runs-equals-from-values");
+
+    /* Bytes exactly when every value is in [-128, 127]. */
+    q[0] = -128, q[1] = 127;
+    s = sample_alloc_lattice(q, 2, 1, &err);
+    ok = sample_is(s, q, 2, 1);
+    sentraj_sample_free(s);
+    q[0] = -129;
+    s = sample_alloc_lattice(q, 2, 1, &err);
+    ok &= sample_is(s, q, 2, 1);
+    sentraj_sample_free(s);
+    q[0] = -128, q[1] = 128;
+    s = sample_alloc_lattice(q, 2, 1, &err);
+    tap_ok(ok && sample_is(s, q, 2, 1), "sample/lattice/bytes-at-the-int8-edges");
+    sentraj_sample_free(s);
+
+    /* Limits: 32-bit values, 2^32 - 1 values. */
+    q[0] = INT32_MAX - 1, q[1] = INT32_MIN + 1;
+    s = sample_alloc_lattice(q, 2, 1, &err);
+    tap_ok(s && s->qd[0] == INT32_MIN + 1 && s->qd[1] == INT32_MAX - 1, "sample/lattice/widest-values");
+    sentraj_sample_free(s);
+    q[1] = INT32_MAX;
+    tap_ok(!sample_alloc_lattice(q, 2, 1, &err) && err.code == SENTRAJ_EUSAGE && strstr(err.message, "32 bits"),
+           "sample/lattice/value-past-32-bits-rejected");
+    rq[0] = 1, rq[1] = 2, rc[0] = UINT32_MAX, rc[1] = 0;
+    s = sample_alloc_lattice_runs(rq, rc, 2, 1, &err);
+    tap_ok(s && s->n == UINT32_MAX && s->k == 1 && s->mean == 1, "sample/lattice/runs-up-to-the-limit");
+    sentraj_sample_free(s);
+    rc[1] = 1;
+    tap_ok(!sample_alloc_lattice_runs(rq, rc, 2, 1, &err) && err.code == SENTRAJ_ELIMIT,
+           "sample/lattice/runs-past-the-limit-rejected");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
+    test_sample_runs();
     test_balanced();
     test_multinomial();
     test_statuses();

@@ -3,6 +3,7 @@
 
 #include "exact.h"
 #include "sample.h"
+#include "sample_full.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -21,7 +22,8 @@
 static sentraj_sample *lattice(const int64_t *q, size_t n, int64_t denom)
 {
     sentraj_error err;
-    sentraj_sample *s = sample_alloc_lattice(q, n, denom, &err);
+    /* Expanded: the references below read the values one by one. */
+    sentraj_sample *s = sample_full(sample_alloc_lattice(q, n, denom, &err));
     if (!s) {
         tap_diag("sample_alloc_lattice failed: %s", err.message);
         exit(1);
