@@ -240,6 +240,10 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offs
 /* Whether ds holds nothing from earlier rows or tables, so that a merge
  * into it cannot fail. */
 int dataset_pristine(const sentraj_dataset *ds);
+/* How many quicksort levels finish sorts the kept ids by before it turns to
+ * heapsort: -1 (the default) for 2 log2 n, else the number given; the
+ * order is the same (for tests; not thread-safe). */
+void dataset_set_sort_depth(int depth);
 
 /* The CSV reader on an open input. A named regular file is read on the
  * config's threads when each gets at least 4 MiB (see read_parallel). */

@@ -3,6 +3,8 @@
 
 #include <sentraj.h>
 
+#include "dataset.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +146,68 @@ static int cmp_msg(const void *a, const void *b)
     if (x->conv != y->conv)
         return x->conv - y->conv;
     return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Many ids sharing 8-byte prefixes (so the comparison goes past them), some
+ * a prefix of another, in shuffled order: sorted bytewise by the quicksort,
+ * by the heapsort it falls back to, and by a mix of the two. */
+static void test_sort_many(void)
+{
+    enum { N = 3000 };
+    static const int depths[] = {-1, 0, 1, 3};
+    char (*ids)[24] = malloc(N * sizeof *ids), *csv = malloc((size_t)N * 6 * 48), *p = csv;
+    int *order = malloc(N * sizeof *order);
+    sentraj_config cfg;
+    sentraj_error err;
+
+    for (int i = 0; i < N; i++) {
+        /* "conversa" and i in base 4 (digits a-d, no leading a): every id
+         * shares the first 8 bytes, and "conversab" is a prefix of "conversaba". */
+        char tail[16];
+        int len = 0;
+        for (int v = i; v > 0; v /= 4)
+            tail[len++] = (char)('a' + v % 4);
+        strcpy(ids[i], "conversa");
+        for (int c = 0; c < len; c++)
+            ids[i][8 + c] = tail[len - 1 - c];
+        ids[i][8 + len] = 0;
+        order[i] = i;
+    }
+    for (int i = N - 1; i > 0; i--) {
+        int j = (int)rnd((unsigned)i + 1), t = order[i];
+        order[i] = order[j], order[j] = t;
+    }
+    p += sprintf(p, HDR);
+    for (int i = 0; i < N; i++)
+        for (int m = 0; m < 6; m++)
+            p += sprintf(p, "%s,%d,human,0,x\n", ids[order[i]], m);
+    sentraj_config_init(&cfg);
+    for (size_t d = 0; d < sizeof depths / sizeof *depths; d++) {
+        sentraj_dataset *ds;
+        size_t kept = 0;
+        int ok;
+
+        dataset_set_sort_depth(depths[d]);
+        ds = load(csv, &cfg, &err);
+        ok = ds != NULL;
+        if (ds)
+            kept = sentraj_dataset_kept(ds);
+        for (size_t i = 1; ok && i < kept; i++) {
+            sentraj_trajectory a, b;
+            sentraj_dataset_trajectory(ds, i - 1, &a);
+            sentraj_dataset_trajectory(ds, i, &b);
+            ok = strcmp(a.conversation_id, b.conversation_id) < 0;
+        }
+        if (depths[d] < 0)
+            tap_ok(ok && kept == N, "assemble/order/many-ids-sorted");
+        else
+            tap_ok(ok && kept == N, "assemble/order/many-ids-sorted-heapsort-after-%d-levels", depths[d]);
+        sentraj_dataset_free(ds);
+    }
+    dataset_set_sort_depth(-1);
+    free(ids);
+    free(csv);
+    free(order);
 }
 
 /* Random conversations with irregular strides, written in one of several
@@ -325,6 +389,7 @@ int main(void)
     test_hand_windows();
     test_boundary();
     test_sorted_ids();
+    test_sort_many();
     test_property();
     test_two_inputs();
     test_off_lattice();
