@@ -20,7 +20,11 @@ void blas_gemm(size_t rows, size_t cols, size_t k, const double *c, const double
 
 void blas_single_thread(void)
 {
-    openblas_set_num_threads(1);
+    /* Only when needed: after sentraj_blas_single_threaded has stopped the
+     * worker pool, openblas_set_num_threads would start it again, and its
+     * idle thread would spin beside sentraj's own for the rest of the run. */
+    if (openblas_get_num_threads() != 1)
+        openblas_set_num_threads(1);
 }
 
 /* OpenBLAS's own shutdown of its worker pool (exported by libopenblas but

@@ -5,6 +5,7 @@
 #include "intervals.h"
 #include "sample_full.h"
 
+#include <dirent.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <sentraj.h>
@@ -507,9 +508,49 @@ static void test_sample_runs(void)
            "sample/lattice/runs-past-the-limit-rejected");
 }
 
+/* Threads of this process, from /proc (0 when it cannot tell). */
+static int task_count(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* After sentraj_blas_single_threaded, a bootstrap through OpenBLAS (the
+ * multinomial engine's products) must not start OpenBLAS's worker pool again:
+ * its idle thread would spin beside the engines' threads. */
+static void test_blas_stays_stopped(void)
+{
+    sentraj_sample *s = skewed(400);
+    sentraj_config cfg;
+    sentraj_boot_result r;
+    int before, after;
+
+    sentraj_blas_single_threaded();
+    before = task_count();
+    sentraj_config_init(&cfg);
+    cfg.engine = SENTRAJ_ENGINE_MULTINOMIAL;
+    cfg.threads = 2;
+    sentraj_boot_mean(s, "blas", &cfg, &r, NULL, NULL);
+    after = task_count();
+    if (before == 0)
+        tap_skip("engines/blas/pool-stays-stopped", "no /proc/self/task");
+    else if (!tap_ok(after == before && r.status == SENTRAJ_CI_OK, "engines/blas/pool-stays-stopped"))
+        tap_diag("threads: %d before, %d after", before, after);
+    sentraj_sample_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
+    test_blas_stays_stopped();
     test_sample_runs();
     test_balanced();
     test_multinomial();
