@@ -1,12 +1,10 @@
 /* figure.c - the published chart of mean sentiment change per category, drawn with cairo as PNG, SVG or PDF. */
 #include "figure.h"
 
+#include "cairo_dl.h"
 #include "error.h"
 #include "positions.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <cairo.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -750,6 +748,8 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
     if (!a || !check_size(w, h))
         return SENTRAJ_EUSAGE;
     rc = check_names(a, o, NULL, NULL);
+    if (rc == SENTRAJ_OK)
+        rc = cairo_dl_load(NULL, NULL);
     if (rc != SENTRAJ_OK)
         return rc;
     rc = make_layout(&L, a, o, w, h);
@@ -1156,10 +1156,13 @@ static int check_options(const sentraj_analysis *a, const sentraj_figure_options
 static int check_args(FILE *f, const sentraj_analysis *a, const sentraj_figure_options *o, const char *name,
                       sentraj_error *err)
 {
+    int rc;
+
     if (!f || !a)
         return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
                              f ? "analysis" : "output stream");
-    return check_options(a, o, name, err);
+    rc = check_options(a, o, name, err);
+    return rc == SENTRAJ_OK ? cairo_dl_load(err, name) : rc;
 }
 
 /* Flush what the callback wrote, so a full disk is reported here. */
@@ -1820,6 +1823,8 @@ static int pos_write(int kind, FILE *f, const char *name, const sentraj_position
         return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
                              f ? "positions" : "output stream");
     rc = pos_check_options(p, o, name, err);
+    if (rc == SENTRAJ_OK)
+        rc = cairo_dl_load(err, name);
     if (rc != SENTRAJ_OK)
         return rc;
     if (kind == 0)
