@@ -52,6 +52,8 @@ int main(void)
     tap_ok(rc == SENTRAJ_EINTERNAL && strstr(msg, "out.png") && strstr(msg, "cairo") &&
                strstr(msg, "libsentraj-test-no-such-cairo.so.2") && len == 0,
            "cairo-dl/png-without-cairo-is-an-error");
+    free(buf);
+    buf = NULL;
     f = open_memstream(&buf, &len);
     rc = sentraj_figure_write_svg(f, "out.svg", a, NULL, &err);
     fclose(f);
