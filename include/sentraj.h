@@ -333,10 +333,11 @@ typedef struct sentraj_sample sentraj_sample;
 
 /* Build a sample from n values. denom > 0 asks for lattice storage: when
  * every v * denom is within 1e-9 of an integer q with |q| < 2^31, the sample
- * stores the integers q and computes every sum exactly (values are q/denom).
- * Otherwise, or with denom = 0, it stores doubles. Returns NULL with err set
- * (EUSAGE for NaN or infinite values or denom not an integer in [0, 2^31),
- * ENOMEM). n may be 0. */
+ * stores the distinct integers q with their counts and computes every sum
+ * exactly (values are q/denom). Otherwise, or with denom = 0, it stores
+ * doubles. Returns NULL with err set (EUSAGE for NaN or infinite values or
+ * denom not an integer in [0, 2^31), ELIMIT for more than 2^32 - 1 values,
+ * the engines' limit, ENOMEM). n may be 0. */
 SENTRAJ_API sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double denom,
                                                  sentraj_error *err);
 SENTRAJ_API void sentraj_sample_free(sentraj_sample *s);

@@ -168,8 +168,7 @@ double interval_acceleration(const sentraj_sample *s)
         /* Scale-free, so use the integers d_j = n q_j - sum q exactly. */
         long double sum = (long double)sample_lattice_total(s);
         for (size_t j = 0; j < s->k; j++) {
-            long double d = (long double)s->n * ((long double)s->distinct[j] * (long double)s->denom) - sum;
-            d = roundl(d);
+            long double d = (long double)s->n * (long double)s->qd[j] - sum; /* below 2^64: exact */
             m2 += (long double)s->counts[j] * d * d;
             m3 += (long double)s->counts[j] * d * d * d;
         }

@@ -222,9 +222,7 @@ int engine_multinomial(const sentraj_sample *s, uint64_t seed, uint64_t h, size_
     /* Values as a K x 2 matrix [value, value^2]; on a lattice the integers
      * q, so every product and sum below is an exact integer in double. */
     for (size_t j = 0; j < K; j++) {
-        double x = s->lattice ? s->distinct[j] * (double)s->denom : s->distinct[j];
-        if (s->lattice)
-            x = (double)(int64_t)(x < 0 ? x - 0.5 : x + 0.5);
+        double x = s->lattice ? (double)s->qd[j] : s->distinct[j];
         p[j] = (double)s->counts[j]; /* GSL normalises the weights itself */
         v[2 * j] = x;
         v[2 * j + 1] = x * x;
