@@ -167,16 +167,15 @@ sentraj_sample *sample_alloc_lattice_runs(const int64_t *q, const uint64_t *coun
 int sample_expand(const sentraj_sample *s, sentraj_sample *full, sentraj_error *err)
 {
     size_t n = s->n, i = 0;
+    int bytes;
 
     *full = *s;
     if (!s->lattice)
         return SENTRAJ_OK;
+    bytes = n && s->qd[0] >= INT8_MIN && s->qd[s->k - 1] <= INT8_MAX;
     full->q = malloc((n ? n : 1) * sizeof *full->q);
-    if (n && s->qd[0] >= INT8_MIN && s->qd[s->k - 1] <= INT8_MAX)
-        full->q8 = malloc(n);
-    else
-        full->q8 = NULL;
-    if (!full->q || (n && s->qd[0] >= INT8_MIN && s->qd[s->k - 1] <= INT8_MAX && !full->q8)) {
+    full->q8 = bytes ? malloc(n) : NULL;
+    if (!full->q || (bytes && !full->q8)) {
         sample_expand_free(full);
         return sentraj_nomem(err, "sample values");
     }
