@@ -50,8 +50,7 @@ static void load(void)
 
 int cairo_dl_load(sentraj_error *err, const char *name)
 {
-    if (pthread_once(&once, load) != 0)
-        snprintf(failure, sizeof failure, "pthread_once failed");
+    pthread_once(&once, load);
     if (!failure[0])
         return SENTRAJ_OK;
     return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0,
