@@ -169,14 +169,18 @@ void sentraj_scale_free(sentraj_scale *sc)
     free(sc);
 }
 
-/* The smallest denominator Q <= 100000 with every value * Q an integer, or 0. */
+/* The smallest denominator Q <= 100000 with every value * Q an integer, or 0.
+ * Each value must be k / Q exactly (as the correctly rounded double): a Q
+ * that only comes within 1e-9 would move the label itself, and the sums
+ * taken on the lattice would stray outside the scale's range. */
 static int64_t lattice_denom(const label_entry *e, size_t n)
 {
     for (int64_t q = 1; q <= 100000; q++) {
         size_t i;
         for (i = 0; i < n; i++) {
             double x = e[i].value * (double)q;
-            if (fabs(x - nearbyint(x)) > 1e-9 * (1 + fabs(x)) || fabs(x) > 1e15)
+            if (fabs(x - nearbyint(x)) > 1e-9 * (1 + fabs(x)) || fabs(x) > 1e15 ||
+                nearbyint(x) / (double)q != e[i].value)
                 break;
         }
         if (i == n)
