@@ -52,44 +52,35 @@ static void test_scale(void)
          * take as the lattice, moving the label: the window means then fell
          * just below the scale's minimum (fuzz finding). Now the scale is
          * off the lattice and the labels keep their values. */
-        const char *tenths = "a,0.1\nb,0.7\nc,-0.3\n", *e = "b,2.7182818\nc,3\n";
-        double lo, hi;
+        const char *tenths = "a,0.1\nb,0.7\nc,-0.3\n", *e = "b,2.7182818\nc xcellent,3\n";
+        const char *csv = "conversation_id,message_index,role,sentiment\n"
+                          "c0,0,human,b\nc0,1,human,b\nc0,2,human,b\nc0,3,human,c xcellent\n";
+        sentraj_config cfg;
+        sentraj_input_options o;
+        sentraj_dataset *ds = NULL;
+        sentraj_trajectory t;
+        int ok;
+
         sc = sentraj_scale_parse(tenths, strlen(tenths), "t", &err);
         tap_ok(sc && sc->denom == 10, "scale/tenths/denominator-10");
         sentraj_scale_free(sc);
         sc = sentraj_scale_parse(e, strlen(e), "e", &err);
         tap_ok(sc && sc->denom == 0, "scale/near-lattice/off-the-lattice (fuzz finding)");
-        if (sc) {
-            const char *csv = "conversation_id,message_index,role,sentiment\n"
-                              "c0,0,human,b\nc0,1,human,b\nc0,2,human,b\nc0,3,human,c xcellent\n";
-            sentraj_scale *s2 = NULL;
-            const char *e2 = "b,2.7182818\nc xcellent,3\n";
-            sentraj_config cfg;
-            sentraj_input_options o;
-            sentraj_dataset *ds;
-            sentraj_trajectory t;
-            int ok;
-
-            sentraj_scale_free(sc);
-            s2 = sentraj_scale_parse(e2, strlen(e2), "e2", &err);
-            lo = s2 ? s2->min : NAN, hi = s2 ? s2->max : NAN;
-            sentraj_config_init(&cfg);
-            cfg.window = 1;
-            cfg.min_human = 2;
-            sentraj_input_options_init(&o);
-            o.scale = s2;
-            ds = sentraj_dataset_alloc(&cfg, &err);
-            ok = ds && s2 && sentraj_dataset_set_input(ds, &o, &err) == SENTRAJ_OK &&
-                 sentraj_dataset_read_csv_buffer(ds, csv, strlen(csv), "c.csv", &err) == SENTRAJ_OK &&
-                 sentraj_dataset_finish(ds, &err) == SENTRAJ_OK && sentraj_dataset_kept(ds) == 1;
-            if (ok) {
-                sentraj_dataset_trajectory(ds, 0, &t);
-                ok = t.mean_first == 2.7182818 && t.mean_first >= lo && t.mean_last == 3 && t.mean_last <= hi;
-            }
-            tap_ok(ok, "scale/near-lattice/labels-keep-their-values");
-            sentraj_dataset_free(ds);
-            sentraj_scale_free(s2);
+        sentraj_config_init(&cfg);
+        cfg.window = 1;
+        cfg.min_human = 2;
+        sentraj_input_options_init(&o);
+        o.scale = sc;
+        ok = sc && (ds = sentraj_dataset_alloc(&cfg, &err)) && sentraj_dataset_set_input(ds, &o, &err) == SENTRAJ_OK &&
+             sentraj_dataset_read_csv_buffer(ds, csv, strlen(csv), "c.csv", &err) == SENTRAJ_OK &&
+             sentraj_dataset_finish(ds, &err) == SENTRAJ_OK && sentraj_dataset_kept(ds) == 1;
+        if (ok) {
+            sentraj_dataset_trajectory(ds, 0, &t);
+            ok = t.mean_first == 2.7182818 && t.mean_first >= sc->min && t.mean_last == 3 && t.mean_last <= sc->max;
         }
+        tap_ok(ok, "scale/near-lattice/labels-keep-their-values");
+        sentraj_dataset_free(ds);
+        sentraj_scale_free(sc);
     }
     {
         const char *bad = "a,1\nb,x\n";
