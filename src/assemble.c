@@ -147,9 +147,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->set_members);
     free(ds->raw_to_set);
     free(ds->convs);
-    free(ds->win);
-    free(ds->wide_val);
-    free(ds->wide_ord);
+    win_free(ds);
     free(ds->win_tmp);
     free(ds->extras);
     for (size_t i = 0; i < ds->nsources; i++)
@@ -884,16 +882,11 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offs
     free(reach);
     reach = NULL;
     free(src->convs);
-    free(src->win);
-    free(src->wide_val);
-    free(src->wide_ord);
+    win_free(src);
     free(src->cluster_of);
     src->convs = NULL;
-    src->win = NULL;
-    src->wide_val = NULL;
-    src->wide_ord = NULL;
     src->cluster_of = NULL;
-    src->convs_cap = src->nwide = src->wide_cap = 0;
+    src->convs_cap = 0;
     if (intern_take(&dst->ids, &src->ids, map, nnew) < 0) {
         sentraj_nomem(err, "conversation ids");
         goto fail;
@@ -1337,12 +1330,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         if (nk)
             ds->kept = nk;
     }
-    free(ds->win);
-    free(ds->wide_val);
-    free(ds->wide_ord);
-    ds->win = NULL;
-    ds->wide_val = NULL;
-    ds->wide_ord = NULL;
+    win_free(ds);
     if (!ds->keep_labels) {
         free(ds->extras);
         ds->extras = NULL;

@@ -68,6 +68,17 @@ int win_reserve(sentraj_dataset *ds, size_t cap)
     return 0;
 }
 
+void win_free(sentraj_dataset *ds)
+{
+    free(ds->win);
+    free(ds->wide_val);
+    free(ds->wide_ord);
+    ds->win = NULL;
+    ds->wide_val = NULL;
+    ds->wide_ord = NULL;
+    ds->nwide = ds->wide_cap = 0;
+}
+
 /* The 2 * window slots of conversation c, decoded into out; slots that hold
  * no label yet are left as they are. */
 void win_load(const sentraj_dataset *ds, size_t c, win_entry *out)

@@ -10,6 +10,8 @@
 void win_set_scale(sentraj_dataset *ds);
 /* Room for the compact slots of cap conversations; -1 without memory. */
 int win_reserve(sentraj_dataset *ds, size_t cap);
+/* Free every conversation's slots, compact and wide. */
+void win_free(sentraj_dataset *ds);
 /* The 2 * window slots of conversation c decoded into out (slots that hold
  * no label yet are left as they are). */
 void win_load(const sentraj_dataset *ds, size_t c, win_entry *out);
