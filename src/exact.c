@@ -170,7 +170,8 @@ static void plan_axis_finish(axis *ax, size_t n, double need)
     }
 }
 
-/* The distinct lattice points of s. */
+/* The distinct lattice points of s, widened so that differences of two
+ * cannot overflow. */
 static void distinct_q(const sentraj_sample *s, int64_t *q)
 {
     for (size_t j = 0; j < s->k; j++)

@@ -43,12 +43,33 @@ static size_t merge_runs(run *r, size_t m)
     return k;
 }
 
+/* An empty sample with room for m entries in its distinct values and counts
+ * and in qd (lattice) or values (off the lattice). */
+static sentraj_sample *sample_new(int lattice, size_t m, sentraj_error *err)
+{
+    sentraj_sample *s = calloc(1, sizeof *s);
+
+    m = m ? m : 1;
+    if (!s)
+        return sentraj_nomem(err, "sample"), NULL;
+    s->lattice = lattice;
+    if (lattice)
+        s->qd = malloc(m * sizeof *s->qd);
+    else
+        s->values = malloc(m * sizeof *s->values);
+    s->distinct = malloc(m * sizeof *s->distinct);
+    s->counts = malloc(m * sizeof *s->counts);
+    if ((lattice ? !s->qd : !s->values) || !s->distinct || !s->counts) {
+        sentraj_sample_free(s);
+        return sentraj_nomem(err, "sample"), NULL;
+    }
+    return s;
+}
+
 /* The sample of k runs with ascending distinct q and nonzero counts. */
 static sentraj_sample *lattice_from_runs(const run *r, size_t k, int64_t denom, sentraj_error *err)
 {
     sentraj_sample *s;
-    size_t m = k ? k : 1;
-    int64_t sum = 0;
 
     if (denom <= 0 || denom > INT32_MAX)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "lattice denominator %lld is out of range", (long long)denom), NULL;
@@ -56,18 +77,10 @@ static sentraj_sample *lattice_from_runs(const run *r, size_t k, int64_t denom, 
         long long bad = (long long)(r[0].q <= INT32_MIN ? r[0].q : r[k - 1].q);
         return sentraj_fail(err, SENTRAJ_EUSAGE, "lattice value %lld does not fit in 32 bits", bad), NULL;
     }
-    if (!(s = calloc(1, sizeof *s)))
-        return sentraj_nomem(err, "sample"), NULL;
-    s->lattice = 1;
+    if (!(s = sample_new(1, k, err)))
+        return NULL;
     s->denom = denom;
     s->k = k;
-    s->qd = malloc(m * sizeof *s->qd);
-    s->distinct = malloc(m * sizeof *s->distinct);
-    s->counts = malloc(m * sizeof *s->counts);
-    if (!s->qd || !s->distinct || !s->counts) {
-        sentraj_sample_free(s);
-        return sentraj_nomem(err, "sample"), NULL;
-    }
     for (size_t j = 0; j < k; j++) {
         if (r[j].count > SAMPLE_MAX - s->n) {
             sentraj_sample_free(s);
@@ -79,11 +92,9 @@ static sentraj_sample *lattice_from_runs(const run *r, size_t k, int64_t denom, 
         s->distinct[j] = (double)r[j].q / (double)denom;
         s->counts[j] = r[j].count;
         s->n += r[j].count;
-        /* Exact: n < 2^32 values of |q| < 2^31. */
-        sum += r[j].q * (int64_t)r[j].count;
     }
     /* One rounding: the integer total over the exact denominator. */
-    s->mean = s->n ? (double)sum / ((double)denom * (double)s->n) : NAN;
+    s->mean = s->n ? (double)sample_lattice_total(s) / ((double)denom * (double)s->n) : NAN;
     return s;
 }
 
@@ -200,6 +211,7 @@ void sample_expand_free(sentraj_sample *full)
 
 int64_t sample_lattice_total(const sentraj_sample *s)
 {
+    /* Exact: n < 2^32 values of |q| < 2^31. */
     int64_t sum = 0;
     for (size_t j = 0; j < s->k; j++)
         sum += s->qd[j] * (int64_t)s->counts[j];
@@ -210,7 +222,6 @@ sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double deno
 {
     sentraj_sample *s;
     int lattice = denom > 0;
-    size_t m = n ? n : 1;
 
     if (!(denom >= 0 && denom < 2147483648.0 && denom == floor(denom)))
         return sentraj_fail(err, SENTRAJ_EUSAGE, "lattice denominator must be an integer in [0, 2^31)"), NULL;
@@ -228,7 +239,7 @@ sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double deno
         }
     }
     if (lattice) {
-        int64_t *q = malloc(m * sizeof *q);
+        int64_t *q = malloc((n ? n : 1) * sizeof *q);
         if (!q)
             return sentraj_nomem(err, "sample"), NULL;
         for (size_t i = 0; i < n; i++)
@@ -237,16 +248,9 @@ sentraj_sample *sentraj_sample_alloc(const double *values, size_t n, double deno
         free(q);
         return s;
     }
-    if (!(s = calloc(1, sizeof *s)))
-        return sentraj_nomem(err, "sample"), NULL;
+    if (!(s = sample_new(0, n, err)))
+        return NULL;
     s->n = n;
-    s->values = malloc(m * sizeof *s->values);
-    s->distinct = malloc(m * sizeof *s->distinct);
-    s->counts = malloc(m * sizeof *s->counts);
-    if (!s->values || !s->distinct || !s->counts) {
-        sentraj_sample_free(s);
-        return sentraj_nomem(err, "sample"), NULL;
-    }
     if (n) {
         memcpy(s->values, values, n * sizeof *values);
         qsort(s->values, n, sizeof *s->values, cmp_double);
