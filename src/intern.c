@@ -108,8 +108,10 @@ static int chunk_room(intern *t)
     return 0;
 }
 
-/* Copy s (and a NUL) into the chunks as string t->count; -1 without memory. */
-static int store(intern *t, const char *s, size_t len)
+/* Add s as string t->count, whose hash is hash: copy it (and a NUL) into
+ * the chunks and index it. The caller has made room in offs and the table;
+ * -1 without memory. */
+static int append(intern *t, const char *s, size_t len, uint64_t hash)
 {
     intern_chunk *k = t->nchunks ? &t->chunks[t->nchunks - 1] : NULL;
     if (!k || k->cap - k->used < len + 1) {
@@ -126,6 +128,8 @@ static int store(intern *t, const char *s, size_t len)
     k->buf[k->used + len] = '\0';
     t->offs[t->count] = (uint32_t)k->used;
     k->used += len + 1;
+    place(t, (uint32_t)t->count, hash);
+    t->count++;
     return 0;
 }
 
@@ -181,10 +185,8 @@ int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
                     continue;
                 const char *s = intern_str(src, c);
                 uint32_t len = intern_len(src, c);
-                if (store(dst, s, len) < 0)
+                if (append(dst, s, len, intern_hash(s, len)) < 0)
                     return -1;
-                place(dst, (uint32_t)dst->count, intern_hash(s, len));
-                dst->count++;
             }
             free(ck->buf);
         }
@@ -239,9 +241,8 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
         return -1;
     if (t->count == t->offs_cap && grow_offs(t, t->offs_cap ? t->offs_cap * 2 : 1024) < 0)
         return -1;
-    if (store(t, s, len) < 0)
+    if (append(t, s, len, hash) < 0)
         return -1;
-    place(t, (uint32_t)t->count, hash);
     *added = 1;
-    return (int64_t)t->count++;
+    return (int64_t)t->count - 1;
 }
