@@ -725,29 +725,17 @@ static uint64_t id_hash(const intern *t, size_t c)
  * it). A failed realloc keeps the larger block: only a missed saving. */
 static void part_shrink(sentraj_dataset *p, size_t keep, size_t wide_keep)
 {
-    size_t k = keep ? keep : 1, wk = (wide_keep ? wide_keep : 1) * 2 * p->window;
+    size_t k = keep ? keep : 1;
     conv *nc = realloc(p->convs, k * sizeof *nc);
     if (nc)
         p->convs = nc;
-    uint8_t *nw = realloc(p->win, k * p->win_bytes);
-    if (nw)
-        p->win = nw;
     if (p->cluster_of) {
         uint32_t *ncl = realloc(p->cluster_of, k * sizeof *ncl);
         if (ncl)
             p->cluster_of = ncl;
     }
     p->convs_cap = k;
-    if (p->wide_val && wide_keep < p->wide_cap) {
-        double *nv = realloc(p->wide_val, wk * sizeof *nv);
-        if (nv)
-            p->wide_val = nv;
-        uint32_t *no = realloc(p->wide_ord, wk * sizeof *no);
-        if (no)
-            p->wide_ord = no;
-        if (nv && no)
-            p->wide_cap = wide_keep ? wide_keep : 1;
-    }
+    win_shrink(p, keep, wide_keep);
 }
 
 /* For each block of SHRINK_STEP conversations of p, one more than the
@@ -763,12 +751,8 @@ static uint32_t *wide_reach(const sentraj_dataset *p, size_t n)
     for (size_t c = 0; c < n; c++) {
         if (c % SHRINK_STEP == 0)
             reach[c / SHRINK_STEP] = top;
-        if (p->convs[c].wide) {
-            uint32_t i;
-            memcpy(&i, win_compact(p, c), sizeof i);
-            if (i + 1 > top)
-                top = i + 1;
-        }
+        if (p->convs[c].wide && win_wide_index(p, c) + 1 > top)
+            top = win_wide_index(p, c) + 1;
     }
     return reach;
 }

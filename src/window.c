@@ -52,13 +52,6 @@ void win_set_scale(sentraj_dataset *ds)
     ds->win_compact = compact_on;
 }
 
-static uint32_t wide_index(const sentraj_dataset *ds, size_t c)
-{
-    uint32_t i;
-    memcpy(&i, win_compact(ds, c), sizeof i);
-    return i;
-}
-
 int win_reserve(sentraj_dataset *ds, size_t cap)
 {
     uint8_t *nw = realloc(ds->win, cap * ds->win_bytes);
@@ -66,6 +59,25 @@ int win_reserve(sentraj_dataset *ds, size_t cap)
         return -1;
     ds->win = nw;
     return 0;
+}
+
+void win_shrink(sentraj_dataset *ds, size_t keep, size_t wide_keep)
+{
+    size_t k = keep ? keep : 1, wk = (wide_keep ? wide_keep : 1) * 2 * ds->window;
+    uint8_t *nw = realloc(ds->win, k * ds->win_bytes);
+
+    if (nw)
+        ds->win = nw;
+    if (ds->wide_val && wide_keep < ds->wide_cap) {
+        double *nv = realloc(ds->wide_val, wk * sizeof *nv);
+        if (nv)
+            ds->wide_val = nv;
+        uint32_t *no = realloc(ds->wide_ord, wk * sizeof *no);
+        if (no)
+            ds->wide_ord = no;
+        if (nv && no)
+            ds->wide_cap = wide_keep ? wide_keep : 1;
+    }
 }
 
 void win_free(sentraj_dataset *ds)
@@ -88,7 +100,7 @@ void win_load(const sentraj_dataset *ds, size_t c, win_entry *out)
     uint64_t h = cv->humans;
 
     if (cv->wide) {
-        size_t at = (size_t)wide_index(ds, c) * 2 * w;
+        size_t at = (size_t)win_wide_index(ds, c) * 2 * w;
         for (size_t k = 0; k < 2 * w; k++)
             out[k] = (win_entry){ds->wide_val[at + k], ds->wide_ord[at + k]};
         return;
@@ -130,7 +142,7 @@ static int wide_alloc(sentraj_dataset *ds, size_t c, sentraj_error *err)
 
 static void wide_put(sentraj_dataset *ds, size_t c, size_t k, win_entry e)
 {
-    size_t at = (size_t)wide_index(ds, c) * 2 * ds->window + k;
+    size_t at = (size_t)win_wide_index(ds, c) * 2 * ds->window + k;
     ds->wide_val[at] = e.value;
     ds->wide_ord[at] = e.ordinal;
 }
@@ -219,7 +231,7 @@ int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t
     dst->convs[dc].wide = 0;
     if (wide_alloc(dst, dc, err) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;
-    size_t from = (size_t)wide_index(src, sc) * 2 * w, to = (size_t)wide_index(dst, dc) * 2 * w;
+    size_t from = (size_t)win_wide_index(src, sc) * 2 * w, to = (size_t)win_wide_index(dst, dc) * 2 * w;
     memcpy(dst->wide_val + to, src->wide_val + from, 2 * w * sizeof *dst->wide_val);
     memcpy(dst->wide_ord + to, src->wide_ord + from, 2 * w * sizeof *dst->wide_ord);
     return SENTRAJ_OK;

@@ -5,11 +5,17 @@
 
 #include "dataset.h"
 
+#include <string.h>
+
 /* Set the label codes and the slot layout for the data set's scale and
  * window (ds->scale, ds->denom, ds->window). */
 void win_set_scale(sentraj_dataset *ds);
 /* Room for the compact slots of cap conversations; -1 without memory. */
 int win_reserve(sentraj_dataset *ds, size_t cap);
+/* Give back the slots of the conversations past the first keep, and the
+ * wide table past wide_keep places (the kept conversations' places are all
+ * below it); a failed realloc keeps the larger block. */
+void win_shrink(sentraj_dataset *ds, size_t keep, size_t wide_keep);
 /* Free every conversation's slots, compact and wide. */
 void win_free(sentraj_dataset *ds);
 /* The 2 * window slots of conversation c decoded into out (slots that hold
@@ -33,6 +39,15 @@ int win_add_slow(sentraj_dataset *ds, size_t c, int human, double v, sentraj_err
 static inline uint8_t *win_compact(const sentraj_dataset *ds, size_t c)
 {
     return ds->win + c * ds->win_bytes;
+}
+
+/* The wide-table place of conversation c (which is wide), kept in its first
+ * compact bytes. */
+static inline uint32_t win_wide_index(const sentraj_dataset *ds, size_t c)
+{
+    uint32_t i;
+    memcpy(&i, win_compact(ds, c), sizeof i);
+    return i;
 }
 
 /* Code k of the codes at p: a signed nibble (low nibble first) or byte. */
