@@ -2,7 +2,7 @@
 #ifndef SENTRAJ_TEST_SAMPLE_FULL_H
 #define SENTRAJ_TEST_SAMPLE_FULL_H
 
-#include "sample.h"
+#include "boot/sample.h"
 
 #include <stdlib.h>
 

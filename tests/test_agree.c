@@ -1,8 +1,8 @@
 /* test_agree.c - the Monte Carlo engines draw from the exact engine's distribution (and a wrong engine does not). */
 #include "tap.h"
 
-#include "exact.h"
-#include "pcg.h"
+#include "boot/exact.h"
+#include "rng/pcg.h"
 #include "sample_full.h"
 
 #include <gsl/gsl_cdf.h>

@@ -3,7 +3,7 @@
 
 #include <sentraj.h>
 
-#include "dataset.h"
+#include "data/dataset.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* test_cairo_dl.c - a figure without the cairo library is a clear error, and nothing else needs cairo. */
 #include "tap.h"
 
-#include "cairo_dl.h"
-#include "figure.h"
+#include "report/cairo_dl.h"
+#include "report/figure.h"
 
 #include <sentraj.h>
 #include <stdio.h>

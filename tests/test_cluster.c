@@ -1,10 +1,10 @@
 /* test_cluster.c - the cluster (two-level) bootstrap: ratio engines, their distribution, the jackknife, the readers' cluster column, the simulator's users. */
 #include "tap.h"
 
-#include "cluster.h"
-#include "dataset.h"
-#include "exact.h"
-#include "sample.h"
+#include "boot/cluster.h"
+#include "data/dataset.h"
+#include "boot/exact.h"
+#include "boot/sample.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>

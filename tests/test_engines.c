@@ -1,8 +1,8 @@
 /* test_engines.c - engines and interval methods: balance, determinism, statuses, one-sided intervals, SIMD kernels. */
 #include "tap.h"
 
-#include "engines.h"
-#include "intervals.h"
+#include "boot/engines.h"
+#include "boot/intervals.h"
 #include "sample_full.h"
 
 #include <dirent.h>

@@ -1,8 +1,8 @@
 /* test_exact.c - the exact engine against enumeration, direct convolution and its moments. */
 #include "tap.h"
 
-#include "exact.h"
-#include "sample.h"
+#include "boot/exact.h"
+#include "boot/sample.h"
 #include "sample_full.h"
 
 #include <gsl/gsl_errno.h>

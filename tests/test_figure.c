@@ -1,6 +1,6 @@
 /* test_figure.c - the figure: PNG, SVG and PDF output, bar geometry checked pixel by pixel (PNG, at
  * several resolutions) and coordinate by coordinate (PDF), --order, labels, write errors. */
-#include "figure.h"
+#include "report/figure.h"
 #include "tap.h"
 
 #include <cairo.h>

@@ -1,7 +1,7 @@
 /* test_inputs.c - label scales, categories tables, column names and the JSON reports. */
 #include "tap.h"
 
-#include "labels.h"
+#include "data/labels.h"
 
 #include <sentraj.h>
 

@@ -3,7 +3,7 @@
  * after growth, reserve (which rebuilds the hash), and reading by id after the hash is dropped. */
 #include "tap.h"
 
-#include "intern.h"
+#include "data/intern.h"
 
 #include <stdio.h>
 #include <stdlib.h>

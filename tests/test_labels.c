@@ -1,5 +1,5 @@
 /* test_labels.c - role classification and sentiment label folding. */
-#include "labels.h"
+#include "data/labels.h"
 #include "tap.h"
 
 #include <string.h>

@@ -9,8 +9,8 @@
  * a test that compared one thread with itself could not fail. */
 #include "tap.h"
 
-#include "dataset.h"
-#include "window.h"
+#include "data/dataset.h"
+#include "data/window.h"
 
 #include <dirent.h>
 #include <sentraj.h>

@@ -1,5 +1,5 @@
 /* test_pcg.c - the PCG generators against pcg-c's published transcripts, and the stream seeds. */
-#include "pcg.h"
+#include "rng/pcg.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* test_positions.c - mean sentiment by position: against an independent computation, by hand, reports, figure, errors. */
 #include "tap.h"
 
-#include "dataset.h"
-#include "positions.h"
+#include "data/dataset.h"
+#include "analyses/positions.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* fuzz_scale.c - libFuzzer harness for the label scale parser and the sentiment-label parser that uses it. */
 #include "fuzz_common.h"
 
-#include "labels.h"
+#include "data/labels.h"
 
 #include <math.h>
 #include <stdlib.h>

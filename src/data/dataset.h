@@ -1,0 +1,267 @@
+/* dataset.h - the data set's internals, shared by the reader, the assembler and the analysis. */
+#ifndef SENTRAJ_DATASET_H
+#define SENTRAJ_DATASET_H
+
+#include "sentraj.h"
+
+#include "data/intern.h"
+#include "data/labels.h"
+
+#include <stdint.h>
+
+/* One message row as the readers hand it to the assembler. Strings are
+ * borrowed for the duration of the call. */
+typedef struct msg_row {
+    const char *id;
+    size_t id_len;
+    uint64_t index;
+    role_kind role;
+    double value;         /* the label's value; human rows only */
+    const char *cats;     /* the categories field; NULL when the input has no such column */
+    size_t cats_len;
+    uint64_t line;        /* the row's first line */
+    uint64_t cats_line;   /* position of the categories field, for errors */
+    uint64_t cats_col;
+    uint64_t index_col;   /* position of the message_index field, for errors */
+    const char *cluster;  /* the cluster field (--cluster-by); NULL when the data set has no cluster column */
+    size_t cluster_len;
+    uint64_t cluster_line; /* position of the cluster field, for errors */
+    uint64_t cluster_col;
+} msg_row;
+
+/* One conversation while rows arrive. While its message indexes arrive in
+ * increasing order with a constant stride (the common case: 0, 1, 2, ...)
+ * the set of indexes seen is known exactly from (first, stride, rows), so a
+ * duplicate is caught at once and only the first and last `window` human
+ * labels are kept: O(1) memory however long the conversation. A row that
+ * breaks the pattern "freezes" the conversation: that row and every later
+ * one go to the extras list, merged and checked for duplicates by finish. */
+typedef struct conv {
+    uint64_t first_index;
+    uint64_t line;       /* line of the conversation's first row, in its input (conv_source) */
+    uint32_t rows;       /* rows in the ordered core: fewer than 2^32 (later ones are out of order) */
+    uint32_t humans;     /* human rows in the ordered core */
+    uint32_t set;        /* category set id */
+    uint32_t stride : 30;/* 0 while rows < 2; at most STRIDE_MAX (a wider step freezes the core) */
+    uint32_t frozen : 1;
+    uint32_t wide : 1;   /* window slots in the wide table (window.c) */
+} conv;
+
+#define STRIDE_MAX ((1u << 30) - 1)
+
+/* The message index of the last row of a core with rows >= 1. */
+static inline uint64_t core_last(const conv *cv)
+{
+    return cv->first_index + (uint64_t)(cv->rows - 1) * cv->stride;
+}
+
+/* A window slot, decoded: a human label and the row's place in the
+ * conversation's ordered core (its message index is first_index + ordinal *
+ * stride). window.c stores slots in two bytes where it can (see there). */
+typedef struct win_entry {
+    double value;
+    uint32_t ordinal;
+} win_entry;
+
+/* A human label with its message index, while finish merges a frozen
+ * conversation's window labels with its out-of-order rows. */
+typedef struct label_at {
+    uint64_t index;
+    double value;
+} label_at;
+
+/* A row that arrived out of order, kept whole until finish. */
+typedef struct extra_row {
+    uint64_t index;
+    uint64_t line;
+    double value;
+    uint32_t conv;
+    uint32_t source;
+    uint32_t index_col; /* column of the message_index field, for errors (saturates) */
+    uint8_t role;
+} extra_row;
+
+/* A kept conversation after finish: its window sums in label units, or,
+ * when every label of the data set lies on the scale's lattice
+ * (ds->lattice), the exact integer sums *_q in units of 1 / ds->denom,
+ * which every total then uses. One or the other, never both: 32 bytes. */
+typedef struct kept_conv {
+    uint32_t conv;
+    uint32_t set;
+    uint64_t humans;
+    union {
+        double first_sum;
+        int64_t first_q;
+    };
+    union {
+        double last_sum;
+        int64_t last_q;
+    };
+} kept_conv;
+
+/* Label codes of compact window slots run from -WIN_CODE_MAX to WIN_CODE_MAX. */
+#define WIN_CODE_MAX 127
+
+/* Names of the columns (CSV) or keys (JSONL) of the fields; the cluster
+ * field's name is NULL unless the input options give one (cluster_by). */
+enum { FIELD_ID, FIELD_INDEX, FIELD_ROLE, FIELD_SENTIMENT, FIELD_CATEGORIES, FIELD_CLUSTER, NFIELDS };
+
+struct sentraj_dataset {
+    size_t min_human, window;
+
+    /* Input options (sentraj_dataset_set_input), strings owned. */
+    sentraj_input_format format;
+    char *field[NFIELDS];
+    const sentraj_scale *scale;
+    int64_t denom;         /* the scale's lattice denominator; 0: none */
+    char *label_key, *role_key, *speaker_roles, *category_key;
+    int reading_started;
+
+    /* A categories table (sentraj_dataset_read_categories): conversation id
+     * -> category set, joined at finish. */
+    intern table_ids;
+    uint32_t *table_set;
+    uint64_t *table_line;
+    size_t table_cap;
+    char *table_source;
+
+    intern ids;            /* conversation ids; id i is conversation i */
+    conv *convs;           /* finish writes the kept records over them (unless keep_labels) */
+    size_t convs_cap;
+    uint8_t *win;          /* 2 * window compact slots per conversation (window.c): win_bytes each */
+    double *wide_val;      /* the wide table: 2 * window slots per conversation moved there */
+    uint32_t *wide_ord;
+    size_t nwide, wide_cap;
+    win_entry *win_tmp;    /* 2 * window slots of scratch, allocated when first needed */
+    double code_value[2 * WIN_CODE_MAX + 1]; /* code q -> the label q / denom (NaN without a lattice) */
+    double code_scale;     /* denom as a double; 0 without a lattice */
+    int win_compact;       /* conversations start in compact slots (win_set_compact) */
+    int code_nibbles;      /* codes take 4 bits (the scale's lattice values all within +-7), else 8 */
+    int code_max;          /* the largest code magnitude: 7 or WIN_CODE_MAX */
+    size_t win_bytes;      /* compact bytes per conversation (window.h) */
+
+    intern raw_cats;       /* distinct categories fields as written */
+    int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
+    const char *last_raw_str; /* its string */
+    size_t last_raw_len;
+    uint32_t *raw_to_set;  /* raw field id -> category set id */
+    size_t raw_to_set_cap;
+    intern sets;           /* canonical sets: sorted, unique names joined by ';' */
+    uint32_t **set_members;/* set id -> category ids, terminated by UINT32_MAX */
+    size_t set_members_cap;
+    intern cats;           /* category names */
+
+    extra_row *extras;
+    size_t nextras, extras_cap;
+
+    /* Clusters (input option cluster_by): conversation c's cluster id is
+     * cluster_of[c] (NULL without a cluster column), names interned here. */
+    intern clusters;
+    uint32_t *cluster_of;
+    size_t kept_clusters;  /* distinct clusters of the kept conversations (finish) */
+
+    /* keep_labels (for sentraj_positions): every row goes to the extras, as
+     * if each conversation were frozen from its first row, so finish has
+     * every row sorted by (conversation, message_index); conversation c's
+     * rows are extras[label_off[c] .. label_off[c + 1]). NULL otherwise. */
+    int keep_labels;
+    size_t *label_off;
+
+    char **sources;        /* input names, for errors found at finish */
+    uint32_t *source_conv0;/* the first conversation id given out while each input was read */
+    size_t nsources, sources_cap;
+
+    sentraj_progress_fn progress;
+    void *progress_ctx;
+
+    int64_t last_conv;     /* the previous row's conversation, for the contiguous fast path */
+    const char *last_id;   /* its id (intern strings never move) */
+    size_t last_id_len;
+    int lattice;           /* every human label times denom is an integer */
+    double lattice_seen;   /* the last label found on the lattice (NaN: none) */
+    unsigned threads;      /* the config's threads: 0 = every core; > 1 lets csv_read split a file */
+    int is_part;           /* a reader part (dataset_part_alloc): field[] is borrowed */
+    size_t parallel_chunks;/* chunks read on several threads and merged, over every input (for tests) */
+    size_t parallel_reread;/* chunks read again because their start was inside a record */
+    int finished;
+    int failed;
+
+    sentraj_counts counts;
+    kept_conv *kept;       /* sorted by conversation id */
+    size_t nkept;
+};
+
+/* Conversation c's cluster id; 0 when the data set has no cluster column. */
+static inline uint32_t conv_cluster(const sentraj_dataset *ds, size_t c)
+{
+    return ds->cluster_of ? ds->cluster_of[c] : 0;
+}
+
+/* Register an input name; returns its index or -1 without memory. Inputs
+ * are read one after the other, so conversation ids rise with the input
+ * their first row came from. */
+int64_t dataset_add_source(sentraj_dataset *ds, const char *name);
+/* The input conversation c's first row came from. */
+uint32_t conv_source(const sentraj_dataset *ds, size_t c);
+/* That input's name when it is not `source`, else NULL: for errors that
+ * cite the line of conversation c's first row. */
+const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t source);
+/* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
+int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
+
+/* The category set id of a categories field (';'-separated), for readers
+ * whose categories come as lists: see category_set in assemble.c. */
+int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
+                             uint64_t col, sentraj_error *err);
+
+/* Mark the data set as read from (options can no longer change) and check
+ * it can take more input. */
+int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
+
+/* Parallel reading (csv.c): each chunk of a file is read into a part, a
+ * data set with the options of ds but its own tables (the column names are
+ * borrowed from ds, which must outlive it). Free it with
+ * sentraj_dataset_free. */
+sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err);
+/* Add the conversations of part src, whose rows all come after dst's rows
+ * in reading order, to dst, as if src's rows had been added to dst one by
+ * one: new conversations get the next ids in src's order (so their input
+ * is the one dst is reading, see conv_source) and their lines move by
+ * line_offset. Returns SENTRAJ_OK;
+ * DATASET_NOMERGE, leaving dst unchanged, when that cannot be done from the
+ * two summaries (src has out-of-order rows, or a conversation of both does
+ * not continue its message_index pattern or changes its categories or
+ * cluster: then the rows must be read again one by one, which also finds
+ * any error); or SENTRAJ_ENOMEM (dst is then failed). Unless it returns
+ * DATASET_NOMERGE, src is taken apart on the way (so that the two are not
+ * held whole at once) and is only fit to be freed. */
+#define DATASET_NOMERGE 1
+int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset, sentraj_error *err);
+/* Whether ds holds nothing from earlier rows or tables, so that a merge
+ * into it cannot fail. */
+int dataset_pristine(const sentraj_dataset *ds);
+/* How many quicksort levels finish sorts the kept ids by before it turns to
+ * heapsort: -1 (the default) for 2 log2 n, else the number given; the
+ * order is the same (for tests; not thread-safe). */
+void dataset_set_sort_depth(int depth);
+
+/* The CSV reader on an open input. A named regular file is read on the
+ * config's threads when each gets at least 4 MiB (see read_parallel). */
+struct input;
+int csv_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+/* A categories table: columns id and categories, joined at finish. */
+int csv_read_categories(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+/* The least bytes per thread for which csv_read splits a file (for tests;
+ * not thread-safe: set it before reading). */
+void csv_set_min_chunk(uint64_t bytes);
+/* Whether the reader takes plain one-line records with its fast path (1,
+ * the default) or reads every record byte by byte (0); the results are the
+ * same (for tests; not thread-safe). */
+void csv_set_fast_path(int on);
+/* Record one row of a categories table. */
+int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
+                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);
+int jsonl_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
+int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
+
+#endif

@@ -1,0 +1,248 @@
+/* intern.c - a string table: each distinct byte string gets a dense id. */
+#include "data/intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN (64u * 1024u)
+
+void intern_init(intern *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void intern_free(intern *t)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i].buf);
+    free(t->chunks);
+    free(t->slots);
+    free(t->offs);
+    memset(t, 0, sizeof *t);
+}
+
+/* Eight bytes at a time (the tail zero-padded), each word multiplied in,
+ * then a 64-bit finaliser so that the high half, which picks the slot and
+ * is kept as the slot's tag, depends on every byte. */
+uint64_t intern_hash(const char *s, size_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)len, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 29;
+    }
+    if (len) {
+        w = 0;
+        for (size_t i = 0; i < len; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 29;
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint32_t narrow_max = (1u << 24) - 2;
+
+void intern_set_narrow_max(uint32_t n)
+{
+    narrow_max = n < (1u << 24) - 2 ? n : (1u << 24) - 2;
+}
+
+/* Put id with hash into an empty place of the table, which has room. */
+static void place(intern *t, uint32_t id, uint64_t hash)
+{
+    size_t j = intern_home(hash, t->cap), mask = t->cap - 1;
+    if (t->wide) {
+        uint64_t *sl = t->slots;
+        while (sl[j])
+            j = (j + 1) & mask;
+        sl[j] = (hash >> 32 << 32) | (uint64_t)(id + 1);
+    } else {
+        uint32_t *sl = t->slots;
+        while (sl[j])
+            j = (j + 1) & mask;
+        sl[j] = (uint32_t)(hash & 0xff) << 24 | (id + 1);
+    }
+}
+
+/* Build the table again with room for `want` strings: the old one is freed
+ * first, then every string is hashed and placed. -1 without memory (the
+ * table then has no index). */
+static int rebuild(intern *t, size_t want)
+{
+    size_t cap = t->cap ? t->cap : 1024;
+    while (want * 4 > cap * 3)
+        cap *= 2;
+    free(t->slots);
+    t->wide = t->wide || want > narrow_max;
+    t->slots = calloc(cap, t->wide ? 8 : 4);
+    t->cap = t->slots ? cap : 0;
+    if (!t->slots)
+        return -1;
+    for (size_t id = 0; id < t->count; id++)
+        place(t, (uint32_t)id, intern_hash(intern_str(t, (uint32_t)id), intern_len(t, (uint32_t)id)));
+    return 0;
+}
+
+/* Whether the table must be built again to take `want` strings. */
+static int must_grow(const intern *t, size_t want)
+{
+    return want * 4 > t->cap * 3 || (!t->wide && want > narrow_max);
+}
+
+/* Room in the chunk list for one more chunk; -1 without memory. */
+static int chunk_room(intern *t)
+{
+    if (t->nchunks < t->chunks_cap)
+        return 0;
+    size_t nc = t->chunks_cap ? t->chunks_cap * 2 : 16;
+    intern_chunk *ncs = realloc(t->chunks, nc * sizeof *ncs);
+    if (!ncs)
+        return -1;
+    t->chunks = ncs;
+    t->chunks_cap = nc;
+    return 0;
+}
+
+/* Add s as string t->count, whose hash is hash: copy it (and a NUL) into
+ * the chunks and index it. The caller has made room in offs and the table;
+ * -1 without memory. */
+static int append(intern *t, const char *s, size_t len, uint64_t hash)
+{
+    intern_chunk *k = t->nchunks ? &t->chunks[t->nchunks - 1] : NULL;
+    if (!k || k->cap - k->used < len + 1) {
+        size_t cap = len + 1 > CHUNK_MIN ? len + 1 : CHUNK_MIN;
+        if (chunk_room(t) < 0)
+            return -1;
+        char *buf = malloc(cap);
+        if (!buf)
+            return -1;
+        k = &t->chunks[t->nchunks++];
+        *k = (intern_chunk){buf, 0, cap, (uint32_t)t->count};
+    }
+    memcpy(k->buf + k->used, s, len);
+    k->buf[k->used + len] = '\0';
+    t->offs[t->count] = (uint32_t)k->used;
+    k->used += len + 1;
+    place(t, (uint32_t)t->count, hash);
+    t->count++;
+    return 0;
+}
+
+/* Room for cap strings in the id -> offset array. */
+static int grow_offs(intern *t, size_t cap)
+{
+    uint32_t *no = realloc(t->offs, cap * sizeof *no);
+    if (!no)
+        return -1;
+    t->offs = no;
+    t->offs_cap = cap;
+    return 0;
+}
+
+void intern_drop_index(intern *t)
+{
+    free(t->slots);
+    t->slots = NULL;
+    t->cap = 0;
+}
+
+int intern_reserve(intern *t, size_t more)
+{
+    size_t want = t->count + more;
+    if (want > t->offs_cap && grow_offs(t, want) < 0)
+        return -1;
+    return must_grow(t, want) ? rebuild(t, want) : 0;
+}
+
+int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
+{
+    if (intern_reserve(dst, ntake) < 0)
+        return -1;
+    for (size_t k = src->released; k < src->nchunks; k++) {
+        intern_chunk *ck = &src->chunks[k];
+        uint32_t a = ck->first, b = k + 1 < src->nchunks ? src->chunks[k + 1].first : (uint32_t)src->count, c;
+        for (c = a; c < b && map[c] == UINT32_MAX; c++)
+            ;
+        if (c == b && a < b) {
+            /* Every string of the chunk is taken: they keep their places,
+             * and the chunk becomes dst's last. */
+            if (chunk_room(dst) < 0)
+                return -1;
+            for (c = a; c < b; c++) {
+                dst->offs[dst->count] = src->offs[c];
+                place(dst, (uint32_t)dst->count, intern_hash(intern_str(src, c), intern_len(src, c)));
+                dst->count++;
+            }
+            dst->chunks[dst->nchunks++] = (intern_chunk){ck->buf, ck->used, ck->cap, (uint32_t)(dst->count - (b - a))};
+        } else {
+            for (c = a; c < b; c++) {
+                if (map[c] != UINT32_MAX)
+                    continue;
+                const char *s = intern_str(src, c);
+                uint32_t len = intern_len(src, c);
+                if (append(dst, s, len, intern_hash(s, len)) < 0)
+                    return -1;
+            }
+            free(ck->buf);
+        }
+        ck->buf = NULL;
+        src->released = k + 1;
+    }
+    return 0;
+}
+
+int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
+{
+    size_t mask = t->cap - 1;
+    if (!t->cap)
+        return -1;
+    if (t->wide) {
+        const uint64_t *sl = t->slots;
+        for (size_t j = intern_home(hash, t->cap);; j = (j + 1) & mask) {
+            uint64_t v = sl[j];
+            if (!v)
+                return -1;
+            if (v >> 32 == hash >> 32) {
+                uint32_t id = (uint32_t)v - 1;
+                if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
+                    return id;
+            }
+        }
+    }
+    const uint32_t *sl = t->slots;
+    uint32_t tag = (uint32_t)(hash & 0xff);
+    for (size_t j = intern_home(hash, t->cap);; j = (j + 1) & mask) {
+        uint32_t v = sl[j];
+        if (!v)
+            return -1;
+        if (v >> 24 == tag) {
+            uint32_t id = (v & 0xffffff) - 1;
+            if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
+                return id;
+        }
+    }
+}
+
+int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added)
+{
+    int64_t found = intern_find(t, s, len, hash);
+
+    *added = 0;
+    if (found >= 0)
+        return found;
+    if (len > UINT32_MAX || t->count >= UINT32_MAX - 2)
+        return -1;
+    if (must_grow(t, t->count + 1) && rebuild(t, t->count + 1) < 0)
+        return -1;
+    if (t->count == t->offs_cap && grow_offs(t, t->offs_cap ? t->offs_cap * 2 : 1024) < 0)
+        return -1;
+    if (append(t, s, len, hash) < 0)
+        return -1;
+    *added = 1;
+    return (int64_t)t->count - 1;
+}

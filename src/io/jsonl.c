@@ -1,0 +1,628 @@
+/* jsonl.c - the streaming reader for nested JSONL: one conversation per line, with a "messages" array. */
+#include "data/dataset.h"
+
+#include "core/error.h"
+#include "io/input.h"
+#include "io/jsonl.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK (1u << 20)           /* bytes read at a time */
+#define MAX_LINE ((size_t)1 << 30) /* one line may not exceed 1 GiB */
+#define PATH_CAP 320               /* a JSON path in an error message */
+
+/* ---- lines ------------------------------------------------------------------ */
+
+/* A line splitter over an input. A line is handed out as a pointer into the
+ * buffer, valid until the next call; lines of any length (up to MAX_LINE)
+ * are read by growing the buffer, and a long line is scanned for its newline
+ * only once (`scanned` remembers how far). */
+typedef struct lines {
+    input *in;
+    const char *name;
+    char *buf;
+    size_t cap, len, pos; /* unread bytes are buf[pos, len) */
+    size_t scanned;       /* bytes after pos known to hold no newline */
+    int eof;
+    uint64_t line;        /* number of the line handed out last */
+} lines;
+
+static int lines_fill(lines *r, sentraj_error *err)
+{
+    ssize_t n;
+
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->cap - r->len < BLOCK / 2) {
+        size_t nc = r->cap ? r->cap * 2 : 2 * BLOCK;
+        char *nb;
+        if (nc > MAX_LINE + 2 * BLOCK)
+            return sentraj_raise(err, SENTRAJ_ELIMIT, r->name, r->line + 1, 0,
+                                 "a line longer than 1 GiB starts here (one conversation per line?)");
+        nb = realloc(r->buf, nc);
+        if (!nb)
+            return sentraj_nomem(err, "input line");
+        r->buf = nb;
+        r->cap = nc;
+    }
+    n = input_read(r->in, r->buf + r->len, r->cap - r->len, err);
+    if (n < 0)
+        return err ? err->code : SENTRAJ_EIO;
+    if (n == 0)
+        r->eof = 1;
+    r->len += (size_t)n;
+    return SENTRAJ_OK;
+}
+
+/* The next line without its "\n" or "\r\n". Returns 1, 0 at the end of the
+ * input, or -1 with err set. */
+static int lines_next(lines *r, const char **s, size_t *n, sentraj_error *err)
+{
+    for (;;) {
+        size_t from = r->pos + r->scanned;
+        const char *nl = from < r->len ? memchr(r->buf + from, '\n', r->len - from) : NULL;
+        if (nl || (r->eof && r->pos < r->len)) {
+            size_t end = nl ? (size_t)(nl - r->buf) : r->len;
+            *s = r->buf + r->pos;
+            *n = end - r->pos;
+            if (*n && (*s)[*n - 1] == '\r')
+                (*n)--;
+            r->pos = nl ? end + 1 : end;
+            r->scanned = 0;
+            r->line++;
+            return 1;
+        }
+        if (r->eof)
+            return 0;
+        r->scanned = r->len - r->pos; /* fill moves the tail to the front, keeping this count valid */
+        if (lines_fill(r, err) != SENTRAJ_OK)
+            return -1;
+    }
+}
+
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+const char *jsonl_type(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    default:
+        return "null";
+    }
+}
+
+/* Read `in` line by line and hand every non-blank line, parsed, to fn. A
+ * line must be one JSON object (duplicate keys rejected); syntax errors carry
+ * the line and jansson's column (counted in characters, at the end of the
+ * offending token). fn's object is borrowed for the call. */
+int jsonl_each_object(input *in, jsonl_object_fn fn, void *ctx, sentraj_error *err)
+{
+    lines r;
+    const char *s;
+    size_t n;
+    int got, rc = SENTRAJ_OK;
+
+    memset(&r, 0, sizeof r);
+    r.in = in;
+    r.name = input_name(in);
+    while ((got = lines_next(&r, &s, &n, err)) == 1) {
+        json_error_t je;
+        json_t *v;
+        const char *nul;
+        size_t first = 0;
+
+        /* A UTF-8 byte order mark is not part of the first line's JSON. */
+        if (r.line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+            s += 3, n -= 3;
+        if (blank(s, n))
+            continue;
+        if ((nul = memchr(s, '\0', n)) != NULL) {
+            rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.line, (uint64_t)(nul - s) + 1,
+                               "NUL byte in the input (is this a binary or UTF-16 file?)");
+            break;
+        }
+        v = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+        if (!v) {
+            if (json_error_code(&je) == json_error_out_of_memory)
+                rc = sentraj_nomem(err, "JSON value");
+            else
+                rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.line, je.column > 0 ? (uint64_t)je.column : 0,
+                                   "invalid JSON: %s", je.text);
+            break;
+        }
+        if (!json_is_object(v)) {
+            while (first < n && (s[first] == ' ' || s[first] == '\t'))
+                first++;
+            rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.line, first + 1,
+                               "expected a JSON object on every line, not %s", jsonl_type(v));
+            json_decref(v);
+            break;
+        }
+        rc = fn(ctx, v, r.line, err);
+        json_decref(v);
+        if (rc != SENTRAJ_OK)
+            break;
+    }
+    if (got < 0)
+        rc = err ? err->code : SENTRAJ_EIO;
+    free(r.buf);
+    return rc;
+}
+
+/* ---- values and paths ------------------------------------------------------------ */
+
+/* Append to out (size cap, holding *n bytes), truncating. */
+static void append(char *out, size_t cap, size_t *n, const char *fmt, ...) SENTRAJ_PRINTF(4, 5);
+static void append(char *out, size_t cap, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+    if (*n >= cap)
+        return;
+    va_start(ap, fmt);
+    k = vsnprintf(out + *n, cap - *n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        *n = *n + (size_t)k < cap ? *n + (size_t)k : cap - 1;
+}
+
+void jsonl_path_format(const jsonl_path *path, char *out, size_t cap)
+{
+    size_t n = 0;
+    const char *key = path->key;
+
+    out[0] = '\0';
+    append(out, cap, &n, "%s", path->base);
+    if (path->index != JSONL_NO_INDEX)
+        append(out, cap, &n, "[%zu]", path->index);
+    if (key) {
+        /* base.key for plain names, base["key"] for any other. */
+        int plain = (key[0] >= 'a' && key[0] <= 'z') || (key[0] >= 'A' && key[0] <= 'Z') || key[0] == '_';
+        for (const char *k = key; *k && plain; k++)
+            plain = (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_';
+        if (plain)
+            append(out, cap, &n, ".%s", key);
+        else
+            append(out, cap, &n, "[\"%s\"]", sentraj_show(key, strlen(key)).s);
+    }
+}
+
+int jsonl_error(sentraj_error *err, const char *source, uint64_t line, const jsonl_path *path, const char *fmt, ...)
+{
+    char msg[sizeof err->message], at[PATH_CAP];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    jsonl_path_format(path, at, sizeof at);
+    return sentraj_raise(err, SENTRAJ_EDATA, source, line, 0, "%s: %s", at, msg);
+}
+
+/* An id given as a string (as is) or an integer (its decimal text, written
+ * into num). Returns 1, or 0 for any other type. */
+int jsonl_id_text(const json_t *v, char *num, size_t cap, const char **s, size_t *len)
+{
+    if (json_is_string(v)) {
+        *s = json_string_value(v);
+        *len = json_string_length(v);
+        return 1;
+    }
+    if (json_is_integer(v)) {
+        int k = snprintf(num, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        *s = num;
+        *len = k < 0 ? 0 : (size_t)k;
+        return 1;
+    }
+    return 0;
+}
+
+static int put(char **buf, size_t *cap, size_t *len, const char *s, size_t n, sentraj_error *err)
+{
+    if (*cap - *len < n + 1) {
+        size_t nc = *cap ? *cap : 256;
+        char *nb;
+        while (nc - *len < n + 1)
+            nc *= 2;
+        nb = realloc(*buf, nc);
+        if (!nb)
+            return sentraj_nomem(err, "categories");
+        *buf = nb;
+        *cap = nc;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return SENTRAJ_OK;
+}
+
+/* Whether a ';'-separated field names the reserved category "all" (after
+ * trimming blanks, as the assembler does): checked here too so the error
+ * carries the JSON path. */
+static int names_all(const char *s, size_t n)
+{
+    for (size_t i = 0; i <= n;) {
+        size_t j = i, a, b;
+        while (j < n && s[j] != ';')
+            j++;
+        a = i, b = j;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+            b--;
+        if (b - a == 3 && memcmp(s + a, "all", 3) == 0)
+            return 1;
+        i = j + 1;
+    }
+    return 0;
+}
+
+#define RESERVED_ALL "category name \"all\" is reserved for the row that counts every conversation"
+
+/* A categories value as the ';'-separated field the assembler takes: a
+ * string as is, an array of strings joined with ';', absent (v NULL) or null
+ * as no categories (*len 0). A name inside an array may not itself hold ';'. */
+int jsonl_categories(const json_t *v, const char *source, uint64_t line, const jsonl_path *path, char **buf,
+                     size_t *cap, size_t *len, sentraj_error *err)
+{
+    *len = 0;
+    if (!v || json_is_null(v))
+        return SENTRAJ_OK;
+    if (json_is_string(v)) {
+        if (names_all(json_string_value(v), json_string_length(v)))
+            return jsonl_error(err, source, line, path, RESERVED_ALL);
+        return put(buf, cap, len, json_string_value(v), json_string_length(v), err);
+    }
+    if (!json_is_array(v))
+        return jsonl_error(err, source, line, path,
+                           "categories must be a string (';'-separated) or an array of strings, not %s",
+                           jsonl_type(v));
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *c = json_array_get(v, i);
+        const char *s = json_string_value(c); /* NULL when not a string */
+        size_t n = json_string_length(c);
+        int rc;
+
+        if (!s || memchr(s, ';', n) || names_all(s, n)) {
+            char at[PATH_CAP];
+            jsonl_path_format(path, at, sizeof at);
+            if (!s)
+                return jsonl_error(err, source, line, JSONL_PATH(at, i, NULL), "a category must be a string, not %s",
+                                   jsonl_type(c));
+            if (memchr(s, ';', n))
+                return jsonl_error(err, source, line, JSONL_PATH(at, i, NULL),
+                                   "category name \"%s\" contains ';' (in an array, give each category as its own "
+                                   "string)",
+                                   sentraj_show(s, n).s);
+            return jsonl_error(err, source, line, JSONL_PATH(at, i, NULL), RESERVED_ALL);
+        }
+        if ((i > 0 && (rc = put(buf, cap, len, ";", 1, err)) != SENTRAJ_OK) ||
+            (rc = put(buf, cap, len, s, n, err)) != SENTRAJ_OK)
+            return rc;
+    }
+    return SENTRAJ_OK;
+}
+
+/* A sentiment: a label of the scale (string) or a number within its range.
+ * A number is turned into its shortest round-trip text and parsed like a CSV
+ * field, so every format accepts and rejects exactly the same values, with
+ * the same words. Absent (v NULL), null and "" are a missing label. */
+int jsonl_sentiment(const sentraj_scale *scale, const json_t *v, const char *source, uint64_t line,
+                    const jsonl_path *path, double *value, sentraj_error *err)
+{
+    char num[64];
+    const char *s;
+    size_t n;
+    label_status st;
+    sentraj_error e;
+
+    if (!v || json_is_null(v)) {
+        s = "";
+        n = 0;
+    } else if (json_is_string(v)) {
+        s = json_string_value(v);
+        n = json_string_length(v);
+    } else if (json_is_integer(v)) {
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        s = num;
+        n = strlen(num);
+    } else if (json_is_real(v)) {
+        sentraj_format_double(json_real_value(v), num, sizeof num);
+        s = num;
+        n = strlen(num);
+    } else {
+        return jsonl_error(err, source, line, path, "the sentiment must be a label (a string) or a number, not %s",
+                           jsonl_type(v));
+    }
+    st = labels_parse_sentiment(scale, s, n, value);
+    if (st == LABEL_OK)
+        return SENTRAJ_OK;
+    labels_sentiment_error(scale, st, s, n, source, line, 0, &e);
+    return jsonl_error(err, source, line, path, "%s", e.message);
+}
+
+/* A role string, classified like the CSV role column. */
+int jsonl_role(const json_t *v, const char *source, uint64_t line, const jsonl_path *path, role_kind *out,
+               sentraj_error *err)
+{
+    const char *s;
+    size_t n;
+
+    if (!json_is_string(v))
+        return jsonl_error(err, source, line, path, "the role must be a string, not %s", jsonl_type(v));
+    s = json_string_value(v);
+    n = json_string_length(v);
+    *out = labels_parse_role(s, n);
+    if (*out == ROLE_UNKNOWN)
+        return jsonl_error(err, source, line, path,
+                           "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
+                           "model, ai, bot; ignored: system, tool)",
+                           sentraj_show(s, n).s);
+    return SENTRAJ_OK;
+}
+
+/* ---- the conversation format --------------------------------------------------- */
+
+/* One message of the current line, checked, before it becomes a row. */
+typedef struct jmsg {
+    uint64_t index;
+    double value;
+    size_t pos; /* position in the messages array */
+    role_kind role;
+} jmsg;
+
+typedef struct jctx {
+    sentraj_dataset *ds;
+    uint32_t source;
+    const char *name;
+    jmsg *msgs;
+    size_t msgs_cap;
+    char *cats;
+    size_t cats_cap;
+} jctx;
+
+static int cmp_jmsg(const void *a, const void *b)
+{
+    const jmsg *x = a, *y = b;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Check one message and record it; `with_index` says whether the line's
+ * first message carries message_index (then all must). Paths are only
+ * formatted for an error: this runs once per message. */
+static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_index, jmsg *out,
+                   sentraj_error *err)
+{
+    sentraj_dataset *ds = c->ds;
+    const char *ikey = ds->field[FIELD_INDEX], *rkey = ds->field[FIELD_ROLE];
+    const json_t *v;
+    int rc;
+
+    if (!json_is_object(m))
+        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL), "a message must be an object, not %s",
+                           jsonl_type(m));
+    out->pos = i;
+    out->value = 0;
+
+    v = json_object_get(m, rkey);
+    if (!v)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL), "missing required key \"%s\"", rkey);
+    if ((rc = jsonl_role(v, c->name, line, JSONL_PATH("$.messages", i, rkey), &out->role, err)) != SENTRAJ_OK)
+        return rc;
+
+    v = json_object_get(m, ikey);
+    if (!v != !with_index) {
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL),
+                               "missing %s (messages[0] has one: give it on every message of a line or on none)",
+                               ikey);
+        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, ikey),
+                           "%s given here but not on messages[0] (give it on every message of a line or on none)",
+                           ikey);
+    }
+    if (v) {
+        if (!json_is_integer(v))
+            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, ikey),
+                               "%s must be an integer >= 0, not %s", ikey, jsonl_type(v));
+        if (json_integer_value(v) < 0)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, ikey),
+                               "%s %" JSON_INTEGER_FORMAT " is negative (it must be an integer >= 0)", ikey,
+                               json_integer_value(v));
+        out->index = (uint64_t)json_integer_value(v);
+    } else {
+        out->index = i;
+    }
+
+    if (out->role == ROLE_HUMAN) {
+        const char *skey = ds->field[FIELD_SENTIMENT];
+        if ((rc = jsonl_sentiment(ds->scale, json_object_get(m, skey), c->name, line,
+                                  JSONL_PATH("$.messages", i, skey), &out->value, err)) != SENTRAJ_OK)
+            return rc;
+    }
+    return SENTRAJ_OK;
+}
+
+static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *err)
+{
+    jctx *c = ctx;
+    sentraj_dataset *ds = c->ds;
+    const char *idkey = ds->field[FIELD_ID], *ckey = ds->field[FIELD_CATEGORIES], *ikey = ds->field[FIELD_INDEX];
+    const char *clkey = ds->field[FIELD_CLUSTER];
+    char num[32], clnum[32];
+    const char *id, *cl = NULL;
+    size_t id_len, cats_len, nmsg, cl_len = 0;
+    const json_t *v, *msgs;
+    int with_index, rc;
+    msg_row row;
+
+    v = json_object_get(obj, idkey);
+    if (!v)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL), "missing required key \"%s\"",
+                           idkey);
+    if (!jsonl_id_text(v, num, sizeof num, &id, &id_len))
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
+                           "the conversation id must be a string or an integer, not %s", jsonl_type(v));
+    if (id_len == 0)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
+
+    if ((rc = jsonl_categories(json_object_get(obj, ckey), c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, ckey),
+                               &c->cats, &c->cats_cap, &cats_len, err)) != SENTRAJ_OK)
+        return rc;
+
+    /* The cluster (--cluster-by): a string or an integer, like the id. */
+    if (clkey) {
+        v = json_object_get(obj, clkey);
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                               "missing required key \"%s\" (--cluster-by)", clkey);
+        if (!jsonl_id_text(v, clnum, sizeof clnum, &cl, &cl_len))
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+                               "the cluster (--cluster-by) must be a string or an integer, not %s", jsonl_type(v));
+        if (cl_len == 0)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+                               "empty %s (--cluster-by needs a value on every conversation)", clkey);
+    }
+
+    msgs = json_object_get(obj, "messages");
+    if (!msgs)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                           "missing required key \"messages\"");
+    if (!json_is_array(msgs))
+        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", JSONL_NO_INDEX, NULL),
+                           "messages must be an array, not %s", jsonl_type(msgs));
+    nmsg = json_array_size(msgs);
+    if (nmsg == 0)
+        return SENTRAJ_OK;
+    if (nmsg > c->msgs_cap) {
+        size_t nc = c->msgs_cap ? c->msgs_cap : 64;
+        jmsg *nm;
+        while (nc < nmsg)
+            nc *= 2;
+        nm = realloc(c->msgs, nc * sizeof *nm);
+        if (!nm)
+            return sentraj_nomem(err, "messages");
+        c->msgs = nm;
+        c->msgs_cap = nc;
+    }
+
+    /* Check every message in array order first, so an error names the first
+     * bad one; then order and feed them. */
+    with_index = json_is_object(json_array_get(msgs, 0)) && json_object_get(json_array_get(msgs, 0), ikey) != NULL;
+    for (size_t i = 0; i < nmsg; i++)
+        if ((rc = message(c, json_array_get(msgs, i), i, line, with_index, &c->msgs[i], err)) != SENTRAJ_OK)
+            return rc;
+
+    if (with_index) {
+        /* Sorted by index the rows take the assembler's O(1) in-order path,
+         * and a duplicate within the line is found here, with both places. */
+        qsort(c->msgs, nmsg, sizeof *c->msgs, cmp_jmsg);
+        for (size_t i = 1; i < nmsg; i++)
+            if (c->msgs[i].index == c->msgs[i - 1].index)
+                return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", c->msgs[i].pos, ikey),
+                                   "duplicate %s %llu in conversation \"%s\" (also on messages[%zu])", ikey,
+                                   (unsigned long long)c->msgs[i].index, sentraj_show(id, id_len).s,
+                                   c->msgs[i - 1].pos);
+    } else {
+        /* Without message_index the array positions are the order, so the
+         * line must hold the whole conversation. */
+        int64_t known = intern_find(&ds->ids, id, id_len, intern_hash(id, id_len));
+        if (known >= 0) {
+            const char *o = conv_other_source(ds, (size_t)known, c->source);
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
+                               "conversation \"%s\" already appeared on line %llu%s%s (a conversation given on "
+                               "several lines needs %s on every message)",
+                               sentraj_show(id, id_len).s, (unsigned long long)ds->convs[known].line,
+                               o ? " of " : "", o ? o : "", ikey);
+        }
+    }
+
+    memset(&row, 0, sizeof row);
+    row.id = id;
+    row.id_len = id_len;
+    row.cats = cats_len ? c->cats : NULL;
+    row.cats_len = cats_len;
+    row.line = line;
+    row.cats_line = line;
+    row.cluster = cl;
+    row.cluster_len = cl_len;
+    row.cluster_line = line;
+    for (size_t i = 0; i < nmsg; i++) {
+        row.index = c->msgs[i].index;
+        row.role = c->msgs[i].role;
+        row.value = c->msgs[i].value;
+        if ((rc = dataset_add_row(ds, c->source, &row, err)) != SENTRAJ_OK)
+            return rc;
+    }
+    return SENTRAJ_OK;
+}
+
+/* The nested JSONL reader. One conversation per line:
+ *
+ *   {"conversation_id": "c1", "categories": ["coaching"],
+ *    "messages": [{"role": "human", "sentiment": "negative"}, {"role": "assistant"}]}
+ *
+ * Keys are the data set's field names (--col-id, --col-role, ... rename
+ * them; matched exactly, case included); "messages" is fixed and other keys
+ * are ignored. With --cluster-by the key it names is required on every line,
+ * a non-empty string or an integer, the same on every line of a
+ * conversation. The id is a non-empty string or an integer (its decimal
+ * text). Categories are an array of strings, a ';'-separated string, or
+ * absent/null (none). Messages count in array order (message_index = array
+ * position) unless they carry message_index: then every message of the line
+ * must, with a distinct integer >= 0, and a conversation may continue on
+ * other lines; without it a conversation must be whole on its line. The
+ * sentiment of a human message is a label of the scale or a number in its
+ * range (the same values and words as a CSV field); on other messages it is
+ * ignored. Blank lines are skipped, a UTF-8 byte order mark and CRLF line
+ * ends are accepted. Lines are streamed, each parsed whole by jansson, so
+ * memory is the largest line, not the file. A conversation with no messages
+ * adds nothing (like a CSV without its rows). */
+int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
+{
+    jctx c;
+    int64_t source;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.ds = ds;
+    c.name = input_name(in);
+    source = dataset_add_source(ds, c.name);
+    if (source < 0) {
+        ds->failed = 1;
+        return sentraj_nomem(err, "reader");
+    }
+    c.source = (uint32_t)source;
+    rc = jsonl_each_object(in, conversation, &c, err);
+    if (rc != SENTRAJ_OK)
+        ds->failed = 1;
+    free(c.msgs);
+    free(c.cats);
+    return rc;
+}
