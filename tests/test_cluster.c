@@ -1,7 +1,7 @@
 /* test_cluster.c - the cluster (two-level) bootstrap: ratio engines, their distribution, the jackknife, the readers' cluster column, the simulator's users. */
 #include "tap.h"
 
-#include "boot/cluster.h"
+#include "boot/ratio.h"
 #include "data/dataset.h"
 #include "boot/exact.h"
 #include "boot/sample.h"

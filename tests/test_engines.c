@@ -1,6 +1,7 @@
 /* test_engines.c - engines and interval methods: balance, determinism, statuses, one-sided intervals, SIMD kernels. */
 #include "tap.h"
 
+#include "boot/draw.h"
 #include "boot/engines.h"
 #include "boot/intervals.h"
 #include "sample_full.h"
@@ -41,7 +42,7 @@ static void test_balanced(void)
     sentraj_boot_result r;
     double means[101], again[101], total = 0;
 
-    engine_balanced_permutation(n, B, 42, 7, perm);
+    draw_balanced_permutation(n, B, 42, 7, perm);
     for (size_t i = 0; i < n * B; i++)
         counts[perm[i]]++;
     for (size_t i = 0; i < n; i++)

@@ -1,7 +1,7 @@
 /* analysis.c - per-category samples of a finished data set, bootstrapped together. */
 #include "analyses/analysis.h"
 #include "boot/bootstrap.h"
-#include "boot/cluster.h"
+#include "boot/ratio.h"
 #include "data/dataset.h"
 #include "core/error.h"
 #include "boot/sample.h"

@@ -3,7 +3,7 @@
 
 #include "report/json_write.h"
 
-#include "boot/cluster.h"
+#include "boot/ratio.h"
 #include "data/dataset.h"
 #include "core/error.h"
 

@@ -1,96 +1,72 @@
 /* bootstrap.c - run the engines for many samples at once and turn draws into intervals. */
 #include "boot/bootstrap.h"
 
-#include "core/blas.h"
+#include "boot/driver.h"
 #include "boot/engines.h"
 #include "core/error.h"
 #include "boot/exact.h"
 #include "boot/intervals.h"
-#include "core/pool.h"
 #include "boot/sample.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Resamples per task: small enough to balance a few threads, large enough
- * that handing out a task costs nothing next to it. Results do not depend
- * on it: every resample has its own stream. */
-#define BLOCK 64
-
-/* Auto picks the multinomial engine when n >= AUTO_RATIO * K: a binomial
- * draw of gsl_ran_multinomial costs about as much as 70 index draws, so
- * below that the index engine is faster (measured in docs/statistics.md). */
-#define AUTO_RATIO 64
-
+/* What the bootstrap of one sample keeps beside its driver item. */
 typedef struct plan {
     const sentraj_sample *s; /* the caller's sample, or full */
-    sentraj_sample full;     /* index engine: the sample with an entry per value */
+    sentraj_sample full;     /* index and balanced engines: the sample with an entry per value */
     int expanded;
-    uint64_t h;
-    sentraj_engine engine; /* resolved: never AUTO */
-    int balanced;
-    int active;            /* needs resampling (ok status) */
-    double *sum, *sq;      /* Monte Carlo: per-resample sums and sums of squares */
-    uint32_t *perm;        /* balanced: n * B indices */
-    exact_dist dist;       /* exact: distribution of the lattice sum */
-    double *t, *tw;        /* exact studentized: t values and weights */
+    exact_dist dist;         /* exact: distribution of the lattice sum */
+    double *t, *tw;          /* exact studentized: t values and weights */
     size_t tlen;
-    int rc;
-    sentraj_error err;
 } plan;
 
-typedef struct task {
-    size_t p;
-    size_t b0, b1; /* b1 == 0: the sample's set-up task (exact engine, balanced permutation) */
-} task;
-
-typedef struct job {
-    plan *plans;
-    task *tasks;
-    const sentraj_config *cfg;
-} job;
-
-static void run_task(void *ctx, size_t t)
+/* The sums and, for the studentized method, sums of squares of a Monte Carlo
+ * item: acc holds B sums, then B sums of squares. */
+static double *sums(const boot_item *it)
 {
-    job *j = ctx;
-    const task *tk = &j->tasks[t];
-    plan *pl = &j->plans[tk->p];
-    const sentraj_config *cfg = j->cfg;
-
-    if (tk->b1 == 0) {
-        if (pl->engine == SENTRAJ_ENGINE_EXACT) {
-            pl->rc = exact_sum_distribution(pl->s, cfg->exact_max_len, &pl->dist, &pl->err);
-            if (pl->rc == SENTRAJ_OK && cfg->method == SENTRAJ_METHOD_STUDENTIZED)
-                pl->rc = exact_studentized_distribution(pl->s, cfg->exact_max_len, &pl->t, &pl->tw, &pl->tlen,
-                                                        &pl->err);
-        } else {
-            engine_balanced_permutation(pl->s->n, cfg->resamples, cfg->seed, pl->h, pl->perm);
-        }
-        return;
-    }
-    switch (pl->engine) {
-    case SENTRAJ_ENGINE_MULTINOMIAL:
-        if (engine_multinomial(pl->s, cfg->seed, pl->h, tk->b0, tk->b1, pl->sum, pl->sq) != 0)
-            pl->rc = sentraj_nomem(&pl->err, "multinomial engine");
-        break;
-    default:
-        if (pl->balanced)
-            engine_balanced(pl->s, pl->perm, tk->b0, tk->b1, pl->sum, pl->sq);
-        else
-            engine_index(pl->s, cfg->seed, pl->h, tk->b0, tk->b1, pl->sum, pl->sq);
-        break;
-    }
+    return it->acc;
 }
 
-static sentraj_engine resolve(const sentraj_sample *s, const sentraj_config *cfg)
+static double *squares(const boot_item *it, const sentraj_config *cfg)
 {
-    if (cfg->engine != SENTRAJ_ENGINE_AUTO)
-        return cfg->engine;
-    if (cfg->sim == SENTRAJ_SIM_BALANCED)
-        return SENTRAJ_ENGINE_INDEX;
-    return s->n >= 2 && s->k * AUTO_RATIO <= s->n ? SENTRAJ_ENGINE_MULTINOMIAL : SENTRAJ_ENGINE_INDEX;
+    return it->width == 2 ? it->acc + cfg->resamples : NULL;
 }
+
+static int values_exact(boot_item *it, const sentraj_config *cfg, sentraj_error *err)
+{
+    plan *pl = it->state;
+    int rc = exact_sum_distribution(pl->s, cfg->exact_max_len, &pl->dist, err);
+
+    if (rc == SENTRAJ_OK && cfg->method == SENTRAJ_METHOD_STUDENTIZED)
+        rc = exact_studentized_distribution(pl->s, cfg->exact_max_len, &pl->t, &pl->tw, &pl->tlen, err);
+    return rc;
+}
+
+static int values_index(const boot_item *it, const sentraj_config *cfg, size_t b0, size_t b1, sentraj_error *err)
+{
+    (void)err;
+    engine_index(it->sample, cfg->seed, it->h, b0, b1, sums(it), squares(it, cfg));
+    return SENTRAJ_OK;
+}
+
+static int values_balanced(const boot_item *it, const sentraj_config *cfg, size_t b0, size_t b1, sentraj_error *err)
+{
+    (void)err;
+    engine_balanced(it->sample, it->perm, b0, b1, sums(it), squares(it, cfg));
+    return SENTRAJ_OK;
+}
+
+static int values_multinomial(const boot_item *it, const sentraj_config *cfg, size_t b0, size_t b1,
+                              sentraj_error *err)
+{
+    if (engine_multinomial(it->sample, cfg->seed, it->h, b0, b1, sums(it), squares(it, cfg)) != 0)
+        return sentraj_nomem(err, "multinomial engine");
+    return SENTRAJ_OK;
+}
+
+static const boot_kernels value_kernels = {values_exact, values_index, values_balanced, values_multinomial};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -109,9 +85,12 @@ static double mean_of(const sentraj_sample *s, double sum)
 
 /* Intervals for a Monte Carlo plan. keep, when not NULL, receives the means
  * in resample order (ownership passes to the caller). */
-static int finish_mc(plan *pl, const sentraj_config *cfg, sentraj_boot_result *r, double **keep, sentraj_error *err)
+static int finish_mc(const boot_item *it, const sentraj_config *cfg, sentraj_boot_result *r, double **keep,
+                     sentraj_error *err)
 {
+    const plan *pl = it->state;
     const sentraj_sample *s = pl->s;
+    const double *sum = sums(it), *sq = squares(it, cfg);
     size_t B = cfg->resamples;
     double *means = malloc(B * sizeof *means), *sorted = malloc(B * sizeof *sorted), *t = NULL, mbar;
     interval_input in;
@@ -122,7 +101,7 @@ static int finish_mc(plan *pl, const sentraj_config *cfg, sentraj_boot_result *r
         return sentraj_nomem(err, "bootstrap means");
     }
     for (size_t b = 0; b < B; b++)
-        means[b] = mean_of(s, pl->sum[b]);
+        means[b] = mean_of(s, sum[b]);
     memset(&in, 0, sizeof in);
     in.estimate = s->mean;
     interval_mc_moments(means, B, &mbar, &in.se);
@@ -149,7 +128,7 @@ static int finish_mc(plan *pl, const sentraj_config *cfg, sentraj_boot_result *r
             for (size_t i = 0; i < s->n; i++)
                 total += (long double)s->values[i];
         for (size_t b = 0; b < B; b++) {
-            long double S = pl->sum[b], var = ((long double)pl->sq[b] - S * S / n) / (n - 1), d = S - total;
+            long double S = sum[b], var = ((long double)sq[b] - S * S / n) / (n - 1), d = S - total;
             if (var < 0)
                 var = 0;
             if (var == 0 || (s->lattice && d == 0))
@@ -174,7 +153,7 @@ static int finish_mc(plan *pl, const sentraj_config *cfg, sentraj_boot_result *r
 
 /* Intervals for an exact plan. keep_x/keep_w, when not NULL, receive the
  * support (means) and probabilities of the distribution. */
-static int finish_exact(plan *pl, const sentraj_config *cfg, sentraj_boot_result *r, double **keep_x, double **keep_w,
+static int finish_exact(const plan *pl, const sentraj_config *cfg, sentraj_boot_result *r, double **keep_x, double **keep_w,
                         size_t *keep_len, sentraj_error *err)
 {
     const sentraj_sample *s = pl->s;
@@ -229,149 +208,107 @@ static void plan_free(plan *pl)
 {
     if (pl->expanded)
         sample_expand_free(&pl->full);
-    free(pl->sum);
-    free(pl->sq);
-    free(pl->perm);
     exact_dist_free(&pl->dist);
     free(pl->t);
     free(pl->tw);
 }
 
+/* Set up sample i's item, or settle its result when it needs no resampling
+ * (fewer than 2 values, or one distinct value). */
+static int plan_item(const sentraj_sample *s, uint64_t h, const sentraj_config *cfg, plan *pl, boot_item *it,
+                     sentraj_boot_result *r, sentraj_error *err)
+{
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    pl->s = s;
+    it->kern = &value_kernels;
+    it->state = pl;
+    it->h = h;
+    it->n = s->n;
+    it->engine = boot_resolve(cfg, s->n, s->k);
+    r->estimate = s->mean;
+    r->engine = it->engine;
+    r->resamples = it->engine == SENTRAJ_ENGINE_EXACT ? 0 : cfg->resamples;
+    if (s->n < 2) {
+        r->status = SENTRAJ_CI_TOO_FEW;
+        r->ci_low = r->ci_high = r->se = NAN;
+        return SENTRAJ_OK;
+    }
+    if (s->k == 1) {
+        /* Every resample of a constant sample is that constant, for every
+         * method; one-sided intervals keep their open end. */
+        r->status = SENTRAJ_CI_DEGENERATE;
+        r->ci_low = cfg->alternative == SENTRAJ_LESS ? -INFINITY : s->mean;
+        r->ci_high = cfg->alternative == SENTRAJ_GREATER ? INFINITY : s->mean;
+        r->se = 0;
+        return SENTRAJ_OK;
+    }
+    if (it->engine == SENTRAJ_ENGINE_EXACT && !s->lattice)
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the exact engine needs deltas on a lattice (every label scale gives one); this data "
+                            "has numeric labels off the scale's grid: use --engine multinomial or index");
+    if (s->n > UINT32_MAX)
+        return sentraj_fail(err, SENTRAJ_ELIMIT, "a sample of %zu values is larger than the engines' limit of 2^32 - 1",
+                            s->n);
+    it->active = 1;
+    if (it->engine == SENTRAJ_ENGINE_EXACT)
+        return SENTRAJ_OK;
+    if (it->engine == SENTRAJ_ENGINE_INDEX) {
+        if ((rc = sample_expand(s, &pl->full, err)) != SENTRAJ_OK)
+            return rc;
+        pl->expanded = 1;
+        pl->s = &pl->full;
+    }
+    it->sample = pl->s;
+    it->width = cfg->method == SENTRAJ_METHOD_STUDENTIZED ? 2 : 1;
+    return SENTRAJ_OK;
+}
+
 int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size_t m, const sentraj_config *cfg,
               sentraj_boot_result *out, boot_draws *keep, sentraj_error *err)
 {
-    size_t B = cfg->resamples, ntasks = 0;
     plan *plans = NULL;
-    task *tasks = NULL;
+    boot_item *items = NULL;
     int rc;
-    job j;
 
+    /* Cleared first, so that every error leaves nothing to free in keep. */
+    if (keep)
+        memset(keep, 0, m * sizeof *keep);
     if ((rc = sentraj_config_check(cfg, err)) != SENTRAJ_OK)
         return rc;
     plans = calloc(m ? m : 1, sizeof *plans);
-    if (!plans)
-        return sentraj_nomem(err, "bootstrap");
-    if (keep)
-        memset(keep, 0, m * sizeof *keep);
-
-    for (size_t i = 0; i < m; i++) {
-        const sentraj_sample *s = samples[i];
-        sentraj_boot_result *r = &out[i];
-        plan *pl = &plans[i];
-
-        memset(r, 0, sizeof *r);
-        pl->s = s;
-        pl->h = hashes[i];
-        pl->engine = resolve(s, cfg);
-        r->estimate = s->mean;
-        r->engine = pl->engine;
-        r->resamples = pl->engine == SENTRAJ_ENGINE_EXACT ? 0 : B;
-        if (s->n < 2) {
-            r->status = SENTRAJ_CI_TOO_FEW;
-            r->ci_low = r->ci_high = r->se = NAN;
-            continue;
-        }
-        if (s->k == 1) {
-            /* Every resample of a constant sample is that constant, for
-             * every method; one-sided intervals keep their open end. */
-            r->status = SENTRAJ_CI_DEGENERATE;
-            r->ci_low = cfg->alternative == SENTRAJ_LESS ? -INFINITY : s->mean;
-            r->ci_high = cfg->alternative == SENTRAJ_GREATER ? INFINITY : s->mean;
-            r->se = 0;
-            continue;
-        }
-        if (pl->engine == SENTRAJ_ENGINE_EXACT && !s->lattice) {
-            rc = sentraj_fail(err, SENTRAJ_EUSAGE,
-                              "the exact engine needs deltas on a lattice (every label scale gives one); this data "
-                              "has numeric labels off the scale's grid: use --engine multinomial or index");
-            goto out;
-        }
-        if (s->n > UINT32_MAX) {
-            rc = sentraj_fail(err, SENTRAJ_ELIMIT,
-                              "a sample of %zu values is larger than the engines' limit of 2^32 - 1", s->n);
-            goto out;
-        }
-        pl->active = 1;
-        if (pl->engine == SENTRAJ_ENGINE_EXACT) {
-            ntasks++;
-            continue;
-        }
-        if (pl->engine == SENTRAJ_ENGINE_INDEX) {
-            if ((rc = sample_expand(s, &pl->full, err)) != SENTRAJ_OK)
-                goto out;
-            pl->expanded = 1;
-            pl->s = &pl->full;
-        }
-        pl->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
-        if (pl->balanced) {
-            if ((rc = engine_balanced_alloc(s->n, B, cfg->balanced_max, "values", &pl->perm, err)) != SENTRAJ_OK)
-                goto out;
-            ntasks++;
-        }
-        pl->sum = malloc(B * sizeof *pl->sum);
-        if (cfg->method == SENTRAJ_METHOD_STUDENTIZED)
-            pl->sq = malloc(B * sizeof *pl->sq);
-        if (!pl->sum || (cfg->method == SENTRAJ_METHOD_STUDENTIZED && !pl->sq)) {
-            rc = sentraj_nomem(err, "resampled sums");
-            goto out;
-        }
-        ntasks += (B + BLOCK - 1) / BLOCK;
-    }
-
-    tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
-    if (!tasks) {
-        rc = sentraj_nomem(err, "bootstrap tasks");
+    items = calloc(m ? m : 1, sizeof *items);
+    if (!plans || !items) {
+        rc = sentraj_nomem(err, "bootstrap");
         goto out;
     }
-    j = (job){plans, tasks, cfg};
-
-    /* OpenBLAS must not start threads of its own under ours. */
-    blas_single_thread();
-
-    /* Phase 1: set-up tasks (exact distributions, balanced permutations). */
-    ntasks = 0;
     for (size_t i = 0; i < m; i++)
-        if (plans[i].active && (plans[i].engine == SENTRAJ_ENGINE_EXACT || plans[i].balanced))
-            tasks[ntasks++] = (task){i, 0, 0};
-    pool_run(cfg->threads, ntasks, run_task, &j, err);
-    /* Phase 2: the Monte Carlo blocks. */
-    ntasks = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (!plans[i].active || plans[i].engine == SENTRAJ_ENGINE_EXACT)
-            continue;
-        for (size_t b = 0; b < B; b += BLOCK)
-            tasks[ntasks++] = (task){i, b, b + BLOCK < B ? b + BLOCK : B};
-    }
-    pool_run(cfg->threads, ntasks, run_task, &j, err);
-
-    for (size_t i = 0; i < m; i++) {
-        plan *pl = &plans[i];
-        if (!pl->active)
-            continue;
-        if (pl->rc != SENTRAJ_OK) {
-            if (err)
-                *err = pl->err;
-            rc = pl->rc;
+        if ((rc = plan_item(samples[i], hashes[i], cfg, &plans[i], &items[i], &out[i], err)) != SENTRAJ_OK)
             goto out;
-        }
-        if (pl->engine == SENTRAJ_ENGINE_EXACT)
-            rc = finish_exact(pl, cfg, &out[i], keep ? &keep[i].values : NULL, keep ? &keep[i].probs : NULL,
+    if ((rc = boot_run(items, m, cfg, "values", err)) != SENTRAJ_OK)
+        goto out;
+    for (size_t i = 0; i < m; i++) {
+        if (!items[i].active)
+            continue;
+        if (items[i].engine == SENTRAJ_ENGINE_EXACT)
+            rc = finish_exact(&plans[i], cfg, &out[i], keep ? &keep[i].values : NULL, keep ? &keep[i].probs : NULL,
                               keep ? &keep[i].len : NULL, err);
         else
-            rc = finish_mc(pl, cfg, &out[i], keep ? &keep[i].values : NULL, err);
+            rc = finish_mc(&items[i], cfg, &out[i], keep ? &keep[i].values : NULL, err);
         if (rc != SENTRAJ_OK)
             goto out;
-        if (keep && pl->engine != SENTRAJ_ENGINE_EXACT)
-            keep[i].len = B;
+        if (keep && items[i].engine != SENTRAJ_ENGINE_EXACT)
+            keep[i].len = cfg->resamples;
     }
-    rc = SENTRAJ_OK;
 out:
-    for (size_t i = 0; i < m; i++)
+    boot_items_release(items, m);
+    for (size_t i = 0; plans && i < m; i++)
         plan_free(&plans[i]);
     if (rc != SENTRAJ_OK && keep)
         boot_draws_free(keep, m);
     free(plans);
-    free(tasks);
+    free(items);
     return rc;
 }
 

@@ -1,23 +1,14 @@
 /* cluster.c - the bootstrap of a ratio of sums over resampled units: clusters (--cluster-by) and positions. */
-#include "boot/cluster.h"
+#include "boot/ratio.h"
 
-#include "core/blas.h"
-#include "boot/engines.h"
-#include "core/error.h"
+#include "boot/draw.h"
+#include "boot/driver.h"
 #include "boot/intervals.h"
-#include "rng/pcg.h"
-#include "core/pool.h"
-#include "sentraj/rng_gsl.h"
+#include "core/error.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Resamples per task, as in bootstrap.c; results do not depend on it. */
-#define BLOCK 64
-/* Auto picks the multinomial engine when m >= AUTO_RATIO * k (bootstrap.c). */
-#define AUTO_RATIO 64
 
 /* ---- building a sample ------------------------------------------------- */
 
@@ -173,9 +164,9 @@ static inline void add_unit(const ratio_sample *s, size_t j, double c, size_t na
     }
 }
 
-/* Index engine: m uniform draws per resample (Lemire's method, as
- * engine_index), each adding its unit. On a lattice every sum is an exact
- * integer, so the order of the draws cannot matter. */
+/* Index engine: m draws per resample (boot/draw.h), each adding its unit.
+ * On a lattice every sum is an exact integer, so the order of the draws
+ * cannot matter. */
 static void kernel_index(const ratio_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, size_t nacc,
                          double *acc)
 {
@@ -186,14 +177,14 @@ static void kernel_index(const ratio_sample *s, uint64_t seed, uint64_t h, size_
         double *a = acc + b * stride;
         sentraj_pcg32 rng;
         memset(a, 0, stride * sizeof *a);
-        sentraj_stream_seed(&rng, seed, h, (uint64_t)b);
+        draw_stream(&rng, seed, h, b);
         for (uint32_t i = 0; i < m; i++)
-            add_unit(s, s->expand[pcg32_bounded_fast_inline(&rng, m)], 1, nacc, a);
+            add_unit(s, s->expand[draw_index(&rng, m)], 1, nacc, a);
     }
 }
 
 /* Balanced resampling: resample b takes entries b m .. b m + m - 1 of one
- * permutation of B copies of 0..m-1 (engine_balanced_permutation). */
+ * permutation of B copies of 0..m-1 (draw_balanced_permutation). */
 static void kernel_balanced(const ratio_sample *s, const uint32_t *perm, size_t b0, size_t b1, size_t nacc,
                             double *acc)
 {
@@ -207,86 +198,64 @@ static void kernel_balanced(const ratio_sample *s, const uint32_t *perm, size_t 
     }
 }
 
-/* Multinomial engine: the counts of the k distinct units from
- * Multinomial(m, count / m) (gsl_ran_multinomial on the PCG gsl_rng, seeded
- * per resample exactly as engine_multinomial), then each distinct unit's
- * sums times its count. Returns 0, or -1 without memory. */
+/* Multinomial engine: the counts of the k distinct units (boot/draw.h),
+ * then each distinct unit's sums times its count. Returns 0, or -1 without
+ * memory. */
 static int kernel_multinomial(const ratio_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, size_t nacc,
                               double *acc)
 {
-    size_t k = s->k, stride = s->nch * nacc;
-    double *p = malloc(k * sizeof *p);
-    unsigned int *cnt = malloc(k * sizeof *cnt);
-    gsl_rng *r = gsl_rng_alloc(sentraj_gsl_rng_pcg32());
+    size_t stride = s->nch * nacc;
+    draw_multinomial d;
     int rc = -1;
 
-    if (!p || !cnt || !r)
+    if (draw_multinomial_init(&d, s->count, s->k, s->m) != 0)
         goto out;
-    for (size_t j = 0; j < k; j++)
-        p[j] = (double)s->count[j]; /* GSL normalises the weights itself */
     for (size_t b = b0; b < b1; b++) {
         double *a = acc + b * stride;
         memset(a, 0, stride * sizeof *a);
-        sentraj_stream_seed(sentraj_gsl_rng_state(r), seed, h, (uint64_t)b);
-        gsl_ran_multinomial(r, k, (unsigned int)s->m, p, cnt);
-        for (size_t j = 0; j < k; j++)
-            if (cnt[j])
-                add_unit(s, j, (double)cnt[j], nacc, a);
+        draw_multinomial_counts(&d, seed, h, b);
+        for (size_t j = 0; j < s->k; j++)
+            if (d.cnt[j])
+                add_unit(s, j, (double)d.cnt[j], nacc, a);
     }
     rc = 0;
 out:
-    gsl_rng_free(r);
-    free(p);
-    free(cnt);
+    draw_multinomial_free(&d);
     return rc;
 }
 
-/* ---- the run -------------------------------------------------------------- */
+/* ---- the kernels as the driver calls them ---------------------------------- */
 
-typedef struct rplan {
-    const ratio_sample *s;
-    uint64_t h;
-    sentraj_engine engine; /* resolved: index or multinomial */
-    int balanced;
-    int active;            /* some channel needs resampling */
-    double *acc;           /* B x nch x nacc */
-    uint32_t *perm;        /* balanced: m * B */
-    int rc;
-    sentraj_error err;
-} rplan;
-
-typedef struct rtask {
-    size_t p;
-    size_t b0, b1; /* b1 == 0: the balanced permutation */
-} rtask;
-
-typedef struct rjob {
-    rplan *plans;
-    rtask *tasks;
-    const sentraj_config *cfg;
-    size_t nacc;
-} rjob;
-
-static void run_task(void *ctx, size_t t)
+/* Doubles a resample keeps per channel: y and n, and for the studentized
+ * method also y^2, y n and n^2. */
+static size_t acc_per_channel(const sentraj_config *cfg)
 {
-    rjob *j = ctx;
-    const rtask *tk = &j->tasks[t];
-    rplan *pl = &j->plans[tk->p];
-    const sentraj_config *cfg = j->cfg;
-
-    if (tk->b1 == 0) {
-        engine_balanced_permutation(pl->s->m, cfg->resamples, cfg->seed, pl->h, pl->perm);
-        return;
-    }
-    if (pl->engine == SENTRAJ_ENGINE_MULTINOMIAL) {
-        if (kernel_multinomial(pl->s, cfg->seed, pl->h, tk->b0, tk->b1, j->nacc, pl->acc) != 0)
-            pl->rc = sentraj_nomem(&pl->err, "multinomial engine");
-    } else if (pl->balanced) {
-        kernel_balanced(pl->s, pl->perm, tk->b0, tk->b1, j->nacc, pl->acc);
-    } else {
-        kernel_index(pl->s, cfg->seed, pl->h, tk->b0, tk->b1, j->nacc, pl->acc);
-    }
+    return cfg->method == SENTRAJ_METHOD_STUDENTIZED ? 5 : 2;
 }
+
+static int units_index(const boot_item *it, const sentraj_config *cfg, size_t b0, size_t b1, sentraj_error *err)
+{
+    (void)err;
+    kernel_index(it->sample, cfg->seed, it->h, b0, b1, acc_per_channel(cfg), it->acc);
+    return SENTRAJ_OK;
+}
+
+static int units_balanced(const boot_item *it, const sentraj_config *cfg, size_t b0, size_t b1, sentraj_error *err)
+{
+    (void)err;
+    kernel_balanced(it->sample, it->perm, b0, b1, acc_per_channel(cfg), it->acc);
+    return SENTRAJ_OK;
+}
+
+static int units_multinomial(const boot_item *it, const sentraj_config *cfg, size_t b0, size_t b1, sentraj_error *err)
+{
+    if (kernel_multinomial(it->sample, cfg->seed, it->h, b0, b1, acc_per_channel(cfg), it->acc) != 0)
+        return sentraj_nomem(err, "multinomial engine");
+    return SENTRAJ_OK;
+}
+
+/* A ratio has no exact engine: ratio_boot_many refuses it up front. */
+static const boot_kernels unit_kernels = {NULL, units_index, units_balanced, units_multinomial};
 
 /* Per channel: Y = sum y, N = sum n and the contributing units, over the
  * distinct units with their multiplicities, in their canonical order. */
@@ -415,23 +384,65 @@ static int cmp_dbl(const void *a, const void *b)
     return cmp_double(*(const double *)a, *(const double *)b);
 }
 
-/* The interval of channel ch of plan pl from its resampled sums. means and
- * t are scratch arrays of B doubles; when keep is not NULL it receives the
- * B ratios in resample order (channels with a value in every resample). */
-static int finish_channel(const rplan *pl, size_t ch, const chan_total *tot, double accel, double se_hat,
-                          const sentraj_config *cfg, size_t nacc, double *means, double *sorted, double *t,
-                          ratio_result *r, double **keep, sentraj_error *err)
+/* What finishing a sample's channels needs besides the resampled sums:
+ * its channel totals, the jackknife statistics the method uses, and scratch
+ * space for B values. */
+typedef struct finisher {
+    const sentraj_config *cfg;
+    size_t nacc;
+    chan_total *tot;       /* per channel */
+    double *accel, *se_hat; /* per channel; zero unless BCa / studentized */
+    double *means, *sorted, *t;
+} finisher;
+
+/* The bootstrap-t draws of channel ch into f->t, sorted; their count. The
+ * ratio's linearisation variance (the nonparametric delta method, Davison &
+ * Hinkley 1997, ch. 2.7 and 3.8): v = m / (m - 1) sum_i (y_i - theta n_i)^2
+ * / N^2, for the sample (se_hat) and for each resample from its sums of
+ * squares; with one conversation per unit it is s^2 / n.
+ * t* = (theta* - theta) / sqrt(v*). */
+static size_t studentized_draws(const finisher *f, const boot_item *it, size_t ch)
 {
-    const ratio_sample *s = pl->s;
-    size_t B = cfg->resamples, nb = 0, stride = s->nch * nacc;
-    long double Y = tot->y, N = tot->n, m = (long double)s->m;
+    const ratio_sample *s = it->sample;
+    size_t B = f->cfg->resamples, nt = 0, stride = s->nch * f->nacc;
+    long double Y = f->tot[ch].y, N = f->tot[ch].n, m = (long double)s->m;
+
+    for (size_t b = 0; b < B; b++) {
+        const double *x = it->acc + b * stride + ch * f->nacc;
+        long double Yb = x[ACC_Y], Nb = x[ACC_N], tb, v, num;
+        if (!(Nb > 0))
+            continue;
+        tb = Yb / Nb;
+        v = (long double)x[ACC_YY] - 2 * tb * x[ACC_YN] + tb * tb * x[ACC_NN];
+        if (v < 0)
+            v = 0;
+        /* theta* - theta with an exact zero when the sums agree. */
+        num = Yb * N - Y * Nb;
+        if (v == 0 || num == 0)
+            f->t[nt++] = num > 0 ? INFINITY : num < 0 ? -INFINITY : 0;
+        else
+            f->t[nt++] = (double)((num / (N * Nb)) / (sqrtl(m / (m - 1) * v) / Nb));
+    }
+    qsort(f->t, nt, sizeof *f->t, cmp_dbl);
+    return nt;
+}
+
+/* The interval of channel ch of item it from its resampled sums into r.
+ * When keep is not NULL it receives the B ratios in resample order
+ * (channels with a value in every resample). */
+static int finish_channel(const finisher *f, const boot_item *it, size_t ch, ratio_result *r, double **keep,
+                          sentraj_error *err)
+{
+    const ratio_sample *s = it->sample;
+    const sentraj_config *cfg = f->cfg;
+    size_t B = cfg->resamples, nb = 0, stride = s->nch * f->nacc;
     double mbar;
     interval_input in;
 
     for (size_t b = 0; b < B; b++) {
-        const double *x = pl->acc + b * stride + ch * nacc;
+        const double *x = it->acc + b * stride + ch * f->nacc;
         if (x[ACC_N] > 0)
-            means[nb++] = x[ACC_Y] / (s->denom * x[ACC_N]);
+            f->means[nb++] = x[ACC_Y] / (s->denom * x[ACC_N]);
     }
     r->empty = B - nb;
     if (nb < 2) {
@@ -442,38 +453,15 @@ static int finish_channel(const rplan *pl, size_t ch, const chan_total *tot, dou
     }
     memset(&in, 0, sizeof in);
     in.estimate = r->estimate;
-    interval_mc_moments(means, nb, &mbar, &in.se);
+    interval_mc_moments(f->means, nb, &mbar, &in.se);
     in.bias = mbar - r->estimate;
-    memcpy(sorted, means, nb * sizeof *means);
-    qsort(sorted, nb, sizeof *sorted, cmp_dbl);
-    in.means = (boot_dist){sorted, NULL, nb};
-    in.accel = accel;
+    memcpy(f->sorted, f->means, nb * sizeof *f->means);
+    qsort(f->sorted, nb, sizeof *f->sorted, cmp_dbl);
+    in.means = (boot_dist){f->sorted, NULL, nb};
+    in.accel = f->accel[ch];
     if (cfg->method == SENTRAJ_METHOD_STUDENTIZED) {
-        /* The ratio's linearisation variance (the nonparametric delta
-         * method, Davison & Hinkley 1997, ch. 2.7 and 3.8):
-         * v = m / (m - 1) sum_i (y_i - theta n_i)^2 / N^2, for the sample
-         * (se_hat) and for each resample from its sums of squares; with one
-         * conversation per unit it is s^2 / n. t* = (theta* - theta) / sqrt(v*). */
-        size_t nt = 0;
-        in.se_hat = se_hat;
-        for (size_t b = 0; b < B; b++) {
-            const double *x = pl->acc + b * stride + ch * nacc;
-            long double Yb = x[ACC_Y], Nb = x[ACC_N], tb, v, num;
-            if (!(Nb > 0))
-                continue;
-            tb = Yb / Nb;
-            v = (long double)x[ACC_YY] - 2 * tb * x[ACC_YN] + tb * tb * x[ACC_NN];
-            if (v < 0)
-                v = 0;
-            /* theta* - theta with an exact zero when the sums agree. */
-            num = Yb * N - Y * Nb;
-            if (v == 0 || num == 0)
-                t[nt++] = num > 0 ? INFINITY : num < 0 ? -INFINITY : 0;
-            else
-                t[nt++] = (double)((num / (N * Nb)) / (sqrtl(m / (m - 1) * v) / Nb));
-        }
-        qsort(t, nt, sizeof *t, cmp_dbl);
-        in.t = (boot_dist){t, NULL, nt};
+        in.se_hat = f->se_hat[ch];
+        in.t = (boot_dist){f->t, NULL, studentized_draws(f, it, ch)};
     }
     interval_compute(&in, cfg->method, cfg->alternative, cfg->level, &r->ci_low, &r->ci_high);
     r->se = in.se;
@@ -481,8 +469,106 @@ static int finish_channel(const rplan *pl, size_t ch, const chan_total *tot, dou
         *keep = malloc(B * sizeof **keep);
         if (!*keep)
             return sentraj_nomem(err, "bootstrap means");
-        memcpy(*keep, means, B * sizeof *means);
+        memcpy(*keep, f->means, B * sizeof *f->means);
     }
+    return SENTRAJ_OK;
+}
+
+/* Set up sample s's item: active when some channel has two or more
+ * contributing units with different ratios. *total counts the doubles of
+ * the accumulators so far, against the limit max_doubles. */
+static int plan_item(const ratio_sample *s, uint64_t h, const sentraj_config *cfg, const char *what,
+                     size_t max_doubles, size_t *total, chan_total *tot, boot_item *it, sentraj_error *err)
+{
+    size_t B = cfg->resamples, nacc = acc_per_channel(cfg);
+
+    it->kern = &unit_kernels;
+    it->sample = s;
+    it->h = h;
+    it->n = s->m;
+    it->engine = boot_resolve(cfg, s->m, s->k);
+    channel_totals(s, tot);
+    for (size_t c = 0; c < s->nch; c++)
+        it->active |= tot[c].units >= 2 && !tot[c].same;
+    if (!it->active)
+        return SENTRAJ_OK;
+    if (s->m > UINT32_MAX)
+        return sentraj_fail(err, SENTRAJ_ELIMIT, "%zu units are more than the bootstrap's limit of 2^32 - 1", s->m);
+    if (s->nch * nacc > (max_doubles - *total) / B)
+        return sentraj_fail(err, SENTRAJ_ELIMIT,
+                            "the resampled sums of %s need more than %zu MiB (%zu resamples x %zu channels); use "
+                            "fewer resamples or positions",
+                            what, max_doubles * sizeof(double) >> 20, B, s->nch);
+    *total += B * s->nch * nacc;
+    it->width = s->nch * nacc;
+    return SENTRAJ_OK;
+}
+
+/* Every channel's result of one sample, after its resampling. */
+static int finish_sample(finisher *f, const boot_item *it, ratio_result *out, boot_draws *keep, sentraj_error *err)
+{
+    const ratio_sample *s = it->sample;
+    const sentraj_config *cfg = f->cfg;
+    int rc;
+
+    channel_totals(s, f->tot);
+    if (it->active && (cfg->method == SENTRAJ_METHOD_BCA || cfg->method == SENTRAJ_METHOD_STUDENTIZED) &&
+        (rc = channel_stats(s, f->tot, cfg->method == SENTRAJ_METHOD_BCA ? f->accel : NULL,
+                            cfg->method == SENTRAJ_METHOD_STUDENTIZED ? f->se_hat : NULL, err)) != SENTRAJ_OK)
+        return rc;
+    for (size_t c = 0; c < s->nch; c++) {
+        const chan_total *t = &f->tot[c];
+        ratio_result *r = &out[c];
+        memset(r, 0, sizeof *r);
+        r->units = t->units;
+        r->n = (double)t->n;
+        r->resamples = cfg->resamples;
+        r->engine = it->engine;
+        /* One division of the exact sums, as the ordinary engines do. */
+        r->estimate = t->n > 0 ? (double)t->y / (s->denom * (double)t->n) : NAN;
+        if (t->units < 2) {
+            r->status = SENTRAJ_CI_TOO_FEW;
+            r->ci_low = r->ci_high = r->se = NAN;
+        } else if (t->same) {
+            r->status = SENTRAJ_CI_DEGENERATE;
+            r->ci_low = cfg->alternative == SENTRAJ_LESS ? -INFINITY : r->estimate;
+            r->ci_high = cfg->alternative == SENTRAJ_GREATER ? INFINITY : r->estimate;
+            r->se = 0;
+        } else {
+            if ((rc = finish_channel(f, it, c, r, keep && s->nch == 1 ? &keep->values : NULL, err)) != SENTRAJ_OK)
+                return rc;
+            if (keep && keep->values)
+                keep->len = cfg->resamples;
+        }
+    }
+    return SENTRAJ_OK;
+}
+
+static void finisher_free(finisher *f)
+{
+    free(f->tot);
+    free(f->accel);
+    free(f->se_hat);
+    free(f->means);
+    free(f->sorted);
+    free(f->t);
+}
+
+static int finisher_alloc(finisher *f, const sentraj_config *cfg, size_t maxch, sentraj_error *err)
+{
+    size_t B = cfg->resamples;
+
+    memset(f, 0, sizeof *f);
+    f->cfg = cfg;
+    f->nacc = acc_per_channel(cfg);
+    f->tot = malloc(maxch * sizeof *f->tot);
+    f->accel = calloc(maxch, sizeof *f->accel);
+    f->se_hat = calloc(maxch, sizeof *f->se_hat);
+    f->means = malloc(B * sizeof *f->means);
+    f->sorted = malloc(B * sizeof *f->sorted);
+    f->t = malloc(B * sizeof *f->t);
+    if (!f->tot || !f->accel || !f->se_hat || !f->means || !f->sorted || !f->t)
+        return sentraj_nomem(err, "bootstrap");
     return SENTRAJ_OK;
 }
 
@@ -490,14 +576,14 @@ int ratio_boot_many(const ratio_sample *const *samples, const uint64_t *hashes, 
                     const char *what, size_t max_doubles, ratio_result *const *out, boot_draws *keep,
                     sentraj_error *err)
 {
-    size_t B = cfg->resamples, ntasks = 0, nacc, total = 0, maxch = 1;
-    rplan *plans = NULL;
-    rtask *tasks = NULL;
-    chan_total *tot = NULL;
-    double *means = NULL, *sorted = NULL, *t = NULL, *accel = NULL, *se_hat = NULL;
+    size_t total = 0, maxch = 1;
+    boot_item *items = NULL;
+    finisher f;
     int rc;
-    rjob j;
 
+    memset(&f, 0, sizeof f);
+    if (keep)
+        memset(keep, 0, m * sizeof *keep);
     if ((rc = sentraj_config_check(cfg, err)) != SENTRAJ_OK)
         return rc;
     if (cfg->engine == SENTRAJ_ENGINE_EXACT)
@@ -505,146 +591,28 @@ int ratio_boot_many(const ratio_sample *const *samples, const uint64_t *hashes, 
                             "the exact engine cannot bootstrap %s: each resampled mean is a ratio of two resampled "
                             "sums; use --engine index or multinomial",
                             what);
-    nacc = cfg->method == SENTRAJ_METHOD_STUDENTIZED ? 5 : 2;
-    plans = calloc(m ? m : 1, sizeof *plans);
-    if (!plans)
-        return sentraj_nomem(err, "bootstrap");
-    if (keep)
-        memset(keep, 0, m * sizeof *keep);
-
-    for (size_t i = 0; i < m; i++) {
-        const ratio_sample *s = samples[i];
-        rplan *pl = &plans[i];
-        pl->s = s;
-        pl->h = hashes[i];
-        if (s->nch > maxch)
-            maxch = s->nch;
-        pl->engine = cfg->engine != SENTRAJ_ENGINE_AUTO ? cfg->engine
-                     : cfg->sim == SENTRAJ_SIM_BALANCED ? SENTRAJ_ENGINE_INDEX
-                     : s->m >= 2 && s->k * AUTO_RATIO <= s->m ? SENTRAJ_ENGINE_MULTINOMIAL
-                                                              : SENTRAJ_ENGINE_INDEX;
-        pl->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
-    }
-    tot = malloc(maxch * sizeof *tot);
-    accel = calloc(maxch, sizeof *accel);
-    se_hat = calloc(maxch, sizeof *se_hat);
-    if (!tot || !accel || !se_hat) {
-        rc = sentraj_nomem(err, "bootstrap");
-        goto out;
-    }
-    for (size_t i = 0; i < m; i++) {
-        rplan *pl = &plans[i];
-        const ratio_sample *s = pl->s;
-        channel_totals(s, tot);
-        for (size_t c = 0; c < s->nch; c++)
-            pl->active |= tot[c].units >= 2 && !tot[c].same;
-        if (!pl->active)
-            continue;
-        if (s->m > UINT32_MAX) {
-            rc = sentraj_fail(err, SENTRAJ_ELIMIT, "%zu units are more than the bootstrap's limit of 2^32 - 1", s->m);
-            goto out;
-        }
-        if (s->nch * nacc > (max_doubles - total) / B) {
-            rc = sentraj_fail(err, SENTRAJ_ELIMIT,
-                              "the resampled sums of %s need more than %zu MiB (%zu resamples x %zu channels); use "
-                              "fewer resamples or positions",
-                              what, max_doubles * sizeof(double) >> 20, B, s->nch);
-            goto out;
-        }
-        total += B * s->nch * nacc;
-        if (pl->balanced) {
-            if ((rc = engine_balanced_alloc(s->m, B, cfg->balanced_max, "units", &pl->perm, err)) != SENTRAJ_OK)
-                goto out;
-            ntasks++;
-        }
-        pl->acc = malloc(B * s->nch * nacc * sizeof *pl->acc);
-        if (!pl->acc) {
-            rc = sentraj_nomem(err, "resampled sums");
-            goto out;
-        }
-        ntasks += (B + BLOCK - 1) / BLOCK;
-    }
-
-    tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
-    means = malloc(B * sizeof *means);
-    sorted = malloc(B * sizeof *sorted);
-    t = malloc(B * sizeof *t);
-    if (!tasks || !means || !sorted || !t) {
-        rc = sentraj_nomem(err, "bootstrap tasks");
-        goto out;
-    }
-    j = (rjob){plans, tasks, cfg, nacc};
-    blas_single_thread();
-    ntasks = 0;
     for (size_t i = 0; i < m; i++)
-        if (plans[i].active && plans[i].balanced)
-            tasks[ntasks++] = (rtask){i, 0, 0};
-    pool_run(cfg->threads, ntasks, run_task, &j, err);
-    ntasks = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (!plans[i].active)
-            continue;
-        for (size_t b = 0; b < B; b += BLOCK)
-            tasks[ntasks++] = (rtask){i, b, b + BLOCK < B ? b + BLOCK : B};
-    }
-    pool_run(cfg->threads, ntasks, run_task, &j, err);
-
-    for (size_t i = 0; i < m; i++) {
-        rplan *pl = &plans[i];
-        const ratio_sample *s = pl->s;
-        if (pl->rc != SENTRAJ_OK) {
-            if (err)
-                *err = pl->err;
-            rc = pl->rc;
+        if (samples[i]->nch > maxch)
+            maxch = samples[i]->nch;
+    items = calloc(m ? m : 1, sizeof *items);
+    if (!items)
+        return sentraj_nomem(err, "bootstrap");
+    if ((rc = finisher_alloc(&f, cfg, maxch, err)) != SENTRAJ_OK)
+        goto out;
+    for (size_t i = 0; i < m; i++)
+        if ((rc = plan_item(samples[i], hashes[i], cfg, what, max_doubles, &total, f.tot, &items[i], err)) !=
+            SENTRAJ_OK)
             goto out;
-        }
-        channel_totals(s, tot);
-        if (pl->active && (cfg->method == SENTRAJ_METHOD_BCA || cfg->method == SENTRAJ_METHOD_STUDENTIZED) &&
-            (rc = channel_stats(s, tot, cfg->method == SENTRAJ_METHOD_BCA ? accel : NULL,
-                                cfg->method == SENTRAJ_METHOD_STUDENTIZED ? se_hat : NULL, err)) != SENTRAJ_OK)
+    if ((rc = boot_run(items, m, cfg, "units", err)) != SENTRAJ_OK)
+        goto out;
+    for (size_t i = 0; i < m; i++)
+        if ((rc = finish_sample(&f, &items[i], out[i], keep ? &keep[i] : NULL, err)) != SENTRAJ_OK)
             goto out;
-        for (size_t c = 0; c < s->nch; c++) {
-            ratio_result *r = &out[i][c];
-            memset(r, 0, sizeof *r);
-            r->units = tot[c].units;
-            r->n = (double)tot[c].n;
-            r->resamples = B;
-            r->engine = pl->engine;
-            /* One division of the exact sums, as the ordinary engines do. */
-            r->estimate = tot[c].n > 0 ? (double)tot[c].y / (s->denom * (double)tot[c].n) : NAN;
-            if (tot[c].units < 2) {
-                r->status = SENTRAJ_CI_TOO_FEW;
-                r->ci_low = r->ci_high = r->se = NAN;
-            } else if (tot[c].same) {
-                r->status = SENTRAJ_CI_DEGENERATE;
-                r->ci_low = cfg->alternative == SENTRAJ_LESS ? -INFINITY : r->estimate;
-                r->ci_high = cfg->alternative == SENTRAJ_GREATER ? INFINITY : r->estimate;
-                r->se = 0;
-            } else {
-                rc = finish_channel(pl, c, &tot[c], accel[c], se_hat[c], cfg, nacc, means, sorted, t, r,
-                                    keep && s->nch == 1 ? &keep[i].values : NULL, err);
-                if (rc != SENTRAJ_OK)
-                    goto out;
-                if (keep && keep[i].values)
-                    keep[i].len = B;
-            }
-        }
-    }
-    rc = SENTRAJ_OK;
 out:
-    for (size_t i = 0; i < m; i++) {
-        free(plans[i].acc);
-        free(plans[i].perm);
-    }
+    boot_items_release(items, m);
     if (rc != SENTRAJ_OK && keep)
         boot_draws_free(keep, m);
-    free(plans);
-    free(tasks);
-    free(tot);
-    free(accel);
-    free(se_hat);
-    free(means);
-    free(sorted);
-    free(t);
+    free(items);
+    finisher_free(&f);
     return rc;
 }

@@ -1,15 +1,16 @@
-/* index_simd.c - the index engine's byte kernel in AVX-512 and AVX2, equal draw for draw to the portable one. */
+/* engine_index_simd.c - the index engine's byte kernel in AVX-512 and AVX2, equal draw for draw to the portable one. */
 #include "boot/engines.h"
 
-#include "rng/pcg.h"
+#include "boot/draw.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 /* Each kernel runs 16 resamples at once, one pcg32 stream per 64-bit lane,
- * and makes exactly the draws of index_bytes in multinomial.c: the LCG step
+ * and makes exactly the draws of index_bytes in engine_index.c: the LCG step
  * on the old state, the XSH-RR output of the old state, Lemire's product
  * m = x * n, and for the rare lanes whose low word of m falls below n the
- * scalar rejection loop engine_index_reject, which continues that lane's
+ * scalar rejection loop draw_index_reject, which continues that lane's
  * own stream. So the sums are the portable kernel's, bit for bit, whatever
  * the CPU (tests/test_engines.c compares them).
  *
@@ -32,7 +33,7 @@
 #define TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
 #define TARGET_AVX2 __attribute__((target("avx2")))
 
-int index_simd_detect(void)
+int engine_index_simd_detect(void)
 {
     /* GCC's checks include the OS's support for the wider registers (XCR0). */
     __builtin_cpu_init();
@@ -49,7 +50,7 @@ static void seed_lanes(uint64_t seed, uint64_t h, size_t b, uint64_t *st, uint64
 {
     for (unsigned j = 0; j < WIDTH; j++) {
         sentraj_pcg32 r;
-        sentraj_stream_seed(&r, seed, h, (uint64_t)b + j);
+        draw_stream(&r, seed, h, b + j);
         st[j] = r.state;
         inc[j] = r.inc;
     }
@@ -63,7 +64,7 @@ __attribute__((noinline, cold)) static void fix_lanes(uint64_t *st, const uint64
 {
     for (unsigned j = 0; k; j++, k >>= stride)
         if (k & 1)
-            m[j] = engine_index_reject(&st[j], inc[j], n, m[j]);
+            m[j] = draw_index_reject(&st[j], inc[j], n, m[j]);
 }
 
 /* The gathers load 4 bytes at tab + index and keep the top one, so the table
@@ -172,7 +173,7 @@ static size_t run_blocks(void (*blk)(const uint8_t *, uint32_t, uint64_t, uint64
     return b - b0;
 }
 
-size_t index_bytes_avx512(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
+size_t engine_index_avx512(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
 {
     return run_blocks(block_avx512, s, seed, h, b0, b1, sum);
 }
@@ -266,25 +267,25 @@ TARGET_AVX2 static void block_avx2(const uint8_t *tab, uint32_t n, uint64_t seed
         sum[b + j] = (double)acc[j];
 }
 
-size_t index_bytes_avx2(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
+size_t engine_index_avx2(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
 {
     return run_blocks(block_avx2, s, seed, h, b0, b1, sum);
 }
 
 #else
 
-int index_simd_detect(void)
+int engine_index_simd_detect(void)
 {
     return ENGINE_SIMD_NONE;
 }
 
-size_t index_bytes_avx512(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
+size_t engine_index_avx512(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
 {
     (void)s, (void)seed, (void)h, (void)b0, (void)b1, (void)sum;
     return 0;
 }
 
-size_t index_bytes_avx2(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
+size_t engine_index_avx2(const sentraj_sample *s, uint64_t seed, uint64_t h, size_t b0, size_t b1, double *sum)
 {
     (void)s, (void)seed, (void)h, (void)b0, (void)b1, (void)sum;
     return 0;

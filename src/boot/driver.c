@@ -1,0 +1,150 @@
+/* driver.c - the one bootstrap driver: engines chosen, resamples cut into tasks and run on the thread pool. */
+#include "boot/driver.h"
+
+#include "boot/draw.h"
+#include "core/blas.h"
+#include "core/error.h"
+#include "core/pool.h"
+
+#include <stdlib.h>
+
+typedef struct task {
+    size_t item;
+    size_t b0, b1; /* b1 == 0: the item's set-up (exact distribution, balanced permutation) */
+} task;
+
+typedef struct job {
+    boot_item *items;
+    const task *tasks;
+    const sentraj_config *cfg;
+} job;
+
+sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
+{
+    if (cfg->engine != SENTRAJ_ENGINE_AUTO)
+        return cfg->engine;
+    if (cfg->sim == SENTRAJ_SIM_BALANCED)
+        return SENTRAJ_ENGINE_INDEX;
+    return n >= 2 && k * BOOT_AUTO_RATIO <= n ? SENTRAJ_ENGINE_MULTINOMIAL : SENTRAJ_ENGINE_INDEX;
+}
+
+/* Record a task's failure on its item; the first one wins, so concurrent
+ * tasks of one item never write the error together. */
+static void task_failed(boot_item *it, int rc, const sentraj_error *e)
+{
+    if (atomic_exchange_explicit(&it->failed, 1, memory_order_acq_rel) == 0) {
+        it->rc = rc;
+        it->err = *e;
+    }
+}
+
+static void run_task(void *ctx, size_t t)
+{
+    const job *j = ctx;
+    const task *tk = &j->tasks[t];
+    boot_item *it = &j->items[tk->item];
+    const sentraj_config *cfg = j->cfg;
+    sentraj_error e;
+    int rc;
+
+    if (tk->b1 == 0) {
+        if (it->engine == SENTRAJ_ENGINE_EXACT)
+            rc = it->kern->exact(it, cfg, &e);
+        else {
+            draw_balanced_permutation(it->n, cfg->resamples, cfg->seed, it->h, it->perm);
+            rc = SENTRAJ_OK;
+        }
+    } else if (it->engine == SENTRAJ_ENGINE_MULTINOMIAL) {
+        rc = it->kern->multinomial(it, cfg, tk->b0, tk->b1, &e);
+    } else if (it->balanced) {
+        rc = it->kern->balanced(it, cfg, tk->b0, tk->b1, &e);
+    } else {
+        rc = it->kern->index(it, cfg, tk->b0, tk->b1, &e);
+    }
+    if (rc != SENTRAJ_OK)
+        task_failed(it, rc, &e);
+}
+
+/* The accumulators and balanced tables of the active items, and how many
+ * tasks they make. */
+static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, size_t *ntasks,
+                    sentraj_error *err)
+{
+    size_t B = cfg->resamples;
+    int rc;
+
+    *ntasks = 0;
+    for (size_t i = 0; i < m; i++) {
+        boot_item *it = &items[i];
+        atomic_init(&it->failed, 0);
+        it->rc = SENTRAJ_OK;
+        if (!it->active)
+            continue;
+        if (it->engine == SENTRAJ_ENGINE_EXACT) {
+            (*ntasks)++;
+            continue;
+        }
+        it->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
+        if (it->balanced) {
+            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, err)) != SENTRAJ_OK)
+                return rc;
+            (*ntasks)++;
+        }
+        it->acc = malloc(B * it->width * sizeof *it->acc);
+        if (!it->acc)
+            return sentraj_nomem(err, "resampled sums");
+        *ntasks += (B + BOOT_BLOCK - 1) / BOOT_BLOCK;
+    }
+    return SENTRAJ_OK;
+}
+
+int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+{
+    size_t B = cfg->resamples, ntasks, n = 0;
+    task *tasks;
+    job j;
+    int rc;
+
+    if ((rc = allocate(items, m, cfg, what, &ntasks, err)) != SENTRAJ_OK)
+        return rc;
+    tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
+    if (!tasks)
+        return sentraj_nomem(err, "bootstrap tasks");
+    j = (job){items, tasks, cfg};
+
+    /* OpenBLAS must not start threads of its own under ours. */
+    blas_single_thread();
+    /* The set-up tasks first: the resampling tasks read what they make. */
+    for (size_t i = 0; i < m; i++)
+        if (items[i].active && (items[i].engine == SENTRAJ_ENGINE_EXACT || items[i].balanced))
+            tasks[n++] = (task){i, 0, 0};
+    pool_run(cfg->threads, n, run_task, &j, err);
+    n = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (!items[i].active || items[i].engine == SENTRAJ_ENGINE_EXACT)
+            continue;
+        for (size_t b = 0; b < B; b += BOOT_BLOCK)
+            tasks[n++] = (task){i, b, b + BOOT_BLOCK < B ? b + BOOT_BLOCK : B};
+    }
+    pool_run(cfg->threads, n, run_task, &j, err);
+    free(tasks);
+
+    for (size_t i = 0; i < m; i++) {
+        if (items[i].active && items[i].rc != SENTRAJ_OK) {
+            if (err)
+                *err = items[i].err;
+            return items[i].rc;
+        }
+    }
+    return SENTRAJ_OK;
+}
+
+void boot_items_release(boot_item *items, size_t m)
+{
+    for (size_t i = 0; items && i < m; i++) {
+        free(items[i].acc);
+        free(items[i].perm);
+        items[i].acc = NULL;
+        items[i].perm = NULL;
+    }
+}
