@@ -320,6 +320,14 @@ SENTRAJ_API void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i,
  * finish. Without: NULL and 0. */
 SENTRAJ_API const char *sentraj_dataset_cluster_by(const sentraj_dataset *ds);
 SENTRAJ_API size_t sentraj_dataset_clusters(const sentraj_dataset *ds);
+/* The min_human and window the data set was allocated with. */
+SENTRAJ_API size_t sentraj_dataset_min_human(const sentraj_dataset *ds);
+SENTRAJ_API size_t sentraj_dataset_window(const sentraj_dataset *ds);
+/* Category k (0-based) of kept conversation i, in the canonical (sorted)
+ * order of sentraj_trajectory's categories, or NULL past its last category
+ * (at once for a conversation without one) and for i out of range. The
+ * string is borrowed from the data set. */
+SENTRAJ_API const char *sentraj_dataset_trajectory_category(const sentraj_dataset *ds, size_t i, size_t k);
 
 /* ------------------------------------------------------------------------ */
 /* Samples and the bootstrap                                                 */

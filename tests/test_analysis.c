@@ -230,9 +230,46 @@ static void test_misuse(void)
     tap_ok(1, "analysis/free-null-is-noop");
 }
 
+/* The data set's option and category accessors, which the reports use:
+ * categories in canonical order, NULL past the end, for a conversation with
+ * none and for an index out of range. */
+static void test_accessors(void)
+{
+    static const int q[6] = {0, 0, 0, 1, 1, 1};
+    char csv[4096];
+    size_t len = (size_t)sprintf(csv, HDR);
+    sentraj_config cfg;
+    sentraj_error err;
+    sentraj_dataset *ds;
+
+    len = conv(csv, len, "a", "zeta; alpha;zeta", q);
+    len = conv(csv, len, "b", "", q);
+    sentraj_config_init(&cfg);
+    cfg.min_human = 5;
+    cfg.window = 2;
+    ds = sentraj_dataset_alloc(&cfg, &err);
+    tap_ok(ds && sentraj_dataset_min_human(ds) == 5 && sentraj_dataset_window(ds) == 2,
+           "analysis/accessors/options");
+    tap_ok(sentraj_dataset_trajectory_category(ds, 0, 0) == NULL, "analysis/accessors/unfinished-is-null");
+    if (!ds || sentraj_dataset_read_csv_buffer(ds, csv, len, "t.csv", &err) != SENTRAJ_OK ||
+        sentraj_dataset_finish(ds, &err) != SENTRAJ_OK) {
+        tap_ok(0, "analysis/accessors/read");
+        sentraj_dataset_free(ds);
+        return;
+    }
+    tap_eq_str(sentraj_dataset_trajectory_category(ds, 0, 0), "alpha", "analysis/accessors/first-category");
+    tap_eq_str(sentraj_dataset_trajectory_category(ds, 0, 1), "zeta", "analysis/accessors/second-category");
+    tap_ok(sentraj_dataset_trajectory_category(ds, 0, 2) == NULL, "analysis/accessors/past-the-end");
+    tap_ok(sentraj_dataset_trajectory_category(ds, 0, 7) == NULL, "analysis/accessors/far-past-the-end");
+    tap_ok(sentraj_dataset_trajectory_category(ds, 1, 0) == NULL, "analysis/accessors/no-category");
+    tap_ok(sentraj_dataset_trajectory_category(ds, 2, 0) == NULL, "analysis/accessors/index-out-of-range");
+    sentraj_dataset_free(ds);
+}
+
 int main(void)
 {
     test_hand();
+    test_accessors();
     test_invariance();
     test_degenerate_and_single();
     test_misuse();

@@ -1,12 +1,11 @@
-/* report_json.c - the analyze and deltas reports as self-describing JSON. */
-#include "data/dataset.h"
+/* json.c - every report as self-describing JSON: analyze, deltas and positions. */
+#include "sentraj.h"
 
-#include "core/error.h"
 #include "report/json_write.h"
+#include "report/write.h"
 
 #include <errno.h>
-#include <math.h>
-#include <string.h>
+#include <stdint.h>
 
 /* The header shared by both reports: version, command, inputs, options (as
  * given by the caller's writer), counts. Leaves the object open. */
@@ -25,7 +24,9 @@ static void header(FILE *f, const sentraj_run_info *info, const char *command)
     fputs("],\n", f);
 }
 
-static void counts(FILE *f, const sentraj_run_info *info)
+/* The data set's counts, when the caller gave them; positions adds `used`,
+ * the conversations it drew on (SIZE_MAX leaves it out). */
+static void counts(FILE *f, const sentraj_run_info *info, size_t used)
 {
     const sentraj_counts *c = info ? info->counts : NULL;
     if (!c)
@@ -33,12 +34,23 @@ static void counts(FILE *f, const sentraj_run_info *info)
     fprintf(f,
             "  \"counts\": {\"rows\": %llu, \"human_messages\": %llu, \"assistant_messages\": %llu, "
             "\"ignored_messages\": %llu, \"conversations\": %llu, \"kept\": %llu, \"dropped_short\": %llu, "
-            "\"kept_without_category\": %llu, \"categories\": %llu, \"categories_unmatched\": %llu},\n",
+            "\"kept_without_category\": %llu, \"categories\": %llu, \"categories_unmatched\": %llu",
             (unsigned long long)c->rows, (unsigned long long)c->human_messages,
             (unsigned long long)c->assistant_messages, (unsigned long long)c->ignored_messages,
             (unsigned long long)c->conversations, (unsigned long long)c->kept, (unsigned long long)c->dropped_short,
             (unsigned long long)c->kept_without_category, (unsigned long long)c->categories,
             (unsigned long long)c->categories_unmatched);
+    if (used != SIZE_MAX)
+        fprintf(f, ", \"used\": %zu", used);
+    fputs("},\n", f);
+}
+
+/* The bootstrap's settings after resamples and level. */
+static void boot_options(FILE *f, const sentraj_config *cfg)
+{
+    fprintf(f, ", \"method\": \"%s\", \"engine\": \"%s\", \"alternative\": \"%s\", \"sim\": \"%s\", \"seed\": %llu",
+            sentraj_method_name(cfg->method), sentraj_engine_name(cfg->engine),
+            sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
 }
 
 static void input_options(FILE *f, const sentraj_run_info *info)
@@ -47,13 +59,6 @@ static void input_options(FILE *f, const sentraj_run_info *info)
     json_write_str_or_null(f, info ? info->scale : NULL);
     fputs(", \"categories_table\": ", f);
     json_write_str_or_null(f, info ? info->categories : NULL);
-}
-
-static int finish(FILE *f, const char *name, sentraj_error *err)
-{
-    if (fflush(f) != 0 || ferror(f))
-        return sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "write failed: %s", strerror(errno ? errno : EIO));
-    return SENTRAJ_OK;
 }
 
 int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_run_info *info,
@@ -66,14 +71,12 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
     fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"resamples\": %zu, \"level\": ", cfg->min_human,
             cfg->window, cfg->resamples);
     json_write_num(f, cfg->level);
-    fprintf(f, ", \"method\": \"%s\", \"engine\": \"%s\", \"alternative\": \"%s\", \"sim\": \"%s\", \"seed\": %llu",
-            sentraj_method_name(cfg->method), sentraj_engine_name(cfg->engine),
-            sentraj_alternative_name(cfg->alternative), sentraj_sim_name(cfg->sim), (unsigned long long)cfg->seed);
+    boot_options(f, cfg);
     fputs(", \"cluster_by\": ", f);
     json_write_str_or_null(f, sentraj_analysis_cluster_by(a));
     input_options(f, info);
     fputs("},\n", f);
-    counts(f, info);
+    counts(f, info, SIZE_MAX);
     fputs("  \"results\": [", f);
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         const sentraj_result *r = sentraj_analysis_row(a, i);
@@ -103,7 +106,7 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
         fprintf(f, ", \"status\": \"%s\"}", sentraj_ci_status_name(r->boot.status));
     }
     fputs(sentraj_analysis_rows(a) ? "\n  ]\n}\n" : "]\n}\n", f);
-    return finish(f, name, err);
+    return report_finish(f, name, err);
 }
 
 int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_dataset *ds,
@@ -111,23 +114,23 @@ int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_da
 {
     errno = 0;
     header(f, info, "deltas");
-    fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu", ds->min_human, ds->window);
+    fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu", sentraj_dataset_min_human(ds),
+            sentraj_dataset_window(ds));
     input_options(f, info);
     fputs("},\n", f);
-    counts(f, info);
+    counts(f, info, SIZE_MAX);
     fputs("  \"conversations\": [", f);
     for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
         sentraj_trajectory t;
-        const uint32_t *m;
+        const char *cat;
         sentraj_dataset_trajectory(ds, i, &t);
         fputs(i ? ",\n    {\"conversation_id\": " : "\n    {\"conversation_id\": ", f);
         json_write_str(f, t.conversation_id);
         fputs(", \"categories\": [", f);
-        m = ds->set_members[ds->kept[i].set];
-        for (size_t k = 0; m[k] != UINT32_MAX; k++) {
+        for (size_t k = 0; (cat = sentraj_dataset_trajectory_category(ds, i, k)) != NULL; k++) {
             if (k)
                 fputs(", ", f);
-            json_write_str(f, intern_str(&ds->cats, m[k]));
+            json_write_str(f, cat);
         }
         fprintf(f, "], \"human_messages\": %llu, \"mean_first\": ", (unsigned long long)t.human_messages);
         json_write_num(f, t.mean_first);
@@ -138,5 +141,53 @@ int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_da
         putc('}', f);
     }
     fputs(sentraj_dataset_kept(ds) ? "\n  ]\n}\n" : "]\n}\n", f);
-    return finish(f, name, err);
+    return report_finish(f, name, err);
+}
+
+int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positions *p,
+                                 const sentraj_run_info *info, sentraj_error *err)
+{
+    const sentraj_config *cfg = sentraj_positions_config(p);
+    const sentraj_positions_options *po = sentraj_positions_options_get(p);
+    const char *cluster_by = sentraj_positions_cluster_by(p);
+
+    errno = 0;
+    header(f, info, "positions");
+    fprintf(f, "  \"options\": {\"min_human\": %zu, \"all_conversations\": %s, ", cfg->min_human,
+            po->all_conversations ? "true" : "false");
+    if (po->bins)
+        fprintf(f, "\"bins\": %zu, \"max_position\": null", po->bins);
+    else
+        fprintf(f, "\"bins\": null, \"max_position\": %zu", po->max_position);
+    fprintf(f, ", \"resamples\": %zu, \"level\": ", cfg->resamples);
+    json_write_num(f, cfg->level);
+    boot_options(f, cfg);
+    fputs(", \"cluster_by\": ", f);
+    json_write_str_or_null(f, cluster_by);
+    input_options(f, info);
+    fputs("},\n", f);
+    counts(f, info, sentraj_positions_conversations(p));
+    fputs("  \"results\": [", f);
+    for (size_t i = 0; i < sentraj_positions_rows(p); i++) {
+        const sentraj_position_row *r = sentraj_positions_row(p, i);
+        fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
+        json_write_str(f, r->category);
+        fprintf(f, ", \"position\": %zu, \"conversations\": %zu, ", r->position, r->conversations);
+        if (cluster_by)
+            fprintf(f, "\"clusters\": %zu, ", r->clusters);
+        else
+            fputs("\"clusters\": null, ", f);
+        fputs("\"mean\": ", f);
+        json_write_num(f, r->mean);
+        fputs(", \"ci_low\": ", f);
+        json_write_num(f, r->ci_low);
+        fputs(", \"ci_high\": ", f);
+        json_write_num(f, r->ci_high);
+        fputs(", \"se\": ", f);
+        json_write_num(f, r->se);
+        fprintf(f, ", \"status\": \"%s\", \"engine\": \"%s\", \"empty_resamples\": %zu}",
+                sentraj_ci_status_name(r->status), sentraj_engine_name(r->engine), r->empty);
+    }
+    fputs(sentraj_positions_rows(p) ? "\n  ]\n}\n" : "]\n}\n", f);
+    return report_finish(f, name, err);
 }
