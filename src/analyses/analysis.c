@@ -107,9 +107,8 @@ static sentraj_sample *row_sample(const sentraj_dataset *ds, const uint32_t *idx
     return s;
 }
 
-/* Kept conversations per category, by a counting sort over the sets:
- * members[off[c] .. off[c + 1]) are category c's kept indexes, ascending. */
-static int category_members(const sentraj_dataset *ds, size_t **off_out, uint32_t **members_out, sentraj_error *err)
+int analysis_members(const sentraj_dataset *ds, const uint32_t *sets, size_t n, size_t **off_out,
+                     uint32_t **members_out, sentraj_error *err)
 {
     size_t ncat = ds->cats.count, total = 0;
     size_t *off = calloc(ncat + 1, sizeof *off), *fill = NULL;
@@ -117,12 +116,13 @@ static int category_members(const sentraj_dataset *ds, size_t **off_out, uint32_
 
     if (!off)
         return sentraj_nomem(err, "category lists");
-    for (size_t i = 0; i < ds->nkept; i++)
-        for (const uint32_t *m = ds->set_members[ds->kept[i].set]; *m != UINT32_MAX; m++)
+    for (size_t i = 0; i < n; i++)
+        for (const uint32_t *m = ds->set_members[sets[i]]; *m != UINT32_MAX; m++)
             off[*m + 1]++, total++;
     for (size_t c = 0; c < ncat; c++)
         off[c + 1] += off[c];
-    members = malloc((total ? total : 1) * sizeof *members);
+    /* Room for n more, so a caller can append "all" (every item once). */
+    members = malloc((total + n + 1) * sizeof *members);
     fill = malloc((ncat ? ncat : 1) * sizeof *fill);
     if (!members || !fill) {
         free(off);
@@ -131,13 +131,41 @@ static int category_members(const sentraj_dataset *ds, size_t **off_out, uint32_
         return sentraj_nomem(err, "category lists");
     }
     memcpy(fill, off, ncat * sizeof *fill);
-    for (size_t i = 0; i < ds->nkept; i++)
-        for (const uint32_t *m = ds->set_members[ds->kept[i].set]; *m != UINT32_MAX; m++)
+    for (size_t i = 0; i < n; i++)
+        for (const uint32_t *m = ds->set_members[sets[i]]; *m != UINT32_MAX; m++)
             members[fill[*m]++] = (uint32_t)i;
     free(fill);
     *off_out = off;
     *members_out = members;
     return SENTRAJ_OK;
+}
+
+char **analysis_row_names(const sentraj_dataset *ds, sentraj_error *err)
+{
+    size_t ncat = ds->cats.count;
+    char **names = calloc(ncat + 1, sizeof *names);
+
+    if (!names)
+        goto nomem;
+    for (size_t i = 0; i < ncat; i++)
+        if (!(names[i] = strdup(intern_str(&ds->cats, (uint32_t)i))))
+            goto nomem;
+    qsort(names, ncat, sizeof *names, cmp_name);
+    if (!(names[ncat] = strdup("all")))
+        goto nomem;
+    return names;
+nomem:
+    for (size_t i = 0; names && i <= ncat; i++)
+        free(names[i]);
+    free(names);
+    sentraj_nomem(err, "category names");
+    return NULL;
+}
+
+uint32_t analysis_category_id(const sentraj_dataset *ds, const char *name)
+{
+    size_t len = strlen(name);
+    return (uint32_t)intern_find(&ds->cats, name, len, intern_hash(name, len));
 }
 
 sentraj_analysis *analysis_alloc(const sentraj_config *cfg, size_t m, sentraj_error *err)
@@ -238,8 +266,7 @@ static int analysis_bootstrap_clusters(sentraj_analysis *a, const sentraj_datase
     }
     for (size_t i = 0; i < m; i++) {
         if (i < ncat) {
-            size_t len = strlen(a->names[i]);
-            uint32_t c = (uint32_t)intern_find(&ds->cats, a->names[i], len, intern_hash(a->names[i], len));
+            uint32_t c = analysis_category_id(ds, a->names[i]);
             rs[i] = row_units(ds, members + off[c], off[c + 1] - off[c], &rb, ysum, nsum, touched, err);
         } else {
             rs[i] = row_units(ds, NULL, ds->nkept, &rb, ysum, nsum, touched, err);
@@ -285,8 +312,9 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
 {
     sentraj_analysis *a = NULL;
     sentraj_sample **samples = NULL;
-    uint32_t *members = NULL;
+    uint32_t *members = NULL, *sets = NULL;
     size_t ncat, m, *off = NULL;
+    char **names = NULL;
 
     if (sentraj_config_check(cfg, err) != SENTRAJ_OK)
         return NULL;
@@ -302,22 +330,19 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
     m = ncat + 1;
     a = analysis_alloc(cfg, m, err);
     samples = calloc(m, sizeof *samples);
-    if (!a || !samples)
+    sets = malloc((ds->nkept ? ds->nkept : 1) * sizeof *sets);
+    if (!a || !samples || !sets)
         goto nomem;
-
-    /* Rows sorted by category name, bytewise; "all" last. */
-    for (size_t i = 0; i < ncat; i++)
-        if (!(a->names[i] = strdup(intern_str(&ds->cats, (uint32_t)i))))
-            goto nomem;
-    qsort(a->names, ncat, sizeof *a->names, cmp_name);
-    if (!(a->names[ncat] = strdup("all")))
-        goto nomem;
-    if (category_members(ds, &off, &members, err) != SENTRAJ_OK)
+    if (!(names = analysis_row_names(ds, err)))
+        goto fail;
+    memcpy(a->names, names, m * sizeof *names);
+    for (size_t i = 0; i < ds->nkept; i++)
+        sets[i] = ds->kept[i].set;
+    if (analysis_members(ds, sets, ds->nkept, &off, &members, err) != SENTRAJ_OK)
         goto fail;
     for (size_t i = 0; i < m; i++) {
         if (i < ncat) {
-            size_t len = strlen(a->names[i]);
-            uint32_t c = (uint32_t)intern_find(&ds->cats, a->names[i], len, intern_hash(a->names[i], len));
+            uint32_t c = analysis_category_id(ds, a->names[i]);
             samples[i] = row_sample(ds, members + off[c], off[c + 1] - off[c], &a->rows[i], err);
         } else {
             samples[i] = row_sample(ds, NULL, ds->nkept, &a->rows[i], err);
@@ -340,6 +365,8 @@ done:
     for (size_t i = 0; samples && i < m; i++)
         sentraj_sample_free(samples[i]);
     free(samples);
+    free(names);
+    free(sets);
     free(off);
     free(members);
     return a;

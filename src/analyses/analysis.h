@@ -4,6 +4,7 @@
 
 #include "boot/bootstrap.h"
 #include "boot/sample.h"
+#include "data/dataset.h"
 
 struct sentraj_analysis {
     sentraj_config cfg;
@@ -20,5 +21,21 @@ sentraj_analysis *analysis_alloc(const sentraj_config *cfg, size_t m, sentraj_er
 /* Bootstrap row i's sample samples[i] (borrowed) for every row, with the
  * streams of the row's name, and store the results. The names must be set. */
 int analysis_bootstrap(sentraj_analysis *a, sentraj_sample *const *samples, sentraj_error *err);
+
+/* The rows of an analysis of ds: its category names sorted bytewise, then
+ * "all". Returns cats.count + 1 malloc'ed strings in a malloc'ed array (the
+ * caller owns both), or NULL with err set. */
+char **analysis_row_names(const sentraj_dataset *ds, sentraj_error *err);
+
+/* The id of category `name` in ds (which must hold it). */
+uint32_t analysis_category_id(const sentraj_dataset *ds, const char *name);
+
+/* Category membership by a counting sort: n items with category sets
+ * sets[i]; on return members[off[c] .. off[c + 1]) are the items of
+ * category c, ascending. members has room for n more entries after
+ * off[ncat], for a caller that appends "all". Both arrays are malloc'ed and
+ * the caller's. Returns SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int analysis_members(const sentraj_dataset *ds, const uint32_t *sets, size_t n, size_t **off, uint32_t **members,
+                     sentraj_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* positions.c - mean sentiment at each position of the conversations, per category, with bootstrap intervals. */
 #include "analyses/positions.h"
 
+#include "analyses/analysis.h"
 #include "boot/ratio.h"
 #include "data/dataset.h"
 #include "core/error.h"
@@ -102,11 +103,6 @@ static int cmp_id(const void *a, const void *b)
     if (r)
         return r;
     return (x->len > y->len) - (x->len < y->len);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Member positions (into the pconv array) by cluster, then by id order. */
@@ -287,129 +283,86 @@ static ratio_sample *category_units(pwork *w, const uint32_t *members, size_t n,
     return ratio_sample_build(rb, w->npos, denom, err);
 }
 
-sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
-                                             const sentraj_positions_options *po, sentraj_error *err)
+/* The checks before any work: options, a data set read with every label
+ * kept, and an engine that can resample a ratio. */
+static int check_call(const sentraj_dataset *ds, const sentraj_config *cfg, const sentraj_positions_options *po,
+                      sentraj_error *err)
 {
-    sentraj_positions *p = NULL;
-    pwork w;
-    size_t ncat, *off = NULL, *fill = NULL, total = 0;
-    uint32_t *members = NULL;
-    ratio_sample **rs = NULL;
-    ratio_result *res = NULL, **outs = NULL;
-    uint64_t *hashes = NULL;
-    ratio_builder rb;
-    int clustered, ok = 0;
-    double denom;
+    int rc;
 
-    memset(&w, 0, sizeof w);
-    ratio_builder_init(&rb);
-    if (sentraj_config_check(cfg, err) != SENTRAJ_OK || check_options(po, err) != SENTRAJ_OK)
-        return NULL;
-    if (!ds->finished || !ds->label_off) {
-        sentraj_fail(err, SENTRAJ_EUSAGE,
-                     "positions need a finished data set read with keep_labels set (every label kept)");
-        return NULL;
-    }
-    if (cfg->min_human != ds->min_human || cfg->window != ds->window) {
-        sentraj_fail(err, SENTRAJ_EUSAGE, "the config's min_human and window must match the data set's");
-        return NULL;
-    }
-    if (cfg->engine == SENTRAJ_ENGINE_EXACT) {
-        sentraj_fail(err, SENTRAJ_EUSAGE,
-                     "the exact engine cannot bootstrap positions: each resampled mean is a ratio of two resampled "
-                     "sums (the conversations reaching a position vary); use --engine index or multinomial");
-        return NULL;
-    }
-    clustered = ds->field[FIELD_CLUSTER] != NULL;
-    denom = ds->lattice ? (double)ds->denom : 1.0;
-    ncat = ds->cats.count + 1;
-    w.ds = ds;
-    w.npos = po->bins ? po->bins : po->max_position;
+    if ((rc = sentraj_config_check(cfg, err)) != SENTRAJ_OK || (rc = check_options(po, err)) != SENTRAJ_OK)
+        return rc;
+    if (!ds->finished || !ds->label_off)
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "positions need a finished data set read with keep_labels set (every label kept)");
+    if (cfg->min_human != ds->min_human || cfg->window != ds->window)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the config's min_human and window must match the data set's");
+    if (cfg->engine == SENTRAJ_ENGINE_EXACT)
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the exact engine cannot bootstrap positions: each resampled mean is a ratio of two "
+                            "resampled sums (the conversations reaching a position vary); use --engine index or "
+                            "multinomial");
+    return SENTRAJ_OK;
+}
 
-    p = calloc(1, sizeof *p);
-    if (!p)
-        goto nomem;
+/* An empty result for ds's categories and "all", npos rows each. */
+static sentraj_positions *positions_alloc(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                          const sentraj_positions_options *po, size_t npos, sentraj_error *err)
+{
+    sentraj_positions *p = calloc(1, sizeof *p);
+
+    if (!p) {
+        sentraj_nomem(err, "positions");
+        return NULL;
+    }
     p->cfg = *cfg;
     p->po = *po;
-    p->ncat = ncat;
-    p->npos = w.npos;
-    p->names = calloc(ncat, sizeof *p->names);
-    p->rows = calloc(ncat * w.npos, sizeof *p->rows);
-    if (!p->names || !p->rows || (clustered && !(p->cluster_by = strdup(ds->field[FIELD_CLUSTER]))))
-        goto nomem;
-    for (size_t i = 0; i + 1 < ncat; i++)
-        if (!(p->names[i] = strdup(intern_str(&ds->cats, (uint32_t)i))))
-            goto nomem;
-    qsort(p->names, ncat - 1, sizeof *p->names, cmp_name);
-    if (!(p->names[ncat - 1] = strdup("all")))
-        goto nomem;
-
-    if (collect(&w, po, err) != SENTRAJ_OK)
-        goto fail;
-    p->conversations = w.nconvs;
-
-    /* Members of each category (by category id), ascending positions into
-     * w.convs: a counting sort over the conversations' category sets. */
-    off = calloc(ncat + 1, sizeof *off);
-    fill = calloc(ncat, sizeof *fill);
-    if (!off || !fill)
-        goto nomem;
-    for (size_t i = 0; i < w.nconvs; i++)
-        for (const uint32_t *m = ds->set_members[ds->convs[w.convs[i].conv].set]; *m != UINT32_MAX; m++)
-            off[*m + 1]++, total++;
-    for (size_t c = 0; c + 1 < ncat; c++)
-        off[c + 1] += off[c];
-    members = malloc((total + w.nconvs + 1) * sizeof *members);
-    if (!members)
-        goto nomem;
-    memcpy(fill, off, (ncat - 1) * sizeof *fill);
-    for (size_t i = 0; i < w.nconvs; i++)
-        for (const uint32_t *m = ds->set_members[ds->convs[w.convs[i].conv].set]; *m != UINT32_MAX; m++)
-            members[fill[*m]++] = (uint32_t)i;
-    /* "all": every conversation once. */
-    for (size_t i = 0; i < w.nconvs; i++)
-        members[total + i] = (uint32_t)i;
-
-    if (clustered) {
-        w.ysum = calloc(w.npos, sizeof *w.ysum);
-        w.nsum = calloc(w.npos, sizeof *w.nsum);
-        w.touched = malloc(w.npos * sizeof *w.touched);
-        w.merged = malloc(w.npos * sizeof *w.merged);
-        w.keys = malloc((w.nconvs ? w.nconvs : 1) * sizeof *w.keys);
-        if (!w.ysum || !w.nsum || !w.touched || !w.merged || !w.keys)
-            goto nomem;
+    p->ncat = ds->cats.count + 1;
+    p->npos = npos;
+    p->rows = calloc(p->ncat * npos, sizeof *p->rows);
+    if (!p->rows || (ds->field[FIELD_CLUSTER] && !(p->cluster_by = strdup(ds->field[FIELD_CLUSTER])))) {
+        sentraj_positions_free(p);
+        sentraj_nomem(err, "positions");
+        return NULL;
     }
-    rs = calloc(ncat, sizeof *rs);
-    res = calloc(ncat * w.npos, sizeof *res);
-    outs = calloc(ncat, sizeof *outs);
-    hashes = calloc(ncat, sizeof *hashes);
-    if (!rs || !res || !outs || !hashes)
-        goto nomem;
-    for (size_t i = 0; i < ncat; i++) {
-        const uint32_t *mem;
-        size_t n;
-        if (i + 1 < ncat) {
-            size_t len = strlen(p->names[i]);
-            uint32_t c = (uint32_t)intern_find(&ds->cats, p->names[i], len, intern_hash(p->names[i], len));
-            mem = members + off[c];
-            n = off[c + 1] - off[c];
-        } else {
-            mem = members + total;
-            n = w.nconvs;
-        }
-        rs[i] = category_units(&w, mem, n, clustered, denom, &rb, err);
-        if (!rs[i])
-            goto fail;
-        hashes[i] = sentraj_hash_name(p->names[i], strlen(p->names[i]));
-        outs[i] = res + i * w.npos;
+    if (!(p->names = analysis_row_names(ds, err))) {
+        sentraj_positions_free(p);
+        return NULL;
     }
-    if (ratio_boot_many((const ratio_sample *const *)rs, hashes, ncat, cfg, "positions", MAX_DOUBLES, outs, NULL,
-                        err) != SENTRAJ_OK)
-        goto fail;
-    for (size_t i = 0; i < ncat; i++) {
-        for (size_t q = 0; q < w.npos; q++) {
-            const ratio_result *r = &res[i * w.npos + q];
-            sentraj_position_row *row = &p->rows[i * w.npos + q];
+    return p;
+}
+
+/* Scratch space for merging each cluster's conversations per position. */
+static int cluster_scratch(pwork *w, sentraj_error *err)
+{
+    w->ysum = calloc(w->npos, sizeof *w->ysum);
+    w->nsum = calloc(w->npos, sizeof *w->nsum);
+    w->touched = malloc(w->npos * sizeof *w->touched);
+    w->merged = malloc(w->npos * sizeof *w->merged);
+    w->keys = malloc((w->nconvs ? w->nconvs : 1) * sizeof *w->keys);
+    if (!w->ysum || !w->nsum || !w->touched || !w->merged || !w->keys)
+        return sentraj_nomem(err, "positions");
+    return SENTRAJ_OK;
+}
+
+static void pwork_free(pwork *w)
+{
+    free(w->convs);
+    free(w->e);
+    free(w->ysum);
+    free(w->nsum);
+    free(w->touched);
+    free(w->merged);
+    free(w->keys);
+}
+
+/* Row (i, q) of p from channel q of category i's ratio bootstrap. */
+static void fill_rows(sentraj_positions *p, const ratio_result *res, int clustered)
+{
+    for (size_t i = 0; i < p->ncat; i++) {
+        for (size_t q = 0; q < p->npos; q++) {
+            const ratio_result *r = &res[i * p->npos + q];
+            sentraj_position_row *row = &p->rows[i * p->npos + q];
             row->category = p->names[i];
             row->position = q + 1;
             row->conversations = (size_t)r->n;
@@ -423,12 +376,45 @@ sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const se
             row->engine = r->engine;
         }
     }
-    ok = 1;
-    goto done;
-nomem:
-    sentraj_nomem(err, "positions");
-fail:
-done:
+}
+
+/* Bootstrap every category's units (members[off[c] .. off[c + 1]) of
+ * category c; "all" at members + all) and fill p's rows. */
+static int bootstrap_rows(sentraj_positions *p, pwork *w, const size_t *off, const uint32_t *members,
+                          const uint32_t *all, sentraj_error *err)
+{
+    const sentraj_dataset *ds = w->ds;
+    size_t ncat = p->ncat;
+    int clustered = p->cluster_by != NULL, rc = SENTRAJ_OK;
+    double denom = ds->lattice ? (double)ds->denom : 1.0;
+    ratio_sample **rs = calloc(ncat, sizeof *rs);
+    ratio_result *res = calloc(ncat * w->npos, sizeof *res), **outs = calloc(ncat, sizeof *outs);
+    uint64_t *hashes = calloc(ncat, sizeof *hashes);
+    ratio_builder rb;
+
+    ratio_builder_init(&rb);
+    if (!rs || !res || !outs || !hashes) {
+        rc = sentraj_nomem(err, "positions");
+        goto out;
+    }
+    for (size_t i = 0; i < ncat && rc == SENTRAJ_OK; i++) {
+        if (i + 1 < ncat) {
+            uint32_t c = analysis_category_id(ds, p->names[i]);
+            rs[i] = category_units(w, members + off[c], off[c + 1] - off[c], clustered, denom, &rb, err);
+        } else {
+            rs[i] = category_units(w, all, w->nconvs, clustered, denom, &rb, err);
+        }
+        if (!rs[i])
+            rc = err ? err->code : SENTRAJ_ENOMEM;
+        hashes[i] = sentraj_hash_name(p->names[i], strlen(p->names[i]));
+        outs[i] = res + i * w->npos;
+    }
+    if (rc == SENTRAJ_OK)
+        rc = ratio_boot_many((const ratio_sample *const *)rs, hashes, ncat, &p->cfg, "positions", MAX_DOUBLES, outs,
+                             NULL, err);
+    if (rc == SENTRAJ_OK)
+        fill_rows(p, res, clustered);
+out:
     for (size_t i = 0; rs && i < ncat; i++)
         ratio_sample_free(rs[i]);
     ratio_builder_free(&rb);
@@ -436,19 +422,49 @@ done:
     free(res);
     free(outs);
     free(hashes);
-    free(off);
-    free(fill);
-    free(members);
-    free(w.convs);
-    free(w.e);
-    free(w.ysum);
-    free(w.nsum);
-    free(w.touched);
-    free(w.merged);
-    free(w.keys);
-    if (!ok) {
-        sentraj_positions_free(p);
-        p = NULL;
+    return rc;
+}
+
+sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                             const sentraj_positions_options *po, sentraj_error *err)
+{
+    sentraj_positions *p = NULL;
+    pwork w;
+    size_t *off = NULL;
+    uint32_t *members = NULL, *sets = NULL;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    if (check_call(ds, cfg, po, err) != SENTRAJ_OK)
+        return NULL;
+    w.ds = ds;
+    w.npos = po->bins ? po->bins : po->max_position;
+    if (!(p = positions_alloc(ds, cfg, po, w.npos, err)) || (rc = collect(&w, po, err)) != SENTRAJ_OK)
+        goto fail;
+    p->conversations = w.nconvs;
+    /* Members of each category, ascending positions into w.convs, then
+     * "all": every conversation once. */
+    if (!(sets = malloc((w.nconvs ? w.nconvs : 1) * sizeof *sets))) {
+        sentraj_nomem(err, "positions");
+        goto fail;
     }
+    for (size_t i = 0; i < w.nconvs; i++)
+        sets[i] = ds->convs[w.convs[i].conv].set;
+    if (analysis_members(ds, sets, w.nconvs, &off, &members, err) != SENTRAJ_OK)
+        goto fail;
+    for (size_t i = 0; i < w.nconvs; i++)
+        members[off[ds->cats.count] + i] = (uint32_t)i;
+    if ((p->cluster_by && cluster_scratch(&w, err) != SENTRAJ_OK) ||
+        bootstrap_rows(p, &w, off, members, members + off[ds->cats.count], err) != SENTRAJ_OK)
+        goto fail;
+    goto done;
+fail:
+    sentraj_positions_free(p);
+    p = NULL;
+done:
+    free(sets);
+    free(off);
+    free(members);
+    pwork_free(&w);
     return p;
 }
