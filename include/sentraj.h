@@ -16,7 +16,18 @@ extern "C" {
 #define SENTRAJ_API
 #endif
 
+/* The version of this header. sentraj_version() tells the library's, which
+ * may differ when a program runs against another build than it compiled
+ * with. The JSON reports and the figures' metadata carry the library's. */
+#define SENTRAJ_VERSION_MAJOR 0
+#define SENTRAJ_VERSION_MINOR 1
+#define SENTRAJ_VERSION_PATCH 0
 #define SENTRAJ_VERSION "0.1.0"
+
+/* The library's version as "MAJOR.MINOR.PATCH", a constant string, and as
+ * the number MAJOR * 10000 + MINOR * 100 + PATCH. */
+SENTRAJ_API const char *sentraj_version(void);
+SENTRAJ_API unsigned sentraj_version_number(void);
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                    */
@@ -45,6 +56,19 @@ typedef struct sentraj_error {
     uint64_t col;
     char message[512];
 } sentraj_error;
+
+/* How the library behaves as a guest in a program:
+ * - It never prints, never exits and never aborts: every failure, including
+ *   running out of memory, is a status code with a message.
+ * - GSL, which the engines use, aborts on errors by default. The first
+ *   sentraj call that reaches GSL turns that handler off, so GSL's failures
+ *   come back as SENTRAJ_ENOMEM or SENTRAJ_EINTERNAL; a handler the program
+ *   installed itself (gsl_set_error_handler) is left in place and is then
+ *   called for GSL errors inside sentraj too.
+ * - Every _free function accepts NULL and then does nothing.
+ * - Objects are not thread-safe while being built (a data set while
+ *   reading, a summary while merging); finished results may be read from
+ *   any number of threads. */
 
 /* Format err as "source:line:col: message" (parts that are unknown are left
  * out) into buf of size n, always NUL-terminated. Returns buf. */

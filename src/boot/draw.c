@@ -2,6 +2,7 @@
 #include "boot/draw.h"
 
 #include "core/error.h"
+#include "core/gsl_errors.h"
 #include "sentraj/rng_gsl.h"
 
 #include <gsl/gsl_randist.h>
@@ -20,6 +21,7 @@ uint64_t draw_index_reject(uint64_t *st, uint64_t inc, uint32_t n, uint64_t m)
 
 int draw_multinomial_init(draw_multinomial *d, const uint64_t *counts, size_t k, size_t n)
 {
+    gsl_errors_off();
     d->k = k;
     d->n = (unsigned int)n;
     d->p = malloc((k ? k : 1) * sizeof *d->p);

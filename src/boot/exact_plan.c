@@ -2,6 +2,7 @@
 #include "boot/exact_plan.h"
 
 #include "core/error.h"
+#include "core/gsl_errors.h"
 
 #include <math.h>
 
@@ -115,6 +116,7 @@ int exact_limit_error(sentraj_error *err, const char *what, double need, size_t 
 
 int exact_check_input(const sentraj_sample *s, sentraj_error *err)
 {
+    gsl_errors_off();
     if (!s->lattice)
         return sentraj_fail(err, SENTRAJ_EUSAGE,
                             "the exact engine needs values on a lattice (every value a multiple of the unit); "

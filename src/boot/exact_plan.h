@@ -83,7 +83,9 @@ void exact_distinct_q(const sentraj_sample *s, int64_t *q);
 /* SENTRAJ_ELIMIT for a transform of `need` `what` (points, cells) past limit. */
 int exact_limit_error(sentraj_error *err, const char *what, double need, size_t n, size_t limit);
 
-/* SENTRAJ_EUSAGE unless s is on a lattice and not empty. */
+/* SENTRAJ_EUSAGE unless s is on a lattice and not empty. Every exact
+ * transform starts here, so this is also where GSL's abort-on-error handler
+ * is turned off (core/gsl_errors.h). */
 int exact_check_input(const sentraj_sample *s, sentraj_error *err);
 
 #endif

@@ -12,7 +12,7 @@
 static void header(FILE *f, const sentraj_run_info *info, const char *command)
 {
     fputs("{\n  \"sentraj_version\": ", f);
-    json_write_str(f, SENTRAJ_VERSION);
+    json_write_str(f, sentraj_version());
     fputs(",\n  \"command\": ", f);
     json_write_str(f, info && info->command ? info->command : command);
     fputs(",\n  \"inputs\": [", f);
