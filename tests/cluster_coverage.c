@@ -1,4 +1,4 @@
-/* cluster_coverage.c - coverage of the ordinary and the cluster (--cluster-by) bootstrap on simulated users (issue 7). */
+/* cluster_coverage.c - coverage of the ordinary and the cluster (--cluster-by) bootstrap on simulated users. */
 #include "tap.h"
 
 #include <sentraj.h>

@@ -1,4 +1,4 @@
-/* coverage.c - how often each interval method's 95% interval covers a known mean (issue 3, validation 4). */
+/* coverage.c - how often each interval method's 95% interval covers a known mean. */
 #include "tap.h"
 
 #include <sentraj.h>
@@ -16,8 +16,8 @@
  *
  * The coverage of an interval with true coverage p, estimated from R
  * independent samples, has binomial standard error sqrt(p (1 - p) / R); for
- * n >= 200 the test asserts |coverage - 0.95| <= 3 sqrt(0.95 * 0.05 / R), as
- * issue 3 asks. At n = 30 the table is only reported: first-order methods
+ * n >= 200 the test asserts |coverage - 0.95| <= 3 sqrt(0.95 * 0.05 / R),
+ * three standard errors. At n = 30 the table is only reported: first-order methods
  * are known to undercover skewed data at small n (Efron & Tibshirani 1993,
  * ch. 14; DiCiccio & Efron 1996), and that is worth showing, not asserting.
  *

@@ -48,10 +48,10 @@ static void test_scale(void)
     }
     {
         /* Decimal labels keep their exact lattice. 2.7182818 is within
-         * 1e-9 of 34109/12548 = 2.71828179789..., which the search used to
-         * take as the lattice, moving the label: the window means then fell
-         * just below the scale's minimum (fuzz finding). Now the scale is
-         * off the lattice and the labels keep their values. */
+         * 1e-9 of 34109/12548 = 2.71828179789...; taking that as the lattice
+         * would move the label, and the window means would fall just below
+         * the scale's minimum (a fuzz finding). The scale is off the lattice
+         * and the labels keep their values. */
         const char *tenths = "a,0.1\nb,0.7\nc,-0.3\n", *e = "b,2.7182818\nc xcellent,3\n";
         const char *csv = "conversation_id,message_index,role,sentiment\n"
                           "c0,0,human,b\nc0,1,human,b\nc0,2,human,b\nc0,3,human,c xcellent\n";
