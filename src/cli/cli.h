@@ -86,6 +86,10 @@ void cli_list_free(cli_list *l);
 int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
                        sentraj_figure_label **labels);
 
+/* The usage error for a figure check's err, naming the option at fault
+ * (--order or --labels) instead of the library's "figure order:". */
+int cli_figure_usage(const sentraj_error *err);
+
 /* Parse argv for a command taking the `which` common options. Prints help
  * and returns 0 for --help; returns EXIT_USAGE after printing a usage error;
  * returns -1 when parsing succeeded. */
@@ -119,6 +123,10 @@ sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninput
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
+/* Commit outs[0..n) in order, setting each to NULL as it is committed or
+ * fails; stops at the first failure, leaving the rest for cli_out_abort.
+ * Returns the exit code. */
+int cli_out_commit_all(sentraj_outfile **outs, size_t n);
 /* The end of writing out with status rc: commit it, or, when rc is an
  * error, drop it and report err. Returns the exit code. */
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err);

@@ -36,16 +36,6 @@ static const char help[] =
 
 enum { NFILES = 4 };
 
-/* A usage error from sentraj_figure_check, naming the option at fault. */
-static int figure_usage(const sentraj_error *err)
-{
-    if (strncmp(err->message, "figure order:", 13) == 0)
-        return cli_usage_error("--order:%s", err->message + 13);
-    if (strncmp(err->message, "figure labels:", 14) == 0)
-        return cli_usage_error("--labels:%s", err->message + 14);
-    return cli_usage_error("%s", err->message);
-}
-
 /* On standard error (unless -q): the categories --order leaves out. */
 static void note_left_out(const cli_opts *o, const sentraj_analysis *a, const cli_list *order)
 {
@@ -131,7 +121,7 @@ int cmd_figure4(int argc, char **argv)
     if ((code = cli_figure_options(&o, &fo, &order, &lab, &labels)) != 0)
         goto fail;
     if (sentraj_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
+        code = cli_figure_usage(&err);
         goto fail;
     }
 
@@ -155,7 +145,7 @@ int cmd_figure4(int argc, char **argv)
         goto fail;
     /* --order and --labels name categories of the data. */
     if (sentraj_figure_check(a, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
+        code = cli_figure_usage(&err);
         goto fail;
     }
     if (o.order)
@@ -193,12 +183,8 @@ int cmd_figure4(int argc, char **argv)
         code = cli_fail(&err);
         goto fail;
     }
-    for (int i = 0; i < NFILES; i++) {
-        code = cli_out_commit(out[i]);
-        out[i] = NULL;
-        if (code)
-            goto fail;
-    }
+    if ((code = cli_out_commit_all(out, NFILES)) != 0)
+        goto fail;
     cli_note(&o, "wrote %s, %s, %s, %s", path[0], path[1], path[2], path[3]);
     code = 0;
 fail:

@@ -67,16 +67,6 @@ static int figure_kind(const char *path)
     return -1;
 }
 
-/* A usage error from sentraj_positions_figure_check, naming the option at fault. */
-static int figure_usage(const sentraj_error *err)
-{
-    if (strncmp(err->message, "figure order:", 13) == 0)
-        return cli_usage_error("--order:%s", err->message + 13);
-    if (strncmp(err->message, "figure labels:", 14) == 0)
-        return cli_usage_error("--labels:%s", err->message + 14);
-    return cli_usage_error("%s", err->message);
-}
-
 int cmd_positions(int argc, char **argv)
 {
     cli_opts o;
@@ -135,7 +125,7 @@ int cmd_positions(int argc, char **argv)
     if ((code = cli_figure_options(&o, &fo, &order, &lab, &labels)) != 0)
         goto out;
     if (sentraj_positions_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
+        code = cli_figure_usage(&err);
         goto out;
     }
 
@@ -156,7 +146,7 @@ int cmd_positions(int argc, char **argv)
              sentraj_positions_conversations(p) == 1 ? "" : "s",
              po.all_conversations ? "every conversation with a human message" : "those kept by --min-human");
     if (o.nfigures && sentraj_positions_figure_check(p, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
+        code = cli_figure_usage(&err);
         goto out;
     }
 
@@ -191,12 +181,8 @@ int cmd_positions(int argc, char **argv)
         code = cli_fail(&err);
         goto out;
     }
-    for (int i = 0; i < nfig; i++) {
-        code = cli_out_commit(figs[i]);
-        figs[i] = NULL;
-        if (code)
-            goto out;
-    }
+    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
+        goto out;
     code = cli_out_commit(out);
     out = NULL;
 out:

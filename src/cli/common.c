@@ -761,6 +761,17 @@ void cli_out_abort(sentraj_outfile *out)
     sentraj_outfile_abort(out);
 }
 
+int cli_out_commit_all(sentraj_outfile **outs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int code = cli_out_commit(outs[i]);
+        outs[i] = NULL;
+        if (code)
+            return code;
+    }
+    return 0;
+}
+
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
 {
     if (rc != SENTRAJ_OK) {
@@ -794,6 +805,15 @@ const char *cli_fixture_path(void)
         if (access(candidates[i], R_OK) == 0)
             return candidates[i];
     return NULL;
+}
+
+int cli_figure_usage(const sentraj_error *err)
+{
+    if (strncmp(err->message, "figure order:", 13) == 0)
+        return cli_usage_error("--order:%s", err->message + 13);
+    if (strncmp(err->message, "figure labels:", 14) == 0)
+        return cli_usage_error("--labels:%s", err->message + 14);
+    return cli_usage_error("%s", err->message);
 }
 
 int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
