@@ -197,6 +197,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *a);
  * ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
 int cli_check_config(const cli_args *a);
 
+/* cli_check_config, then at least one INPUT: how the commands that analyse
+ * given messages start. Returns 0, or EXIT_USAGE after printing the error. */
+int cli_check_analysis(const cli_args *a);
+
 /* Is the --format given (or the default) fmt? */
 int cli_format_is(const cli_args *a, const char *fmt);
 

@@ -61,10 +61,8 @@ static int run(cli_args *a)
     const char *output = a->out.path ? a->out.path : "-";
     int code, rc;
 
-    if ((code = cli_check_config(a)) != 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (a->ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
     if (a->out.save_resamples && cli_same_output(output, a->out.save_resamples))
         return cli_usage_error("--save-resamples and the output are the same file (%s)", a->out.save_resamples);
     /* The analysis keeps every draw only when they are to be written. */

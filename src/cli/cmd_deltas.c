@@ -29,10 +29,8 @@ static int run(cli_args *a)
     sentraj_error err;
     int code, rc;
 
-    if ((code = cli_check_config(a)) != 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (a->ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
     ds = cli_load(a, a->inputs, a->ninputs, &code);
     if (!ds)
         return code;

@@ -153,10 +153,8 @@ static int run(cli_args *a)
     sentraj_error err;
     int code;
 
-    if ((code = cli_check_config(a)) != 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (a->ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
     if (a->cfg.engine == SENTRAJ_ENGINE_EXACT)
         return cli_usage_error("the exact engine cannot bootstrap positions (the conversations reaching a position "
                                "vary, so each resampled mean is a ratio of two resampled sums): use --engine index "

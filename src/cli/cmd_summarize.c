@@ -46,10 +46,8 @@ static int run(cli_args *a)
     sentraj_error err;
     int code;
 
-    if ((code = cli_check_config(a)) != 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (a->ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
     /* cli_load reads the scale for the data set and frees it once the data
      * set is finished; the summary records it, so read it here too. */
     if (a->input.scale_path && !(scale = sentraj_scale_read(a->input.scale_path, &err)))

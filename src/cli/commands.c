@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+/* A command is a cmd_NAME.c defining its cli_command (help, usage line,
+ * run), its CMD_ bit and declaration in cli.h (and in CMD_ALL), its line
+ * here and its file in meson.build's cli_parts; the option table then names
+ * it among the commands of each option it takes. */
 const cli_command *const cli_commands[] = {
     &cmd_analyze, &cmd_deltas, &cmd_figure4, &cmd_positions, &cmd_simulate, &cmd_summarize, &cmd_merge, &cmd_bench,
     NULL,

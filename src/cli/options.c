@@ -4,6 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An option is added here: one entry naming the commands that take it (CMD_*
+ * bits, or a set below) and where its value goes (a field of one of
+ * cli_args' groups in cli.h, read by its kind, or a setter). Each command
+ * that takes it lists it in its --help, and the man page documents it in the
+ * OPTIONS subsection of its purpose; test_cli_table reports either missing. */
+
 /* The sets of commands that share options, named by what the commands do.
  * A new command joins the sets whose options it takes. */
 #define READERS (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SUMMARIZE) /* read messages */

@@ -228,6 +228,14 @@ int cli_check_config(const cli_args *a)
     return 0;
 }
 
+int cli_check_analysis(const cli_args *a)
+{
+    int code = cli_check_config(a);
+    if (code == 0 && a->ninputs == 0)
+        code = cli_usage_error("no INPUT given (use - for standard input)");
+    return code;
+}
+
 int cli_format_is(const cli_args *a, const char *fmt)
 {
     return a->out.format && strcmp(a->out.format, fmt) == 0;
