@@ -1,39 +1,136 @@
-/* cli.h - shared pieces of the sentraj command: options, inputs, outputs, messages. */
+/* cli.h - shared pieces of the sentraj command: commands, options, inputs, outputs, messages. */
 #ifndef SENTRAJ_CLI_H
 #define SENTRAJ_CLI_H
 
 #include <sentraj.h>
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define EXIT_USAGE 64
+/* What cli_parse returns when it printed the help: not an exit code (those
+ * are below 256), so it cannot be mistaken for one; the command exits 0. */
+#define CLI_DONE 256
 
-/* Options common to the analysis commands. */
-typedef struct cli_opts {
-    sentraj_config cfg;
-    sentraj_input_options in;   /* --input-format, --col-*, ConvoKit keys */
-    const char *scale_path;     /* --scale FILE */
-    const char *categories_path; /* --categories FILE */
-    const char *format;  /* "csv" (default), "json" or "table" */
-    const char *output;  /* -o; NULL = the command's default */
-    int quiet;
-    const char *save_resamples; /* --save-resamples FILE */
-    const char *title;   /* figure4 --title */
-    int width, height;   /* figure4 --width/--height; 0 = default */
-    const char *order;   /* figure4 --order LIST; NULL = every category */
-    const char *labels;  /* figure4 --labels LIST; NULL = none */
-    int dpi;             /* figure4 --dpi; 0 = default */
-    size_t max_position; /* positions --max-position; 0 = default */
-    size_t bins;         /* positions --bins; 0 = by position */
-    int all_conversations; /* positions --all-conversations */
-    const char *figures[4]; /* positions --figure FILE (repeatable) */
-    int nfigures;
-    char **inputs;       /* positional arguments */
+/* ---- the parsed command line, grouped by what the options are for ------ */
+
+/* At most this many values in a comma list (bench --threads, --n). */
+#define CLI_MAX_LIST 16
+/* At most this many of a repeatable option (positions --figure). */
+#define CLI_MAX_REPEAT 4
+
+typedef struct cli_uint_list {
+    uint64_t v[CLI_MAX_LIST];
+    size_t n; /* 0: not given */
+} cli_uint_list;
+
+typedef struct cli_strings {
+    const char *v[CLI_MAX_REPEAT];
+    int n;
+} cli_strings;
+
+/* How the messages are read (the commands that read messages). */
+typedef struct cli_input_opts {
+    sentraj_input_options in;    /* --input-format, --col-*, ConvoKit keys, --cluster-by */
+    const char *scale_path;      /* --scale FILE; NULL: the 5-point scale */
+    const char *categories_path; /* --categories FILE; NULL: none */
+} cli_input_opts;
+
+/* Where and how the results go. */
+typedef struct cli_output_opts {
+    const char *path;           /* -o; NULL: the command's default */
+    const char *format;         /* --format; NULL: the command's default (bench: table, others: csv) */
+    int quiet;                  /* -q: nothing on standard error but errors */
+    const char *save_resamples; /* analyze --save-resamples FILE; NULL: none */
+} cli_output_opts;
+
+/* The figure's look (figure4, positions --figure). */
+typedef struct cli_figure_opts {
+    const char *title;        /* --title; NULL: the figure's default */
+    int width, height, dpi;   /* --width, --height, --dpi; 0: the figure's default */
+    const char *order;        /* --order LIST; NULL: every category */
+    const char *labels;       /* --labels LIST; NULL: none */
+} cli_figure_opts;
+
+/* positions. */
+typedef struct cli_positions_opts {
+    size_t max_position;   /* --max-position; 0: the library's default */
+    size_t bins;           /* --bins; 0: by position */
+    int all_conversations; /* --all-conversations */
+    cli_strings figures;   /* --figure FILE, repeatable */
+} cli_positions_opts;
+
+/* simulate. */
+typedef struct cli_simulate_opts {
+    sentraj_sim_config model; /* --conversations, --seed, --multi-category, --short-share, --users, --user-effect */
+    const char *truth;        /* --truth FILE; NULL: none */
+} cli_simulate_opts;
+
+/* bench; it also reads cfg's --resamples, --method and --seed. */
+typedef struct cli_bench_opts {
+    sentraj_engine engines[3]; /* --engines; all three by default */
+    size_t nengines;
+    cli_uint_list threads;     /* --threads LIST; none: 1 and all cores */
+    cli_uint_list n;           /* --n LIST; none: 1000, 10000, 100000 */
+    uint64_t runs;             /* --runs (5) */
+    int quick;                 /* --quick */
+} cli_bench_opts;
+
+/* Everything cli_parse read. Each command reads the groups it takes; the
+ * others keep their defaults. */
+typedef struct cli_args {
+    sentraj_config cfg;        /* --min-human, --window, the bootstrap options, --threads */
+    cli_input_opts input;
+    cli_output_opts out;
+    cli_figure_opts fig;
+    cli_positions_opts pos;
+    cli_simulate_opts simulate;
+    cli_bench_opts bench;
+    char **inputs;             /* the operands, in argv */
     int ninputs;
-} cli_opts;
+} cli_args;
 
-/* The --help lines of the input options (OPT_INPUT), shared by the commands
- * that read messages. */
+/* ---- commands ------------------------------------------------------------ */
+
+/* One bit per command, so that an option names the exact set of commands
+ * that take it. */
+enum {
+    CMD_ANALYZE = 1u << 0,
+    CMD_DELTAS = 1u << 1,
+    CMD_FIGURE4 = 1u << 2,
+    CMD_POSITIONS = 1u << 3,
+    CMD_SIMULATE = 1u << 4,
+    CMD_SUMMARIZE = 1u << 5,
+    CMD_MERGE = 1u << 6,
+    CMD_BENCH = 1u << 7,
+};
+#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | CMD_BENCH)
+
+typedef struct cli_command {
+    const char *name;    /* as typed after "sentraj" */
+    unsigned bit;        /* its CMD_* bit */
+    const char *summary; /* its lines in 'sentraj --help', after the name column */
+    const char *help;    /* 'sentraj NAME --help', printed as it is */
+    int no_operands;     /* 1: an operand is a usage error (NAME takes no INPUT) */
+    int (*run)(cli_args *a); /* after a successful cli_parse; returns the exit code */
+} cli_command;
+
+extern const cli_command cmd_analyze, cmd_deltas, cmd_figure4, cmd_positions, cmd_simulate, cmd_summarize,
+    cmd_merge, cmd_bench;
+
+/* Every command, in the order 'sentraj --help' lists them; NULL-terminated. */
+extern const cli_command *const cli_commands[];
+
+/* The command named name, or NULL. */
+const cli_command *cli_command_find(const char *name);
+
+/* 'sentraj --help': the usage with every command's summary. */
+void cli_usage(FILE *f);
+
+extern const char *cli_cmd; /* the running command's name, for messages */
+
+/* The --help lines of the input options, shared by the commands that read
+ * messages and list them in full. */
 #define CLI_INPUT_HELP \
     "Input options:\n" \
     "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n" \
@@ -45,22 +142,78 @@ typedef struct cli_opts {
     "  --col-categories NAME   column (CSV) or key (JSONL) names\n" \
     "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n" \
     "                     ConvoKit: utterance meta keys of label and role, a\n" \
-    "                     speaker,role CSV, the conversation meta key of categories\n" \
+    "                     speaker,role CSV, the conversation meta key of categories\n"
 
-/* Which of the common options a command takes. */
-enum {
-    OPT_FILTER = 1,    /* --min-human, --window */
-    OPT_BOOT = 2,      /* --resamples, --level, --method, --engine, --alternative, --sim, --seed, --threads */
-    OPT_FORMAT = 4,    /* --format */
-    OPT_OUTPUT = 8,    /* -o */
-    OPT_FIGURE = 16,   /* --title, --width, --height, --order, --labels, --dpi */
-    OPT_SAVE = 32,     /* --save-resamples */
-    OPT_INPUT = 64,    /* --input-format, --scale, --categories, --col-*, ConvoKit keys; --threads */
-    OPT_CLUSTER = 128, /* --cluster-by (sets in.col_cluster) */
-    OPT_POSITIONS = 256, /* --max-position, --bins, --all-conversations, --figure */
-};
+/* ---- options --------------------------------------------------------------- */
 
-extern const char *cli_cmd; /* the subcommand, for messages */
+/* How an option's value is read and where it goes. */
+typedef enum cli_kind {
+    CLI_HELP,      /* -h: print the command's help */
+    CLI_FLAG,      /* no value: the int field becomes 1 */
+    CLI_UINT,      /* an integer in [min, max] into an unsigned integer field of 4 or 8 bytes */
+    CLI_REAL,      /* a number in [lo, hi] ((lo, hi) when open) into a double; `what` names the range */
+    CLI_ENUM,      /* a name read by a sentraj_*_parse function into its enum field */
+    CLI_CHOICE,    /* one of the words in choices, kept as a string */
+    CLI_STRING,    /* any text, kept as a string */
+    CLI_NAME,      /* a non-empty column name, kept as a string */
+    CLI_UINT_LIST, /* a comma list of up to CLI_MAX_LIST integers in [min, max] into a cli_uint_list */
+    CLI_REPEAT,    /* text, once per use, up to CLI_MAX_REPEAT uses, into a cli_strings */
+    CLI_CUSTOM,    /* set() reads the value */
+} cli_kind;
+
+typedef struct cli_option {
+    const char *name;   /* the long name, without "--" */
+    char letter;        /* the short option letter, or 0 */
+    const char *arg;    /* the value's name in help texts; NULL for an option without value */
+    unsigned commands;  /* CMD_* bits of the commands that take it */
+    unsigned unlisted;  /* of those, the commands whose --help does not list it (see options.c) */
+    const char *help;   /* what it does, in a few words */
+    cli_kind kind;
+    size_t offset;      /* where it goes in cli_args ... */
+    size_t size;        /* ... and the size of that field */
+    uint64_t min, max;  /* CLI_UINT, CLI_UINT_LIST */
+    double lo, hi;      /* CLI_REAL */
+    int open;           /* CLI_REAL: 1 when lo and hi themselves are refused */
+    const char *what;   /* CLI_REAL: the range in words, for the error message */
+    const char *const *choices; /* CLI_CHOICE: NULL-terminated */
+    int (*parse)(const char *s, void *out, sentraj_error *err); /* CLI_ENUM */
+    int (*set)(cli_args *a, const char *arg);                    /* CLI_CUSTOM */
+} cli_option;
+
+/* The option table (options.c): every option of every command, once. Two
+ * entries may share a long name only if no command takes both. */
+extern const cli_option cli_options[];
+extern const size_t cli_noptions;
+#define CLI_MAX_OPTIONS 96
+
+/* Fill a with every default, then read argv (argv[0] is the command's
+ * name) with the options the table gives cmd. Returns 0 when the command
+ * should run, CLI_DONE after printing the help (exit 0), or EXIT_USAGE
+ * after printing a usage error. */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *a);
+
+/* The checks of the analysis settings that need all of them at once
+ * (sentraj_config_check; --cluster-by against the exact engine and
+ * ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
+int cli_check_config(const cli_args *a);
+
+/* cli_check_config, then at least one INPUT: how the commands that analyse
+ * given messages start. Returns 0, or EXIT_USAGE after printing the error. */
+int cli_check_analysis(const cli_args *a);
+
+/* Is the --format given (or the default) fmt? */
+int cli_format_is(const cli_args *a, const char *fmt);
+
+/* ---- messages --------------------------------------------------------------- */
+
+/* "sentraj CMD: message" on stderr, and the exit code for status. */
+int cli_fail(const sentraj_error *err);
+/* The message, then "Try 'sentraj CMD --help'."; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...);
+/* A note on stderr, unless -q. */
+void cli_note(const cli_args *a, const char *fmt, ...);
+
+/* ---- --order and --labels lists, and the figure ----------------------------- */
 
 /* A parsed --order or --labels list: n items, keys[i] (and, for labels,
  * vals[i]) pointing into buf. */
@@ -78,47 +231,61 @@ typedef struct cli_list {
 int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
 void cli_list_free(cli_list *l);
 
-/* The figure options of the command line: defaults, then --title,
- * --width, --height, --dpi, --order and --labels (when given) into fo,
- * which then points into order, lab and *labels (the caller frees all
- * three, also on error). Returns 0, or the exit code after printing the
- * error. */
-int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
-                       sentraj_figure_label **labels);
+/* A figure's drawing options from the command line: fo points into the
+ * lists, so the three live and die together. */
+typedef struct cli_figure {
+    sentraj_figure_options fo;
+    cli_list order, lab;
+    sentraj_figure_label *labels;
+} cli_figure;
 
-/* Parse argv for a command taking the `which` common options. Prints help
- * and returns 0 for --help; returns EXIT_USAGE after printing a usage error;
- * returns -1 when parsing succeeded. */
-int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o);
+/* The defaults, then --title, --width, --height, --dpi, --order and
+ * --labels (when given). Returns 0, or the exit code after printing the
+ * error; f is to be freed with cli_figure_free either way. */
+int cli_figure_build(const cli_figure_opts *o, cli_figure *f);
+void cli_figure_free(cli_figure *f);
 
-/* "sentraj CMD: message" on stderr, and the exit code for status. */
-int cli_fail(const sentraj_error *err);
-int cli_usage_error(const char *fmt, ...);
-void cli_note(const cli_opts *o, const char *fmt, ...);
+/* The usage error for a figure check's err, naming the option at fault
+ * (--order or --labels) instead of the library's "figure order:". */
+int cli_figure_usage(const sentraj_error *err);
+
+/* ---- data and summaries ----------------------------------------------------- */
 
 /* Read every input into a finished data set and report the counts on
  * stderr (unless quiet). Returns NULL after printing the error; *code gets
  * the exit code. */
-sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *code);
+sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *code);
 
 /* Summaries (docs/scale.md). cli_analyze builds the analysis from INPUTs
  * that are either all raw data (read with cli_load) or all summary files
  * (recognised by their first line; read, checked against the options and
  * merged); a mix is a usage error. counts gets what the JSON report shows.
  * Returns NULL after printing the error, with *code set. */
-sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sentraj_counts *counts, int *code);
-/* Read and merge summary files; with check, each must match o's --window,
- * --min-human and --scale. Reports the counts on stderr unless quiet.
+sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sentraj_counts *counts, int *code);
+/* Read and merge summary files; with check, each must match the --window,
+ * --min-human and --scale given. Reports the counts on stderr unless quiet.
  * Returns NULL after printing the error, with *code set. */
+sentraj_summary *cli_read_summaries(const cli_args *a, char **inputs, int ninputs, int check, int *code);
 /* Write summary s (freed here) to -o FILE or standard output, whole or
  * not at all. Returns the exit code. */
-int cli_write_summary(const cli_opts *o, sentraj_summary *s);
-sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninputs, int check, int *code);
+int cli_write_summary(const cli_args *a, sentraj_summary *s);
+
+/* What the JSON reports say about the run. */
+sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, const sentraj_counts *counts);
+
+/* The bundled fixture's path, or NULL when it cannot be found. */
+const char *cli_fixture_path(void);
+
+/* ---- output files ------------------------------------------------------------- */
 
 /* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
+/* Commit outs[0..n) in order, setting each to NULL as it is committed or
+ * fails; stops at the first failure, leaving the rest for cli_out_abort.
+ * Returns the exit code. */
+int cli_out_commit_all(sentraj_outfile **outs, size_t n);
 /* The end of writing out with status rc: commit it, or, when rc is an
  * error, drop it and report err. Returns the exit code. */
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err);
@@ -126,20 +293,5 @@ void cli_signals_install(void);
 /* Do two output paths name the same file (same string, or the same existing
  * file)? Two outputs of one run must not, or one would silently replace the other. */
 int cli_same_output(const char *a, const char *b);
-
-/* What the JSON reports say about the run. */
-sentraj_run_info cli_run_info(const cli_opts *o, char **inputs, int ninputs, const sentraj_counts *counts);
-
-/* The bundled fixture's path, or NULL when it cannot be found. */
-const char *cli_fixture_path(void);
-
-int cmd_analyze(int argc, char **argv);
-int cmd_deltas(int argc, char **argv);
-int cmd_figure4(int argc, char **argv);
-int cmd_positions(int argc, char **argv);
-int cmd_simulate(int argc, char **argv);
-int cmd_summarize(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
 
 #endif

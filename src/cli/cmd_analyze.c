@@ -1,8 +1,6 @@
 /* cmd_analyze.c - sentraj analyze: per-category mean change with bootstrap intervals. */
 #include "cli.h"
 
-#include <string.h>
-
 static const char help[] =
     "Usage: sentraj analyze [options] INPUT...\n"
     "\n"
@@ -53,50 +51,48 @@ static const char help[] =
     "ci_low, ci_high, level, method, engine, resamples, seed, se, status\n"
     "(status: ok | degenerate | too_few).\n";
 
-int cmd_analyze(int argc, char **argv)
+static int run(cli_args *a)
 {
-    cli_opts o;
-    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_SAVE | OPT_CLUSTER,
-                         help, &o);
-    sentraj_analysis *a;
+    sentraj_analysis *an;
     sentraj_outfile *out, *saved = NULL;
     sentraj_error err;
     sentraj_counts counts;
     sentraj_run_info info;
-    int rc;
+    const char *output = a->out.path ? a->out.path : "-";
+    int code, rc;
 
-    if (code >= 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (o.ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
-    if (o.save_resamples && cli_same_output(o.output ? o.output : "-", o.save_resamples))
-        return cli_usage_error("--save-resamples and the output are the same file (%s)", o.save_resamples);
-    a = cli_analyze(&o, o.inputs, o.ninputs, &counts, &code);
-    if (!a)
+    if (a->out.save_resamples && cli_same_output(output, a->out.save_resamples))
+        return cli_usage_error("--save-resamples and the output are the same file (%s)", a->out.save_resamples);
+    /* The analysis keeps every draw only when they are to be written. */
+    a->cfg.keep_resamples = a->out.save_resamples != NULL;
+    an = cli_analyze(a, a->inputs, a->ninputs, &counts, &code);
+    if (!an)
         return code;
-    info = cli_run_info(&o, o.inputs, o.ninputs, &counts);
-    out = cli_out_open(o.output ? o.output : "-", &code);
+    info = cli_run_info(a, a->inputs, a->ninputs, &counts);
+    out = cli_out_open(output, &code);
     if (!out) {
-        sentraj_analysis_free(a);
+        sentraj_analysis_free(an);
         return code;
     }
-    if (o.save_resamples) {
-        saved = cli_out_open(o.save_resamples, &code);
+    if (a->out.save_resamples) {
+        saved = cli_out_open(a->out.save_resamples, &code);
         if (!saved) {
             cli_out_abort(out);
-            sentraj_analysis_free(a);
+            sentraj_analysis_free(an);
             return code;
         }
     }
-    if (strcmp(o.format, "table") == 0)
-        rc = sentraj_report_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &err);
-    else if (strcmp(o.format, "json") == 0)
-        rc = sentraj_report_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &info, &err);
+    if (cli_format_is(a, "table"))
+        rc = sentraj_report_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &err);
+    else if (cli_format_is(a, "json"))
+        rc = sentraj_report_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &info, &err);
     else
-        rc = sentraj_report_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), a, &err);
+        rc = sentraj_report_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &err);
     if (rc == SENTRAJ_OK && saved)
-        rc = sentraj_report_write_resamples_csv(sentraj_outfile_stream(saved), sentraj_outfile_name(saved), a, &err);
-    sentraj_analysis_free(a);
+        rc = sentraj_report_write_resamples_csv(sentraj_outfile_stream(saved), sentraj_outfile_name(saved), an, &err);
+    sentraj_analysis_free(an);
     if (rc != SENTRAJ_OK) {
         cli_out_abort(out);
         cli_out_abort(saved);
@@ -108,3 +104,11 @@ int cmd_analyze(int argc, char **argv)
     }
     return cli_out_commit(out);
 }
+
+const cli_command cmd_analyze = {
+    .name = "analyze",
+    .bit = CMD_ANALYZE,
+    .summary = "per-category mean change with a confidence interval (CSV)",
+    .help = help,
+    .run = run,
+};

@@ -1,8 +1,6 @@
 /* cmd_deltas.c - sentraj deltas: one row per kept conversation. */
 #include "cli.h"
 
-#include <string.h>
-
 static const char help[] =
     "Usage: sentraj deltas [options] INPUT...\n"
     "\n"
@@ -24,31 +22,27 @@ static const char help[] =
     "CSV output columns: conversation_id, categories, human_messages, mean_first,\n"
     "mean_last, delta (categories as a sorted ';' list).\n";
 
-int cmd_deltas(int argc, char **argv)
+static int run(cli_args *a)
 {
-    cli_opts o;
-    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_FORMAT | OPT_OUTPUT, help, &o);
     sentraj_dataset *ds;
     sentraj_outfile *out;
     sentraj_error err;
-    int rc;
+    int code, rc;
 
-    if (code >= 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (o.ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
-    ds = cli_load(&o, o.inputs, o.ninputs, &code);
+    ds = cli_load(a, a->inputs, a->ninputs, &code);
     if (!ds)
         return code;
-    out = cli_out_open(o.output ? o.output : "-", &code);
+    out = cli_out_open(a->out.path ? a->out.path : "-", &code);
     if (!out) {
         sentraj_dataset_free(ds);
         return code;
     }
-    if (strcmp(o.format, "table") == 0) {
+    if (cli_format_is(a, "table")) {
         rc = sentraj_report_write_deltas_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
-    } else if (strcmp(o.format, "json") == 0) {
-        sentraj_run_info info = cli_run_info(&o, o.inputs, o.ninputs, sentraj_dataset_counts(ds));
+    } else if (cli_format_is(a, "json")) {
+        sentraj_run_info info = cli_run_info(a, a->inputs, a->ninputs, sentraj_dataset_counts(ds));
         rc = sentraj_report_write_deltas_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &info,
                                               &err);
     } else
@@ -56,3 +50,11 @@ int cmd_deltas(int argc, char **argv)
     sentraj_dataset_free(ds);
     return cli_out_finish(out, rc, &err);
 }
+
+const cli_command cmd_deltas = {
+    .name = "deltas",
+    .bit = CMD_DELTAS,
+    .summary = "one row per kept conversation: first/last window means, delta",
+    .help = help,
+    .run = run,
+};

@@ -36,26 +36,16 @@ static const char help[] =
 
 enum { NFILES = 4 };
 
-/* A usage error from sentraj_figure_check, naming the option at fault. */
-static int figure_usage(const sentraj_error *err)
-{
-    if (strncmp(err->message, "figure order:", 13) == 0)
-        return cli_usage_error("--order:%s", err->message + 13);
-    if (strncmp(err->message, "figure labels:", 14) == 0)
-        return cli_usage_error("--labels:%s", err->message + 14);
-    return cli_usage_error("%s", err->message);
-}
-
 /* On standard error (unless -q): the categories --order leaves out. */
-static void note_left_out(const cli_opts *o, const sentraj_analysis *a, const cli_list *order)
+static void note_left_out(const cli_args *a, const sentraj_analysis *an, const cli_list *order)
 {
-    size_t rows = sentraj_analysis_rows(a), out = 0, shown = 0;
+    size_t rows = sentraj_analysis_rows(an), out = 0, shown = 0;
     char buf[400];
     size_t len = 0;
 
     buf[0] = '\0';
     for (size_t i = 0; i + 1 < rows; i++) {
-        const char *name = sentraj_analysis_row(a, i)->category;
+        const char *name = sentraj_analysis_row(an, i)->category;
         size_t k = 0;
         while (k < order->n && strcmp(order->keys[k], name) != 0)
             k++;
@@ -70,7 +60,7 @@ static void note_left_out(const cli_opts *o, const sentraj_analysis *a, const cl
     if (out > shown)
         snprintf(buf + len, sizeof buf - len, " and %zu more", out - shown);
     if (out)
-        cli_note(o, "--order leaves %zu of %zu categories out of the figure: %s", out, rows - 1, buf);
+        cli_note(a, "--order leaves %zu of %zu categories out of the figure: %s", out, rows - 1, buf);
 }
 
 /* mkdir -p: create dir and its missing parents. */
@@ -97,47 +87,72 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
-int cmd_figure4(int argc, char **argv)
+/* The four files in dir and the table on standard output, all or none. */
+static int write_all(const cli_args *a, const char *dir, const sentraj_analysis *an, const sentraj_figure_options *fo)
 {
     static const char *const names[NFILES] = {"figure4.csv", "figure4.png", "figure4.svg", "figure4.pdf"};
-    cli_opts o;
-    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_OUTPUT | OPT_FIGURE | OPT_CLUSTER, help, &o);
-    const char *dir = NULL;
-    char *fixture[1];
-    char **inputs;
-    int ninputs;
-    sentraj_counts counts;
-    sentraj_analysis *a = NULL;
     sentraj_outfile *out[NFILES] = {NULL, NULL, NULL, NULL};
-    sentraj_figure_options fo;
-    sentraj_figure_label *labels = NULL;
-    cli_list order, lab;
-    sentraj_error err;
     char path[NFILES][4096];
-    int rc = SENTRAJ_OK;
-    struct stat st;
-    int made_dir = 0;
+    sentraj_error err;
+    int code = 0, rc;
 
-    if (code >= 0)
+    for (int i = 0; i < NFILES; i++) {
+        snprintf(path[i], sizeof path[i], "%s/%s", dir, names[i]);
+        out[i] = cli_out_open(path[i], &code);
+        if (!out[i])
+            goto out;
+    }
+    rc = sentraj_report_write_csv(sentraj_outfile_stream(out[0]), path[0], an, &err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_figure_write_png(sentraj_outfile_stream(out[1]), path[1], an, fo, &err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_figure_write_svg(sentraj_outfile_stream(out[2]), path[2], an, fo, &err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_figure_write_pdf(sentraj_outfile_stream(out[3]), path[3], an, fo, &err);
+    /* The table first: if standard output fails, no file is committed. */
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_report_write_table(stdout, "<stdout>", an, &err);
+    if (rc != SENTRAJ_OK) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    if ((code = cli_out_commit_all(out, NFILES)) != 0)
+        goto out;
+    cli_note(a, "wrote %s, %s, %s, %s", path[0], path[1], path[2], path[3]);
+out:
+    for (int i = 0; i < NFILES; i++)
+        cli_out_abort(out[i]);
+    return code;
+}
+
+static int run(cli_args *a)
+{
+    const char *dir = a->out.path ? a->out.path : ".";
+    char *fixture[1];
+    char **inputs = a->inputs;
+    int ninputs = a->ninputs;
+    sentraj_counts counts;
+    sentraj_analysis *an = NULL;
+    cli_figure fig;
+    sentraj_error err;
+    struct stat st;
+    int made_dir = 0, code;
+
+    if ((code = cli_check_config(a)) != 0)
         return code;
-    if (o.cfg.alternative != SENTRAJ_TWO_SIDED)
+    if (a->cfg.alternative != SENTRAJ_TWO_SIDED)
         return cli_usage_error("the figure draws two-sided intervals; use 'sentraj analyze --alternative %s' "
                                "for a one-sided bound",
-                               sentraj_alternative_name(o.cfg.alternative));
-    memset(&order, 0, sizeof order);
-    memset(&lab, 0, sizeof lab);
+                               sentraj_alternative_name(a->cfg.alternative));
 
     /* The figure's options, checked before any input is read. */
-    if ((code = cli_figure_options(&o, &fo, &order, &lab, &labels)) != 0)
+    if ((code = cli_figure_build(&a->fig, &fig)) != 0)
         goto fail;
-    if (sentraj_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
+    if (sentraj_figure_check(NULL, &fig.fo, &err) != SENTRAJ_OK) {
+        code = cli_figure_usage(&err);
         goto fail;
     }
 
-    dir = o.output ? o.output : ".";
-    inputs = o.inputs;
-    ninputs = o.ninputs;
     if (ninputs == 0) {
         const char *f = cli_fixture_path();
         if (!f) {
@@ -148,18 +163,18 @@ int cmd_figure4(int argc, char **argv)
         fixture[0] = (char *)f;
         inputs = fixture;
         ninputs = 1;
-        cli_note(&o, "no INPUT: using the bundled fixture %s", f);
+        cli_note(a, "no INPUT: using the bundled fixture %s", f);
     }
-    a = cli_analyze(&o, inputs, ninputs, &counts, &code);
-    if (!a)
+    an = cli_analyze(a, inputs, ninputs, &counts, &code);
+    if (!an)
         goto fail;
     /* --order and --labels name categories of the data. */
-    if (sentraj_figure_check(a, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
+    if (sentraj_figure_check(an, &fig.fo, &err) != SENTRAJ_OK) {
+        code = cli_figure_usage(&err);
         goto fail;
     }
-    if (o.order)
-        note_left_out(&o, a, &order);
+    if (a->fig.order)
+        note_left_out(a, an, &fig.order);
 
     /* Only now, with results to write, create the directory. */
     errno = 0;
@@ -170,45 +185,19 @@ int cmd_figure4(int argc, char **argv)
         code = 74;
         goto fail;
     }
-
-    for (int i = 0; i < NFILES; i++) {
-        snprintf(path[i], sizeof path[i], "%s/%s", dir, names[i]);
-        out[i] = cli_out_open(path[i], &code);
-        if (!out[i])
-            goto fail;
-    }
-    rc = sentraj_report_write_csv(sentraj_outfile_stream(out[0]), path[0], a, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_figure_write_png(sentraj_outfile_stream(out[1]), path[1], a, &fo, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_figure_write_svg(sentraj_outfile_stream(out[2]), path[2], a, &fo, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_figure_write_pdf(sentraj_outfile_stream(out[3]), path[3], a, &fo, &err);
-    if (rc != SENTRAJ_OK) {
-        code = cli_fail(&err);
-        goto fail;
-    }
-    /* The table first: if standard output fails, no file is committed. */
-    if (sentraj_report_write_table(stdout, "<stdout>", a, &err) != SENTRAJ_OK) {
-        code = cli_fail(&err);
-        goto fail;
-    }
-    for (int i = 0; i < NFILES; i++) {
-        code = cli_out_commit(out[i]);
-        out[i] = NULL;
-        if (code)
-            goto fail;
-    }
-    cli_note(&o, "wrote %s, %s, %s, %s", path[0], path[1], path[2], path[3]);
-    code = 0;
+    code = write_all(a, dir, an, &fig.fo);
 fail:
-    for (int i = 0; i < NFILES; i++)
-        cli_out_abort(out[i]);
-    if (code && made_dir && dir)
+    if (code && made_dir)
         rmdir(dir); /* only succeeds while it is still empty */
-    sentraj_analysis_free(a);
-    free(labels);
-    cli_list_free(&order);
-    cli_list_free(&lab);
+    sentraj_analysis_free(an);
+    cli_figure_free(&fig);
     return code;
 }
+
+const cli_command cmd_figure4 = {
+    .name = "figure4",
+    .bit = CMD_FIGURE4,
+    .summary = "the published figure: CSV, PNG, SVG, PDF (no INPUT: bundled data)",
+    .help = help,
+    .run = run,
+};

@@ -18,17 +18,22 @@ static const char help[] =
     "\n"
     "SUMMARY: a summary file, plain or gzip; - reads one from standard input.\n";
 
-int cmd_merge(int argc, char **argv)
+static int run(cli_args *a)
 {
-    cli_opts o;
-    int code = cli_parse(argc, argv, OPT_OUTPUT, help, &o);
     sentraj_summary *s;
+    int code;
 
-    if (code >= 0)
-        return code;
-    if (o.ninputs == 0)
+    if (a->ninputs == 0)
         return cli_usage_error("no SUMMARY given (use - for standard input)");
-    if (!(s = cli_read_summaries(&o, o.inputs, o.ninputs, 0, &code)))
+    if (!(s = cli_read_summaries(a, a->inputs, a->ninputs, 0, &code)))
         return code;
-    return cli_write_summary(&o, s);
+    return cli_write_summary(a, s);
 }
+
+const cli_command cmd_merge = {
+    .name = "merge",
+    .bit = CMD_MERGE,
+    .summary = "add up summaries of shards of one data set",
+    .help = help,
+    .run = run,
+};

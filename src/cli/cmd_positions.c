@@ -1,7 +1,6 @@
 /* cmd_positions.c - sentraj positions: mean sentiment at each position of the conversations, with bootstrap intervals. */
 #include "cli.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -67,123 +66,64 @@ static int figure_kind(const char *path)
     return -1;
 }
 
-/* A usage error from sentraj_positions_figure_check, naming the option at fault. */
-static int figure_usage(const sentraj_error *err)
+/* The --figure names and the figure options that need --figure, checked
+ * before any input is read. Returns 0 or the exit code after the message. */
+static int check_figures(const cli_args *a)
 {
-    if (strncmp(err->message, "figure order:", 13) == 0)
-        return cli_usage_error("--order:%s", err->message + 13);
-    if (strncmp(err->message, "figure labels:", 14) == 0)
-        return cli_usage_error("--labels:%s", err->message + 14);
-    return cli_usage_error("%s", err->message);
+    const cli_strings *figs = &a->pos.figures;
+    const cli_figure_opts *f = &a->fig;
+
+    for (int i = 0; i < figs->n; i++)
+        if (figure_kind(figs->v[i]) < 0)
+            return cli_usage_error("--figure %s: the name must end in .png, .svg or .pdf", figs->v[i]);
+    for (int i = 0; i < figs->n; i++) {
+        if (cli_same_output(a->out.path ? a->out.path : "-", figs->v[i]))
+            return cli_usage_error("--figure and the output are the same file (%s)", figs->v[i]);
+        for (int j = 0; j < i; j++)
+            if (cli_same_output(figs->v[j], figs->v[i]))
+                return cli_usage_error("--figure %s is given twice", figs->v[i]);
+    }
+    if (figs->n && a->cfg.alternative != SENTRAJ_TWO_SIDED)
+        return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
+                               sentraj_alternative_name(a->cfg.alternative));
+    if (!figs->n && (f->title || f->width || f->height || f->dpi || f->order || f->labels))
+        return cli_usage_error("--title, --width, --height, --dpi, --order and --labels need --figure FILE");
+    return 0;
 }
 
-int cmd_positions(int argc, char **argv)
+/* The table and every figure, all or none. */
+static int write_all(const cli_args *a, const sentraj_positions *p, const sentraj_figure_options *fo,
+                     const sentraj_run_info *info)
 {
-    cli_opts o;
-    int code = cli_parse(argc, argv,
-                         OPT_INPUT | OPT_FILTER | OPT_BOOT | OPT_FORMAT | OPT_OUTPUT | OPT_CLUSTER | OPT_POSITIONS |
-                             OPT_FIGURE,
-                         help, &o);
-    sentraj_positions_options po;
-    sentraj_figure_options fo;
-    sentraj_figure_label *labels = NULL;
-    sentraj_dataset *ds = NULL;
-    sentraj_positions *p = NULL;
-    sentraj_outfile *out = NULL, *figs[sizeof o.figures / sizeof o.figures[0]];
-    sentraj_counts counts;
-    sentraj_run_info info;
+    const cli_strings *names = &a->pos.figures;
+    sentraj_outfile *out, *figs[CLI_MAX_REPEAT] = {NULL};
     sentraj_error err;
-    cli_list order, lab;
-    int rc, nfig = 0;
+    int code, rc, nfig;
 
-    if (code >= 0)
-        return code;
-    memset(&order, 0, sizeof order);
-    memset(&lab, 0, sizeof lab);
-    memset(figs, 0, sizeof figs);
-    if (o.ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
-    if (o.cfg.engine == SENTRAJ_ENGINE_EXACT)
-        return cli_usage_error("the exact engine cannot bootstrap positions (the conversations reaching a position "
-                               "vary, so each resampled mean is a ratio of two resampled sums): use --engine index "
-                               "or multinomial");
-    if (o.bins && o.max_position)
-        return cli_usage_error("--bins and --max-position exclude each other (bins are fractions of each "
-                               "conversation, positions are message numbers)");
-    sentraj_positions_options_init(&po);
-    if (o.max_position)
-        po.max_position = o.max_position;
-    po.bins = o.bins;
-    po.all_conversations = o.all_conversations;
-
-    /* The figures' names and options, checked before any input is read. */
-    for (int i = 0; i < o.nfigures; i++)
-        if (figure_kind(o.figures[i]) < 0)
-            return cli_usage_error("--figure %s: the name must end in .png, .svg or .pdf", o.figures[i]);
-    for (int i = 0; i < o.nfigures; i++) {
-        if (cli_same_output(o.output ? o.output : "-", o.figures[i]))
-            return cli_usage_error("--figure and the output are the same file (%s)", o.figures[i]);
-        for (int j = 0; j < i; j++)
-            if (cli_same_output(o.figures[j], o.figures[i]))
-                return cli_usage_error("--figure %s is given twice", o.figures[i]);
-    }
-    if (o.nfigures && o.cfg.alternative != SENTRAJ_TWO_SIDED)
-        return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
-                               sentraj_alternative_name(o.cfg.alternative));
-    if (!o.nfigures && (o.title || o.width || o.height || o.dpi || o.order || o.labels))
-        return cli_usage_error("--title, --width, --height, --dpi, --order and --labels need --figure FILE");
-    if ((code = cli_figure_options(&o, &fo, &order, &lab, &labels)) != 0)
-        goto out;
-    if (sentraj_positions_figure_check(NULL, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
-        goto out;
-    }
-
-    /* Every label of every conversation is needed, not just the windows. */
-    o.in.keep_labels = 1;
-    ds = cli_load(&o, o.inputs, o.ninputs, &code);
-    if (!ds)
-        goto out;
-    p = sentraj_positions_compute(ds, &o.cfg, &po, &err);
-    counts = *sentraj_dataset_counts(ds);
-    info = cli_run_info(&o, o.inputs, o.ninputs, &counts);
-    sentraj_dataset_free(ds);
-    if (!p) {
-        code = cli_fail(&err);
-        goto out;
-    }
-    cli_note(&o, "positions over %zu conversation%s (%s)", sentraj_positions_conversations(p),
-             sentraj_positions_conversations(p) == 1 ? "" : "s",
-             po.all_conversations ? "every conversation with a human message" : "those kept by --min-human");
-    if (o.nfigures && sentraj_positions_figure_check(p, &fo, &err) != SENTRAJ_OK) {
-        code = figure_usage(&err);
-        goto out;
-    }
-
-    out = cli_out_open(o.output ? o.output : "-", &code);
+    out = cli_out_open(a->out.path ? a->out.path : "-", &code);
     if (!out)
-        goto out;
-    for (nfig = 0; nfig < o.nfigures; nfig++)
-        if (!(figs[nfig] = cli_out_open(o.figures[nfig], &code)))
+        return code;
+    for (nfig = 0; nfig < names->n; nfig++)
+        if (!(figs[nfig] = cli_out_open(names->v[nfig], &code)))
             goto out;
-    if (strcmp(o.format, "table") == 0)
+    if (cli_format_is(a, "table"))
         rc = sentraj_positions_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &err);
-    else if (strcmp(o.format, "json") == 0)
-        rc = sentraj_positions_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &info, &err);
+    else if (cli_format_is(a, "json"))
+        rc = sentraj_positions_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, info, &err);
     else
         rc = sentraj_positions_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &err);
     for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++) {
         FILE *f = sentraj_outfile_stream(figs[i]);
         const char *name = sentraj_outfile_name(figs[i]);
-        switch (figure_kind(o.figures[i])) {
+        switch (figure_kind(names->v[i])) {
         case FIG_PNG:
-            rc = sentraj_positions_figure_write_png(f, name, p, &fo, &err);
+            rc = sentraj_positions_figure_write_png(f, name, p, fo, &err);
             break;
         case FIG_SVG:
-            rc = sentraj_positions_figure_write_svg(f, name, p, &fo, &err);
+            rc = sentraj_positions_figure_write_svg(f, name, p, fo, &err);
             break;
         default:
-            rc = sentraj_positions_figure_write_pdf(f, name, p, &fo, &err);
+            rc = sentraj_positions_figure_write_pdf(f, name, p, fo, &err);
             break;
         }
     }
@@ -191,21 +131,84 @@ int cmd_positions(int argc, char **argv)
         code = cli_fail(&err);
         goto out;
     }
-    for (int i = 0; i < nfig; i++) {
-        code = cli_out_commit(figs[i]);
-        figs[i] = NULL;
-        if (code)
-            goto out;
-    }
+    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
+        goto out;
     code = cli_out_commit(out);
     out = NULL;
 out:
     cli_out_abort(out);
     for (int i = 0; i < nfig; i++)
         cli_out_abort(figs[i]);
-    sentraj_positions_free(p);
-    free(labels);
-    cli_list_free(&order);
-    cli_list_free(&lab);
     return code;
 }
+
+static int run(cli_args *a)
+{
+    sentraj_positions_options po;
+    cli_figure fig;
+    sentraj_dataset *ds = NULL;
+    sentraj_positions *p = NULL;
+    sentraj_counts counts;
+    sentraj_run_info info;
+    sentraj_error err;
+    int code;
+
+    if ((code = cli_check_analysis(a)) != 0)
+        return code;
+    if (a->cfg.engine == SENTRAJ_ENGINE_EXACT)
+        return cli_usage_error("the exact engine cannot bootstrap positions (the conversations reaching a position "
+                               "vary, so each resampled mean is a ratio of two resampled sums): use --engine index "
+                               "or multinomial");
+    if (a->pos.bins && a->pos.max_position)
+        return cli_usage_error("--bins and --max-position exclude each other (bins are fractions of each "
+                               "conversation, positions are message numbers)");
+    sentraj_positions_options_init(&po);
+    if (a->pos.max_position)
+        po.max_position = a->pos.max_position;
+    po.bins = a->pos.bins;
+    po.all_conversations = a->pos.all_conversations;
+
+    if ((code = check_figures(a)) != 0)
+        return code;
+    if ((code = cli_figure_build(&a->fig, &fig)) != 0)
+        goto out;
+    if (sentraj_positions_figure_check(NULL, &fig.fo, &err) != SENTRAJ_OK) {
+        code = cli_figure_usage(&err);
+        goto out;
+    }
+
+    /* Every label of every conversation is needed, not just the windows. */
+    a->input.in.keep_labels = 1;
+    ds = cli_load(a, a->inputs, a->ninputs, &code);
+    if (!ds)
+        goto out;
+    p = sentraj_positions_compute(ds, &a->cfg, &po, &err);
+    counts = *sentraj_dataset_counts(ds);
+    info = cli_run_info(a, a->inputs, a->ninputs, &counts);
+    sentraj_dataset_free(ds);
+    if (!p) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    cli_note(a, "positions over %zu conversation%s (%s)", sentraj_positions_conversations(p),
+             sentraj_positions_conversations(p) == 1 ? "" : "s",
+             po.all_conversations ? "every conversation with a human message" : "those kept by --min-human");
+    if (a->pos.figures.n && sentraj_positions_figure_check(p, &fig.fo, &err) != SENTRAJ_OK) {
+        code = cli_figure_usage(&err);
+        goto out;
+    }
+    code = write_all(a, p, &fig.fo, &info);
+out:
+    sentraj_positions_free(p);
+    cli_figure_free(&fig);
+    return code;
+}
+
+const cli_command cmd_positions = {
+    .name = "positions",
+    .bit = CMD_POSITIONS,
+    .summary = "mean sentiment at each message position (or fraction) of the\n"
+               "conversations, with intervals; CSV, JSON, and a figure",
+    .help = help,
+    .run = run,
+};

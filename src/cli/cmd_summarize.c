@@ -38,24 +38,21 @@ static const char help[] =
     "(with the default scale, multiples of 0.5): a summary keeps exact integer\n"
     "window sums.\n";
 
-int cmd_summarize(int argc, char **argv)
+static int run(cli_args *a)
 {
-    cli_opts o;
-    int code = cli_parse(argc, argv, OPT_INPUT | OPT_FILTER | OPT_OUTPUT, help, &o);
     sentraj_dataset *ds;
     sentraj_scale *scale = NULL;
     sentraj_summary *s;
     sentraj_error err;
+    int code;
 
-    if (code >= 0)
+    if ((code = cli_check_analysis(a)) != 0)
         return code;
-    if (o.ninputs == 0)
-        return cli_usage_error("no INPUT given (use - for standard input)");
     /* cli_load reads the scale for the data set and frees it once the data
      * set is finished; the summary records it, so read it here too. */
-    if (o.scale_path && !(scale = sentraj_scale_read(o.scale_path, &err)))
+    if (a->input.scale_path && !(scale = sentraj_scale_read(a->input.scale_path, &err)))
         return cli_fail(&err);
-    ds = cli_load(&o, o.inputs, o.ninputs, &code);
+    ds = cli_load(a, a->inputs, a->ninputs, &code);
     if (!ds) {
         sentraj_scale_free(scale);
         return code;
@@ -65,5 +62,14 @@ int cmd_summarize(int argc, char **argv)
     sentraj_scale_free(scale);
     if (!s)
         return cli_fail(&err);
-    return cli_write_summary(&o, s);
+    return cli_write_summary(a, s);
 }
+
+const cli_command cmd_summarize = {
+    .name = "summarize",
+    .bit = CMD_SUMMARIZE,
+    .summary = "the counts an analysis needs: a small summary, mergeable, from\n"
+               "which analyze and figure4 give the same output as from the data",
+    .help = help,
+    .run = run,
+};

@@ -1,10 +1,6 @@
-/* common.c - option parsing, loading, output files and messages shared by the subcommands. */
+/* common.c - messages, loading, summaries, figure options and output files shared by the subcommands. */
 #include "cli.h"
 
-#include <errno.h>
-#include <getopt.h>
-#include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,8 +8,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-const char *cli_cmd = "sentraj";
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -33,283 +27,16 @@ int cli_fail(const sentraj_error *err)
     return sentraj_status_exit_code(err->code);
 }
 
-void cli_note(const cli_opts *o, const char *fmt, ...)
+void cli_note(const cli_args *a, const char *fmt, ...)
 {
     va_list ap;
-    if (o && o->quiet)
+    if (a && a->out.quiet)
         return;
     fprintf(stderr, "sentraj %s: ", cli_cmd);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
-        return cli_usage_error("%s expects an integer between %llu and %llu, not \"%s\"", opt,
-                               (unsigned long long)lo, (unsigned long long)hi, s);
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (*end || errno || v < lo || v > hi)
-        return cli_usage_error("%s expects an integer between %llu and %llu, not \"%s\"", opt,
-                               (unsigned long long)lo, (unsigned long long)hi, s);
-    *out = v;
-    return 0;
-}
-
-static int parse_level(const char *s, double *out)
-{
-    char *end;
-    double v;
-    errno = 0;
-    v = strtod(s, &end);
-    if (!*s || *end || errno || !(v > 0 && v < 1))
-        return cli_usage_error("--level expects a number strictly between 0 and 1 (e.g. 0.95), not \"%s\"", s);
-    *out = v;
-    return 0;
-}
-
-int cli_parse(int argc, char **argv, unsigned which, const char *help, cli_opts *o)
-{
-    enum { O_MIN = 256, O_WINDOW, O_RES, O_LEVEL, O_METHOD, O_ENGINE, O_SEED, O_THREADS, O_FORMAT, O_TITLE, O_WIDTH,
-           O_HEIGHT, O_ORDER, O_LABELS, O_DPI, O_ALT, O_SIM, O_SAVE, O_INFMT, O_SCALE, O_CATS, O_COL_ID,
-           O_COL_INDEX, O_COL_ROLE,
-           O_COL_SENT, O_COL_CATS, O_LABEL_KEY, O_ROLE_KEY, O_SPEAKER_ROLES, O_CATEGORY_KEY, O_CLUSTER, O_MAXPOS,
-           O_BINS, O_ALLCONV, O_FIGURE };
-    struct option all[] = {
-        {"min-human", required_argument, NULL, O_MIN}, {"window", required_argument, NULL, O_WINDOW},
-        {"resamples", required_argument, NULL, O_RES}, {"level", required_argument, NULL, O_LEVEL},
-        {"method", required_argument, NULL, O_METHOD}, {"engine", required_argument, NULL, O_ENGINE},
-        {"seed", required_argument, NULL, O_SEED},     {"threads", required_argument, NULL, O_THREADS},
-        {"format", required_argument, NULL, O_FORMAT}, {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
-        {"title", required_argument, NULL, O_TITLE},   {"width", required_argument, NULL, O_WIDTH},
-        {"height", required_argument, NULL, O_HEIGHT}, {"order", required_argument, NULL, O_ORDER},
-        {"labels", required_argument, NULL, O_LABELS}, {"dpi", required_argument, NULL, O_DPI},
-        {"alternative", required_argument, NULL, O_ALT}, {"sim", required_argument, NULL, O_SIM},
-        {"save-resamples", required_argument, NULL, O_SAVE},
-        {"input-format", required_argument, NULL, O_INFMT}, {"scale", required_argument, NULL, O_SCALE},
-        {"categories", required_argument, NULL, O_CATS},    {"col-id", required_argument, NULL, O_COL_ID},
-        {"col-index", required_argument, NULL, O_COL_INDEX}, {"col-role", required_argument, NULL, O_COL_ROLE},
-        {"col-sentiment", required_argument, NULL, O_COL_SENT},
-        {"col-categories", required_argument, NULL, O_COL_CATS},
-        {"label-key", required_argument, NULL, O_LABEL_KEY}, {"role-key", required_argument, NULL, O_ROLE_KEY},
-        {"speaker-roles", required_argument, NULL, O_SPEAKER_ROLES},
-        {"category-key", required_argument, NULL, O_CATEGORY_KEY},
-        {"cluster-by", required_argument, NULL, O_CLUSTER}, {"max-position", required_argument, NULL, O_MAXPOS},
-        {"bins", required_argument, NULL, O_BINS},           {"all-conversations", no_argument, NULL, O_ALLCONV},
-        {"figure", required_argument, NULL, O_FIGURE},
-        {NULL, 0, NULL, 0},
-    };
-    struct option longopts[sizeof all / sizeof all[0]];
-    size_t n = 0;
-    sentraj_error err;
-    uint64_t v = 0;
-
-    for (size_t i = 0; all[i].name; i++) {
-        int w = all[i].val;
-        if (((w == O_MIN || w == O_WINDOW) && !(which & OPT_FILTER)) ||
-            (((w >= O_RES && w < O_THREADS) || w == O_ALT || w == O_SIM) && !(which & OPT_BOOT)) ||
-            (w == O_THREADS && !(which & (OPT_BOOT | OPT_INPUT))) ||
-            (w == O_SAVE && !(which & OPT_SAVE)) || (w >= O_INFMT && w <= O_CATEGORY_KEY && !(which & OPT_INPUT)) || (w == O_FORMAT && !(which & OPT_FORMAT)) ||
-            (w == 'o' && !(which & OPT_OUTPUT)) || ((w >= O_TITLE && w <= O_DPI) && !(which & OPT_FIGURE)) ||
-            (w == O_CLUSTER && !(which & OPT_CLUSTER)) || (w >= O_MAXPOS && w <= O_FIGURE && !(which & OPT_POSITIONS)))
-            continue;
-        longopts[n++] = all[i];
-    }
-    longopts[n] = (struct option){NULL, 0, NULL, 0};
-
-    sentraj_config_init(&o->cfg);
-    o->format = "csv";
-    o->output = NULL;
-    o->quiet = 0;
-    o->title = NULL;
-    o->save_resamples = NULL;
-    sentraj_input_options_init(&o->in);
-    o->scale_path = NULL;
-    o->categories_path = NULL;
-    o->width = o->height = 0;
-    o->order = o->labels = NULL;
-    o->dpi = 0;
-    o->max_position = o->bins = 0;
-    o->all_conversations = 0;
-    o->nfigures = 0;
-    optind = 1;
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, (which & OPT_OUTPUT) ? ":o:qh" : ":qh", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case O_MIN:
-            if (parse_u64("--min-human", optarg, 1, 1000000000, &v))
-                return EXIT_USAGE;
-            o->cfg.min_human = (size_t)v;
-            break;
-        case O_WINDOW:
-            if (parse_u64("--window", optarg, 1, 1000, &v))
-                return EXIT_USAGE;
-            o->cfg.window = (size_t)v;
-            break;
-        case O_RES:
-            if (parse_u64("--resamples", optarg, 2, 100000000, &v))
-                return EXIT_USAGE;
-            o->cfg.resamples = (size_t)v;
-            break;
-        case O_LEVEL:
-            if (parse_level(optarg, &o->cfg.level))
-                return EXIT_USAGE;
-            break;
-        case O_METHOD:
-            if (sentraj_method_parse(optarg, &o->cfg.method, &err) != SENTRAJ_OK)
-                return cli_usage_error("%s", err.message);
-            break;
-        case O_ENGINE:
-            if (sentraj_engine_parse(optarg, &o->cfg.engine, &err) != SENTRAJ_OK)
-                return cli_usage_error("%s", err.message);
-            break;
-        case O_ALT:
-            if (sentraj_alternative_parse(optarg, &o->cfg.alternative, &err) != SENTRAJ_OK)
-                return cli_usage_error("%s", err.message);
-            break;
-        case O_SIM:
-            if (sentraj_sim_parse(optarg, &o->cfg.sim, &err) != SENTRAJ_OK)
-                return cli_usage_error("%s", err.message);
-            break;
-        case O_SAVE:
-            o->save_resamples = optarg;
-            o->cfg.keep_resamples = 1;
-            break;
-        case O_INFMT:
-            if (strcmp(optarg, "auto") == 0)
-                o->in.format = SENTRAJ_INPUT_AUTO;
-            else if (strcmp(optarg, "csv") == 0)
-                o->in.format = SENTRAJ_INPUT_CSV;
-            else if (strcmp(optarg, "jsonl") == 0)
-                o->in.format = SENTRAJ_INPUT_JSONL;
-            else if (strcmp(optarg, "convokit") == 0)
-                o->in.format = SENTRAJ_INPUT_CONVOKIT;
-            else
-                return cli_usage_error("--input-format expects auto, csv, jsonl or convokit, not \"%s\"", optarg);
-            break;
-        case O_SCALE:
-            o->scale_path = optarg;
-            break;
-        case O_CATS:
-            o->categories_path = optarg;
-            break;
-        case O_COL_ID:
-        case O_COL_INDEX:
-        case O_COL_ROLE:
-        case O_COL_SENT:
-        case O_COL_CATS:
-            if (!*optarg)
-                return cli_usage_error("%s expects a column name", argv[optind - 1]);
-            *(c == O_COL_ID      ? &o->in.col_id
-              : c == O_COL_INDEX ? &o->in.col_index
-              : c == O_COL_ROLE  ? &o->in.col_role
-              : c == O_COL_SENT  ? &o->in.col_sentiment
-                                 : &o->in.col_categories) = optarg;
-            break;
-        case O_LABEL_KEY:
-            o->in.label_key = optarg;
-            break;
-        case O_ROLE_KEY:
-            o->in.role_key = optarg;
-            break;
-        case O_SPEAKER_ROLES:
-            o->in.speaker_roles = optarg;
-            break;
-        case O_CATEGORY_KEY:
-            o->in.category_key = optarg;
-            break;
-        case O_CLUSTER:
-            if (!*optarg)
-                return cli_usage_error("--cluster-by expects a column name");
-            o->in.col_cluster = optarg;
-            break;
-        case O_MAXPOS:
-            if (parse_u64("--max-position", optarg, 1, 10000, &v))
-                return EXIT_USAGE;
-            o->max_position = (size_t)v;
-            break;
-        case O_BINS:
-            if (parse_u64("--bins", optarg, 1, 1000, &v))
-                return EXIT_USAGE;
-            o->bins = (size_t)v;
-            break;
-        case O_ALLCONV:
-            o->all_conversations = 1;
-            break;
-        case O_FIGURE:
-            if (o->nfigures == (int)(sizeof o->figures / sizeof o->figures[0]))
-                return cli_usage_error("--figure given more than %d times", o->nfigures);
-            o->figures[o->nfigures++] = optarg;
-            break;
-        case O_SEED:
-            if (parse_u64("--seed", optarg, 0, UINT64_MAX, &v))
-                return EXIT_USAGE;
-            o->cfg.seed = v;
-            break;
-        case O_THREADS:
-            if (parse_u64("--threads", optarg, 0, 1024, &v))
-                return EXIT_USAGE;
-            o->cfg.threads = (unsigned)v;
-            break;
-        case O_FORMAT:
-            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0 && strcmp(optarg, "json") != 0)
-                return cli_usage_error("--format expects csv, json or table, not \"%s\"", optarg);
-            o->format = optarg;
-            break;
-        case O_TITLE:
-            o->title = optarg;
-            break;
-        case O_WIDTH:
-        case O_HEIGHT:
-            if (parse_u64(c == O_WIDTH ? "--width" : "--height", optarg, 100, 10000, &v))
-                return EXIT_USAGE;
-            *(c == O_WIDTH ? &o->width : &o->height) = (int)v;
-            break;
-        case O_ORDER:
-            o->order = optarg;
-            break;
-        case O_LABELS:
-            o->labels = optarg;
-            break;
-        case O_DPI:
-            if (parse_u64("--dpi", optarg, 10, 2400, &v))
-                return EXIT_USAGE;
-            o->dpi = (int)v;
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return 0;
-        case ':':
-            return cli_usage_error("option %s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (sentraj_config_check(&o->cfg, &err) != SENTRAJ_OK)
-        return cli_usage_error("%s", err.message);
-    if (o->in.col_cluster && o->cfg.engine == SENTRAJ_ENGINE_EXACT)
-        return cli_usage_error("--cluster-by cannot use the exact engine (a resampled mean over clusters is a ratio "
-                               "of two resampled sums): use --engine index or multinomial");
-    if (o->in.col_cluster && o->in.format == SENTRAJ_INPUT_CONVOKIT)
-        return cli_usage_error("--cluster-by reads a CSV column or a JSONL key; ConvoKit corpora have none");
-    o->inputs = argv + optind;
-    o->ninputs = argc - optind;
-    return -1;
 }
 
 /* ---- --order and --labels lists ------------------------------------- */
@@ -430,12 +157,12 @@ static void end_progress(progress *p)
     p->shown = 0;
 }
 
-sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *code)
+sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *code)
 {
     progress prog = {now_seconds(), 0, 0};
     sentraj_error err;
-    sentraj_dataset *ds = sentraj_dataset_alloc(&o->cfg, &err);
-    sentraj_input_options in = o->in;
+    sentraj_dataset *ds = sentraj_dataset_alloc(&a->cfg, &err);
+    sentraj_input_options in = a->input.in;
     sentraj_scale *scale = NULL;
     const sentraj_counts *c;
     struct stat st;
@@ -444,8 +171,8 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
         *code = cli_fail(&err);
         return NULL;
     }
-    if (o->scale_path) {
-        scale = sentraj_scale_read(o->scale_path, &err);
+    if (a->input.scale_path) {
+        scale = sentraj_scale_read(a->input.scale_path, &err);
         if (!scale)
             goto fail;
         in.scale = scale;
@@ -461,7 +188,7 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
             *code = cli_usage_error("%s is a summary: 'sentraj %s' needs the messages themselves", inputs[i], cli_cmd);
         goto out;
     }
-    if (!o->quiet && isatty(STDERR_FILENO))
+    if (!a->out.quiet && isatty(STDERR_FILENO))
         sentraj_dataset_set_progress(ds, show_progress, &prog);
     for (int i = 0; i < ninputs; i++) {
         int stdin_twice = 0;
@@ -471,18 +198,18 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
             *code = cli_usage_error("standard input (-) can be read only once");
             goto out;
         }
-        if (o->in.col_cluster && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (a->input.in.col_cluster && strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             *code = cli_usage_error("--cluster-by reads a CSV column or a JSONL key; %s is a ConvoKit corpus "
                                     "directory, which has none",
                                     inputs[i]);
             goto out;
         }
         if (strcmp(inputs[i], "-") == 0 && isatty(STDIN_FILENO))
-            cli_note(o, "reading from standard input (end with Ctrl-D)");
+            cli_note(a, "reading from standard input (end with Ctrl-D)");
         if (sentraj_dataset_read(ds, inputs[i], &err) != SENTRAJ_OK)
             goto fail;
     }
-    if (o->categories_path && sentraj_dataset_read_categories(ds, o->categories_path, &err) != SENTRAJ_OK)
+    if (a->input.categories_path && sentraj_dataset_read_categories(ds, a->input.categories_path, &err) != SENTRAJ_OK)
         goto fail;
     end_progress(&prog);
     if (sentraj_dataset_finish(ds, &err) != SENTRAJ_OK)
@@ -490,24 +217,24 @@ sentraj_dataset *cli_load(const cli_opts *o, char **inputs, int ninputs, int *co
     /* The scale must outlive the data set's reading only: finished data
      * sets keep no pointer into it that is used again. */
     c = sentraj_dataset_counts(ds);
-    cli_note(o,
+    cli_note(a,
              "read %llu row%s (%llu human, %llu assistant, %llu system/tool) in %llu conversation%s; kept %llu with "
              ">= %zu human messages, dropped %llu with fewer",
              (unsigned long long)c->rows, c->rows == 1 ? "" : "s", (unsigned long long)c->human_messages,
              (unsigned long long)c->assistant_messages, (unsigned long long)c->ignored_messages,
              (unsigned long long)c->conversations, c->conversations == 1 ? "" : "s", (unsigned long long)c->kept,
-             o->cfg.min_human, (unsigned long long)c->dropped_short);
+             a->cfg.min_human, (unsigned long long)c->dropped_short);
     if (c->kept_without_category)
-        cli_note(o, "%llu kept conversation%s no category: counted only in \"all\"",
+        cli_note(a, "%llu kept conversation%s no category: counted only in \"all\"",
                  (unsigned long long)c->kept_without_category, c->kept_without_category == 1 ? " has" : "s have");
     if (c->categories_unmatched)
-        cli_note(o, "%llu row%s of %s name%s conversation%s without messages", (unsigned long long)c->categories_unmatched,
-                 c->categories_unmatched == 1 ? "" : "s", o->categories_path, c->categories_unmatched == 1 ? "s a" : "",
+        cli_note(a, "%llu row%s of %s name%s conversation%s without messages", (unsigned long long)c->categories_unmatched,
+                 c->categories_unmatched == 1 ? "" : "s", a->input.categories_path, c->categories_unmatched == 1 ? "s a" : "",
                  c->categories_unmatched == 1 ? "" : "s");
     if (c->kept == 0)
-        cli_note(o, "no conversation has %zu or more human messages", o->cfg.min_human);
+        cli_note(a, "no conversation has %zu or more human messages", a->cfg.min_human);
     if (sentraj_dataset_cluster_by(ds))
-        cli_note(o, "resampling clusters: the kept conversations belong to %zu distinct %s value%s",
+        cli_note(a, "resampling clusters: the kept conversations belong to %zu distinct %s value%s",
                  sentraj_dataset_clusters(ds), sentraj_dataset_cluster_by(ds),
                  sentraj_dataset_clusters(ds) == 1 ? "" : "s");
     *code = 0;
@@ -524,14 +251,14 @@ out:
 
 /* ---- summaries ------------------------------------------------------------ */
 
-sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninputs, int check, int *code)
+sentraj_summary *cli_read_summaries(const cli_args *a, char **inputs, int ninputs, int check, int *code)
 {
     sentraj_summary *all = NULL, *s = NULL;
     sentraj_scale *scale = NULL;
     sentraj_error err;
     const sentraj_counts *c;
 
-    if (check && o->scale_path && !(scale = sentraj_scale_read(o->scale_path, &err)))
+    if (check && a->input.scale_path && !(scale = sentraj_scale_read(a->input.scale_path, &err)))
         goto fail;
     for (int i = 0; i < ninputs; i++) {
         for (int j = 0; j < i; j++) {
@@ -542,7 +269,7 @@ sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninput
         }
         if (!(s = sentraj_summary_read(inputs[i], &err)))
             goto fail;
-        if (check && sentraj_summary_check(s, &o->cfg, scale, &err) != SENTRAJ_OK)
+        if (check && sentraj_summary_check(s, &a->cfg, scale, &err) != SENTRAJ_OK)
             goto fail;
         if (!all) {
             all = s;
@@ -555,7 +282,7 @@ sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninput
     }
     sentraj_scale_free(scale);
     c = sentraj_summary_counts(all);
-    cli_note(o,
+    cli_note(a,
              "%s%s %llu row%s (%llu human, %llu assistant, %llu system/tool) in %llu conversation%s; kept %llu "
              "with >= %zu human messages, dropped %llu with fewer",
              ninputs == 1 ? "" : "merged ", ninputs == 1 ? "summary of" : "summaries of",
@@ -564,15 +291,15 @@ sentraj_summary *cli_read_summaries(const cli_opts *o, char **inputs, int ninput
              (unsigned long long)c->conversations, c->conversations == 1 ? "" : "s", (unsigned long long)c->kept,
              sentraj_summary_min_human(all), (unsigned long long)c->dropped_short);
     if (c->kept_without_category)
-        cli_note(o, "%llu kept conversation%s no category: counted only in \"all\"",
+        cli_note(a, "%llu kept conversation%s no category: counted only in \"all\"",
                  (unsigned long long)c->kept_without_category, c->kept_without_category == 1 ? " has" : "s have");
     if (c->categories_unmatched)
-        cli_note(o, "%llu row%s of the categories table%s name%s conversation%s without messages",
+        cli_note(a, "%llu row%s of the categories table%s name%s conversation%s without messages",
                  (unsigned long long)c->categories_unmatched, c->categories_unmatched == 1 ? "" : "s",
                  ninputs == 1 ? "" : "s", c->categories_unmatched == 1 ? "s a" : "",
                  c->categories_unmatched == 1 ? "" : "s");
     if (c->kept == 0)
-        cli_note(o, "no conversation has %zu or more human messages", sentraj_summary_min_human(all));
+        cli_note(a, "no conversation has %zu or more human messages", sentraj_summary_min_human(all));
     *code = 0;
     return all;
 fail:
@@ -584,10 +311,10 @@ out:
     return NULL;
 }
 
-sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sentraj_counts *counts, int *code)
+sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sentraj_counts *counts, int *code)
 {
     int summary = -1, raw = -1;
-    sentraj_analysis *a;
+    sentraj_analysis *an;
     sentraj_error err;
 
     for (int i = 0; i < ninputs && (summary < 0 || raw < 0); i++) {
@@ -597,10 +324,10 @@ sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sen
             raw = raw < 0 ? i : raw;
     }
     if (summary < 0) {
-        sentraj_dataset *ds = cli_load(o, inputs, ninputs, code);
+        sentraj_dataset *ds = cli_load(a, inputs, ninputs, code);
         if (!ds)
             return NULL;
-        a = sentraj_analyze(ds, &o->cfg, &err);
+        an = sentraj_analyze(ds, &a->cfg, &err);
         *counts = *sentraj_dataset_counts(ds);
         sentraj_dataset_free(ds);
     } else {
@@ -613,23 +340,23 @@ sentraj_analysis *cli_analyze(const cli_opts *o, char **inputs, int ninputs, sen
                                         : "");
             return NULL;
         }
-        if (o->categories_path) {
+        if (a->input.categories_path) {
             *code = cli_usage_error("--categories joins categories to messages; a summary has its categories already");
             return NULL;
         }
-        if (o->in.col_cluster) {
+        if (a->input.in.col_cluster) {
             *code = cli_usage_error("--cluster-by needs the messages: a summary has no clusters to resample");
             return NULL;
         }
-        if (!(s = cli_read_summaries(o, inputs, ninputs, 1, code)))
+        if (!(s = cli_read_summaries(a, inputs, ninputs, 1, code)))
             return NULL;
-        a = sentraj_analyze_summary(s, &o->cfg, &err);
+        an = sentraj_analyze_summary(s, &a->cfg, &err);
         *counts = *sentraj_summary_counts(s);
         sentraj_summary_free(s);
     }
-    if (!a)
+    if (!an)
         *code = cli_fail(&err);
-    return a;
+    return an;
 }
 
 /* ---- output files and signals ---------------------------------------- */
@@ -761,6 +488,17 @@ void cli_out_abort(sentraj_outfile *out)
     sentraj_outfile_abort(out);
 }
 
+int cli_out_commit_all(sentraj_outfile **outs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int code = cli_out_commit(outs[i]);
+        outs[i] = NULL;
+        if (code)
+            return code;
+    }
+    return 0;
+}
+
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
 {
     if (rc != SENTRAJ_OK) {
@@ -770,15 +508,15 @@ int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
     return cli_out_commit(out);
 }
 
-sentraj_run_info cli_run_info(const cli_opts *o, char **inputs, int ninputs, const sentraj_counts *counts)
+sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, const sentraj_counts *counts)
 {
     sentraj_run_info info;
     info.command = cli_cmd;
     info.inputs = (const char *const *)inputs;
     info.ninputs = (size_t)ninputs;
     info.counts = counts;
-    info.scale = o->scale_path;
-    info.categories = o->categories_path;
+    info.scale = a->input.scale_path;
+    info.categories = a->input.categories_path;
     return info;
 }
 
@@ -796,10 +534,21 @@ const char *cli_fixture_path(void)
     return NULL;
 }
 
-int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *order, cli_list *lab,
-                       sentraj_figure_label **labels)
+int cli_figure_usage(const sentraj_error *err)
 {
+    if (strncmp(err->message, "figure order:", 13) == 0)
+        return cli_usage_error("--order:%s", err->message + 13);
+    if (strncmp(err->message, "figure labels:", 14) == 0)
+        return cli_usage_error("--labels:%s", err->message + 14);
+    return cli_usage_error("%s", err->message);
+}
+
+int cli_figure_build(const cli_figure_opts *o, cli_figure *f)
+{
+    sentraj_figure_options *fo = &f->fo;
     int code;
+
+    memset(f, 0, sizeof *f);
     sentraj_figure_options_init(fo);
     if (o->title)
         fo->title = o->title;
@@ -810,36 +559,44 @@ int cli_figure_options(const cli_opts *o, sentraj_figure_options *fo, cli_list *
     if (o->dpi)
         fo->dpi = o->dpi;
     if (o->order) {
-        if ((code = cli_list_parse("--order", o->order, 0, order)) != 0)
+        if ((code = cli_list_parse("--order", o->order, 0, &f->order)) != 0)
             return code;
-        fo->order = (const char *const *)order->keys;
-        fo->norder = order->n;
+        fo->order = (const char *const *)f->order.keys;
+        fo->norder = f->order.n;
     }
     if (o->labels) {
-        if ((code = cli_list_parse("--labels", o->labels, 1, lab)) != 0)
+        if ((code = cli_list_parse("--labels", o->labels, 1, &f->lab)) != 0)
             return code;
-        *labels = calloc(lab->n, sizeof **labels);
-        if (!*labels) {
+        f->labels = calloc(f->lab.n, sizeof *f->labels);
+        if (!f->labels) {
             fprintf(stderr, "sentraj %s: out of memory (--labels)\n", cli_cmd);
             return 71;
         }
-        for (size_t i = 0; i < lab->n; i++) {
-            (*labels)[i].category = lab->keys[i];
-            (*labels)[i].text = lab->vals[i];
+        for (size_t i = 0; i < f->lab.n; i++) {
+            f->labels[i].category = f->lab.keys[i];
+            f->labels[i].text = f->lab.vals[i];
         }
-        fo->labels = *labels;
-        fo->nlabels = lab->n;
+        fo->labels = f->labels;
+        fo->nlabels = f->lab.n;
     }
     return 0;
 }
 
-int cli_write_summary(const cli_opts *o, sentraj_summary *s)
+void cli_figure_free(cli_figure *f)
+{
+    free(f->labels);
+    f->labels = NULL;
+    cli_list_free(&f->order);
+    cli_list_free(&f->lab);
+}
+
+int cli_write_summary(const cli_args *a, sentraj_summary *s)
 {
     sentraj_outfile *out;
     sentraj_error err;
     int code, rc;
 
-    out = cli_out_open(o->output ? o->output : "-", &code);
+    out = cli_out_open(a->out.path ? a->out.path : "-", &code);
     if (!out) {
         sentraj_summary_free(s);
         return code;
