@@ -1,7 +1,6 @@
 /* main.c - the sentraj command: dispatch to a subcommand. */
 #include "cli.h"
 
-#include <gsl/gsl_errno.h>
 #include <string.h>
 
 int main(int argc, char **argv)
@@ -10,8 +9,6 @@ int main(int argc, char **argv)
     cli_args a;
     int code;
 
-    /* GSL aborts on errors by default; every GSL status is checked instead. */
-    gsl_set_error_handler_off();
     sentraj_blas_single_threaded();
     cli_signals_install();
 
@@ -24,7 +21,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("sentraj %s\n", SENTRAJ_VERSION);
+        printf("sentraj %s\n", sentraj_version());
         return 0;
     }
     if (!(cmd = cli_command_find(argv[1]))) {
