@@ -38,9 +38,12 @@ extern cairo_dl cairo_dl_fn;
  * given, name (the output being drawn). */
 int cairo_dl_load(sentraj_error *err, const char *name);
 
+#ifdef SENTRAJ_TESTING
 /* The library cairo_dl_load opens, for a test of the error: call before the
- * first load (not thread-safe). */
+ * first load (not thread-safe). A test knob (core/testing.h): the shipped
+ * library always opens CAIRO_DL_SONAME. */
 void cairo_dl_set_library(const char *soname);
+#endif
 
 #ifndef CAIRO_DL_IMPL
 #define cairo_arc (cairo_dl_fn.arc)
