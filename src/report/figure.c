@@ -1,16 +1,13 @@
 /* figure.c - the published chart of mean sentiment change per category, drawn with cairo as PNG, SVG or PDF. */
 #include "report/figure.h"
 
-#include "report/cairo_dl.h"
+#include "report/draw.h"
 #include "core/error.h"
 #include "analyses/positions.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* The chart reproduces "changes in average human-expressed sentiment over the
  * course of conversations with at least six human messages": one bar per
@@ -19,37 +16,14 @@
  *
  * Everything is placed by compute_layout() and painted by draw(); the PNG,
  * SVG and PDF writers and sentraj_figure_layout() all go through them, so the
- * geometry the tests check is the geometry that is drawn. The layout is in
- * points and always measured on the same scratch surface, whatever the
- * output; the PNG writer only scales the drawing by dpi / 72. Sizes are given
- * for the default 900 x 560 figure and multiplied by
- * s = min(w / 900, h / 560). */
-
-#define FONT "DejaVu Sans"
-#define PI 3.14159265358979323846
+ * geometry the tests check is the geometry that is drawn. */
 
 enum {
-    MIN_SIZE = 100,    /* smallest width or height accepted */
-    MAX_SIZE = 8192,   /* largest, in points and in PNG pixels: an 8192^2 image is already 256 MiB */
-    MIN_DPI = 10,
-    MAX_DPI = 2400,
-    NAME_MAX_BYTES = 200, /* category names are cut (at a character) beyond this */
-    TEXT_MAX = 640        /* room for any string drawn: names, the title (512) */
+    NAME_MAX_BYTES = 200 /* category names are cut (at a character) beyond this */
 };
 
-typedef struct rgb {
-    double r, g, b;
-} rgb;
-
-#define HEX(v) { ((v) >> 16 & 0xff) / 255.0, ((v) >> 8 & 0xff) / 255.0, ((v) & 0xff) / 255.0 }
-static const rgb COLOR_BG = HEX(0xffffff);
-static const rgb COLOR_BAR = HEX(0xd97757);
-static const rgb COLOR_WHISKER = HEX(0x333333);
-static const rgb COLOR_ZERO = HEX(0x666666);
-static const rgb COLOR_GRID = HEX(0xe6e6e6);
-static const rgb COLOR_TEXT = HEX(0x222222);
-static const rgb COLOR_MUTED = HEX(0x666666);
-static const rgb COLOR_N = HEX(0x777777);
+static const draw_rgb COLOR_BAR = DRAW_HEX(0xd97757);
+static const draw_rgb COLOR_WHISKER = DRAW_HEX(0x333333);
 
 /* One category position on the x axis and the text under it. */
 typedef struct slot {
@@ -66,21 +40,8 @@ typedef struct slot {
 } slot;
 
 typedef struct layout {
-    double w, h, s;
-    double pad;
-    /* The plot area: value ymax is at top, ymin at bottom. */
-    double left, right, top, bottom;
-    double ymin, ymax;
-    /* Ticks at k * step for k in [k0, k0 + nticks). */
-    double step;
-    long k0;
-    size_t nticks;
-    int decimals;
-    double tick_w; /* widest tick label */
-    /* Text. */
-    char title[512], subtitle[256], ylabel[160];
-    double fs_title, fs_sub, fs_axis, fs_tick, fs_cat, fs_n;
-    double title_y, sub_y;
+    draw_frame F; /* title block, plot area, value axis */
+    double fs_cat, fs_n;
     /* Category labels: horizontal (one or two lines of name, then n) or
      * rotated by angle (name and n on one line, ending under the bar). */
     int rotated;
@@ -91,167 +52,8 @@ typedef struct layout {
     size_t n;
     slot *slots;
     double slot_w, bar_half, cap_half;
-    double whisker_lw, zero_lw, grid_lw;
+    double whisker_lw;
 } layout;
-
-/* ------------------------------------------------------------------------ */
-/* Text helpers                                                              */
-/* ------------------------------------------------------------------------ */
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when s does not start
- * one (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
-{
-    unsigned char c = s[0];
-    size_t need, i;
-    unsigned char lo = 0x80, hi = 0xbf;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else
-        return 0;
-    if (avail < need + 1)
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i <= need; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return need + 1;
-}
-
-/* Copy at most max bytes of src into dst (room for max + 1) as valid UTF-8
- * that cairo will accept: invalid bytes and control characters become '?',
- * and the copy ends at a character boundary. Returns the length written. */
-static size_t clean_utf8(char *dst, const char *src, size_t max)
-{
-    const unsigned char *s = (const unsigned char *)src;
-    size_t avail = strlen(src), o = 0;
-
-    while (avail > 0) {
-        size_t k = utf8_seq(s, avail);
-        if (k == 0 || (k == 1 && (s[0] < 0x20 || s[0] == 0x7f))) {
-            if (o + 1 > max)
-                break;
-            dst[o++] = '?';
-            s++;
-            avail--;
-            continue;
-        }
-        if (o + k > max)
-            break;
-        memcpy(dst + o, s, k);
-        o += k;
-        s += k;
-        avail -= k;
-    }
-    dst[o] = '\0';
-    return o;
-}
-
-/* The largest index <= at that starts a character of the valid UTF-8 string
- * s: the length of the longest prefix of s[0 .. at - 1] that ends on a
- * character boundary. */
-static size_t utf8_floor(const char *s, size_t at)
-{
-    while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
-        at--;
-    return at;
-}
-
-static void set_font(cairo_t *cr, double size, int bold)
-{
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-}
-
-static void set_color(cairo_t *cr, rgb c)
-{
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-/* Advance width of the first len bytes of s in the current font. */
-static double text_w(cairo_t *cr, const char *s, size_t len)
-{
-    char buf[TEXT_MAX];
-    cairo_text_extents_t e;
-
-    if (len >= sizeof buf)
-        len = utf8_floor(s, sizeof buf - 1);
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    cairo_text_extents(cr, buf, &e);
-    return e.x_advance;
-}
-
-static double str_w(cairo_t *cr, const char *s)
-{
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
-    return e.x_advance;
-}
-
-/* Show the first len bytes of s with its baseline starting at the current point. */
-static void show_n(cairo_t *cr, const char *s, size_t len)
-{
-    char buf[TEXT_MAX];
-
-    if (len >= sizeof buf)
-        len = utf8_floor(s, sizeof buf - 1);
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    cairo_show_text(cr, buf);
-}
-
-/* Show s with its baseline at y; align 0 puts its start at x, 0.5 its middle,
- * 1 its end. */
-static void show_at(cairo_t *cr, const char *s, size_t len, double x, double y, double align)
-{
-    cairo_move_to(cr, x - align * text_w(cr, s, len), y);
-    show_n(cr, s, len);
-}
-
-/* "1234567" -> "1,234,567". */
-static void group_thousands(char *buf, size_t n, size_t v)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%zu", v);
-    size_t o = 0;
-
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-}
-
-/* Shrink a font size until text fits in width, down to 60%. */
-static double fit_font(cairo_t *cr, const char *text, double size, int bold, double width)
-{
-    double min = size * 0.6;
-
-    for (;;) {
-        set_font(cr, size, bold);
-        if (str_w(cr, text) <= width || size <= min)
-            return size;
-        size = fmax(min, size * 0.94);
-    }
-}
 
 /* ------------------------------------------------------------------------ */
 /* Layout                                                                    */
@@ -264,11 +66,6 @@ static void layout_free(layout *L)
             free(L->slots[i].name);
     free(L->slots);
     L->slots = NULL;
-}
-
-static double ymap(const layout *L, double v)
-{
-    return L->top + (L->ymax - v) / (L->ymax - L->ymin) * (L->bottom - L->top);
 }
 
 static int has_ci(const sentraj_result *r)
@@ -285,7 +82,6 @@ static int has_mean(const sentraj_result *r)
  * side that data reaches (the zero baseline itself is not padded, as bar
  * charts usually do), then ticks at a 1-2-5 step giving about `target`
  * intervals, and the range widened to the next tick when that is close. */
-static void set_ticks(layout *L, double target);
 
 static void y_range(layout *L, double target)
 {
@@ -317,50 +113,9 @@ static void y_range(layout *L, double target)
         any_neg = any_pos = 1;
         range = hi - lo;
     }
-    L->ymin = any_neg ? lo - 0.08 * range : 0;
-    L->ymax = any_pos ? hi + 0.08 * range : 0;
-    set_ticks(L, target);
-}
-
-/* Ticks for the range [ymin, ymax] at a 1-2-5 step giving about `target`
- * intervals; a positive top or negative bottom is widened to the next tick
- * when that costs at most half a step. */
-static void set_ticks(layout *L, double target)
-{
-    double range, raw, mag, f, m;
-
-    range = L->ymax - L->ymin;
-    raw = range / target;
-    mag = pow(10, floor(log10(raw)));
-    f = raw / mag;
-    m = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
-    L->step = m * mag;
-    L->decimals = (int)fmax(0, -floor(log10(L->step) + 1e-9));
-    /* End the axis on a tick when that costs at most half a step. */
-    {
-        double up = ceil(L->ymax / L->step - 1e-9) * L->step, down = floor(L->ymin / L->step + 1e-9) * L->step;
-        if (L->ymax > 0 && up - L->ymax <= 0.5 * L->step)
-            L->ymax = up;
-        if (L->ymin < 0 && L->ymin - down <= 0.5 * L->step)
-            L->ymin = down;
-    }
-    L->k0 = (long)ceil(L->ymin / L->step - 1e-9);
-    {
-        long k1 = (long)floor(L->ymax / L->step + 1e-9);
-        L->nticks = k1 >= L->k0 ? (size_t)(k1 - L->k0 + 1) : 0;
-    }
-}
-
-/* Tick label for value v, with a true minus sign. */
-static void tick_label(const layout *L, double v, char *buf, size_t n)
-{
-    char num[48];
-    snprintf(num, sizeof num, "%.*f", L->decimals, fabs(v));
-    /* A value that rounds to zero is printed without a sign. */
-    if (v < 0 && strspn(num, "0.") != strlen(num))
-        snprintf(buf, n, "\xe2\x88\x92%s", num);
-    else
-        snprintf(buf, n, "%s", num);
+    L->F.ymin = any_neg ? lo - 0.08 * range : 0;
+    L->F.ymax = any_pos ? hi + 0.08 * range : 0;
+    draw_set_ticks(&L->F, target);
 }
 
 /* Split name into two lines at the space that makes the wider line narrowest;
@@ -368,12 +123,12 @@ static void tick_label(const layout *L, double v, char *buf, size_t n)
 static size_t best_split(cairo_t *cr, const char *name, size_t len, double *widest)
 {
     size_t best = 0;
-    double best_w = text_w(cr, name, len);
+    double best_w = draw_text_w(cr, name, len);
 
     for (size_t i = 1; i + 1 < len; i++) {
         if (name[i] != ' ')
             continue;
-        double w1 = text_w(cr, name, i), w2 = text_w(cr, name + i + 1, len - i - 1);
+        double w1 = draw_text_w(cr, name, i), w2 = draw_text_w(cr, name + i + 1, len - i - 1);
         double wmax = fmax(w1, w2);
         if (best == 0 || wmax < best_w) {
             best = i;
@@ -389,18 +144,18 @@ static size_t best_split(cairo_t *cr, const char *name, size_t len, double *wide
  * slot. */
 static int try_horizontal(cairo_t *cr, layout *L, double k)
 {
-    double room = L->slot_w - 6 * L->s;
+    double room = L->slot_w - 6 * L->F.s;
 
     L->lines = 1;
     for (size_t i = 0; i < L->n; i++) {
         slot *sl = &L->slots[i];
         double w;
 
-        set_font(cr, L->fs_n * k, 0);
-        if (str_w(cr, sl->nlabel) > room)
+        draw_set_font(cr, L->fs_n * k, 0);
+        if (draw_str_w(cr, sl->nlabel) > room)
             return 0;
-        set_font(cr, L->fs_cat * k, 0);
-        w = text_w(cr, sl->name, sl->len);
+        draw_set_font(cr, L->fs_cat * k, 0);
+        w = draw_text_w(cr, sl->name, sl->len);
         sl->split = 0;
         if (w > 2 * L->bar_half * 1.05 || w > room) {
             double w2;
@@ -420,9 +175,9 @@ static int try_horizontal(cairo_t *cr, layout *L, double k)
 /* Slots share the plot's width equally; bars and caps follow. */
 static void set_slots(layout *L)
 {
-    double s = L->s;
+    double s = L->F.s;
 
-    L->slot_w = (L->right - L->left) / (double)(L->n ? L->n : 1);
+    L->slot_w = (L->F.right - L->F.left) / (double)(L->n ? L->n : 1);
     L->bar_half = fmin(0.31 * L->slot_w, 55 * s);
     /* Caps are small, but always a little wider than the whisker itself. */
     L->cap_half = fmax(fmin(fmax(0.45 * L->bar_half, 3 * s), fmin(9 * s, L->bar_half)), L->whisker_lw + 1);
@@ -434,13 +189,13 @@ static void set_slots(layout *L)
  * before that. */
 static double rotated_left(const layout *L)
 {
-    double cs = cos(L->angle), need = L->left;
+    double cs = cos(L->angle), need = L->F.left;
 
     if (cs < 1e-6)
         return need;
     for (size_t i = 0; i < L->n; i++) {
         double f = ((double)i + 0.5) / (double)L->n;
-        need = fmax(need, (0.5 * L->pad + L->slots[i].full_w * cs - L->right * f) / (1 - f));
+        need = fmax(need, (0.5 * L->F.pad + L->slots[i].full_w * cs - L->F.right * f) / (1 - f));
     }
     return need;
 }
@@ -453,39 +208,39 @@ static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
 {
     double sn = sin(L->angle), cs = cos(L->angle), extent = 0;
     double ell_w;
-    double max_h = 0.36 * L->h - gap - L->pad;
+    double max_h = 0.36 * L->F.h - gap - L->F.pad;
 
     /* Neighbouring labels are slot_w * sin(angle) apart. */
     fs = fmin(fs, L->slot_w * sn / 1.3);
     fs = fmax(fs, 4.0);
     L->fs_cat = L->fs_n = fs;
-    set_font(cr, fs, 0);
-    ell_w = str_w(cr, "\xe2\x80\xa6");
+    draw_set_font(cr, fs, 0);
+    ell_w = draw_str_w(cr, "\xe2\x80\xa6");
     for (size_t i = 0; i < L->n; i++) {
         slot *sl = &L->slots[i];
-        double x = L->left + ((double)i + 0.5) * L->slot_w;
+        double x = L->F.left + ((double)i + 0.5) * L->slot_w;
         double nw, lmax = (max_h - 0.5 * fs * cs) / sn;
         char tail[80];
 
         snprintf(tail, sizeof tail, "  %s", sl->nlabel);
-        nw = str_w(cr, tail);
+        nw = draw_str_w(cr, tail);
         if (cs > 1e-6)
-            lmax = fmin(lmax, (x - 0.5 * L->pad) / cs);
+            lmax = fmin(lmax, (x - 0.5 * L->F.pad) / cs);
         sl->len = strlen(sl->name);
         sl->cut = 0;
-        sl->name_w = text_w(cr, sl->name, sl->len);
+        sl->name_w = draw_text_w(cr, sl->name, sl->len);
         sl->full_w = sl->name_w + nw;
         if (sl->name_w + nw > lmax) {
             /* Cut the name, one character at a time, until it fits. */
             size_t len = sl->len;
             while (len > 0) {
-                len = utf8_floor(sl->name, len - 1);
-                if (text_w(cr, sl->name, len) + ell_w + nw <= lmax)
+                len = draw_utf8_floor(sl->name, len - 1);
+                if (draw_text_w(cr, sl->name, len) + ell_w + nw <= lmax)
                     break;
             }
             sl->len = len;
             sl->cut = 1;
-            sl->name_w = text_w(cr, sl->name, len) + ell_w;
+            sl->name_w = draw_text_w(cr, sl->name, len) + ell_w;
         }
         sl->label_w = sl->name_w + nw;
         extent = fmax(extent, sl->label_w * sn + 0.5 * fs * cs);
@@ -533,7 +288,7 @@ static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t 
 }
 
 /* Place everything. Text is measured with cr's current font options, which
- * the callers set identically (prepare()). Returns a sentraj status. */
+ * the callers set identically (draw_prepare()). Returns a sentraj status. */
 static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, const sentraj_figure_options *o,
                           double w, double h)
 {
@@ -545,20 +300,20 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     double s, gap, target, max_tick = 0;
     char lvl[32];
 
-    L->w = w;
-    L->h = h;
-    L->s = s = fmin(w / 900.0, h / 560.0);
-    L->pad = 18 * s;
+    L->F.w = w;
+    L->F.h = h;
+    L->F.s = s = fmin(w / 900.0, h / 560.0);
+    L->F.pad = 18 * s;
     /* Text scales with the figure but stays readable (7 px) in small ones. */
-    L->fs_title = fmax(19 * s, 8);
-    L->fs_sub = fmax(13 * s, 7);
-    L->fs_axis = fmax(13 * s, 7);
-    L->fs_tick = fmax(12 * s, 7);
+    L->F.fs_title = fmax(19 * s, 8);
+    L->F.fs_sub = fmax(13 * s, 7);
+    L->F.fs_axis = fmax(13 * s, 7);
+    L->F.fs_tick = fmax(12 * s, 7);
     L->fs_cat = fmax(13.5 * s, 7);
     L->fs_n = fmax(11.5 * s, 7);
     L->whisker_lw = fmax(2.0, 2.0 * s);
-    L->zero_lw = fmax(1.0, 1.3 * s);
-    L->grid_lw = fmax(1.0, 1.0 * s);
+    L->F.zero_lw = fmax(1.0, 1.3 * s);
+    L->F.grid_lw = fmax(1.0, 1.0 * s);
 
     /* Slots: the rows the order names, in its order; by default every row
      * but the final "all", unless it is the only one. */
@@ -581,8 +336,8 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
         sl->name = malloc(NAME_MAX_BYTES + 1);
         if (!sl->name)
             return SENTRAJ_ENOMEM;
-        sl->len = clean_utf8(sl->name, name, NAME_MAX_BYTES);
-        group_thousands(num, sizeof num, sl->r->conversations);
+        sl->len = draw_clean_utf8(sl->name, name, NAME_MAX_BYTES);
+        draw_thousands(num, sizeof num, sl->r->conversations);
         if (sl->r->conversations > 0 && !has_ci(sl->r))
             snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s (no CI)", num);
         else
@@ -591,52 +346,52 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
 
     /* Title and subtitle. */
     if (o && o->title)
-        clean_utf8(L->title, o->title, sizeof L->title - 1);
+        draw_clean_utf8(L->F.title, o->title, sizeof L->F.title - 1);
     else
-        snprintf(L->title, sizeof L->title,
+        snprintf(L->F.title, sizeof L->F.title,
                  "Change in expressed sentiment over conversations (\xe2\x89\xa5 %zu human messages)", min_human);
     snprintf(lvl, sizeof lvl, "%.4g%%", level * 100);
     if (window == 1)
-        snprintf(L->subtitle, sizeof L->subtitle, "last minus first human message; ");
+        snprintf(L->F.subtitle, sizeof L->F.subtitle, "last minus first human message; ");
     else
-        snprintf(L->subtitle, sizeof L->subtitle, "mean of last %zu minus first %zu human messages; ", window,
+        snprintf(L->F.subtitle, sizeof L->F.subtitle, "mean of last %zu minus first %zu human messages; ", window,
                  window);
     if (resamples == 0)
-        snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
+        snprintf(L->F.subtitle + strlen(L->F.subtitle), sizeof L->F.subtitle - strlen(L->F.subtitle),
                  "%s exact bootstrap CI", lvl);
     else if (sentraj_analysis_cluster_by(a))
-        snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
+        snprintf(L->F.subtitle + strlen(L->F.subtitle), sizeof L->F.subtitle - strlen(L->F.subtitle),
                  "%s bootstrap CI resampling %.60s clusters, %zu resamples", lvl, sentraj_analysis_cluster_by(a),
                  resamples);
     else
-        snprintf(L->subtitle + strlen(L->subtitle), sizeof L->subtitle - strlen(L->subtitle),
+        snprintf(L->F.subtitle + strlen(L->F.subtitle), sizeof L->F.subtitle - strlen(L->F.subtitle),
                  "%s bootstrap CI, %zu resamples", lvl, resamples);
     if (window == 1)
-        snprintf(L->ylabel, sizeof L->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
+        snprintf(L->F.ylabel, sizeof L->F.ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
     else
-        snprintf(L->ylabel, sizeof L->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
+        snprintf(L->F.ylabel, sizeof L->F.ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
                  window);
 
-    L->fs_title = fit_font(cr, L->title, L->fs_title, 1, w - 2 * L->pad);
-    L->fs_sub = fit_font(cr, L->subtitle, L->fs_sub, 0, w - 2 * L->pad);
-    L->title_y = L->pad + 0.95 * L->fs_title;
-    L->sub_y = L->title_y + 1.55 * L->fs_sub;
-    L->top = L->sub_y + 0.4 * L->fs_sub + 28 * s;
+    L->F.fs_title = draw_fit_font(cr, L->F.title, L->F.fs_title, 1, w - 2 * L->F.pad);
+    L->F.fs_sub = draw_fit_font(cr, L->F.subtitle, L->F.fs_sub, 0, w - 2 * L->F.pad);
+    L->F.title_y = L->F.pad + 0.95 * L->F.fs_title;
+    L->F.sub_y = L->F.title_y + 1.55 * L->F.fs_sub;
+    L->F.top = L->F.sub_y + 0.4 * L->F.fs_sub + 28 * s;
 
     /* Ticks: about one every 55 units of an estimated plot height. */
-    target = fmin(8, fmax(3, (h - L->top - 0.18 * h) / (55 * s)));
+    target = fmin(8, fmax(3, (h - L->F.top - 0.18 * h) / (55 * s)));
     y_range(L, target);
-    set_font(cr, L->fs_tick, 0);
-    for (size_t k = 0; k < L->nticks; k++) {
+    draw_set_font(cr, L->F.fs_tick, 0);
+    for (size_t k = 0; k < L->F.nticks; k++) {
         char buf[64];
-        tick_label(L, (double)(L->k0 + (long)k) * L->step, buf, sizeof buf);
-        max_tick = fmax(max_tick, str_w(cr, buf));
+        draw_tick_label(&L->F, (double)(L->F.k0 + (long)k) * L->F.step, buf, sizeof buf);
+        max_tick = fmax(max_tick, draw_str_w(cr, buf));
     }
-    L->tick_w = max_tick;
+    L->F.tick_w = max_tick;
     /* Left of the plot: the axis title (its glyphs are ~0.95 em tall), a gap,
      * the tick labels, a gap. */
-    L->left = L->pad + 0.95 * L->fs_axis + 12 * s + max_tick + 10 * s;
-    L->right = w - 24 * s;
+    L->F.left = L->F.pad + 0.95 * L->F.fs_axis + 12 * s + max_tick + 10 * s;
+    L->F.right = w - 24 * s;
 
     /* Bars share the width equally. */
     set_slots(L);
@@ -658,35 +413,26 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
         } else {
             double fs = L->fs_cat, left;
             L->rotated = 1;
-            L->angle = L->slot_w * sin(PI / 4) >= 1.3 * 9 * s ? PI / 4 : PI / 2;
+            L->angle = L->slot_w * sin(DRAW_PI / 4) >= 1.3 * 9 * s ? DRAW_PI / 4 : DRAW_PI / 2;
             extent = set_rotated(cr, L, fs, gap);
             /* Slanted labels of the first bars reach left, past the tick
              * labels: move the plot right (by at most a fifth of the
              * figure) rather than cut them. */
             left = rotated_left(L);
-            if (left > L->left) {
-                L->left = fmin(left, L->left + 0.2 * w);
+            if (left > L->F.left) {
+                L->F.left = fmin(left, L->F.left + 0.2 * w);
                 set_slots(L);
-                if (L->slot_w * sin(PI / 4) < 1.3 * 9 * s)
-                    L->angle = PI / 2;
+                if (L->slot_w * sin(DRAW_PI / 4) < 1.3 * 9 * s)
+                    L->angle = DRAW_PI / 2;
                 extent = set_rotated(cr, L, fs, gap);
             }
         }
-        L->bottom = h - L->pad - gap - extent;
+        L->F.bottom = h - L->F.pad - gap - extent;
     }
-    if (L->bottom < L->top + 10)
-        L->bottom = L->top + 10;
-    L->label_top = L->bottom + gap;
+    if (L->F.bottom < L->F.top + 10)
+        L->F.bottom = L->F.top + 10;
+    L->label_top = L->F.bottom + gap;
     return SENTRAJ_OK;
-}
-
-/* Font options every surface shares, so text measures the same on each. */
-static void prepare(cairo_t *cr)
-{
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
 }
 
 /* Lay the figure out (w x h points) on a scratch surface, so that every
@@ -704,7 +450,7 @@ static int make_layout(layout *L, const sentraj_analysis *a, const sentraj_figur
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         rc = SENTRAJ_EINTERNAL;
     else {
-        prepare(cr);
+        draw_prepare(cr);
         rc = compute_layout(cr, L, a, o, w, h);
         if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
             rc = SENTRAJ_EINTERNAL;
@@ -719,19 +465,14 @@ static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
     const sentraj_result *r = L->slots[i].r;
 
     b->row = L->slots[i].row;
-    b->x = L->left + ((double)i + 0.5) * L->slot_w;
+    b->x = L->F.left + ((double)i + 0.5) * L->slot_w;
     b->half_width = L->bar_half;
     b->cap_half_width = L->cap_half;
-    b->y_zero = ymap(L, 0);
-    b->y_mean = has_mean(r) ? ymap(L, r->mean_delta) : NAN;
-    b->y_ci_low = has_ci(r) ? ymap(L, r->boot.ci_low) : NAN;
-    b->y_ci_high = has_ci(r) ? ymap(L, r->boot.ci_high) : NAN;
+    b->y_zero = draw_ymap(&L->F, 0);
+    b->y_mean = has_mean(r) ? draw_ymap(&L->F, r->mean_delta) : NAN;
+    b->y_ci_low = has_ci(r) ? draw_ymap(&L->F, r->boot.ci_low) : NAN;
+    b->y_ci_high = has_ci(r) ? draw_ymap(&L->F, r->boot.ci_high) : NAN;
     snprintf(b->label, sizeof b->label, "%s", L->slots[i].name);
-}
-
-static int check_size(double w, double h)
-{
-    return w >= MIN_SIZE && w <= MAX_SIZE && h >= MIN_SIZE && h <= MAX_SIZE;
 }
 
 static int check_names(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
@@ -745,7 +486,7 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
 
     if (nbars)
         *nbars = 0;
-    if (!a || !check_size(w, h))
+    if (!a || !draw_check_size(w, h))
         return SENTRAJ_EUSAGE;
     rc = check_names(a, o, NULL, NULL);
     if (rc == SENTRAJ_OK)
@@ -767,53 +508,11 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
 /* Drawing                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void hline(cairo_t *cr, double x0, double x1, double y)
-{
-    cairo_move_to(cr, x0, y);
-    cairo_line_to(cr, x1, y);
-    cairo_stroke(cr);
-}
-
-static void draw_axes(cairo_t *cr, const layout *L)
-{
-    double x0 = L->left - 6 * L->s, x1 = L->right;
-
-    /* Grid lines and tick labels. */
-    cairo_set_line_width(cr, L->grid_lw);
-    set_font(cr, L->fs_tick, 0);
-    for (size_t k = 0; k < L->nticks; k++) {
-        double v = (double)(L->k0 + (long)k) * L->step;
-        double y = ymap(L, v);
-        char buf[64];
-
-        if (L->k0 + (long)k != 0) {
-            set_color(cr, COLOR_GRID);
-            hline(cr, x0, x1, y);
-        }
-        tick_label(L, v, buf, sizeof buf);
-        set_color(cr, COLOR_MUTED);
-        show_at(cr, buf, strlen(buf), L->left - 10 * L->s, y + 0.36 * L->fs_tick, 1.0);
-    }
-
-    /* The y axis title, reading upwards, centred on the plot. */
-    {
-        double size = fit_font(cr, L->ylabel, L->fs_axis, 0, L->bottom - L->top);
-        double x = L->left - 10 * L->s - L->tick_w - 12 * L->s;
-        set_font(cr, size, 0);
-        set_color(cr, COLOR_TEXT);
-        cairo_save(cr);
-        cairo_translate(cr, x, 0.5 * (L->top + L->bottom));
-        cairo_rotate(cr, -PI / 2);
-        show_at(cr, L->ylabel, strlen(L->ylabel), 0, 0, 0.5);
-        cairo_restore(cr);
-    }
-}
-
 static void draw_bars(cairo_t *cr, const layout *L)
 {
     sentraj_figure_bar b;
 
-    set_color(cr, COLOR_BAR);
+    draw_set_color(cr, COLOR_BAR);
     for (size_t i = 0; i < L->n; i++) {
         fill_bar(L, i, &b);
         if (isnan(b.y_mean))
@@ -824,11 +523,11 @@ static void draw_bars(cairo_t *cr, const layout *L)
     }
 
     /* The zero line goes over the bars' bases and under the whiskers. */
-    set_color(cr, COLOR_ZERO);
-    cairo_set_line_width(cr, L->zero_lw);
-    hline(cr, L->left - 6 * L->s, L->right, ymap(L, 0));
+    draw_set_color(cr, DRAW_ZERO);
+    cairo_set_line_width(cr, L->F.zero_lw);
+    draw_hline(cr, L->F.left - 6 * L->F.s, L->F.right, draw_ymap(&L->F, 0));
 
-    set_color(cr, COLOR_WHISKER);
+    draw_set_color(cr, COLOR_WHISKER);
     cairo_set_line_width(cr, L->whisker_lw);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     for (size_t i = 0; i < L->n; i++) {
@@ -841,59 +540,49 @@ static void draw_bars(cairo_t *cr, const layout *L)
             cairo_line_to(cr, b.x, b.y_ci_high);
             cairo_stroke(cr);
         }
-        hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_low);
-        hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_high);
+        draw_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_low);
+        draw_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_high);
     }
 }
 
 static void draw_labels(cairo_t *cr, const layout *L)
 {
-    double s = L->s;
+    double s = L->F.s;
 
     for (size_t i = 0; i < L->n; i++) {
         const slot *sl = &L->slots[i];
-        double x = L->left + ((double)i + 0.5) * L->slot_w;
+        double x = L->F.left + ((double)i + 0.5) * L->slot_w;
 
         if (!L->rotated) {
             double y = L->label_top + 0.95 * L->fs_cat;
-            set_font(cr, L->fs_cat, 0);
-            set_color(cr, COLOR_TEXT);
+            draw_set_font(cr, L->fs_cat, 0);
+            draw_set_color(cr, DRAW_TEXT);
             if (sl->split) {
-                show_at(cr, sl->name, sl->split, x, y, 0.5);
-                show_at(cr, sl->name + sl->split + 1, sl->len - sl->split - 1, x, y + 1.2 * L->fs_cat, 0.5);
+                draw_show_at(cr, sl->name, sl->split, x, y, 0.5);
+                draw_show_at(cr, sl->name + sl->split + 1, sl->len - sl->split - 1, x, y + 1.2 * L->fs_cat, 0.5);
             } else
-                show_at(cr, sl->name, sl->len, x, y, 0.5);
-            set_font(cr, L->fs_n, 0);
-            set_color(cr, COLOR_N);
+                draw_show_at(cr, sl->name, sl->len, x, y, 0.5);
+            draw_set_font(cr, L->fs_n, 0);
+            draw_set_color(cr, DRAW_N);
             y = L->label_top + (sl->split ? 2 : 1) * 1.2 * L->fs_cat + 3 * s + 0.95 * L->fs_n;
-            show_at(cr, sl->nlabel, strlen(sl->nlabel), x, y, 0.5);
+            draw_show_at(cr, sl->nlabel, strlen(sl->nlabel), x, y, 0.5);
         } else {
             char tail[80];
-            set_font(cr, L->fs_cat, 0);
+            draw_set_font(cr, L->fs_cat, 0);
             cairo_save(cr);
             cairo_translate(cr, x, L->label_top);
             cairo_rotate(cr, -L->angle);
             cairo_move_to(cr, -sl->label_w, 0.36 * L->fs_cat);
-            set_color(cr, COLOR_TEXT);
-            show_n(cr, sl->name, sl->len);
+            draw_set_color(cr, DRAW_TEXT);
+            draw_show_n(cr, sl->name, sl->len);
             if (sl->cut)
                 cairo_show_text(cr, "\xe2\x80\xa6");
             snprintf(tail, sizeof tail, "  %s", sl->nlabel);
-            set_color(cr, COLOR_N);
+            draw_set_color(cr, DRAW_N);
             cairo_show_text(cr, tail);
             cairo_restore(cr);
         }
     }
-}
-
-static void draw_titles(cairo_t *cr, const layout *L)
-{
-    set_font(cr, L->fs_title, 1);
-    set_color(cr, COLOR_TEXT);
-    show_at(cr, L->title, strlen(L->title), L->pad, L->title_y, 0);
-    set_font(cr, L->fs_sub, 0);
-    set_color(cr, COLOR_MUTED);
-    show_at(cr, L->subtitle, strlen(L->subtitle), L->pad, L->sub_y, 0);
 }
 
 /* Paint the whole figure on cr, w x h points in cr's user space. A PDF
@@ -905,18 +594,18 @@ static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, cons
     layout L;
     int rc;
 
-    prepare(cr);
+    draw_prepare(cr);
     rc = make_layout(&L, a, o, w, h);
     if (rc == SENTRAJ_OK) {
         cairo_surface_t *target = cairo_get_target(cr);
         if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
-            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, L.title);
-        set_color(cr, COLOR_BG);
+            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, L.F.title);
+        draw_set_color(cr, DRAW_BG);
         cairo_paint(cr);
-        draw_axes(cr, &L);
+        draw_axes(cr, &L.F);
         draw_bars(cr, &L);
         draw_labels(cr, &L);
-        draw_titles(cr, &L);
+        draw_titles(cr, &L.F);
     }
     layout_free(&L);
     if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
@@ -925,187 +614,32 @@ static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, cons
 }
 
 /* ------------------------------------------------------------------------ */
-/* Output                                                                    */
-/* ------------------------------------------------------------------------ */
-
-/* cairo's write callback: fwrite to the caller's stream, remembering errno.
- * A discarding sink swallows what a failed SVG or PDF surface writes as it
- * dies. A PNG sink given a pHYs chunk inserts it right after the IHDR chunk,
- * which PNG requires to come first and to hold 13 bytes: the signature and
- * IHDR are always the stream's first PNG_HEAD bytes. */
-enum { PNG_HEAD = 8 + 4 + 4 + 13 + 4, PHYS_LEN = 4 + 4 + 9 + 4 };
-
-typedef struct sink {
-    FILE *f;
-    int failed;
-    int errnum;
-    int discard;
-    int phys;                       /* insert phys_chunk */
-    unsigned char phys_chunk[PHYS_LEN];
-    size_t pos;                     /* bytes of cairo's stream seen */
-} sink;
-
-static int sink_put(sink *k, const unsigned char *data, size_t length)
-{
-    errno = 0;
-    if (length > 0 && fwrite(data, 1, length, k->f) != length) {
-        k->failed = 1;
-        k->errnum = errno ? errno : EIO;
-        return 0;
-    }
-    return 1;
-}
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    sink *k = closure;
-    size_t n = length;
-
-    if (k->discard)
-        return CAIRO_STATUS_SUCCESS;
-    if (k->failed)
-        return CAIRO_STATUS_WRITE_ERROR;
-    if (k->phys && k->pos < PNG_HEAD) {
-        size_t take = n < PNG_HEAD - k->pos ? n : PNG_HEAD - k->pos;
-        if (!sink_put(k, data, take))
-            return CAIRO_STATUS_WRITE_ERROR;
-        k->pos += take;
-        data += take;
-        n -= take;
-        if (k->pos == PNG_HEAD && !sink_put(k, k->phys_chunk, PHYS_LEN))
-            return CAIRO_STATUS_WRITE_ERROR;
-    }
-    if (!sink_put(k, data, n))
-        return CAIRO_STATUS_WRITE_ERROR;
-    k->pos += n;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-static void put_be32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
-
-/* The pHYs chunk saying dpi, in pixels per metre as PNG counts them. */
-static void make_phys(unsigned char *c, int dpi)
-{
-    uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
-
-    put_be32(c, 9);
-    memcpy(c + 4, "pHYs", 4);
-    put_be32(c + 8, ppm);
-    put_be32(c + 12, ppm);
-    c[16] = 1; /* unit: the metre */
-    put_be32(c + 17, (uint32_t)crc32(crc32(0L, Z_NULL, 0), c + 4, 13));
-}
-
-static int io_error(sentraj_error *err, const char *name, const char *what, int errnum)
-{
-    return sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "cannot write the %s figure: %s", what, strerror(errnum));
-}
-
-static int raise_cairo(sentraj_error *err, const char *name, const char *what, cairo_status_t st)
-{
-    return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0, "cairo failed drawing the %s figure: %s", what,
-                         cairo_status_to_string(st));
-}
-
-/* Report draw()'s failure. */
-static int draw_error(sentraj_error *err, const char *name, const char *what, int rc, cairo_t *cr)
-{
-    if (rc == SENTRAJ_ENOMEM)
-        return sentraj_nomem(err, "figure layout");
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        return raise_cairo(err, name, what, cairo_status(cr));
-    return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0, "cannot lay out the %s figure", what);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Options                                                                   */
 /* ------------------------------------------------------------------------ */
-
-/* The PNG's pixel size for o. */
-static void png_size(const sentraj_figure_options *o, long *pw, long *ph)
-{
-    *pw = lround(o->width * (double)o->dpi / 72.0);
-    *ph = lround(o->height * (double)o->dpi / 72.0);
-}
-
-/* A list of names for a message, kept within the message's room: appends
- * "\"name\"" items separated by ", " to buf and, once full, counts the rest. */
-typedef struct namelist {
-    char buf[200];
-    size_t len, shown, left;
-} namelist;
-
-static void namelist_add(namelist *nl, const char *name)
-{
-    sentraj_shown sh = sentraj_show(name, strlen(name));
-    size_t need = strlen(sh.s) + 4;
-
-    if (nl->left == 0 && nl->len + need + 16 < sizeof nl->buf) {
-        nl->len += (size_t)snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, "%s\"%s\"",
-                                    nl->shown ? ", " : "", sh.s);
-        nl->shown++;
-    } else
-        nl->left++;
-}
-
-static const char *namelist_end(namelist *nl)
-{
-    if (nl->left)
-        snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, " and %zu more", nl->left);
-    return nl->buf;
-}
-
-/* Empty and repeated names of one list (order or the labels' categories). */
-static int check_list(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
-                      const char *source, sentraj_error *err)
-{
-    if (n > 0 && !names && !labels)
-        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %zu names but no array", what, n);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = names ? names[i] : labels[i].category;
-        if (!s || !*s)
-            return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: empty category name (item %zu)",
-                                 what, i + 1);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(s, names ? names[j] : labels[j].category) == 0)
-                return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: category \"%s\" given twice",
-                                     what, sentraj_show(s, strlen(s)).s);
-        if (labels && (!labels[i].text || !*labels[i].text))
-            return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: empty display name for \"%s\"",
-                                 what, sentraj_show(s, strlen(s)).s);
-    }
-    return SENTRAJ_OK;
-}
 
 /* Every name of the list a row of a. */
 static int check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
                        const sentraj_analysis *a, const char *source, sentraj_error *err)
 {
     size_t rows = sentraj_analysis_rows(a);
-    namelist unknown, known;
+    draw_namelist unknown, known;
 
     memset(&unknown, 0, sizeof unknown);
     for (size_t i = 0; i < n; i++) {
         const char *s = names ? names[i] : labels[i].category;
         if (find_row(a, rows, s) == rows)
-            namelist_add(&unknown, s);
+            draw_namelist_add(&unknown, s);
     }
     if (unknown.shown + unknown.left == 0)
         return SENTRAJ_OK;
     memset(&known, 0, sizeof known);
     for (size_t i = 0; i < rows; i++)
-        namelist_add(&known, row_name(sentraj_analysis_row(a, i)));
+        draw_namelist_add(&known, row_name(sentraj_analysis_row(a, i)));
     {
         size_t nu = unknown.shown + unknown.left;
-        const char *u = namelist_end(&unknown);
+        const char *u = draw_namelist_end(&unknown);
         return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
-                             what, nu == 1 ? "category" : "categories", u, namelist_end(&known));
+                             what, nu == 1 ? "category" : "categories", u, draw_namelist_end(&known));
     }
 }
 
@@ -1117,14 +651,14 @@ static int check_names(const sentraj_analysis *a, const sentraj_figure_options *
     if (!o)
         return SENTRAJ_OK;
     if (o->order || o->norder) {
-        rc = check_list("order", o->order, NULL, o->order ? o->norder : 1, source, err);
+        rc = draw_check_list("order", o->order, NULL, o->order ? o->norder : 1, source, err);
         if (rc == SENTRAJ_OK && a)
             rc = check_known("order", o->order, NULL, o->norder, a, source, err);
         if (rc != SENTRAJ_OK)
             return rc;
     }
     if (o->labels || o->nlabels) {
-        rc = check_list("labels", NULL, o->labels, o->labels ? o->nlabels : 1, source, err);
+        rc = draw_check_list("labels", NULL, o->labels, o->labels ? o->nlabels : 1, source, err);
         if (rc == SENTRAJ_OK && a)
             rc = check_known("labels", NULL, o->labels, o->nlabels, a, source, err);
         if (rc != SENTRAJ_OK)
@@ -1137,19 +671,10 @@ static int check_names(const sentraj_analysis *a, const sentraj_figure_options *
 static int check_options(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
                          sentraj_error *err)
 {
-    long pw, ph;
+    int rc = draw_check_dims(o, source, err);
 
-    if (!check_size(o->width, o->height))
-        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure size %dx%d is outside %dx%d to %dx%d",
-                             o->width, o->height, MIN_SIZE, MIN_SIZE, MAX_SIZE, MAX_SIZE);
-    if (o->dpi < MIN_DPI || o->dpi > MAX_DPI)
-        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure resolution %d dpi is outside %d to %d",
-                             o->dpi, MIN_DPI, MAX_DPI);
-    png_size(o, &pw, &ph);
-    if (pw > MAX_SIZE || ph > MAX_SIZE)
-        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
-                             "a %dx%d-point figure at %d dpi would be a %ldx%ld-pixel PNG, more than %d on a side",
-                             o->width, o->height, o->dpi, pw, ph, MAX_SIZE);
+    if (rc != SENTRAJ_OK)
+        return rc;
     return check_names(a, o, source, err);
 }
 
@@ -1163,15 +688,6 @@ static int check_args(FILE *f, const sentraj_analysis *a, const sentraj_figure_o
                              f ? "analysis" : "output stream");
     rc = check_options(a, o, name, err);
     return rc == SENTRAJ_OK ? cairo_dl_load(err, name) : rc;
-}
-
-/* Flush what the callback wrote, so a full disk is reported here. */
-static int finish_stream(FILE *f, const char *name, const char *what, sentraj_error *err)
-{
-    errno = 0;
-    if (fflush(f) != 0 || ferror(f))
-        return io_error(err, name, what, errno ? errno : EIO);
-    return SENTRAJ_OK;
 }
 
 void sentraj_figure_options_init(sentraj_figure_options *o)
@@ -1201,56 +717,9 @@ int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options
 /* Writers                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* A drawing of w x h points on cr (draw() of an analysis, or the positions
- * figure), with draw()'s return values; the writers below take one. */
-typedef int (*figure_draw_fn)(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o);
-
 static int draw_analysis(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o)
 {
     return draw(cr, w, h, subject, o);
-}
-
-/* The PNG of a drawing whose options are checked. */
-static int png_out(FILE *f, const char *name, figure_draw_fn fn, const void *subject, const sentraj_figure_options *o,
-                   sentraj_error *err)
-{
-    cairo_surface_t *surface;
-    cairo_status_t st;
-    cairo_t *cr;
-    sink k;
-    long pw, ph;
-    int rc;
-
-    png_size(o, &pw, &ph);
-    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
-    st = cairo_surface_status(surface);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(surface);
-        return raise_cairo(err, name, "PNG", st);
-    }
-    cr = cairo_create(surface);
-    /* The same drawing in points, dpi / 72 pixels each. */
-    cairo_scale(cr, o->dpi / 72.0, o->dpi / 72.0);
-    rc = fn(cr, o->width, o->height, subject, o);
-    if (rc != SENTRAJ_OK) {
-        rc = draw_error(err, name, "PNG", rc, cr);
-        cairo_destroy(cr);
-        cairo_surface_destroy(surface);
-        return rc;
-    }
-    cairo_destroy(cr);
-    cairo_surface_flush(surface);
-    memset(&k, 0, sizeof k);
-    k.f = f;
-    k.phys = 1;
-    make_phys(k.phys_chunk, o->dpi);
-    st = cairo_surface_write_to_png_stream(surface, sink_write, &k);
-    cairo_surface_destroy(surface);
-    if (k.failed)
-        return io_error(err, name, "PNG", k.errnum);
-    if (st != CAIRO_STATUS_SUCCESS)
-        return raise_cairo(err, name, "PNG", st);
-    return finish_stream(f, name, "PNG", err);
 }
 
 int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
@@ -1266,59 +735,7 @@ int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *
     rc = check_args(f, a, o, name, err);
     if (rc != SENTRAJ_OK)
         return rc;
-    return png_out(f, name, draw_analysis, a, o, err);
-}
-
-/* SVG and PDF of a drawing whose options are checked: vector surfaces
- * writing to the stream as they go, sized in points. */
-static int vector_out(int pdf, FILE *f, const char *name, figure_draw_fn fn, const void *subject,
-                      const sentraj_figure_options *o, sentraj_error *err)
-{
-    const char *what = pdf ? "PDF" : "SVG";
-    cairo_surface_t *surface;
-    cairo_status_t st;
-    cairo_t *cr;
-    sink k;
-    int rc;
-
-    memset(&k, 0, sizeof k);
-    k.f = f;
-    if (pdf)
-        surface = cairo_pdf_surface_create_for_stream(sink_write, &k, o->width, o->height);
-    else
-        surface = cairo_svg_surface_create_for_stream(sink_write, &k, o->width, o->height);
-    st = cairo_surface_status(surface);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        k.discard = 1;
-        cairo_surface_destroy(surface);
-        if (k.failed)
-            return io_error(err, name, what, k.errnum);
-        return raise_cairo(err, name, what, st);
-    }
-    if (pdf) {
-        /* No creation date, so the same input gives the same bytes. */
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "");
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "sentraj " SENTRAJ_VERSION);
-    }
-    cr = cairo_create(surface);
-    rc = fn(cr, o->width, o->height, subject, o);
-    if (rc != SENTRAJ_OK) {
-        rc = draw_error(err, name, what, rc, cr);
-        /* Destroying the surface finishes the document: write none of it. */
-        k.discard = 1;
-        cairo_destroy(cr);
-        cairo_surface_destroy(surface);
-        return rc;
-    }
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    st = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    if (k.failed)
-        return io_error(err, name, what, k.errnum);
-    if (st != CAIRO_STATUS_SUCCESS)
-        return raise_cairo(err, name, what, st);
-    return finish_stream(f, name, what, err);
+    return draw_write_png(f, name, draw_analysis, a, o, err);
 }
 
 static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analysis *a,
@@ -1334,7 +751,7 @@ static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analys
     rc = check_args(f, a, o, name, err);
     if (rc != SENTRAJ_OK)
         return rc;
-    return vector_out(pdf, f, name, draw_analysis, a, o, err);
+    return draw_write_vector(pdf, f, name, draw_analysis, a, o, err);
 }
 
 int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
@@ -1356,11 +773,12 @@ int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *
 /* One line per category of a sentraj_positions (or those the order names),
  * the mean at each position joined by a line over a shaded band from ci_low
  * to ci_high, with a legend on the right. The layout reuses the bar figure's
- * fonts, title block, value axis (set_ticks, draw_axes) and writers. */
+ * fonts, title block, value axis (draw_set_ticks, draw_axes) and writers. */
 
-static const rgb LINE_COLORS[] = {HEX(0x0072b2), HEX(0xd55e00), HEX(0x009e73), HEX(0xcc79a7),
-                                  HEX(0xe69f00), HEX(0x56b4e9), HEX(0x8c564b), HEX(0x7f7f7f)};
-static const rgb COLOR_ALL = HEX(0x222222);
+static const draw_rgb LINE_COLORS[] = {DRAW_HEX(0x0072b2), DRAW_HEX(0xd55e00), DRAW_HEX(0x009e73),
+                                       DRAW_HEX(0xcc79a7), DRAW_HEX(0xe69f00), DRAW_HEX(0x56b4e9),
+                                       DRAW_HEX(0x8c564b), DRAW_HEX(0x7f7f7f)};
+static const draw_rgb COLOR_ALL = DRAW_HEX(0x222222);
 
 typedef struct pline {
     size_t cat;        /* category index in the positions */
@@ -1368,12 +786,12 @@ typedef struct pline {
     size_t len;        /* bytes of name shown */
     int cut;           /* an ellipsis follows */
     char nlabel[48];   /* "n = 1,234" */
-    rgb color;
+    draw_rgb color;
     int dashed;        /* the "all" line */
 } pline;
 
 typedef struct playout {
-    layout L;          /* title block, value axis and plot area (no slots) */
+    draw_frame F;      /* title block, value axis and plot area */
     const sentraj_positions *p;
     pline *lines;
     size_t nlines;
@@ -1403,7 +821,7 @@ static size_t pos_find(const sentraj_positions *p, const char *name)
 
 static double px(const playout *P, size_t q)
 {
-    return P->L.left + ((double)q + 0.5) * P->xstep;
+    return P->F.left + ((double)q + 0.5) * P->xstep;
 }
 
 /* The x tick label of position q (0-based). */
@@ -1419,7 +837,7 @@ static void pos_label(const playout *P, size_t q, char *buf, size_t n)
 static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const sentraj_figure_options *o, double w,
                       double h)
 {
-    layout *L = &P->L;
+    draw_frame *L = &P->F;
     const sentraj_config *cfg = &p->cfg;
     double s, lo = INFINITY, hi = -INFINITY, leg_w = 0, max_leg, max_tick = 0, target, xl_h;
     size_t npos = p->npos;
@@ -1459,7 +877,7 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
         ln->name = malloc(NAME_MAX_BYTES + 1);
         if (!ln->name)
             return SENTRAJ_ENOMEM;
-        ln->len = clean_utf8(ln->name, name, NAME_MAX_BYTES);
+        ln->len = draw_clean_utf8(ln->name, name, NAME_MAX_BYTES);
         /* The conversations of a category: those reaching position 1 (every
          * one of them, unless bins leave a short one out of the first). */
         {
@@ -1467,7 +885,7 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
             for (size_t q = 0; q < npos; q++)
                 if (p->rows[ln->cat * npos + q].conversations > n)
                     n = p->rows[ln->cat * npos + q].conversations;
-            group_thousands(num, sizeof num, n);
+            draw_thousands(num, sizeof num, n);
             snprintf(ln->nlabel, sizeof ln->nlabel, "  n = %s", num);
         }
         for (size_t q = 0; q < npos; q++) {
@@ -1483,7 +901,7 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
 
     /* Titles. */
     if (o && o->title)
-        clean_utf8(L->title, o->title, sizeof L->title - 1);
+        draw_clean_utf8(L->title, o->title, sizeof L->title - 1);
     else if (p->po.bins)
         snprintf(L->title, sizeof L->title, "Expressed sentiment over the course of conversations (%zu equal parts)",
                  p->po.bins);
@@ -1502,8 +920,8 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
         snprintf(P->xlabel, sizeof P->xlabel, "Part of the conversation (human messages)");
     else
         snprintf(P->xlabel, sizeof P->xlabel, "Human message position");
-    L->fs_title = fit_font(cr, L->title, L->fs_title, 1, w - 2 * L->pad);
-    L->fs_sub = fit_font(cr, L->subtitle, L->fs_sub, 0, w - 2 * L->pad);
+    L->fs_title = draw_fit_font(cr, L->title, L->fs_title, 1, w - 2 * L->pad);
+    L->fs_sub = draw_fit_font(cr, L->subtitle, L->fs_sub, 0, w - 2 * L->pad);
     L->title_y = L->pad + 0.95 * L->fs_title;
     L->sub_y = L->title_y + 1.55 * L->fs_sub;
     L->top = L->sub_y + 0.4 * L->fs_sub + 24 * s;
@@ -1519,12 +937,12 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
     L->ymin = lo - 0.08 * (hi - lo);
     L->ymax = hi + 0.08 * (hi - lo);
     target = fmin(8, fmax(3, (h - L->top - 0.18 * h) / (55 * s)));
-    set_ticks(L, target);
-    set_font(cr, L->fs_tick, 0);
+    draw_set_ticks(L, target);
+    draw_set_font(cr, L->fs_tick, 0);
     for (size_t k = 0; k < L->nticks; k++) {
         char buf[64];
-        tick_label(L, (double)(L->k0 + (long)k) * L->step, buf, sizeof buf);
-        max_tick = fmax(max_tick, str_w(cr, buf));
+        draw_tick_label(L, (double)(L->k0 + (long)k) * L->step, buf, sizeof buf);
+        max_tick = fmax(max_tick, draw_str_w(cr, buf));
     }
     L->tick_w = max_tick;
     L->left = L->pad + 0.95 * L->fs_axis + 12 * s + max_tick + 10 * s;
@@ -1532,23 +950,23 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
     /* Legend on the right, at most 30% of the width; names cut to fit. */
     max_leg = 0.3 * w;
     P->swatch = 22 * s;
-    set_font(cr, P->fs_leg, 0);
+    draw_set_font(cr, P->fs_leg, 0);
     {
-        double ell = str_w(cr, "\xe2\x80\xa6");
+        double ell = draw_str_w(cr, "\xe2\x80\xa6");
         for (size_t i = 0; i < P->nlines; i++) {
             pline *ln = &P->lines[i];
-            double nw = str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
-            if (text_w(cr, ln->name, ln->len) > room) {
+            double nw = draw_str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
+            if (draw_text_w(cr, ln->name, ln->len) > room) {
                 size_t len = ln->len;
                 while (len > 0) {
-                    len = utf8_floor(ln->name, len - 1);
-                    if (text_w(cr, ln->name, len) + ell <= room)
+                    len = draw_utf8_floor(ln->name, len - 1);
+                    if (draw_text_w(cr, ln->name, len) + ell <= room)
                         break;
                 }
                 ln->len = len;
                 ln->cut = 1;
             }
-            leg_w = fmax(leg_w, P->swatch + 8 * s + text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
+            leg_w = fmax(leg_w, P->swatch + 8 * s + draw_text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
         }
     }
     L->right = w - L->pad - leg_w - 16 * s;
@@ -1560,14 +978,14 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
 
     /* Positions share the width; label every k-th when they would crowd. */
     P->xstep = (L->right - L->left) / (double)(npos ? npos : 1);
-    set_font(cr, L->fs_tick, 0);
+    draw_set_font(cr, L->fs_tick, 0);
     P->pct = p->po.bins > 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         double widest = 0;
         char buf[64];
         for (size_t q = 0; q < npos; q++) {
             pos_label(P, q, buf, sizeof buf);
-            widest = fmax(widest, str_w(cr, buf));
+            widest = fmax(widest, draw_str_w(cr, buf));
         }
         P->xevery = (int)ceil((widest + 8 * s) / P->xstep);
         if (P->xevery < 1)
@@ -1605,7 +1023,7 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
     size_t npos = p->npos;
 
     cairo_save(cr);
-    cairo_rectangle(cr, P->L.left, P->L.top, P->L.right - P->L.left, P->L.bottom - P->L.top);
+    cairo_rectangle(cr, P->F.left, P->F.top, P->F.right - P->F.left, P->F.bottom - P->F.top);
     cairo_clip(cr);
     /* Bands first, so no band covers another category's line. */
     for (size_t i = 0; i < P->nlines; i++) {
@@ -1619,12 +1037,12 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
                 /* A run of positions with an interval: one polygon (a lone
                  * position gets a short bar of a third of a step). */
                 double half = e - q == 1 ? P->xstep / 6 : 0;
-                cairo_move_to(cr, px(P, q) - half, ymap(&P->L, r[q].ci_high));
+                cairo_move_to(cr, px(P, q) - half, draw_ymap(&P->F, r[q].ci_high));
                 for (size_t k = q; k < e; k++)
-                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), ymap(&P->L, r[k].ci_high));
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), draw_ymap(&P->F, r[k].ci_high));
                 for (size_t k = e; k-- > q;)
-                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), ymap(&P->L, r[k].ci_low));
-                cairo_line_to(cr, px(P, q) - half, ymap(&P->L, r[q].ci_low));
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), draw_ymap(&P->F, r[k].ci_low));
+                cairo_line_to(cr, px(P, q) - half, draw_ymap(&P->F, r[q].ci_low));
                 cairo_close_path(cr);
                 cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
                 cairo_fill(cr);
@@ -1637,8 +1055,8 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
     for (size_t i = 0; i < P->nlines; i++) {
         const pline *ln = &P->lines[i];
         const sentraj_position_row *r = p->rows + ln->cat * npos;
-        double dash[2] = {6 * P->L.s, 4 * P->L.s};
-        set_color(cr, ln->color);
+        double dash[2] = {6 * P->F.s, 4 * P->F.s};
+        draw_set_color(cr, ln->color);
         cairo_set_line_width(cr, P->line_lw);
         cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
         for (size_t q = 0; q < npos;) {
@@ -1646,9 +1064,9 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
             while (e < npos && isfinite(r[e].mean))
                 e++;
             if (e > q + 1) {
-                cairo_move_to(cr, px(P, q), ymap(&P->L, r[q].mean));
+                cairo_move_to(cr, px(P, q), draw_ymap(&P->F, r[q].mean));
                 for (size_t k = q + 1; k < e; k++)
-                    cairo_line_to(cr, px(P, k), ymap(&P->L, r[k].mean));
+                    cairo_line_to(cr, px(P, k), draw_ymap(&P->F, r[k].mean));
                 cairo_stroke(cr);
             }
             q = e > q ? e : q + 1;
@@ -1658,7 +1076,7 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
             if (!isfinite(r[q].mean))
                 continue;
             cairo_new_sub_path(cr);
-            cairo_arc(cr, px(P, q), ymap(&P->L, r[q].mean), P->dot_r, 0, 2 * PI);
+            cairo_arc(cr, px(P, q), draw_ymap(&P->F, r[q].mean), P->dot_r, 0, 2 * DRAW_PI);
             cairo_fill(cr);
         }
     }
@@ -1667,29 +1085,29 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
 
 static void pos_draw_xaxis(cairo_t *cr, const playout *P)
 {
-    const layout *L = &P->L;
+    const draw_frame *L = &P->F;
     double y = L->bottom + 6 * L->s + 0.95 * L->fs_tick;
     char buf[64];
 
-    set_color(cr, COLOR_ZERO);
+    draw_set_color(cr, DRAW_ZERO);
     cairo_set_line_width(cr, L->grid_lw);
-    hline(cr, L->left, L->right, L->bottom);
-    set_font(cr, L->fs_tick, 0);
-    set_color(cr, COLOR_MUTED);
+    draw_hline(cr, L->left, L->right, L->bottom);
+    draw_set_font(cr, L->fs_tick, 0);
+    draw_set_color(cr, DRAW_MUTED);
     for (size_t q = 0; q < P->p->npos; q++) {
         if (q % (size_t)P->xevery != 0) /* 1, 1 + k, 1 + 2k, ... */
             continue;
         pos_label(P, q, buf, sizeof buf);
-        show_at(cr, buf, strlen(buf), px(P, q), y, 0.5);
+        draw_show_at(cr, buf, strlen(buf), px(P, q), y, 0.5);
     }
-    set_font(cr, L->fs_axis, 0);
-    set_color(cr, COLOR_TEXT);
-    show_at(cr, P->xlabel, strlen(P->xlabel), 0.5 * (L->left + L->right), y + 8 * L->s + 1.1 * L->fs_axis, 0.5);
+    draw_set_font(cr, L->fs_axis, 0);
+    draw_set_color(cr, DRAW_TEXT);
+    draw_show_at(cr, P->xlabel, strlen(P->xlabel), 0.5 * (L->left + L->right), y + 8 * L->s + 1.1 * L->fs_axis, 0.5);
 }
 
 static void pos_draw_legend(cairo_t *cr, const playout *P)
 {
-    double s = P->L.s;
+    double s = P->F.s;
 
     for (size_t i = 0; i < P->nlines; i++) {
         const pline *ln = &P->lines[i];
@@ -1698,18 +1116,18 @@ static void pos_draw_legend(cairo_t *cr, const playout *P)
         cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
         cairo_rectangle(cr, x, y - 0.45 * P->fs_leg, P->swatch, 0.9 * P->fs_leg);
         cairo_fill(cr);
-        set_color(cr, ln->color);
+        draw_set_color(cr, ln->color);
         cairo_set_line_width(cr, P->line_lw);
         cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
-        hline(cr, x, x + P->swatch, y);
+        draw_hline(cr, x, x + P->swatch, y);
         cairo_set_dash(cr, NULL, 0, 0);
-        set_font(cr, P->fs_leg, 0);
-        set_color(cr, COLOR_TEXT);
+        draw_set_font(cr, P->fs_leg, 0);
+        draw_set_color(cr, DRAW_TEXT);
         cairo_move_to(cr, x + P->swatch + 8 * s, y + 0.36 * P->fs_leg);
-        show_n(cr, ln->name, ln->len);
+        draw_show_n(cr, ln->name, ln->len);
         if (ln->cut)
             cairo_show_text(cr, "\xe2\x80\xa6");
-        set_color(cr, COLOR_N);
+        draw_set_color(cr, DRAW_N);
         cairo_show_text(cr, ln->nlabel);
     }
 }
@@ -1723,7 +1141,7 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
 
     /* Measure on a scratch surface, as make_layout does, so every output
      * gets the same geometry. */
-    prepare(scratch);
+    draw_prepare(scratch);
     rc = cairo_status(scratch) == CAIRO_STATUS_SUCCESS ? pos_layout(scratch, &P, subject, o, w, h)
                                                        : (memset(&P, 0, sizeof P), SENTRAJ_EINTERNAL);
     if (rc == SENTRAJ_OK && cairo_status(scratch) != CAIRO_STATUS_SUCCESS)
@@ -1732,22 +1150,22 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
     cairo_surface_destroy(surface);
     if (rc == SENTRAJ_OK) {
         cairo_surface_t *target = cairo_get_target(cr);
-        prepare(cr);
+        draw_prepare(cr);
         if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
-            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, P.L.title);
-        set_color(cr, COLOR_BG);
+            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, P.F.title);
+        draw_set_color(cr, DRAW_BG);
         cairo_paint(cr);
-        draw_axes(cr, &P.L);
-        if (P.L.ymin < 0 && P.L.ymax > 0) {
+        draw_axes(cr, &P.F);
+        if (P.F.ymin < 0 && P.F.ymax > 0) {
             /* draw_axes leaves zero to the bars' baseline; here it is neutral sentiment, a grid line. */
-            set_color(cr, COLOR_GRID);
-            cairo_set_line_width(cr, P.L.grid_lw);
-            hline(cr, P.L.left - 6 * P.L.s, P.L.right, ymap(&P.L, 0));
+            draw_set_color(cr, DRAW_GRID);
+            cairo_set_line_width(cr, P.F.grid_lw);
+            draw_hline(cr, P.F.left - 6 * P.F.s, P.F.right, draw_ymap(&P.F, 0));
         }
         pos_draw_xaxis(cr, &P);
         pos_draw_lines(cr, &P);
         pos_draw_legend(cr, &P);
-        draw_titles(cr, &P.L);
+        draw_titles(cr, &P.F);
         if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
             rc = SENTRAJ_EINTERNAL;
     }
@@ -1759,24 +1177,24 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
 static int pos_check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
                            const sentraj_positions *p, const char *source, sentraj_error *err)
 {
-    namelist unknown, known;
+    draw_namelist unknown, known;
 
     memset(&unknown, 0, sizeof unknown);
     for (size_t i = 0; i < n; i++) {
         const char *s = names ? names[i] : labels[i].category;
         if (pos_find(p, s) == p->ncat)
-            namelist_add(&unknown, s);
+            draw_namelist_add(&unknown, s);
     }
     if (unknown.shown + unknown.left == 0)
         return SENTRAJ_OK;
     memset(&known, 0, sizeof known);
     for (size_t i = 0; i < p->ncat; i++)
-        namelist_add(&known, p->names[i]);
+        draw_namelist_add(&known, p->names[i]);
     {
         size_t nu = unknown.shown + unknown.left;
-        const char *u = namelist_end(&unknown);
+        const char *u = draw_namelist_end(&unknown);
         return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
-                             what, nu == 1 ? "category" : "categories", u, namelist_end(&known));
+                             what, nu == 1 ? "category" : "categories", u, draw_namelist_end(&known));
     }
 }
 
@@ -1828,8 +1246,8 @@ static int pos_write(int kind, FILE *f, const char *name, const sentraj_position
     if (rc != SENTRAJ_OK)
         return rc;
     if (kind == 0)
-        return png_out(f, name, pos_draw, p, o, err);
-    return vector_out(kind == 2, f, name, pos_draw, p, o, err);
+        return draw_write_png(f, name, pos_draw, p, o, err);
+    return draw_write_vector(kind == 2, f, name, pos_draw, p, o, err);
 }
 
 int sentraj_positions_figure_write_png(FILE *f, const char *name, const sentraj_positions *p,
