@@ -13,6 +13,7 @@
 #define FONT "DejaVu Sans"
 
 enum {
+    NAME_MAX_BYTES = 200, /* category names are cut (at a character) beyond this */
     MIN_SIZE = 100,    /* smallest width or height accepted */
     MAX_SIZE = 8192,   /* largest, in points and in PNG pixels: an 8192^2 image is already 256 MiB */
     MIN_DPI = 10,
@@ -60,7 +61,10 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
     return need + 1;
 }
 
-size_t draw_clean_utf8(char *dst, const char *src, size_t max)
+/* Copy at most max bytes of src into dst (room for max + 1) as valid UTF-8
+ * that cairo will accept: invalid bytes and control characters become '?',
+ * and the copy ends at a character boundary. Returns the length written. */
+static size_t clean_utf8(char *dst, const char *src, size_t max)
 {
     const unsigned char *s = (const unsigned char *)src;
     size_t avail = strlen(src), o = 0;
@@ -86,7 +90,10 @@ size_t draw_clean_utf8(char *dst, const char *src, size_t max)
     return o;
 }
 
-size_t draw_utf8_floor(const char *s, size_t at)
+/* The largest index <= at that starts a character of the valid UTF-8 string
+ * s: the length of the longest prefix of s[0 .. at - 1] that ends on a
+ * character boundary. */
+static size_t utf8_floor(const char *s, size_t at)
 {
     while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
         at--;
@@ -110,7 +117,7 @@ double draw_text_w(cairo_t *cr, const char *s, size_t len)
     cairo_text_extents_t e;
 
     if (len >= sizeof buf)
-        len = draw_utf8_floor(s, sizeof buf - 1);
+        len = utf8_floor(s, sizeof buf - 1);
     memcpy(buf, s, len);
     buf[len] = '\0';
     cairo_text_extents(cr, buf, &e);
@@ -129,7 +136,7 @@ void draw_show_n(cairo_t *cr, const char *s, size_t len)
     char buf[TEXT_MAX];
 
     if (len >= sizeof buf)
-        len = draw_utf8_floor(s, sizeof buf - 1);
+        len = utf8_floor(s, sizeof buf - 1);
     memcpy(buf, s, len);
     buf[len] = '\0';
     cairo_show_text(cr, buf);
@@ -155,7 +162,8 @@ void draw_thousands(char *buf, size_t n, size_t v)
     buf[o] = '\0';
 }
 
-double draw_fit_font(cairo_t *cr, const char *text, double size, int bold, double width)
+/* Shrink a font size until text fits in width, down to 60%. */
+static double fit_font(cairo_t *cr, const char *text, double size, int bold, double width)
 {
     double min = size * 0.6;
 
@@ -178,7 +186,8 @@ void draw_hline(cairo_t *cr, double x0, double x1, double y)
 /* The frame                                                                 */
 /* ------------------------------------------------------------------------ */
 
-void draw_prepare(cairo_t *cr)
+/* Font options every surface shares, so text measures the same on each. */
+static void prepare(cairo_t *cr)
 {
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -186,7 +195,10 @@ void draw_prepare(cairo_t *cr)
     cairo_font_options_destroy(fo);
 }
 
-void draw_set_ticks(draw_frame *F, double target)
+/* Ticks for the range [ymin, ymax] at a 1-2-5 step giving about `target`
+ * intervals; a positive top or negative bottom is widened to the next tick
+ * when that costs at most half a step. */
+static void set_ticks(draw_frame *F, double target)
 {
     double range, raw, mag, f, m;
 
@@ -212,7 +224,8 @@ void draw_set_ticks(draw_frame *F, double target)
     }
 }
 
-void draw_tick_label(const draw_frame *F, double v, char *buf, size_t n)
+/* Tick label for value v, with a true minus sign. */
+static void tick_label(const draw_frame *F, double v, char *buf, size_t n)
 {
     char num[48];
     snprintf(num, sizeof num, "%.*f", F->decimals, fabs(v));
@@ -230,8 +243,6 @@ double draw_ymap(const draw_frame *F, double v)
 
 void draw_axes(cairo_t *cr, const draw_frame *F)
 {
-    double x0 = F->left - 6 * F->s, x1 = F->right;
-
     /* Grid lines and tick labels. */
     cairo_set_line_width(cr, F->grid_lw);
     draw_set_font(cr, F->fs_tick, 0);
@@ -242,16 +253,16 @@ void draw_axes(cairo_t *cr, const draw_frame *F)
 
         if (F->k0 + (long)k != 0) {
             draw_set_color(cr, DRAW_GRID);
-            draw_hline(cr, x0, x1, y);
+            draw_value_line(cr, F, v);
         }
-        draw_tick_label(F, v, buf, sizeof buf);
+        tick_label(F, v, buf, sizeof buf);
         draw_set_color(cr, DRAW_MUTED);
         draw_show_at(cr, buf, strlen(buf), F->left - 10 * F->s, y + 0.36 * F->fs_tick, 1.0);
     }
 
     /* The y axis title, reading upwards, centred on the plot. */
     {
-        double size = draw_fit_font(cr, F->ylabel, F->fs_axis, 0, F->bottom - F->top);
+        double size = fit_font(cr, F->ylabel, F->fs_axis, 0, F->bottom - F->top);
         double x = F->left - 10 * F->s - F->tick_w - 12 * F->s;
         draw_set_font(cr, size, 0);
         draw_set_color(cr, DRAW_TEXT);
@@ -273,6 +284,173 @@ void draw_titles(cairo_t *cr, const draw_frame *F)
     draw_show_at(cr, F->subtitle, strlen(F->subtitle), F->pad, F->sub_y, 0);
 }
 
+void draw_frame_init(draw_frame *F, double w, double h)
+{
+    double s = fmin(w / 900.0, h / 560.0);
+
+    F->w = w;
+    F->h = h;
+    F->s = s;
+    F->pad = 18 * s;
+    /* Text scales with the figure but stays readable (7 px) in small ones. */
+    F->fs_title = fmax(19 * s, 8);
+    F->fs_sub = fmax(13 * s, 7);
+    F->fs_axis = fmax(13 * s, 7);
+    F->fs_tick = fmax(12 * s, 7);
+    F->zero_lw = fmax(1.0, 1.3 * s);
+    F->grid_lw = fmax(1.0, 1.0 * s);
+}
+
+void draw_frame_titles(cairo_t *cr, draw_frame *F, const sentraj_figure_options *o, double gap)
+{
+    if (o && o->title)
+        clean_utf8(F->title, o->title, sizeof F->title - 1);
+    F->fs_title = fit_font(cr, F->title, F->fs_title, 1, F->w - 2 * F->pad);
+    F->fs_sub = fit_font(cr, F->subtitle, F->fs_sub, 0, F->w - 2 * F->pad);
+    F->title_y = F->pad + 0.95 * F->fs_title;
+    F->sub_y = F->title_y + 1.55 * F->fs_sub;
+    F->top = F->sub_y + 0.4 * F->fs_sub + gap * F->s;
+}
+
+void draw_value_axis(cairo_t *cr, draw_frame *F, double lo, double hi, int from_zero)
+{
+    double range, target, max_tick = 0;
+
+    if (from_zero) {
+        lo = fmin(lo, 0);
+        hi = fmax(hi, 0);
+    }
+    /* No data, or a single value (all zeros when from zero): half a unit
+     * each way. */
+    if (!(lo <= hi)) {
+        lo = -0.25;
+        hi = 0.25;
+    } else if (!(hi > lo)) {
+        lo -= 0.25;
+        hi += 0.25;
+    }
+    range = hi - lo;
+    F->ymin = from_zero && !(lo < 0) ? 0 : lo - 0.08 * range;
+    F->ymax = from_zero && !(hi > 0) ? 0 : hi + 0.08 * range;
+    /* Ticks: about one every 55 units of an estimated plot height. */
+    target = fmin(8, fmax(3, (F->h - F->top - 0.18 * F->h) / (55 * F->s)));
+    set_ticks(F, target);
+    draw_set_font(cr, F->fs_tick, 0);
+    for (size_t k = 0; k < F->nticks; k++) {
+        char buf[64];
+        tick_label(F, (double)(F->k0 + (long)k) * F->step, buf, sizeof buf);
+        max_tick = fmax(max_tick, draw_str_w(cr, buf));
+    }
+    F->tick_w = max_tick;
+    /* Left of the plot: the axis title (its glyphs are ~0.95 em tall), a gap,
+     * the tick labels, a gap. */
+    F->left = F->pad + 0.95 * F->fs_axis + 12 * F->s + max_tick + 10 * F->s;
+}
+
+int draw_measure(draw_layout_fn fn, void *layout, const void *subject, const sentraj_figure_options *o, double w,
+                 double h)
+{
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    cairo_t *cr = cairo_create(surface);
+    int rc;
+
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        rc = SENTRAJ_EINTERNAL;
+    else {
+        prepare(cr);
+        rc = fn(cr, layout, subject, o, w, h);
+        if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+            rc = SENTRAJ_EINTERNAL;
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    return rc;
+}
+
+void draw_begin(cairo_t *cr, const draw_frame *F)
+{
+    cairo_surface_t *target = cairo_get_target(cr);
+
+    prepare(cr);
+    if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
+        cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, F->title);
+    draw_set_color(cr, DRAW_BG);
+    cairo_paint(cr);
+}
+
+void draw_value_line(cairo_t *cr, const draw_frame *F, double v)
+{
+    draw_hline(cr, F->left - 6 * F->s, F->right, draw_ymap(F, v));
+}
+
+int draw_end(cairo_t *cr, int rc)
+{
+    if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return SENTRAJ_EINTERNAL;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Categories                                                                */
+/* ------------------------------------------------------------------------ */
+
+size_t draw_names_find(const draw_names *known, const char *name)
+{
+    for (size_t i = 0; i < known->count; i++)
+        if (strcmp(known->name(known->subject, i), name) == 0)
+            return i;
+    return known->count;
+}
+
+static int has_order(const sentraj_figure_options *o)
+{
+    return o && o->order && o->norder > 0;
+}
+
+size_t draw_shown(const sentraj_figure_options *o, size_t all)
+{
+    return has_order(o) ? o->norder : all;
+}
+
+size_t draw_shown_index(const draw_names *known, const sentraj_figure_options *o, size_t i)
+{
+    return has_order(o) ? draw_names_find(known, o->order[i] ? o->order[i] : "") : i;
+}
+
+/* The text shown for a category: its display name when o gives one. */
+static const char *display_name(const sentraj_figure_options *o, const char *category)
+{
+    if (o && o->labels)
+        for (size_t i = 0; i < o->nlabels; i++)
+            if (o->labels[i].category && o->labels[i].text && strcmp(o->labels[i].category, category) == 0)
+                return o->labels[i].text;
+    return category;
+}
+
+char *draw_label_alloc(const sentraj_figure_options *o, const char *category, size_t *len)
+{
+    char *s = malloc(NAME_MAX_BYTES + 1);
+
+    if (s)
+        *len = clean_utf8(s, display_name(o, category), NAME_MAX_BYTES);
+    return s;
+}
+
+size_t draw_fit_text(cairo_t *cr, const char *s, size_t len, double tail, double ell, double room, int *cut)
+{
+    *cut = 0;
+    if (!(draw_text_w(cr, s, len) + tail > room))
+        return len;
+    /* Cut one character at a time until it fits. */
+    *cut = 1;
+    while (len > 0) {
+        len = utf8_floor(s, len - 1);
+        if (draw_text_w(cr, s, len) + ell + tail <= room)
+            break;
+    }
+    return len;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Options                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -289,7 +467,8 @@ int draw_check_size(double w, double h)
     return w >= MIN_SIZE && w <= MAX_SIZE && h >= MIN_SIZE && h <= MAX_SIZE;
 }
 
-int draw_check_dims(const sentraj_figure_options *o, const char *source, sentraj_error *err)
+/* Size, dpi and the PNG size of o. */
+static int check_dims(const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
     long pw, ph;
 
@@ -307,7 +486,14 @@ int draw_check_dims(const sentraj_figure_options *o, const char *source, sentraj
     return SENTRAJ_OK;
 }
 
-void draw_namelist_add(draw_namelist *nl, const char *name)
+/* A list of names for a message, kept within the message's room: appends
+ * "\"name\"" items separated by ", " to buf and, once full, counts the rest. */
+typedef struct namelist {
+    char buf[200];
+    size_t len, shown, left;
+} namelist;
+
+static void namelist_add(namelist *nl, const char *name)
 {
     sentraj_shown sh = sentraj_show(name, strlen(name));
     size_t need = strlen(sh.s) + 4;
@@ -320,15 +506,16 @@ void draw_namelist_add(draw_namelist *nl, const char *name)
         nl->left++;
 }
 
-const char *draw_namelist_end(draw_namelist *nl)
+static const char *namelist_end(namelist *nl)
 {
     if (nl->left)
         snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, " and %zu more", nl->left);
     return nl->buf;
 }
 
-int draw_check_list(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
-                    const char *source, sentraj_error *err)
+/* Empty and repeated names of one list (order, or the labels' categories). */
+static int check_list(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
+                      const char *source, sentraj_error *err)
 {
     if (n > 0 && !names && !labels)
         return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %zu names but no array", what, n);
@@ -346,6 +533,63 @@ int draw_check_list(const char *what, const char *const *names, const sentraj_fi
                                  what, sentraj_show(s, strlen(s)).s);
     }
     return SENTRAJ_OK;
+}
+
+/* Every name of the list a category of the chart. */
+static int check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
+                       const draw_names *known, const char *source, sentraj_error *err)
+{
+    namelist unknown, all;
+
+    memset(&unknown, 0, sizeof unknown);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = names ? names[i] : labels[i].category;
+        if (draw_names_find(known, s) == known->count)
+            namelist_add(&unknown, s);
+    }
+    if (unknown.shown + unknown.left == 0)
+        return SENTRAJ_OK;
+    memset(&all, 0, sizeof all);
+    for (size_t i = 0; i < known->count; i++)
+        namelist_add(&all, known->name(known->subject, i));
+    {
+        size_t nu = unknown.shown + unknown.left;
+        const char *u = namelist_end(&unknown);
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
+                             what, nu == 1 ? "category" : "categories", u, namelist_end(&all));
+    }
+}
+
+int draw_check_names(const sentraj_figure_options *o, const draw_names *known, const char *source,
+                     sentraj_error *err)
+{
+    int rc;
+
+    if (!o)
+        return SENTRAJ_OK;
+    if (o->order || o->norder) {
+        rc = check_list("order", o->order, NULL, o->order ? o->norder : 1, source, err);
+        if (rc == SENTRAJ_OK && known)
+            rc = check_known("order", o->order, NULL, o->norder, known, source, err);
+        if (rc != SENTRAJ_OK)
+            return rc;
+    }
+    if (o->labels || o->nlabels) {
+        rc = check_list("labels", NULL, o->labels, o->labels ? o->nlabels : 1, source, err);
+        if (rc == SENTRAJ_OK && known)
+            rc = check_known("labels", NULL, o->labels, o->nlabels, known, source, err);
+        if (rc != SENTRAJ_OK)
+            return rc;
+    }
+    return SENTRAJ_OK;
+}
+
+int draw_check_options(const sentraj_figure_options *o, const draw_names *known, const char *source,
+                       sentraj_error *err)
+{
+    int rc = check_dims(o, source, err);
+
+    return rc == SENTRAJ_OK ? draw_check_names(o, known, source, err) : rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -455,8 +699,9 @@ static int finish_stream(FILE *f, const char *name, const char *what, sentraj_er
     return SENTRAJ_OK;
 }
 
-int draw_write_png(FILE *f, const char *name, draw_fn fn, const void *subject, const sentraj_figure_options *o,
-                   sentraj_error *err)
+/* The PNG of a drawing whose options are checked. */
+static int write_png(FILE *f, const char *name, const draw_chart *chart, const void *subject,
+                     const sentraj_figure_options *o, sentraj_error *err)
 {
     cairo_surface_t *surface;
     cairo_status_t st;
@@ -475,7 +720,7 @@ int draw_write_png(FILE *f, const char *name, draw_fn fn, const void *subject, c
     cr = cairo_create(surface);
     /* The same drawing in points, dpi / 72 pixels each. */
     cairo_scale(cr, o->dpi / 72.0, o->dpi / 72.0);
-    rc = fn(cr, o->width, o->height, subject, o);
+    rc = chart->draw(cr, o->width, o->height, subject, o);
     if (rc != SENTRAJ_OK) {
         rc = drawing_failed(err, name, "PNG", rc, cr);
         cairo_destroy(cr);
@@ -497,8 +742,10 @@ int draw_write_png(FILE *f, const char *name, draw_fn fn, const void *subject, c
     return finish_stream(f, name, "PNG", err);
 }
 
-int draw_write_vector(int pdf, FILE *f, const char *name, draw_fn fn, const void *subject,
-                      const sentraj_figure_options *o, sentraj_error *err)
+/* SVG and PDF of a drawing whose options are checked: vector surfaces
+ * writing to the stream as they go, sized in points. */
+static int write_vector(int pdf, FILE *f, const char *name, const draw_chart *chart, const void *subject,
+                        const sentraj_figure_options *o, sentraj_error *err)
 {
     const char *what = pdf ? "PDF" : "SVG";
     cairo_surface_t *surface;
@@ -527,7 +774,7 @@ int draw_write_vector(int pdf, FILE *f, const char *name, draw_fn fn, const void
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "sentraj " SENTRAJ_VERSION);
     }
     cr = cairo_create(surface);
-    rc = fn(cr, o->width, o->height, subject, o);
+    rc = chart->draw(cr, o->width, o->height, subject, o);
     if (rc != SENTRAJ_OK) {
         rc = drawing_failed(err, name, what, rc, cr);
         /* Destroying the surface finishes the document: write none of it. */
@@ -545,4 +792,50 @@ int draw_write_vector(int pdf, FILE *f, const char *name, draw_fn fn, const void
     if (st != CAIRO_STATUS_SUCCESS)
         return raise_cairo(err, name, what, st);
     return finish_stream(f, name, what, err);
+}
+
+void sentraj_figure_options_init(sentraj_figure_options *o)
+{
+    o->title = NULL;
+    o->width = 900;
+    o->height = 560;
+    o->dpi = 72;
+    o->order = NULL;
+    o->norder = 0;
+    o->labels = NULL;
+    o->nlabels = 0;
+}
+
+int draw_check(const draw_chart *chart, const void *subject, const sentraj_figure_options *o, sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    return chart->check(subject, o, NULL, err);
+}
+
+int draw_write(const draw_chart *chart, draw_format format, FILE *f, const char *name, const void *subject,
+               const sentraj_figure_options *o, sentraj_error *err)
+{
+    sentraj_figure_options defaults;
+    int rc;
+
+    if (!o) {
+        sentraj_figure_options_init(&defaults);
+        o = &defaults;
+    }
+    if (!f || !subject)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
+                             f ? chart->noun : "output stream");
+    rc = chart->check(subject, o, name, err);
+    if (rc == SENTRAJ_OK)
+        rc = cairo_dl_load(err, name);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    if (format == DRAW_PNG)
+        return write_png(f, name, chart, subject, o, err);
+    return write_vector(format == DRAW_PDF, f, name, chart, subject, o, err);
 }

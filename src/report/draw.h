@@ -50,14 +50,6 @@ typedef struct draw_frame {
 
 /* ---- Text --------------------------------------------------------------- */
 
-/* Copy at most max bytes of src into dst (room for max + 1) as valid UTF-8
- * that cairo will accept: invalid bytes and control characters become '?',
- * and the copy ends at a character boundary. Returns the length written. */
-size_t draw_clean_utf8(char *dst, const char *src, size_t max);
-/* The largest index <= at that starts a character of the valid UTF-8 string
- * s: the length of the longest prefix of s[0 .. at - 1] that ends on a
- * character boundary. */
-size_t draw_utf8_floor(const char *s, size_t at);
 void draw_set_font(cairo_t *cr, double size, int bold);
 void draw_set_color(cairo_t *cr, draw_rgb c);
 /* Advance width of the first len bytes of s, or of all of s, in the current font. */
@@ -70,60 +62,113 @@ void draw_show_n(cairo_t *cr, const char *s, size_t len);
 void draw_show_at(cairo_t *cr, const char *s, size_t len, double x, double y, double align);
 /* "1234567" -> "1,234,567". */
 void draw_thousands(char *buf, size_t n, size_t v);
-/* Shrink a font size until text fits in width, down to 60%; the font is left set. */
-double draw_fit_font(cairo_t *cr, const char *text, double size, int bold, double width);
 void draw_hline(cairo_t *cr, double x0, double x1, double y);
 
 /* ---- The frame ---------------------------------------------------------- */
 
-/* Font options every surface shares, so text measures the same on each. */
-void draw_prepare(cairo_t *cr);
-/* Ticks for the range [ymin, ymax] at a 1-2-5 step giving about `target`
- * intervals; a positive top or negative bottom is widened to the next tick
- * when that costs at most half a step. */
-void draw_set_ticks(draw_frame *F, double target);
-/* Tick label for value v, with a true minus sign. */
-void draw_tick_label(const draw_frame *F, double v, char *buf, size_t n);
+/* Start F for a w x h figure: scale, padding, the title block's and the
+ * axis' font sizes and line widths. */
+void draw_frame_init(draw_frame *F, double w, double h);
+/* Fit the title and subtitle to the width and place them; the plot starts
+ * gap points (at the default size) below the subtitle. F->title holds the
+ * chart's own title, which o->title (cleaned) replaces when given. */
+void draw_frame_titles(cairo_t *cr, draw_frame *F, const sentraj_figure_options *o, double gap);
+/* The value axis for data from lo to hi (lo > hi: no data): a range padded by
+ * 8% on each side, about one tick every 55 points of the plot's estimated
+ * height at a 1-2-5 step, and the plot's left edge past the axis title and
+ * the widest tick label. from_zero makes zero part of the range and leaves
+ * unpadded a side the data do not reach beyond zero, as bar charts do.
+ * Needs F->top. */
+void draw_value_axis(cairo_t *cr, draw_frame *F, double lo, double hi, int from_zero);
 /* The y coordinate of value v. */
 double draw_ymap(const draw_frame *F, double v);
+
+/* The function that places a chart's parts: it fills layout (zeroed by the
+ * caller) for a w x h figure of subject, measuring text on cr. Returns a
+ * sentraj status. */
+typedef int (*draw_layout_fn)(cairo_t *cr, void *layout, const void *subject, const sentraj_figure_options *o,
+                              double w, double h);
+/* Run fn on a scratch surface with the font options every output gets, so
+ * that every output, whatever its surface type or scale, has the same
+ * geometry. Returns fn's status, or SENTRAJ_EINTERNAL when cairo failed. */
+int draw_measure(draw_layout_fn fn, void *layout, const void *subject, const sentraj_figure_options *o, double w,
+                 double h);
+/* Start painting a laid-out chart on cr: the font options it was measured
+ * with, the PDF's document title, the background. */
+void draw_begin(cairo_t *cr, const draw_frame *F);
 /* Grid lines (all but zero), tick labels and the y axis title. */
 void draw_axes(cairo_t *cr, const draw_frame *F);
+/* A horizontal line across the plot (and the tick stub) at value v, in the
+ * current colour and line width. */
+void draw_value_line(cairo_t *cr, const draw_frame *F, double v);
 void draw_titles(cairo_t *cr, const draw_frame *F);
+/* The status of a drawing: rc, or SENTRAJ_EINTERNAL when rc is SENTRAJ_OK but
+ * cairo failed on cr. */
+int draw_end(cairo_t *cr, int rc);
+
+/* ---- Categories --------------------------------------------------------- */
+
+/* The categories a chart can show: count names, the i-th being
+ * name(subject, i). */
+typedef struct draw_names {
+    const void *subject;
+    size_t count;
+    const char *(*name)(const void *subject, size_t i);
+} draw_names;
+
+/* The index of the category called name, or known->count when there is none. */
+size_t draw_names_find(const draw_names *known, const char *name);
+/* How many categories the chart shows: those o's order names, else `all`. */
+size_t draw_shown(const sentraj_figure_options *o, size_t all);
+/* The index in known of the i-th category shown: that of o's i-th order name
+ * (known->count when it is not known), or i without an order. */
+size_t draw_shown_index(const draw_names *known, const sentraj_figure_options *o, size_t i);
+/* The text shown for category (o's label for it, or the name itself) as
+ * valid UTF-8 for cairo, cut at a character beyond 200 bytes; *len is its
+ * length. Owned by the caller (free()); NULL when out of memory. */
+char *draw_label_alloc(const sentraj_figure_options *o, const char *category, size_t *len);
+/* The length of the prefix of s[0 .. len - 1] to show so that it, followed by
+ * tail points of text, fits in room points in the current font: len when it
+ * fits whole (*cut 0), else the longest prefix ending at a character that
+ * fits with an ellipsis of ell points after it (*cut 1), 0 at the least. */
+size_t draw_fit_text(cairo_t *cr, const char *s, size_t len, double tail, double ell, double room, int *cut);
 
 /* ---- Options ------------------------------------------------------------ */
 
 /* w and h within the sizes a figure may have. */
 int draw_check_size(double w, double h);
-/* Size, dpi and the PNG's pixel size of o, errors naming source. */
-int draw_check_dims(const sentraj_figure_options *o, const char *source, sentraj_error *err);
-/* Empty and repeated names of one list (order, or the labels' categories). */
-int draw_check_list(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
-                    const char *source, sentraj_error *err);
-
-/* A list of names for a message, kept within the message's room: appends
- * "\"name\"" items separated by ", " to buf and, once full, counts the rest. */
-typedef struct draw_namelist {
-    char buf[200];
-    size_t len, shown, left;
-} draw_namelist;
-
-void draw_namelist_add(draw_namelist *nl, const char *name);
-const char *draw_namelist_end(draw_namelist *nl);
+/* The order's and then the labels' names: none empty or given twice, and,
+ * unless known is NULL, every one a category of the chart (the message names
+ * each unknown one and lists the known). o may be NULL. Returns SENTRAJ_OK
+ * or SENTRAJ_EUSAGE, errors naming source. */
+int draw_check_names(const sentraj_figure_options *o, const draw_names *known, const char *source,
+                     sentraj_error *err);
+/* Size, dpi and the PNG's pixel size of o, then draw_check_names. */
+int draw_check_options(const sentraj_figure_options *o, const draw_names *known, const char *source,
+                       sentraj_error *err);
 
 /* ---- Writers ------------------------------------------------------------ */
 
-/* A drawing of w x h points on cr, of subject (an analysis, positions) with
- * options o. Returns SENTRAJ_OK, SENTRAJ_ENOMEM, SENTRAJ_EUSAGE, or
- * SENTRAJ_EINTERNAL when cairo failed (cairo_status(cr) says why). */
-typedef int (*draw_fn)(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o);
+/* What the writers need of a chart. */
+typedef struct draw_chart {
+    const char *noun; /* what it draws, for messages: "analysis", "positions" */
+    /* Check o for subject, as the chart's public check does, errors naming source. */
+    int (*check)(const void *subject, const sentraj_figure_options *o, const char *source, sentraj_error *err);
+    /* Draw subject on cr in w x h points. Returns SENTRAJ_OK, SENTRAJ_ENOMEM,
+     * SENTRAJ_EUSAGE, or SENTRAJ_EINTERNAL when cairo failed
+     * (cairo_status(cr) says why). */
+    int (*draw)(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o);
+} draw_chart;
 
-/* Write the drawing to f as a PNG of o's pixel size with o's dpi in its pHYs
- * chunk, or as SVG or PDF (pdf set) of o's size in points. o is checked.
- * Returns SENTRAJ_OK, SENTRAJ_EIO (naming name), SENTRAJ_ENOMEM or
- * SENTRAJ_EINTERNAL. */
-int draw_write_png(FILE *f, const char *name, draw_fn fn, const void *subject, const sentraj_figure_options *o,
-                   sentraj_error *err);
-int draw_write_vector(int pdf, FILE *f, const char *name, draw_fn fn, const void *subject,
-                      const sentraj_figure_options *o, sentraj_error *err);
+typedef enum draw_format { DRAW_PNG, DRAW_SVG, DRAW_PDF } draw_format;
+
+/* chart->check with o's defaults when o is NULL. */
+int draw_check(const draw_chart *chart, const void *subject, const sentraj_figure_options *o, sentraj_error *err);
+/* Check the arguments and o (NULL: the defaults), load cairo, draw subject and
+ * write it to f: a PNG of o's pixel size with o's dpi in its pHYs chunk, or
+ * an SVG or PDF of o's size in points. Returns SENTRAJ_OK, SENTRAJ_EUSAGE,
+ * SENTRAJ_EIO (naming name), SENTRAJ_ENOMEM or SENTRAJ_EINTERNAL. */
+int draw_write(const draw_chart *chart, draw_format format, FILE *f, const char *name, const void *subject,
+               const sentraj_figure_options *o, sentraj_error *err);
 
 #endif

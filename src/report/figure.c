@@ -1,4 +1,4 @@
-/* figure.c - the published chart of mean sentiment change per category, drawn with cairo as PNG, SVG or PDF. */
+/* figure.c - the bar chart of mean sentiment change per category and the positions line chart, drawn with cairo. */
 #include "report/figure.h"
 
 #include "report/draw.h"
@@ -9,18 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The chart reproduces "changes in average human-expressed sentiment over the
- * course of conversations with at least six human messages": one bar per
- * category at its mean delta, a whisker over its bootstrap interval, the
- * category name and its number of conversations underneath.
+/* The bar chart reproduces "changes in average human-expressed sentiment
+ * over the course of conversations with at least six human messages": one
+ * bar per category at its mean delta, a whisker over its bootstrap interval,
+ * the category name and its number of conversations underneath.
  *
  * Everything is placed by compute_layout() and painted by draw(); the PNG,
  * SVG and PDF writers and sentraj_figure_layout() all go through them, so the
  * geometry the tests check is the geometry that is drawn. */
-
-enum {
-    NAME_MAX_BYTES = 200 /* category names are cut (at a character) beyond this */
-};
 
 static const draw_rgb COLOR_BAR = DRAW_HEX(0xd97757);
 static const draw_rgb COLOR_WHISKER = DRAW_HEX(0x333333);
@@ -78,44 +74,21 @@ static int has_mean(const sentraj_result *r)
     return r->conversations > 0 && isfinite(r->mean_delta);
 }
 
-/* The value range: 0, every mean and every interval end, padded by 8% on each
- * side that data reaches (the zero baseline itself is not padded, as bar
- * charts usually do), then ticks at a 1-2-5 step giving about `target`
- * intervals, and the range widened to the next tick when that is close. */
-
-static void y_range(layout *L, double target)
+static const char *row_name(const sentraj_result *r)
 {
-    double lo = 0, hi = 0, range;
-    int any_neg = 0, any_pos = 0;
+    return r && r->category ? r->category : "";
+}
 
-    for (size_t i = 0; i < L->n; i++) {
-        const sentraj_result *r = L->slots[i].r;
-        double v[3];
-        size_t k = 0;
-        if (has_mean(r))
-            v[k++] = r->mean_delta;
-        if (has_ci(r)) {
-            v[k++] = r->boot.ci_low;
-            v[k++] = r->boot.ci_high;
-        }
-        for (size_t j = 0; j < k; j++) {
-            lo = fmin(lo, v[j]);
-            hi = fmax(hi, v[j]);
-            any_neg |= v[j] < 0;
-            any_pos |= v[j] > 0;
-        }
-    }
-    range = hi - lo;
-    if (!(range > 0)) {
-        /* Nothing but zeros (or no data): a symmetric scale around zero. */
-        lo = -0.25;
-        hi = 0.25;
-        any_neg = any_pos = 1;
-        range = hi - lo;
-    }
-    L->F.ymin = any_neg ? lo - 0.08 * range : 0;
-    L->F.ymax = any_pos ? hi + 0.08 * range : 0;
-    draw_set_ticks(&L->F, target);
+/* The analysis' rows, as the categories a figure may show. */
+static const char *analysis_name(const void *a, size_t i)
+{
+    return row_name(sentraj_analysis_row(a, i));
+}
+
+static draw_names analysis_names(const sentraj_analysis *a)
+{
+    draw_names rows = {a, sentraj_analysis_rows(a), analysis_name};
+    return rows;
 }
 
 /* Split name into two lines at the space that makes the wider line narrowest;
@@ -221,60 +194,20 @@ static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
         double x = L->F.left + ((double)i + 0.5) * L->slot_w;
         double nw, lmax = (max_h - 0.5 * fs * cs) / sn;
         char tail[80];
+        size_t len;
 
         snprintf(tail, sizeof tail, "  %s", sl->nlabel);
         nw = draw_str_w(cr, tail);
         if (cs > 1e-6)
             lmax = fmin(lmax, (x - 0.5 * L->F.pad) / cs);
-        sl->len = strlen(sl->name);
-        sl->cut = 0;
-        sl->name_w = draw_text_w(cr, sl->name, sl->len);
-        sl->full_w = sl->name_w + nw;
-        if (sl->name_w + nw > lmax) {
-            /* Cut the name, one character at a time, until it fits. */
-            size_t len = sl->len;
-            while (len > 0) {
-                len = draw_utf8_floor(sl->name, len - 1);
-                if (draw_text_w(cr, sl->name, len) + ell_w + nw <= lmax)
-                    break;
-            }
-            sl->len = len;
-            sl->cut = 1;
-            sl->name_w = draw_text_w(cr, sl->name, len) + ell_w;
-        }
+        len = strlen(sl->name);
+        sl->full_w = draw_text_w(cr, sl->name, len) + nw;
+        sl->len = draw_fit_text(cr, sl->name, len, nw, ell_w, lmax, &sl->cut);
+        sl->name_w = draw_text_w(cr, sl->name, sl->len) + (sl->cut ? ell_w : 0);
         sl->label_w = sl->name_w + nw;
         extent = fmax(extent, sl->label_w * sn + 0.5 * fs * cs);
     }
     return extent;
-}
-
-static int has_order(const sentraj_figure_options *o)
-{
-    return o && o->order && o->norder > 0;
-}
-
-static const char *row_name(const sentraj_result *r)
-{
-    return r && r->category ? r->category : "";
-}
-
-/* The index of the row called name, or rows when there is none. */
-static size_t find_row(const sentraj_analysis *a, size_t rows, const char *name)
-{
-    for (size_t i = 0; i < rows; i++)
-        if (strcmp(row_name(sentraj_analysis_row(a, i)), name) == 0)
-            return i;
-    return rows;
-}
-
-/* The text shown for a category: its display name when o gives one. */
-static const char *display_name(const sentraj_figure_options *o, const char *category)
-{
-    if (o && o->labels)
-        for (size_t i = 0; i < o->nlabels; i++)
-            if (o->labels[i].category && o->labels[i].text && strcmp(o->labels[i].category, category) == 0)
-                return o->labels[i].text;
-    return category;
 }
 
 static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t fallback)
@@ -287,37 +220,13 @@ static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t 
     return fallback;
 }
 
-/* Place everything. Text is measured with cr's current font options, which
- * the callers set identically (draw_prepare()). Returns a sentraj status. */
-static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, const sentraj_figure_options *o,
-                          double w, double h)
+/* One slot per bar: the rows the order names, in its order; by default
+ * every row but the final "all", unless it is the only one. */
+static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o)
 {
-    size_t rows = sentraj_analysis_rows(a);
-    const sentraj_config *cfg = sentraj_analysis_config(a);
-    size_t min_human = cfg ? cfg->min_human : 6, window = cfg ? cfg->window : 3;
-    size_t resamples = first_ok_resamples(a, rows, cfg ? cfg->resamples : 1000);
-    double level = cfg ? cfg->level : 0.95;
-    double s, gap, target, max_tick = 0;
-    char lvl[32];
+    draw_names rows = analysis_names(a);
 
-    L->F.w = w;
-    L->F.h = h;
-    L->F.s = s = fmin(w / 900.0, h / 560.0);
-    L->F.pad = 18 * s;
-    /* Text scales with the figure but stays readable (7 px) in small ones. */
-    L->F.fs_title = fmax(19 * s, 8);
-    L->F.fs_sub = fmax(13 * s, 7);
-    L->F.fs_axis = fmax(13 * s, 7);
-    L->F.fs_tick = fmax(12 * s, 7);
-    L->fs_cat = fmax(13.5 * s, 7);
-    L->fs_n = fmax(11.5 * s, 7);
-    L->whisker_lw = fmax(2.0, 2.0 * s);
-    L->F.zero_lw = fmax(1.0, 1.3 * s);
-    L->F.grid_lw = fmax(1.0, 1.0 * s);
-
-    /* Slots: the rows the order names, in its order; by default every row
-     * but the final "all", unless it is the only one. */
-    L->n = has_order(o) ? o->norder : rows > 1 ? rows - 1 : rows;
+    L->n = draw_shown(o, rows.count > 1 ? rows.count - 1 : rows.count);
     if (L->n > 0) {
         L->slots = calloc(L->n, sizeof *L->slots);
         if (!L->slots)
@@ -325,139 +234,147 @@ static int compute_layout(cairo_t *cr, layout *L, const sentraj_analysis *a, con
     }
     for (size_t i = 0; i < L->n; i++) {
         slot *sl = &L->slots[i];
-        const char *name;
         char num[40];
 
-        sl->row = has_order(o) ? find_row(a, rows, o->order[i] ? o->order[i] : "") : i;
-        sl->r = sl->row < rows ? sentraj_analysis_row(a, sl->row) : NULL;
+        sl->row = draw_shown_index(&rows, o, i);
+        sl->r = sentraj_analysis_row(a, sl->row);
         if (!sl->r)
-            return has_order(o) ? SENTRAJ_EUSAGE : SENTRAJ_EINTERNAL;
-        name = display_name(o, row_name(sl->r));
-        sl->name = malloc(NAME_MAX_BYTES + 1);
+            return SENTRAJ_EUSAGE; /* a name of the order that is not a row */
+        sl->name = draw_label_alloc(o, row_name(sl->r), &sl->len);
         if (!sl->name)
             return SENTRAJ_ENOMEM;
-        sl->len = draw_clean_utf8(sl->name, name, NAME_MAX_BYTES);
         draw_thousands(num, sizeof num, sl->r->conversations);
         if (sl->r->conversations > 0 && !has_ci(sl->r))
             snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s (no CI)", num);
         else
             snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s", num);
     }
-
-    /* Title and subtitle. */
-    if (o && o->title)
-        draw_clean_utf8(L->F.title, o->title, sizeof L->F.title - 1);
-    else
-        snprintf(L->F.title, sizeof L->F.title,
-                 "Change in expressed sentiment over conversations (\xe2\x89\xa5 %zu human messages)", min_human);
-    snprintf(lvl, sizeof lvl, "%.4g%%", level * 100);
-    if (window == 1)
-        snprintf(L->F.subtitle, sizeof L->F.subtitle, "last minus first human message; ");
-    else
-        snprintf(L->F.subtitle, sizeof L->F.subtitle, "mean of last %zu minus first %zu human messages; ", window,
-                 window);
-    if (resamples == 0)
-        snprintf(L->F.subtitle + strlen(L->F.subtitle), sizeof L->F.subtitle - strlen(L->F.subtitle),
-                 "%s exact bootstrap CI", lvl);
-    else if (sentraj_analysis_cluster_by(a))
-        snprintf(L->F.subtitle + strlen(L->F.subtitle), sizeof L->F.subtitle - strlen(L->F.subtitle),
-                 "%s bootstrap CI resampling %.60s clusters, %zu resamples", lvl, sentraj_analysis_cluster_by(a),
-                 resamples);
-    else
-        snprintf(L->F.subtitle + strlen(L->F.subtitle), sizeof L->F.subtitle - strlen(L->F.subtitle),
-                 "%s bootstrap CI, %zu resamples", lvl, resamples);
-    if (window == 1)
-        snprintf(L->F.ylabel, sizeof L->F.ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
-    else
-        snprintf(L->F.ylabel, sizeof L->F.ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
-                 window);
-
-    L->F.fs_title = draw_fit_font(cr, L->F.title, L->F.fs_title, 1, w - 2 * L->F.pad);
-    L->F.fs_sub = draw_fit_font(cr, L->F.subtitle, L->F.fs_sub, 0, w - 2 * L->F.pad);
-    L->F.title_y = L->F.pad + 0.95 * L->F.fs_title;
-    L->F.sub_y = L->F.title_y + 1.55 * L->F.fs_sub;
-    L->F.top = L->F.sub_y + 0.4 * L->F.fs_sub + 28 * s;
-
-    /* Ticks: about one every 55 units of an estimated plot height. */
-    target = fmin(8, fmax(3, (h - L->F.top - 0.18 * h) / (55 * s)));
-    y_range(L, target);
-    draw_set_font(cr, L->F.fs_tick, 0);
-    for (size_t k = 0; k < L->F.nticks; k++) {
-        char buf[64];
-        draw_tick_label(&L->F, (double)(L->F.k0 + (long)k) * L->F.step, buf, sizeof buf);
-        max_tick = fmax(max_tick, draw_str_w(cr, buf));
-    }
-    L->F.tick_w = max_tick;
-    /* Left of the plot: the axis title (its glyphs are ~0.95 em tall), a gap,
-     * the tick labels, a gap. */
-    L->F.left = L->F.pad + 0.95 * L->F.fs_axis + 12 * s + max_tick + 10 * s;
-    L->F.right = w - 24 * s;
-
-    /* Bars share the width equally. */
-    set_slots(L);
-
-    /* Labels: horizontal at full size, else smaller, else rotated. */
-    gap = 9 * s;
-    {
-        static const double scales[] = { 1.0, 0.92, 0.84, 0.76 };
-        double extent = 0;
-        size_t i;
-
-        for (i = 0; i < sizeof scales / sizeof scales[0]; i++)
-            if (try_horizontal(cr, L, scales[i]))
-                break;
-        if (i < sizeof scales / sizeof scales[0]) {
-            L->fs_cat *= scales[i];
-            L->fs_n *= scales[i];
-            extent = (double)L->lines * 1.2 * L->fs_cat + 3 * s + 1.25 * L->fs_n;
-        } else {
-            double fs = L->fs_cat, left;
-            L->rotated = 1;
-            L->angle = L->slot_w * sin(DRAW_PI / 4) >= 1.3 * 9 * s ? DRAW_PI / 4 : DRAW_PI / 2;
-            extent = set_rotated(cr, L, fs, gap);
-            /* Slanted labels of the first bars reach left, past the tick
-             * labels: move the plot right (by at most a fifth of the
-             * figure) rather than cut them. */
-            left = rotated_left(L);
-            if (left > L->F.left) {
-                L->F.left = fmin(left, L->F.left + 0.2 * w);
-                set_slots(L);
-                if (L->slot_w * sin(DRAW_PI / 4) < 1.3 * 9 * s)
-                    L->angle = DRAW_PI / 2;
-                extent = set_rotated(cr, L, fs, gap);
-            }
-        }
-        L->F.bottom = h - L->F.pad - gap - extent;
-    }
-    if (L->F.bottom < L->F.top + 10)
-        L->F.bottom = L->F.top + 10;
-    L->label_top = L->F.bottom + gap;
     return SENTRAJ_OK;
 }
 
-/* Lay the figure out (w x h points) on a scratch surface, so that every
- * output, whatever its surface type or scale, gets the same geometry. L is
- * always initialized; layout_free() it afterwards. */
-static int make_layout(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h)
+/* The default title, the subtitle and the axis title, which name the
+ * filter, the window and how the intervals were computed. */
+static void bar_texts(draw_frame *F, const sentraj_analysis *a)
 {
-    cairo_surface_t *surface;
-    cairo_t *cr;
+    size_t rows = sentraj_analysis_rows(a);
+    const sentraj_config *cfg = sentraj_analysis_config(a);
+    size_t min_human = cfg ? cfg->min_human : 6, window = cfg ? cfg->window : 3;
+    size_t resamples = first_ok_resamples(a, rows, cfg ? cfg->resamples : 1000);
+    double level = cfg ? cfg->level : 0.95;
+    char lvl[32];
+    size_t at;
+
+    snprintf(F->title, sizeof F->title,
+             "Change in expressed sentiment over conversations (\xe2\x89\xa5 %zu human messages)", min_human);
+    snprintf(lvl, sizeof lvl, "%.4g%%", level * 100);
+    if (window == 1)
+        snprintf(F->subtitle, sizeof F->subtitle, "last minus first human message; ");
+    else
+        snprintf(F->subtitle, sizeof F->subtitle, "mean of last %zu minus first %zu human messages; ", window,
+                 window);
+    at = strlen(F->subtitle);
+    if (resamples == 0)
+        snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s exact bootstrap CI", lvl);
+    else if (sentraj_analysis_cluster_by(a))
+        snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s bootstrap CI resampling %.60s clusters, %zu resamples",
+                 lvl, sentraj_analysis_cluster_by(a), resamples);
+    else
+        snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s bootstrap CI, %zu resamples", lvl, resamples);
+    if (window == 1)
+        snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
+    else
+        snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
+                 window);
+}
+
+/* The extremes of what the bars and whiskers show; lo > hi when nothing. */
+static void bar_extremes(const layout *L, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < L->n; i++) {
+        const sentraj_result *r = L->slots[i].r;
+        if (has_mean(r)) {
+            *lo = fmin(*lo, r->mean_delta);
+            *hi = fmax(*hi, r->mean_delta);
+        }
+        if (has_ci(r)) {
+            *lo = fmin(*lo, r->boot.ci_low);
+            *hi = fmax(*hi, r->boot.ci_high);
+        }
+    }
+}
+
+/* The labels under the bars: horizontal at full size, else smaller, else
+ * rotated. The plot ends where they begin. */
+static void place_labels(cairo_t *cr, layout *L)
+{
+    static const double scales[] = { 1.0, 0.92, 0.84, 0.76 };
+    double s = L->F.s, gap = 9 * s, extent = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof scales / sizeof scales[0]; i++)
+        if (try_horizontal(cr, L, scales[i]))
+            break;
+    if (i < sizeof scales / sizeof scales[0]) {
+        L->fs_cat *= scales[i];
+        L->fs_n *= scales[i];
+        extent = (double)L->lines * 1.2 * L->fs_cat + 3 * s + 1.25 * L->fs_n;
+    } else {
+        double fs = L->fs_cat, left;
+        L->rotated = 1;
+        L->angle = L->slot_w * sin(DRAW_PI / 4) >= 1.3 * 9 * s ? DRAW_PI / 4 : DRAW_PI / 2;
+        extent = set_rotated(cr, L, fs, gap);
+        /* Slanted labels of the first bars reach left, past the tick
+         * labels: move the plot right (by at most a fifth of the
+         * figure) rather than cut them. */
+        left = rotated_left(L);
+        if (left > L->F.left) {
+            L->F.left = fmin(left, L->F.left + 0.2 * L->F.w);
+            set_slots(L);
+            if (L->slot_w * sin(DRAW_PI / 4) < 1.3 * 9 * s)
+                L->angle = DRAW_PI / 2;
+            extent = set_rotated(cr, L, fs, gap);
+        }
+    }
+    L->F.bottom = L->F.h - L->F.pad - gap - extent;
+    if (L->F.bottom < L->F.top + 10)
+        L->F.bottom = L->F.top + 10;
+    L->label_top = L->F.bottom + gap;
+}
+
+/* Place everything (a draw_layout_fn for the layout of an analysis). */
+static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_figure_options *o, double w,
+                          double h)
+{
+    layout *L = out;
+    double lo, hi;
     int rc;
 
+    draw_frame_init(&L->F, w, h);
+    L->fs_cat = fmax(13.5 * L->F.s, 7);
+    L->fs_n = fmax(11.5 * L->F.s, 7);
+    L->whisker_lw = fmax(2.0, 2.0 * L->F.s);
+    rc = make_slots(L, a, o);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    bar_texts(&L->F, a);
+    draw_frame_titles(cr, &L->F, o, 28);
+    /* Bars start at zero, so zero is always on the axis. */
+    bar_extremes(L, &lo, &hi);
+    draw_value_axis(cr, &L->F, lo, hi, 1);
+    L->F.right = w - 24 * L->F.s;
+    set_slots(L);
+    place_labels(cr, L);
+    return SENTRAJ_OK;
+}
+
+/* Lay the figure out (w x h points). L is always initialized; layout_free()
+ * it afterwards. */
+static int make_layout(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h)
+{
     memset(L, 0, sizeof *L);
-    surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-    cr = cairo_create(surface);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        rc = SENTRAJ_EINTERNAL;
-    else {
-        draw_prepare(cr);
-        rc = compute_layout(cr, L, a, o, w, h);
-        if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-            rc = SENTRAJ_EINTERNAL;
-    }
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-    return rc;
+    return draw_measure(compute_layout, L, a, o, w, h);
 }
 
 static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
@@ -475,12 +392,10 @@ static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
     snprintf(b->label, sizeof b->label, "%s", L->slots[i].name);
 }
 
-static int check_names(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
-                       sentraj_error *err);
-
 int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
                           sentraj_figure_bar *bars, size_t cap, size_t *nbars)
 {
+    draw_names rows;
     layout L;
     int rc;
 
@@ -488,7 +403,8 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
         *nbars = 0;
     if (!a || !draw_check_size(w, h))
         return SENTRAJ_EUSAGE;
-    rc = check_names(a, o, NULL, NULL);
+    rows = analysis_names(a);
+    rc = draw_check_names(o, &rows, NULL, NULL);
     if (rc == SENTRAJ_OK)
         rc = cairo_dl_load(NULL, NULL);
     if (rc != SENTRAJ_OK)
@@ -508,7 +424,7 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
 /* Drawing                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void draw_bars(cairo_t *cr, const layout *L)
+static void paint_bars(cairo_t *cr, const layout *L)
 {
     sentraj_figure_bar b;
 
@@ -525,7 +441,7 @@ static void draw_bars(cairo_t *cr, const layout *L)
     /* The zero line goes over the bars' bases and under the whiskers. */
     draw_set_color(cr, DRAW_ZERO);
     cairo_set_line_width(cr, L->F.zero_lw);
-    draw_hline(cr, L->F.left - 6 * L->F.s, L->F.right, draw_ymap(&L->F, 0));
+    draw_value_line(cr, &L->F, 0);
 
     draw_set_color(cr, COLOR_WHISKER);
     cairo_set_line_width(cr, L->whisker_lw);
@@ -545,7 +461,7 @@ static void draw_bars(cairo_t *cr, const layout *L)
     }
 }
 
-static void draw_labels(cairo_t *cr, const layout *L)
+static void paint_labels(cairo_t *cr, const layout *L)
 {
     double s = L->F.s;
 
@@ -585,185 +501,61 @@ static void draw_labels(cairo_t *cr, const layout *L)
     }
 }
 
-/* Paint the whole figure on cr, w x h points in cr's user space. A PDF
- * surface gets the title as its document title. Returns SENTRAJ_OK,
- * SENTRAJ_ENOMEM, or SENTRAJ_EINTERNAL when cairo failed (cairo_status(cr)
- * says why). */
-static int draw(cairo_t *cr, double w, double h, const sentraj_analysis *a, const sentraj_figure_options *o)
+/* Paint the whole figure on cr, w x h points in cr's user space (a draw_chart's draw). */
+static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_figure_options *o)
 {
     layout L;
-    int rc;
+    int rc = make_layout(&L, a, o, w, h);
 
-    draw_prepare(cr);
-    rc = make_layout(&L, a, o, w, h);
     if (rc == SENTRAJ_OK) {
-        cairo_surface_t *target = cairo_get_target(cr);
-        if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
-            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, L.F.title);
-        draw_set_color(cr, DRAW_BG);
-        cairo_paint(cr);
+        draw_begin(cr, &L.F);
         draw_axes(cr, &L.F);
-        draw_bars(cr, &L);
-        draw_labels(cr, &L);
+        paint_bars(cr, &L);
+        paint_labels(cr, &L);
         draw_titles(cr, &L.F);
     }
     layout_free(&L);
-    if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        rc = SENTRAJ_EINTERNAL;
-    return rc;
+    return draw_end(cr, rc);
 }
 
 /* ------------------------------------------------------------------------ */
-/* Options                                                                   */
+/* Options and writers                                                       */
 /* ------------------------------------------------------------------------ */
-
-/* Every name of the list a row of a. */
-static int check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
-                       const sentraj_analysis *a, const char *source, sentraj_error *err)
-{
-    size_t rows = sentraj_analysis_rows(a);
-    draw_namelist unknown, known;
-
-    memset(&unknown, 0, sizeof unknown);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = names ? names[i] : labels[i].category;
-        if (find_row(a, rows, s) == rows)
-            draw_namelist_add(&unknown, s);
-    }
-    if (unknown.shown + unknown.left == 0)
-        return SENTRAJ_OK;
-    memset(&known, 0, sizeof known);
-    for (size_t i = 0; i < rows; i++)
-        draw_namelist_add(&known, row_name(sentraj_analysis_row(a, i)));
-    {
-        size_t nu = unknown.shown + unknown.left;
-        const char *u = draw_namelist_end(&unknown);
-        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
-                             what, nu == 1 ? "category" : "categories", u, draw_namelist_end(&known));
-    }
-}
-
-static int check_names(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
-                       sentraj_error *err)
-{
-    int rc;
-
-    if (!o)
-        return SENTRAJ_OK;
-    if (o->order || o->norder) {
-        rc = draw_check_list("order", o->order, NULL, o->order ? o->norder : 1, source, err);
-        if (rc == SENTRAJ_OK && a)
-            rc = check_known("order", o->order, NULL, o->norder, a, source, err);
-        if (rc != SENTRAJ_OK)
-            return rc;
-    }
-    if (o->labels || o->nlabels) {
-        rc = draw_check_list("labels", NULL, o->labels, o->labels ? o->nlabels : 1, source, err);
-        if (rc == SENTRAJ_OK && a)
-            rc = check_known("labels", NULL, o->labels, o->nlabels, a, source, err);
-        if (rc != SENTRAJ_OK)
-            return rc;
-    }
-    return SENTRAJ_OK;
-}
 
 /* Everything sentraj_figure_check checks, errors naming source. */
-static int check_options(const sentraj_analysis *a, const sentraj_figure_options *o, const char *source,
-                         sentraj_error *err)
+static int check_analysis(const void *a, const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
-    int rc = draw_check_dims(o, source, err);
+    draw_names rows;
 
-    if (rc != SENTRAJ_OK)
-        return rc;
-    return check_names(a, o, source, err);
+    if (!a)
+        return draw_check_options(o, NULL, source, err);
+    rows = analysis_names(a);
+    return draw_check_options(o, &rows, source, err);
 }
 
-static int check_args(FILE *f, const sentraj_analysis *a, const sentraj_figure_options *o, const char *name,
-                      sentraj_error *err)
-{
-    int rc;
-
-    if (!f || !a)
-        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
-                             f ? "analysis" : "output stream");
-    rc = check_options(a, o, name, err);
-    return rc == SENTRAJ_OK ? cairo_dl_load(err, name) : rc;
-}
-
-void sentraj_figure_options_init(sentraj_figure_options *o)
-{
-    o->title = NULL;
-    o->width = 900;
-    o->height = 560;
-    o->dpi = 72;
-    o->order = NULL;
-    o->norder = 0;
-    o->labels = NULL;
-    o->nlabels = 0;
-}
+static const draw_chart bar_chart = {"analysis", check_analysis, draw};
 
 int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options *o, sentraj_error *err)
 {
-    sentraj_figure_options defaults;
-
-    if (!o) {
-        sentraj_figure_options_init(&defaults);
-        o = &defaults;
-    }
-    return check_options(a, o, NULL, err);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Writers                                                                   */
-/* ------------------------------------------------------------------------ */
-
-static int draw_analysis(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o)
-{
-    return draw(cr, w, h, subject, o);
+    return draw_check(&bar_chart, a, o, err);
 }
 
 int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
-    sentraj_figure_options defaults;
-    int rc;
-
-    if (!o) {
-        sentraj_figure_options_init(&defaults);
-        o = &defaults;
-    }
-    rc = check_args(f, a, o, name, err);
-    if (rc != SENTRAJ_OK)
-        return rc;
-    return draw_write_png(f, name, draw_analysis, a, o, err);
-}
-
-static int write_vector(int pdf, FILE *f, const char *name, const sentraj_analysis *a,
-                        const sentraj_figure_options *o, sentraj_error *err)
-{
-    sentraj_figure_options defaults;
-    int rc;
-
-    if (!o) {
-        sentraj_figure_options_init(&defaults);
-        o = &defaults;
-    }
-    rc = check_args(f, a, o, name, err);
-    if (rc != SENTRAJ_OK)
-        return rc;
-    return draw_write_vector(pdf, f, name, draw_analysis, a, o, err);
+    return draw_write(&bar_chart, DRAW_PNG, f, name, a, o, err);
 }
 
 int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
-    return write_vector(0, f, name, a, o, err);
+    return draw_write(&bar_chart, DRAW_SVG, f, name, a, o, err);
 }
 
 int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
-    return write_vector(1, f, name, a, o, err);
+    return draw_write(&bar_chart, DRAW_PDF, f, name, a, o, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -772,8 +564,7 @@ int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *
 
 /* One line per category of a sentraj_positions (or those the order names),
  * the mean at each position joined by a line over a shaded band from ci_low
- * to ci_high, with a legend on the right. The layout reuses the bar figure's
- * fonts, title block, value axis (draw_set_ticks, draw_axes) and writers. */
+ * to ci_high, with a legend on the right. */
 
 static const draw_rgb LINE_COLORS[] = {DRAW_HEX(0x0072b2), DRAW_HEX(0xd55e00), DRAW_HEX(0x009e73),
                                        DRAW_HEX(0xcc79a7), DRAW_HEX(0xe69f00), DRAW_HEX(0x56b4e9),
@@ -811,12 +602,16 @@ static void playout_free(playout *P)
     P->lines = NULL;
 }
 
-static size_t pos_find(const sentraj_positions *p, const char *name)
+/* The categories of the positions, "all" last. */
+static const char *positions_name(const void *p, size_t i)
 {
-    for (size_t i = 0; i < p->ncat; i++)
-        if (strcmp(p->names[i], name) == 0)
-            return i;
-    return p->ncat;
+    return ((const sentraj_positions *)p)->names[i];
+}
+
+static draw_names positions_names(const sentraj_positions *p)
+{
+    draw_names cats = {p, p->ncat, positions_name};
+    return cats;
 }
 
 static double px(const playout *P, size_t q)
@@ -834,152 +629,113 @@ static void pos_label(const playout *P, size_t q, char *buf, size_t n)
         snprintf(buf, n, "%zu", q + 1);
 }
 
-static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const sentraj_figure_options *o, double w,
-                      double h)
+/* The lines: the order's categories, else every category and "all"; their
+ * names, counts and colours, and the extremes of what they show (lo > hi
+ * when nothing). */
+static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figure_options *o, double *lo,
+                      double *hi)
 {
-    draw_frame *L = &P->F;
-    const sentraj_config *cfg = &p->cfg;
-    double s, lo = INFINITY, hi = -INFINITY, leg_w = 0, max_leg, max_tick = 0, target, xl_h;
+    draw_names cats = positions_names(p);
     size_t npos = p->npos;
-    char lvl[32], unit[96];
 
-    memset(P, 0, sizeof *P);
-    P->p = p;
-    L->w = w;
-    L->h = h;
-    L->s = s = fmin(w / 900.0, h / 560.0);
-    L->pad = 18 * s;
-    L->fs_title = fmax(19 * s, 8);
-    L->fs_sub = fmax(13 * s, 7);
-    L->fs_axis = fmax(13 * s, 7);
-    L->fs_tick = fmax(12 * s, 7);
-    L->grid_lw = fmax(1.0, 1.0 * s);
-    L->zero_lw = fmax(1.0, 1.3 * s);
-    P->fs_leg = fmax(12.5 * s, 7);
-    P->line_lw = fmax(1.5, 2.0 * s);
-    P->dot_r = fmax(1.5, 2.6 * s);
-
-    /* Lines: the order's, else every category and "all". */
-    P->nlines = has_order(o) ? o->norder : p->ncat;
+    P->nlines = draw_shown(o, p->ncat);
     P->lines = calloc(P->nlines ? P->nlines : 1, sizeof *P->lines);
     if (!P->lines)
         return SENTRAJ_ENOMEM;
+    *lo = INFINITY;
+    *hi = -INFINITY;
     for (size_t i = 0, ci = 0; i < P->nlines; i++) {
         pline *ln = &P->lines[i];
-        const char *name;
+        size_t n = 0;
         char num[40];
-        ln->cat = has_order(o) ? pos_find(p, o->order[i] ? o->order[i] : "") : i;
+
+        ln->cat = draw_shown_index(&cats, o, i);
         if (ln->cat >= p->ncat)
             return SENTRAJ_EUSAGE;
         ln->dashed = ln->cat + 1 == p->ncat;
         ln->color = ln->dashed ? COLOR_ALL : LINE_COLORS[ci++ % (sizeof LINE_COLORS / sizeof LINE_COLORS[0])];
-        name = display_name(o, p->names[ln->cat]);
-        ln->name = malloc(NAME_MAX_BYTES + 1);
+        ln->name = draw_label_alloc(o, p->names[ln->cat], &ln->len);
         if (!ln->name)
             return SENTRAJ_ENOMEM;
-        ln->len = draw_clean_utf8(ln->name, name, NAME_MAX_BYTES);
         /* The conversations of a category: those reaching position 1 (every
          * one of them, unless bins leave a short one out of the first). */
-        {
-            size_t n = 0;
-            for (size_t q = 0; q < npos; q++)
-                if (p->rows[ln->cat * npos + q].conversations > n)
-                    n = p->rows[ln->cat * npos + q].conversations;
-            draw_thousands(num, sizeof num, n);
-            snprintf(ln->nlabel, sizeof ln->nlabel, "  n = %s", num);
-        }
+        for (size_t q = 0; q < npos; q++)
+            if (p->rows[ln->cat * npos + q].conversations > n)
+                n = p->rows[ln->cat * npos + q].conversations;
+        draw_thousands(num, sizeof num, n);
+        snprintf(ln->nlabel, sizeof ln->nlabel, "  n = %s", num);
         for (size_t q = 0; q < npos; q++) {
             const sentraj_position_row *r = &p->rows[ln->cat * npos + q];
             double v[3] = {r->mean, r->ci_low, r->ci_high};
             for (int k = 0; k < 3; k++)
                 if (isfinite(v[k])) {
-                    lo = fmin(lo, v[k]);
-                    hi = fmax(hi, v[k]);
+                    *lo = fmin(*lo, v[k]);
+                    *hi = fmax(*hi, v[k]);
                 }
         }
     }
+    return SENTRAJ_OK;
+}
 
-    /* Titles. */
-    if (o && o->title)
-        draw_clean_utf8(L->title, o->title, sizeof L->title - 1);
-    else if (p->po.bins)
+/* The default title, the subtitle and the axis titles. */
+static void line_texts(playout *P, const sentraj_positions *p)
+{
+    draw_frame *L = &P->F;
+    char lvl[32], unit[96];
+
+    if (p->po.bins)
         snprintf(L->title, sizeof L->title, "Expressed sentiment over the course of conversations (%zu equal parts)",
                  p->po.bins);
     else
         snprintf(L->title, sizeof L->title, "Expressed sentiment by human message position");
-    snprintf(lvl, sizeof lvl, "%.4g%%", cfg->level * 100);
+    snprintf(lvl, sizeof lvl, "%.4g%%", p->cfg.level * 100);
     if (p->cluster_by)
         snprintf(unit, sizeof unit, "clusters (%.60s)", p->cluster_by);
     else
         snprintf(unit, sizeof unit, "conversations");
     snprintf(L->subtitle, sizeof L->subtitle, "mean human label, %s; %s bootstrap CI over %s, %zu resamples",
              p->po.all_conversations ? "every conversation" : "conversations kept by the filter", lvl, unit,
-             cfg->resamples);
+             p->cfg.resamples);
     snprintf(L->ylabel, sizeof L->ylabel, "Mean sentiment");
     if (p->po.bins)
         snprintf(P->xlabel, sizeof P->xlabel, "Part of the conversation (human messages)");
     else
         snprintf(P->xlabel, sizeof P->xlabel, "Human message position");
-    L->fs_title = draw_fit_font(cr, L->title, L->fs_title, 1, w - 2 * L->pad);
-    L->fs_sub = draw_fit_font(cr, L->subtitle, L->fs_sub, 0, w - 2 * L->pad);
-    L->title_y = L->pad + 0.95 * L->fs_title;
-    L->sub_y = L->title_y + 1.55 * L->fs_sub;
-    L->top = L->sub_y + 0.4 * L->fs_sub + 24 * s;
+}
 
-    /* Values: the data's range padded by 8% (no forced zero: a level, not a change). */
-    if (!(lo <= hi)) {
-        lo = -0.25;
-        hi = 0.25;
-    } else if (!(hi > lo)) {
-        lo -= 0.25;
-        hi += 0.25;
-    }
-    L->ymin = lo - 0.08 * (hi - lo);
-    L->ymax = hi + 0.08 * (hi - lo);
-    target = fmin(8, fmax(3, (h - L->top - 0.18 * h) / (55 * s)));
-    draw_set_ticks(L, target);
-    draw_set_font(cr, L->fs_tick, 0);
-    for (size_t k = 0; k < L->nticks; k++) {
-        char buf[64];
-        draw_tick_label(L, (double)(L->k0 + (long)k) * L->step, buf, sizeof buf);
-        max_tick = fmax(max_tick, draw_str_w(cr, buf));
-    }
-    L->tick_w = max_tick;
-    L->left = L->pad + 0.95 * L->fs_axis + 12 * s + max_tick + 10 * s;
+/* The legend on the right, at most 30% of the width, names cut to fit; the
+ * plot ends where it begins. */
+static void place_legend(cairo_t *cr, playout *P)
+{
+    draw_frame *L = &P->F;
+    double s = L->s, leg_w = 0, max_leg = 0.3 * L->w, ell;
 
-    /* Legend on the right, at most 30% of the width; names cut to fit. */
-    max_leg = 0.3 * w;
     P->swatch = 22 * s;
     draw_set_font(cr, P->fs_leg, 0);
-    {
-        double ell = draw_str_w(cr, "\xe2\x80\xa6");
-        for (size_t i = 0; i < P->nlines; i++) {
-            pline *ln = &P->lines[i];
-            double nw = draw_str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
-            if (draw_text_w(cr, ln->name, ln->len) > room) {
-                size_t len = ln->len;
-                while (len > 0) {
-                    len = draw_utf8_floor(ln->name, len - 1);
-                    if (draw_text_w(cr, ln->name, len) + ell <= room)
-                        break;
-                }
-                ln->len = len;
-                ln->cut = 1;
-            }
-            leg_w = fmax(leg_w, P->swatch + 8 * s + draw_text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
-        }
+    ell = draw_str_w(cr, "\xe2\x80\xa6");
+    for (size_t i = 0; i < P->nlines; i++) {
+        pline *ln = &P->lines[i];
+        double nw = draw_str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
+        ln->len = draw_fit_text(cr, ln->name, ln->len, 0, ell, room, &ln->cut);
+        leg_w = fmax(leg_w, P->swatch + 8 * s + draw_text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
     }
-    L->right = w - L->pad - leg_w - 16 * s;
+    L->right = L->w - L->pad - leg_w - 16 * s;
     if (L->right < L->left + 40 * s)
         L->right = L->left + 40 * s;
     P->leg_x = L->right + 16 * s;
     P->leg_row = 1.6 * P->fs_leg;
     P->leg_y = L->top + 0.5 * P->leg_row;
+}
 
-    /* Positions share the width; label every k-th when they would crowd. */
+/* Positions share the width; label every k-th when they would crowd. */
+static void place_positions(cairo_t *cr, playout *P)
+{
+    draw_frame *L = &P->F;
+    size_t npos = P->p->npos;
+
     P->xstep = (L->right - L->left) / (double)(npos ? npos : 1);
     draw_set_font(cr, L->fs_tick, 0);
-    P->pct = p->po.bins > 0;
+    P->pct = P->p->po.bins > 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         double widest = 0;
         char buf[64];
@@ -987,7 +743,7 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
             pos_label(P, q, buf, sizeof buf);
             widest = fmax(widest, draw_str_w(cr, buf));
         }
-        P->xevery = (int)ceil((widest + 8 * s) / P->xstep);
+        P->xevery = (int)ceil((widest + 8 * L->s) / P->xstep);
         if (P->xevery < 1)
             P->xevery = 1;
         if (!P->pct || P->xevery == 1)
@@ -1003,7 +759,32 @@ static int pos_layout(cairo_t *cr, playout *P, const sentraj_positions *p, const
                 m = mult[j] * base;
         P->xevery = m;
     }
-    xl_h = 1.25 * L->fs_tick + 8 * s + 1.3 * L->fs_axis;
+}
+
+/* Place everything (a draw_layout_fn for the layout of positions). */
+static int pos_layout(cairo_t *cr, void *out, const void *subject, const sentraj_figure_options *o, double w,
+                      double h)
+{
+    playout *P = out;
+    draw_frame *L = &P->F;
+    double lo, hi, xl_h;
+    int rc;
+
+    P->p = subject;
+    draw_frame_init(L, w, h);
+    P->fs_leg = fmax(12.5 * L->s, 7);
+    P->line_lw = fmax(1.5, 2.0 * L->s);
+    P->dot_r = fmax(1.5, 2.6 * L->s);
+    rc = make_lines(P, P->p, o, &lo, &hi);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    line_texts(P, P->p);
+    draw_frame_titles(cr, L, o, 24);
+    /* A level, not a change: no forced zero. */
+    draw_value_axis(cr, L, lo, hi, 0);
+    place_legend(cr, P);
+    place_positions(cr, P);
+    xl_h = 1.25 * L->fs_tick + 8 * L->s + 1.3 * L->fs_axis;
     L->bottom = h - L->pad - xl_h;
     if (L->bottom < L->top + 10)
         L->bottom = L->top + 10;
@@ -1136,72 +917,36 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
 {
     playout P;
     int rc;
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-    cairo_t *scratch = cairo_create(surface);
 
-    /* Measure on a scratch surface, as make_layout does, so every output
-     * gets the same geometry. */
-    draw_prepare(scratch);
-    rc = cairo_status(scratch) == CAIRO_STATUS_SUCCESS ? pos_layout(scratch, &P, subject, o, w, h)
-                                                       : (memset(&P, 0, sizeof P), SENTRAJ_EINTERNAL);
-    if (rc == SENTRAJ_OK && cairo_status(scratch) != CAIRO_STATUS_SUCCESS)
-        rc = SENTRAJ_EINTERNAL;
-    cairo_destroy(scratch);
-    cairo_surface_destroy(surface);
+    memset(&P, 0, sizeof P);
+    rc = draw_measure(pos_layout, &P, subject, o, w, h);
     if (rc == SENTRAJ_OK) {
-        cairo_surface_t *target = cairo_get_target(cr);
-        draw_prepare(cr);
-        if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
-            cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, P.F.title);
-        draw_set_color(cr, DRAW_BG);
-        cairo_paint(cr);
+        draw_begin(cr, &P.F);
         draw_axes(cr, &P.F);
         if (P.F.ymin < 0 && P.F.ymax > 0) {
             /* draw_axes leaves zero to the bars' baseline; here it is neutral sentiment, a grid line. */
             draw_set_color(cr, DRAW_GRID);
             cairo_set_line_width(cr, P.F.grid_lw);
-            draw_hline(cr, P.F.left - 6 * P.F.s, P.F.right, draw_ymap(&P.F, 0));
+            draw_value_line(cr, &P.F, 0);
         }
         pos_draw_xaxis(cr, &P);
         pos_draw_lines(cr, &P);
         pos_draw_legend(cr, &P);
         draw_titles(cr, &P.F);
-        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-            rc = SENTRAJ_EINTERNAL;
     }
     playout_free(&P);
-    return rc;
+    return draw_end(cr, rc);
 }
 
-/* Every name of an order or labels list a category of p. */
-static int pos_check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
-                           const sentraj_positions *p, const char *source, sentraj_error *err)
+/* Everything sentraj_positions_figure_check checks, errors naming source:
+ * first what does not depend on the data, then the intervals, then the
+ * names against the categories (draw_check_names checks the lists again,
+ * which cannot fail here, before it looks each name up). */
+static int pos_check(const void *subject, const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
-    draw_namelist unknown, known;
-
-    memset(&unknown, 0, sizeof unknown);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = names ? names[i] : labels[i].category;
-        if (pos_find(p, s) == p->ncat)
-            draw_namelist_add(&unknown, s);
-    }
-    if (unknown.shown + unknown.left == 0)
-        return SENTRAJ_OK;
-    memset(&known, 0, sizeof known);
-    for (size_t i = 0; i < p->ncat; i++)
-        draw_namelist_add(&known, p->names[i]);
-    {
-        size_t nu = unknown.shown + unknown.left;
-        const char *u = draw_namelist_end(&unknown);
-        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure %s: %s not in the data: %s (categories: %s)",
-                             what, nu == 1 ? "category" : "categories", u, draw_namelist_end(&known));
-    }
-}
-
-static int pos_check_options(const sentraj_positions *p, const sentraj_figure_options *o, const char *source,
-                             sentraj_error *err)
-{
-    int rc = check_options(NULL, o, source, err);
+    const sentraj_positions *p = subject;
+    draw_names cats;
+    int rc = draw_check_options(o, NULL, source, err);
 
     if (rc != SENTRAJ_OK || !p)
         return rc;
@@ -1209,61 +954,31 @@ static int pos_check_options(const sentraj_positions *p, const sentraj_figure_op
         return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
                              "the figure draws two-sided intervals, not one-sided (%s) ones",
                              sentraj_alternative_name(p->cfg.alternative));
-    if (o->order || o->norder)
-        rc = pos_check_known("order", o->order, NULL, o->norder, p, source, err);
-    if (rc == SENTRAJ_OK && (o->labels || o->nlabels))
-        rc = pos_check_known("labels", NULL, o->labels, o->nlabels, p, source, err);
-    return rc;
+    cats = positions_names(p);
+    return draw_check_names(o, &cats, source, err);
 }
+
+static const draw_chart line_chart = {"positions", pos_check, pos_draw};
 
 int sentraj_positions_figure_check(const sentraj_positions *p, const sentraj_figure_options *o, sentraj_error *err)
 {
-    sentraj_figure_options defaults;
-
-    if (!o) {
-        sentraj_figure_options_init(&defaults);
-        o = &defaults;
-    }
-    return pos_check_options(p, o, NULL, err);
-}
-
-static int pos_write(int kind, FILE *f, const char *name, const sentraj_positions *p, const sentraj_figure_options *o,
-                     sentraj_error *err)
-{
-    sentraj_figure_options defaults;
-    int rc;
-
-    if (!o) {
-        sentraj_figure_options_init(&defaults);
-        o = &defaults;
-    }
-    if (!f || !p)
-        return sentraj_raise(err, SENTRAJ_EUSAGE, name, 0, 0, "no %s to draw the figure with",
-                             f ? "positions" : "output stream");
-    rc = pos_check_options(p, o, name, err);
-    if (rc == SENTRAJ_OK)
-        rc = cairo_dl_load(err, name);
-    if (rc != SENTRAJ_OK)
-        return rc;
-    if (kind == 0)
-        return draw_write_png(f, name, pos_draw, p, o, err);
-    return draw_write_vector(kind == 2, f, name, pos_draw, p, o, err);
+    return draw_check(&line_chart, p, o, err);
 }
 
 int sentraj_positions_figure_write_png(FILE *f, const char *name, const sentraj_positions *p,
                                        const sentraj_figure_options *o, sentraj_error *err)
 {
-    return pos_write(0, f, name, p, o, err);
+    return draw_write(&line_chart, DRAW_PNG, f, name, p, o, err);
 }
 
 int sentraj_positions_figure_write_svg(FILE *f, const char *name, const sentraj_positions *p,
                                        const sentraj_figure_options *o, sentraj_error *err)
 {
-    return pos_write(1, f, name, p, o, err);
+    return draw_write(&line_chart, DRAW_SVG, f, name, p, o, err);
 }
 
 int sentraj_positions_figure_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
                                        const sentraj_figure_options *o, sentraj_error *err)
 {
-    return pos_write(2, f, name, p, o, err);
+    return draw_write(&line_chart, DRAW_PDF, f, name, p, o, err);
 }
