@@ -1,12 +1,10 @@
-/* draw.h - what the bar and the line chart share: text, frame and value axis, option checks, writers. */
+/* draw.h - the cairo drawing the bar and the line chart share: text, frame and value axis, categories. */
 #ifndef SENTRAJ_REPORT_DRAW_H
 #define SENTRAJ_REPORT_DRAW_H
 
 #include "report/cairo_dl.h"
 
 #include "sentraj.h"
-
-#include <stdio.h>
 
 /* A chart is laid out in points, always on the same kind of scratch surface,
  * and then painted on the output's surface: the PNG writer only scales the
@@ -132,43 +130,5 @@ char *draw_label_alloc(const sentraj_figure_options *o, const char *category, si
  * fits whole (*cut 0), else the longest prefix ending at a character that
  * fits with an ellipsis of ell points after it (*cut 1), 0 at the least. */
 size_t draw_fit_text(cairo_t *cr, const char *s, size_t len, double tail, double ell, double room, int *cut);
-
-/* ---- Options ------------------------------------------------------------ */
-
-/* w and h within the sizes a figure may have. */
-int draw_check_size(double w, double h);
-/* The order's and then the labels' names: none empty or given twice, and,
- * unless known is NULL, every one a category of the chart (the message names
- * each unknown one and lists the known). o may be NULL. Returns SENTRAJ_OK
- * or SENTRAJ_EUSAGE, errors naming source. */
-int draw_check_names(const sentraj_figure_options *o, const draw_names *known, const char *source,
-                     sentraj_error *err);
-/* Size, dpi and the PNG's pixel size of o, then draw_check_names. */
-int draw_check_options(const sentraj_figure_options *o, const draw_names *known, const char *source,
-                       sentraj_error *err);
-
-/* ---- Writers ------------------------------------------------------------ */
-
-/* What the writers need of a chart. */
-typedef struct draw_chart {
-    const char *noun; /* what it draws, for messages: "analysis", "positions" */
-    /* Check o for subject, as the chart's public check does, errors naming source. */
-    int (*check)(const void *subject, const sentraj_figure_options *o, const char *source, sentraj_error *err);
-    /* Draw subject on cr in w x h points. Returns SENTRAJ_OK, SENTRAJ_ENOMEM,
-     * SENTRAJ_EUSAGE, or SENTRAJ_EINTERNAL when cairo failed
-     * (cairo_status(cr) says why). */
-    int (*draw)(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o);
-} draw_chart;
-
-typedef enum draw_format { DRAW_PNG, DRAW_SVG, DRAW_PDF } draw_format;
-
-/* chart->check with o's defaults when o is NULL. */
-int draw_check(const draw_chart *chart, const void *subject, const sentraj_figure_options *o, sentraj_error *err);
-/* Check the arguments and o (NULL: the defaults), load cairo, draw subject and
- * write it to f: a PNG of o's pixel size with o's dpi in its pHYs chunk, or
- * an SVG or PDF of o's size in points. Returns SENTRAJ_OK, SENTRAJ_EUSAGE,
- * SENTRAJ_EIO (naming name), SENTRAJ_ENOMEM or SENTRAJ_EINTERNAL. */
-int draw_write(const draw_chart *chart, draw_format format, FILE *f, const char *name, const void *subject,
-               const sentraj_figure_options *o, sentraj_error *err);
 
 #endif
