@@ -18,6 +18,7 @@ typedef struct draw_rgb {
     double r, g, b;
 } draw_rgb;
 
+/* A colour written 0xrrggbb, as an initializer. */
 #define DRAW_HEX(v) { ((v) >> 16 & 0xff) / 255.0, ((v) >> 8 & 0xff) / 255.0, ((v) & 0xff) / 255.0 }
 /* The colours of what both charts draw. */
 #define DRAW_BG ((draw_rgb)DRAW_HEX(0xffffff))
