@@ -2,10 +2,10 @@
  *
  * Linking cairo would load it and the dozen libraries it needs (fontconfig,
  * freetype, pixman, X11, ...) at every start of every command, about 1.5 ms,
- * though only the figure commands draw. The figure code (draw.c and the
- * figure_*.c files) includes this header instead of cairo's: each cairo
- * function it calls is a pointer filled in by cairo_dl_load, which every
- * drawing entry point calls first. */
+ * though only the figure commands draw. The figure code (figure_*.c)
+ * includes this header instead of cairo's: each cairo function it calls is
+ * a pointer filled in by cairo_dl_load, which every drawing entry point
+ * calls first. */
 #ifndef SENTRAJ_CAIRO_DL_H
 #define SENTRAJ_CAIRO_DL_H
 

@@ -1,7 +1,7 @@
 /* figure_bars.c - the published bar chart of mean sentiment change per category, with its interval. */
 #include "report/figure.h"
 
-#include "report/draw.h"
+#include "report/figure_draw.h"
 #include "report/figure_write.h"
 
 #include <math.h>
@@ -17,8 +17,8 @@
  * SVG and PDF writers and sentraj_figure_layout() all go through them, so the
  * geometry the tests check is the geometry that is drawn. */
 
-static const draw_rgb COLOR_BAR = DRAW_HEX(0xd97757);
-static const draw_rgb COLOR_WHISKER = DRAW_HEX(0x333333);
+static const figure_rgb COLOR_BAR = FIGURE_HEX(0xd97757);
+static const figure_rgb COLOR_WHISKER = FIGURE_HEX(0x333333);
 
 /* One category position on the x axis and the text under it. */
 typedef struct slot {
@@ -35,7 +35,7 @@ typedef struct slot {
 } slot;
 
 typedef struct layout {
-    draw_frame F; /* title block, plot area, value axis */
+    figure_frame F; /* title block, plot area, value axis */
     double fs_cat, fs_n;
     /* Category labels: horizontal (one or two lines of name, then n) or
      * rotated by angle (name and n on one line, ending under the bar). */
@@ -84,9 +84,9 @@ static const char *analysis_name(const void *a, size_t i)
     return row_name(sentraj_analysis_row(a, i));
 }
 
-static draw_names analysis_names(const sentraj_analysis *a)
+static figure_names analysis_names(const sentraj_analysis *a)
 {
-    draw_names rows = {a, sentraj_analysis_rows(a), analysis_name};
+    figure_names rows = {a, sentraj_analysis_rows(a), analysis_name};
     return rows;
 }
 
@@ -95,12 +95,12 @@ static draw_names analysis_names(const sentraj_analysis *a)
 static size_t best_split(cairo_t *cr, const char *name, size_t len, double *widest)
 {
     size_t best = 0;
-    double best_w = draw_text_w(cr, name, len);
+    double best_w = figure_text_w(cr, name, len);
 
     for (size_t i = 1; i + 1 < len; i++) {
         if (name[i] != ' ')
             continue;
-        double w1 = draw_text_w(cr, name, i), w2 = draw_text_w(cr, name + i + 1, len - i - 1);
+        double w1 = figure_text_w(cr, name, i), w2 = figure_text_w(cr, name + i + 1, len - i - 1);
         double wmax = fmax(w1, w2);
         if (best == 0 || wmax < best_w) {
             best = i;
@@ -123,11 +123,11 @@ static int try_horizontal(cairo_t *cr, layout *L, double k)
         slot *sl = &L->slots[i];
         double w;
 
-        draw_set_font(cr, L->fs_n * k, 0);
-        if (draw_str_w(cr, sl->nlabel) > room)
+        figure_set_font(cr, L->fs_n * k, 0);
+        if (figure_str_w(cr, sl->nlabel) > room)
             return 0;
-        draw_set_font(cr, L->fs_cat * k, 0);
-        w = draw_text_w(cr, sl->name, sl->len);
+        figure_set_font(cr, L->fs_cat * k, 0);
+        w = figure_text_w(cr, sl->name, sl->len);
         sl->split = 0;
         if (w > 2 * L->bar_half * 1.05 || w > room) {
             double w2;
@@ -186,8 +186,8 @@ static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
     fs = fmin(fs, L->slot_w * sn / 1.3);
     fs = fmax(fs, 4.0);
     L->fs_cat = L->fs_n = fs;
-    draw_set_font(cr, fs, 0);
-    ell_w = draw_str_w(cr, "\xe2\x80\xa6");
+    figure_set_font(cr, fs, 0);
+    ell_w = figure_str_w(cr, "\xe2\x80\xa6");
     for (size_t i = 0; i < L->n; i++) {
         slot *sl = &L->slots[i];
         double x = L->F.left + ((double)i + 0.5) * L->slot_w;
@@ -196,13 +196,13 @@ static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
         size_t len;
 
         snprintf(tail, sizeof tail, "  %s", sl->nlabel);
-        nw = draw_str_w(cr, tail);
+        nw = figure_str_w(cr, tail);
         if (cs > 1e-6)
             lmax = fmin(lmax, (x - 0.5 * L->F.pad) / cs);
         len = strlen(sl->name);
-        sl->full_w = draw_text_w(cr, sl->name, len) + nw;
-        sl->len = draw_fit_text(cr, sl->name, len, nw, ell_w, lmax, &sl->cut);
-        sl->name_w = draw_text_w(cr, sl->name, sl->len) + (sl->cut ? ell_w : 0);
+        sl->full_w = figure_text_w(cr, sl->name, len) + nw;
+        sl->len = figure_fit_text(cr, sl->name, len, nw, ell_w, lmax, &sl->cut);
+        sl->name_w = figure_text_w(cr, sl->name, sl->len) + (sl->cut ? ell_w : 0);
         sl->label_w = sl->name_w + nw;
         extent = fmax(extent, sl->label_w * sn + 0.5 * fs * cs);
     }
@@ -223,9 +223,9 @@ static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t 
  * every row but the final "all", unless it is the only one. */
 static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o)
 {
-    draw_names rows = analysis_names(a);
+    figure_names rows = analysis_names(a);
 
-    L->n = draw_shown(o, rows.count > 1 ? rows.count - 1 : rows.count);
+    L->n = figure_shown(o, rows.count > 1 ? rows.count - 1 : rows.count);
     if (L->n > 0) {
         L->slots = calloc(L->n, sizeof *L->slots);
         if (!L->slots)
@@ -235,14 +235,14 @@ static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure
         slot *sl = &L->slots[i];
         char num[40];
 
-        sl->row = draw_shown_index(&rows, o, i);
+        sl->row = figure_shown_index(&rows, o, i);
         sl->r = sentraj_analysis_row(a, sl->row);
         if (!sl->r)
             return SENTRAJ_EUSAGE; /* a name of the order that is not a row */
-        sl->name = draw_label_alloc(o, row_name(sl->r), &sl->len);
+        sl->name = figure_label_alloc(o, row_name(sl->r), &sl->len);
         if (!sl->name)
             return SENTRAJ_ENOMEM;
-        draw_thousands(num, sizeof num, sl->r->conversations);
+        figure_thousands(num, sizeof num, sl->r->conversations);
         if (sl->r->conversations > 0 && !has_ci(sl->r))
             snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s (no CI)", num);
         else
@@ -253,7 +253,7 @@ static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure
 
 /* The default title, the subtitle and the axis title, which name the
  * filter, the window and how the intervals were computed. */
-static void bar_texts(draw_frame *F, const sentraj_analysis *a)
+static void bar_texts(figure_frame *F, const sentraj_analysis *a)
 {
     size_t rows = sentraj_analysis_rows(a);
     const sentraj_config *cfg = sentraj_analysis_config(a);
@@ -322,7 +322,7 @@ static void place_labels(cairo_t *cr, layout *L)
     } else {
         double fs = L->fs_cat, left;
         L->rotated = 1;
-        L->angle = L->slot_w * sin(DRAW_PI / 4) >= 1.3 * 9 * s ? DRAW_PI / 4 : DRAW_PI / 2;
+        L->angle = L->slot_w * sin(FIGURE_PI / 4) >= 1.3 * 9 * s ? FIGURE_PI / 4 : FIGURE_PI / 2;
         extent = set_rotated(cr, L, fs, gap);
         /* Slanted labels of the first bars reach left, past the tick
          * labels: move the plot right (by at most a fifth of the
@@ -331,8 +331,8 @@ static void place_labels(cairo_t *cr, layout *L)
         if (left > L->F.left) {
             L->F.left = fmin(left, L->F.left + 0.2 * L->F.w);
             set_slots(L);
-            if (L->slot_w * sin(DRAW_PI / 4) < 1.3 * 9 * s)
-                L->angle = DRAW_PI / 2;
+            if (L->slot_w * sin(FIGURE_PI / 4) < 1.3 * 9 * s)
+                L->angle = FIGURE_PI / 2;
             extent = set_rotated(cr, L, fs, gap);
         }
     }
@@ -342,7 +342,7 @@ static void place_labels(cairo_t *cr, layout *L)
     L->label_top = L->F.bottom + gap;
 }
 
-/* Place everything (a draw_layout_fn for the layout of an analysis). */
+/* Place everything (a figure_layout_fn for the layout of an analysis). */
 static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_figure_options *o, double w,
                           double h)
 {
@@ -350,7 +350,7 @@ static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_f
     double lo, hi;
     int rc;
 
-    draw_frame_init(&L->F, w, h);
+    figure_frame_init(&L->F, w, h);
     L->fs_cat = fmax(13.5 * L->F.s, 7);
     L->fs_n = fmax(11.5 * L->F.s, 7);
     L->whisker_lw = fmax(2.0, 2.0 * L->F.s);
@@ -358,10 +358,10 @@ static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_f
     if (rc != SENTRAJ_OK)
         return rc;
     bar_texts(&L->F, a);
-    draw_frame_titles(cr, &L->F, o, 28);
+    figure_frame_titles(cr, &L->F, o, 28);
     /* Bars start at zero, so zero is always on the axis. */
     bar_extremes(L, &lo, &hi);
-    draw_value_axis(cr, &L->F, lo, hi, 1);
+    figure_value_axis(cr, &L->F, lo, hi, 1);
     L->F.right = w - 24 * L->F.s;
     set_slots(L);
     place_labels(cr, L);
@@ -373,7 +373,7 @@ static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_f
 static int make_layout(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h)
 {
     memset(L, 0, sizeof *L);
-    return draw_measure(compute_layout, L, a, o, w, h);
+    return figure_measure(compute_layout, L, a, o, w, h);
 }
 
 static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
@@ -384,17 +384,17 @@ static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
     b->x = L->F.left + ((double)i + 0.5) * L->slot_w;
     b->half_width = L->bar_half;
     b->cap_half_width = L->cap_half;
-    b->y_zero = draw_ymap(&L->F, 0);
-    b->y_mean = has_mean(r) ? draw_ymap(&L->F, r->mean_delta) : NAN;
-    b->y_ci_low = has_ci(r) ? draw_ymap(&L->F, r->boot.ci_low) : NAN;
-    b->y_ci_high = has_ci(r) ? draw_ymap(&L->F, r->boot.ci_high) : NAN;
+    b->y_zero = figure_ymap(&L->F, 0);
+    b->y_mean = has_mean(r) ? figure_ymap(&L->F, r->mean_delta) : NAN;
+    b->y_ci_low = has_ci(r) ? figure_ymap(&L->F, r->boot.ci_low) : NAN;
+    b->y_ci_high = has_ci(r) ? figure_ymap(&L->F, r->boot.ci_high) : NAN;
     snprintf(b->label, sizeof b->label, "%s", L->slots[i].name);
 }
 
 int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
                           sentraj_figure_bar *bars, size_t cap, size_t *nbars)
 {
-    draw_names rows;
+    figure_names rows;
     layout L;
     int rc;
 
@@ -427,7 +427,7 @@ static void paint_bars(cairo_t *cr, const layout *L)
 {
     sentraj_figure_bar b;
 
-    draw_set_color(cr, COLOR_BAR);
+    figure_set_color(cr, COLOR_BAR);
     for (size_t i = 0; i < L->n; i++) {
         fill_bar(L, i, &b);
         if (isnan(b.y_mean))
@@ -438,11 +438,11 @@ static void paint_bars(cairo_t *cr, const layout *L)
     }
 
     /* The zero line goes over the bars' bases and under the whiskers. */
-    draw_set_color(cr, DRAW_ZERO);
+    figure_set_color(cr, FIGURE_ZERO);
     cairo_set_line_width(cr, L->F.zero_lw);
-    draw_value_line(cr, &L->F, 0);
+    figure_value_line(cr, &L->F, 0);
 
-    draw_set_color(cr, COLOR_WHISKER);
+    figure_set_color(cr, COLOR_WHISKER);
     cairo_set_line_width(cr, L->whisker_lw);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     for (size_t i = 0; i < L->n; i++) {
@@ -455,8 +455,8 @@ static void paint_bars(cairo_t *cr, const layout *L)
             cairo_line_to(cr, b.x, b.y_ci_high);
             cairo_stroke(cr);
         }
-        draw_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_low);
-        draw_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_high);
+        figure_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_low);
+        figure_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_high);
     }
 }
 
@@ -470,30 +470,30 @@ static void paint_labels(cairo_t *cr, const layout *L)
 
         if (!L->rotated) {
             double y = L->label_top + 0.95 * L->fs_cat;
-            draw_set_font(cr, L->fs_cat, 0);
-            draw_set_color(cr, DRAW_TEXT);
+            figure_set_font(cr, L->fs_cat, 0);
+            figure_set_color(cr, FIGURE_TEXT);
             if (sl->split) {
-                draw_show_at(cr, sl->name, sl->split, x, y, 0.5);
-                draw_show_at(cr, sl->name + sl->split + 1, sl->len - sl->split - 1, x, y + 1.2 * L->fs_cat, 0.5);
+                figure_show_at(cr, sl->name, sl->split, x, y, 0.5);
+                figure_show_at(cr, sl->name + sl->split + 1, sl->len - sl->split - 1, x, y + 1.2 * L->fs_cat, 0.5);
             } else
-                draw_show_at(cr, sl->name, sl->len, x, y, 0.5);
-            draw_set_font(cr, L->fs_n, 0);
-            draw_set_color(cr, DRAW_N);
+                figure_show_at(cr, sl->name, sl->len, x, y, 0.5);
+            figure_set_font(cr, L->fs_n, 0);
+            figure_set_color(cr, FIGURE_N);
             y = L->label_top + (sl->split ? 2 : 1) * 1.2 * L->fs_cat + 3 * s + 0.95 * L->fs_n;
-            draw_show_at(cr, sl->nlabel, strlen(sl->nlabel), x, y, 0.5);
+            figure_show_at(cr, sl->nlabel, strlen(sl->nlabel), x, y, 0.5);
         } else {
             char tail[80];
-            draw_set_font(cr, L->fs_cat, 0);
+            figure_set_font(cr, L->fs_cat, 0);
             cairo_save(cr);
             cairo_translate(cr, x, L->label_top);
             cairo_rotate(cr, -L->angle);
             cairo_move_to(cr, -sl->label_w, 0.36 * L->fs_cat);
-            draw_set_color(cr, DRAW_TEXT);
-            draw_show_n(cr, sl->name, sl->len);
+            figure_set_color(cr, FIGURE_TEXT);
+            figure_show_n(cr, sl->name, sl->len);
             if (sl->cut)
                 cairo_show_text(cr, "\xe2\x80\xa6");
             snprintf(tail, sizeof tail, "  %s", sl->nlabel);
-            draw_set_color(cr, DRAW_N);
+            figure_set_color(cr, FIGURE_N);
             cairo_show_text(cr, tail);
             cairo_restore(cr);
         }
@@ -507,14 +507,14 @@ static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_fi
     int rc = make_layout(&L, a, o, w, h);
 
     if (rc == SENTRAJ_OK) {
-        draw_begin(cr, &L.F);
-        draw_axes(cr, &L.F);
+        figure_begin(cr, &L.F);
+        figure_axes(cr, &L.F);
         paint_bars(cr, &L);
         paint_labels(cr, &L);
-        draw_titles(cr, &L.F);
+        figure_titles(cr, &L.F);
     }
     layout_free(&L);
-    return draw_end(cr, rc);
+    return figure_end(cr, rc);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -524,7 +524,7 @@ static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_fi
 /* Everything sentraj_figure_check checks, errors naming source. */
 static int check_analysis(const void *a, const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
-    draw_names rows;
+    figure_names rows;
 
     if (!a)
         return figure_check_options(o, NULL, source, err);

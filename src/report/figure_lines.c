@@ -1,5 +1,5 @@
 /* figure_lines.c - the positions chart: mean sentiment at each message position, one line per category. */
-#include "report/draw.h"
+#include "report/figure_draw.h"
 #include "report/figure_write.h"
 #include "core/error.h"
 #include "analyses/positions.h"
@@ -12,12 +12,12 @@
  * the mean at each position joined by a line over a shaded band from ci_low
  * to ci_high, with a legend on the right. Everything is placed by
  * pos_layout() and painted by pos_draw(), on the frame, value axis and
- * writers the bar chart uses too (draw.h, figure_write.h). */
+ * writers the bar chart uses too (figure_draw.h, figure_write.h). */
 
-static const draw_rgb LINE_COLORS[] = {DRAW_HEX(0x0072b2), DRAW_HEX(0xd55e00), DRAW_HEX(0x009e73),
-                                       DRAW_HEX(0xcc79a7), DRAW_HEX(0xe69f00), DRAW_HEX(0x56b4e9),
-                                       DRAW_HEX(0x8c564b), DRAW_HEX(0x7f7f7f)};
-static const draw_rgb COLOR_ALL = DRAW_HEX(0x222222);
+static const figure_rgb LINE_COLORS[] = {FIGURE_HEX(0x0072b2), FIGURE_HEX(0xd55e00), FIGURE_HEX(0x009e73),
+                                       FIGURE_HEX(0xcc79a7), FIGURE_HEX(0xe69f00), FIGURE_HEX(0x56b4e9),
+                                       FIGURE_HEX(0x8c564b), FIGURE_HEX(0x7f7f7f)};
+static const figure_rgb COLOR_ALL = FIGURE_HEX(0x222222);
 
 typedef struct pline {
     size_t cat;        /* category index in the positions */
@@ -25,12 +25,12 @@ typedef struct pline {
     size_t len;        /* bytes of name shown */
     int cut;           /* an ellipsis follows */
     char nlabel[48];   /* "n = 1,234" */
-    draw_rgb color;
+    figure_rgb color;
     int dashed;        /* the "all" line */
 } pline;
 
 typedef struct playout {
-    draw_frame F;      /* title block, value axis and plot area */
+    figure_frame F;      /* title block, value axis and plot area */
     const sentraj_positions *p;
     pline *lines;
     size_t nlines;
@@ -60,9 +60,9 @@ static const char *positions_name(const void *p, size_t i)
     return ((const sentraj_positions *)p)->names[i];
 }
 
-static draw_names positions_names(const sentraj_positions *p)
+static figure_names positions_names(const sentraj_positions *p)
 {
-    draw_names cats = {p, p->ncat, positions_name};
+    figure_names cats = {p, p->ncat, positions_name};
     return cats;
 }
 
@@ -87,10 +87,10 @@ static void pos_label(const playout *P, size_t q, char *buf, size_t n)
 static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figure_options *o, double *lo,
                       double *hi)
 {
-    draw_names cats = positions_names(p);
+    figure_names cats = positions_names(p);
     size_t npos = p->npos;
 
-    P->nlines = draw_shown(o, p->ncat);
+    P->nlines = figure_shown(o, p->ncat);
     P->lines = calloc(P->nlines ? P->nlines : 1, sizeof *P->lines);
     if (!P->lines)
         return SENTRAJ_ENOMEM;
@@ -101,12 +101,12 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
         size_t n = 0;
         char num[40];
 
-        ln->cat = draw_shown_index(&cats, o, i);
+        ln->cat = figure_shown_index(&cats, o, i);
         if (ln->cat >= p->ncat)
             return SENTRAJ_EUSAGE;
         ln->dashed = ln->cat + 1 == p->ncat;
         ln->color = ln->dashed ? COLOR_ALL : LINE_COLORS[ci++ % (sizeof LINE_COLORS / sizeof LINE_COLORS[0])];
-        ln->name = draw_label_alloc(o, p->names[ln->cat], &ln->len);
+        ln->name = figure_label_alloc(o, p->names[ln->cat], &ln->len);
         if (!ln->name)
             return SENTRAJ_ENOMEM;
         /* The conversations of a category: those reaching position 1 (every
@@ -114,7 +114,7 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
         for (size_t q = 0; q < npos; q++)
             if (p->rows[ln->cat * npos + q].conversations > n)
                 n = p->rows[ln->cat * npos + q].conversations;
-        draw_thousands(num, sizeof num, n);
+        figure_thousands(num, sizeof num, n);
         snprintf(ln->nlabel, sizeof ln->nlabel, "  n = %s", num);
         for (size_t q = 0; q < npos; q++) {
             const sentraj_position_row *r = &p->rows[ln->cat * npos + q];
@@ -132,7 +132,7 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
 /* The default title, the subtitle and the axis titles. */
 static void line_texts(playout *P, const sentraj_positions *p)
 {
-    draw_frame *L = &P->F;
+    figure_frame *L = &P->F;
     char lvl[32], unit[96];
 
     if (p->po.bins)
@@ -159,17 +159,17 @@ static void line_texts(playout *P, const sentraj_positions *p)
  * plot ends where it begins. */
 static void place_legend(cairo_t *cr, playout *P)
 {
-    draw_frame *L = &P->F;
+    figure_frame *L = &P->F;
     double s = L->s, leg_w = 0, max_leg = 0.3 * L->w, ell;
 
     P->swatch = 22 * s;
-    draw_set_font(cr, P->fs_leg, 0);
-    ell = draw_str_w(cr, "\xe2\x80\xa6");
+    figure_set_font(cr, P->fs_leg, 0);
+    ell = figure_str_w(cr, "\xe2\x80\xa6");
     for (size_t i = 0; i < P->nlines; i++) {
         pline *ln = &P->lines[i];
-        double nw = draw_str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
-        ln->len = draw_fit_text(cr, ln->name, ln->len, 0, ell, room, &ln->cut);
-        leg_w = fmax(leg_w, P->swatch + 8 * s + draw_text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
+        double nw = figure_str_w(cr, ln->nlabel), room = max_leg - P->swatch - 8 * s - nw;
+        ln->len = figure_fit_text(cr, ln->name, ln->len, 0, ell, room, &ln->cut);
+        leg_w = fmax(leg_w, P->swatch + 8 * s + figure_text_w(cr, ln->name, ln->len) + (ln->cut ? ell : 0) + nw);
     }
     L->right = L->w - L->pad - leg_w - 16 * s;
     if (L->right < L->left + 40 * s)
@@ -182,18 +182,18 @@ static void place_legend(cairo_t *cr, playout *P)
 /* Positions share the width; label every k-th when they would crowd. */
 static void place_positions(cairo_t *cr, playout *P)
 {
-    draw_frame *L = &P->F;
+    figure_frame *L = &P->F;
     size_t npos = P->p->npos;
 
     P->xstep = (L->right - L->left) / (double)(npos ? npos : 1);
-    draw_set_font(cr, L->fs_tick, 0);
+    figure_set_font(cr, L->fs_tick, 0);
     P->pct = P->p->po.bins > 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         double widest = 0;
         char buf[64];
         for (size_t q = 0; q < npos; q++) {
             pos_label(P, q, buf, sizeof buf);
-            widest = fmax(widest, draw_str_w(cr, buf));
+            widest = fmax(widest, figure_str_w(cr, buf));
         }
         P->xevery = (int)ceil((widest + 8 * L->s) / P->xstep);
         if (P->xevery < 1)
@@ -213,17 +213,17 @@ static void place_positions(cairo_t *cr, playout *P)
     }
 }
 
-/* Place everything (a draw_layout_fn for the layout of positions). */
+/* Place everything (a figure_layout_fn for the layout of positions). */
 static int pos_layout(cairo_t *cr, void *out, const void *subject, const sentraj_figure_options *o, double w,
                       double h)
 {
     playout *P = out;
-    draw_frame *L = &P->F;
+    figure_frame *L = &P->F;
     double lo, hi, xl_h;
     int rc;
 
     P->p = subject;
-    draw_frame_init(L, w, h);
+    figure_frame_init(L, w, h);
     P->fs_leg = fmax(12.5 * L->s, 7);
     P->line_lw = fmax(1.5, 2.0 * L->s);
     P->dot_r = fmax(1.5, 2.6 * L->s);
@@ -231,9 +231,9 @@ static int pos_layout(cairo_t *cr, void *out, const void *subject, const sentraj
     if (rc != SENTRAJ_OK)
         return rc;
     line_texts(P, P->p);
-    draw_frame_titles(cr, L, o, 24);
+    figure_frame_titles(cr, L, o, 24);
     /* A level, not a change: no forced zero. */
-    draw_value_axis(cr, L, lo, hi, 0);
+    figure_value_axis(cr, L, lo, hi, 0);
     place_legend(cr, P);
     place_positions(cr, P);
     xl_h = 1.25 * L->fs_tick + 8 * L->s + 1.3 * L->fs_axis;
@@ -274,12 +274,12 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
                 /* A run of positions with an interval: one polygon (a lone
                  * position gets a short bar of a third of a step). */
                 double half = e - q == 1 ? P->xstep / 6 : 0;
-                cairo_move_to(cr, px(P, q) - half, draw_ymap(&P->F, r[q].ci_high));
+                cairo_move_to(cr, px(P, q) - half, figure_ymap(&P->F, r[q].ci_high));
                 for (size_t k = q; k < e; k++)
-                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), draw_ymap(&P->F, r[k].ci_high));
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), figure_ymap(&P->F, r[k].ci_high));
                 for (size_t k = e; k-- > q;)
-                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), draw_ymap(&P->F, r[k].ci_low));
-                cairo_line_to(cr, px(P, q) - half, draw_ymap(&P->F, r[q].ci_low));
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), figure_ymap(&P->F, r[k].ci_low));
+                cairo_line_to(cr, px(P, q) - half, figure_ymap(&P->F, r[q].ci_low));
                 cairo_close_path(cr);
                 cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
                 cairo_fill(cr);
@@ -293,7 +293,7 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
         const pline *ln = &P->lines[i];
         const sentraj_position_row *r = p->rows + ln->cat * npos;
         double dash[2] = {6 * P->F.s, 4 * P->F.s};
-        draw_set_color(cr, ln->color);
+        figure_set_color(cr, ln->color);
         cairo_set_line_width(cr, P->line_lw);
         cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
         for (size_t q = 0; q < npos;) {
@@ -301,9 +301,9 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
             while (e < npos && isfinite(r[e].mean))
                 e++;
             if (e > q + 1) {
-                cairo_move_to(cr, px(P, q), draw_ymap(&P->F, r[q].mean));
+                cairo_move_to(cr, px(P, q), figure_ymap(&P->F, r[q].mean));
                 for (size_t k = q + 1; k < e; k++)
-                    cairo_line_to(cr, px(P, k), draw_ymap(&P->F, r[k].mean));
+                    cairo_line_to(cr, px(P, k), figure_ymap(&P->F, r[k].mean));
                 cairo_stroke(cr);
             }
             q = e > q ? e : q + 1;
@@ -313,7 +313,7 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
             if (!isfinite(r[q].mean))
                 continue;
             cairo_new_sub_path(cr);
-            cairo_arc(cr, px(P, q), draw_ymap(&P->F, r[q].mean), P->dot_r, 0, 2 * DRAW_PI);
+            cairo_arc(cr, px(P, q), figure_ymap(&P->F, r[q].mean), P->dot_r, 0, 2 * FIGURE_PI);
             cairo_fill(cr);
         }
     }
@@ -322,24 +322,24 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
 
 static void pos_draw_xaxis(cairo_t *cr, const playout *P)
 {
-    const draw_frame *L = &P->F;
+    const figure_frame *L = &P->F;
     double y = L->bottom + 6 * L->s + 0.95 * L->fs_tick;
     char buf[64];
 
-    draw_set_color(cr, DRAW_ZERO);
+    figure_set_color(cr, FIGURE_ZERO);
     cairo_set_line_width(cr, L->grid_lw);
-    draw_hline(cr, L->left, L->right, L->bottom);
-    draw_set_font(cr, L->fs_tick, 0);
-    draw_set_color(cr, DRAW_MUTED);
+    figure_hline(cr, L->left, L->right, L->bottom);
+    figure_set_font(cr, L->fs_tick, 0);
+    figure_set_color(cr, FIGURE_MUTED);
     for (size_t q = 0; q < P->p->npos; q++) {
         if (q % (size_t)P->xevery != 0) /* 1, 1 + k, 1 + 2k, ... */
             continue;
         pos_label(P, q, buf, sizeof buf);
-        draw_show_at(cr, buf, strlen(buf), px(P, q), y, 0.5);
+        figure_show_at(cr, buf, strlen(buf), px(P, q), y, 0.5);
     }
-    draw_set_font(cr, L->fs_axis, 0);
-    draw_set_color(cr, DRAW_TEXT);
-    draw_show_at(cr, P->xlabel, strlen(P->xlabel), 0.5 * (L->left + L->right), y + 8 * L->s + 1.1 * L->fs_axis, 0.5);
+    figure_set_font(cr, L->fs_axis, 0);
+    figure_set_color(cr, FIGURE_TEXT);
+    figure_show_at(cr, P->xlabel, strlen(P->xlabel), 0.5 * (L->left + L->right), y + 8 * L->s + 1.1 * L->fs_axis, 0.5);
 }
 
 static void pos_draw_legend(cairo_t *cr, const playout *P)
@@ -353,18 +353,18 @@ static void pos_draw_legend(cairo_t *cr, const playout *P)
         cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
         cairo_rectangle(cr, x, y - 0.45 * P->fs_leg, P->swatch, 0.9 * P->fs_leg);
         cairo_fill(cr);
-        draw_set_color(cr, ln->color);
+        figure_set_color(cr, ln->color);
         cairo_set_line_width(cr, P->line_lw);
         cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
-        draw_hline(cr, x, x + P->swatch, y);
+        figure_hline(cr, x, x + P->swatch, y);
         cairo_set_dash(cr, NULL, 0, 0);
-        draw_set_font(cr, P->fs_leg, 0);
-        draw_set_color(cr, DRAW_TEXT);
+        figure_set_font(cr, P->fs_leg, 0);
+        figure_set_color(cr, FIGURE_TEXT);
         cairo_move_to(cr, x + P->swatch + 8 * s, y + 0.36 * P->fs_leg);
-        draw_show_n(cr, ln->name, ln->len);
+        figure_show_n(cr, ln->name, ln->len);
         if (ln->cut)
             cairo_show_text(cr, "\xe2\x80\xa6");
-        draw_set_color(cr, DRAW_N);
+        figure_set_color(cr, FIGURE_N);
         cairo_show_text(cr, ln->nlabel);
     }
 }
@@ -375,23 +375,23 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
     int rc;
 
     memset(&P, 0, sizeof P);
-    rc = draw_measure(pos_layout, &P, subject, o, w, h);
+    rc = figure_measure(pos_layout, &P, subject, o, w, h);
     if (rc == SENTRAJ_OK) {
-        draw_begin(cr, &P.F);
-        draw_axes(cr, &P.F);
+        figure_begin(cr, &P.F);
+        figure_axes(cr, &P.F);
         if (P.F.ymin < 0 && P.F.ymax > 0) {
-            /* draw_axes leaves zero to the bars' baseline; here it is neutral sentiment, a grid line. */
-            draw_set_color(cr, DRAW_GRID);
+            /* figure_axes leaves zero to the bars' baseline; here it is neutral sentiment, a grid line. */
+            figure_set_color(cr, FIGURE_GRID);
             cairo_set_line_width(cr, P.F.grid_lw);
-            draw_value_line(cr, &P.F, 0);
+            figure_value_line(cr, &P.F, 0);
         }
         pos_draw_xaxis(cr, &P);
         pos_draw_lines(cr, &P);
         pos_draw_legend(cr, &P);
-        draw_titles(cr, &P.F);
+        figure_titles(cr, &P.F);
     }
     playout_free(&P);
-    return draw_end(cr, rc);
+    return figure_end(cr, rc);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -405,7 +405,7 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
 static int pos_check(const void *subject, const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
     const sentraj_positions *p = subject;
-    draw_names cats;
+    figure_names cats;
     int rc = figure_check_options(o, NULL, source, err);
 
     if (rc != SENTRAJ_OK || !p)

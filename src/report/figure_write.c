@@ -102,14 +102,14 @@ static int check_list(const char *what, const char *const *names, const sentraj_
 
 /* Every name of the list a category of the chart. */
 static int check_known(const char *what, const char *const *names, const sentraj_figure_label *labels, size_t n,
-                       const draw_names *known, const char *source, sentraj_error *err)
+                       const figure_names *known, const char *source, sentraj_error *err)
 {
     namelist unknown, all;
 
     memset(&unknown, 0, sizeof unknown);
     for (size_t i = 0; i < n; i++) {
         const char *s = names ? names[i] : labels[i].category;
-        if (draw_names_find(known, s) == known->count)
+        if (figure_names_find(known, s) == known->count)
             namelist_add(&unknown, s);
     }
     if (unknown.shown + unknown.left == 0)
@@ -125,7 +125,7 @@ static int check_known(const char *what, const char *const *names, const sentraj
     }
 }
 
-int figure_check_names(const sentraj_figure_options *o, const draw_names *known, const char *source,
+int figure_check_names(const sentraj_figure_options *o, const figure_names *known, const char *source,
                        sentraj_error *err)
 {
     int rc;
@@ -149,7 +149,7 @@ int figure_check_names(const sentraj_figure_options *o, const draw_names *known,
     return SENTRAJ_OK;
 }
 
-int figure_check_options(const sentraj_figure_options *o, const draw_names *known, const char *source,
+int figure_check_options(const sentraj_figure_options *o, const figure_names *known, const char *source,
                          sentraj_error *err)
 {
     int rc = check_dims(o, source, err);

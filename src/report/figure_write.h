@@ -2,7 +2,7 @@
 #ifndef SENTRAJ_REPORT_FIGURE_WRITE_H
 #define SENTRAJ_REPORT_FIGURE_WRITE_H
 
-#include "report/draw.h"
+#include "report/figure_draw.h"
 
 #include "sentraj.h"
 
@@ -14,10 +14,10 @@ int figure_check_size(double w, double h);
  * unless known is NULL, every one a category of the chart (the message names
  * each unknown one and lists the known). o may be NULL. Returns SENTRAJ_OK
  * or SENTRAJ_EUSAGE, errors naming source. */
-int figure_check_names(const sentraj_figure_options *o, const draw_names *known, const char *source,
+int figure_check_names(const sentraj_figure_options *o, const figure_names *known, const char *source,
                        sentraj_error *err);
 /* Size, dpi and the PNG's pixel size of o, then figure_check_names. */
-int figure_check_options(const sentraj_figure_options *o, const draw_names *known, const char *source,
+int figure_check_options(const sentraj_figure_options *o, const figure_names *known, const char *source,
                          sentraj_error *err);
 
 /* What the writers need of a chart. */

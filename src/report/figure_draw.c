@@ -1,5 +1,5 @@
-/* draw.c - the cairo drawing both charts share: text, the frame and value axis, categories (see draw.h). */
-#include "report/draw.h"
+/* figure_draw.c - the cairo drawing both charts share: text, the frame and value axis, categories. */
+#include "report/figure_draw.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -91,18 +91,18 @@ static size_t utf8_floor(const char *s, size_t at)
     return at;
 }
 
-void draw_set_font(cairo_t *cr, double size, int bold)
+void figure_set_font(cairo_t *cr, double size, int bold)
 {
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
 }
 
-void draw_set_color(cairo_t *cr, draw_rgb c)
+void figure_set_color(cairo_t *cr, figure_rgb c)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
-double draw_text_w(cairo_t *cr, const char *s, size_t len)
+double figure_text_w(cairo_t *cr, const char *s, size_t len)
 {
     char buf[TEXT_MAX];
     cairo_text_extents_t e;
@@ -115,14 +115,14 @@ double draw_text_w(cairo_t *cr, const char *s, size_t len)
     return e.x_advance;
 }
 
-double draw_str_w(cairo_t *cr, const char *s)
+double figure_str_w(cairo_t *cr, const char *s)
 {
     cairo_text_extents_t e;
     cairo_text_extents(cr, s, &e);
     return e.x_advance;
 }
 
-void draw_show_n(cairo_t *cr, const char *s, size_t len)
+void figure_show_n(cairo_t *cr, const char *s, size_t len)
 {
     char buf[TEXT_MAX];
 
@@ -133,13 +133,13 @@ void draw_show_n(cairo_t *cr, const char *s, size_t len)
     cairo_show_text(cr, buf);
 }
 
-void draw_show_at(cairo_t *cr, const char *s, size_t len, double x, double y, double align)
+void figure_show_at(cairo_t *cr, const char *s, size_t len, double x, double y, double align)
 {
-    cairo_move_to(cr, x - align * draw_text_w(cr, s, len), y);
-    draw_show_n(cr, s, len);
+    cairo_move_to(cr, x - align * figure_text_w(cr, s, len), y);
+    figure_show_n(cr, s, len);
 }
 
-void draw_thousands(char *buf, size_t n, size_t v)
+void figure_thousands(char *buf, size_t n, size_t v)
 {
     char digits[32];
     int len = snprintf(digits, sizeof digits, "%zu", v);
@@ -159,14 +159,14 @@ static double fit_font(cairo_t *cr, const char *text, double size, int bold, dou
     double min = size * 0.6;
 
     for (;;) {
-        draw_set_font(cr, size, bold);
-        if (draw_str_w(cr, text) <= width || size <= min)
+        figure_set_font(cr, size, bold);
+        if (figure_str_w(cr, text) <= width || size <= min)
             return size;
         size = fmax(min, size * 0.94);
     }
 }
 
-void draw_hline(cairo_t *cr, double x0, double x1, double y)
+void figure_hline(cairo_t *cr, double x0, double x1, double y)
 {
     cairo_move_to(cr, x0, y);
     cairo_line_to(cr, x1, y);
@@ -189,7 +189,7 @@ static void prepare(cairo_t *cr)
 /* Ticks for the range [ymin, ymax] at a 1-2-5 step giving about `target`
  * intervals; a positive top or negative bottom is widened to the next tick
  * when that costs at most half a step. */
-static void set_ticks(draw_frame *F, double target)
+static void set_ticks(figure_frame *F, double target)
 {
     double range, raw, mag, f, m;
 
@@ -216,7 +216,7 @@ static void set_ticks(draw_frame *F, double target)
 }
 
 /* Tick label for value v, with a true minus sign. */
-static void tick_label(const draw_frame *F, double v, char *buf, size_t n)
+static void tick_label(const figure_frame *F, double v, char *buf, size_t n)
 {
     char num[48];
     snprintf(num, sizeof num, "%.*f", F->decimals, fabs(v));
@@ -227,55 +227,55 @@ static void tick_label(const draw_frame *F, double v, char *buf, size_t n)
         snprintf(buf, n, "%s", num);
 }
 
-double draw_ymap(const draw_frame *F, double v)
+double figure_ymap(const figure_frame *F, double v)
 {
     return F->top + (F->ymax - v) / (F->ymax - F->ymin) * (F->bottom - F->top);
 }
 
-void draw_axes(cairo_t *cr, const draw_frame *F)
+void figure_axes(cairo_t *cr, const figure_frame *F)
 {
     /* Grid lines and tick labels. */
     cairo_set_line_width(cr, F->grid_lw);
-    draw_set_font(cr, F->fs_tick, 0);
+    figure_set_font(cr, F->fs_tick, 0);
     for (size_t k = 0; k < F->nticks; k++) {
         double v = (double)(F->k0 + (long)k) * F->step;
-        double y = draw_ymap(F, v);
+        double y = figure_ymap(F, v);
         char buf[64];
 
         if (F->k0 + (long)k != 0) {
-            draw_set_color(cr, DRAW_GRID);
-            draw_value_line(cr, F, v);
+            figure_set_color(cr, FIGURE_GRID);
+            figure_value_line(cr, F, v);
         }
         tick_label(F, v, buf, sizeof buf);
-        draw_set_color(cr, DRAW_MUTED);
-        draw_show_at(cr, buf, strlen(buf), F->left - 10 * F->s, y + 0.36 * F->fs_tick, 1.0);
+        figure_set_color(cr, FIGURE_MUTED);
+        figure_show_at(cr, buf, strlen(buf), F->left - 10 * F->s, y + 0.36 * F->fs_tick, 1.0);
     }
 
     /* The y axis title, reading upwards, centred on the plot. */
     {
         double size = fit_font(cr, F->ylabel, F->fs_axis, 0, F->bottom - F->top);
         double x = F->left - 10 * F->s - F->tick_w - 12 * F->s;
-        draw_set_font(cr, size, 0);
-        draw_set_color(cr, DRAW_TEXT);
+        figure_set_font(cr, size, 0);
+        figure_set_color(cr, FIGURE_TEXT);
         cairo_save(cr);
         cairo_translate(cr, x, 0.5 * (F->top + F->bottom));
-        cairo_rotate(cr, -DRAW_PI / 2);
-        draw_show_at(cr, F->ylabel, strlen(F->ylabel), 0, 0, 0.5);
+        cairo_rotate(cr, -FIGURE_PI / 2);
+        figure_show_at(cr, F->ylabel, strlen(F->ylabel), 0, 0, 0.5);
         cairo_restore(cr);
     }
 }
 
-void draw_titles(cairo_t *cr, const draw_frame *F)
+void figure_titles(cairo_t *cr, const figure_frame *F)
 {
-    draw_set_font(cr, F->fs_title, 1);
-    draw_set_color(cr, DRAW_TEXT);
-    draw_show_at(cr, F->title, strlen(F->title), F->pad, F->title_y, 0);
-    draw_set_font(cr, F->fs_sub, 0);
-    draw_set_color(cr, DRAW_MUTED);
-    draw_show_at(cr, F->subtitle, strlen(F->subtitle), F->pad, F->sub_y, 0);
+    figure_set_font(cr, F->fs_title, 1);
+    figure_set_color(cr, FIGURE_TEXT);
+    figure_show_at(cr, F->title, strlen(F->title), F->pad, F->title_y, 0);
+    figure_set_font(cr, F->fs_sub, 0);
+    figure_set_color(cr, FIGURE_MUTED);
+    figure_show_at(cr, F->subtitle, strlen(F->subtitle), F->pad, F->sub_y, 0);
 }
 
-void draw_frame_init(draw_frame *F, double w, double h)
+void figure_frame_init(figure_frame *F, double w, double h)
 {
     double s = fmin(w / 900.0, h / 560.0);
 
@@ -292,7 +292,7 @@ void draw_frame_init(draw_frame *F, double w, double h)
     F->grid_lw = fmax(1.0, 1.0 * s);
 }
 
-void draw_frame_titles(cairo_t *cr, draw_frame *F, const sentraj_figure_options *o, double gap)
+void figure_frame_titles(cairo_t *cr, figure_frame *F, const sentraj_figure_options *o, double gap)
 {
     if (o && o->title)
         clean_utf8(F->title, o->title, sizeof F->title - 1);
@@ -303,7 +303,7 @@ void draw_frame_titles(cairo_t *cr, draw_frame *F, const sentraj_figure_options 
     F->top = F->sub_y + 0.4 * F->fs_sub + gap * F->s;
 }
 
-void draw_value_axis(cairo_t *cr, draw_frame *F, double lo, double hi, int from_zero)
+void figure_value_axis(cairo_t *cr, figure_frame *F, double lo, double hi, int from_zero)
 {
     double range, target, max_tick = 0;
 
@@ -326,11 +326,11 @@ void draw_value_axis(cairo_t *cr, draw_frame *F, double lo, double hi, int from_
     /* Ticks: about one every 55 units of an estimated plot height. */
     target = fmin(8, fmax(3, (F->h - F->top - 0.18 * F->h) / (55 * F->s)));
     set_ticks(F, target);
-    draw_set_font(cr, F->fs_tick, 0);
+    figure_set_font(cr, F->fs_tick, 0);
     for (size_t k = 0; k < F->nticks; k++) {
         char buf[64];
         tick_label(F, (double)(F->k0 + (long)k) * F->step, buf, sizeof buf);
-        max_tick = fmax(max_tick, draw_str_w(cr, buf));
+        max_tick = fmax(max_tick, figure_str_w(cr, buf));
     }
     F->tick_w = max_tick;
     /* Left of the plot: the axis title (its glyphs are ~0.95 em tall), a gap,
@@ -338,8 +338,8 @@ void draw_value_axis(cairo_t *cr, draw_frame *F, double lo, double hi, int from_
     F->left = F->pad + 0.95 * F->fs_axis + 12 * F->s + max_tick + 10 * F->s;
 }
 
-int draw_measure(draw_layout_fn fn, void *layout, const void *subject, const sentraj_figure_options *o, double w,
-                 double h)
+int figure_measure(figure_layout_fn fn, void *layout, const void *subject, const sentraj_figure_options *o, double w,
+                   double h)
 {
     cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
     cairo_t *cr = cairo_create(surface);
@@ -358,23 +358,23 @@ int draw_measure(draw_layout_fn fn, void *layout, const void *subject, const sen
     return rc;
 }
 
-void draw_begin(cairo_t *cr, const draw_frame *F)
+void figure_begin(cairo_t *cr, const figure_frame *F)
 {
     cairo_surface_t *target = cairo_get_target(cr);
 
     prepare(cr);
     if (cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_PDF)
         cairo_pdf_surface_set_metadata(target, CAIRO_PDF_METADATA_TITLE, F->title);
-    draw_set_color(cr, DRAW_BG);
+    figure_set_color(cr, FIGURE_BG);
     cairo_paint(cr);
 }
 
-void draw_value_line(cairo_t *cr, const draw_frame *F, double v)
+void figure_value_line(cairo_t *cr, const figure_frame *F, double v)
 {
-    draw_hline(cr, F->left - 6 * F->s, F->right, draw_ymap(F, v));
+    figure_hline(cr, F->left - 6 * F->s, F->right, figure_ymap(F, v));
 }
 
-int draw_end(cairo_t *cr, int rc)
+int figure_end(cairo_t *cr, int rc)
 {
     if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return SENTRAJ_EINTERNAL;
@@ -385,7 +385,7 @@ int draw_end(cairo_t *cr, int rc)
 /* Categories                                                                */
 /* ------------------------------------------------------------------------ */
 
-size_t draw_names_find(const draw_names *known, const char *name)
+size_t figure_names_find(const figure_names *known, const char *name)
 {
     for (size_t i = 0; i < known->count; i++)
         if (strcmp(known->name(known->subject, i), name) == 0)
@@ -398,14 +398,14 @@ static int has_order(const sentraj_figure_options *o)
     return o && o->order && o->norder > 0;
 }
 
-size_t draw_shown(const sentraj_figure_options *o, size_t all)
+size_t figure_shown(const sentraj_figure_options *o, size_t all)
 {
     return has_order(o) ? o->norder : all;
 }
 
-size_t draw_shown_index(const draw_names *known, const sentraj_figure_options *o, size_t i)
+size_t figure_shown_index(const figure_names *known, const sentraj_figure_options *o, size_t i)
 {
-    return has_order(o) ? draw_names_find(known, o->order[i] ? o->order[i] : "") : i;
+    return has_order(o) ? figure_names_find(known, o->order[i] ? o->order[i] : "") : i;
 }
 
 /* The text shown for a category: its display name when o gives one. */
@@ -418,7 +418,7 @@ static const char *display_name(const sentraj_figure_options *o, const char *cat
     return category;
 }
 
-char *draw_label_alloc(const sentraj_figure_options *o, const char *category, size_t *len)
+char *figure_label_alloc(const sentraj_figure_options *o, const char *category, size_t *len)
 {
     char *s = malloc(NAME_MAX_BYTES + 1);
 
@@ -427,16 +427,16 @@ char *draw_label_alloc(const sentraj_figure_options *o, const char *category, si
     return s;
 }
 
-size_t draw_fit_text(cairo_t *cr, const char *s, size_t len, double tail, double ell, double room, int *cut)
+size_t figure_fit_text(cairo_t *cr, const char *s, size_t len, double tail, double ell, double room, int *cut)
 {
     *cut = 0;
-    if (!(draw_text_w(cr, s, len) + tail > room))
+    if (!(figure_text_w(cr, s, len) + tail > room))
         return len;
     /* Cut one character at a time until it fits. */
     *cut = 1;
     while (len > 0) {
         len = utf8_floor(s, len - 1);
-        if (draw_text_w(cr, s, len) + ell + tail <= room)
+        if (figure_text_w(cr, s, len) + ell + tail <= room)
             break;
     }
     return len;
