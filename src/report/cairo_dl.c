@@ -15,14 +15,19 @@
 
 cairo_dl cairo_dl_fn;
 
-static const char *soname = CAIRO_DL_SONAME;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char failure[512]; /* empty once cairo is loaded */
+
+#ifdef SENTRAJ_TESTING
+static const char *soname = CAIRO_DL_SONAME;
 
 void cairo_dl_set_library(const char *name)
 {
     soname = name;
 }
+#else
+#define soname CAIRO_DL_SONAME
+#endif
 
 static void load(void)
 {

@@ -2,9 +2,10 @@
  *
  * Linking cairo would load it and the dozen libraries it needs (fontconfig,
  * freetype, pixman, X11, ...) at every start of every command, about 1.5 ms,
- * though only the figure commands draw. figure.c includes this header
- * instead of cairo's: each cairo function it calls is a pointer filled in by
- * cairo_dl_load, which every drawing entry point calls first. */
+ * though only the figure commands draw. The figure code (figure_*.c)
+ * includes this header instead of cairo's: each cairo function it calls is
+ * a pointer filled in by cairo_dl_load, which every drawing entry point
+ * calls first. */
 #ifndef SENTRAJ_CAIRO_DL_H
 #define SENTRAJ_CAIRO_DL_H
 
@@ -14,7 +15,7 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 
-/* The functions figure.c uses, without their cairo_ prefix. */
+/* The functions the figure code uses, without their cairo_ prefix. */
 #define CAIRO_DL_FUNCTIONS(X)                                                                                       \
     X(arc) X(clip) X(close_path) X(create) X(destroy) X(fill) X(font_options_create) X(font_options_destroy)      \
     X(font_options_set_hint_metrics) X(get_target) X(image_surface_create) X(line_to) X(move_to) X(new_sub_path) \
@@ -38,9 +39,12 @@ extern cairo_dl cairo_dl_fn;
  * given, name (the output being drawn). */
 int cairo_dl_load(sentraj_error *err, const char *name);
 
+#ifdef SENTRAJ_TESTING
 /* The library cairo_dl_load opens, for a test of the error: call before the
- * first load (not thread-safe). */
+ * first load (not thread-safe). A test knob (core/testing.h): the shipped
+ * library always opens CAIRO_DL_SONAME. */
 void cairo_dl_set_library(const char *soname);
+#endif
 
 #ifndef CAIRO_DL_IMPL
 #define cairo_arc (cairo_dl_fn.arc)
