@@ -153,8 +153,8 @@ static int finish_mc(const boot_item *it, const sentraj_config *cfg, sentraj_boo
 
 /* Intervals for an exact plan. keep_x/keep_w, when not NULL, receive the
  * support (means) and probabilities of the distribution. */
-static int finish_exact(const plan *pl, const sentraj_config *cfg, sentraj_boot_result *r, double **keep_x, double **keep_w,
-                        size_t *keep_len, sentraj_error *err)
+static int finish_exact(const plan *pl, const sentraj_config *cfg, sentraj_boot_result *r, double **keep_x,
+                        double **keep_w, size_t *keep_len, sentraj_error *err)
 {
     const sentraj_sample *s = pl->s;
     const exact_dist *d = &pl->dist;

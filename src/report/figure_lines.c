@@ -2,7 +2,6 @@
 #include "report/figure_draw.h"
 #include "report/figure_write.h"
 #include "core/error.h"
-#include "analyses/positions.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -54,15 +53,31 @@ static void playout_free(playout *P)
     P->lines = NULL;
 }
 
-/* The categories of the positions, "all" last. */
+/* The result through its public accessors: positions per category, the
+ * categories ("all" last), and row (category, position). */
+static size_t npos_of(const sentraj_positions *p)
+{
+    return sentraj_positions_count(p);
+}
+
+static size_t ncat_of(const sentraj_positions *p)
+{
+    return npos_of(p) ? sentraj_positions_rows(p) / npos_of(p) : 0;
+}
+
+static const sentraj_position_row *row_at(const sentraj_positions *p, size_t cat, size_t q)
+{
+    return sentraj_positions_row(p, cat * npos_of(p) + q);
+}
+
 static const char *positions_name(const void *p, size_t i)
 {
-    return ((const sentraj_positions *)p)->names[i];
+    return row_at(p, i, 0)->category;
 }
 
 static figure_names positions_names(const sentraj_positions *p)
 {
-    figure_names cats = {p, p->ncat, positions_name};
+    figure_names cats = {p, ncat_of(p), positions_name};
     return cats;
 }
 
@@ -74,7 +89,7 @@ static double px(const playout *P, size_t q)
 /* The x tick label of position q (0-based). */
 static void pos_label(const playout *P, size_t q, char *buf, size_t n)
 {
-    size_t k = P->p->npos;
+    size_t k = npos_of(P->p);
     if (P->pct)
         snprintf(buf, n, "%g\xe2\x80\x93%g%%", 100.0 * (double)q / (double)k, 100.0 * (double)(q + 1) / (double)k);
     else
@@ -88,9 +103,9 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
                       double *hi)
 {
     figure_names cats = positions_names(p);
-    size_t npos = p->npos;
+    size_t npos = npos_of(p);
 
-    P->nlines = figure_shown(o, p->ncat);
+    P->nlines = figure_shown(o, ncat_of(p));
     P->lines = calloc(P->nlines ? P->nlines : 1, sizeof *P->lines);
     if (!P->lines)
         return SENTRAJ_ENOMEM;
@@ -102,22 +117,22 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
         char num[40];
 
         ln->cat = figure_shown_index(&cats, o, i);
-        if (ln->cat >= p->ncat)
+        if (ln->cat >= ncat_of(p))
             return SENTRAJ_EUSAGE;
-        ln->dashed = ln->cat + 1 == p->ncat;
+        ln->dashed = ln->cat + 1 == ncat_of(p);
         ln->color = ln->dashed ? COLOR_ALL : LINE_COLORS[ci++ % (sizeof LINE_COLORS / sizeof LINE_COLORS[0])];
-        ln->name = figure_label_alloc(o, p->names[ln->cat], &ln->len);
+        ln->name = figure_label_alloc(o, row_at(p, ln->cat, 0)->category, &ln->len);
         if (!ln->name)
             return SENTRAJ_ENOMEM;
         /* The conversations of a category: those reaching position 1 (every
          * one of them, unless bins leave a short one out of the first). */
         for (size_t q = 0; q < npos; q++)
-            if (p->rows[ln->cat * npos + q].conversations > n)
-                n = p->rows[ln->cat * npos + q].conversations;
+            if (row_at(p, ln->cat, q)->conversations > n)
+                n = row_at(p, ln->cat, q)->conversations;
         figure_thousands(num, sizeof num, n);
         snprintf(ln->nlabel, sizeof ln->nlabel, "  n = %s", num);
         for (size_t q = 0; q < npos; q++) {
-            const sentraj_position_row *r = &p->rows[ln->cat * npos + q];
+            const sentraj_position_row *r = row_at(p, ln->cat, q);
             double v[3] = {r->mean, r->ci_low, r->ci_high};
             for (int k = 0; k < 3; k++)
                 if (isfinite(v[k])) {
@@ -133,23 +148,26 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
 static void line_texts(playout *P, const sentraj_positions *p)
 {
     figure_frame *L = &P->F;
+    const sentraj_positions_options *po = sentraj_positions_options_get(p);
+    const sentraj_config *cfg = sentraj_positions_config(p);
+    const char *cluster_by = cluster_by;
     char lvl[32], unit[96];
 
-    if (p->po.bins)
+    if (po->bins)
         snprintf(L->title, sizeof L->title, "Expressed sentiment over the course of conversations (%zu equal parts)",
-                 p->po.bins);
+                 po->bins);
     else
         snprintf(L->title, sizeof L->title, "Expressed sentiment by human message position");
-    snprintf(lvl, sizeof lvl, "%.4g%%", p->cfg.level * 100);
-    if (p->cluster_by)
-        snprintf(unit, sizeof unit, "clusters (%.60s)", p->cluster_by);
+    snprintf(lvl, sizeof lvl, "%.4g%%", cfg->level * 100);
+    if (cluster_by)
+        snprintf(unit, sizeof unit, "clusters (%.60s)", cluster_by);
     else
         snprintf(unit, sizeof unit, "conversations");
     snprintf(L->subtitle, sizeof L->subtitle, "mean human label, %s; %s bootstrap CI over %s, %zu resamples",
-             p->po.all_conversations ? "every conversation" : "conversations kept by the filter", lvl, unit,
-             p->cfg.resamples);
+             po->all_conversations ? "every conversation" : "conversations kept by the filter", lvl, unit,
+             cfg->resamples);
     snprintf(L->ylabel, sizeof L->ylabel, "Mean sentiment");
-    if (p->po.bins)
+    if (po->bins)
         snprintf(P->xlabel, sizeof P->xlabel, "Part of the conversation (human messages)");
     else
         snprintf(P->xlabel, sizeof P->xlabel, "Human message position");
@@ -183,11 +201,11 @@ static void place_legend(cairo_t *cr, playout *P)
 static void place_positions(cairo_t *cr, playout *P)
 {
     figure_frame *L = &P->F;
-    size_t npos = P->p->npos;
+    size_t npos = npos_of(P->p);
 
     P->xstep = (L->right - L->left) / (double)(npos ? npos : 1);
     figure_set_font(cr, L->fs_tick, 0);
-    P->pct = P->p->po.bins > 0;
+    P->pct = sentraj_positions_options_get(P->p)->bins > 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         double widest = 0;
         char buf[64];
@@ -257,7 +275,7 @@ static int pos_layout(cairo_t *cr, void *out, const void *subject, const sentraj
 static void pos_draw_lines(cairo_t *cr, const playout *P)
 {
     const sentraj_positions *p = P->p;
-    size_t npos = p->npos;
+    size_t npos = npos_of(p);
 
     cairo_save(cr);
     cairo_rectangle(cr, P->F.left, P->F.top, P->F.right - P->F.left, P->F.bottom - P->F.top);
@@ -265,21 +283,22 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
     /* Bands first, so no band covers another category's line. */
     for (size_t i = 0; i < P->nlines; i++) {
         const pline *ln = &P->lines[i];
-        const sentraj_position_row *r = p->rows + ln->cat * npos;
         for (size_t q = 0; q < npos;) {
             size_t e = q;
-            while (e < npos && isfinite(r[e].ci_low) && isfinite(r[e].ci_high))
+            while (e < npos && isfinite(row_at(p, ln->cat, e)->ci_low) && isfinite(row_at(p, ln->cat, e)->ci_high))
                 e++;
             if (e > q) {
                 /* A run of positions with an interval: one polygon (a lone
                  * position gets a short bar of a third of a step). */
                 double half = e - q == 1 ? P->xstep / 6 : 0;
-                cairo_move_to(cr, px(P, q) - half, figure_ymap(&P->F, r[q].ci_high));
+                cairo_move_to(cr, px(P, q) - half, figure_ymap(&P->F, row_at(p, ln->cat, q)->ci_high));
                 for (size_t k = q; k < e; k++)
-                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), figure_ymap(&P->F, r[k].ci_high));
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0),
+                                  figure_ymap(&P->F, row_at(p, ln->cat, k)->ci_high));
                 for (size_t k = e; k-- > q;)
-                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0), figure_ymap(&P->F, r[k].ci_low));
-                cairo_line_to(cr, px(P, q) - half, figure_ymap(&P->F, r[q].ci_low));
+                    cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0),
+                                  figure_ymap(&P->F, row_at(p, ln->cat, k)->ci_low));
+                cairo_line_to(cr, px(P, q) - half, figure_ymap(&P->F, row_at(p, ln->cat, q)->ci_low));
                 cairo_close_path(cr);
                 cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
                 cairo_fill(cr);
@@ -291,29 +310,28 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (size_t i = 0; i < P->nlines; i++) {
         const pline *ln = &P->lines[i];
-        const sentraj_position_row *r = p->rows + ln->cat * npos;
         double dash[2] = {6 * P->F.s, 4 * P->F.s};
         figure_set_color(cr, ln->color);
         cairo_set_line_width(cr, P->line_lw);
         cairo_set_dash(cr, dash, ln->dashed ? 2 : 0, 0);
         for (size_t q = 0; q < npos;) {
             size_t e = q;
-            while (e < npos && isfinite(r[e].mean))
+            while (e < npos && isfinite(row_at(p, ln->cat, e)->mean))
                 e++;
             if (e > q + 1) {
-                cairo_move_to(cr, px(P, q), figure_ymap(&P->F, r[q].mean));
+                cairo_move_to(cr, px(P, q), figure_ymap(&P->F, row_at(p, ln->cat, q)->mean));
                 for (size_t k = q + 1; k < e; k++)
-                    cairo_line_to(cr, px(P, k), figure_ymap(&P->F, r[k].mean));
+                    cairo_line_to(cr, px(P, k), figure_ymap(&P->F, row_at(p, ln->cat, k)->mean));
                 cairo_stroke(cr);
             }
             q = e > q ? e : q + 1;
         }
         cairo_set_dash(cr, NULL, 0, 0);
         for (size_t q = 0; q < npos; q++) {
-            if (!isfinite(r[q].mean))
+            if (!isfinite(row_at(p, ln->cat, q)->mean))
                 continue;
             cairo_new_sub_path(cr);
-            cairo_arc(cr, px(P, q), figure_ymap(&P->F, r[q].mean), P->dot_r, 0, 2 * FIGURE_PI);
+            cairo_arc(cr, px(P, q), figure_ymap(&P->F, row_at(p, ln->cat, q)->mean), P->dot_r, 0, 2 * FIGURE_PI);
             cairo_fill(cr);
         }
     }
@@ -331,7 +349,7 @@ static void pos_draw_xaxis(cairo_t *cr, const playout *P)
     figure_hline(cr, L->left, L->right, L->bottom);
     figure_set_font(cr, L->fs_tick, 0);
     figure_set_color(cr, FIGURE_MUTED);
-    for (size_t q = 0; q < P->p->npos; q++) {
+    for (size_t q = 0; q < npos_of(P->p); q++) {
         if (q % (size_t)P->xevery != 0) /* 1, 1 + k, 1 + 2k, ... */
             continue;
         pos_label(P, q, buf, sizeof buf);
@@ -410,10 +428,10 @@ static int pos_check(const void *subject, const sentraj_figure_options *o, const
 
     if (rc != SENTRAJ_OK || !p)
         return rc;
-    if (p->cfg.alternative != SENTRAJ_TWO_SIDED)
+    if (sentraj_positions_config(p)->alternative != SENTRAJ_TWO_SIDED)
         return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
                              "the figure draws two-sided intervals, not one-sided (%s) ones",
-                             sentraj_alternative_name(p->cfg.alternative));
+                             sentraj_alternative_name(sentraj_positions_config(p)->alternative));
     cats = positions_names(p);
     return figure_check_names(o, &cats, source, err);
 }
