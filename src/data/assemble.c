@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Empty tables and caches, for a data set and for a reader part. */
-static void init_tables(sentraj_dataset *ds)
+void dataset_init_tables(sentraj_dataset *ds)
 {
     intern_init(&ds->ids);
     intern_init(&ds->raw_cats);
@@ -37,7 +36,7 @@ sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error 
     ds->min_human = cfg->min_human;
     ds->window = cfg->window;
     ds->threads = cfg->threads;
-    init_tables(ds);
+    dataset_init_tables(ds);
     ds->lattice = 1;
     {
         sentraj_input_options o;
@@ -397,9 +396,7 @@ static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, int code,
     return SENTRAJ_OK;
 }
 
-/* Room for conversation c (and its window slots); growing, room for at
- * least `at_least` conversations. */
-static int conv_reserve_n(sentraj_dataset *ds, size_t c, size_t at_least, sentraj_error *err)
+int dataset_conv_reserve(sentraj_dataset *ds, size_t c, size_t at_least, sentraj_error *err)
 {
     if (c < ds->convs_cap)
         return SENTRAJ_OK;
@@ -422,11 +419,6 @@ static int conv_reserve_n(sentraj_dataset *ds, size_t c, size_t at_least, sentra
     return SENTRAJ_OK;
 }
 
-static int conv_reserve(sentraj_dataset *ds, size_t c, sentraj_error *err)
-{
-    return conv_reserve_n(ds, c, 0, err);
-}
-
 static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *err)
 {
     int added;
@@ -442,7 +434,7 @@ static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *e
     if (c < 0)
         return sentraj_nomem(err, "conversation ids"), -1;
     if (added) {
-        if (conv_reserve(ds, (size_t)c, err) != SENTRAJ_OK)
+        if ((size_t)c >= ds->convs_cap && dataset_conv_reserve(ds, (size_t)c, 0, err) != SENTRAJ_OK)
             return -1;
         memset(&ds->convs[c], 0, sizeof ds->convs[c]);
         ds->convs[c].line = r->line;
@@ -566,339 +558,6 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     return push_extra(ds, (uint32_t)c, source, r, err);
 }
 
-/* ---- parallel reading: parts and their merge --------------------------------- */
-
-sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err)
-{
-    sentraj_dataset *p = calloc(1, sizeof *p);
-    if (!p) {
-        sentraj_nomem(err, "reader part");
-        return NULL;
-    }
-    p->is_part = 1;
-    p->min_human = ds->min_human;
-    p->window = ds->window;
-    p->threads = 1;
-    p->format = ds->format;
-    memcpy(p->field, ds->field, sizeof p->field);
-    p->scale = ds->scale;
-    p->denom = ds->denom;
-    p->lattice = ds->denom > 0;
-    win_set_scale(p);
-    init_tables(p);
-    p->reading_started = 1;
-    return p;
-}
-
-int dataset_pristine(const sentraj_dataset *ds)
-{
-    return ds->ids.count == 0 && ds->raw_cats.count == 0 && ds->sets.count == 0 &&
-           ds->cats.count == 0 && ds->clusters.count == 0 && ds->nextras == 0 && ds->counts.rows == 0 &&
-           !ds->keep_labels;
-}
-
-static int same_str(const intern *a, uint32_t ia, const intern *b, uint32_t ib)
-{
-    return intern_len(a, ia) == intern_len(b, ib) &&
-           memcmp(intern_str(a, ia), intern_str(b, ib), intern_len(a, ia)) == 0;
-}
-
-/* Whether rows with core s, arriving after the rows of core d, all join d's
- * ordered core (dataset_add_row's test, row by row); *stride gets the
- * joined core's stride. */
-static int cores_join(const conv *d, const conv *s, uint64_t *stride)
-{
-    uint64_t st;
-    if (d->frozen || s->frozen || d->rows == 0 || s->rows == 0 || s->first_index <= core_last(d) ||
-        (uint64_t)d->rows + s->rows >= UINT32_MAX)
-        return 0;
-    if (d->rows == 1) {
-        st = s->first_index - d->first_index;
-        if (st > STRIDE_MAX)
-            return 0;
-    } else {
-        if (s->first_index - core_last(d) != d->stride)
-            return 0;
-        st = d->stride;
-    }
-    if (s->rows >= 2 && s->stride != st)
-        return 0;
-    *stride = st;
-    return 1;
-}
-
-/* Human label j (0-based, in message order) of a core whose decoded slots
- * are e: held when j < window (first slots) or j >= humans - window (ring). */
-static win_entry core_label(const win_entry *e, size_t w, uint64_t j)
-{
-    return e[j < w ? (size_t)j : w + (size_t)(j % w)];
-}
-
-/* Human label j of a core of src, placed after dr rows. */
-static win_entry moved_label(const win_entry *e, size_t w, uint64_t j, uint64_t dr)
-{
-    win_entry x = core_label(e, w, j);
-    x.ordinal += (uint32_t)dr;
-    return x;
-}
-
-/* Append the core of conversation sc of src to the core of conversation dc
- * of dst, as core_add would row by row. tmp has room for 6 * window
- * entries. */
-static int cores_append(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, uint64_t stride,
-                        win_entry *tmp, sentraj_error *err)
-{
-    conv *d = &dst->convs[dc];
-    const conv *s = &src->convs[sc];
-    size_t window = dst->window;
-    uint64_t dh = d->humans, h = dh + s->humans, dr = d->rows;
-    uint64_t nfirst = h < window ? h : window, lo = h > window ? h - window : 0;
-    win_entry *out = tmp, *de = tmp + 2 * window, *se = tmp + 4 * window;
-
-    win_load(dst, dc, de);
-    win_load(src, sc, se);
-    for (uint64_t j = 0; j < nfirst; j++)
-        out[j] = j < dh ? core_label(de, window, j) : moved_label(se, window, j - dh, dr);
-    for (uint64_t j = lo; j < h; j++)
-        out[window + j % window] = j < dh ? core_label(de, window, j) : moved_label(se, window, j - dh, dr);
-    d->stride = (uint32_t)stride;
-    d->rows += s->rows;
-    d->humans = (uint32_t)h;
-    return win_store(dst, dc, out, err);
-}
-
-/* Exchange two objects of the same type. */
-#define SWAP(a, b)                                                                                                 \
-    do {                                                                                                           \
-        unsigned char t_[sizeof(a)];                                                                               \
-        _Static_assert(sizeof(a) == sizeof(b), "SWAP of different types");                                         \
-        memcpy(t_, &(a), sizeof t_);                                                                               \
-        memcpy(&(a), &(b), sizeof t_);                                                                             \
-        memcpy(&(b), t_, sizeof t_);                                                                               \
-    } while (0)
-
-/* dataset_merge into a pristine dst: take src's tables whole. */
-static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset)
-{
-    SWAP(dst->ids, src->ids);
-    SWAP(dst->convs, src->convs);
-    SWAP(dst->convs_cap, src->convs_cap);
-    SWAP(dst->win, src->win);
-    SWAP(dst->wide_val, src->wide_val);
-    SWAP(dst->wide_ord, src->wide_ord);
-    SWAP(dst->nwide, src->nwide);
-    SWAP(dst->wide_cap, src->wide_cap);
-    SWAP(dst->raw_cats, src->raw_cats);
-    SWAP(dst->raw_to_set, src->raw_to_set);
-    SWAP(dst->raw_to_set_cap, src->raw_to_set_cap);
-    SWAP(dst->sets, src->sets);
-    SWAP(dst->set_members, src->set_members);
-    SWAP(dst->set_members_cap, src->set_members_cap);
-    SWAP(dst->cats, src->cats);
-    SWAP(dst->clusters, src->clusters);
-    SWAP(dst->counts, src->counts);
-    dst->lattice = dst->lattice && src->lattice;
-    dst->last_conv = -1;
-    dst->last_raw = -1;
-    SWAP(dst->cluster_of, src->cluster_of);
-    for (size_t c = 0; c < dst->ids.count; c++)
-        dst->convs[c].line += line_offset;
-}
-
-/* How many conversations ahead dataset_merge prefetches its lookups; the
- * hashes of those ahead wait in a ring. */
-#define PREFETCH 8
-#define HASH_RING 16
-
-/* How many conversations dataset_merge copies between two shrinkings of
- * the part it takes apart. */
-#define SHRINK_STEP 65536
-
-static uint64_t id_hash(const intern *t, size_t c)
-{
-    return intern_hash(intern_str(t, (uint32_t)c), intern_len(t, (uint32_t)c));
-}
-
-/* Give back the memory of the records of part p past its first `keep`
- * conversations, which will not be read again, and of its wide table past
- * `wide_keep` entries (those conversations' places there are all below
- * it). A failed realloc keeps the larger block: only a missed saving. */
-static void part_shrink(sentraj_dataset *p, size_t keep, size_t wide_keep)
-{
-    size_t k = keep ? keep : 1;
-    conv *nc = realloc(p->convs, k * sizeof *nc);
-    if (nc)
-        p->convs = nc;
-    if (p->cluster_of) {
-        uint32_t *ncl = realloc(p->cluster_of, k * sizeof *ncl);
-        if (ncl)
-            p->cluster_of = ncl;
-    }
-    p->convs_cap = k;
-    win_shrink(p, keep, wide_keep);
-}
-
-/* For each block of SHRINK_STEP conversations of p, one more than the
- * largest wide-table place of the conversations before it: what
- * part_shrink may keep of the wide table at that block's start. NULL
- * without memory (then nothing of the wide table is given back). */
-static uint32_t *wide_reach(const sentraj_dataset *p, size_t n)
-{
-    size_t nb = n / SHRINK_STEP + 1;
-    uint32_t *reach = malloc(nb * sizeof *reach), top = 0;
-    if (!reach)
-        return NULL;
-    for (size_t c = 0; c < n; c++) {
-        if (c % SHRINK_STEP == 0)
-            reach[c / SHRINK_STEP] = top;
-        if (p->convs[c].wide && win_wide_index(p, c) + 1 > top)
-            top = win_wide_index(p, c) + 1;
-    }
-    return reach;
-}
-
-int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset, sentraj_error *err)
-{
-    size_t n = src->ids.count, w = dst->window, nnew = 0;
-    uint64_t *hash = NULL;
-    uint32_t *map = NULL, *set_map = NULL, *cluster_map = NULL, *reach = NULL;
-    win_entry *tmp = NULL;
-    int rc = SENTRAJ_ENOMEM;
-
-    if (src->nextras || src->keep_labels || dst->keep_labels || dst->window != src->window)
-        return DATASET_NOMERGE;
-    if (dataset_pristine(dst)) {
-        adopt(dst, src, line_offset);
-        return SENTRAJ_OK;
-    }
-    map = malloc((n ? n : 1) * sizeof *map);
-    hash = malloc(HASH_RING * sizeof *hash);
-    set_map = malloc((src->sets.count ? src->sets.count : 1) * sizeof *set_map);
-    cluster_map = malloc((src->clusters.count ? src->clusters.count : 1) * sizeof *cluster_map);
-    tmp = malloc(6 * w * sizeof *tmp);
-    if (!map || !hash || !set_map || !cluster_map || !tmp) {
-        sentraj_nomem(err, "merging reader parts");
-        goto fail;
-    }
-
-    /* Check every conversation first, so that dst is left as it was when
-     * the rows must be read again. The lookups are random reads of a large
-     * table: each is prefetched a few conversations ahead. */
-    for (size_t c = 0; c < n && c < PREFETCH; c++)
-        hash[c] = id_hash(&src->ids, c);
-    for (size_t c = 0; c < n; c++) {
-        const char *id = intern_str(&src->ids, (uint32_t)c);
-        uint32_t len = intern_len(&src->ids, (uint32_t)c);
-        uint64_t h = hash[c % HASH_RING];
-        int64_t d;
-        if (c + PREFETCH < n) {
-            hash[(c + PREFETCH) % HASH_RING] = id_hash(&src->ids, c + PREFETCH);
-            intern_prefetch(&dst->ids, hash[(c + PREFETCH) % HASH_RING]);
-        }
-        d = intern_find(&dst->ids, id, len, h);
-        const conv *sc = &src->convs[c];
-        uint64_t stride = 0;
-
-        map[c] = d < 0 ? UINT32_MAX : (uint32_t)d;
-        if (d < 0) {
-            if (sc->frozen)
-                goto nomerge;
-            nnew++;
-            continue;
-        }
-        const conv *dc = &dst->convs[d];
-        if (!cores_join(dc, sc, &stride) || !same_str(&dst->sets, dc->set, &src->sets, sc->set) ||
-            (dst->field[FIELD_CLUSTER] &&
-             !same_str(&dst->clusters, dst->cluster_of[d], &src->clusters, src->cluster_of[c])))
-            goto nomerge;
-    }
-
-    /* From here src is taken apart as it is used, so that the memory of
-     * both parts is not held at once: its id hash (the lookups are done),
-     * its records as they are copied (from the last, shrinking the arrays
-     * as it goes), then its id strings, whose chunks dst takes over. Its
-     * memory may belong to another thread's malloc arena, where dst could
-     * not reuse it once freed. */
-    intern_drop_index(&src->ids);
-    if (nnew && conv_reserve_n(dst, dst->ids.count + nnew - 1, dst->ids.count + nnew, err) != SENTRAJ_OK)
-        goto fail;
-    for (size_t i = 0; i < src->sets.count; i++) {
-        int64_t set = dataset_category_set(dst, intern_str(&src->sets, (uint32_t)i),
-                                           intern_len(&src->sets, (uint32_t)i), NULL, 0, 0, err);
-        if (set < 0)
-            goto fail;
-        set_map[i] = (uint32_t)set;
-    }
-    for (size_t i = 0; i < src->clusters.count; i++) {
-        int added;
-        const char *s = intern_str(&src->clusters, (uint32_t)i);
-        uint32_t len = intern_len(&src->clusters, (uint32_t)i);
-        int64_t id = intern_get(&dst->clusters, s, len, intern_hash(s, len), &added);
-        if (id < 0) {
-            sentraj_nomem(err, "cluster names");
-            goto fail;
-        }
-        cluster_map[i] = (uint32_t)id;
-    }
-    /* New conversations take the next ids in src's order. */
-    reach = src->nwide ? wide_reach(src, n) : NULL;
-    for (size_t c = n, d = dst->ids.count + nnew; c-- > 0;) {
-        const conv *sc = &src->convs[c];
-        if (map[c] == UINT32_MAX) {
-            conv *dc = &dst->convs[--d];
-            *dc = *sc;
-            dc->line += line_offset;
-            dc->set = set_map[sc->set];
-            if (dst->field[FIELD_CLUSTER])
-                dst->cluster_of[d] = cluster_map[src->cluster_of[c]];
-            if (win_copy(dst, d, src, c, err) != SENTRAJ_OK)
-                goto fail;
-        } else {
-            uint64_t stride = 0;
-            conv *dc = &dst->convs[map[c]];
-            cores_join(dc, sc, &stride);
-            if (cores_append(dst, map[c], src, c, stride, tmp, err) != SENTRAJ_OK)
-                goto fail;
-        }
-        if (c % SHRINK_STEP == 0)
-            part_shrink(src, c, reach ? reach[c / SHRINK_STEP] : src->wide_cap);
-    }
-    free(reach);
-    reach = NULL;
-    free(src->convs);
-    win_free(src);
-    free(src->cluster_of);
-    src->convs = NULL;
-    src->cluster_of = NULL;
-    src->convs_cap = 0;
-    if (intern_take(&dst->ids, &src->ids, map, nnew) < 0) {
-        sentraj_nomem(err, "conversation ids");
-        goto fail;
-    }
-    dst->counts.conversations += nnew;
-    dst->counts.rows += src->counts.rows;
-    dst->counts.human_messages += src->counts.human_messages;
-    dst->counts.assistant_messages += src->counts.assistant_messages;
-    dst->counts.ignored_messages += src->counts.ignored_messages;
-    dst->lattice = dst->lattice && src->lattice;
-    dst->last_conv = -1;
-    rc = SENTRAJ_OK;
-    goto out;
-nomerge:
-    rc = DATASET_NOMERGE;
-    goto out;
-fail:
-    dst->failed = 1;
-    rc = err ? err->code : SENTRAJ_ENOMEM;
-out:
-    free(map);
-    free(hash);
-    free(set_map);
-    free(cluster_map);
-    free(reach);
-    free(tmp);
-    return rc;
-}
 
 /* ---- a categories table ------------------------------------------------------ */
 
@@ -1025,147 +684,6 @@ static void window_sums(const sentraj_dataset *ds, const label_at *first, const 
     }
 }
 
-/* Sorting key for kept conversations: the id bytes, so the order (and every
- * sum taken in it) does not depend on the order rows arrived in. 16 bytes,
- * sorted in place: the keys are the largest thing finish allocates. */
-typedef struct id_key {
-    uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded: most comparisons end here */
-    uint32_t conv;   /* the id, for the rest of its bytes */
-    uint32_t pos;    /* where the record is */
-} id_key;
-
-static uint64_t id_prefix(const char *s, uint32_t len)
-{
-    uint64_t p = 0;
-    for (uint32_t i = 0; i < 8; i++)
-        p = p << 8 | (i < len ? (unsigned char)s[i] : 0u);
-    return p;
-}
-
-static int key_less(const intern *ids, const id_key *x, const id_key *y)
-{
-    uint32_t lx, ly;
-    int r;
-
-    if (x->prefix != y->prefix)
-        return x->prefix < y->prefix;
-    lx = intern_len(ids, x->conv), ly = intern_len(ids, y->conv);
-    r = memcmp(intern_str(ids, x->conv), intern_str(ids, y->conv), lx < ly ? lx : ly);
-    return r ? r < 0 : lx < ly;
-}
-
-static void key_swap(id_key *a, id_key *b)
-{
-    id_key t = *a;
-    *a = *b;
-    *b = t;
-}
-
-static void key_sift(const intern *ids, id_key *k, size_t root, size_t n)
-{
-    for (size_t child; (child = 2 * root + 1) < n; root = child) {
-        if (child + 1 < n && key_less(ids, &k[child], &k[child + 1]))
-            child++;
-        if (!key_less(ids, &k[root], &k[child]))
-            return;
-        key_swap(&k[root], &k[child]);
-    }
-}
-
-/* Introsort of distinct keys, in place (qsort's merge sort would take a
- * second array): quicksort on a median of three, recursing into the smaller
- * part; heapsort past 2 log2 n levels; insertion sort below 16 keys. */
-static void sort_keys(const intern *ids, id_key *k, size_t n, unsigned depth)
-{
-    while (n > 16) {
-        size_t i = 0, j = n - 1, mid = n / 2;
-        id_key pivot;
-
-        if (depth-- == 0) {
-            for (size_t r = n / 2; r-- > 0;)
-                key_sift(ids, k, r, n);
-            for (size_t end = n - 1; end > 0; end--) {
-                key_swap(&k[0], &k[end]);
-                key_sift(ids, k, 0, end);
-            }
-            return;
-        }
-        if (key_less(ids, &k[mid], &k[0]))
-            key_swap(&k[mid], &k[0]);
-        if (key_less(ids, &k[n - 1], &k[mid]))
-            key_swap(&k[n - 1], &k[mid]);
-        if (key_less(ids, &k[mid], &k[0]))
-            key_swap(&k[mid], &k[0]);
-        pivot = k[mid];
-        /* Hoare partition: [0, i) <= pivot <= [j + 1, n) once i > j. */
-        for (;;) {
-            while (key_less(ids, &k[i], &pivot))
-                i++;
-            while (key_less(ids, &pivot, &k[j]))
-                j--;
-            if (i >= j)
-                break;
-            key_swap(&k[i++], &k[j--]);
-        }
-        if (j + 1 < n - j - 1) {
-            sort_keys(ids, k, j + 1, depth);
-            k += j + 1, n -= j + 1;
-        } else {
-            sort_keys(ids, k + j + 1, n - j - 1, depth);
-            n = j + 1;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        id_key x = k[i];
-        size_t j = i;
-        for (; j > 0 && key_less(ids, &x, &k[j - 1]); j--)
-            k[j] = k[j - 1];
-        k[j] = x;
-    }
-}
-
-static int sort_depth = -1;
-
-void dataset_set_sort_depth(int depth)
-{
-    sort_depth = depth;
-}
-
-static int sort_kept(sentraj_dataset *ds, sentraj_error *err)
-{
-    id_key *keys = malloc((ds->nkept ? ds->nkept : 1) * sizeof *keys);
-    unsigned depth = 0;
-
-    if (!keys)
-        return sentraj_nomem(err, "sorting conversations");
-    for (size_t i = 0; i < ds->nkept; i++) {
-        uint32_t c = ds->kept[i].conv;
-        keys[i] = (id_key){id_prefix(intern_str(&ds->ids, c), intern_len(&ds->ids, c)), c, (uint32_t)i};
-    }
-    for (size_t m = ds->nkept; m > 1; m >>= 1)
-        depth += 2;
-    if (sort_depth >= 0)
-        depth = (unsigned)sort_depth;
-    sort_keys(&ds->ids, keys, ds->nkept, depth);
-    /* Put kept[keys[i].pos] at i in place, cycle by cycle (no second copy
-     * of the records); a placed key's pos is set to its own index. */
-    for (size_t i = 0; i < ds->nkept; i++) {
-        if (keys[i].pos == i)
-            continue;
-        kept_conv first = ds->kept[i];
-        size_t j = i;
-        while (keys[j].pos != i) {
-            size_t from = keys[j].pos;
-            ds->kept[j] = ds->kept[from];
-            keys[j].pos = (uint32_t)j;
-            j = from;
-        }
-        ds->kept[j] = first;
-        keys[j].pos = (uint32_t)j;
-    }
-    free(keys);
-    return SENTRAJ_OK;
-}
 
 int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
 {
@@ -1320,7 +838,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         ds->extras = NULL;
         ds->nextras = ds->extras_cap = 0;
     }
-    if (sort_kept(ds, err) != SENTRAJ_OK)
+    if (dataset_sort_kept(ds, err) != SENTRAJ_OK)
         return ds->failed = 1, SENTRAJ_ENOMEM;
     ds->finished = 1;
     return SENTRAJ_OK;

@@ -197,6 +197,12 @@ static inline uint32_t conv_cluster(const sentraj_dataset *ds, size_t c)
     return ds->cluster_of ? ds->cluster_of[c] : 0;
 }
 
+/* Empty tables and caches, for a data set and for a reader part. */
+void dataset_init_tables(sentraj_dataset *ds);
+/* Room for conversation c (and its window slots); growing, room for at
+ * least `at_least` conversations. SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int dataset_conv_reserve(sentraj_dataset *ds, size_t c, size_t at_least, sentraj_error *err);
+
 /* Register an input name; returns its index or -1 without memory. Inputs
  * are read one after the other, so conversation ids rise with the input
  * their first row came from. */
@@ -240,6 +246,11 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offs
 /* Whether ds holds nothing from earlier rows or tables, so that a merge
  * into it cannot fail. */
 int dataset_pristine(const sentraj_dataset *ds);
+
+/* Sort the kept records by conversation id (bytewise), in place: the last
+ * step of finish. SENTRAJ_OK or SENTRAJ_ENOMEM (the records are then
+ * unchanged). */
+int dataset_sort_kept(sentraj_dataset *ds, sentraj_error *err);
 /* How many quicksort levels finish sorts the kept ids by before it turns to
  * heapsort: -1 (the default) for 2 log2 n, else the number given; the
  * order is the same (for tests; not thread-safe). */
