@@ -199,121 +199,7 @@ const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t sour
     return s != source ? ds->sources[s] : NULL;
 }
 
-/* An interned string for an error message, on one line. */
-static sentraj_shown show_id(const intern *t, uint32_t id)
-{
-    return sentraj_show(intern_str(t, id), intern_len(t, id));
-}
-
-/* ---- categories --------------------------------------------------------- */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Turn a categories field into a set id: split on ';', trim blanks, drop
- * empty parts, sort and remove duplicates, and intern the canonical join. */
-int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
-                             uint64_t col, sentraj_error *err)
-{
-    const char **names = NULL;
-    size_t n = 0, cap = 0, total = 0;
-    char *joined = NULL;
-    int64_t set = -1;
-    int added;
-
-    for (size_t i = 0; i <= len;) {
-        size_t j = i;
-        while (j < len && s[j] != ';')
-            j++;
-        size_t a = i, b = j;
-        while (a < b && (s[a] == ' ' || s[a] == '\t'))
-            a++;
-        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-            b--;
-        if (b > a) {
-            if (b - a == 3 && memcmp(s + a, "all", 3) == 0) {
-                sentraj_raise(err, SENTRAJ_EDATA, source, line, col,
-                              "category name \"all\" is reserved for the row that counts every conversation");
-                goto out;
-            }
-            int64_t id = intern_get(&ds->cats, s + a, b - a, intern_hash(s + a, b - a), &added);
-            if (id < 0) {
-                sentraj_nomem(err, "category names");
-                goto out;
-            }
-            if (n == cap) {
-                cap = cap ? cap * 2 : 8;
-                const char **nn = realloc(names, cap * sizeof *nn);
-                if (!nn) {
-                    sentraj_nomem(err, "category list");
-                    goto out;
-                }
-                names = nn;
-            }
-            names[n++] = intern_str(&ds->cats, (uint32_t)id);
-            total += b - a + 1;
-        }
-        i = j + 1;
-    }
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_str);
-    joined = malloc(total + 1);
-    if (!joined) {
-        sentraj_nomem(err, "category set");
-        goto out;
-    }
-    {
-        size_t m = 0, k = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
-                continue;
-            size_t l = strlen(names[i]);
-            if (k)
-                joined[m++] = ';';
-            memcpy(joined + m, names[i], l);
-            m += l;
-            names[k++] = names[i];
-        }
-        joined[m] = '\0';
-        n = k;
-        set = intern_get(&ds->sets, joined, m, intern_hash(joined, m), &added);
-        if (set < 0) {
-            sentraj_nomem(err, "category sets");
-            goto out;
-        }
-    }
-    if (added) {
-        if ((size_t)set >= ds->set_members_cap) {
-            size_t nc = ds->set_members_cap ? ds->set_members_cap * 2 : 16;
-            uint32_t **nm = realloc(ds->set_members, nc * sizeof *nm);
-            if (!nm) {
-                set = -1;
-                sentraj_nomem(err, "category sets");
-                goto out;
-            }
-            memset(nm + ds->set_members_cap, 0, (nc - ds->set_members_cap) * sizeof *nm);
-            ds->set_members = nm;
-            ds->set_members_cap = nc;
-        }
-        uint32_t *mem = malloc((n + 1) * sizeof *mem);
-        if (!mem) {
-            set = -1;
-            sentraj_nomem(err, "category sets");
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++)
-            mem[i] = (uint32_t)intern_find(&ds->cats, names[i], strlen(names[i]),
-                                           intern_hash(names[i], strlen(names[i])));
-        mem[n] = UINT32_MAX;
-        ds->set_members[set] = mem;
-    }
-out:
-    free(names);
-    free(joined);
-    return set;
-}
+/* ---- categories and rows ------------------------------------------------ */
 
 /* The set id of a row's categories field, through a cache of raw strings
  * (the rows of one conversation nearly always spell it identically). */
@@ -354,8 +240,6 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
     ds->last_raw_len = len;
     return ds->raw_to_set[raw];
 }
-
-/* ---- rows ---------------------------------------------------------------- */
 
 static int push_extra(sentraj_dataset *ds, uint32_t c, uint32_t source, const msg_row *r, sentraj_error *err)
 {
@@ -460,11 +344,11 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
     if (!r->cluster)
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, 0,
                              "conversation \"%s\" has no %s (--cluster-by needs one on every conversation)",
-                             show_id(&ds->ids, c).s, name);
+                             dataset_show_id(&ds->ids, c).s, name);
     if (r->cluster_len == 0)
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
                              "empty %s in conversation \"%s\" (--cluster-by needs one on every row)", name,
-                             show_id(&ds->ids, c).s);
+                             dataset_show_id(&ds->ids, c).s);
     if (!first) {
         if (intern_len(&ds->clusters, *cl) == r->cluster_len &&
             memcmp(intern_str(&ds->clusters, *cl), r->cluster, r->cluster_len) == 0)
@@ -472,8 +356,8 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
         o = conv_other_source(ds, c, source);
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
                              "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s", name,
-                             sentraj_show(r->cluster, r->cluster_len).s, show_id(&ds->ids, c).s,
-                             show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line, o ? " of " : "",
+                             sentraj_show(r->cluster, r->cluster_len).s, dataset_show_id(&ds->ids, c).s,
+                             dataset_show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line, o ? " of " : "",
                              o ? o : "");
     }
     id = intern_get(&ds->clusters, r->cluster, r->cluster_len, intern_hash(r->cluster, r->cluster_len), &added);
@@ -507,8 +391,8 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         ds->failed = 1;
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cats_line, r->cats_col,
                              "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
-                             show_id(&ds->sets, (uint32_t)set).s, show_id(&ds->ids, (uint32_t)c).s,
-                             show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line, o ? " of " : "",
+                             dataset_show_id(&ds->sets, (uint32_t)set).s, dataset_show_id(&ds->ids, (uint32_t)c).s,
+                             dataset_show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line, o ? " of " : "",
                              o ? o : "");
     }
     if (ds->field[FIELD_CLUSTER] && (rc = row_cluster(ds, source, (uint32_t)c, first, r, err)) != SENTRAJ_OK) {
@@ -552,90 +436,12 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         ds->failed = 1;
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, r->index_col,
                              "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)r->index,
-                             show_id(&ds->ids, (uint32_t)c).s);
+                             dataset_show_id(&ds->ids, (uint32_t)c).s);
     }
     cv->frozen = 1;
     return push_extra(ds, (uint32_t)c, source, r, err);
 }
 
-
-/* ---- a categories table ------------------------------------------------------ */
-
-int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
-                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err)
-{
-    int added;
-    int64_t set, t;
-
-    (void)id_col;
-    set = dataset_category_set(ds, cats, cats_len, source, line, cats_col, err);
-    if (set < 0)
-        return err ? err->code : SENTRAJ_EDATA;
-    t = intern_get(&ds->table_ids, id, id_len, intern_hash(id, id_len), &added);
-    if (t < 0)
-        return sentraj_nomem(err, "categories table");
-    if (!added) {
-        if (ds->table_set[t] != (uint32_t)set)
-            return sentraj_raise(err, SENTRAJ_EDATA, source, line, cats_col,
-                                 "conversation \"%s\" is listed again with other categories (\"%s\", line %llu: "
-                                 "\"%s\")",
-                                 sentraj_show(id, id_len).s, show_id(&ds->sets, (uint32_t)set).s,
-                                 (unsigned long long)ds->table_line[t], show_id(&ds->sets, ds->table_set[t]).s);
-        return SENTRAJ_OK;
-    }
-    if ((size_t)t >= ds->table_cap) {
-        size_t nc = ds->table_cap ? ds->table_cap * 2 : 1024;
-        uint32_t *ns = realloc(ds->table_set, nc * sizeof *ns);
-        if (!ns)
-            return sentraj_nomem(err, "categories table");
-        ds->table_set = ns;
-        uint64_t *nl = realloc(ds->table_line, nc * sizeof *nl);
-        if (!nl)
-            return sentraj_nomem(err, "categories table");
-        ds->table_line = nl;
-        ds->table_cap = nc;
-    }
-    ds->table_set[t] = (uint32_t)set;
-    ds->table_line[t] = line;
-    if (!ds->table_source && !(ds->table_source = strdup(source)))
-        return sentraj_nomem(err, "categories table");
-    return SENTRAJ_OK;
-}
-
-/* Give every conversation the categories the table lists for it. A
- * conversation whose messages name categories must agree with the table. */
-static int join_table(sentraj_dataset *ds, sentraj_error *err)
-{
-    size_t matched = 0;
-    uint32_t empty;
-    int64_t e;
-
-    if (!ds->table_ids.count)
-        return SENTRAJ_OK;
-    e = intern_find(&ds->sets, "", 0, intern_hash("", 0));
-    empty = e < 0 ? UINT32_MAX : (uint32_t)e;
-    for (size_t c = 0; c < ds->ids.count; c++) {
-        const char *id = intern_str(&ds->ids, (uint32_t)c);
-        uint32_t len = intern_len(&ds->ids, (uint32_t)c);
-        int64_t t = intern_find(&ds->table_ids, id, len, intern_hash(id, len));
-        conv *cv = &ds->convs[c];
-        if (t < 0)
-            continue;
-        matched++;
-        if (cv->set == ds->table_set[t])
-            continue;
-        if (cv->set != empty)
-            return sentraj_raise(err, SENTRAJ_EDATA, ds->table_source, ds->table_line[t], 0,
-                                 "categories \"%s\" of conversation \"%s\" differ from \"%s\" in its messages "
-                                 "(%s line %llu)",
-                                 show_id(&ds->sets, ds->table_set[t]).s, show_id(&ds->ids, (uint32_t)c).s,
-                                 show_id(&ds->sets, cv->set).s, ds->sources[conv_source(ds, c)],
-                                 (unsigned long long)cv->line);
-        cv->set = ds->table_set[t];
-    }
-    ds->counts.categories_unmatched = ds->table_ids.count - matched;
-    return SENTRAJ_OK;
-}
 
 /* ---- finish ---------------------------------------------------------------- */
 
@@ -705,7 +511,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
                              "no data rows: none of the %zu inputs has messages", ds->nsources);
     }
 
-    if (join_table(ds, err) != SENTRAJ_OK)
+    if (dataset_join_table(ds, err) != SENTRAJ_OK)
         return ds->failed = 1, SENTRAJ_EDATA;
     if (ds->nextras > 1)
         qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
@@ -716,7 +522,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
             return ds->failed = 1,
                    sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, x->index_col,
                                  "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
-                                 show_id(&ds->ids, x->conv).s);
+                                 dataset_show_id(&ds->ids, x->conv).s);
     }
     if (ds->keep_labels) {
         /* Every row is an extra, sorted by conversation: offsets by counting. */

@@ -7,6 +7,8 @@
 #include "data/intern.h"
 #include "data/labels.h"
 
+#include "core/error.h"
+
 #include <stdint.h>
 
 /* One message row as the readers hand it to the assembler. Strings are
@@ -203,6 +205,12 @@ void dataset_init_tables(sentraj_dataset *ds);
  * least `at_least` conversations. SENTRAJ_OK or SENTRAJ_ENOMEM. */
 int dataset_conv_reserve(sentraj_dataset *ds, size_t c, size_t at_least, sentraj_error *err);
 
+/* An interned string (an id, a category set) for an error message, on one line. */
+static inline sentraj_shown dataset_show_id(const intern *t, uint32_t id)
+{
+    return sentraj_show(intern_str(t, id), intern_len(t, id));
+}
+
 /* Register an input name; returns its index or -1 without memory. Inputs
  * are read one after the other, so conversation ids rise with the input
  * their first row came from. */
@@ -215,10 +223,21 @@ const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t sour
 /* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
 int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
 
-/* The category set id of a categories field (';'-separated), for readers
- * whose categories come as lists: see category_set in assemble.c. */
+/* The category set id of a categories field (';'-separated: names trimmed,
+ * empty ones dropped, sorted and joined once each), for the rows and for
+ * readers whose categories come as lists; source, line and col place the
+ * field for errors. Returns -1 with err set: SENTRAJ_EDATA for the
+ * reserved name "all", SENTRAJ_ENOMEM. */
 int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
                              uint64_t col, sentraj_error *err);
+/* Record one row of a categories table (sentraj_dataset_read_categories):
+ * a conversation listed twice must list the same categories. */
+int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
+                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);
+/* At finish: give every conversation the categories the table lists for
+ * it. A conversation whose messages name categories must agree with the
+ * table (SENTRAJ_EDATA otherwise). */
+int dataset_join_table(sentraj_dataset *ds, sentraj_error *err);
 
 /* Mark the data set as read from (options can no longer change) and check
  * it can take more input. */
@@ -269,9 +288,6 @@ void csv_set_min_chunk(uint64_t bytes);
  * the default) or reads every record byte by byte (0); the results are the
  * same (for tests; not thread-safe). */
 void csv_set_fast_path(int on);
-/* Record one row of a categories table. */
-int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
-                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);
 int jsonl_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
 int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
 
