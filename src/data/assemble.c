@@ -1,4 +1,4 @@
-/* assemble.c - message rows into conversations, and conversations into trajectories. */
+/* assemble.c - the data set, its input options and inputs, and message rows assembled into conversations. */
 #include "data/dataset.h"
 #include "data/window.h"
 
@@ -199,7 +199,7 @@ const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t sour
     return s != source ? ds->sources[s] : NULL;
 }
 
-/* ---- categories and rows ------------------------------------------------ */
+/* ---- rows ------------------------------------------------------------------ */
 
 /* The set id of a row's categories field, through a cache of raw strings
  * (the rows of one conversation nearly always spell it identically). */
@@ -255,15 +255,6 @@ static int push_extra(sentraj_dataset *ds, uint32_t c, uint32_t source, const ms
         .index = r->index, .line = r->line, .value = r->value, .conv = c, .source = source,
         .index_col = r->index_col > UINT32_MAX ? UINT32_MAX : (uint32_t)r->index_col, .role = (uint8_t)r->role};
     return SENTRAJ_OK;
-}
-
-static int in_core(const conv *cv, uint64_t i)
-{
-    if (cv->rows == 0 || i < cv->first_index || i > core_last(cv))
-        return 0;
-    if (cv->rows == 1)
-        return i == cv->first_index;
-    return (i - cv->first_index) % cv->stride == 0;
 }
 
 static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, int code, sentraj_error *err)
@@ -357,8 +348,8 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
                              "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s", name,
                              sentraj_show(r->cluster, r->cluster_len).s, dataset_show_id(&ds->ids, c).s,
-                             dataset_show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line, o ? " of " : "",
-                             o ? o : "");
+                             dataset_show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line,
+                             o ? " of " : "", o ? o : "");
     }
     id = intern_get(&ds->clusters, r->cluster, r->cluster_len, intern_hash(r->cluster, r->cluster_len), &added);
     if (id < 0)
@@ -440,260 +431,4 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     }
     cv->frozen = 1;
     return push_extra(ds, (uint32_t)c, source, r, err);
-}
-
-
-/* ---- finish ---------------------------------------------------------------- */
-
-static int cmp_extra(const void *a, const void *b)
-{
-    const extra_row *x = a, *y = b;
-    if (x->conv != y->conv)
-        return x->conv < y->conv ? -1 : 1;
-    if (x->index != y->index)
-        return x->index < y->index ? -1 : 1;
-    /* Equal indexes are duplicates; order them by position so the error
-     * names the later row. */
-    if (x->source != y->source)
-        return x->source < y->source ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
-static int cmp_label_at(const void *a, const void *b)
-{
-    const label_at *x = a, *y = b;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
-/* A window slot of core cv as a label with its message index. */
-static label_at slot_label(const conv *cv, win_entry e)
-{
-    return (label_at){cv->first_index + (uint64_t)e.ordinal * cv->stride, e.value};
-}
-
-/* Sum the window labels into the kept record: in exact integer units of
- * 1 / denom for lattice data, in double otherwise. */
-static void window_sums(const sentraj_dataset *ds, const label_at *first, const label_at *last, kept_conv *k)
-{
-    if (ds->lattice) {
-        k->first_q = k->last_q = 0;
-        for (size_t i = 0; i < ds->window; i++) {
-            k->first_q += (int64_t)nearbyint(first[i].value * (double)ds->denom);
-            k->last_q += (int64_t)nearbyint(last[i].value * (double)ds->denom);
-        }
-    } else {
-        k->first_sum = k->last_sum = 0;
-        for (size_t i = 0; i < ds->window; i++) {
-            k->first_sum += first[i].value;
-            k->last_sum += last[i].value;
-        }
-    }
-}
-
-
-int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
-{
-    size_t nconv = ds->ids.count, e = 0, w = ds->window;
-    label_at *cand = NULL;
-    win_entry *slots = NULL;
-    kept_conv *kept;
-    size_t cand_cap = 0;
-
-    if (ds->failed)
-        return sentraj_fail(err, SENTRAJ_EUSAGE, "the data set had an error while reading and cannot be finished");
-    if (ds->finished)
-        return SENTRAJ_OK;
-    if (ds->counts.rows == 0) {
-        if (ds->nsources == 1)
-            return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[0], 1, 0,
-                                 "no data rows: the input has no messages");
-        return sentraj_raise(err, SENTRAJ_EDATA, NULL, 0, 0,
-                             "no data rows: none of the %zu inputs has messages", ds->nsources);
-    }
-
-    if (dataset_join_table(ds, err) != SENTRAJ_OK)
-        return ds->failed = 1, SENTRAJ_EDATA;
-    if (ds->nextras > 1)
-        qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
-    for (size_t i = 0; i < ds->nextras; i++) {
-        const extra_row *x = &ds->extras[i];
-        int dup_core = in_core(&ds->convs[x->conv], x->index);
-        if (dup_core || (i > 0 && ds->extras[i - 1].conv == x->conv && ds->extras[i - 1].index == x->index))
-            return ds->failed = 1,
-                   sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, x->index_col,
-                                 "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
-                                 dataset_show_id(&ds->ids, x->conv).s);
-    }
-    if (ds->keep_labels) {
-        /* Every row is an extra, sorted by conversation: offsets by counting. */
-        ds->label_off = calloc(nconv + 1, sizeof *ds->label_off);
-        if (!ds->label_off)
-            return sentraj_nomem(err, "label offsets");
-        for (size_t i = 0; i < ds->nextras; i++)
-            ds->label_off[ds->extras[i].conv + 1]++;
-        for (size_t c = 0; c < nconv; c++)
-            ds->label_off[c + 1] += ds->label_off[c];
-    }
-
-    /* Ids are not looked up from here on: give the hash table back. The
-     * kept records are written over the conversation records, which are
-     * not needed afterwards (positions, which keep every label, still use
-     * them: then the kept records have their own array). Record c is read
-     * before kept record k <= c is written, with memcpy, which may alias
-     * the records. */
-    _Static_assert(sizeof(kept_conv) <= sizeof(conv), "kept records are written over conversation records");
-    intern_drop_index(&ds->ids);
-    kept = ds->keep_labels ? malloc((nconv ? nconv : 1) * sizeof *kept) : (kept_conv *)(void *)ds->convs;
-    slots = malloc(2 * w * sizeof *slots);
-    cand_cap = 2 * w;
-    cand = malloc(cand_cap * sizeof *cand);
-    if (!kept || !slots || !cand)
-        goto nomem;
-
-    for (size_t c = 0; c < nconv; c++) {
-        const conv *cv = &ds->convs[c];
-        uint64_t humans = cv->humans;
-        kept_conv k = {.conv = (uint32_t)c, .set = cv->set};
-
-        if (!cv->frozen) {
-            k.humans = humans;
-            if (humans < ds->min_human) {
-                ds->counts.dropped_short++;
-                continue;
-            }
-            /* humans >= min_human >= 2 * window: the ring holds exactly the
-             * last `window` labels, the first slots the first ones. */
-            win_load(ds, c, slots);
-            for (size_t i = 0; i < 2 * w; i++)
-                cand[i] = slot_label(cv, slots[i]);
-            window_sums(ds, cand, cand + w, &k);
-        } else {
-            /* Merge the ordered core's window labels with the extras: any
-             * core label outside the core's own first (last) window has at
-             * least `window` core labels before (after) it, so it cannot be
-             * in the overall first (last) window. */
-            size_t ncand = 0, core_n = humans < w ? (size_t)humans : w, ex0 = e;
-            while (e < ds->nextras && ds->extras[e].conv == c)
-                e++;
-            if (cand_cap < 2 * w + (e - ex0)) {
-                label_at *nc = realloc(cand, (2 * w + (e - ex0)) * sizeof *nc);
-                if (!nc)
-                    goto nomem;
-                cand = nc;
-                cand_cap = 2 * w + (e - ex0);
-            }
-            win_load(ds, c, slots);
-            for (size_t i = 0; i < core_n; i++)
-                cand[ncand++] = slot_label(cv, slots[i]);
-            for (size_t i = 0; i < core_n; i++) {
-                win_entry x = slots[w + i];
-                int seen = 0;
-                for (size_t j = 0; j < core_n; j++)
-                    seen |= slots[j].ordinal == x.ordinal;
-                if (!seen)
-                    cand[ncand++] = slot_label(cv, x);
-            }
-            for (size_t i = ex0; i < e; i++) {
-                if (ds->extras[i].role == ROLE_HUMAN) {
-                    cand[ncand++] = (label_at){ds->extras[i].index, ds->extras[i].value};
-                    humans++;
-                }
-            }
-            k.humans = humans;
-            if (humans < ds->min_human) {
-                ds->counts.dropped_short++;
-                continue;
-            }
-            qsort(cand, ncand, sizeof *cand, cmp_label_at);
-            window_sums(ds, cand, cand + ncand - w, &k);
-        }
-        if (ds->set_members[k.set][0] == UINT32_MAX)
-            ds->counts.kept_without_category++;
-        memcpy(&kept[ds->nkept++], &k, sizeof k);
-    }
-    free(cand);
-    free(slots);
-    ds->kept = kept;
-    if (!ds->keep_labels) {
-        ds->convs = NULL;
-        ds->convs_cap = 0;
-    }
-    if (ds->field[FIELD_CLUSTER]) {
-        unsigned char *seen = calloc(ds->clusters.count ? ds->clusters.count : 1, 1);
-        if (!seen)
-            return ds->failed = 1, sentraj_nomem(err, "clusters");
-        for (size_t i = 0; i < ds->nkept; i++) {
-            uint32_t cl = ds->cluster_of[ds->kept[i].conv];
-            ds->kept_clusters += !seen[cl];
-            seen[cl] = 1;
-        }
-        free(seen);
-    }
-    ds->counts.kept = ds->nkept;
-    ds->counts.categories = ds->cats.count;
-    /* The windows and (unless positions need them) the extras are in the
-     * kept records now: give their memory back before sorting. */
-    if (ds->nkept < nconv) {
-        kept_conv *nk = realloc(ds->kept, (ds->nkept ? ds->nkept : 1) * sizeof *nk);
-        if (nk)
-            ds->kept = nk;
-    }
-    win_free(ds);
-    if (!ds->keep_labels) {
-        free(ds->extras);
-        ds->extras = NULL;
-        ds->nextras = ds->extras_cap = 0;
-    }
-    if (dataset_sort_kept(ds, err) != SENTRAJ_OK)
-        return ds->failed = 1, SENTRAJ_ENOMEM;
-    ds->finished = 1;
-    return SENTRAJ_OK;
-nomem:
-    free(cand);
-    free(slots);
-    if (ds->keep_labels)
-        free(kept);
-    ds->failed = 1; /* kept records may already be written over the conversation records */
-    return sentraj_nomem(err, "kept conversations");
-}
-
-const sentraj_counts *sentraj_dataset_counts(const sentraj_dataset *ds)
-{
-    return &ds->counts;
-}
-
-size_t sentraj_dataset_kept(const sentraj_dataset *ds)
-{
-    return ds->finished ? ds->nkept : 0;
-}
-
-size_t sentraj_dataset_clusters(const sentraj_dataset *ds)
-{
-    return ds->finished ? ds->kept_clusters : 0;
-}
-
-const char *sentraj_dataset_cluster_by(const sentraj_dataset *ds)
-{
-    return ds->field[FIELD_CLUSTER];
-}
-
-void sentraj_dataset_trajectory(const sentraj_dataset *ds, size_t i, sentraj_trajectory *out)
-{
-    const kept_conv *k = &ds->kept[i];
-    double w = (double)ds->window;
-
-    out->conversation_id = intern_str(&ds->ids, k->conv);
-    out->categories = intern_str(&ds->sets, k->set);
-    out->human_messages = k->humans;
-    if (ds->lattice) {
-        /* Exact integers over denom * window: one rounding per value. */
-        double d = (double)ds->denom * w;
-        out->mean_first = (double)k->first_q / d;
-        out->mean_last = (double)k->last_q / d;
-        out->delta = (double)(k->last_q - k->first_q) / d;
-    } else {
-        out->mean_first = k->first_sum / w;
-        out->mean_last = k->last_sum / w;
-        out->delta = (k->last_sum - k->first_sum) / w;
-    }
 }

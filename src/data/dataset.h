@@ -57,6 +57,16 @@ static inline uint64_t core_last(const conv *cv)
     return cv->first_index + (uint64_t)(cv->rows - 1) * cv->stride;
 }
 
+/* Whether message index i is one of core cv's rows. */
+static inline int in_core(const conv *cv, uint64_t i)
+{
+    if (cv->rows == 0 || i < cv->first_index || i > core_last(cv))
+        return 0;
+    if (cv->rows == 1)
+        return i == cv->first_index;
+    return (i - cv->first_index) % cv->stride == 0;
+}
+
 /* A window slot, decoded: a human label and the row's place in the
  * conversation's ordered core (its message index is first_index + ordinal *
  * stride). window.c stores slots in two bytes where it can (see there). */
@@ -64,13 +74,6 @@ typedef struct win_entry {
     double value;
     uint32_t ordinal;
 } win_entry;
-
-/* A human label with its message index, while finish merges a frozen
- * conversation's window labels with its out-of-order rows. */
-typedef struct label_at {
-    uint64_t index;
-    double value;
-} label_at;
 
 /* A row that arrived out of order, kept whole until finish. */
 typedef struct extra_row {
