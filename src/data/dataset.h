@@ -278,20 +278,4 @@ int dataset_sort_kept(sentraj_dataset *ds, sentraj_error *err);
  * order is the same (for tests; not thread-safe). */
 void dataset_set_sort_depth(int depth);
 
-/* The CSV reader on an open input. A named regular file is read on the
- * config's threads when each gets at least 4 MiB (see read_parallel). */
-struct input;
-int csv_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
-/* A categories table: columns id and categories, joined at finish. */
-int csv_read_categories(sentraj_dataset *ds, struct input *in, sentraj_error *err);
-/* The least bytes per thread for which csv_read splits a file (for tests;
- * not thread-safe: set it before reading). */
-void csv_set_min_chunk(uint64_t bytes);
-/* Whether the reader takes plain one-line records with its fast path (1,
- * the default) or reads every record byte by byte (0); the results are the
- * same (for tests; not thread-safe). */
-void csv_set_fast_path(int on);
-int jsonl_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
-int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
-
 #endif

@@ -4,6 +4,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "io/input.h"
+#include "io/readers.h"
 #include "core/pool.h"
 
 #include <errno.h>
