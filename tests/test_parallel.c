@@ -11,7 +11,7 @@
 
 #include "data/dataset.h"
 #include "data/window.h"
-#include "io/readers.h"
+#include "io/csv.h"
 
 #include <dirent.h>
 #include <sentraj.h>

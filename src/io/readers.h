@@ -21,12 +21,4 @@ int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err);
 /* A ConvoKit corpus directory (utterances.jsonl, conversations.json). */
 int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
 
-/* The least bytes per thread for which csv_read splits a file (for tests;
- * not thread-safe: set it before reading). */
-void csv_set_min_chunk(uint64_t bytes);
-/* Whether the reader takes plain one-line records with its fast path (1,
- * the default) or reads every record byte by byte (0); the results are the
- * same (for tests; not thread-safe). */
-void csv_set_fast_path(int on);
-
 #endif
