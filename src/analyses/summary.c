@@ -56,6 +56,51 @@ size_t sentraj_summary_min_human(const sentraj_summary *s)
     return s->min_human;
 }
 
+int64_t sentraj_summary_denominator(const sentraj_summary *s)
+{
+    return s->denom;
+}
+
+size_t sentraj_summary_scale_size(const sentraj_summary *s)
+{
+    return s->nscale;
+}
+
+int sentraj_summary_scale_entry(const sentraj_summary *s, size_t i, const char **label, double *value)
+{
+    if (i >= s->nscale)
+        return SENTRAJ_EUSAGE;
+    *label = s->scale[i].label;
+    *value = s->scale[i].value;
+    return SENTRAJ_OK;
+}
+
+size_t sentraj_summary_categories(const sentraj_summary *s)
+{
+    return s->nnames;
+}
+
+const char *sentraj_summary_category(const sentraj_summary *s, size_t i)
+{
+    return i < s->nnames ? s->names[i] : NULL;
+}
+
+size_t sentraj_summary_cells(const sentraj_summary *s)
+{
+    return s->ncells;
+}
+
+int sentraj_summary_cell_get(const sentraj_summary *s, size_t i, sentraj_summary_cell *out)
+{
+    if (i >= s->ncells)
+        return SENTRAJ_EUSAGE;
+    out->category = s->names[s->cells[i].name];
+    out->first_q = s->cells[i].first;
+    out->last_q = s->cells[i].last;
+    out->count = s->cells[i].count;
+    return SENTRAJ_OK;
+}
+
 const char *summary_source(const sentraj_summary *s)
 {
     return s->source && *s->source ? s->source : NULL;
