@@ -5,14 +5,8 @@
 #include "data/dataset.h"
 #include "data/labels.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char comment_line[] =
-    "# category,first_q,last_q,count: kept conversations whose first and last window label sums are "
-    "first_q/denom and last_q/denom (see sentraj's docs/scale.md)";
-static const char table_header[] = "category,first_q,last_q,count";
 
 const char *const summary_count_key[SUMMARY_NCOUNTS] = {
     "rows",          "human_messages", "assistant_messages",    "ignored_messages",    "conversations",
@@ -327,58 +321,6 @@ fail:
     free(cat_to_name);
     sentraj_summary_free(s);
     return NULL;
-}
-
-/* ---- writing ------------------------------------------------------------ */
-
-/* A CSV field, quoted when it holds a comma, quote or line end. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-int sentraj_summary_write(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err)
-{
-    char num[32];
-    size_t c = 0;
-    sentraj_counts counts = s->counts;
-
-    errno = 0;
-    fprintf(f, "%s\n%s\n", SENTRAJ_SUMMARY_MAGIC, comment_line);
-    fprintf(f, "window,%zu\nmin_human,%zu\ndenom,%lld\n", s->window, s->min_human, (long long)s->denom);
-    for (size_t i = 0; i < s->nscale; i++) {
-        fputs("scale,", f);
-        put_field(f, s->scale[i].label);
-        fprintf(f, ",%s\n", sentraj_format_double(s->scale[i].value, num, sizeof num));
-    }
-    for (int i = 0; i < SUMMARY_NCOUNTS; i++)
-        fprintf(f, "%s,%llu\n", summary_count_key[i], (unsigned long long)*summary_count_field(&counts, i));
-    fprintf(f, "%s\n", table_header);
-    for (size_t n = 0; n < s->nnames; n++) {
-        if (c == s->ncells || s->cells[c].name != n) {
-            put_field(f, s->names[n]);
-            fputs(",,,0\n", f);
-            continue;
-        }
-        for (; c < s->ncells && s->cells[c].name == n; c++) {
-            put_field(f, s->names[n]);
-            fprintf(f, ",%lld,%lld,%llu\n", (long long)s->cells[c].first, (long long)s->cells[c].last,
-                    (unsigned long long)s->cells[c].count);
-        }
-    }
-    if (fflush(f) != 0 || ferror(f))
-        return sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "write failed: %s", strerror(errno ? errno : EIO));
-    return SENTRAJ_OK;
 }
 
 /* ---- compatibility and merging ------------------------------------------- */
