@@ -140,7 +140,10 @@ struct sentraj_dataset {
     win_entry *win_tmp;    /* 2 * window slots of scratch, allocated when first needed */
     double code_value[2 * WIN_CODE_MAX + 1]; /* code q -> the label q / denom (NaN without a lattice) */
     double code_scale;     /* denom as a double; 0 without a lattice */
-    int win_compact;       /* conversations start in compact slots (win_set_compact) */
+    /* Conversations start in compact slots (win_set_compact). Only the test
+     * build reads it (window.h), but both have it: the struct's layout must
+     * not depend on SENTRAJ_TESTING. */
+    int win_compact;
     int code_nibbles;      /* codes take 4 bits (the scale's lattice values all within +-7), else 8 */
     int code_max;          /* the largest code magnitude: 7 or WIN_CODE_MAX */
     size_t win_bytes;      /* compact bytes per conversation (window.h) */
@@ -273,9 +276,11 @@ int dataset_pristine(const sentraj_dataset *ds);
  * step of finish. SENTRAJ_OK or SENTRAJ_ENOMEM (the records are then
  * unchanged). */
 int dataset_sort_kept(sentraj_dataset *ds, sentraj_error *err);
+#ifdef SENTRAJ_TESTING
 /* How many quicksort levels finish sorts the kept ids by before it turns to
  * heapsort: -1 (the default) for 2 log2 n, else the number given; the
- * order is the same (for tests; not thread-safe). */
+ * order is the same. A test knob (core/testing.h), not thread-safe. */
 void dataset_set_sort_depth(int depth);
+#endif
 
 #endif

@@ -2,6 +2,7 @@
 #include "data/dataset.h"
 
 #include "core/error.h"
+#include "core/testing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,16 @@ static void sort_keys(const intern *ids, id_key *k, size_t n, unsigned depth)
 }
 
 
+#ifdef SENTRAJ_TESTING
 static int sort_depth = -1;
 
 void dataset_set_sort_depth(int depth)
 {
     sort_depth = depth;
 }
+#else
+#define sort_depth (-1)
+#endif
 
 int dataset_sort_kept(sentraj_dataset *ds, sentraj_error *err)
 {

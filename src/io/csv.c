@@ -3,6 +3,7 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/testing.h"
 #include "data/dataset.h"
 #include "io/input.h"
 #include "io/readers.h"
@@ -166,13 +167,18 @@ static int add_field(csv_reader *r, size_t off, size_t len, uint64_t line, uint6
     return SENTRAJ_OK;
 }
 
-/* Whether parse_record tries fast_record first (csv_set_fast_path). */
+/* Whether parse_record tries fast_record first: always in the library;
+ * the tests turn it off to compare (csv_set_fast_path). */
+#ifdef SENTRAJ_TESTING
 static int fast_path = 1;
 
 void csv_set_fast_path(int on)
 {
     fast_path = on;
 }
+#else
+#define fast_path 1
+#endif
 
 #if defined(__SSE2__)
 /* The common record: one line, complete in the buffer, without quotes, NUL

@@ -42,12 +42,15 @@ int csv_read_rows(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int
 int csv_read_parallel(csv_reader *r, sentraj_dataset *ds, const int col[NFIELDS], size_t ncols, int fd,
                       uint64_t size, sentraj_error *err);
 
-/* The least bytes per thread for which csv_read splits a file (for tests;
- * not thread-safe: set it before reading). */
+#ifdef SENTRAJ_TESTING
+/* Test knobs (core/testing.h), not thread-safe: set them before reading.
+ * The least bytes per thread for which csv_read splits a file (4 MiB; 0
+ * means 1). */
 void csv_set_min_chunk(uint64_t bytes);
 /* Whether the reader takes plain one-line records with its fast path (1,
- * the default) or reads every record byte by byte (0); the results are the
- * same (for tests; not thread-safe). */
+ * the default) or reads every record byte by byte (0); the results are
+ * the same. */
 void csv_set_fast_path(int on);
+#endif
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/pool.h"
+#include "core/testing.h"
 #include "data/dataset.h"
 #include "io/input.h"
 
@@ -13,14 +14,21 @@
 #include <unistd.h>
 
 /* A file is split only when every thread gets at least min_chunk bytes
- * (csv_set_min_chunk changes it for tests). */
-static uint64_t min_chunk = (uint64_t)4 << 20;
+ * (MIN_CHUNK; the tests lower it with csv_set_min_chunk), in at most
+ * MAX_CHUNKS chunks. */
+#define MIN_CHUNK ((uint64_t)4 << 20)
 #define MAX_CHUNKS 256
+
+#ifdef SENTRAJ_TESTING
+static uint64_t min_chunk = MIN_CHUNK;
 
 void csv_set_min_chunk(uint64_t bytes)
 {
     min_chunk = bytes ? bytes : 1;
 }
+#else
+#define min_chunk MIN_CHUNK
+#endif
 
 typedef struct chunk {
     uint64_t off;           /* where its first record starts (a guess until checked) */
