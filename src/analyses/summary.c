@@ -222,6 +222,32 @@ static int same_entries(const summary_scale_entry *a, size_t na, const summary_s
 
 /* ---- from a data set ---------------------------------------------------- */
 
+/* Whether ds, read with scale, can be summarised: finished, without
+ * clusters, and every window sum an exact integer over the scale's
+ * lattice. */
+static int check_summarisable(const sentraj_dataset *ds, const sentraj_scale *scale, sentraj_error *err)
+{
+    if (!ds->finished)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "a summary needs a finished data set (call sentraj_dataset_finish)");
+    if (sentraj_dataset_cluster_by(ds))
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "a data set read with a cluster column (%s) cannot be summarised: a summary has no "
+                            "clusters, so its analysis could not resample them",
+                            sentraj_dataset_cluster_by(ds));
+    if (scale->denom != ds->denom)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the label scale given is not the one the data set was read with");
+    if (!ds->lattice && ds->denom > 0)
+        return sentraj_fail(err, SENTRAJ_EDATA,
+                            "a summary needs every human label on the scale's lattice (multiples of 1/%lld), and a "
+                            "numeric sentiment is off it: analyse the data directly",
+                            (long long)ds->denom);
+    if (!ds->lattice)
+        return sentraj_fail(err, SENTRAJ_EDATA,
+                            "a summary needs a label scale whose values are multiples of one unit 1/Q (Q <= "
+                            "100000), and this one has none: analyse the data directly");
+    return SENTRAJ_OK;
+}
+
 sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const sentraj_scale *scale,
                                               sentraj_error *err)
 {
@@ -229,35 +255,10 @@ sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const s
     uint32_t *cat_to_name = NULL;
     size_t ncat, all = 0, cap = 0;
 
-    if (!ds->finished) {
-        sentraj_fail(err, SENTRAJ_EUSAGE, "a summary needs a finished data set (call sentraj_dataset_finish)");
-        return NULL;
-    }
-    if (sentraj_dataset_cluster_by(ds)) {
-        sentraj_fail(err, SENTRAJ_EUSAGE,
-                     "a data set read with a cluster column (%s) cannot be summarised: a summary has no clusters, "
-                     "so its analysis could not resample them",
-                     sentraj_dataset_cluster_by(ds));
-        return NULL;
-    }
     if (!scale)
         scale = labels_default_scale();
-    if (scale->denom != ds->denom) {
-        sentraj_fail(err, SENTRAJ_EUSAGE, "the label scale given is not the one the data set was read with");
+    if (check_summarisable(ds, scale, err) != SENTRAJ_OK)
         return NULL;
-    }
-    if (!ds->lattice) {
-        if (ds->denom > 0)
-            sentraj_fail(err, SENTRAJ_EDATA,
-                         "a summary needs every human label on the scale's lattice (multiples of 1/%lld), and a "
-                         "numeric sentiment is off it: analyse the data directly",
-                         (long long)ds->denom);
-        else
-            sentraj_fail(err, SENTRAJ_EDATA,
-                         "a summary needs a label scale whose values are multiples of one unit 1/Q (Q <= 100000), "
-                         "and this one has none: analyse the data directly");
-        return NULL;
-    }
     if (!(s = calloc(1, sizeof *s)) || !(s->source = strdup("")))
         goto nomem;
     s->window = ds->window;
@@ -339,17 +340,16 @@ int summary_check_options(const sentraj_summary *s, size_t window, size_t min_hu
     return SENTRAJ_OK;
 }
 
-int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err)
+/* Whether from can be merged into into: the same options and scale, and
+ * counts whose sums (into *sum) fit in 64 bits. */
+static int check_mergeable(const sentraj_summary *into, const sentraj_summary *from, sentraj_counts *sum,
+                           sentraj_error *err)
 {
     char a[200], b[200];
     const char *other = into->source && *into->source ? into->source : "the other summary";
-    char **names = NULL;
-    summary_cell *cells = NULL;
-    uint32_t *map_a = NULL, *map_b = NULL;
-    size_t nn = 0, i = 0, j = 0;
-    sentraj_counts sum = into->counts, add = from->counts;
-    sentraj_summary tmp;
+    sentraj_counts add = from->counts;
 
+    *sum = into->counts;
     if (from->window != into->window)
         return sentraj_raise(err, SENTRAJ_EDATA, summary_source(from), from->line_window, 0,
                              "window %zu differs from window %zu of %s: summaries made with different options "
@@ -369,12 +369,27 @@ int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, se
                              a, other, b);
     }
     for (int k = 0; k < SUMMARY_NCOUNTS; k++) {
-        uint64_t *x = summary_count_field(&sum, k), y = *summary_count_field(&add, k);
+        uint64_t *x = summary_count_field(sum, k), y = *summary_count_field(&add, k);
         if (*x > UINT64_MAX - y)
             return sentraj_raise(err, SENTRAJ_ELIMIT, summary_source(from), from->line_count[k], 0,
                                  "the merged %s passes 2^64 - 1", summary_count_key[k]);
         *x += y;
     }
+    return SENTRAJ_OK;
+}
+
+int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err)
+{
+    char **names = NULL;
+    summary_cell *cells = NULL;
+    uint32_t *map_a = NULL, *map_b = NULL;
+    size_t nn = 0, i = 0, j = 0;
+    sentraj_counts sum;
+    sentraj_summary tmp;
+    int rc;
+
+    if ((rc = check_mergeable(into, from, &sum, err)) != SENTRAJ_OK)
+        return rc;
 
     /* The union of the names (both sorted) and where each side's go. */
     names = calloc(into->nnames + from->nnames + 1, sizeof *names);

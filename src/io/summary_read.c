@@ -529,6 +529,44 @@ static int header_done(parse_state *ps, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
+/* A table name as read, once for a run of rows that repeat it. */
+static int add_raw_name(parse_state *ps, const char *cat, sentraj_error *err)
+{
+    if (ps->nraw == ps->raw_cap) {
+        size_t nc = ps->raw_cap ? ps->raw_cap * 2 : 16;
+        char **nn = realloc(ps->raw_names, nc * sizeof *nn);
+        uint64_t *ne;
+        if (!nn)
+            return sentraj_nomem(err, "summary names");
+        ps->raw_names = nn;
+        if (!(ne = realloc(ps->empty_line, nc * sizeof *ne)))
+            return sentraj_nomem(err, "summary names");
+        ps->empty_line = ne;
+        ps->raw_cap = nc;
+    }
+    if (!(ps->raw_names[ps->nraw] = strdup(cat)))
+        return sentraj_nomem(err, "summary names");
+    ps->empty_line[ps->nraw++] = 0;
+    return SENTRAJ_OK;
+}
+
+/* Room for more cells (and their raw names). */
+static int cells_room(parse_state *ps, sentraj_error *err)
+{
+    sentraj_summary *s = ps->s;
+    size_t nc = ps->cells_cap ? ps->cells_cap * 2 : 256;
+    summary_cell *ncl = realloc(s->cells, nc * sizeof *ncl);
+    uint32_t *nr;
+    if (!ncl)
+        return sentraj_nomem(err, "summary table");
+    s->cells = ncl;
+    if (!(nr = realloc(ps->cell_raw, nc * sizeof *nr)))
+        return sentraj_nomem(err, "summary table");
+    ps->cell_raw = nr;
+    ps->cells_cap = nc;
+    return SENTRAJ_OK;
+}
+
 /* One table row: "category,first_q,last_q,count", or "category,,,0". */
 static int table_row(parse_state *ps, sentraj_error *err)
 {
@@ -580,39 +618,14 @@ static int table_row(parse_state *ps, sentraj_error *err)
         return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[3],
                              "count 0: a row counts at least one conversation");
 
-    if (!ps->nraw || strcmp(ps->raw_names[ps->nraw - 1], cat) != 0) {
-        if (ps->nraw == ps->raw_cap) {
-            size_t nc = ps->raw_cap ? ps->raw_cap * 2 : 16;
-            char **nn = realloc(ps->raw_names, nc * sizeof *nn);
-            uint64_t *ne;
-            if (!nn)
-                return sentraj_nomem(err, "summary names");
-            ps->raw_names = nn;
-            if (!(ne = realloc(ps->empty_line, nc * sizeof *ne)))
-                return sentraj_nomem(err, "summary names");
-            ps->empty_line = ne;
-            ps->raw_cap = nc;
-        }
-        if (!(ps->raw_names[ps->nraw] = strdup(cat)))
-            return sentraj_nomem(err, "summary names");
-        ps->empty_line[ps->nraw++] = 0;
-    }
+    if ((!ps->nraw || strcmp(ps->raw_names[ps->nraw - 1], cat) != 0) && add_raw_name(ps, cat, err) != SENTRAJ_OK)
+        return SENTRAJ_ENOMEM;
     if (empty) {
         ps->empty_line[ps->nraw - 1] = r->line;
         return SENTRAJ_OK;
     }
-    if (s->ncells == ps->cells_cap) {
-        size_t nc = ps->cells_cap ? ps->cells_cap * 2 : 256;
-        summary_cell *ncl = realloc(s->cells, nc * sizeof *ncl);
-        uint32_t *nr;
-        if (!ncl)
-            return sentraj_nomem(err, "summary table");
-        s->cells = ncl;
-        if (!(nr = realloc(ps->cell_raw, nc * sizeof *nr)))
-            return sentraj_nomem(err, "summary table");
-        ps->cell_raw = nr;
-        ps->cells_cap = nc;
-    }
+    if (s->ncells == ps->cells_cap && cells_room(ps, err) != SENTRAJ_OK)
+        return SENTRAJ_ENOMEM;
     ps->cell_raw[s->ncells] = (uint32_t)(ps->nraw - 1);
     s->cells[s->ncells++] = (summary_cell){0, q[0], q[1], count, r->line};
     return SENTRAJ_OK;
