@@ -593,13 +593,52 @@ static int parse_index(csv_reader *r, size_t i, uint64_t *out, sentraj_error *er
     return SENTRAJ_OK;
 }
 
+/* Field i as a role, through the cache of role fields seen. */
+static inline int parse_role(csv_reader *r, size_t i, role_kind *role, sentraj_error *err)
+{
+    const field *f = &r->fields[i];
+    const char *s = field_ptr(r, i);
+    int hit = cache_find(&r->roles, s, f->len);
+
+    if (hit >= 0) {
+        *role = (role_kind)r->roles.kind[hit];
+        return SENTRAJ_OK;
+    }
+    *role = labels_parse_role(s, f->len);
+    if (*role == ROLE_UNKNOWN)
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                             "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
+                             "model, ai, bot; ignored: system, tool)",
+                             sentraj_show(s, f->len).s);
+    cache_put(&r->roles, s, f->len, (int)*role, 0);
+    return SENTRAJ_OK;
+}
+
+/* Field i as a sentiment label's value, through the cache of label fields
+ * seen. */
+static inline int parse_label(csv_reader *r, const sentraj_dataset *ds, size_t i, double *value, sentraj_error *err)
+{
+    const field *f = &r->fields[i];
+    const char *s = field_ptr(r, i);
+    int hit = cache_find(&r->labels, s, f->len);
+    label_status st;
+
+    if (hit >= 0) {
+        *value = r->labels.value[hit];
+        return SENTRAJ_OK;
+    }
+    st = labels_parse_sentiment(ds->scale, s, f->len, value);
+    if (st != LABEL_OK)
+        return labels_sentiment_error(ds->scale, st, s, f->len, r->name, f->line, f->col, err);
+    cache_put(&r->labels, s, f->len, 0, *value);
+    return SENTRAJ_OK;
+}
+
 static int row(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int col[NCOLS], size_t ncols,
                sentraj_error *err)
 {
     msg_row m;
     const field *f;
-    const char *s;
-    size_t len;
     int rc;
 
     if (r->nfields != ncols) {
@@ -633,40 +672,10 @@ static int row(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int co
         return rc;
     m.index_col = r->fields[col[COL_INDEX]].col;
 
-    f = &r->fields[col[COL_ROLE]];
-    s = field_ptr(r, (size_t)col[COL_ROLE]);
-    {
-        int hit = cache_find(&r->roles, s, f->len);
-        if (hit >= 0) {
-            m.role = (role_kind)r->roles.kind[hit];
-        } else {
-            m.role = labels_parse_role(s, f->len);
-            if (m.role != ROLE_UNKNOWN)
-                cache_put(&r->roles, s, f->len, (int)m.role, 0);
-        }
-    }
-    if (m.role == ROLE_UNKNOWN)
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                             "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                             "model, ai, bot; ignored: system, tool)",
-                             sentraj_show(s, f->len).s);
-
-    if (m.role == ROLE_HUMAN) {
-        f = &r->fields[col[COL_SENTIMENT]];
-        s = field_ptr(r, (size_t)col[COL_SENTIMENT]);
-        len = f->len;
-        {
-            int hit = cache_find(&r->labels, s, len);
-            if (hit >= 0) {
-                m.value = r->labels.value[hit];
-            } else {
-                label_status st = labels_parse_sentiment(ds->scale, s, len, &m.value);
-                if (st != LABEL_OK)
-                    return labels_sentiment_error(ds->scale, st, s, len, r->name, f->line, f->col, err);
-                cache_put(&r->labels, s, len, 0, m.value);
-            }
-        }
-    }
+    if ((rc = parse_role(r, (size_t)col[COL_ROLE], &m.role, err)) != SENTRAJ_OK)
+        return rc;
+    if (m.role == ROLE_HUMAN && (rc = parse_label(r, ds, (size_t)col[COL_SENTIMENT], &m.value, err)) != SENTRAJ_OK)
+        return rc;
 
     if (col[COL_CATEGORIES] >= 0) {
         f = &r->fields[col[COL_CATEGORIES]];
