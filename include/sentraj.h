@@ -516,7 +516,8 @@ SENTRAJ_API size_t sentraj_summary_min_human(const sentraj_summary *s);
 /* Reading a summary's contents: what its file holds, in the file's order,
  * so that a program can write or inspect a summary without parsing it.
  * Strings are borrowed from s: they live until s is freed or merged into
- * (sentraj_summary_merge replaces the category names of `into`). */
+ * (sentraj_summary_merge replaces the category names of `into`). Like the
+ * other accessors these may be called from several threads at once. */
 
 /* The label scale's lattice denominator Q, in 1 .. 100000: every label is a
  * multiple of 1/Q, and first_q and last_q are window label sums times Q. */
@@ -531,11 +532,11 @@ SENTRAJ_API size_t sentraj_summary_scale_size(const sentraj_summary *s);
 SENTRAJ_API int sentraj_summary_scale_entry(const sentraj_summary *s, size_t i, const char **label,
                                             double *value);
 
-/* The table's category names, sorted bytewise: "all" in its place among
- * them, and every category seen in the data summarised, also one without
- * a kept conversation (which has no cells). There are
- * sentraj_summary_counts(s)->categories + 1 of them. sentraj_summary_category
- * returns name i, or NULL when i is out of range. */
+/* The table's category names: every category seen in the data
+ * summarised (one without a kept conversation included: it has no cells)
+ * and "all", sorted bytewise, so "all" is in its sorted place, not last.
+ * There are sentraj_summary_counts(s)->categories + 1 of them.
+ * sentraj_summary_category returns name i, or NULL when i is out of range. */
 SENTRAJ_API size_t sentraj_summary_categories(const sentraj_summary *s);
 SENTRAJ_API const char *sentraj_summary_category(const sentraj_summary *s, size_t i);
 

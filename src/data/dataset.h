@@ -249,9 +249,9 @@ int dataset_join_table(sentraj_dataset *ds, sentraj_error *err);
  * it can take more input. */
 int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
 
-/* Parallel reading (io/csv_parallel.c): each chunk of a file is read into a part, a
- * data set with the options of ds but its own tables (the column names are
- * borrowed from ds, which must outlive it). Free it with
+/* Parallel reading (io/csv_parallel.c): each chunk of a file is read into
+ * a part, a data set with the options of ds but its own tables (the column
+ * names are borrowed from ds, which must outlive it). Free it with
  * sentraj_dataset_free. */
 sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err);
 /* Add the conversations of part src, whose rows all come after dst's rows
