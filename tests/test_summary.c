@@ -1,4 +1,8 @@
 /* test_summary.c - summaries: exact equivalence with the data, merging, the file format and its errors. */
+/* Longer than our usual file: STYLE.md keeps one test program per module,
+ * and the summary's module has many parts (building, the file format and
+ * its errors, merging, the read accessors, the analysis); each section
+ * below stands alone. */
 #include "tap.h"
 
 #include <sentraj.h>
