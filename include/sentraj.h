@@ -545,6 +545,50 @@ SENTRAJ_API const sentraj_counts *sentraj_summary_counts(const sentraj_summary *
 SENTRAJ_API size_t sentraj_summary_window(const sentraj_summary *s);
 SENTRAJ_API size_t sentraj_summary_min_human(const sentraj_summary *s);
 
+/* Reading a summary's contents: what its file holds, in the file's order,
+ * so that a program can write or inspect a summary without parsing it.
+ * Strings are borrowed from s: they live until s is freed or merged into
+ * (sentraj_summary_merge replaces the category names of `into`). Like the
+ * other accessors these may be called from several threads at once. */
+
+/* The label scale's lattice denominator Q, in 1 .. 100000: every label is a
+ * multiple of 1/Q, and first_q and last_q are window label sums times Q. */
+SENTRAJ_API int64_t sentraj_summary_denominator(const sentraj_summary *s);
+
+/* The label scale the summary was made with: sentraj_summary_scale_size(s)
+ * entries, sorted by value, then by label (bytewise). Entry i sets *label
+ * (folded: lower case, without blanks, '-' or '_') and *value, and returns
+ * SENTRAJ_OK; SENTRAJ_EUSAGE when i is out of range, leaving both as they
+ * were. */
+SENTRAJ_API size_t sentraj_summary_scale_size(const sentraj_summary *s);
+SENTRAJ_API int sentraj_summary_scale_entry(const sentraj_summary *s, size_t i, const char **label,
+                                            double *value);
+
+/* The table's category names: every category seen in the data
+ * summarised (one without a kept conversation included: it has no cells)
+ * and "all", sorted bytewise, so "all" is in its sorted place, not last.
+ * There are sentraj_summary_counts(s)->categories + 1 of them.
+ * sentraj_summary_category returns name i, or NULL when i is out of range. */
+SENTRAJ_API size_t sentraj_summary_categories(const sentraj_summary *s);
+SENTRAJ_API const char *sentraj_summary_category(const sentraj_summary *s, size_t i);
+
+/* One row of the table: `count` (at least 1) kept conversations of
+ * `category` ("all": of any category or none) have first-window and
+ * last-window label sums first_q / Q and last_q / Q. */
+typedef struct sentraj_summary_cell {
+    const char *category; /* borrowed: the pointer sentraj_summary_category gives for this name */
+    int64_t first_q, last_q;
+    uint64_t count;
+} sentraj_summary_cell;
+
+/* The cells: sentraj_summary_cells(s) of them, sorted by category
+ * (bytewise, the order of sentraj_summary_category), then first_q and
+ * last_q; each (category, first_q, last_q) appears once. Cell i fills *out
+ * and returns SENTRAJ_OK; SENTRAJ_EUSAGE when i is out of range, leaving
+ * *out as it was. */
+SENTRAJ_API size_t sentraj_summary_cells(const sentraj_summary *s);
+SENTRAJ_API int sentraj_summary_cell_get(const sentraj_summary *s, size_t i, sentraj_summary_cell *out);
+
 /* Bootstrap every category of a summary, plus "all": the same rows, in the
  * same order, with the same bytes as sentraj_analyze on the data set it
  * summarises with the same cfg. cfg's window and min_human must be the

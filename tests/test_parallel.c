@@ -7,10 +7,18 @@
  * threads, so every chunk boundary case shows up in files of a few KB.
  * Each case also checks which way the file was read (ds->parallel_chunks):
  * a test that compared one thread with itself could not fail. */
+
+/* This program turns the library's test knobs (src/core/testing.h): it
+ * links the archive built with them, and needs their declarations. */
+#ifndef SENTRAJ_TESTING
+#define SENTRAJ_TESTING 1
+#endif
+
 #include "tap.h"
 
 #include "data/dataset.h"
 #include "data/window.h"
+#include "io/csv.h"
 
 #include <dirent.h>
 #include <sentraj.h>

@@ -1,4 +1,8 @@
 /* test_summary.c - summaries: exact equivalence with the data, merging, the file format and its errors. */
+/* Longer than our usual file: STYLE.md keeps one test program per module,
+ * and the summary's module has many parts (building, the file format and
+ * its errors, merging, the read accessors, the analysis); each section
+ * below stands alone. */
 #include "tap.h"
 
 #include <sentraj.h>
@@ -432,6 +436,142 @@ static void test_hand(void)
         sentraj_summary_free(back);
         sentraj_summary_free(s);
         sentraj_dataset_free(ds);
+    }
+}
+
+/* ---- reading a summary through the public accessors ----------------------------------- */
+
+/* The cells of a summary, one "category,first_q,last_q,count" line each. */
+static char *cells_text(const sentraj_summary *s)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    sentraj_summary_cell c;
+    for (size_t i = 0; i < sentraj_summary_cells(s); i++)
+        if (sentraj_summary_cell_get(s, i, &c) == SENTRAJ_OK)
+            fprintf(f, "%s,%lld,%lld,%llu\n", c.category, (long long)c.first_q, (long long)c.last_q,
+                    (unsigned long long)c.count);
+    fclose(f);
+    return buf;
+}
+
+/* The hand summary (hand_expected, worked out by hand above) as the
+ * accessors give it: `how` says whether it was built or parsed. */
+static void check_hand_accessors(const sentraj_summary *s, const char *how)
+{
+    static const char *const labels[5] = {"verynegative", "negative", "neutral", "positive", "verypositive"};
+    static const double values[5] = {-1, -0.5, 0, 0.5, 1};
+    static const char *const names[4] = {"all", "coaching", "companionship", "counseling"};
+    static const char cells[] = "all,-6,-6,1\nall,-4,6,2\nall,0,3,1\nall,3,3,1\n"
+                                "coaching,-4,6,2\ncoaching,0,3,1\n"
+                                "counseling,0,3,1\ncounseling,3,3,1\n";
+    const char *label = "untouched";
+    double value = 42;
+    int ok;
+    char *t;
+    sentraj_summary_cell c = {"untouched", 7, 8, 9};
+
+    tap_ok(sentraj_summary_denominator(s) == 2, "summary/accessors/%s/denominator", how);
+    ok = sentraj_summary_scale_size(s) == 5;
+    for (size_t i = 0; ok && i < 5; i++)
+        ok = sentraj_summary_scale_entry(s, i, &label, &value) == SENTRAJ_OK && strcmp(label, labels[i]) == 0 &&
+             value == values[i];
+    tap_ok(ok, "summary/accessors/%s/scale-in-value-order", how);
+    label = "untouched";
+    value = 42;
+    tap_ok(sentraj_summary_scale_entry(s, 5, &label, &value) == SENTRAJ_EUSAGE &&
+               strcmp(label, "untouched") == 0 && value == 42,
+           "summary/accessors/%s/scale-entry-out-of-range", how);
+    ok = sentraj_summary_categories(s) == 4 &&
+         sentraj_summary_categories(s) == sentraj_summary_counts(s)->categories + 1;
+    for (size_t i = 0; ok && i < 4; i++)
+        ok = sentraj_summary_category(s, i) && strcmp(sentraj_summary_category(s, i), names[i]) == 0;
+    tap_ok(ok, "summary/accessors/%s/categories-sorted-with-all-and-one-without-cells", how);
+    tap_ok(sentraj_summary_category(s, 4) == NULL && sentraj_summary_category(s, (size_t)-1) == NULL,
+           "summary/accessors/%s/category-out-of-range-is-null", how);
+    tap_ok(sentraj_summary_cells(s) == 8, "summary/accessors/%s/cells", how);
+    t = cells_text(s);
+    if (!tap_ok(t && strcmp(t, cells) == 0, "summary/accessors/%s/cells-exact", how))
+        tap_diag("got:\n%s", t ? t : "(null)");
+    tap_ok(t && !strstr(t, "companionship"), "summary/accessors/%s/category-without-kept-has-no-cell", how);
+    free(t);
+    ok = sentraj_summary_cell_get(s, 0, &c) == SENTRAJ_OK && c.category == sentraj_summary_category(s, 0);
+    tap_ok(ok, "summary/accessors/%s/cell-category-is-the-category-pointer", how);
+    c = (sentraj_summary_cell){"untouched", 7, 8, 9};
+    tap_ok(sentraj_summary_cell_get(s, 8, &c) == SENTRAJ_EUSAGE && strcmp(c.category, "untouched") == 0 &&
+               c.first_q == 7 && c.last_q == 8 && c.count == 9,
+           "summary/accessors/%s/cell-out-of-range", how);
+}
+
+static void test_accessors(void)
+{
+    char csv[8192], *t;
+    size_t len = hand_csv(csv);
+    sentraj_config cfg;
+    sentraj_error err;
+    sentraj_summary *s, *back;
+
+    sentraj_config_init(&cfg);
+    s = summarize(csv, len, &cfg, NULL, &err);
+    if (!tap_ok(s != NULL, "summary/accessors/built"))
+        return;
+    check_hand_accessors(s, "built");
+    t = summary_text(s);
+    back = sentraj_summary_parse(t, strlen(t), "hand.csv", &err);
+    if (tap_ok(back != NULL, "summary/accessors/parsed"))
+        check_hand_accessors(back, "parsed");
+    free(t);
+    sentraj_summary_free(back);
+    sentraj_summary_free(s);
+
+    /* Nothing kept: the names are there, the table has no cell. "Zeta"
+     * sorts before "all" (bytewise, upper case first). */
+    {
+        static const int sh[3] = {0, 1, 2};
+        char c2[1024];
+        size_t l2 = (size_t)sprintf(c2, HDR);
+        sentraj_summary_cell c = {"untouched", 7, 8, 9};
+        l2 = conv(c2, l2, "x", "coaching;Zeta", sh, 3);
+        s = summarize(c2, l2, &cfg, NULL, &err);
+        tap_ok(s && sentraj_summary_cells(s) == 0 && sentraj_summary_categories(s) == 3 &&
+                   strcmp(sentraj_summary_category(s, 0), "Zeta") == 0 &&
+                   strcmp(sentraj_summary_category(s, 1), "all") == 0 &&
+                   strcmp(sentraj_summary_category(s, 2), "coaching") == 0 &&
+                   sentraj_summary_cell_get(s, 0, &c) == SENTRAJ_EUSAGE && c.count == 9,
+               "summary/accessors/none-kept: names without cells, \"all\" in its sorted place");
+        sentraj_summary_free(s);
+    }
+
+    /* Another scale: its denominator and its entries, in value order. */
+    {
+        static const char scale_text[] = "label,value\nbad,-1\ngood,1\nmeh,0\nokay,0.25\n";
+        sentraj_scale *sc = sentraj_scale_parse(scale_text, strlen(scale_text), "s.csv", &err);
+        static const int q[6] = {-4, -4, 0, 1, 4, 4}; /* quarter-units: -1, -1, 0, 0.25, 1, 1 */
+        char c3[2048];
+        size_t l3 = (size_t)sprintf(c3, HDR);
+        const char *label = NULL;
+        double value = 0;
+        int ok;
+        for (int i = 0; i < 6; i++)
+            l3 += (size_t)sprintf(c3 + l3, "x,%d,human,%g,a\n", i, q[i] * 0.25);
+        s = sc ? summarize(c3, l3, &cfg, sc, &err) : NULL;
+        ok = s && sentraj_summary_denominator(s) == 4 && sentraj_summary_scale_size(s) == 4;
+        ok = ok && sentraj_summary_scale_entry(s, 0, &label, &value) == SENTRAJ_OK && strcmp(label, "bad") == 0 &&
+             value == -1;
+        ok = ok && sentraj_summary_scale_entry(s, 1, &label, &value) == SENTRAJ_OK && strcmp(label, "meh") == 0 &&
+             value == 0;
+        ok = ok && sentraj_summary_scale_entry(s, 2, &label, &value) == SENTRAJ_OK && strcmp(label, "okay") == 0 &&
+             value == 0.25;
+        ok = ok && sentraj_summary_scale_entry(s, 3, &label, &value) == SENTRAJ_OK && strcmp(label, "good") == 0 &&
+             value == 1;
+        t = s ? cells_text(s) : NULL;
+        /* x: first window -1 - 1 + 0 = -2 (-8 quarters), last 0.25 + 1 + 1 = 2.25 (9 quarters). */
+        if (!tap_ok(ok && t && strcmp(t, "a,-8,9,1\nall,-8,9,1\n") == 0, "summary/accessors/quarter-scale"))
+            tap_diag("got %s", t ? t : "(null)");
+        free(t);
+        sentraj_summary_free(s);
+        sentraj_scale_free(sc);
     }
 }
 
@@ -891,6 +1031,7 @@ int main(int argc, char **argv)
 {
     const char *fixtures = argc > 1 ? argv[1] : "fixtures";
     test_hand();
+    test_accessors();
     test_errors();
     test_variations();
     test_merge_errors();

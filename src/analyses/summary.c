@@ -1,86 +1,24 @@
-/* summary.c - per-category joint counts of window sums: build, read, merge, write, analyse. */
-#include "analyses/analysis.h"
-#include "data/dataset.h"
+/* summary.c - per-category joint counts of window sums: the summary, its accessors, building, merging. */
+#include "analyses/summary.h"
+
 #include "core/error.h"
-#include "io/input.h"
+#include "data/dataset.h"
 #include "data/labels.h"
-#include "boot/sample.h"
 
-#include <math.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
-/* The format (docs/scale.md has the full specification):
- *
- *   # sentraj-summary v1
- *   # ...comment lines...
- *   window,3
- *   min_human,6
- *   denom,2
- *   scale,verynegative,-1          one line per label: folded label, value
- *   ...
- *   rows,64002                      the sentraj_counts fields, one a line
- *   ...
- *   category,first_q,last_q,count   the table header, then its rows
- *   all,-6,-6,3
- *   coaching,-6,-4,1
- *   lonely,,,0                      a category seen, with no kept conversation
- *
- * Rows are sorted by category (bytewise), first_q and last_q (as integers).
- * first_q and last_q are a kept conversation's first-window and last-window
- * label sums times denom: exact integers on the scale's lattice. */
+const char *const summary_count_key[SUMMARY_NCOUNTS] = {
+    "rows",          "human_messages", "assistant_messages",    "ignored_messages",    "conversations",
+    "kept",          "dropped_short",  "kept_without_category", "categories_unmatched"};
 
-static const char magic_prefix[] = "# sentraj-summary";
-static const char comment_line[] =
-    "# category,first_q,last_q,count: kept conversations whose first and last window label sums are "
-    "first_q/denom and last_q/denom (see sentraj's docs/scale.md)";
-static const char table_header[] = "category,first_q,last_q,count";
-
-/* The counts, in file order, with their place in sentraj_counts. */
-enum { NCOUNTS = 9 };
-static const char *const count_key[NCOUNTS] = {"rows",        "human_messages", "assistant_messages",
-                                               "ignored_messages", "conversations", "kept",
-                                               "dropped_short", "kept_without_category", "categories_unmatched"};
-
-static uint64_t *count_field(sentraj_counts *c, int i)
+uint64_t *summary_count_field(sentraj_counts *c, int i)
 {
-    uint64_t *f[NCOUNTS] = {&c->rows,     &c->human_messages, &c->assistant_messages,
-                            &c->ignored_messages, &c->conversations, &c->kept,
-                            &c->dropped_short, &c->kept_without_category, &c->categories_unmatched};
+    uint64_t *f[SUMMARY_NCOUNTS] = {&c->rows,     &c->human_messages, &c->assistant_messages,
+                                    &c->ignored_messages, &c->conversations, &c->kept,
+                                    &c->dropped_short, &c->kept_without_category, &c->categories_unmatched};
     return f[i];
 }
-
-typedef struct scale_entry {
-    char *label; /* folded */
-    double value;
-} scale_entry;
-
-/* One table row: `count` kept conversations of names[name] have window sums
- * (first, last). line is where it was read (0 when built or merged). */
-typedef struct cell {
-    uint32_t name;
-    int64_t first, last;
-    uint64_t count;
-    uint64_t line;
-} cell;
-
-struct sentraj_summary {
-    char *source; /* file name for messages; "" when built from a data set */
-    size_t window, min_human;
-    int64_t denom;
-    double scale_min, scale_max;
-    scale_entry *scale; /* sorted by value, then label */
-    size_t nscale;
-    uint64_t line_window, line_min_human, line_denom, line_scale;
-    uint64_t line_count[NCOUNTS];
-    sentraj_counts counts;
-    char **names; /* sorted bytewise, "all" among them */
-    size_t nnames;
-    cell *cells; /* sorted by (name, first, last); a name without cells has no kept conversation */
-    size_t ncells;
-};
 
 void sentraj_summary_free(sentraj_summary *s)
 {
@@ -112,24 +50,69 @@ size_t sentraj_summary_min_human(const sentraj_summary *s)
     return s->min_human;
 }
 
-static const char *source_of(const sentraj_summary *s)
+int64_t sentraj_summary_denominator(const sentraj_summary *s)
+{
+    return s->denom;
+}
+
+size_t sentraj_summary_scale_size(const sentraj_summary *s)
+{
+    return s->nscale;
+}
+
+int sentraj_summary_scale_entry(const sentraj_summary *s, size_t i, const char **label, double *value)
+{
+    if (i >= s->nscale)
+        return SENTRAJ_EUSAGE;
+    *label = s->scale[i].label;
+    *value = s->scale[i].value;
+    return SENTRAJ_OK;
+}
+
+size_t sentraj_summary_categories(const sentraj_summary *s)
+{
+    return s->nnames;
+}
+
+const char *sentraj_summary_category(const sentraj_summary *s, size_t i)
+{
+    return i < s->nnames ? s->names[i] : NULL;
+}
+
+size_t sentraj_summary_cells(const sentraj_summary *s)
+{
+    return s->ncells;
+}
+
+int sentraj_summary_cell_get(const sentraj_summary *s, size_t i, sentraj_summary_cell *out)
+{
+    if (i >= s->ncells)
+        return SENTRAJ_EUSAGE;
+    out->category = s->names[s->cells[i].name];
+    out->first_q = s->cells[i].first;
+    out->last_q = s->cells[i].last;
+    out->count = s->cells[i].count;
+    return SENTRAJ_OK;
+}
+
+const char *summary_source(const sentraj_summary *s)
 {
     return s->source && *s->source ? s->source : NULL;
 }
 
 /* ---- ordering --------------------------------------------------------- */
 
-static int cmp_scale(const void *a, const void *b)
+int summary_cmp_scale(const void *a, const void *b)
 {
-    const scale_entry *x = a, *y = b;
+    const summary_scale_entry *x = a, *y = b;
     if (x->value != y->value)
         return x->value < y->value ? -1 : 1;
     return strcmp(x->label, y->label);
 }
 
-static int cmp_cell(const void *a, const void *b)
+int summary_cmp_cell(const void *a, const void *b)
 {
-    const cell *x = a, *y = b;
+    const summary_cell *x = a, *y = b;
     if (x->name != y->name)
         return x->name < y->name ? -1 : 1;
     if (x->first != y->first)
@@ -139,13 +122,12 @@ static int cmp_cell(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-static int cmp_str(const void *a, const void *b)
+int summary_cmp_name(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Index of name in the sorted names, or -1. */
-static int64_t find_name(char *const *names, size_t n, const char *name)
+int64_t summary_find_name(char *const *names, size_t n, const char *name)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -167,7 +149,7 @@ static int coalesce(sentraj_summary *s, sentraj_error *err)
 {
     size_t k = 0;
     if (s->ncells > 1)
-        qsort(s->cells, s->ncells, sizeof *s->cells, cmp_cell);
+        qsort(s->cells, s->ncells, sizeof *s->cells, summary_cmp_cell);
     for (size_t i = 0; i < s->ncells; i++) {
         if (k && s->cells[k - 1].name == s->cells[i].name && s->cells[k - 1].first == s->cells[i].first &&
             s->cells[k - 1].last == s->cells[i].last) {
@@ -184,9 +166,9 @@ static int coalesce(sentraj_summary *s, sentraj_error *err)
 }
 
 /* The scale's entries, folded and sorted (the canonical form). */
-static int scale_entries(const sentraj_scale *scale, scale_entry **out, sentraj_error *err)
+static int scale_entries(const sentraj_scale *scale, summary_scale_entry **out, sentraj_error *err)
 {
-    scale_entry *e = calloc(scale->n ? scale->n : 1, sizeof *e);
+    summary_scale_entry *e = calloc(scale->n ? scale->n : 1, sizeof *e);
     if (!e)
         return sentraj_nomem(err, "summary scale");
     for (size_t i = 0; i < scale->n; i++) {
@@ -198,12 +180,12 @@ static int scale_entries(const sentraj_scale *scale, scale_entry **out, sentraj_
             return sentraj_nomem(err, "summary scale");
         }
     }
-    qsort(e, scale->n, sizeof *e, cmp_scale);
+    qsort(e, scale->n, sizeof *e, summary_cmp_scale);
     *out = e;
     return SENTRAJ_OK;
 }
 
-static void free_entries(scale_entry *e, size_t n)
+static void free_entries(summary_scale_entry *e, size_t n)
 {
     for (size_t i = 0; e && i < n; i++)
         free(e[i].label);
@@ -211,7 +193,7 @@ static void free_entries(scale_entry *e, size_t n)
 }
 
 /* "label=value, ..." into buf (cap bytes) for messages. */
-static void scale_text(const scale_entry *e, size_t n, char *buf, size_t cap)
+static void scale_text(const summary_scale_entry *e, size_t n, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -228,7 +210,7 @@ static void scale_text(const scale_entry *e, size_t n, char *buf, size_t cap)
     }
 }
 
-static int same_entries(const scale_entry *a, size_t na, const scale_entry *b, size_t nb)
+static int same_entries(const summary_scale_entry *a, size_t na, const summary_scale_entry *b, size_t nb)
 {
     if (na != nb)
         return 0;
@@ -240,6 +222,32 @@ static int same_entries(const scale_entry *a, size_t na, const scale_entry *b, s
 
 /* ---- from a data set ---------------------------------------------------- */
 
+/* Whether ds, read with scale, can be summarised: finished, without
+ * clusters, and every window sum an exact integer over the scale's
+ * lattice. */
+static int check_summarisable(const sentraj_dataset *ds, const sentraj_scale *scale, sentraj_error *err)
+{
+    if (!ds->finished)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "a summary needs a finished data set (call sentraj_dataset_finish)");
+    if (sentraj_dataset_cluster_by(ds))
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "a data set read with a cluster column (%s) cannot be summarised: a summary has no "
+                            "clusters, so its analysis could not resample them",
+                            sentraj_dataset_cluster_by(ds));
+    if (scale->denom != ds->denom)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the label scale given is not the one the data set was read with");
+    if (!ds->lattice && ds->denom > 0)
+        return sentraj_fail(err, SENTRAJ_EDATA,
+                            "a summary needs every human label on the scale's lattice (multiples of 1/%lld), and a "
+                            "numeric sentiment is off it: analyse the data directly",
+                            (long long)ds->denom);
+    if (!ds->lattice)
+        return sentraj_fail(err, SENTRAJ_EDATA,
+                            "a summary needs a label scale whose values are multiples of one unit 1/Q (Q <= "
+                            "100000), and this one has none: analyse the data directly");
+    return SENTRAJ_OK;
+}
+
 sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const sentraj_scale *scale,
                                               sentraj_error *err)
 {
@@ -247,35 +255,10 @@ sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const s
     uint32_t *cat_to_name = NULL;
     size_t ncat, all = 0, cap = 0;
 
-    if (!ds->finished) {
-        sentraj_fail(err, SENTRAJ_EUSAGE, "a summary needs a finished data set (call sentraj_dataset_finish)");
-        return NULL;
-    }
-    if (sentraj_dataset_cluster_by(ds)) {
-        sentraj_fail(err, SENTRAJ_EUSAGE,
-                     "a data set read with a cluster column (%s) cannot be summarised: a summary has no clusters, "
-                     "so its analysis could not resample them",
-                     sentraj_dataset_cluster_by(ds));
-        return NULL;
-    }
     if (!scale)
         scale = labels_default_scale();
-    if (scale->denom != ds->denom) {
-        sentraj_fail(err, SENTRAJ_EUSAGE, "the label scale given is not the one the data set was read with");
+    if (check_summarisable(ds, scale, err) != SENTRAJ_OK)
         return NULL;
-    }
-    if (!ds->lattice) {
-        if (ds->denom > 0)
-            sentraj_fail(err, SENTRAJ_EDATA,
-                         "a summary needs every human label on the scale's lattice (multiples of 1/%lld), and a "
-                         "numeric sentiment is off it: analyse the data directly",
-                         (long long)ds->denom);
-        else
-            sentraj_fail(err, SENTRAJ_EDATA,
-                         "a summary needs a label scale whose values are multiples of one unit 1/Q (Q <= 100000), "
-                         "and this one has none: analyse the data directly");
-        return NULL;
-    }
     if (!(s = calloc(1, sizeof *s)) || !(s->source = strdup("")))
         goto nomem;
     s->window = ds->window;
@@ -303,10 +286,10 @@ sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const s
         goto nomem;
     s->nnames++;
     if (s->nnames > 1)
-        qsort(s->names, s->nnames, sizeof *s->names, cmp_str);
+        qsort(s->names, s->nnames, sizeof *s->names, summary_cmp_name);
     for (size_t i = 0; i < ncat; i++)
-        cat_to_name[i] = (uint32_t)find_name(s->names, s->nnames, intern_str(&ds->cats, (uint32_t)i));
-    all = (size_t)find_name(s->names, s->nnames, "all");
+        cat_to_name[i] = (uint32_t)summary_find_name(s->names, s->nnames, intern_str(&ds->cats, (uint32_t)i));
+    all = (size_t)summary_find_name(s->names, s->nnames, "all");
 
     /* One cell per (kept conversation, row it counts in), then add up. */
     for (size_t i = 0; i < ds->nkept; i++) {
@@ -316,7 +299,7 @@ sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const s
             need++;
         if (s->ncells + need > cap) {
             size_t nc = cap ? cap * 2 : 1024;
-            cell *ncl;
+            summary_cell *ncl;
             while (nc < s->ncells + need)
                 nc *= 2;
             if (!(ncl = realloc(s->cells, nc * sizeof *ncl)))
@@ -324,9 +307,9 @@ sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const s
             s->cells = ncl;
             cap = nc;
         }
-        s->cells[s->ncells++] = (cell){(uint32_t)all, k->first_q, k->last_q, 1, 0};
+        s->cells[s->ncells++] = (summary_cell){(uint32_t)all, k->first_q, k->last_q, 1, 0};
         for (const uint32_t *m = ds->set_members[k->set]; *m != UINT32_MAX; m++)
-            s->cells[s->ncells++] = (cell){cat_to_name[*m], k->first_q, k->last_q, 1, 0};
+            s->cells[s->ncells++] = (summary_cell){cat_to_name[*m], k->first_q, k->last_q, 1, 0};
     }
     if (coalesce(s, err) != SENTRAJ_OK)
         goto fail;
@@ -341,910 +324,72 @@ fail:
     return NULL;
 }
 
-/* ---- writing ------------------------------------------------------------ */
-
-/* A CSV field, quoted when it holds a comma, quote or line end. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-int sentraj_summary_write(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err)
-{
-    char num[32];
-    size_t c = 0;
-    sentraj_counts counts = s->counts;
-
-    errno = 0;
-    fprintf(f, "%s\n%s\n", SENTRAJ_SUMMARY_MAGIC, comment_line);
-    fprintf(f, "window,%zu\nmin_human,%zu\ndenom,%lld\n", s->window, s->min_human, (long long)s->denom);
-    for (size_t i = 0; i < s->nscale; i++) {
-        fputs("scale,", f);
-        put_field(f, s->scale[i].label);
-        fprintf(f, ",%s\n", sentraj_format_double(s->scale[i].value, num, sizeof num));
-    }
-    for (int i = 0; i < NCOUNTS; i++)
-        fprintf(f, "%s,%llu\n", count_key[i], (unsigned long long)*count_field(&counts, i));
-    fprintf(f, "%s\n", table_header);
-    for (size_t n = 0; n < s->nnames; n++) {
-        if (c == s->ncells || s->cells[c].name != n) {
-            put_field(f, s->names[n]);
-            fputs(",,,0\n", f);
-            continue;
-        }
-        for (; c < s->ncells && s->cells[c].name == n; c++) {
-            put_field(f, s->names[n]);
-            fprintf(f, ",%lld,%lld,%llu\n", (long long)s->cells[c].first, (long long)s->cells[c].last,
-                    (unsigned long long)s->cells[c].count);
-        }
-    }
-    if (fflush(f) != 0 || ferror(f))
-        return sentraj_raise(err, SENTRAJ_EIO, name, 0, 0, "write failed: %s", strerror(errno ? errno : EIO));
-    return SENTRAJ_OK;
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-enum { MAX_FIELDS = 5 };
-
-/* A CSV record: fields unquoted into buf, each NUL-terminated. */
-typedef struct record {
-    char *buf;
-    size_t cap;
-    size_t nfields;
-    size_t off[MAX_FIELDS];
-    uint64_t col[MAX_FIELDS];
-    uint64_t line;
-    int too_many;
-} record;
-
-typedef struct reader {
-    const char *p, *end;
-    const char *name;
-    uint64_t line;
-    const char *line_start;
-} reader;
-
-static int rec_put(record *r, size_t *len, char c, sentraj_error *err)
-{
-    if (*len + 1 >= r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 256;
-        char *nb = realloc(r->buf, nc);
-        if (!nb)
-            return sentraj_nomem(err, "summary record");
-        r->buf = nb;
-        r->cap = nc;
-    }
-    r->buf[(*len)++] = c;
-    return SENTRAJ_OK;
-}
-
-/* Read the next record (RFC 4180 with LF or CRLF line ends). Blank lines are
- * skipped, and so are lines starting with '#' when comments is set.
- * Returns 1 with a record, 0 at the end, or an error code. */
-static int next_record(reader *rd, record *r, int comments, sentraj_error *err)
-{
-    size_t len = 0;
-
-    for (;;) {
-        if (rd->p >= rd->end)
-            return 0;
-        if (*rd->p == '\n' || (*rd->p == '\r' && rd->p + 1 < rd->end && rd->p[1] == '\n') ||
-            (comments && *rd->p == '#')) {
-            const char *nl = memchr(rd->p, '\n', (size_t)(rd->end - rd->p));
-            rd->p = nl ? nl + 1 : rd->end;
-            rd->line++;
-            rd->line_start = rd->p;
-            continue;
-        }
-        break;
-    }
-    r->line = rd->line;
-    r->nfields = 0;
-    r->too_many = 0;
-    for (;;) {
-        /* One field. */
-        uint64_t col = (uint64_t)(rd->p - rd->line_start) + 1;
-        size_t start = len;
-        if (rd->p < rd->end && *rd->p == '"') {
-            uint64_t open_line = rd->line;
-            rd->p++;
-            for (;;) {
-                if (rd->p >= rd->end)
-                    return sentraj_raise(err, SENTRAJ_EDATA, rd->name, open_line, col,
-                                         "quoted field is not closed before the end of the file");
-                if (*rd->p == '"') {
-                    if (rd->p + 1 < rd->end && rd->p[1] == '"') {
-                        if (rec_put(r, &len, '"', err) != SENTRAJ_OK)
-                            return SENTRAJ_ENOMEM;
-                        rd->p += 2;
-                        continue;
-                    }
-                    rd->p++;
-                    break;
-                }
-                if (*rd->p == '\n') {
-                    rd->line++;
-                    rd->line_start = rd->p + 1;
-                }
-                if (rec_put(r, &len, *rd->p++, err) != SENTRAJ_OK)
-                    return SENTRAJ_ENOMEM;
-            }
-            if (rd->p < rd->end && *rd->p != ',' && *rd->p != '\n' &&
-                !(*rd->p == '\r' && rd->p + 1 < rd->end && rd->p[1] == '\n'))
-                return sentraj_raise(err, SENTRAJ_EDATA, rd->name, rd->line,
-                                     (uint64_t)(rd->p - rd->line_start) + 1,
-                                     "unexpected character after a closing quote");
-        } else {
-            while (rd->p < rd->end && *rd->p != ',' && *rd->p != '\n' &&
-                   !(*rd->p == '\r' && rd->p + 1 < rd->end && rd->p[1] == '\n')) {
-                if (*rd->p == '"')
-                    return sentraj_raise(err, SENTRAJ_EDATA, rd->name, rd->line,
-                                         (uint64_t)(rd->p - rd->line_start) + 1,
-                                         "quote inside an unquoted field");
-                if (rec_put(r, &len, *rd->p++, err) != SENTRAJ_OK)
-                    return SENTRAJ_ENOMEM;
-            }
-        }
-        if (rec_put(r, &len, '\0', err) != SENTRAJ_OK)
-            return SENTRAJ_ENOMEM;
-        if (r->nfields < MAX_FIELDS) {
-            r->off[r->nfields] = start;
-            r->col[r->nfields] = col;
-            r->nfields++;
-        } else {
-            r->too_many = 1;
-        }
-        if (rd->p < rd->end && *rd->p == ',') {
-            rd->p++;
-            continue;
-        }
-        if (rd->p < rd->end && *rd->p == '\r')
-            rd->p++;
-        if (rd->p < rd->end) /* '\n' */
-            rd->p++;
-        rd->line++;
-        rd->line_start = rd->p;
-        return 1;
-    }
-}
-
-static const char *field(const record *r, size_t i)
-{
-    return r->buf + r->off[i];
-}
-
-/* A decimal integer: an optional '-', then digits only. */
-static int parse_i64(const char *s, int64_t *out)
-{
-    int neg = *s == '-';
-    uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    if (neg)
-        s++;
-    if (!*s)
-        return 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return 0;
-        if (v > (lim - (uint64_t)(*s - '0')) / 10)
-            return 0;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
-    return 1;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (!*s)
-        return 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return 0;
-        if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-            return 0;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-/* A plain decimal number, as the scale files accept. */
-static int parse_value(const char *s, double *out)
-{
-    char *end;
-    if (!*s)
-        return 0;
-    for (const char *c = s; *c; c++)
-        if (!((*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.' || *c == 'e' || *c == 'E'))
-            return 0;
-    *out = strtod(s, &end);
-    return *end == '\0' && isfinite(*out);
-}
-
-static int add_name(sentraj_summary *s, size_t *cap, const char *name, sentraj_error *err)
-{
-    if (s->nnames == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        char **nn = realloc(s->names, nc * sizeof *nn);
-        if (!nn)
-            return sentraj_nomem(err, "summary names");
-        s->names = nn;
-        *cap = nc;
-    }
-    if (!(s->names[s->nnames] = strdup(name)))
-        return sentraj_nomem(err, "summary names");
-    s->nnames++;
-    return SENTRAJ_OK;
-}
-
-/* The denominator, range and canonical entries of the scale lines, through
- * the scale parser so the lattice rule is the one the data readers use. */
-static int finish_scale(sentraj_summary *s, const char *name, sentraj_error *err)
-{
-    size_t len = 0, cap = 64;
-    char *text = malloc(cap);
-    sentraj_scale *sc;
-    sentraj_error e2;
-
-    if (!text)
-        return sentraj_nomem(err, "summary scale");
-    text[0] = '\0';
-    for (size_t i = 0; i < s->nscale; i++) {
-        char num[32];
-        size_t need = strlen(s->scale[i].label) + 40;
-        if (len + need >= cap) {
-            char *nt;
-            while (len + need >= cap)
-                cap *= 2;
-            if (!(nt = realloc(text, cap))) {
-                free(text);
-                return sentraj_nomem(err, "summary scale");
-            }
-            text = nt;
-        }
-        len += (size_t)snprintf(text + len, cap - len, "\"%s\",%s\n", s->scale[i].label,
-                                sentraj_format_double(s->scale[i].value, num, sizeof num));
-    }
-    sc = sentraj_scale_parse(text, len, name, &e2);
-    free(text);
-    if (!sc)
-        return sentraj_raise(err, e2.code, name, s->line_scale, 0, "label scale: %s", e2.message);
-    s->scale_min = sc->min;
-    s->scale_max = sc->max;
-    if (sc->denom != s->denom) {
-        long long want = (long long)sc->denom;
-        sentraj_scale_free(sc);
-        if (!want)
-            return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_scale, 0,
-                                 "the label scale has no lattice (values multiples of 1/Q, Q <= 100000), which a "
-                                 "summary needs");
-        return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_denom, 0,
-                             "denom %lld is not the label scale's lattice denominator %lld", (long long)s->denom,
-                             want);
-    }
-    sentraj_scale_free(sc);
-    return SENTRAJ_OK;
-}
-
-/* The range of a window sum: window labels, each in [min, max], times denom. */
-static void window_range(const sentraj_summary *s, int64_t *lo, int64_t *hi)
-{
-    double d = (double)s->denom;
-    *lo = (int64_t)nearbyint(s->scale_min * d) * (int64_t)s->window;
-    *hi = (int64_t)nearbyint(s->scale_max * d) * (int64_t)s->window;
-}
-
-/* Whether total == a + b + c exactly (no wrap-around in 64 bits). */
-static int sum_is(uint64_t total, uint64_t a, uint64_t b, uint64_t c)
-{
-    return a <= total && b <= total - a && c == total - a - b;
-}
-
-/* What a table row must satisfy against "all" and the counts. */
-static int check_consistency(sentraj_summary *s, const char *name, uint64_t header_line, sentraj_error *err)
-{
-    int64_t all = find_name(s->names, s->nnames, "all");
-    uint64_t total_all = 0, with_category;
-    int overflow = 0;
-    const sentraj_counts *c = &s->counts;
-    size_t i, a0, a1;
-
-    if (!sum_is(c->rows, c->human_messages, c->assistant_messages, c->ignored_messages))
-        return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_count[0], 0,
-                             "rows %llu is not human_messages + assistant_messages + ignored_messages",
-                             (unsigned long long)c->rows);
-    if (!sum_is(c->conversations, c->kept, c->dropped_short, 0))
-        return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_count[4], 0,
-                             "conversations %llu is not kept + dropped_short", (unsigned long long)c->conversations);
-    if (c->kept_without_category > c->kept)
-        return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_count[7], 0,
-                             "kept_without_category %llu is more than kept %llu",
-                             (unsigned long long)c->kept_without_category, (unsigned long long)c->kept);
-    if (all < 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, name, header_line, 0,
-                             "the table has no row for \"all\" (write \"all,,,0\" when nothing was kept)");
-    for (a0 = 0; a0 < s->ncells && s->cells[a0].name != (uint32_t)all; a0++)
-        ;
-    for (a1 = a0; a1 < s->ncells && s->cells[a1].name == (uint32_t)all; a1++) {
-        if (total_all > UINT64_MAX - s->cells[a1].count)
-            overflow = 1;
-        total_all += s->cells[a1].count;
-    }
-    if (overflow)
-        return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_count[5], 0,
-                             "the \"all\" rows count more than 2^64 - 1 conversations");
-    if (total_all != c->kept)
-        return sentraj_raise(err, SENTRAJ_EDATA, name, s->line_count[5], 0,
-                             "kept is %llu, but the \"all\" rows count %llu conversations",
-                             (unsigned long long)c->kept, (unsigned long long)total_all);
-    with_category = c->kept - c->kept_without_category;
-    for (i = 0; i < s->ncells;) {
-        uint32_t n = s->cells[i].name;
-        uint64_t total = 0;
-        size_t j = a0;
-        if (n == (uint32_t)all) {
-            i = a1;
-            continue;
-        }
-        for (; i < s->ncells && s->cells[i].name == n; i++) {
-            const cell *x = &s->cells[i];
-            /* Every kept conversation of a category is in "all" with the same sums. */
-            while (j < a1 && (s->cells[j].first < x->first ||
-                              (s->cells[j].first == x->first && s->cells[j].last < x->last)))
-                j++;
-            if (j == a1 || s->cells[j].first != x->first || s->cells[j].last != x->last ||
-                s->cells[j].count < x->count)
-                return sentraj_raise(err, SENTRAJ_EDATA, name, x->line, 0,
-                                     "category \"%s\" counts %llu at first_q %lld, last_q %lld, but "
-                                     "\"all\" counts %llu there",
-                                     sentraj_show(s->names[n], strlen(s->names[n])).s, (unsigned long long)x->count,
-                                     (long long)x->first, (long long)x->last,
-                                     (unsigned long long)(j < a1 && s->cells[j].first == x->first &&
-                                                                  s->cells[j].last == x->last
-                                                              ? s->cells[j].count
-                                                              : 0));
-            total += x->count;
-            if (total > with_category)
-                return sentraj_raise(err, SENTRAJ_EDATA, name, x->line, 0,
-                                     "category \"%s\" counts more conversations than the %llu kept with a category",
-                                     sentraj_show(s->names[n], strlen(s->names[n])).s,
-                                     (unsigned long long)with_category);
-        }
-    }
-    return SENTRAJ_OK;
-}
-
-/* What the parser carries from line to line. */
-typedef struct parse_state {
-    sentraj_summary *s;
-    const char *name;
-    record r;
-    size_t scale_cap, cells_cap;
-    int have_window, have_min, have_denom;
-    uint64_t header_line;
-    int64_t qlo, qhi;  /* the range of a window sum */
-    /* Table names as read (a name repeated on consecutive rows once),
-     * resolved to the sorted names at the end. */
-    char **raw_names;
-    uint64_t *empty_line; /* line of the raw name's "name,,,0" row, or 0 */
-    size_t nraw, raw_cap;
-    uint32_t *cell_raw;   /* cell i's raw name */
-} parse_state;
-
-static void parse_state_free(parse_state *ps)
-{
-    for (size_t i = 0; i < ps->nraw; i++)
-        free(ps->raw_names[i]);
-    free(ps->raw_names);
-    free(ps->empty_line);
-    free(ps->cell_raw);
-    free(ps->r.buf);
-}
-
-/* Line 1: the magic and the version. Returns the offset of line 2. */
-static int check_magic(const char *text, size_t len, const char *name, size_t *next, sentraj_error *err)
-{
-    const char *nl = memchr(text, '\n', len);
-    size_t l1 = nl ? (size_t)(nl - text) : len;
-
-    if (l1 && text[l1 - 1] == '\r')
-        l1--;
-    if (l1 < sizeof magic_prefix - 1 || memcmp(text, magic_prefix, sizeof magic_prefix - 1) != 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, name, 1, 0, "not a sentraj summary: the first line must be \"%s\"",
-                             SENTRAJ_SUMMARY_MAGIC);
-    if (l1 != sizeof SENTRAJ_SUMMARY_MAGIC - 1 || memcmp(text, SENTRAJ_SUMMARY_MAGIC, l1) != 0) {
-        const char *v = text + sizeof magic_prefix - 1;
-        size_t vl = l1 - (sizeof magic_prefix - 1);
-        while (vl && *v == ' ')
-            v++, vl--;
-        return sentraj_raise(err, SENTRAJ_EDATA, name, 1, 0,
-                             "summary version \"%s\" is not one this sentraj reads (it reads v%d, \"%s\")",
-                             sentraj_show(v, vl).s, SENTRAJ_SUMMARY_VERSION, SENTRAJ_SUMMARY_MAGIC);
-    }
-    *next = nl ? (size_t)(nl - text) + 1 : len;
-    return SENTRAJ_OK;
-}
-
-/* A "scale,LABEL,VALUE" line. */
-static int header_scale(parse_state *ps, sentraj_error *err)
-{
-    sentraj_summary *s = ps->s;
-    const record *r = &ps->r;
-    const char *label = r->nfields > 1 ? field(r, 1) : "";
-    char folded[128];
-    double v;
-
-    if (r->nfields != 3 || r->too_many)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 0, "expected \"scale,LABEL,VALUE\"");
-    if (labels_fold(label, strlen(label), folded, sizeof folded) >= sizeof folded || !*folded ||
-        strcmp(folded, label) != 0 || strpbrk(label, ",\"\r\n"))
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[1],
-                             "scale label \"%s\" is not a folded label (lower case, no blanks, '-', '_', ',' or "
-                             "quotes; at most 127 bytes)",
-                             sentraj_show(label, strlen(label)).s);
-    if (!parse_value(field(r, 2), &v))
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[2], "scale value \"%s\" is not a number",
-                             sentraj_show(field(r, 2), strlen(field(r, 2))).s);
-    for (size_t i = 0; i < s->nscale; i++)
-        if (strcmp(s->scale[i].label, label) == 0)
-            return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[1], "scale label \"%s\" is given twice",
-                                 label);
-    if (s->nscale == ps->scale_cap) {
-        size_t nc = ps->scale_cap ? ps->scale_cap * 2 : 8;
-        scale_entry *ne = realloc(s->scale, nc * sizeof *ne);
-        if (!ne)
-            return sentraj_nomem(err, "summary scale");
-        s->scale = ne;
-        ps->scale_cap = nc;
-    }
-    if (!(s->scale[s->nscale].label = strdup(label)))
-        return sentraj_nomem(err, "summary scale");
-    s->scale[s->nscale++].value = v == 0 ? 0 : v;
-    if (!s->line_scale)
-        s->line_scale = r->line;
-    return SENTRAJ_OK;
-}
-
-/* A "key,NUMBER" line: an option or a count. */
-static int header_field(parse_state *ps, sentraj_error *err)
-{
-    enum { WINDOW = 100, MIN_HUMAN, DENOM };
-    sentraj_summary *s = ps->s;
-    const record *r = &ps->r;
-    const char *key = field(r, 0);
-    int which = -1; /* 0 .. NCOUNTS - 1: a count */
-    uint64_t v, *line = NULL;
-
-    if (strcmp(key, "window") == 0)
-        which = WINDOW, line = &s->line_window;
-    else if (strcmp(key, "min_human") == 0)
-        which = MIN_HUMAN, line = &s->line_min_human;
-    else if (strcmp(key, "denom") == 0)
-        which = DENOM, line = &s->line_denom;
-    for (int i = 0; which < 0 && i < NCOUNTS; i++)
-        if (strcmp(key, count_key[i]) == 0)
-            which = i, line = &s->line_count[i];
-    if (which < 0 && strcmp(key, "category") == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 1, "expected the table header \"%s\"",
-                             table_header);
-    if (which < 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 1,
-                             "unknown field \"%s\" (expected window, min_human, denom, scale, a count, or the "
-                             "table header)",
-                             sentraj_show(key, strlen(key)).s);
-    if (*line)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 1,
-                             "field \"%s\" is given twice (first on line %llu)", key, (unsigned long long)*line);
-    if (r->nfields != 2 || r->too_many)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 0, "expected \"%s,NUMBER\"", key);
-    if (!parse_u64(field(r, 1), &v))
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[1],
-                             "%s \"%s\" is not a non-negative integer", key,
-                             sentraj_show(field(r, 1), strlen(field(r, 1))).s);
-    *line = r->line;
-    switch (which) {
-    case WINDOW:
-        if (v < 1 || v > 1000)
-            return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[1], "window %llu is not in 1..1000",
-                                 (unsigned long long)v);
-        s->window = (size_t)v;
-        ps->have_window = 1;
-        break;
-    case MIN_HUMAN:
-        if (v < 1 || v > 1000000000)
-            return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[1],
-                                 "min_human %llu is not in 1..10^9", (unsigned long long)v);
-        s->min_human = (size_t)v;
-        ps->have_min = 1;
-        break;
-    case DENOM:
-        if (v < 1 || v > 100000)
-            return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[1], "denom %llu is not in 1..100000",
-                                 (unsigned long long)v);
-        s->denom = (int64_t)v;
-        ps->have_denom = 1;
-        break;
-    default:
-        *count_field(&s->counts, which) = v;
-    }
-    return SENTRAJ_OK;
-}
-
-/* At the table header: every field given, the options consistent, the
- * scale's lattice and the range of a window sum known. */
-static int header_done(parse_state *ps, sentraj_error *err)
-{
-    sentraj_summary *s = ps->s;
-    const char *missing = !ps->have_window ? "window"
-                          : !ps->have_min  ? "min_human"
-                          : !ps->have_denom ? "denom"
-                          : s->nscale < 2   ? "scale (at least two labels)"
-                                            : NULL;
-    for (int i = 0; !missing && i < NCOUNTS; i++)
-        if (!s->line_count[i])
-            missing = count_key[i];
-    if (missing)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, ps->header_line, 0,
-                             "field %s is missing before the table", missing);
-    if (s->min_human < 2 * s->window)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, s->line_min_human, 0,
-                             "min_human %zu is less than twice the window %zu", s->min_human, s->window);
-    if (s->nscale > 1)
-        qsort(s->scale, s->nscale, sizeof *s->scale, cmp_scale);
-    if (finish_scale(s, ps->name, err) != SENTRAJ_OK)
-        return SENTRAJ_EDATA;
-    window_range(s, &ps->qlo, &ps->qhi);
-    return SENTRAJ_OK;
-}
-
-/* One table row: "category,first_q,last_q,count", or "category,,,0". */
-static int table_row(parse_state *ps, sentraj_error *err)
-{
-    sentraj_summary *s = ps->s;
-    const record *r = &ps->r;
-    const char *cat, *cs;
-    int64_t q[2] = {0, 0}, neg;
-    uint64_t count;
-    size_t cl;
-    int empty;
-
-    if (r->nfields != 4 || r->too_many)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 0,
-                             "expected 4 fields (category,first_q,last_q,count), found %s%zu",
-                             r->too_many ? "more than " : "", r->nfields);
-    cat = field(r, 0);
-    cl = strlen(cat);
-    /* A name sentraj could have read: categories are split on ';' and trimmed. */
-    if (!cl || strchr(cat, ';') || cat[0] == ' ' || cat[0] == '\t' || cat[cl - 1] == ' ' || cat[cl - 1] == '\t')
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 1,
-                             "category name \"%s\" is empty, has blanks around it or holds a ';'",
-                             sentraj_show(cat, cl).s);
-    if (!*field(r, 1) != !*field(r, 2))
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[*field(r, 1) ? 2 : 1],
-                             "first_q and last_q must both be given, or both be empty");
-    empty = !*field(r, 1);
-    for (int i = 0; !empty && i < 2; i++) {
-        const char *f = field(r, (size_t)i + 1), *what = i ? "last_q" : "first_q";
-        if (!parse_i64(f, &q[i]))
-            return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[i + 1], "%s \"%s\" is not an integer",
-                                 what, sentraj_show(f, strlen(f)).s);
-        if (q[i] < ps->qlo || q[i] > ps->qhi)
-            return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[i + 1],
-                                 "%s %lld is outside %lld..%lld, the sums of %zu labels in [%g, %g] times denom %lld",
-                                 what, (long long)q[i], (long long)ps->qlo, (long long)ps->qhi, s->window,
-                                 s->scale_min, s->scale_max, (long long)s->denom);
-    }
-    cs = field(r, 3);
-    if (*cs == '-' && parse_i64(cs, &neg))
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[3], "count %s is negative", cs);
-    if (!parse_u64(cs, &count))
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[3], "count \"%s\" is not an integer",
-                             sentraj_show(cs, strlen(cs)).s);
-    if (empty && count != 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[3],
-                             "a row with empty first_q and last_q (a category without kept conversations) must "
-                             "have count 0");
-    if (!empty && count == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[3],
-                             "count 0: a row counts at least one conversation");
-
-    if (!ps->nraw || strcmp(ps->raw_names[ps->nraw - 1], cat) != 0) {
-        if (ps->nraw == ps->raw_cap) {
-            size_t nc = ps->raw_cap ? ps->raw_cap * 2 : 16;
-            char **nn = realloc(ps->raw_names, nc * sizeof *nn);
-            uint64_t *ne;
-            if (!nn)
-                return sentraj_nomem(err, "summary names");
-            ps->raw_names = nn;
-            if (!(ne = realloc(ps->empty_line, nc * sizeof *ne)))
-                return sentraj_nomem(err, "summary names");
-            ps->empty_line = ne;
-            ps->raw_cap = nc;
-        }
-        if (!(ps->raw_names[ps->nraw] = strdup(cat)))
-            return sentraj_nomem(err, "summary names");
-        ps->empty_line[ps->nraw++] = 0;
-    }
-    if (empty) {
-        ps->empty_line[ps->nraw - 1] = r->line;
-        return SENTRAJ_OK;
-    }
-    if (s->ncells == ps->cells_cap) {
-        size_t nc = ps->cells_cap ? ps->cells_cap * 2 : 256;
-        cell *ncl = realloc(s->cells, nc * sizeof *ncl);
-        uint32_t *nr;
-        if (!ncl)
-            return sentraj_nomem(err, "summary table");
-        s->cells = ncl;
-        if (!(nr = realloc(ps->cell_raw, nc * sizeof *nr)))
-            return sentraj_nomem(err, "summary table");
-        ps->cell_raw = nr;
-        ps->cells_cap = nc;
-    }
-    ps->cell_raw[s->ncells] = (uint32_t)(ps->nraw - 1);
-    s->cells[s->ncells++] = (cell){0, q[0], q[1], count, r->line};
-    return SENTRAJ_OK;
-}
-
-/* After the table: the distinct names sorted, the cells mapped to them and
- * sorted; a name's "name,,,0" row must be its only row, and no (name,
- * first_q, last_q) may appear twice. */
-static int resolve_names(parse_state *ps, sentraj_error *err)
-{
-    sentraj_summary *s = ps->s;
-    size_t names_cap = 0, n = ps->nraw;
-    char **sorted = malloc((n ? n : 1) * sizeof *sorted);
-    uint32_t *map = malloc((n ? n : 1) * sizeof *map);
-    uint64_t *count_line = NULL, *mark_line = NULL;
-    int rc = SENTRAJ_OK;
-
-    if (!sorted || !map)
-        goto nomem;
-    if (n) { /* no table rows: raw_names is still NULL */
-        memcpy(sorted, ps->raw_names, n * sizeof *sorted);
-        qsort(sorted, n, sizeof *sorted, cmp_str);
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((!i || strcmp(sorted[i], sorted[i - 1]) != 0) && (rc = add_name(s, &names_cap, sorted[i], err)))
-            goto out;
-    for (size_t i = 0; i < n; i++)
-        map[i] = (uint32_t)find_name(s->names, s->nnames, ps->raw_names[i]);
-    for (size_t i = 0; i < s->ncells; i++)
-        s->cells[i].name = map[ps->cell_raw[i]];
-    if (s->ncells > 1)
-        qsort(s->cells, s->ncells, sizeof *s->cells, cmp_cell);
-
-    count_line = calloc(s->nnames + 1, sizeof *count_line);
-    mark_line = calloc(s->nnames + 1, sizeof *mark_line);
-    if (!count_line || !mark_line)
-        goto nomem;
-    for (size_t k = s->ncells; k-- > 0;)
-        count_line[s->cells[k].name] = s->cells[k].line;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t m = map[i];
-        if (!ps->empty_line[i])
-            continue;
-        if (count_line[m] || mark_line[m]) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, ps->name, ps->empty_line[i], 0,
-                               "category \"%s\" has a row without kept conversations and another row on line %llu",
-                               sentraj_show(ps->raw_names[i], strlen(ps->raw_names[i])).s,
-                               (unsigned long long)(count_line[m] ? count_line[m] : mark_line[m]));
-            goto out;
-        }
-        mark_line[m] = ps->empty_line[i];
-    }
-    for (size_t i = 1; i < s->ncells; i++) {
-        const cell *a = &s->cells[i - 1], *b = &s->cells[i];
-        if (a->name == b->name && a->first == b->first && a->last == b->last) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, ps->name, b->line, 0,
-                               "category \"%s\" has a second row for first_q %lld, last_q %lld (first on line %llu)",
-                               sentraj_show(s->names[b->name], strlen(s->names[b->name])).s, (long long)b->first,
-                               (long long)b->last, (unsigned long long)a->line);
-            goto out;
-        }
-    }
-    goto out;
-nomem:
-    rc = sentraj_nomem(err, "summary names");
-out:
-    free(sorted);
-    free(map);
-    free(count_line);
-    free(mark_line);
-    return rc;
-}
-
-sentraj_summary *sentraj_summary_parse(const char *text, size_t len, const char *name, sentraj_error *err)
-{
-    parse_state ps;
-    reader rd;
-    size_t next = 0;
-    int rc;
-
-    memset(&ps, 0, sizeof ps);
-    if (!(ps.s = calloc(1, sizeof *ps.s)) || !(ps.s->source = strdup(name ? name : ""))) {
-        sentraj_nomem(err, "summary");
-        goto fail;
-    }
-    ps.name = ps.s->source;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3, len -= 3;
-    if (memchr(text, '\0', len)) {
-        sentraj_raise(err, SENTRAJ_EDATA, ps.name, 0, 0, "NUL byte in the summary file");
-        goto fail;
-    }
-    if (check_magic(text, len, ps.name, &next, err) != SENTRAJ_OK)
-        goto fail;
-    rd = (reader){text + next, text + len, ps.name, 2, text + next};
-
-    /* The key,value lines (and comments) up to the table header. */
-    for (;;) {
-        rc = next_record(&rd, &ps.r, 1, err);
-        if (rc < 0)
-            goto fail;
-        if (rc == 0) {
-            sentraj_raise(err, SENTRAJ_EDATA, ps.name, rd.line, 0, "the file ends before the table header \"%s\"",
-                          table_header);
-            goto fail;
-        }
-        if (ps.r.nfields == 4 && !ps.r.too_many && strcmp(field(&ps.r, 0), "category") == 0 &&
-            strcmp(field(&ps.r, 1), "first_q") == 0 && strcmp(field(&ps.r, 2), "last_q") == 0 &&
-            strcmp(field(&ps.r, 3), "count") == 0) {
-            ps.header_line = ps.r.line;
-            break;
-        }
-        rc = strcmp(field(&ps.r, 0), "scale") == 0 ? header_scale(&ps, err) : header_field(&ps, err);
-        if (rc != SENTRAJ_OK)
-            goto fail;
-    }
-    if (header_done(&ps, err) != SENTRAJ_OK)
-        goto fail;
-
-    /* The table: every line a row. */
-    while ((rc = next_record(&rd, &ps.r, 0, err)) == 1)
-        if (table_row(&ps, err) != SENTRAJ_OK)
-            goto fail;
-    if (rc < 0 || resolve_names(&ps, err) != SENTRAJ_OK ||
-        check_consistency(ps.s, ps.name, ps.header_line, err) != SENTRAJ_OK)
-        goto fail;
-    ps.s->counts.categories = ps.s->nnames - 1;
-    parse_state_free(&ps);
-    return ps.s;
-fail:
-    parse_state_free(&ps);
-    sentraj_summary_free(ps.s);
-    return NULL;
-}
-
-sentraj_summary *sentraj_summary_read(const char *path, sentraj_error *err)
-{
-    input *in = input_open(path, err);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    sentraj_summary *s = NULL;
-    const size_t limit = (size_t)1 << 30;
-
-    if (!in)
-        return NULL;
-    for (;;) {
-        ssize_t n;
-        if (cap - len < 4096) {
-            char *nb;
-            if (cap >= limit) {
-                sentraj_raise(err, SENTRAJ_ELIMIT, input_name(in), 0, 0, "a summary file larger than 1 GiB");
-                goto out;
-            }
-            if (!(nb = realloc(buf, cap ? cap * 2 : 16384))) {
-                sentraj_nomem(err, "summary file");
-                goto out;
-            }
-            buf = nb;
-            cap = cap ? cap * 2 : 16384;
-        }
-        n = input_read(in, buf + len, cap - len, err);
-        if (n < 0)
-            goto out;
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    s = sentraj_summary_parse(buf, len, input_name(in), err);
-out:
-    free(buf);
-    input_close(in);
-    return s;
-}
-
-int sentraj_summary_detect(const char *path)
-{
-    struct stat st;
-    sentraj_error err;
-    input *in;
-    char buf[64];
-    size_t len = 0;
-    const char *p = buf;
-
-    if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return 0;
-    if (!(in = input_open(path, &err)))
-        return 0;
-    while (len < sizeof buf) {
-        ssize_t n = input_read(in, buf + len, sizeof buf - len, &err);
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
-    input_close(in);
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-        p += 3, len -= 3;
-    return len >= sizeof magic_prefix - 1 && memcmp(p, magic_prefix, sizeof magic_prefix - 1) == 0;
-}
-
 /* ---- compatibility and merging ------------------------------------------- */
 
-/* s against the window and min_human an analysis asks for. */
-static int check_options(const sentraj_summary *s, size_t window, size_t min_human, sentraj_error *err)
+int summary_check_options(const sentraj_summary *s, size_t window, size_t min_human, sentraj_error *err)
 {
     if (s->window != window)
-        return sentraj_raise(err, SENTRAJ_EDATA, source_of(s), s->line_window, 0,
+        return sentraj_raise(err, SENTRAJ_EDATA, summary_source(s), s->line_window, 0,
                              "the summary was made with window %zu: analyse it with window %zu (--window %zu), not %zu",
                              s->window, s->window, s->window, window);
     if (s->min_human != min_human)
-        return sentraj_raise(err, SENTRAJ_EDATA, source_of(s), s->line_min_human, 0,
+        return sentraj_raise(err, SENTRAJ_EDATA, summary_source(s), s->line_min_human, 0,
                              "the summary was made with min_human %zu: analyse it with min_human %zu (--min-human "
                              "%zu), not %zu",
                              s->min_human, s->min_human, s->min_human, min_human);
     return SENTRAJ_OK;
 }
 
-int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err)
+/* Whether from can be merged into into: the same options and scale, and
+ * counts whose sums (into *sum) fit in 64 bits. */
+static int check_mergeable(const sentraj_summary *into, const sentraj_summary *from, sentraj_counts *sum,
+                           sentraj_error *err)
 {
     char a[200], b[200];
     const char *other = into->source && *into->source ? into->source : "the other summary";
-    char **names = NULL;
-    cell *cells = NULL;
-    uint32_t *map_a = NULL, *map_b = NULL;
-    size_t nn = 0, i = 0, j = 0;
-    sentraj_counts sum = into->counts, add = from->counts;
-    sentraj_summary tmp;
+    sentraj_counts add = from->counts;
 
+    *sum = into->counts;
     if (from->window != into->window)
-        return sentraj_raise(err, SENTRAJ_EDATA, source_of(from), from->line_window, 0,
+        return sentraj_raise(err, SENTRAJ_EDATA, summary_source(from), from->line_window, 0,
                              "window %zu differs from window %zu of %s: summaries made with different options "
                              "cannot be merged",
                              from->window, into->window, other);
     if (from->min_human != into->min_human)
-        return sentraj_raise(err, SENTRAJ_EDATA, source_of(from), from->line_min_human, 0,
+        return sentraj_raise(err, SENTRAJ_EDATA, summary_source(from), from->line_min_human, 0,
                              "min_human %zu differs from min_human %zu of %s: summaries made with different "
                              "options cannot be merged",
                              from->min_human, into->min_human, other);
     if (from->denom != into->denom || !same_entries(from->scale, from->nscale, into->scale, into->nscale)) {
         scale_text(from->scale, from->nscale, a, sizeof a);
         scale_text(into->scale, into->nscale, b, sizeof b);
-        return sentraj_raise(err, SENTRAJ_EDATA, source_of(from), from->line_scale, 0,
+        return sentraj_raise(err, SENTRAJ_EDATA, summary_source(from), from->line_scale, 0,
                              "the label scale (%s) differs from the scale of %s (%s): summaries made with different "
                              "scales cannot be merged",
                              a, other, b);
     }
-    for (int k = 0; k < NCOUNTS; k++) {
-        uint64_t *x = count_field(&sum, k), y = *count_field(&add, k);
+    for (int k = 0; k < SUMMARY_NCOUNTS; k++) {
+        uint64_t *x = summary_count_field(sum, k), y = *summary_count_field(&add, k);
         if (*x > UINT64_MAX - y)
-            return sentraj_raise(err, SENTRAJ_ELIMIT, source_of(from), from->line_count[k], 0,
-                                 "the merged %s passes 2^64 - 1", count_key[k]);
+            return sentraj_raise(err, SENTRAJ_ELIMIT, summary_source(from), from->line_count[k], 0,
+                                 "the merged %s passes 2^64 - 1", summary_count_key[k]);
         *x += y;
     }
+    return SENTRAJ_OK;
+}
+
+int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err)
+{
+    char **names = NULL;
+    summary_cell *cells = NULL;
+    uint32_t *map_a = NULL, *map_b = NULL;
+    size_t nn = 0, i = 0, j = 0;
+    sentraj_counts sum;
+    sentraj_summary tmp;
+    int rc;
+
+    if ((rc = check_mergeable(into, from, &sum, err)) != SENTRAJ_OK)
+        return rc;
 
     /* The union of the names (both sorted) and where each side's go. */
     names = calloc(into->nnames + from->nnames + 1, sizeof *names);
@@ -1309,11 +454,11 @@ fail:
 int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg, const sentraj_scale *scale,
                           sentraj_error *err)
 {
-    scale_entry *e;
+    summary_scale_entry *e;
     char a[200], b[200];
     int same;
 
-    if (check_options(s, cfg->window, cfg->min_human, err) != SENTRAJ_OK)
+    if (summary_check_options(s, cfg->window, cfg->min_human, err) != SENTRAJ_OK)
         return SENTRAJ_EDATA;
     if (!scale)
         scale = labels_default_scale();
@@ -1326,116 +471,9 @@ int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg, c
     }
     free_entries(e, scale->n);
     if (!same)
-        return sentraj_raise(err, SENTRAJ_EDATA, source_of(s), s->line_scale, 0,
+        return sentraj_raise(err, SENTRAJ_EDATA, summary_source(s), s->line_scale, 0,
                              "the summary was made with the label scale (%s), not (%s): give its scale with --scale",
                              a, b);
     return SENTRAJ_OK;
 }
 
-/* ---- analysis ------------------------------------------------------------ */
-
-/* Row r's sample and window means from the cells [c0, c1): the same integers
- * the data set's row_sample (analysis.c) sums, so the same doubles. */
-static sentraj_sample *cells_sample(const sentraj_summary *s, const char *rowname, size_t c0, size_t c1,
-                                    sentraj_result *r, sentraj_error *err)
-{
-    int64_t denom = s->denom * (int64_t)s->window, first = 0, last = 0, *q;
-    uint64_t n = 0, *counts;
-    size_t k = 0;
-    sentraj_sample *smp;
-
-    for (size_t i = c0; i < c1; i++) {
-        const cell *x = &s->cells[i];
-        if (x->count > UINT32_MAX || (n += x->count) > UINT32_MAX) {
-            sentraj_fail(err, SENTRAJ_ELIMIT,
-                         "category \"%s\" has more than 2^32 - 1 conversations, the engines' limit",
-                         sentraj_show(rowname, strlen(rowname)).s);
-            return NULL;
-        }
-        for (int side = 0; side < 2; side++) {
-            int64_t v = side ? x->last : x->first, *acc = side ? &last : &first;
-            int64_t cnt = (int64_t)x->count;
-            if ((v != 0 && (v > INT64_MAX / cnt || v < INT64_MIN / cnt)) ||
-                (v * cnt > 0 && *acc > INT64_MAX - v * cnt) || (v * cnt < 0 && *acc < INT64_MIN - v * cnt)) {
-                sentraj_fail(err, SENTRAJ_ELIMIT, "the window sums of category \"%s\" do not fit in 64 bits",
-                             sentraj_show(rowname, strlen(rowname)).s);
-                return NULL;
-            }
-            *acc += v * cnt;
-        }
-    }
-    r->conversations = (size_t)n;
-    r->mean_first = n ? (double)first / ((double)denom * (double)n) : NAN;
-    r->mean_last = n ? (double)last / ((double)denom * (double)n) : NAN;
-    q = malloc((c1 > c0 ? c1 - c0 : 1) * sizeof *q);
-    counts = malloc((c1 > c0 ? c1 - c0 : 1) * sizeof *counts);
-    if (!q || !counts) {
-        free(q);
-        free(counts);
-        return sentraj_nomem(err, "category sample"), NULL;
-    }
-    /* Window sums are within the scale's range, so the deltas fit. */
-    for (size_t i = c0; i < c1; i++, k++) {
-        q[k] = s->cells[i].last - s->cells[i].first;
-        counts[k] = s->cells[i].count;
-    }
-    smp = sample_alloc_lattice_runs(q, counts, k, denom, err);
-    free(q);
-    free(counts);
-    if (smp)
-        r->mean_delta = smp->mean;
-    return smp;
-}
-
-sentraj_analysis *sentraj_analyze_summary(const sentraj_summary *s, const sentraj_config *cfg, sentraj_error *err)
-{
-    sentraj_analysis *a = NULL;
-    sentraj_sample **samples = NULL;
-    size_t m = s->nnames, *c0 = NULL, row = 0, all = 0;
-
-    if (sentraj_config_check(cfg, err) != SENTRAJ_OK)
-        return NULL;
-    if (check_options(s, cfg->window, cfg->min_human, err) != SENTRAJ_OK)
-        return NULL;
-    a = analysis_alloc(cfg, m, err);
-    samples = calloc(m, sizeof *samples);
-    c0 = calloc(m + 1, sizeof *c0);
-    if (!a || !samples || !c0)
-        goto nomem;
-    /* cells of name n are [c0[n], c0[n + 1]). */
-    for (size_t i = 0; i < s->ncells; i++)
-        c0[s->cells[i].name + 1]++;
-    for (size_t n = 0; n < m; n++)
-        c0[n + 1] += c0[n];
-    /* Rows in the order sentraj_analyze gives: categories by name, "all" last. */
-    for (size_t n = 0; n < m; n++) {
-        size_t i;
-        if (strcmp(s->names[n], "all") == 0) {
-            all = n;
-            continue;
-        }
-        i = row++;
-        if (!(a->names[i] = strdup(s->names[n])))
-            goto nomem;
-        if (!(samples[i] = cells_sample(s, s->names[n], c0[n], c0[n + 1], &a->rows[i], err)))
-            goto fail;
-    }
-    if (!(a->names[m - 1] = strdup("all")))
-        goto nomem;
-    if (!(samples[m - 1] = cells_sample(s, "all", c0[all], c0[all + 1], &a->rows[m - 1], err)))
-        goto fail;
-    if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK)
-        goto fail;
-    goto done;
-nomem:
-    sentraj_nomem(err, "analysis");
-fail:
-    sentraj_analysis_free(a);
-    a = NULL;
-done:
-    for (size_t i = 0; samples && i < m; i++)
-        sentraj_sample_free(samples[i]);
-    free(samples);
-    free(c0);
-    return a;
-}

@@ -7,6 +7,8 @@
 #include "data/intern.h"
 #include "data/labels.h"
 
+#include "core/error.h"
+
 #include <stdint.h>
 
 /* One message row as the readers hand it to the assembler. Strings are
@@ -55,6 +57,16 @@ static inline uint64_t core_last(const conv *cv)
     return cv->first_index + (uint64_t)(cv->rows - 1) * cv->stride;
 }
 
+/* Whether message index i is one of core cv's rows. */
+static inline int in_core(const conv *cv, uint64_t i)
+{
+    if (cv->rows == 0 || i < cv->first_index || i > core_last(cv))
+        return 0;
+    if (cv->rows == 1)
+        return i == cv->first_index;
+    return (i - cv->first_index) % cv->stride == 0;
+}
+
 /* A window slot, decoded: a human label and the row's place in the
  * conversation's ordered core (its message index is first_index + ordinal *
  * stride). window.c stores slots in two bytes where it can (see there). */
@@ -62,13 +74,6 @@ typedef struct win_entry {
     double value;
     uint32_t ordinal;
 } win_entry;
-
-/* A human label with its message index, while finish merges a frozen
- * conversation's window labels with its out-of-order rows. */
-typedef struct label_at {
-    uint64_t index;
-    double value;
-} label_at;
 
 /* A row that arrived out of order, kept whole until finish. */
 typedef struct extra_row {
@@ -135,7 +140,10 @@ struct sentraj_dataset {
     win_entry *win_tmp;    /* 2 * window slots of scratch, allocated when first needed */
     double code_value[2 * WIN_CODE_MAX + 1]; /* code q -> the label q / denom (NaN without a lattice) */
     double code_scale;     /* denom as a double; 0 without a lattice */
-    int win_compact;       /* conversations start in compact slots (win_set_compact) */
+    /* Conversations start in compact slots (win_set_compact). Only the test
+     * build reads it (window.h), but both have it: the struct's layout must
+     * not depend on SENTRAJ_TESTING. */
+    int win_compact;
     int code_nibbles;      /* codes take 4 bits (the scale's lattice values all within +-7), else 8 */
     int code_max;          /* the largest code magnitude: 7 or WIN_CODE_MAX */
     size_t win_bytes;      /* compact bytes per conversation (window.h) */
@@ -197,6 +205,18 @@ static inline uint32_t conv_cluster(const sentraj_dataset *ds, size_t c)
     return ds->cluster_of ? ds->cluster_of[c] : 0;
 }
 
+/* Empty tables and caches, for a data set and for a reader part. */
+void dataset_init_tables(sentraj_dataset *ds);
+/* Room for conversation c (and its window slots); growing, room for at
+ * least `at_least` conversations. SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int dataset_conv_reserve(sentraj_dataset *ds, size_t c, size_t at_least, sentraj_error *err);
+
+/* An interned string (an id, a category set) for an error message, on one line. */
+static inline sentraj_shown dataset_show_id(const intern *t, uint32_t id)
+{
+    return sentraj_show(intern_str(t, id), intern_len(t, id));
+}
+
 /* Register an input name; returns its index or -1 without memory. Inputs
  * are read one after the other, so conversation ids rise with the input
  * their first row came from. */
@@ -209,18 +229,29 @@ const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t sour
 /* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
 int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
 
-/* The category set id of a categories field (';'-separated), for readers
- * whose categories come as lists: see category_set in assemble.c. */
+/* The category set id of a categories field (';'-separated: names trimmed,
+ * empty ones dropped, sorted and joined once each), for the rows and for
+ * readers whose categories come as lists; source, line and col place the
+ * field for errors. Returns -1 with err set: SENTRAJ_EDATA for the
+ * reserved name "all", SENTRAJ_ENOMEM. */
 int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, const char *source, uint64_t line,
                              uint64_t col, sentraj_error *err);
+/* Record one row of a categories table (sentraj_dataset_read_categories):
+ * a conversation listed twice must list the same categories. */
+int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
+                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);
+/* At finish: give every conversation the categories the table lists for
+ * it. A conversation whose messages name categories must agree with the
+ * table (SENTRAJ_EDATA otherwise). */
+int dataset_join_table(sentraj_dataset *ds, sentraj_error *err);
 
 /* Mark the data set as read from (options can no longer change) and check
  * it can take more input. */
 int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
 
-/* Parallel reading (csv.c): each chunk of a file is read into a part, a
- * data set with the options of ds but its own tables (the column names are
- * borrowed from ds, which must outlive it). Free it with
+/* Parallel reading (io/csv_parallel.c): each chunk of a file is read into
+ * a part, a data set with the options of ds but its own tables (the column
+ * names are borrowed from ds, which must outlive it). Free it with
  * sentraj_dataset_free. */
 sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err);
 /* Add the conversations of part src, whose rows all come after dst's rows
@@ -240,28 +271,16 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offs
 /* Whether ds holds nothing from earlier rows or tables, so that a merge
  * into it cannot fail. */
 int dataset_pristine(const sentraj_dataset *ds);
+
+/* Sort the kept records by conversation id (bytewise), in place: the last
+ * step of finish. SENTRAJ_OK or SENTRAJ_ENOMEM (the records are then
+ * unchanged). */
+int dataset_sort_kept(sentraj_dataset *ds, sentraj_error *err);
+#ifdef SENTRAJ_TESTING
 /* How many quicksort levels finish sorts the kept ids by before it turns to
  * heapsort: -1 (the default) for 2 log2 n, else the number given; the
- * order is the same (for tests; not thread-safe). */
+ * order is the same. A test knob (core/testing.h), not thread-safe. */
 void dataset_set_sort_depth(int depth);
-
-/* The CSV reader on an open input. A named regular file is read on the
- * config's threads when each gets at least 4 MiB (see read_parallel). */
-struct input;
-int csv_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
-/* A categories table: columns id and categories, joined at finish. */
-int csv_read_categories(sentraj_dataset *ds, struct input *in, sentraj_error *err);
-/* The least bytes per thread for which csv_read splits a file (for tests;
- * not thread-safe: set it before reading). */
-void csv_set_min_chunk(uint64_t bytes);
-/* Whether the reader takes plain one-line records with its fast path (1,
- * the default) or reads every record byte by byte (0); the results are the
- * same (for tests; not thread-safe). */
-void csv_set_fast_path(int on);
-/* Record one row of a categories table. */
-int dataset_table_add(sentraj_dataset *ds, const char *source, const char *id, size_t id_len, const char *cats,
-                      size_t cats_len, uint64_t line, uint64_t id_col, uint64_t cats_col, sentraj_error *err);
-int jsonl_read(sentraj_dataset *ds, struct input *in, sentraj_error *err);
-int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err);
+#endif
 
 #endif

@@ -1,6 +1,8 @@
 /* intern.c - a string table: each distinct byte string gets a dense id. */
 #include "data/intern.h"
 
+#include "core/testing.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,12 +47,19 @@ uint64_t intern_hash(const char *s, size_t len)
     return h;
 }
 
-static uint32_t narrow_max = (1u << 24) - 2;
+/* Narrow slots hold ids below 2^24 - 1 (with the empty 0, 24 bits). */
+#define NARROW_MAX ((1u << 24) - 2)
+
+#ifdef SENTRAJ_TESTING
+static uint32_t narrow_max = NARROW_MAX;
 
 void intern_set_narrow_max(uint32_t n)
 {
-    narrow_max = n < (1u << 24) - 2 ? n : (1u << 24) - 2;
+    narrow_max = n < NARROW_MAX ? n : NARROW_MAX;
 }
+#else
+#define narrow_max ((uint32_t)NARROW_MAX)
+#endif
 
 /* Put id with hash into an empty place of the table, which has room. */
 static void place(intern *t, uint32_t id, uint64_t hash)

@@ -73,9 +73,11 @@ static inline void intern_prefetch(const intern *t, uint64_t hash)
     if (t->cap)
         __builtin_prefetch((const char *)t->slots + intern_home(hash, t->cap) * (t->wide ? 8 : 4));
 }
-/* Narrow slots until a table has this many strings (for tests; not
- * thread-safe; the default is 2^24 - 2). */
+#ifdef SENTRAJ_TESTING
+/* Narrow slots until a table has this many strings (the default is 2^24 -
+ * 2); a test knob (core/testing.h), not thread-safe. */
 void intern_set_narrow_max(uint32_t n);
+#endif
 /* The chunk holding id's string: usually the last one. */
 static inline const intern_chunk *intern_chunk_of(const intern *t, uint32_t id)
 {

@@ -2,7 +2,6 @@
 #include "data/labels.h"
 
 #include "core/error.h"
-#include "io/input.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -189,6 +188,68 @@ static int64_t lattice_denom(const label_entry *e, size_t n)
     return 0;
 }
 
+/* One "label,value" line of a scale file (l, ll bytes without its line
+ * end; not blank, not a comment): its entry added to sc, which has room for
+ * *cap. The header "label,value" on line 1 adds nothing. SENTRAJ_OK,
+ * SENTRAJ_EDATA or SENTRAJ_ENOMEM. */
+static int scale_line(sentraj_scale *sc, size_t *cap, const char *l, size_t ll, uint64_t line, const char *name,
+                      sentraj_error *err)
+{
+    const char *comma = memchr(l, ',', ll), *label = l, *val;
+    size_t label_len, val_len;
+    char folded[128];
+    double v;
+
+    if (!comma)
+        return sentraj_raise(err, SENTRAJ_EDATA, name, line, 1, "expected \"label,value\", got \"%s\"",
+                             sentraj_show(l, ll).s);
+    label_len = (size_t)(comma - l);
+    val = comma + 1;
+    val_len = ll - label_len - 1;
+    trim(&label, &label_len);
+    trim(&val, &val_len);
+    if (line == 1 && label_len == 5 && strncmp(label, "label", 5) == 0 && val_len == 5 &&
+        strncmp(val, "value", 5) == 0)
+        return SENTRAJ_OK; /* header */
+    if (label_len >= 2 && label[0] == '"' && label[label_len - 1] == '"')
+        label++, label_len -= 2;
+    if (!parse_decimal(val, val_len, &v) || !isfinite(v))
+        return sentraj_raise(err, SENTRAJ_EDATA, name, line, (uint64_t)(val - l) + 1,
+                             "value \"%s\" of label \"%s\" is not a number", sentraj_show(val, val_len).s,
+                             sentraj_show(label, label_len).s);
+    /* Window sums and their differences must stay exact and finite. */
+    if (fabs(v) > LABELS_MAX_VALUE)
+        return sentraj_raise(err, SENTRAJ_EDATA, name, line, (uint64_t)(val - l) + 1,
+                             "value %s of label \"%s\" is outside [-1e12, 1e12]", sentraj_show(val, val_len).s,
+                             sentraj_show(label, label_len).s);
+    if (labels_fold(label, label_len, folded, sizeof folded) >= sizeof folded || !folded[0])
+        return sentraj_raise(err, SENTRAJ_EDATA, name, line, 1, "label \"%s\" is empty or too long",
+                             sentraj_show(label, label_len).s);
+    for (size_t i = 0; i < sc->n; i++)
+        if (strcmp(sc->entries[i].folded, folded) == 0)
+            return sentraj_raise(err, SENTRAJ_EDATA, name, line, 1,
+                                 "label \"%s\" is the same as \"%s\" once case, spaces, '-' and '_' are ignored",
+                                 sentraj_show(label, label_len).s, sc->entries[i].text);
+    if (sc->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        label_entry *ne = realloc(sc->entries, nc * sizeof *ne);
+        if (!ne)
+            return sentraj_nomem(err, "label scale");
+        sc->entries = ne;
+        *cap = nc;
+    }
+    sc->entries[sc->n].folded = strdup(folded);
+    sc->entries[sc->n].text = strndup(label, label_len);
+    sc->entries[sc->n].value = v == 0 ? 0 : v;
+    if (!sc->entries[sc->n].folded || !sc->entries[sc->n].text) {
+        free(sc->entries[sc->n].folded);
+        free(sc->entries[sc->n].text);
+        return sentraj_nomem(err, "label scale");
+    }
+    sc->n++;
+    return SENTRAJ_OK;
+}
+
 sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *name, sentraj_error *err)
 {
     sentraj_scale *sc = calloc(1, sizeof *sc);
@@ -200,82 +261,19 @@ sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *nam
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     while (pos < len) {
-        const char *l = text + pos, *nl = memchr(l, '\n', len - pos), *comma;
-        size_t ll = nl ? (size_t)(nl - l) : len - pos;
-        const char *label, *val;
-        size_t label_len, val_len;
-        char folded[128];
-        double v;
+        const char *l = text + pos, *nl = memchr(l, '\n', len - pos), *label = l;
+        size_t ll = nl ? (size_t)(nl - l) : len - pos, label_len;
 
         pos += ll + (nl ? 1 : 0);
         line++;
         if (ll && l[ll - 1] == '\r')
             ll--;
-        label = l;
         label_len = ll;
         trim(&label, &label_len);
         if (label_len == 0 || label[0] == '#')
             continue;
-        comma = memchr(l, ',', ll);
-        if (!comma) {
-            sentraj_raise(err, SENTRAJ_EDATA, name, line, 1, "expected \"label,value\", got \"%s\"",
-                          sentraj_show(l, ll).s);
+        if (scale_line(sc, &cap, l, ll, line, name, err) != SENTRAJ_OK)
             goto fail;
-        }
-        label = l;
-        label_len = (size_t)(comma - l);
-        val = comma + 1;
-        val_len = ll - label_len - 1;
-        trim(&label, &label_len);
-        trim(&val, &val_len);
-        if (line == 1 && label_len == 5 && strncmp(label, "label", 5) == 0 && val_len == 5 &&
-            strncmp(val, "value", 5) == 0)
-            continue; /* header */
-        if (label_len >= 2 && label[0] == '"' && label[label_len - 1] == '"')
-            label++, label_len -= 2;
-        if (!parse_decimal(val, val_len, &v) || !isfinite(v)) {
-            sentraj_raise(err, SENTRAJ_EDATA, name, line, (uint64_t)(val - l) + 1,
-                          "value \"%s\" of label \"%s\" is not a number", sentraj_show(val, val_len).s,
-                          sentraj_show(label, label_len).s);
-            goto fail;
-        }
-        /* Window sums and their differences must stay exact and finite. */
-        if (fabs(v) > LABELS_MAX_VALUE) {
-            sentraj_raise(err, SENTRAJ_EDATA, name, line, (uint64_t)(val - l) + 1,
-                          "value %s of label \"%s\" is outside [-1e12, 1e12]", sentraj_show(val, val_len).s,
-                          sentraj_show(label, label_len).s);
-            goto fail;
-        }
-        if (labels_fold(label, label_len, folded, sizeof folded) >= sizeof folded || !folded[0]) {
-            sentraj_raise(err, SENTRAJ_EDATA, name, line, 1, "label \"%s\" is empty or too long",
-                          sentraj_show(label, label_len).s);
-            goto fail;
-        }
-        for (size_t i = 0; i < sc->n; i++) {
-            if (strcmp(sc->entries[i].folded, folded) == 0) {
-                sentraj_raise(err, SENTRAJ_EDATA, name, line, 1,
-                              "label \"%s\" is the same as \"%s\" once case, spaces, '-' and '_' are ignored",
-                              sentraj_show(label, label_len).s, sc->entries[i].text);
-                goto fail;
-            }
-        }
-        if (sc->n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            label_entry *ne = realloc(sc->entries, nc * sizeof *ne);
-            if (!ne)
-                goto nomem;
-            sc->entries = ne;
-            cap = nc;
-        }
-        sc->entries[sc->n].folded = strdup(folded);
-        sc->entries[sc->n].text = strndup(label, label_len);
-        sc->entries[sc->n].value = v == 0 ? 0 : v;
-        if (!sc->entries[sc->n].folded || !sc->entries[sc->n].text) {
-            free(sc->entries[sc->n].folded);
-            free(sc->entries[sc->n].text);
-            goto nomem;
-        }
-        sc->n++;
     }
     if (sc->n < 2) {
         sentraj_raise(err, SENTRAJ_EDATA, name, line ? line : 1, 0,
@@ -291,50 +289,7 @@ sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *nam
     }
     sc->denom = lattice_denom(sc->entries, sc->n);
     return sc;
-nomem:
-    sentraj_nomem(err, "label scale");
 fail:
     sentraj_scale_free(sc);
     return NULL;
-}
-
-sentraj_scale *sentraj_scale_read(const char *path, sentraj_error *err)
-{
-    input *in = input_open(path, err);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    sentraj_scale *sc = NULL;
-
-    if (!in)
-        return NULL;
-    for (;;) {
-        ssize_t n;
-        if (cap - len < 4096) {
-            char *nb = cap > (64u << 20) ? NULL : realloc(buf, cap ? cap * 2 : 8192);
-            if (!nb) {
-                if (cap > (64u << 20))
-                    sentraj_raise(err, SENTRAJ_ELIMIT, path, 0, 0, "a label scale file larger than 64 MiB");
-                else
-                    sentraj_nomem(err, "label scale");
-                goto out;
-            }
-            buf = nb;
-            cap = cap ? cap * 2 : 8192;
-        }
-        n = input_read(in, buf + len, cap - len, err);
-        if (n < 0)
-            goto out;
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (memchr(buf, '\0', len)) {
-        sentraj_raise(err, SENTRAJ_EDATA, path, 0, 0, "NUL byte in the label scale file");
-        goto out;
-    }
-    sc = sentraj_scale_parse(buf ? buf : "", len, input_name(in), err);
-out:
-    free(buf);
-    input_close(in);
-    return sc;
 }

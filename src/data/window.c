@@ -22,17 +22,22 @@
 #include "data/window.h"
 
 #include "core/error.h"
+#include "core/testing.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef SENTRAJ_TESTING
 static int compact_on = 1;
 
 void win_set_compact(int on)
 {
     compact_on = on;
 }
+#else
+#define compact_on 1
+#endif
 
 void win_set_scale(sentraj_dataset *ds)
 {
@@ -203,7 +208,7 @@ int win_store(sentraj_dataset *ds, size_t c, const win_entry *e, sentraj_error *
     size_t w = ds->window;
     uint64_t h = ds->convs[c].humans;
 
-    if (!ds->convs[c].wide && ds->win_compact && fits(ds, c, e)) {
+    if (!ds->convs[c].wide && win_compact_on(ds) && fits(ds, c, e)) {
         uint8_t *ord = win_compact(ds, c), *code = ord + 2 * w;
         for (size_t k = 0; k < 2 * w; k++) {
             int held = k < w ? k < h : h > 0 && (h >= w || k - w < h);

@@ -27,10 +27,25 @@ int win_store(sentraj_dataset *ds, size_t c, const win_entry *e, sentraj_error *
 /* Copy the slots of conversation sc of src to conversation dc of dst, whose
  * record is already a copy of sc's. SENTRAJ_OK or SENTRAJ_ENOMEM. */
 int win_copy(sentraj_dataset *dst, size_t dc, const sentraj_dataset *src, size_t sc, sentraj_error *err);
+#ifdef SENTRAJ_TESTING
 /* Whether data sets allocated from now on start conversations in compact
  * slots (1, the default) or put every one in the wide table (0); the
- * results are the same (for tests; not thread-safe). */
+ * results are the same. A test knob (core/testing.h), not thread-safe. */
 void win_set_compact(int on);
+/* Whether ds's conversations start in compact slots: as the knob was when
+ * ds was allocated. */
+static inline int win_compact_on(const sentraj_dataset *ds)
+{
+    return ds->win_compact;
+}
+#else
+/* The library always starts conversations in compact slots. */
+static inline int win_compact_on(const sentraj_dataset *ds)
+{
+    (void)ds;
+    return 1;
+}
+#endif
 /* win_add for a row the compact slots cannot take, or a wide conversation. */
 int win_add_slow(sentraj_dataset *ds, size_t c, int human, double v, sentraj_error *err);
 
@@ -99,7 +114,7 @@ static inline int win_add(sentraj_dataset *ds, size_t c, int human, double v, in
     uint32_t r = cv->rows, h = cv->humans;
     uint8_t *ord = win_compact(ds, c), *code = ord + 2 * w;
 
-    if (cv->wide || !ds->win_compact || (human && (q == WIN_NO_CODE || (h < w && r > 255))))
+    if (cv->wide || !win_compact_on(ds) || (human && (q == WIN_NO_CODE || (h < w && r > 255))))
         return win_add_slow(ds, c, human, v, err);
     /* The oldest ring label after this row, unless it is this row, must
      * stay within 255 rows of it: its distance grows by one to r - o, and

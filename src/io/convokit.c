@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "io/input.h"
+#include "io/readers.h"
 #include "io/jsonl.h"
 
 #include <errno.h>
@@ -120,6 +121,60 @@ static void trim(const char **s, size_t *n)
 
 /* ---- the speaker-roles file ------------------------------------------------- */
 
+/* A speaker id wrapped in double quotes, unquoted into *buf ("" is a
+ * quote); *sp and *spn then point there. */
+static int unquote(const char **sp, size_t *spn, char **buf, sentraj_error *err)
+{
+    const char *q = *sp;
+    size_t m = 0;
+    char *nu = realloc(*buf, *spn);
+    if (!nu)
+        return sentraj_nomem(err, "speaker roles");
+    *buf = nu;
+    for (size_t i = 1; i + 1 < *spn; i++) {
+        nu[m++] = q[i];
+        if (q[i] == '"' && q[i + 1] == '"' && i + 2 < *spn)
+            i++;
+    }
+    *sp = nu;
+    *spn = m;
+    return SENTRAJ_OK;
+}
+
+/* Record the role of speaker sp, read on `line`; a speaker listed again
+ * must have the same role. */
+static int add_speaker(ck *k, const char *sp, size_t spn, role_kind role, uint64_t line, const char *path,
+                       sentraj_error *err)
+{
+    int added;
+    int64_t id = intern_get(&k->speakers, sp, spn, intern_hash(sp, spn), &added);
+
+    if (id < 0)
+        return sentraj_nomem(err, "speaker roles");
+    if (!added) {
+        if (k->speaker_role[id] != (uint8_t)role)
+            return sentraj_raise(err, SENTRAJ_EDATA, path, line, 0,
+                                 "speaker \"%s\" is listed again with another role (first on line %llu)",
+                                 sentraj_show(sp, spn).s, (unsigned long long)k->speaker_line[id]);
+        return SENTRAJ_OK;
+    }
+    if ((size_t)id >= k->speakers_cap) {
+        size_t nc = k->speakers_cap ? k->speakers_cap * 2 : 64;
+        uint8_t *nr = realloc(k->speaker_role, nc * sizeof *nr);
+        uint64_t *nl;
+        if (nr)
+            k->speaker_role = nr;
+        nl = nr ? realloc(k->speaker_line, nc * sizeof *nl) : NULL;
+        if (!nl)
+            return sentraj_nomem(err, "speaker roles");
+        k->speaker_line = nl;
+        k->speakers_cap = nc;
+    }
+    k->speaker_role[id] = (uint8_t)role;
+    k->speaker_line[id] = line;
+    return SENTRAJ_OK;
+}
+
 /* "speaker,role" lines: an optional header of exactly those names, blank
  * lines skipped. The role is after the last comma, so speaker ids may
  * contain commas; a speaker wrapped in double quotes is unquoted ("" is a
@@ -141,8 +196,6 @@ static int read_speaker_roles(ck *k, const char *path, sentraj_error *err)
         const char *sp, *ro;
         size_t spn, ron;
         role_kind role;
-        int added;
-        int64_t id;
 
         pos += ll + (nl != NULL);
         line++;
@@ -170,22 +223,8 @@ static int read_speaker_roles(ck *k, const char *path, sentraj_error *err)
             if (spn == 7 && strncasecmp(sp, "speaker", 7) == 0 && ron == 4 && strncasecmp(ro, "role", 4) == 0)
                 continue;
         }
-        if (spn >= 2 && sp[0] == '"' && sp[spn - 1] == '"') {
-            size_t m = 0;
-            char *nu = realloc(unq, spn);
-            if (!nu) {
-                rc = sentraj_nomem(err, "speaker roles");
-                break;
-            }
-            unq = nu;
-            for (size_t i = 1; i + 1 < spn; i++) {
-                unq[m++] = sp[i];
-                if (sp[i] == '"' && sp[i + 1] == '"' && i + 2 < spn)
-                    i++;
-            }
-            sp = unq;
-            spn = m;
-        }
+        if (spn >= 2 && sp[0] == '"' && sp[spn - 1] == '"' && (rc = unquote(&sp, &spn, &unq, err)) != SENTRAJ_OK)
+            break;
         if (spn == 0) {
             rc = sentraj_raise(err, SENTRAJ_EDATA, path, line, 0, "empty speaker id");
             break;
@@ -198,34 +237,7 @@ static int read_speaker_roles(ck *k, const char *path, sentraj_error *err)
                                sentraj_show(ro, ron).s);
             break;
         }
-        id = intern_get(&k->speakers, sp, spn, intern_hash(sp, spn), &added);
-        if (id < 0) {
-            rc = sentraj_nomem(err, "speaker roles");
-            break;
-        }
-        if (!added) {
-            if (k->speaker_role[id] != (uint8_t)role)
-                rc = sentraj_raise(err, SENTRAJ_EDATA, path, line, 0,
-                                   "speaker \"%s\" is listed again with another role (first on line %llu)",
-                                   sentraj_show(sp, spn).s, (unsigned long long)k->speaker_line[id]);
-            continue;
-        }
-        if ((size_t)id >= k->speakers_cap) {
-            size_t nc = k->speakers_cap ? k->speakers_cap * 2 : 64;
-            uint8_t *nr = realloc(k->speaker_role, nc * sizeof *nr);
-            uint64_t *nl2;
-            if (nr)
-                k->speaker_role = nr;
-            nl2 = nr ? realloc(k->speaker_line, nc * sizeof *nl2) : NULL;
-            if (!nl2) {
-                rc = sentraj_nomem(err, "speaker roles");
-                break;
-            }
-            k->speaker_line = nl2;
-            k->speakers_cap = nc;
-        }
-        k->speaker_role[id] = (uint8_t)role;
-        k->speaker_line[id] = line;
+        rc = add_speaker(k, sp, spn, role, line, path, err);
     }
     free(unq);
     free(text);

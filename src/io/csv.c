@@ -1,18 +1,16 @@
-/* csv.c - the streaming RFC 4180 reader for the long message format. */
-#include "data/dataset.h"
+/* csv.c - the streaming RFC 4180 reader for the long message format, record by record. */
+#include "io/csv.h"
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/testing.h"
+#include "data/dataset.h"
 #include "io/input.h"
-#include "core/pool.h"
+#include "io/readers.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #define BLOCK (1u << 20)                /* bytes read at a time */
 #define MAX_RECORD ((size_t)1 << 30)    /* one record may not exceed 1 GiB */
@@ -86,7 +84,7 @@ static void cache_put(field_cache *c, const char *s, size_t len, int kind, doubl
     c->value[i] = value;
 }
 
-typedef struct reader {
+struct csv_reader {
     input *in;
     field_cache roles, labels;
     const char *name;
@@ -102,7 +100,7 @@ typedef struct reader {
     size_t nfields;        /* fields in the last record (all of them, even past nfields_cap) */
     uint64_t rec_line;     /* first line of the last record */
     uint64_t end_line, end_col; /* where the last record ended, for "too few fields" */
-} reader;
+};
 
 enum { REC_OK = 1, REC_MORE = 0, REC_EOF = 2, REC_ERR = -1 };
 
@@ -140,7 +138,7 @@ static inline size_t scan_special(const char *b, size_t q, const unsigned char s
 #endif
 }
 
-static int scratch_put(reader *r, const char *s, size_t n, sentraj_error *err)
+static int scratch_put(csv_reader *r, const char *s, size_t n, sentraj_error *err)
 {
     if (n == 0)
         return SENTRAJ_OK;
@@ -159,7 +157,7 @@ static int scratch_put(reader *r, const char *s, size_t n, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-static int add_field(reader *r, size_t off, size_t len, uint64_t line, uint64_t col, int scratch,
+static int add_field(csv_reader *r, size_t off, size_t len, uint64_t line, uint64_t col, int scratch,
                      sentraj_error *err)
 {
     if (r->nfields < r->nfields_cap)
@@ -169,13 +167,18 @@ static int add_field(reader *r, size_t off, size_t len, uint64_t line, uint64_t 
     return SENTRAJ_OK;
 }
 
-/* Whether parse_record tries fast_record first (csv_set_fast_path). */
+/* Whether parse_record tries fast_record first: always in the library;
+ * the tests turn it off to compare (csv_set_fast_path). */
+#ifdef SENTRAJ_TESTING
 static int fast_path = 1;
 
 void csv_set_fast_path(int on)
 {
     fast_path = on;
 }
+#else
+#define fast_path 1
+#endif
 
 #if defined(__SSE2__)
 /* The common record: one line, complete in the buffer, without quotes, NUL
@@ -184,7 +187,7 @@ void csv_set_fast_path(int on)
  * Returns 1 with the record taken (as parse_record would take it), or 0
  * with nothing changed but nfields: parse_record then reads it byte by
  * byte, which handles (or reports) everything else. */
-static int fast_record(reader *r, size_t p, uint64_t line)
+static int fast_record(csv_reader *r, size_t p, uint64_t line)
 {
     const char *b = r->buf;
     size_t end = r->len, ls = p, fstart = p;
@@ -228,163 +231,188 @@ slow:
 }
 #endif
 
-static int nul_error(reader *r, uint64_t line, uint64_t col, sentraj_error *err)
+static int nul_error(csv_reader *r, uint64_t line, uint64_t col, sentraj_error *err)
 {
     return sentraj_raise(err, SENTRAJ_EDATA, r->name, line, col,
                          "NUL byte in the input (is this a binary or UTF-16 file?)");
+}
+
+/* Where parse_record is: the next byte, its line, and where that line
+ * starts (for columns). */
+typedef struct cursor {
+    size_t p;
+    uint64_t line;
+    size_t ls;
+} cursor;
+
+/* A quoted field at c->p (its opening quote), unescaped into the scratch
+ * buffer; the cursor moves past the closing quote, and past a carriage
+ * return that ends the record. Returns REC_OK, REC_MORE or REC_ERR. */
+static inline int quoted_field(csv_reader *r, cursor *c, sentraj_error *err)
+{
+    const char *b = r->buf;
+    size_t end = r->len, start = r->scratch_len, q = c->p + 1, p;
+    uint64_t fline = c->line, fcol = (uint64_t)(c->p - c->ls) + 1;
+
+    for (;;) {
+        const char *quote = q < end ? memchr(b + q, '"', end - q) : NULL;
+        size_t seg_end = quote ? (size_t)(quote - b) : end;
+        const char *nul = memchr(b + q, '\0', seg_end - q);
+        size_t upto = nul ? (size_t)(nul - b) : seg_end;
+        for (const char *nl = memchr(b + q, '\n', upto - q); nl;
+             nl = memchr(nl + 1, '\n', (size_t)(b + upto - nl - 1))) {
+            c->line++;
+            c->ls = (size_t)(nl - b) + 1;
+        }
+        if (nul)
+            return nul_error(r, c->line, (uint64_t)(upto - c->ls) + 1, err), REC_ERR;
+        if (scratch_put(r, b + q, seg_end - q, err))
+            return REC_ERR;
+        if (!quote) {
+            if (!r->eof)
+                return REC_MORE;
+            sentraj_raise(err, SENTRAJ_EDATA, r->name, fline, fcol,
+                          "unterminated quoted field (the quote opened here is never closed)");
+            return REC_ERR;
+        }
+        q = seg_end + 1;
+        if (q == end && !r->eof)
+            return REC_MORE;
+        if (q < end && b[q] == '"') { /* "" is a literal quote */
+            if (scratch_put(r, "\"", 1, err))
+                return REC_ERR;
+            q++;
+            continue;
+        }
+        break;
+    }
+    p = q;
+    add_field(r, start, r->scratch_len - start, fline, fcol, 1, err);
+    if (p < end && b[p] != ',' && b[p] != '\n' && !(b[p] == '\r' && (p + 1 < end || !r->eof))) {
+        sentraj_raise(err, SENTRAJ_EDATA, r->name, c->line, (uint64_t)(p - c->ls) + 1,
+                      "unexpected character '%c' after a closing quote (a quote inside a quoted field is "
+                      "written as two quotes)", b[p]);
+        return REC_ERR;
+    }
+    if (p < end && b[p] == '\r') {
+        if (p + 1 == end && !r->eof)
+            return REC_MORE;
+        if (p + 1 < end && b[p + 1] != '\n') {
+            sentraj_raise(err, SENTRAJ_EDATA, r->name, c->line, (uint64_t)(p - c->ls) + 1,
+                          "unexpected carriage return after a closing quote");
+            return REC_ERR;
+        }
+        p++;
+    }
+    c->p = p;
+    return REC_OK;
+}
+
+/* An unquoted field at c->p; the cursor moves past it, and past a carriage
+ * return that ends the record. Returns REC_OK, REC_MORE or REC_ERR. */
+static inline int unquoted_field(csv_reader *r, cursor *c, sentraj_error *err)
+{
+    /* Bytes that end or spoil an unquoted field; buf[end] is a NUL
+     * sentinel, so the scan needs no bounds check. */
+    static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1};
+    const char *b = r->buf;
+    size_t end = r->len, p = c->p, q = p;
+
+    for (;;) {
+        q = scan_special(b, q, special);
+        if (q >= end)
+            break;
+        char ch = b[q];
+        if (ch == ',' || ch == '\n')
+            break;
+        if (ch == '\r') {
+            if (q + 1 < end ? b[q + 1] == '\n' : !r->eof)
+                break;
+            q++; /* a lone carriage return is data */
+            continue;
+        }
+        if (ch == '"') {
+            sentraj_raise(err, SENTRAJ_EDATA, r->name, c->line, (uint64_t)(q - c->ls) + 1,
+                          "quote inside an unquoted field (quote the whole field and double the quote)");
+            return REC_ERR;
+        }
+        return nul_error(r, c->line, (uint64_t)(q - c->ls) + 1, err), REC_ERR;
+    }
+    if (q > end)
+        q = end;
+    if (q == end && !r->eof)
+        return REC_MORE;
+    add_field(r, p, q - p, c->line, (uint64_t)(p - c->ls) + 1, 0, err);
+    p = q;
+    if (p < end && b[p] == '\r')
+        p++; /* the '\n' follows (checked above) */
+    c->p = p;
+    return REC_OK;
 }
 
 /* Parse one record at buf[pos]. Returns REC_OK (fields filled, pos moved past
  * the record), REC_MORE (the record is not complete in the buffer and more
  * input exists), REC_EOF (no record left) or REC_ERR. Never modifies buf, so
  * after REC_MORE the caller may read more and parse the record again. */
-static int parse_record(reader *r, sentraj_error *err)
+static int parse_record(csv_reader *r, sentraj_error *err)
 {
     const char *b = r->buf;
-    size_t p = r->pos, end = r->len;
-    uint64_t line = r->line;
-    size_t ls = p; /* offset of the current line's start, for columns */
+    size_t end = r->len;
+    cursor c = {r->pos, r->line, r->pos};
 
     r->nfields = 0;
     r->scratch_len = 0;
 
     /* Blank lines between records hold no data; skip them. */
     for (;;) {
-        if (p < end && b[p] == '\n') {
-            p++, line++, ls = p;
-        } else if (p + 1 < end && b[p] == '\r' && b[p + 1] == '\n') {
-            p += 2, line++, ls = p;
-        } else if (p + 1 == end && b[p] == '\r' && !r->eof) {
+        if (c.p < end && b[c.p] == '\n') {
+            c.p++, c.line++, c.ls = c.p;
+        } else if (c.p + 1 < end && b[c.p] == '\r' && b[c.p + 1] == '\n') {
+            c.p += 2, c.line++, c.ls = c.p;
+        } else if (c.p + 1 == end && b[c.p] == '\r' && !r->eof) {
             return REC_MORE;
         } else {
             break;
         }
     }
-    if (p == end) {
+    if (c.p == end) {
         if (!r->eof)
             return REC_MORE;
-        r->pos = p;
-        r->line = line;
+        r->pos = c.p;
+        r->line = c.line;
         return REC_EOF;
     }
-    r->rec_line = line;
+    r->rec_line = c.line;
 #if defined(__SSE2__)
-    if (fast_path && fast_record(r, p, line))
+    if (fast_path && fast_record(r, c.p, c.line))
         return REC_OK;
 #endif
 
     for (;;) {
-        uint64_t fline = line, fcol = (uint64_t)(p - ls) + 1;
-
-        if (p < end && b[p] == '"') {
-            size_t start = r->scratch_len;
-            size_t q = p + 1;
-            for (;;) {
-                const char *quote = q < end ? memchr(b + q, '"', end - q) : NULL;
-                size_t seg_end = quote ? (size_t)(quote - b) : end;
-                const char *nul = memchr(b + q, '\0', seg_end - q);
-                size_t upto = nul ? (size_t)(nul - b) : seg_end;
-                for (const char *nl = memchr(b + q, '\n', upto - q); nl;
-                     nl = memchr(nl + 1, '\n', (size_t)(b + upto - nl - 1))) {
-                    line++;
-                    ls = (size_t)(nl - b) + 1;
-                }
-                if (nul)
-                    return nul_error(r, line, (uint64_t)(upto - ls) + 1, err), REC_ERR;
-                if (scratch_put(r, b + q, seg_end - q, err))
-                    return REC_ERR;
-                if (!quote) {
-                    if (!r->eof)
-                        return REC_MORE;
-                    sentraj_raise(err, SENTRAJ_EDATA, r->name, fline, fcol,
-                                  "unterminated quoted field (the quote opened here is never closed)");
-                    return REC_ERR;
-                }
-                q = seg_end + 1;
-                if (q == end && !r->eof)
-                    return REC_MORE;
-                if (q < end && b[q] == '"') { /* "" is a literal quote */
-                    if (scratch_put(r, "\"", 1, err))
-                        return REC_ERR;
-                    q++;
-                    continue;
-                }
-                break;
-            }
-            p = q;
-            add_field(r, start, r->scratch_len - start, fline, fcol, 1, err);
-            if (p < end && b[p] != ',' && b[p] != '\n' && !(b[p] == '\r' && (p + 1 < end || !r->eof))) {
-                sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(p - ls) + 1,
-                              "unexpected character '%c' after a closing quote (a quote inside a quoted field is "
-                              "written as two quotes)", b[p]);
-                return REC_ERR;
-            }
-            if (p < end && b[p] == '\r') {
-                if (p + 1 == end && !r->eof)
-                    return REC_MORE;
-                if (p + 1 < end && b[p + 1] != '\n') {
-                    sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(p - ls) + 1,
-                                  "unexpected carriage return after a closing quote");
-                    return REC_ERR;
-                }
-                p++;
-            }
-        } else {
-            /* Bytes that end or spoil an unquoted field; buf[end] is a NUL
-             * sentinel, so the scan needs no bounds check. */
-            static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1};
-            size_t q = p;
-            for (;;) {
-                q = scan_special(b, q, special);
-                if (q >= end)
-                    break;
-                char c = b[q];
-                if (c == ',' || c == '\n')
-                    break;
-                if (c == '\r') {
-                    if (q + 1 < end ? b[q + 1] == '\n' : !r->eof)
-                        break;
-                    q++; /* a lone carriage return is data */
-                    continue;
-                }
-                if (c == '"') {
-                    sentraj_raise(err, SENTRAJ_EDATA, r->name, line, (uint64_t)(q - ls) + 1,
-                                  "quote inside an unquoted field (quote the whole field and double the quote)");
-                    return REC_ERR;
-                }
-                return nul_error(r, line, (uint64_t)(q - ls) + 1, err), REC_ERR;
-            }
-            if (q > end)
-                q = end;
-            if (q == end && !r->eof)
-                return REC_MORE;
-            add_field(r, p, q - p, fline, fcol, 0, err);
-            p = q;
-            if (p < end && b[p] == '\r')
-                p++; /* the '\n' follows (checked above) */
-        }
-
-        if (p < end && b[p] == ',') {
-            p++;
+        int rc = c.p < end && b[c.p] == '"' ? quoted_field(r, &c, err) : unquoted_field(r, &c, err);
+        if (rc != REC_OK)
+            return rc;
+        if (c.p < end && b[c.p] == ',') {
+            c.p++;
             continue;
         }
         /* End of record: a newline, or the end of the input. */
-        r->end_line = line;
-        r->end_col = (uint64_t)(p - ls) + 1;
-        if (p < end) { /* b[p] == '\n' */
-            p++;
-            line++;
+        r->end_line = c.line;
+        r->end_col = (uint64_t)(c.p - c.ls) + 1;
+        if (c.p < end) { /* b[c.p] == '\n' */
+            c.p++;
+            c.line++;
         } else if (!r->eof) {
             return REC_MORE;
         }
-        r->pos = p;
-        r->line = line;
+        r->pos = c.p;
+        r->line = c.line;
         return REC_OK;
     }
 }
 
 /* Read more input, keeping the unparsed tail. Returns 0, or -1 with err set. */
-static int fill(reader *r, sentraj_error *err)
+static int fill(csv_reader *r, sentraj_error *err)
 {
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, r->len - r->pos);
@@ -417,7 +445,7 @@ static int fill(reader *r, sentraj_error *err)
     return 0;
 }
 
-static int next_record(reader *r, sentraj_error *err)
+static int next_record(csv_reader *r, sentraj_error *err)
 {
     for (;;) {
         int rc = parse_record(r, err);
@@ -428,7 +456,7 @@ static int next_record(reader *r, sentraj_error *err)
     }
 }
 
-static const char *field_ptr(const reader *r, size_t i)
+static const char *field_ptr(const csv_reader *r, size_t i)
 {
     const field *f = &r->fields[i];
     if (f->scratch)
@@ -443,7 +471,7 @@ enum { COL_ID = FIELD_ID, COL_INDEX = FIELD_INDEX, COL_ROLE = FIELD_ROLE, COL_SE
 
 /* Read the header and find the columns named in col_names (NULL: not
  * wanted); the ones in the `required` bit mask must be there. */
-static int header(reader *r, char *const col_names[NCOLS], unsigned required, int col[NCOLS], size_t *ncols,
+static int header(csv_reader *r, char *const col_names[NCOLS], unsigned required, int col[NCOLS], size_t *ncols,
                   sentraj_error *err)
 {
     int rc;
@@ -523,7 +551,7 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
-static int parse_index(reader *r, size_t i, uint64_t *out, sentraj_error *err)
+static int parse_index(csv_reader *r, size_t i, uint64_t *out, sentraj_error *err)
 {
     const char *s = field_ptr(r, i);
     size_t len = r->fields[i].len;
@@ -565,13 +593,52 @@ static int parse_index(reader *r, size_t i, uint64_t *out, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NCOLS], size_t ncols,
+/* Field i as a role, through the cache of role fields seen. */
+static inline int parse_role(csv_reader *r, size_t i, role_kind *role, sentraj_error *err)
+{
+    const field *f = &r->fields[i];
+    const char *s = field_ptr(r, i);
+    int hit = cache_find(&r->roles, s, f->len);
+
+    if (hit >= 0) {
+        *role = (role_kind)r->roles.kind[hit];
+        return SENTRAJ_OK;
+    }
+    *role = labels_parse_role(s, f->len);
+    if (*role == ROLE_UNKNOWN)
+        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                             "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
+                             "model, ai, bot; ignored: system, tool)",
+                             sentraj_show(s, f->len).s);
+    cache_put(&r->roles, s, f->len, (int)*role, 0);
+    return SENTRAJ_OK;
+}
+
+/* Field i as a sentiment label's value, through the cache of label fields
+ * seen. */
+static inline int parse_label(csv_reader *r, const sentraj_dataset *ds, size_t i, double *value, sentraj_error *err)
+{
+    const field *f = &r->fields[i];
+    const char *s = field_ptr(r, i);
+    int hit = cache_find(&r->labels, s, f->len);
+    label_status st;
+
+    if (hit >= 0) {
+        *value = r->labels.value[hit];
+        return SENTRAJ_OK;
+    }
+    st = labels_parse_sentiment(ds->scale, s, f->len, value);
+    if (st != LABEL_OK)
+        return labels_sentiment_error(ds->scale, st, s, f->len, r->name, f->line, f->col, err);
+    cache_put(&r->labels, s, f->len, 0, *value);
+    return SENTRAJ_OK;
+}
+
+static int row(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int col[NCOLS], size_t ncols,
                sentraj_error *err)
 {
     msg_row m;
     const field *f;
-    const char *s;
-    size_t len;
     int rc;
 
     if (r->nfields != ncols) {
@@ -605,40 +672,10 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
         return rc;
     m.index_col = r->fields[col[COL_INDEX]].col;
 
-    f = &r->fields[col[COL_ROLE]];
-    s = field_ptr(r, (size_t)col[COL_ROLE]);
-    {
-        int hit = cache_find(&r->roles, s, f->len);
-        if (hit >= 0) {
-            m.role = (role_kind)r->roles.kind[hit];
-        } else {
-            m.role = labels_parse_role(s, f->len);
-            if (m.role != ROLE_UNKNOWN)
-                cache_put(&r->roles, s, f->len, (int)m.role, 0);
-        }
-    }
-    if (m.role == ROLE_UNKNOWN)
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                             "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                             "model, ai, bot; ignored: system, tool)",
-                             sentraj_show(s, f->len).s);
-
-    if (m.role == ROLE_HUMAN) {
-        f = &r->fields[col[COL_SENTIMENT]];
-        s = field_ptr(r, (size_t)col[COL_SENTIMENT]);
-        len = f->len;
-        {
-            int hit = cache_find(&r->labels, s, len);
-            if (hit >= 0) {
-                m.value = r->labels.value[hit];
-            } else {
-                label_status st = labels_parse_sentiment(ds->scale, s, len, &m.value);
-                if (st != LABEL_OK)
-                    return labels_sentiment_error(ds->scale, st, s, len, r->name, f->line, f->col, err);
-                cache_put(&r->labels, s, len, 0, m.value);
-            }
-        }
-    }
+    if ((rc = parse_role(r, (size_t)col[COL_ROLE], &m.role, err)) != SENTRAJ_OK)
+        return rc;
+    if (m.role == ROLE_HUMAN && (rc = parse_label(r, ds, (size_t)col[COL_SENTIMENT], &m.value, err)) != SENTRAJ_OK)
+        return rc;
 
     if (col[COL_CATEGORIES] >= 0) {
         f = &r->fields[col[COL_CATEGORIES]];
@@ -657,7 +694,7 @@ static int row(reader *r, sentraj_dataset *ds, uint32_t source, const int col[NC
     return dataset_add_row(ds, source, &m, err);
 }
 
-static int reader_open(reader *r, input *in, sentraj_error *err)
+static int reader_open(csv_reader *r, input *in, sentraj_error *err)
 {
     memset(r, 0, sizeof *r);
     r->in = in;
@@ -672,192 +709,68 @@ static int reader_open(reader *r, input *in, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-static void reader_close(reader *r)
+static void reader_close(csv_reader *r)
 {
     free(r->buf);
     free(r->fields);
     free(r->scratch);
 }
 
-/* ---- reading a file on several threads ---------------------------------- */
-
-/* A file is split only when every thread gets at least min_chunk bytes
- * (csv_set_min_chunk changes it for tests). */
-static uint64_t min_chunk = (uint64_t)4 << 20;
-#define MAX_CHUNKS 256
-
-void csv_set_min_chunk(uint64_t bytes)
+csv_reader *csv_reader_alloc(input *in, sentraj_error *err)
 {
-    min_chunk = bytes ? bytes : 1;
+    csv_reader *r = malloc(sizeof *r);
+    if (!r) {
+        sentraj_nomem(err, "reader");
+        return NULL;
+    }
+    if (reader_open(r, in, err) != SENTRAJ_OK) {
+        csv_reader_free(r);
+        return NULL;
+    }
+    return r;
 }
 
-typedef struct chunk {
-    uint64_t off;           /* where its first record starts (a guess until checked) */
-    uint64_t stop;          /* it reads the records that start before this offset */
-    uint64_t end;           /* where its last record ended: the next chunk's true start */
-    uint64_t lines;         /* line breaks in [off, end) */
-    sentraj_dataset *part;
-    int rc;
-} chunk;
-
-typedef struct chunk_job {
-    sentraj_dataset *ds;
-    const char *name;
-    int fd;
-    uint64_t size;
-    const int *col;
-    size_t ncols;
-    chunk *chunks;
-    atomic_uint_least64_t done;
-    pthread_t caller;
-} chunk_job;
-
-/* Read the records of chunk k (those starting in [off, stop); the last
- * may run past stop) into its own part. Any error only marks the chunk. */
-static void read_chunk(void *ctx, size_t k)
+void csv_reader_free(csv_reader *r)
 {
-    chunk_job *job = ctx;
-    chunk *ch = &job->chunks[k];
-    sentraj_error err;
-    reader r;
-    input *in;
-
-    memset(&err, 0, sizeof err);
-    ch->rc = SENTRAJ_ENOMEM;
-    ch->end = ch->off;
-    ch->lines = 0;
-    ch->part = dataset_part_alloc(job->ds, &err);
-    if (!ch->part)
+    if (!r)
         return;
-    in = input_open_range(job->name, job->fd, ch->off, job->size - ch->off, &err);
-    if (!in)
-        return;
-    if (job->ds->progress)
-        input_share_progress(in, job->ds->progress, job->ds->progress_ctx, &job->done, job->size,
-                             pthread_equal(pthread_self(), job->caller));
-    if (reader_open(&r, in, &err) == SENTRAJ_OK && dataset_add_source(ch->part, job->name) == 0) {
-        /* Locals in the loop: the chunks share cache lines, and a store
-         * per row to one would stall the thread reading its neighbour. */
-        sentraj_dataset *part = ch->part;
-        uint64_t off = ch->off, stop = ch->stop;
-        int rc = SENTRAJ_OK;
-        while (rc == SENTRAJ_OK && off + r.off + r.pos < stop) {
-            int got = next_record(&r, &err);
-            if (got == REC_EOF)
-                break;
-            rc = got == REC_ERR ? SENTRAJ_EDATA : row(&r, part, 0, job->col, job->ncols, &err);
-        }
-        ch->rc = rc;
-        ch->end = off + r.off + r.pos;
-        ch->lines = r.line - 1;
-    }
-    reader_close(&r);
-    input_close(in);
+    reader_close(r);
+    free(r);
 }
 
-/* The offset just past the first line break at or after `from` (size when
- * there is none, or when the file cannot be read there). */
-static uint64_t next_line_start(int fd, uint64_t from, uint64_t size)
+uint64_t csv_reader_offset(const csv_reader *r)
 {
-    char buf[16384];
-    while (from < size) {
-        ssize_t n = pread(fd, buf, size - from < sizeof buf ? (size_t)(size - from) : sizeof buf, (off_t)from);
-        if (n <= 0)
-            return size;
-        const char *nl = memchr(buf, '\n', (size_t)n);
-        if (nl)
-            return from + (uint64_t)(nl - buf) + 1;
-        from += (uint64_t)n;
-    }
-    return size;
+    return r->off + r->pos;
 }
 
-/* Read the rows of a plain regular file after its header (r has read the
- * header; the rows start at content offset r->off + r->pos, line r->line)
- * on several threads, then merge the parts in file order.
- *
- * The body is cut into equal spans; chunk k reads the records that start
- * in its span. Its start is guessed as the first line break after the
- * span's start, which is right unless that line break lies inside a quoted
- * field; chunk k - 1, which reads on to the end of the record that crosses
- * the boundary, gives the true start. A chunk whose guess was wrong is read
- * again from there, after the others. A chunk with an error, or parts the
- * merge does not allow, return DATASET_NOMERGE with ds unchanged: the
- * caller reads on from r, one row at a time, which gives the same result
- * and the exact error. Returns SENTRAJ_OK, DATASET_NOMERGE or
- * SENTRAJ_ENOMEM. */
-static int read_parallel(reader *r, sentraj_dataset *ds, const int col[NCOLS], size_t ncols, int fd, uint64_t size,
-                         sentraj_error *err)
+uint64_t csv_reader_line(const csv_reader *r)
 {
-    uint64_t start = r->off + r->pos, body, offset;
-    unsigned threads = pool_threads(ds->threads);
-    size_t nch = threads, k;
-    chunk *ch;
-    chunk_job job;
-    int rc = DATASET_NOMERGE;
+    return r->line;
+}
 
-    if (start >= size)
-        return DATASET_NOMERGE;
-    body = size - start;
-    if (nch > body / min_chunk)
-        nch = (size_t)(body / min_chunk);
-    if (nch > MAX_CHUNKS)
-        nch = MAX_CHUNKS;
-    if (nch < 2)
-        return DATASET_NOMERGE;
-    ch = calloc(nch, sizeof *ch);
-    if (!ch)
-        return DATASET_NOMERGE;
-    for (k = 0; k < nch; k++) {
-        uint64_t span = start + body / nch * k;
-        ch[k].off = k == 0 ? start : next_line_start(fd, span, size);
-        ch[k].stop = k + 1 == nch ? size : start + body / nch * (k + 1);
-    }
-    job.ds = ds;
-    job.name = r->name;
-    job.fd = fd;
-    job.size = size;
-    job.col = col;
-    job.ncols = ncols;
-    job.chunks = ch;
-    atomic_init(&job.done, start);
-    job.caller = pthread_self();
-    pool_run(threads, nch, read_chunk, &job, err);
+const char *csv_reader_name(const csv_reader *r)
+{
+    return r->name;
+}
 
-    for (k = 0; k < nch; k++) {
-        if (k > 0 && ch[k].off != ch[k - 1].end) {
-            sentraj_dataset_free(ch[k].part);
-            ch[k].off = ch[k - 1].end;
-            read_chunk(&job, k);
-            ds->parallel_reread++;
-        }
-        if (ch[k].rc != SENTRAJ_OK)
-            goto out;
+int csv_read_rows(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int col[NFIELDS], size_t ncols,
+                  uint64_t stop, sentraj_error *err)
+{
+    while (r->off + r->pos < stop) {
+        int got = next_record(r, err), rc;
+        if (got == REC_EOF)
+            break;
+        if (got == REC_ERR)
+            return err ? err->code : SENTRAJ_EDATA;
+        if ((rc = row(r, ds, source, col, ncols, err)) != SENTRAJ_OK)
+            return rc;
     }
-    /* Rows of chunk k are numbered from line 1; they start at line
-     * r->line + (line breaks of the chunks before). */
-    offset = 0;
-    for (k = 1; k < nch; k++) {
-        offset += ch[k - 1].lines;
-        rc = dataset_merge(ch[0].part, ch[k].part, offset, err);
-        if (rc != SENTRAJ_OK)
-            goto out;
-        sentraj_dataset_free(ch[k].part);
-        ch[k].part = NULL;
-    }
-    rc = dataset_merge(ds, ch[0].part, r->line - 1, err);
-    if (rc == SENTRAJ_OK)
-        ds->parallel_chunks += nch;
-out:
-    for (k = 0; k < nch; k++)
-        sentraj_dataset_free(ch[k].part);
-    free(ch);
-    return rc;
+    return SENTRAJ_OK;
 }
 
 int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
-    reader r;
+    csv_reader r;
     int col[NCOLS];
     size_t ncols = 0;
     int rc;
@@ -879,23 +792,12 @@ int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         int fd;
         uint64_t size;
         if (ds->threads != 1 && !ds->keep_labels && input_plain_file(in, &fd, &size)) {
-            rc = read_parallel(&r, ds, col, ncols, fd, size, err);
+            rc = csv_read_parallel(&r, ds, col, ncols, fd, size, err);
             if (rc != DATASET_NOMERGE)
                 goto out;
         }
     }
-    for (;;) {
-        int got = next_record(&r, err);
-        if (got == REC_EOF)
-            break;
-        if (got == REC_ERR) {
-            rc = err ? err->code : SENTRAJ_EDATA;
-            goto out;
-        }
-        if ((rc = row(&r, ds, (uint32_t)source, col, ncols, err)) != SENTRAJ_OK)
-            goto out;
-    }
-    rc = SENTRAJ_OK;
+    rc = csv_read_rows(&r, ds, (uint32_t)source, col, ncols, UINT64_MAX, err);
 out:
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
@@ -906,7 +808,7 @@ out:
 int csv_read_categories(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     char *names[NCOLS] = {ds->field[FIELD_ID], NULL, NULL, NULL, ds->field[FIELD_CATEGORIES]};
-    reader r;
+    csv_reader r;
     int col[NCOLS];
     size_t ncols = 0;
     int rc;

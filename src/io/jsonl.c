@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "io/input.h"
+#include "io/readers.h"
 #include "io/jsonl.h"
 
 #include <jansson.h>
@@ -469,6 +470,57 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
     return SENTRAJ_OK;
 }
 
+/* The cluster (--cluster-by) of a conversation line: a string or an
+ * integer, like the id (an integer is written into num). */
+static int cluster_text(const jctx *c, const json_t *obj, uint64_t line, const char *clkey, char num[32],
+                        const char **cl, size_t *cl_len, sentraj_error *err)
+{
+    const json_t *v = json_object_get(obj, clkey);
+    if (!v)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                           "missing required key \"%s\" (--cluster-by)", clkey);
+    if (!jsonl_id_text(v, num, 32, cl, cl_len))
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+                           "the cluster (--cluster-by) must be a string or an integer, not %s", jsonl_type(v));
+    if (*cl_len == 0)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+                           "empty %s (--cluster-by needs a value on every conversation)", clkey);
+    return SENTRAJ_OK;
+}
+
+/* Put the line's nmsg checked messages in the order they are fed. */
+static int order_messages(jctx *c, size_t nmsg, int with_index, const char *id, size_t id_len, uint64_t line,
+                          sentraj_error *err)
+{
+    sentraj_dataset *ds = c->ds;
+    const char *idkey = ds->field[FIELD_ID], *ikey = ds->field[FIELD_INDEX];
+
+    if (with_index) {
+        /* Sorted by index the rows take the assembler's O(1) in-order path,
+         * and a duplicate within the line is found here, with both places. */
+        qsort(c->msgs, nmsg, sizeof *c->msgs, cmp_jmsg);
+        for (size_t i = 1; i < nmsg; i++)
+            if (c->msgs[i].index == c->msgs[i - 1].index)
+                return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", c->msgs[i].pos, ikey),
+                                   "duplicate %s %llu in conversation \"%s\" (also on messages[%zu])", ikey,
+                                   (unsigned long long)c->msgs[i].index, sentraj_show(id, id_len).s,
+                                   c->msgs[i - 1].pos);
+    } else {
+        /* Without message_index the array positions are the order, so the
+         * line must hold the whole conversation. */
+        int64_t known = intern_find(&ds->ids, id, id_len, intern_hash(id, id_len));
+        if (known >= 0) {
+            const char *o = conv_other_source(ds, (size_t)known, c->source);
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
+                               "conversation \"%s\" already appeared on line %llu%s%s (a conversation given on "
+                               "several lines needs %s on every message)",
+                               sentraj_show(id, id_len).s, (unsigned long long)ds->convs[known].line,
+                               o ? " of " : "", o ? o : "", ikey);
+        }
+    }
+    return SENTRAJ_OK;
+}
+
 static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *err)
 {
     jctx *c = ctx;
@@ -496,19 +548,8 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
                                &c->cats, &c->cats_cap, &cats_len, err)) != SENTRAJ_OK)
         return rc;
 
-    /* The cluster (--cluster-by): a string or an integer, like the id. */
-    if (clkey) {
-        v = json_object_get(obj, clkey);
-        if (!v)
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
-                               "missing required key \"%s\" (--cluster-by)", clkey);
-        if (!jsonl_id_text(v, clnum, sizeof clnum, &cl, &cl_len))
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
-                               "the cluster (--cluster-by) must be a string or an integer, not %s", jsonl_type(v));
-        if (cl_len == 0)
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
-                               "empty %s (--cluster-by needs a value on every conversation)", clkey);
-    }
+    if (clkey && (rc = cluster_text(c, obj, line, clkey, clnum, &cl, &cl_len, err)) != SENTRAJ_OK)
+        return rc;
 
     msgs = json_object_get(obj, "messages");
     if (!msgs)
@@ -539,29 +580,8 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
         if ((rc = message(c, json_array_get(msgs, i), i, line, with_index, &c->msgs[i], err)) != SENTRAJ_OK)
             return rc;
 
-    if (with_index) {
-        /* Sorted by index the rows take the assembler's O(1) in-order path,
-         * and a duplicate within the line is found here, with both places. */
-        qsort(c->msgs, nmsg, sizeof *c->msgs, cmp_jmsg);
-        for (size_t i = 1; i < nmsg; i++)
-            if (c->msgs[i].index == c->msgs[i - 1].index)
-                return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", c->msgs[i].pos, ikey),
-                                   "duplicate %s %llu in conversation \"%s\" (also on messages[%zu])", ikey,
-                                   (unsigned long long)c->msgs[i].index, sentraj_show(id, id_len).s,
-                                   c->msgs[i - 1].pos);
-    } else {
-        /* Without message_index the array positions are the order, so the
-         * line must hold the whole conversation. */
-        int64_t known = intern_find(&ds->ids, id, id_len, intern_hash(id, id_len));
-        if (known >= 0) {
-            const char *o = conv_other_source(ds, (size_t)known, c->source);
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
-                               "conversation \"%s\" already appeared on line %llu%s%s (a conversation given on "
-                               "several lines needs %s on every message)",
-                               sentraj_show(id, id_len).s, (unsigned long long)ds->convs[known].line,
-                               o ? " of " : "", o ? o : "", ikey);
-        }
-    }
+    if ((rc = order_messages(c, nmsg, with_index, id, id_len, line, err)) != SENTRAJ_OK)
+        return rc;
 
     memset(&row, 0, sizeof row);
     row.id = id;

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "io/input.h"
+#include "io/readers.h"
 
 #include <string.h>
 #include <sys/stat.h>
