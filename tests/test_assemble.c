@@ -1,11 +1,5 @@
 /* test_assemble.c - conversations from rows: windows, filters, order, scattered rows. */
 
-/* This program turns the library's test knobs (src/core/testing.h): it
- * links the archive built with them, and needs their declarations. */
-#ifndef SENTRAJ_TESTING
-#define SENTRAJ_TESTING 1
-#endif
-
 #include "tap.h"
 
 #include <sentraj.h>

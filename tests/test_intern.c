@@ -2,12 +2,6 @@
  * across chunk boundaries (strings longer than a chunk included), lookups
  * after growth, reserve (which rebuilds the hash), and reading by id after the hash is dropped. */
 
-/* This program turns the library's test knobs (src/core/testing.h): it
- * links the archive built with them, and needs their declarations. */
-#ifndef SENTRAJ_TESTING
-#define SENTRAJ_TESTING 1
-#endif
-
 #include "tap.h"
 
 #include "data/intern.h"

@@ -8,12 +8,6 @@
  * Each case also checks which way the file was read (ds->parallel_chunks):
  * a test that compared one thread with itself could not fail. */
 
-/* This program turns the library's test knobs (src/core/testing.h): it
- * links the archive built with them, and needs their declarations. */
-#ifndef SENTRAJ_TESTING
-#define SENTRAJ_TESTING 1
-#endif
-
 #include "tap.h"
 
 #include "data/dataset.h"
