@@ -188,6 +188,9 @@ typedef struct sentraj_config {
     size_t exact_max_len;  /* 1 << 24: the exact engine refuses longer transforms (128 MiB of doubles) */
     size_t balanced_max;   /* 1 << 28: balanced resampling refuses n * B beyond this (bytes of its table) */
     int keep_resamples;    /* 0: set to keep each row's draws for sentraj_analysis_draws */
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[8];
 } sentraj_config;
 
 SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
@@ -237,6 +240,9 @@ typedef struct sentraj_trajectory {
     double mean_first; /* mean of the first `window` human labels */
     double mean_last;  /* mean of the last `window` human labels */
     double delta;      /* mean_last - mean_first */
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
 } sentraj_trajectory;
 
 /* A label scale: the labels of a discrete sentiment scale and their values.
@@ -285,6 +291,9 @@ typedef struct sentraj_input_options {
      * memory per conversation). 1: keep every row until finish (about 40
      * bytes a row), which sentraj_positions needs. */
     int keep_labels;
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[8];
 } sentraj_input_options;
 
 SENTRAJ_API void sentraj_input_options_init(sentraj_input_options *o);
@@ -395,6 +404,9 @@ typedef struct sentraj_boot_result {
     sentraj_ci_status status;
     sentraj_engine engine;    /* the engine that ran (never AUTO) */
     size_t resamples;         /* B actually drawn; 0 for the exact engine */
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
 } sentraj_boot_result;
 
 /* Bootstrap the mean of s with cfg's engine, resamples, level, method,
@@ -438,7 +450,7 @@ typedef struct sentraj_analysis sentraj_analysis;
  * kept conversation of each drawn cluster; the estimate is still the mean
  * over conversations, a row with fewer than 2 clusters is too_few, and the
  * exact engine is refused (SENTRAJ_EUSAGE). See docs/statistics.md. */
-SENTRAJ_API sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg,
+SENTRAJ_API sentraj_analysis *sentraj_analysis_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                               sentraj_error *err);
 SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
@@ -498,7 +510,7 @@ typedef struct sentraj_summary sentraj_summary;
  * numeric sentiment off the grid of 1/denom, or a scale without one: a
  * summary needs exact integer window sums), SENTRAJ_ENOMEM. The summary
  * owns copies of everything (ds may be freed). */
-SENTRAJ_API sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const sentraj_scale *scale,
+SENTRAJ_API sentraj_summary *sentraj_summary_compute(const sentraj_dataset *ds, const sentraj_scale *scale,
                                                           sentraj_error *err);
 
 /* Read a summary file (plain or gzip; "-" is standard input). Returns NULL
@@ -536,7 +548,7 @@ SENTRAJ_API int sentraj_summary_check(const sentraj_summary *s, const sentraj_co
 
 /* Write s in the canonical form described above. Returns SENTRAJ_OK or
  * SENTRAJ_EIO (err->source is name). */
-SENTRAJ_API int sentraj_summary_write(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err);
+SENTRAJ_API int sentraj_summary_write_csv(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err);
 
 /* The counts of the data summarised (categories: distinct names other than
  * "all"). Borrowed from s. */
@@ -590,15 +602,15 @@ SENTRAJ_API size_t sentraj_summary_cells(const sentraj_summary *s);
 SENTRAJ_API int sentraj_summary_cell_get(const sentraj_summary *s, size_t i, sentraj_summary_cell *out);
 
 /* Bootstrap every category of a summary, plus "all": the same rows, in the
- * same order, with the same bytes as sentraj_analyze on the data set it
+ * same order, with the same bytes as sentraj_analysis_compute on the data set it
  * summarises with the same cfg. cfg's window and min_human must be the
  * summary's (SENTRAJ_EDATA naming the line otherwise; the label scale is
  * not needed to analyse and is checked by sentraj_summary_check). Other
- * errors as for sentraj_analyze, plus SENTRAJ_ELIMIT when a category's
+ * errors as for sentraj_analysis_compute, plus SENTRAJ_ELIMIT when a category's
  * conversations pass 2^32 - 1 or its window totals pass 64 bits. Memory is
- * that of the expanded samples, as for sentraj_analyze: 20 to 30 bytes per
+ * that of the expanded samples, as for sentraj_analysis_compute: 20 to 30 bytes per
  * (kept conversation, row it counts in) pair. */
-SENTRAJ_API sentraj_analysis *sentraj_analyze_summary(const sentraj_summary *s, const sentraj_config *cfg,
+SENTRAJ_API sentraj_analysis *sentraj_analysis_compute_summary(const sentraj_summary *s, const sentraj_config *cfg,
                                                       sentraj_error *err);
 
 /* NULL is a no-op. */
@@ -611,16 +623,16 @@ SENTRAJ_API void sentraj_summary_free(sentraj_summary *s);
 /* The analyze CSV (header + one row per category + "all"), RFC 4180, LF line
  * ends, numbers in the shortest form that reads back to the same double.
  * Returns SENTRAJ_OK or SENTRAJ_EIO (err->source is `name`). */
-SENTRAJ_API int sentraj_report_write_csv(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_csv(FILE *f, const char *name, const sentraj_analysis *a,
                                          sentraj_error *err);
 /* The same numbers as an aligned text table for terminals. */
-SENTRAJ_API int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analysis *a,
                                            sentraj_error *err);
 /* One row per kept conversation: conversation_id, categories, human_messages,
  * mean_first, mean_last, delta. */
-SENTRAJ_API int sentraj_report_write_deltas_csv(FILE *f, const char *name, const sentraj_dataset *ds,
+SENTRAJ_API int sentraj_deltas_write_csv(FILE *f, const char *name, const sentraj_dataset *ds,
                                                 sentraj_error *err);
-SENTRAJ_API int sentraj_report_write_deltas_table(FILE *f, const char *name, const sentraj_dataset *ds,
+SENTRAJ_API int sentraj_deltas_write_table(FILE *f, const char *name, const sentraj_dataset *ds,
                                                   sentraj_error *err);
 
 /* The kept draws of every row as CSV: "category,resample,mean" for Monte
@@ -628,7 +640,7 @@ SENTRAJ_API int sentraj_report_write_deltas_table(FILE *f, const char *name, con
  * exact engine. Needs keep_resamples. A degenerate row's distribution is a
  * point mass (B equal lines, or one line with probability 1); a too_few row
  * has no lines. */
-SENTRAJ_API int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a,
                                                    sentraj_error *err);
 
 /* What produced a report, for the self-describing JSON output. */
@@ -639,18 +651,24 @@ typedef struct sentraj_run_info {
     const sentraj_counts *counts; /* NULL: left out */
     const char *scale;            /* the label scale file, NULL for the built-in 5-point scale */
     const char *categories;       /* the categories table, or NULL */
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
 } sentraj_run_info;
+
+/* Clear info: every field NULL or 0. */
+SENTRAJ_API void sentraj_run_info_init(sentraj_run_info *info);
 
 /* The analyze results as one JSON object with stable key order: version,
  * command, inputs, options (with cluster_by), counts, and one entry per row
  * with the CSV's columns plus "clusters" (null without clusters). Numbers are shortest round-trip; a missing value (NaN) or the open
  * end of a one-sided interval (an infinity) is null. Strings are escaped and
  * invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON. */
-SENTRAJ_API int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysis *a,
                                           const sentraj_run_info *info, sentraj_error *err);
 /* The deltas as JSON: the same header, then "conversations": one object per
  * kept conversation (categories as an array). */
-SENTRAJ_API int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_dataset *ds,
+SENTRAJ_API int sentraj_deltas_write_json(FILE *f, const char *name, const sentraj_dataset *ds,
                                                  const sentraj_run_info *info, sentraj_error *err);
 
 /* Format a double in the shortest "%.*g" form that strtod reads back to the
@@ -691,6 +709,9 @@ typedef struct sentraj_figure_options {
      * as they are. */
     const sentraj_figure_label *labels;
     size_t nlabels;
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[8];
 } sentraj_figure_options;
 
 /* Defaults: no title, 900 x 560 points, 72 dpi, every category, no labels. */
@@ -700,20 +721,20 @@ SENTRAJ_API void sentraj_figure_options_init(sentraj_figure_options *o);
  * every name in order and labels a row of a; the message names every unknown
  * category and lists the known ones. a may be NULL to check only what does
  * not depend on the data. Returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
-SENTRAJ_API int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options *o,
+SENTRAJ_API int sentraj_analysis_check_figure(const sentraj_analysis *a, const sentraj_figure_options *o,
                                      sentraj_error *err);
 /* Draw the figure (one bar per category at its mean change, its interval as
  * a whisker with caps, the zero line, the category and n under each bar) and
  * write it to f as PNG, SVG or PDF; o may be NULL for the defaults. The three
  * come from one cairo drawing. Output is byte-identical for identical input
  * (the PDF carries no creation date). Returns SENTRAJ_OK, SENTRAJ_EUSAGE (see
- * sentraj_figure_check), SENTRAJ_EIO (err->source is name), SENTRAJ_ENOMEM or
+ * sentraj_analysis_check_figure), SENTRAJ_EIO (err->source is name), SENTRAJ_ENOMEM or
  * SENTRAJ_EINTERNAL (cairo failed). */
-SENTRAJ_API int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_png(FILE *f, const char *name, const sentraj_analysis *a,
                                          const sentraj_figure_options *o, sentraj_error *err);
-SENTRAJ_API int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_svg(FILE *f, const char *name, const sentraj_analysis *a,
                                          const sentraj_figure_options *o, sentraj_error *err);
-SENTRAJ_API int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *a,
+SENTRAJ_API int sentraj_analysis_write_pdf(FILE *f, const char *name, const sentraj_analysis *a,
                                          const sentraj_figure_options *o, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
@@ -735,6 +756,9 @@ typedef struct sentraj_positions_options {
                               than K has empty bins, where it does not count) */
     int all_conversations; /* 0: only the conversations the analysis keeps (>= min_human human
                               messages); 1: every conversation with a human message */
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
 } sentraj_positions_options;
 
 SENTRAJ_API void sentraj_positions_options_init(sentraj_positions_options *o);
@@ -761,7 +785,7 @@ typedef struct sentraj_positions sentraj_positions;
  * (auto, index or multinomial; exact is refused: SENTRAJ_EUSAGE), sim,
  * alternative, seed and threads; the config and options are copied.
  * Resample b of a category draws from the stream of its name, as in
- * sentraj_analyze, so the output is fully determined by data and seed.
+ * sentraj_analysis_compute, so the output is fully determined by data and seed.
  * Returns NULL with err set: SENTRAJ_EUSAGE (a data set without
  * keep_labels or not finished, options out of range, the exact engine),
  * SENTRAJ_ELIMIT (the resampled sums would pass 1 GiB) or SENTRAJ_ENOMEM. */
@@ -797,18 +821,18 @@ SENTRAJ_API int sentraj_positions_write_json(FILE *f, const char *name, const se
 
 /* The figure: one line per category (mean at each position, a dot where
  * there is one) over a shaded band of its interval, "all" dashed, with a
- * legend. Options as for sentraj_figure_write_png: title, size, dpi; order
+ * legend. Options as for sentraj_analysis_write_png: title, size, dpi; order
  * names the lines (categories or "all") in legend order, labels their
  * display names; by default every category and "all". Checks and errors as
- * for the bar figure (sentraj_positions_figure_check); only two-sided
+ * for the bar figure (sentraj_positions_check_figure); only two-sided
  * intervals can be drawn (SENTRAJ_EUSAGE otherwise). */
-SENTRAJ_API int sentraj_positions_figure_check(const sentraj_positions *p, const sentraj_figure_options *o,
+SENTRAJ_API int sentraj_positions_check_figure(const sentraj_positions *p, const sentraj_figure_options *o,
                                                sentraj_error *err);
-SENTRAJ_API int sentraj_positions_figure_write_png(FILE *f, const char *name, const sentraj_positions *p,
+SENTRAJ_API int sentraj_positions_write_png(FILE *f, const char *name, const sentraj_positions *p,
                                                    const sentraj_figure_options *o, sentraj_error *err);
-SENTRAJ_API int sentraj_positions_figure_write_svg(FILE *f, const char *name, const sentraj_positions *p,
+SENTRAJ_API int sentraj_positions_write_svg(FILE *f, const char *name, const sentraj_positions *p,
                                                    const sentraj_figure_options *o, sentraj_error *err);
-SENTRAJ_API int sentraj_positions_figure_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
+SENTRAJ_API int sentraj_positions_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
                                                    const sentraj_figure_options *o, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
@@ -817,7 +841,7 @@ SENTRAJ_API int sentraj_positions_figure_write_pdf(FILE *f, const char *name, co
 
 /* Synthetic conversations with a known per-category drift; see
  * docs/simulate.md for the model. */
-typedef struct sentraj_sim_config {
+typedef struct sentraj_simulate_options {
     uint64_t conversations; /* 3000 */
     uint64_t seed;          /* 1 */
     double multi_category;  /* 0.15: share of conversations with two categories */
@@ -826,9 +850,12 @@ typedef struct sentraj_sim_config {
                                many light) and the CSV gets a user_id column */
     double user_effect;     /* 0: standard deviation of each user's shift of the drift, in [0, 0.2];
                                needs users */
-} sentraj_sim_config;
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
+} sentraj_simulate_options;
 
-SENTRAJ_API void sentraj_sim_config_init(sentraj_sim_config *c);
+SENTRAJ_API void sentraj_simulate_options_init(sentraj_simulate_options *c);
 /* Write the conversations as input-format CSV to f; when truth is not NULL
  * also write category,conversations,true_mean_delta for conversations with at
  * least cfg_filter->min_human human messages, with the expected delta
@@ -836,9 +863,9 @@ SENTRAJ_API void sentraj_sim_config_init(sentraj_sim_config *c);
  * conversation's length, mood, categories and user). With users the truth
  * has a fourth column, population_mean_delta: the expected delta of a kept
  * conversation of the category with everything random averaged out (see
- * sentraj_sim_population_delta). */
+ * sentraj_simulate_population_delta). */
 SENTRAJ_API int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const char *truth_name,
-                                           const sentraj_sim_config *sim, const sentraj_config *cfg_filter,
+                                           const sentraj_simulate_options *sim, const sentraj_config *cfg_filter,
                                            sentraj_error *err);
 /* The population value a bootstrap interval from simulated data should
  * cover: the expected delta of a conversation that carries `category` (NULL
@@ -847,7 +874,7 @@ SENTRAJ_API int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *trut
  * exactly from the model (docs/simulate.md). NaN for an unknown category or
  * min_human < 2 window. Exact while no expected label reaches the scale's
  * ends, which the model guarantees for user_effect <= 0.2. */
-SENTRAJ_API double sentraj_sim_population_delta(const sentraj_sim_config *sim, const char *category,
+SENTRAJ_API double sentraj_simulate_population_delta(const sentraj_simulate_options *sim, const char *category,
                                                 size_t min_human, size_t window);
 
 /* ------------------------------------------------------------------------ */

@@ -17,7 +17,7 @@
  * (the ordinary bootstrap, resampling conversations) and once with the
  * user_id column as the cluster (resampling users) -- and bootstraps the
  * mean delta of "all" and of "coaching" with every interval method. The
- * target is the population value sentraj_sim_population_delta: the
+ * target is the population value sentraj_simulate_population_delta: the
  * expected delta of a kept conversation over the whole model, user effects
  * included. An interval covers it or misses low (hi < truth) or high.
  *
@@ -116,14 +116,14 @@ static double heaviest_share(const sentraj_dataset *ds)
 static void run_scenario(size_t si, size_t R, size_t B)
 {
     const scenario *sc = &scenarios[si];
-    sentraj_sim_config sim;
+    sentraj_simulate_options sim;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sim.conversations = sc->conversations;
     sim.users = sc->users;
     sim.user_effect = sc->user_effect;
     for (size_t t = 0; t < NTARGET; t++)
-        truth[si][t] = sentraj_sim_population_delta(&sim, targets[t], 6, 3);
+        truth[si][t] = sentraj_simulate_population_delta(&sim, targets[t], 6, 3);
 
     for (size_t r = 0; r < R; r++) {
         char *csv = NULL;
@@ -149,7 +149,7 @@ static void run_scenario(size_t si, size_t R, size_t B)
             for (size_t m = 0; m < NMETHOD; m++) {
                 sentraj_analysis *a;
                 cfg.method = methods[m];
-                a = sentraj_analyze(ds, &cfg, &err);
+                a = sentraj_analysis_compute(ds, &cfg, &err);
                 if (!a)
                     bail("analyze", &err);
                 for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
@@ -225,7 +225,7 @@ static int write_markdown(const char *path, size_t R, size_t B, int argc, char *
                "and with `--cluster-by user_id` (users resampled). About %.0f of the 3000 conversations are kept. "
                "With 150 users the kept conversations belong to about %.0f users and the heaviest holds %.1f%% of "
                "them on average; with 600 users, %.0f users and %.1f%%. The target is the population value "
-               "`population_mean_delta` of the truth file (sentraj_sim_population_delta), %.6f for all. Coverage is "
+               "`population_mean_delta` of the truth file (sentraj_simulate_population_delta), %.6f for all. Coverage is "
                "the share of intervals containing it; miss low: the interval lies wholly below it; binomial SE is "
                "sqrt(c (1 - c) / R); mean width in delta units. The test (R = 300 in the slow suite) asserts, for "
                "all: with a user effect, ordinary coverage below 0.90 for every method, cluster coverage within "

@@ -24,7 +24,7 @@ static sentraj_analysis *analyze(const char *csv, size_t len, const sentraj_conf
     sentraj_analysis *a = NULL;
     if (ds && sentraj_dataset_read_csv_buffer(ds, csv, len, "t.csv", err) == SENTRAJ_OK &&
         sentraj_dataset_finish(ds, err) == SENTRAJ_OK)
-        a = sentraj_analyze(ds, cfg, err);
+        a = sentraj_analysis_compute(ds, cfg, err);
     sentraj_dataset_free(ds);
     return a;
 }
@@ -34,7 +34,7 @@ static char *report(const sentraj_analysis *a)
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    sentraj_report_write_csv(f, "mem", a, NULL);
+    sentraj_analysis_write_csv(f, "mem", a, NULL);
     fclose(f);
     return buf;
 }
@@ -218,11 +218,11 @@ static void test_misuse(void)
     sentraj_config_init(&cfg);
     ds = sentraj_dataset_alloc(&cfg, &err);
     sentraj_dataset_read_csv_buffer(ds, csv, strlen(csv), "t", &err);
-    tap_ok(sentraj_analyze(ds, &cfg, &err) == NULL && err.code == SENTRAJ_EUSAGE, "analysis/misuse/unfinished");
+    tap_ok(sentraj_analysis_compute(ds, &cfg, &err) == NULL && err.code == SENTRAJ_EUSAGE, "analysis/misuse/unfinished");
     sentraj_dataset_finish(ds, &err);
     other = cfg;
     other.window = 2;
-    tap_ok(sentraj_analyze(ds, &other, &err) == NULL && err.code == SENTRAJ_EUSAGE, "analysis/misuse/window-mismatch");
+    tap_ok(sentraj_analysis_compute(ds, &other, &err) == NULL && err.code == SENTRAJ_EUSAGE, "analysis/misuse/window-mismatch");
     sentraj_dataset_free(ds);
     sentraj_analysis_free(NULL);
     sentraj_dataset_free(NULL);

@@ -40,12 +40,12 @@ int main(void)
     if (rc == SENTRAJ_OK)
         rc = sentraj_dataset_finish(ds, &err);
     if (rc == SENTRAJ_OK)
-        a = sentraj_analyze(ds, &cfg, &err);
+        a = sentraj_analysis_compute(ds, &cfg, &err);
     if (!tap_ok(a != NULL, "cairo-dl/analysis-needs-no-cairo"))
         tap_diag("%s", sentraj_error_format(&err, msg, sizeof msg));
 
     f = open_memstream(&buf, &len);
-    rc = sentraj_figure_write_png(f, "out.png", a, NULL, &err);
+    rc = sentraj_analysis_write_png(f, "out.png", a, NULL, &err);
     fclose(f);
     sentraj_error_format(&err, msg, sizeof msg);
     tap_diag("%s", msg);
@@ -55,13 +55,13 @@ int main(void)
     free(buf);
     buf = NULL;
     f = open_memstream(&buf, &len);
-    rc = sentraj_figure_write_svg(f, "out.svg", a, NULL, &err);
+    rc = sentraj_analysis_write_svg(f, "out.svg", a, NULL, &err);
     fclose(f);
     tap_ok(rc == SENTRAJ_EINTERNAL && len == 0, "cairo-dl/svg-without-cairo-is-an-error");
     tap_ok(sentraj_figure_layout(a, NULL, 400, 300, bars, 8, &nbars) == SENTRAJ_EINTERNAL && nbars == 0,
            "cairo-dl/layout-without-cairo-is-an-error");
     /* The check of options draws nothing, so it still works. */
-    tap_ok(sentraj_figure_check(a, NULL, &err) == SENTRAJ_OK, "cairo-dl/check-needs-no-cairo");
+    tap_ok(sentraj_analysis_check_figure(a, NULL, &err) == SENTRAJ_OK, "cairo-dl/check-needs-no-cairo");
     free(buf);
     sentraj_analysis_free(a);
     sentraj_dataset_free(ds);

@@ -516,7 +516,7 @@ static void test_analysis(void)
     tap_eq_str(sentraj_dataset_cluster_by(ds), "user_id", "cluster/dataset/cluster-by");
     sentraj_config_init(&cfg);
     cfg.resamples = 4000;
-    a = sentraj_analyze(ds, &cfg, &err);
+    a = sentraj_analysis_compute(ds, &cfg, &err);
     if (tap_ok(a != NULL, "cluster/analyze/runs")) {
         /* all: alice (1 - 1/2, 2 conversations), bob (1/2 - 1/2, 2): the
          * resampled means are 1/4, 1/8, 0 with probabilities 1/4, 1/2, 1/4. */
@@ -536,12 +536,12 @@ static void test_analysis(void)
     }
     sentraj_analysis_free(a);
     cfg.engine = SENTRAJ_ENGINE_EXACT;
-    a = sentraj_analyze(ds, &cfg, &err);
+    a = sentraj_analysis_compute(ds, &cfg, &err);
     tap_ok(!a && err.code == SENTRAJ_EUSAGE && strstr(err.message, "exact engine"), "cluster/analyze/exact-refused");
     sentraj_analysis_free(a);
     cfg.engine = SENTRAJ_ENGINE_AUTO;
     cfg.keep_resamples = 1;
-    a = sentraj_analyze(ds, &cfg, &err);
+    a = sentraj_analysis_compute(ds, &cfg, &err);
     {
         const double *v, *p;
         size_t n = a ? sentraj_analysis_draws(a, 2, &v, &p) : 0;
@@ -568,10 +568,10 @@ static void test_analysis(void)
         cfg.keep_resamples = 0;
         cfg.method = SENTRAJ_METHOD_BCA;
         ds = read_buffer(csv, "user_id", 0, &err);
-        x = sentraj_analyze(ds, &cfg, &err);
+        x = sentraj_analysis_compute(ds, &cfg, &err);
         sentraj_dataset_free(ds);
         ds = read_buffer(shuffled, "user_id", 0, &err);
-        y = sentraj_analyze(ds, &cfg, &err);
+        y = sentraj_analysis_compute(ds, &cfg, &err);
         sentraj_dataset_free(ds);
         {
             int same = x && y && nl == 48;
@@ -616,8 +616,8 @@ static void test_cluster_by_id(void)
             sentraj_analysis *a, *b;
             cfg.engine = (sentraj_engine)e;
             cfg.method = (sentraj_method)m;
-            a = sentraj_analyze(d1, &cfg, &err);
-            b = sentraj_analyze(d2, &cfg, &err);
+            a = sentraj_analysis_compute(d1, &cfg, &err);
+            b = sentraj_analysis_compute(d2, &cfg, &err);
             for (size_t i = 0; a && b && i < sentraj_analysis_rows(a); i++) {
                 const sentraj_boot_result *x = &sentraj_analysis_row(a, i)->boot, *y = &sentraj_analysis_row(b, i)->boot;
                 double tol = m >= SENTRAJ_METHOD_BCA ? 1e-12 : 0;
@@ -717,7 +717,7 @@ static void test_reader_errors(void)
 
 /* ---- the simulator's users ------------------------------------------------------------ */
 
-static char *simulate(const sentraj_sim_config *sim, const sentraj_config *filter, char **truth, size_t *len)
+static char *simulate(const sentraj_simulate_options *sim, const sentraj_config *filter, char **truth, size_t *len)
 {
     char *out = NULL;
     size_t n = 0, tn = 0;
@@ -737,13 +737,13 @@ static char *simulate(const sentraj_sim_config *sim, const sentraj_config *filte
 
 static void test_simulate_users(void)
 {
-    sentraj_sim_config sim;
+    sentraj_simulate_options sim;
     sentraj_config filter;
     sentraj_error err;
     char *plain, *users, *again, *truth = NULL;
     size_t len;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sentraj_config_init(&filter);
     sim.conversations = 400;
     plain = simulate(&sim, NULL, NULL, NULL);
@@ -803,24 +803,24 @@ static void test_simulate_users(void)
         sim.seed = 77;
         users = simulate(&sim, NULL, NULL, &len);
         ds = read_buffer(users, "user_id", 0, &err);
-        a = ds ? sentraj_analyze(ds, &cfg, &err) : NULL;
+        a = ds ? sentraj_analysis_compute(ds, &cfg, &err) : NULL;
         for (size_t i = 0; a && i < sentraj_analysis_rows(a); i++) {
             const sentraj_result *r = sentraj_analysis_row(a, i);
-            double pop = sentraj_sim_population_delta(&sim, r->category, 6, 3);
+            double pop = sentraj_simulate_population_delta(&sim, r->category, 6, 3);
             if (!tap_ok(fabs(r->mean_delta - pop) <= 4 * r->boot.se, "simulate/users/population-delta/%s", cats[i]))
                 tap_diag("mean %g, population %g, se %g", r->mean_delta, pop, r->boot.se);
         }
-        tap_ok(isnan(sentraj_sim_population_delta(&sim, "therapy", 6, 3)) &&
-                   isnan(sentraj_sim_population_delta(&sim, NULL, 4, 3)),
+        tap_ok(isnan(sentraj_simulate_population_delta(&sim, "therapy", 6, 3)) &&
+                   isnan(sentraj_simulate_population_delta(&sim, NULL, 4, 3)),
                "simulate/users/population-delta-unknown");
-        tap_near(sentraj_sim_population_delta(&sim, NULL, 6, 3), sentraj_sim_population_delta(&sim, "all", 6, 3), 0,
+        tap_near(sentraj_simulate_population_delta(&sim, NULL, 6, 3), sentraj_simulate_population_delta(&sim, "all", 6, 3), 0,
                  "simulate/users/population-delta-all");
         sentraj_analysis_free(a);
         sentraj_dataset_free(ds);
         free(users);
     }
     /* Errors. */
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sim.user_effect = 0.1;
     tap_ok(!simulate(&sim, NULL, NULL, NULL), "simulate/users/effect-without-users");
     {

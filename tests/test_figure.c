@@ -98,7 +98,7 @@ static int analyze(csv *c, size_t resamples, fixture *fx)
     if (rc == SENTRAJ_OK)
         rc = sentraj_dataset_finish(fx->ds, &err);
     if (rc == SENTRAJ_OK) {
-        fx->a = sentraj_analyze(fx->ds, &cfg, &err);
+        fx->a = sentraj_analysis_compute(fx->ds, &cfg, &err);
         if (!fx->a)
             rc = err.code ? err.code : SENTRAJ_EINTERNAL;
     }
@@ -145,9 +145,9 @@ static int render(int fmt, const sentraj_analysis *a, const sentraj_figure_optio
     f = open_memstream(&out->data, &out->len);
     if (!f)
         return SENTRAJ_EIO;
-    rc = fmt == SVG   ? sentraj_figure_write_svg(f, "mem", a, o, err)
-         : fmt == PDF ? sentraj_figure_write_pdf(f, "mem", a, o, err)
-                      : sentraj_figure_write_png(f, "mem", a, o, err);
+    rc = fmt == SVG   ? sentraj_analysis_write_svg(f, "mem", a, o, err)
+         : fmt == PDF ? sentraj_analysis_write_pdf(f, "mem", a, o, err)
+                      : sentraj_analysis_write_png(f, "mem", a, o, err);
     fclose(f);
     return rc;
 }
@@ -977,17 +977,17 @@ static void test_dpi(void)
     sentraj_figure_options_init(&o);
     o.dpi = 9;
     memset(&err, 0, sizeof err);
-    tap_ok(sentraj_figure_check(NULL, &o, &err) == SENTRAJ_EUSAGE && strstr(err.message, "dpi") != NULL,
+    tap_ok(sentraj_analysis_check_figure(NULL, &o, &err) == SENTRAJ_EUSAGE && strstr(err.message, "dpi") != NULL,
            "figure/dpi/too-low");
     o.dpi = 2401;
-    tap_ok(sentraj_figure_check(fx.a, &o, NULL) == SENTRAJ_EUSAGE, "figure/dpi/too-high");
+    tap_ok(sentraj_analysis_check_figure(fx.a, &o, NULL) == SENTRAJ_EUSAGE, "figure/dpi/too-high");
     o.dpi = 656; /* 900 * 656 / 72 = 8200 pixels */
     memset(&err, 0, sizeof err);
-    rc = sentraj_figure_write_png(stdout, "big.png", fx.a, &o, &err);
+    rc = sentraj_analysis_write_png(stdout, "big.png", fx.a, &o, &err);
     tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "8200x5102") != NULL && strcmp(err.source, "big.png") == 0,
            "figure/dpi/png-too-large");
     o.dpi = 655; /* 8188 x 5094 */
-    tap_ok(sentraj_figure_check(fx.a, &o, NULL) == SENTRAJ_OK, "figure/dpi/png-just-fits");
+    tap_ok(sentraj_analysis_check_figure(fx.a, &o, NULL) == SENTRAJ_OK, "figure/dpi/png-just-fits");
     fixture_free(&fx);
 }
 
@@ -1018,7 +1018,7 @@ static void test_order_labels(void)
     o.norder = 3;
     o.labels = labels;
     o.nlabels = 3;
-    tap_ok(sentraj_figure_check(fx.a, &o, NULL) == SENTRAJ_OK, "figure/order/check");
+    tap_ok(sentraj_analysis_check_figure(fx.a, &o, NULL) == SENTRAJ_OK, "figure/order/check");
     check_figure_opts("order-labels", fx.a, &o, 3, want_rows);
     o.dpi = 200;
     check_figure_opts("order-labels-200dpi", fx.a, &o, 3, want_rows);
@@ -1057,37 +1057,37 @@ static void test_order_labels(void)
         o.order = unknown;
         o.norder = 3;
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_check(fx.a, &o, &err);
+        rc = sentraj_analysis_check_figure(fx.a, &o, &err);
         tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "\"coachin\", \"therapy\"") &&
                    strstr(err.message, "\"interpersonal advice\"") && strstr(err.message, "order"),
                "figure/order/unknown-names-named");
-        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_OK, "figure/order/unknown-fine-without-analysis");
+        tap_ok(sentraj_analysis_check_figure(NULL, &o, NULL) == SENTRAJ_OK, "figure/order/unknown-fine-without-analysis");
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_write_pdf(stdout, "x.pdf", fx.a, &o, &err);
+        rc = sentraj_analysis_write_pdf(stdout, "x.pdf", fx.a, &o, &err);
         tap_ok(rc == SENTRAJ_EUSAGE && strcmp(err.source, "x.pdf") == 0, "figure/order/unknown-write-fails");
         rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
         tap_ok(rc == SENTRAJ_EUSAGE && nbars == 0, "figure/order/unknown-layout-fails");
         o.order = twice;
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_check(NULL, &o, &err);
+        rc = sentraj_analysis_check_figure(NULL, &o, &err);
         tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "\"coaching\" given twice"), "figure/order/repeated");
         o.order = empty;
         o.norder = 2;
-        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/order/empty-name");
+        tap_ok(sentraj_analysis_check_figure(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/order/empty-name");
         o.order = NULL;
         o.norder = 2;
-        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/order/count-without-array");
+        tap_ok(sentraj_analysis_check_figure(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/order/count-without-array");
 
         sentraj_figure_options_init(&o);
         o.labels = bad_label;
         o.nlabels = 2;
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_check(fx.a, &o, &err);
+        rc = sentraj_analysis_check_figure(fx.a, &o, &err);
         tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "labels: category not in the data: \"therapy\" ("),
                "figure/labels/unknown-name");
         o.labels = no_text;
         o.nlabels = 1;
-        tap_ok(sentraj_figure_check(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/labels/empty-text");
+        tap_ok(sentraj_analysis_check_figure(NULL, &o, NULL) == SENTRAJ_EUSAGE, "figure/labels/empty-text");
     }
     fixture_free(&fx);
 }
@@ -1109,17 +1109,17 @@ static void test_errors(void)
     full = fopen("/dev/full", "w");
     if (full) {
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_write_png(full, "out.png", fx.a, NULL, &err);
+        rc = sentraj_analysis_write_png(full, "out.png", fx.a, NULL, &err);
         tap_ok(rc == SENTRAJ_EIO && err.code == SENTRAJ_EIO, "figure/errors/png-to-dev-full");
         tap_eq_str(err.source, "out.png", "figure/errors/png-to-dev-full-source");
         clearerr(full);
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_write_svg(full, "out.svg", fx.a, NULL, &err);
+        rc = sentraj_analysis_write_svg(full, "out.svg", fx.a, NULL, &err);
         tap_ok(rc == SENTRAJ_EIO && err.code == SENTRAJ_EIO && strcmp(err.source, "out.svg") == 0,
                "figure/errors/svg-to-dev-full");
         clearerr(full);
         memset(&err, 0, sizeof err);
-        rc = sentraj_figure_write_pdf(full, "out.pdf", fx.a, NULL, &err);
+        rc = sentraj_analysis_write_pdf(full, "out.pdf", fx.a, NULL, &err);
         tap_ok(rc == SENTRAJ_EIO && err.code == SENTRAJ_EIO && strcmp(err.source, "out.pdf") == 0,
                "figure/errors/pdf-to-dev-full");
         fclose(full);
@@ -1132,13 +1132,13 @@ static void test_errors(void)
     sentraj_figure_options_init(&o);
     o.width = 0;
     memset(&err, 0, sizeof err);
-    rc = sentraj_figure_write_png(stdout, "out.png", fx.a, &o, &err);
+    rc = sentraj_analysis_write_png(stdout, "out.png", fx.a, &o, &err);
     tap_ok(rc == SENTRAJ_EUSAGE && err.code == SENTRAJ_EUSAGE, "figure/errors/zero-width");
     o.width = 900;
     o.height = 100000;
-    rc = sentraj_figure_write_svg(stdout, "out.svg", fx.a, &o, NULL);
+    rc = sentraj_analysis_write_svg(stdout, "out.svg", fx.a, &o, NULL);
     tap_ok(rc == SENTRAJ_EUSAGE, "figure/errors/huge-height");
-    rc = sentraj_figure_write_png(stdout, "out.png", NULL, NULL, NULL);
+    rc = sentraj_analysis_write_png(stdout, "out.png", NULL, NULL, NULL);
     tap_ok(rc == SENTRAJ_EUSAGE, "figure/errors/no-analysis");
 
     /* The layout reports every slot even when given less room. */

@@ -138,7 +138,7 @@ static void test_scale_analysis(void)
     sentraj_dataset_trajectory(ds, 0, &t);
     /* a: first (1+1+4)/3 = 2, last (7+7+6)/3 = 20/3, delta 14/3 */
     tap_near(t.delta, 14.0 / 3, 1e-15, "inputs/scale/delta-in-scale-units");
-    a = sentraj_analyze(ds, &cfg, &err);
+    a = sentraj_analysis_compute(ds, &cfg, &err);
     tap_ok(a && sentraj_analysis_row(a, 0)->boot.engine == SENTRAJ_ENGINE_EXACT, "inputs/scale/exact-engine-on-lattice");
     /* (14/3 + 1)/2 */
     tap_near(a ? sentraj_analysis_row(a, 0)->mean_delta : 0, 17.0 / 6, 1e-15, "inputs/scale/mean-delta");
@@ -215,7 +215,7 @@ static char *json_of(const sentraj_analysis *a, const sentraj_run_info *info)
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    sentraj_report_write_json(f, "mem", a, info, NULL);
+    sentraj_analysis_write_json(f, "mem", a, info, NULL);
     fclose(f);
     return buf;
 }
@@ -231,16 +231,20 @@ static void test_json(void)
     sentraj_error err;
     sentraj_dataset *ds;
     sentraj_analysis *a;
-    sentraj_run_info info = {"analyze", inputs, 1, NULL, NULL, NULL};
+    sentraj_run_info info;
     char *j;
 
+    sentraj_run_info_init(&info);
+    info.command = "analyze";
+    info.inputs = inputs;
+    info.ninputs = 1;
     sentraj_config_init(&cfg);
     cfg.alternative = SENTRAJ_LESS;
     ds = sentraj_dataset_alloc(&cfg, &err);
     sentraj_dataset_read_csv_buffer(ds, csv, strlen(csv), "t", &err);
     sentraj_dataset_finish(ds, &err);
     info.counts = sentraj_dataset_counts(ds);
-    a = sentraj_analyze(ds, &cfg, &err);
+    a = sentraj_analysis_compute(ds, &cfg, &err);
     j = json_of(a, &info);
     tap_ok(strstr(j, "\"category\": \"bad\\ufffd\"") != NULL, "json/invalid-utf8-replaced");
     tap_ok(strstr(j, "\"category\": \"new\\nline\"") && strstr(j, "\"category\": \"q\\\"uote\""),

@@ -146,14 +146,14 @@ static void bput_json(buf *b, const char *s, size_t n)
 static char *analyze_csv(const sentraj_dataset *ds)
 {
     sentraj_error err;
-    sentraj_analysis *a = sentraj_analyze(ds, &cfg, &err);
+    sentraj_analysis *a = sentraj_analysis_compute(ds, &cfg, &err);
     char *out = NULL;
     size_t len = 0;
     FILE *f;
     if (!a)
         return NULL;
     f = open_memstream(&out, &len);
-    if (!f || sentraj_report_write_csv(f, "mem", a, &err) != SENTRAJ_OK) {
+    if (!f || sentraj_analysis_write_csv(f, "mem", a, &err) != SENTRAJ_OK) {
         if (f)
             fclose(f);
         free(out);
@@ -173,7 +173,7 @@ static char *deltas_csv(const sentraj_dataset *ds)
     FILE *f = open_memstream(&out, &len);
     if (!f)
         return NULL;
-    if (sentraj_report_write_deltas_csv(f, "mem", ds, &err) != SENTRAJ_OK) {
+    if (sentraj_deltas_write_csv(f, "mem", ds, &err) != SENTRAJ_OK) {
         fclose(f);
         free(out);
         return NULL;

@@ -79,7 +79,7 @@ int main(void)
         ds = sentraj_dataset_alloc(&cfg, &err);
         sentraj_dataset_read_csv_buffer(ds, csv, sizeof csv - 1, "t", &err);
         sentraj_dataset_finish(ds, &err);
-        tap_ok(sentraj_report_write_deltas_csv(f, "/dev/full", ds, &err) == SENTRAJ_EIO &&
+        tap_ok(sentraj_deltas_write_csv(f, "/dev/full", ds, &err) == SENTRAJ_EIO &&
                    strcmp(err.source, "/dev/full") == 0 && strstr(err.message, "write failed"),
                "outfile/report-to-dev-full-is-eio");
         fclose(f);

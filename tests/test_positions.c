@@ -363,13 +363,13 @@ static int write_to(int kind, const sentraj_positions *p, const sentraj_figure_o
     int rc;
     switch (kind) {
     case 0:
-        rc = sentraj_positions_figure_write_png(f, "f.png", p, o, err);
+        rc = sentraj_positions_write_png(f, "f.png", p, o, err);
         break;
     case 1:
-        rc = sentraj_positions_figure_write_svg(f, "f.svg", p, o, err);
+        rc = sentraj_positions_write_svg(f, "f.svg", p, o, err);
         break;
     default:
-        rc = sentraj_positions_figure_write_pdf(f, "f.pdf", p, o, err);
+        rc = sentraj_positions_write_pdf(f, "f.pdf", p, o, err);
         break;
     }
     fclose(f);
@@ -433,7 +433,12 @@ static void test_reports(void)
         FILE *f = open_memstream(&out, &n);
         sentraj_counts c = *sentraj_dataset_counts(ds);
         const char *inputs[1] = {"conversations.csv"};
-        sentraj_run_info info = {"positions", inputs, 1, &c, NULL, NULL};
+        sentraj_run_info info;
+        sentraj_run_info_init(&info);
+        info.command = "positions";
+        info.inputs = inputs;
+        info.ninputs = 1;
+        info.counts = &c;
         sentraj_positions_write_json(f, "j", p, &info, &err);
         fclose(f);
         tap_ok(strstr(out, "\"command\": \"positions\"") && strstr(out, "\"max_position\": 10") &&
@@ -473,9 +478,9 @@ static void test_reports(void)
             if (k != 1)
                 tap_ok(na == nb && memcmp(a, b, na) == 0, "positions/figure/%s/deterministic", names[k]);
             if (full) {
-                tap_ok((k == 0 ? sentraj_positions_figure_write_png
-                        : k == 1 ? sentraj_positions_figure_write_svg
-                                 : sentraj_positions_figure_write_pdf)(full, "full", p, NULL, &err) == SENTRAJ_EIO,
+                tap_ok((k == 0 ? sentraj_positions_write_png
+                        : k == 1 ? sentraj_positions_write_svg
+                                 : sentraj_positions_write_pdf)(full, "full", p, NULL, &err) == SENTRAJ_EIO,
                        "positions/figure/%s/io-error", names[k]);
                 clearerr(full);
             }
@@ -501,24 +506,24 @@ static void test_reports(void)
                "positions/figure/order-labels-dpi (1800 x 1120)");
         free(a);
         fo.order = bad;
-        tap_ok(sentraj_positions_figure_check(p, &fo, &err) == SENTRAJ_EUSAGE &&
+        tap_ok(sentraj_positions_check_figure(p, &fo, &err) == SENTRAJ_EUSAGE &&
                    strstr(err.message, "figure order: category not in the data: \"therapy\""),
                "positions/figure/unknown-order");
-        tap_ok(sentraj_positions_figure_check(NULL, &fo, &err) == SENTRAJ_OK, "positions/figure/check-without-data");
+        tap_ok(sentraj_positions_check_figure(NULL, &fo, &err) == SENTRAJ_OK, "positions/figure/check-without-data");
         fo.order = order;
         fo.width = 50;
-        tap_ok(sentraj_positions_figure_check(p, &fo, &err) == SENTRAJ_EUSAGE && strstr(err.message, "figure size"),
+        tap_ok(sentraj_positions_check_figure(p, &fo, &err) == SENTRAJ_EUSAGE && strstr(err.message, "figure size"),
                "positions/figure/bad-size");
-        tap_ok(sentraj_positions_figure_write_svg(stdout, "x", NULL, NULL, &err) == SENTRAJ_EUSAGE,
+        tap_ok(sentraj_positions_write_svg(stdout, "x", NULL, NULL, &err) == SENTRAJ_EUSAGE,
                "positions/figure/no-positions");
-        tap_ok(sentraj_positions_figure_write_svg(NULL, "x", p, NULL, &err) == SENTRAJ_EUSAGE,
+        tap_ok(sentraj_positions_write_svg(NULL, "x", p, NULL, &err) == SENTRAJ_EUSAGE,
                "positions/figure/no-stream");
     }
     sentraj_positions_free(p);
     cfg.alternative = SENTRAJ_LESS;
     p = sentraj_positions_compute(ds, &cfg, &po, &err);
     tap_ok(p && sentraj_positions_row(p, 0)->ci_low == -INFINITY, "positions/one-sided");
-    tap_ok(p && sentraj_positions_figure_check(p, NULL, &err) == SENTRAJ_EUSAGE && strstr(err.message, "two-sided"),
+    tap_ok(p && sentraj_positions_check_figure(p, NULL, &err) == SENTRAJ_EUSAGE && strstr(err.message, "two-sided"),
            "positions/figure/one-sided-refused");
     {
         char *c = p ? csv_of(p) : NULL;

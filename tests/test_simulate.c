@@ -32,7 +32,7 @@ static void filter_defaults(sentraj_config *c)
 }
 
 /* Simulate into memory; truth may be NULL. Returns the status. */
-static int run(const sentraj_sim_config *sim, const sentraj_config *cfg, buf *out, buf *truth,
+static int run(const sentraj_simulate_options *sim, const sentraj_config *cfg, buf *out, buf *truth,
                sentraj_error *err)
 {
     FILE *f = open_memstream(&out->data, &out->len);
@@ -374,14 +374,14 @@ static void test_expected_delta(void)
 
 static void test_determinism_and_format(void)
 {
-    sentraj_sim_config sim;
+    sentraj_simulate_options sim;
     sentraj_config cfg;
     sentraj_error err;
     buf a = {0}, b = {0}, c = {0}, ta = {0}, tb = {0};
     scan sc;
     int rc;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     tap_ok(sim.conversations == 3000 && sim.seed == 1 && sim.multi_category == 0.15 && sim.short_share == 0.55,
            "config/defaults");
     filter_defaults(&cfg);
@@ -420,14 +420,14 @@ static void test_determinism_and_format(void)
 
 static void test_lengths(void)
 {
-    sentraj_sim_config sim;
+    sentraj_simulate_options sim;
     sentraj_config cfg;
     sentraj_error err;
     buf a = {0};
     scan sc;
     double share;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     filter_defaults(&cfg);
     sim.conversations = 20000;
     sim.seed = 3;
@@ -468,7 +468,7 @@ static void test_lengths(void)
 /* The empirical mean delta per category against the truth file. */
 static void test_truth(void)
 {
-    sentraj_sim_config sim;
+    sentraj_simulate_options sim;
     sentraj_config cfg;
     sentraj_error err;
     buf a = {0}, t = {0};
@@ -477,7 +477,7 @@ static void test_truth(void)
     double tmean[NCAT + 1];
     int ok_header, rows, k;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     filter_defaults(&cfg);
     sim.conversations = 50000;
     sim.seed = 12345;
@@ -524,7 +524,7 @@ static void test_truth(void)
 
 static void test_errors(void)
 {
-    sentraj_sim_config sim;
+    sentraj_simulate_options sim;
     sentraj_config cfg;
     sentraj_error err;
     buf a = {0}, t = {0};
@@ -533,7 +533,7 @@ static void test_errors(void)
 
     filter_defaults(&cfg);
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sim.conversations = 0;
     memset(&err, 0, sizeof err);
     rc = run(&sim, &cfg, &a, NULL, &err);
@@ -542,28 +542,28 @@ static void test_errors(void)
     free(a.data);
     a.data = NULL;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sim.multi_category = 1.5;
     rc = run(&sim, &cfg, &a, NULL, &err);
     tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "multi-category") != NULL, "errors/multi-share-above-1");
     free(a.data);
     a.data = NULL;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sim.short_share = -0.01;
     rc = run(&sim, &cfg, &a, NULL, &err);
     tap_ok(rc == SENTRAJ_EUSAGE && strstr(err.message, "short") != NULL, "errors/short-share-negative");
     free(a.data);
     a.data = NULL;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     sim.short_share = NAN;
     rc = run(&sim, &cfg, &a, NULL, &err);
     tap_ok(rc == SENTRAJ_EUSAGE, "errors/short-share-nan");
     free(a.data);
     a.data = NULL;
 
-    sentraj_sim_config_init(&sim);
+    sentraj_simulate_options_init(&sim);
     rc = run(&sim, NULL, &a, &t, &err);
     tap_ok(rc == SENTRAJ_EUSAGE, "errors/truth-without-filter");
     free(a.data);

@@ -57,7 +57,7 @@ static sentraj_summary *summarize(const char *csv, size_t len, const sentraj_con
                                   const sentraj_scale *scale, sentraj_error *err)
 {
     sentraj_dataset *ds = load(csv, len, cfg, scale, err);
-    sentraj_summary *s = ds ? sentraj_summary_from_dataset(ds, scale, err) : NULL;
+    sentraj_summary *s = ds ? sentraj_summary_compute(ds, scale, err) : NULL;
     sentraj_dataset_free(ds);
     return s;
 }
@@ -67,7 +67,7 @@ static char *summary_text(const sentraj_summary *s)
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    sentraj_summary_write(f, "mem", s, NULL);
+    sentraj_summary_write_csv(f, "mem", s, NULL);
     fclose(f);
     return buf;
 }
@@ -77,9 +77,9 @@ static char *report(const sentraj_analysis *a)
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    sentraj_report_write_csv(f, "mem", a, NULL);
+    sentraj_analysis_write_csv(f, "mem", a, NULL);
     if (sentraj_analysis_config(a)->keep_resamples)
-        sentraj_report_write_resamples_csv(f, "mem", a, NULL);
+        sentraj_analysis_write_resamples_csv(f, "mem", a, NULL);
     fclose(f);
     return buf;
 }
@@ -90,13 +90,13 @@ static int same_analysis(const sentraj_dataset *ds, const sentraj_summary *s, co
                          const char *name)
 {
     sentraj_error err;
-    sentraj_analysis *a = sentraj_analyze(ds, cfg, &err), *b = NULL;
+    sentraj_analysis *a = sentraj_analysis_compute(ds, cfg, &err), *b = NULL;
     char *ta = NULL, *tb = NULL, *text = summary_text(s);
     sentraj_summary *back = sentraj_summary_parse(text, strlen(text), "back.csv", &err);
     int ok;
 
     if (back)
-        b = sentraj_analyze_summary(back, cfg, &err);
+        b = sentraj_analysis_compute_summary(back, cfg, &err);
     if (a)
         ta = report(a);
     if (b)
@@ -139,7 +139,7 @@ static void test_fixture(const char *fixtures)
     }
     sentraj_config_init(&cfg);
     ds = load(csv, len, &cfg, NULL, &err);
-    s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+    s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
     if (!tap_ok(s != NULL, "summary/fixture/from-dataset")) {
         tap_diag("%s", err.message);
         sentraj_dataset_free(ds);
@@ -196,7 +196,7 @@ static void test_fixture(const char *fixtures)
     cfg.window = 2;
     cfg.min_human = 4;
     ds = load(csv, len, &cfg, NULL, &err);
-    s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+    s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
     if (tap_ok(s != NULL, "summary/fixture/window-2/from-dataset")) {
         cfg.engine = SENTRAJ_ENGINE_INDEX;
         same_analysis(ds, s, &cfg, "summary/fixture/window-2/same-analysis/index");
@@ -206,7 +206,7 @@ static void test_fixture(const char *fixtures)
         cfg.window = 3;
         cfg.min_human = 6;
         {
-            sentraj_analysis *a = sentraj_analyze_summary(s, &cfg, &err);
+            sentraj_analysis *a = sentraj_analysis_compute_summary(s, &cfg, &err);
             tap_ok(!a && err.code == SENTRAJ_EDATA && err.line == 0 &&
                        strcmp(err.message, "the summary was made with window 2: analyse it with window 2 "
                                            "(--window 2), not 3") == 0,
@@ -360,7 +360,7 @@ static void test_hand(void)
 
     sentraj_config_init(&cfg);
     ds = load(csv, len, &cfg, NULL, &err);
-    s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+    s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
     if (!tap_ok(s != NULL, "summary/hand/from-dataset")) {
         sentraj_dataset_free(ds);
         return;
@@ -377,7 +377,7 @@ static void test_hand(void)
     same_analysis(ds, s, &cfg, "summary/hand/same-analysis/index");
     {
         /* coaching: p, v (delta 10/6) and q (3/6): mean_first -8/18 = -4/9 (as -8/(6*3)). */
-        sentraj_analysis *a = sentraj_analyze_summary(s, &cfg, &err);
+        sentraj_analysis *a = sentraj_analysis_compute_summary(s, &cfg, &err);
         const sentraj_result *r = a ? sentraj_analysis_row(a, 0) : NULL;
         tap_ok(r && strcmp(r->category, "coaching") == 0 && r->conversations == 3 &&
                    r->mean_first == -8.0 / 18 && r->mean_last == 15.0 / 18 && r->mean_delta == 23.0 / 18,
@@ -402,7 +402,7 @@ static void test_hand(void)
         l2 = conv(c2, l2, "x", "coaching", sh, 3);
         sentraj_config_init(&cfg);
         ds = load(c2, l2, &cfg, NULL, &err);
-        s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+        s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
         t = s ? summary_text(s) : NULL;
         tap_ok(t && strstr(t, "\ncategory,first_q,last_q,count\nall,,,0\ncoaching,,,0\n") != NULL,
                "summary/none-kept/empty-rows");
@@ -422,7 +422,7 @@ static void test_hand(void)
         l3 = conv(c3, l3, "x", "a,b;say \"\"hi\"\";two\nlines", a6, 6);
         sentraj_config_init(&cfg);
         ds = load(c3, l3, &cfg, NULL, &err);
-        s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+        s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
         t = s ? summary_text(s) : NULL;
         back = t ? sentraj_summary_parse(t, strlen(t), "q.csv", &err) : NULL;
         t2 = back ? summary_text(back) : NULL;
@@ -596,7 +596,7 @@ static void test_scales(void)
                                    c % 2);
     sentraj_config_init(&cfg);
     ds = load(csv, len, &cfg, sc, &err);
-    s = ds ? sentraj_summary_from_dataset(ds, sc, &err) : NULL;
+    s = ds ? sentraj_summary_compute(ds, sc, &err) : NULL;
     t = s ? summary_text(s) : NULL;
     tap_ok(t && strstr(t, "\ndenom,1\nscale,one,1\nscale,two,2\nscale,three,3\nscale,four,4\nscale,five,5\n"),
            "summary/scale/recorded-sorted-by-value");
@@ -633,7 +633,7 @@ static void test_scales(void)
     }
     {
         /* The scale given must be the one read with. */
-        sentraj_summary *bad = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+        sentraj_summary *bad = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
         tap_ok(!bad && err.code == SENTRAJ_EUSAGE, "summary/scale/wrong-scale-for-data-set");
         sentraj_summary_free(bad);
     }
@@ -644,7 +644,7 @@ static void test_scales(void)
     /* Off the lattice: a numeric label 0.3. */
     len = (size_t)sprintf(csv, HDR "x,0,human,0.3,a\n");
     ds = load(csv, len, &cfg, NULL, &err);
-    s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+    s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
     tap_ok(ds && !s && err.code == SENTRAJ_EDATA &&
                strstr(err.message, "a summary needs every human label on the scale's lattice (multiples of 1/2)"),
            "summary/off-lattice-refused");
@@ -662,7 +662,7 @@ static void test_scales(void)
         if (ds && sentraj_dataset_set_input(ds, &in, &err) == SENTRAJ_OK &&
             sentraj_dataset_read_csv_buffer(ds, cl, strlen(cl), "cl.csv", &err) == SENTRAJ_OK &&
             sentraj_dataset_finish(ds, &err) == SENTRAJ_OK)
-            s = sentraj_summary_from_dataset(ds, NULL, &err);
+            s = sentraj_summary_compute(ds, NULL, &err);
         tap_ok(!s && err.code == SENTRAJ_EUSAGE && strstr(err.message, "cluster column (user) cannot be summarised"),
                "summary/clusters-refused");
         sentraj_summary_free(s);
@@ -671,7 +671,7 @@ static void test_scales(void)
 
     /* Not finished. */
     ds = sentraj_dataset_alloc(&cfg, &err);
-    s = ds ? sentraj_summary_from_dataset(ds, NULL, &err) : NULL;
+    s = ds ? sentraj_summary_compute(ds, NULL, &err) : NULL;
     tap_ok(ds && !s && err.code == SENTRAJ_EUSAGE, "summary/unfinished-refused");
     sentraj_dataset_free(ds);
     sentraj_scale_free(sc);
@@ -960,7 +960,7 @@ static void test_merge_errors(void)
             sentraj_config cfg;
             sentraj_analysis *an;
             sentraj_config_init(&cfg);
-            an = b ? sentraj_analyze_summary(b, &cfg, &err) : NULL;
+            an = b ? sentraj_analysis_compute_summary(b, &cfg, &err) : NULL;
             tap_ok(b && !an && err.code == SENTRAJ_ELIMIT &&
                        strcmp(err.message, "category \"all\" has more than 2^32 - 1 conversations, the engines' limit") ==
                            0,

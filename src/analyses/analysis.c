@@ -308,7 +308,7 @@ out:
     return rc;
 }
 
-sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_config *cfg, sentraj_error *err)
+sentraj_analysis *sentraj_analysis_compute(const sentraj_dataset *ds, const sentraj_config *cfg, sentraj_error *err)
 {
     sentraj_analysis *a = NULL;
     sentraj_sample **samples = NULL;
@@ -319,7 +319,7 @@ sentraj_analysis *sentraj_analyze(const sentraj_dataset *ds, const sentraj_confi
     if (sentraj_config_check(cfg, err) != SENTRAJ_OK)
         return NULL;
     if (!ds->finished) {
-        sentraj_fail(err, SENTRAJ_EUSAGE, "sentraj_analyze needs a finished data set (call sentraj_dataset_finish)");
+        sentraj_fail(err, SENTRAJ_EUSAGE, "sentraj_analysis_compute needs a finished data set (call sentraj_dataset_finish)");
         return NULL;
     }
     if (cfg->min_human != ds->min_human || cfg->window != ds->window) {

@@ -17,6 +17,7 @@
 
 void sentraj_positions_options_init(sentraj_positions_options *o)
 {
+    memset(o, 0, sizeof *o);
     o->max_position = 10;
     o->bins = 0;
     o->all_conversations = 0;

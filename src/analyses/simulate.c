@@ -265,7 +265,7 @@ static int check_share(double x, const char *what, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-static int check_config(FILE *f, FILE *truth, const sentraj_sim_config *sim, const sentraj_config *cfg_filter,
+static int check_config(FILE *f, FILE *truth, const sentraj_simulate_options *sim, const sentraj_config *cfg_filter,
                         sentraj_error *err)
 {
     int rc;
@@ -306,7 +306,7 @@ typedef struct truth_sums {
     unsigned long long all_n;
 } truth_sums;
 
-static int write_truth(FILE *truth, const char *truth_name, const truth_sums *t, const sentraj_sim_config *sim,
+static int write_truth(FILE *truth, const char *truth_name, const truth_sums *t, const sentraj_simulate_options *sim,
                        const sentraj_config *cfg_filter, sentraj_error *err)
 {
     writer w = {truth, 0, 0};
@@ -326,7 +326,7 @@ static int write_truth(FILE *truth, const char *truth_name, const truth_sums *t,
         put(&w, line);
         if (sim->users) {
             snprintf(line, sizeof line, ",%.17g",
-                     sentraj_sim_population_delta(sim, c >= 0 ? cat_name[c] : NULL, cfg_filter->min_human,
+                     sentraj_simulate_population_delta(sim, c >= 0 ? cat_name[c] : NULL, cfg_filter->min_human,
                                                   cfg_filter->window));
             put(&w, line);
         }
@@ -353,7 +353,7 @@ static double length_prob(size_t j, double short_share)
                                   1.0 / ((1.0 + hi / tail_scale) * (1.0 + hi / tail_scale)));
 }
 
-double sentraj_sim_population_delta(const sentraj_sim_config *sim, const char *category, size_t min_human,
+double sentraj_simulate_population_delta(const sentraj_simulate_options *sim, const char *category, size_t min_human,
                                     size_t window)
 {
     double q = sim->multi_category, mass = 0.0, dsum = 0.0, pk = 0.0, gk = 0.0;
@@ -398,8 +398,9 @@ double sentraj_sim_population_delta(const sentraj_sim_config *sim, const char *c
     return dsum / mass * (gk / pk);
 }
 
-void sentraj_sim_config_init(sentraj_sim_config *c)
+void sentraj_simulate_options_init(sentraj_simulate_options *c)
 {
+    memset(c, 0, sizeof *c);
     c->conversations = 3000;
     c->seed = 1;
     c->multi_category = 0.15;
@@ -409,7 +410,7 @@ void sentraj_sim_config_init(sentraj_sim_config *c)
 }
 
 int sentraj_simulate_write_csv(FILE *f, const char *name, FILE *truth, const char *truth_name,
-                               const sentraj_sim_config *sim, const sentraj_config *cfg_filter,
+                               const sentraj_simulate_options *sim, const sentraj_config *cfg_filter,
                                sentraj_error *err)
 {
     /* "simulate" in ASCII: the stream of the simulator, so a simulation

@@ -248,7 +248,7 @@ static int check_summarisable(const sentraj_dataset *ds, const sentraj_scale *sc
     return SENTRAJ_OK;
 }
 
-sentraj_summary *sentraj_summary_from_dataset(const sentraj_dataset *ds, const sentraj_scale *scale,
+sentraj_summary *sentraj_summary_compute(const sentraj_dataset *ds, const sentraj_scale *scale,
                                               sentraj_error *err)
 {
     sentraj_summary *s;

@@ -62,7 +62,7 @@ static sentraj_sample *cells_sample(const sentraj_summary *s, const char *rownam
     return smp;
 }
 
-sentraj_analysis *sentraj_analyze_summary(const sentraj_summary *s, const sentraj_config *cfg, sentraj_error *err)
+sentraj_analysis *sentraj_analysis_compute_summary(const sentraj_summary *s, const sentraj_config *cfg, sentraj_error *err)
 {
     sentraj_analysis *a = NULL;
     sentraj_sample **samples = NULL;
@@ -82,7 +82,7 @@ sentraj_analysis *sentraj_analyze_summary(const sentraj_summary *s, const sentra
         c0[s->cells[i].name + 1]++;
     for (size_t n = 0; n < m; n++)
         c0[n + 1] += c0[n];
-    /* Rows in the order sentraj_analyze gives: categories by name, "all" last. */
+    /* Rows in the order sentraj_analysis_compute gives: categories by name, "all" last. */
     for (size_t n = 0; n < m; n++) {
         size_t i;
         if (strcmp(s->names[n], "all") == 0) {

@@ -62,7 +62,7 @@ typedef struct cli_positions_opts {
 
 /* simulate. */
 typedef struct cli_simulate_opts {
-    sentraj_sim_config model; /* --conversations, --seed, --multi-category, --short-share, --users, --user-effect */
+    sentraj_simulate_options model; /* --conversations, --seed, --multi-category, --short-share, --users, --user-effect */
     const char *truth;        /* --truth FILE; NULL: none */
 } cli_simulate_opts;
 

@@ -85,13 +85,13 @@ static int run(cli_args *a)
         }
     }
     if (cli_format_is(a, "table"))
-        rc = sentraj_report_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &err);
+        rc = sentraj_analysis_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &err);
     else if (cli_format_is(a, "json"))
-        rc = sentraj_report_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &info, &err);
+        rc = sentraj_analysis_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &info, &err);
     else
-        rc = sentraj_report_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &err);
+        rc = sentraj_analysis_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), an, &err);
     if (rc == SENTRAJ_OK && saved)
-        rc = sentraj_report_write_resamples_csv(sentraj_outfile_stream(saved), sentraj_outfile_name(saved), an, &err);
+        rc = sentraj_analysis_write_resamples_csv(sentraj_outfile_stream(saved), sentraj_outfile_name(saved), an, &err);
     sentraj_analysis_free(an);
     if (rc != SENTRAJ_OK) {
         cli_out_abort(out);

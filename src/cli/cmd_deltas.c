@@ -40,13 +40,13 @@ static int run(cli_args *a)
         return code;
     }
     if (cli_format_is(a, "table")) {
-        rc = sentraj_report_write_deltas_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
+        rc = sentraj_deltas_write_table(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
     } else if (cli_format_is(a, "json")) {
         sentraj_run_info info = cli_run_info(a, a->inputs, a->ninputs, sentraj_dataset_counts(ds));
-        rc = sentraj_report_write_deltas_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &info,
+        rc = sentraj_deltas_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &info,
                                               &err);
     } else
-        rc = sentraj_report_write_deltas_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
+        rc = sentraj_deltas_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), ds, &err);
     sentraj_dataset_free(ds);
     return cli_out_finish(out, rc, &err);
 }

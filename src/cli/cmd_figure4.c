@@ -102,16 +102,16 @@ static int write_all(const cli_args *a, const char *dir, const sentraj_analysis 
         if (!out[i])
             goto out;
     }
-    rc = sentraj_report_write_csv(sentraj_outfile_stream(out[0]), path[0], an, &err);
+    rc = sentraj_analysis_write_csv(sentraj_outfile_stream(out[0]), path[0], an, &err);
     if (rc == SENTRAJ_OK)
-        rc = sentraj_figure_write_png(sentraj_outfile_stream(out[1]), path[1], an, fo, &err);
+        rc = sentraj_analysis_write_png(sentraj_outfile_stream(out[1]), path[1], an, fo, &err);
     if (rc == SENTRAJ_OK)
-        rc = sentraj_figure_write_svg(sentraj_outfile_stream(out[2]), path[2], an, fo, &err);
+        rc = sentraj_analysis_write_svg(sentraj_outfile_stream(out[2]), path[2], an, fo, &err);
     if (rc == SENTRAJ_OK)
-        rc = sentraj_figure_write_pdf(sentraj_outfile_stream(out[3]), path[3], an, fo, &err);
+        rc = sentraj_analysis_write_pdf(sentraj_outfile_stream(out[3]), path[3], an, fo, &err);
     /* The table first: if standard output fails, no file is committed. */
     if (rc == SENTRAJ_OK)
-        rc = sentraj_report_write_table(stdout, "<stdout>", an, &err);
+        rc = sentraj_analysis_write_table(stdout, "<stdout>", an, &err);
     if (rc != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto out;
@@ -148,7 +148,7 @@ static int run(cli_args *a)
     /* The figure's options, checked before any input is read. */
     if ((code = cli_figure_build(&a->fig, &fig)) != 0)
         goto fail;
-    if (sentraj_figure_check(NULL, &fig.fo, &err) != SENTRAJ_OK) {
+    if (sentraj_analysis_check_figure(NULL, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
         goto fail;
     }
@@ -169,7 +169,7 @@ static int run(cli_args *a)
     if (!an)
         goto fail;
     /* --order and --labels name categories of the data. */
-    if (sentraj_figure_check(an, &fig.fo, &err) != SENTRAJ_OK) {
+    if (sentraj_analysis_check_figure(an, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
         goto fail;
     }

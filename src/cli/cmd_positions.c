@@ -117,13 +117,13 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
         const char *name = sentraj_outfile_name(figs[i]);
         switch (figure_kind(names->v[i])) {
         case FIG_PNG:
-            rc = sentraj_positions_figure_write_png(f, name, p, fo, &err);
+            rc = sentraj_positions_write_png(f, name, p, fo, &err);
             break;
         case FIG_SVG:
-            rc = sentraj_positions_figure_write_svg(f, name, p, fo, &err);
+            rc = sentraj_positions_write_svg(f, name, p, fo, &err);
             break;
         default:
-            rc = sentraj_positions_figure_write_pdf(f, name, p, fo, &err);
+            rc = sentraj_positions_write_pdf(f, name, p, fo, &err);
             break;
         }
     }
@@ -172,7 +172,7 @@ static int run(cli_args *a)
         return code;
     if ((code = cli_figure_build(&a->fig, &fig)) != 0)
         goto out;
-    if (sentraj_positions_figure_check(NULL, &fig.fo, &err) != SENTRAJ_OK) {
+    if (sentraj_positions_check_figure(NULL, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
         goto out;
     }
@@ -193,7 +193,7 @@ static int run(cli_args *a)
     cli_note(a, "positions over %zu conversation%s (%s)", sentraj_positions_conversations(p),
              sentraj_positions_conversations(p) == 1 ? "" : "s",
              po.all_conversations ? "every conversation with a human message" : "those kept by --min-human");
-    if (a->pos.figures.n && sentraj_positions_figure_check(p, &fig.fo, &err) != SENTRAJ_OK) {
+    if (a->pos.figures.n && sentraj_positions_check_figure(p, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
         goto out;
     }

@@ -34,7 +34,7 @@ static const char help[] =
 
 static int run(cli_args *a)
 {
-    const sentraj_sim_config *sim = &a->simulate.model;
+    const sentraj_simulate_options *sim = &a->simulate.model;
     const char *output = a->out.path, *truth_path = a->simulate.truth;
     sentraj_outfile *out = NULL, *truth = NULL;
     sentraj_error err;

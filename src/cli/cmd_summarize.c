@@ -57,7 +57,7 @@ static int run(cli_args *a)
         sentraj_scale_free(scale);
         return code;
     }
-    s = sentraj_summary_from_dataset(ds, scale, &err);
+    s = sentraj_summary_compute(ds, scale, &err);
     sentraj_dataset_free(ds);
     sentraj_scale_free(scale);
     if (!s)

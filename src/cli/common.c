@@ -327,7 +327,7 @@ sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sen
         sentraj_dataset *ds = cli_load(a, inputs, ninputs, code);
         if (!ds)
             return NULL;
-        an = sentraj_analyze(ds, &a->cfg, &err);
+        an = sentraj_analysis_compute(ds, &a->cfg, &err);
         *counts = *sentraj_dataset_counts(ds);
         sentraj_dataset_free(ds);
     } else {
@@ -350,7 +350,7 @@ sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sen
         }
         if (!(s = cli_read_summaries(a, inputs, ninputs, 1, code)))
             return NULL;
-        an = sentraj_analyze_summary(s, &a->cfg, &err);
+        an = sentraj_analysis_compute_summary(s, &a->cfg, &err);
         *counts = *sentraj_summary_counts(s);
         sentraj_summary_free(s);
     }
@@ -511,6 +511,7 @@ int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
 sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, const sentraj_counts *counts)
 {
     sentraj_run_info info;
+    sentraj_run_info_init(&info);
     info.command = cli_cmd;
     info.inputs = (const char *const *)inputs;
     info.ninputs = (size_t)ninputs;
@@ -601,7 +602,7 @@ int cli_write_summary(const cli_args *a, sentraj_summary *s)
         sentraj_summary_free(s);
         return code;
     }
-    rc = sentraj_summary_write(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
+    rc = sentraj_summary_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), s, &err);
     sentraj_summary_free(s);
     return cli_out_finish(out, rc, &err);
 }

@@ -147,7 +147,7 @@ static void defaults(cli_args *a)
     memset(a, 0, sizeof *a);
     sentraj_config_init(&a->cfg);
     sentraj_input_options_init(&a->input.in);
-    sentraj_sim_config_init(&a->simulate.model);
+    sentraj_simulate_options_init(&a->simulate.model);
     memcpy(a->bench.engines, engines, sizeof engines);
     a->bench.nengines = 3;
     a->bench.runs = 5;

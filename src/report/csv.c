@@ -6,7 +6,7 @@
 
 #include <errno.h>
 
-int sentraj_report_write_csv(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
+int sentraj_analysis_write_csv(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
     char lvl[40];
@@ -37,7 +37,7 @@ int sentraj_report_write_csv(FILE *f, const char *name, const sentraj_analysis *
     return report_finish(f, name, err);
 }
 
-int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
+int sentraj_analysis_write_resamples_csv(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
     int exact = cfg->engine == SENTRAJ_ENGINE_EXACT;
@@ -83,7 +83,7 @@ int sentraj_report_write_resamples_csv(FILE *f, const char *name, const sentraj_
     return report_finish(f, name, err);
 }
 
-int sentraj_report_write_deltas_csv(FILE *f, const char *name, const sentraj_dataset *ds, sentraj_error *err)
+int sentraj_deltas_write_csv(FILE *f, const char *name, const sentraj_dataset *ds, sentraj_error *err)
 {
     errno = 0;
     fputs("conversation_id,categories,human_messages,mean_first,mean_last,delta\n", f);

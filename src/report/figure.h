@@ -29,7 +29,7 @@ typedef struct sentraj_figure_bar {
  * may exceed cap, like snprintf). o may be NULL for the defaults; its width,
  * height and dpi are ignored in favour of w and h (points). Returns
  * SENTRAJ_OK, SENTRAJ_EUSAGE (a NULL analysis, a size out of [100, 8192], or
- * an order or labels that sentraj_figure_check rejects), SENTRAJ_ENOMEM or
+ * an order or labels that sentraj_analysis_check_figure rejects), SENTRAJ_ENOMEM or
  * SENTRAJ_EINTERNAL (cairo failed). Thread-safe. */
 int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
                           sentraj_figure_bar *bars, size_t cap, size_t *nbars);

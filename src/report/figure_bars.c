@@ -521,7 +521,7 @@ static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_fi
 /* Options and writers                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* Everything sentraj_figure_check checks, errors naming source. */
+/* Everything sentraj_analysis_check_figure checks, errors naming source. */
 static int check_analysis(const void *a, const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
     figure_names rows;
@@ -534,24 +534,24 @@ static int check_analysis(const void *a, const sentraj_figure_options *o, const 
 
 static const figure_chart bar_chart = {"analysis", check_analysis, draw};
 
-int sentraj_figure_check(const sentraj_analysis *a, const sentraj_figure_options *o, sentraj_error *err)
+int sentraj_analysis_check_figure(const sentraj_analysis *a, const sentraj_figure_options *o, sentraj_error *err)
 {
     return figure_check(&bar_chart, a, o, err);
 }
 
-int sentraj_figure_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+int sentraj_analysis_write_png(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
     return figure_write(&bar_chart, FIGURE_PNG, f, name, a, o, err);
 }
 
-int sentraj_figure_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+int sentraj_analysis_write_svg(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
     return figure_write(&bar_chart, FIGURE_SVG, f, name, a, o, err);
 }
 
-int sentraj_figure_write_pdf(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
+int sentraj_analysis_write_pdf(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                              sentraj_error *err)
 {
     return figure_write(&bar_chart, FIGURE_PDF, f, name, a, o, err);

@@ -416,7 +416,7 @@ static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const 
 /* Options and writers                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* Everything sentraj_positions_figure_check checks, errors naming source:
+/* Everything sentraj_positions_check_figure checks, errors naming source:
  * first what does not depend on the data, then the intervals, then the
  * names against the categories (figure_check_names checks the lists again,
  * which cannot fail here, before it looks each name up). */
@@ -438,24 +438,24 @@ static int pos_check(const void *subject, const sentraj_figure_options *o, const
 
 static const figure_chart line_chart = {"positions", pos_check, pos_draw};
 
-int sentraj_positions_figure_check(const sentraj_positions *p, const sentraj_figure_options *o, sentraj_error *err)
+int sentraj_positions_check_figure(const sentraj_positions *p, const sentraj_figure_options *o, sentraj_error *err)
 {
     return figure_check(&line_chart, p, o, err);
 }
 
-int sentraj_positions_figure_write_png(FILE *f, const char *name, const sentraj_positions *p,
+int sentraj_positions_write_png(FILE *f, const char *name, const sentraj_positions *p,
                                        const sentraj_figure_options *o, sentraj_error *err)
 {
     return figure_write(&line_chart, FIGURE_PNG, f, name, p, o, err);
 }
 
-int sentraj_positions_figure_write_svg(FILE *f, const char *name, const sentraj_positions *p,
+int sentraj_positions_write_svg(FILE *f, const char *name, const sentraj_positions *p,
                                        const sentraj_figure_options *o, sentraj_error *err)
 {
     return figure_write(&line_chart, FIGURE_SVG, f, name, p, o, err);
 }
 
-int sentraj_positions_figure_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
+int sentraj_positions_write_pdf(FILE *f, const char *name, const sentraj_positions *p,
                                        const sentraj_figure_options *o, sentraj_error *err)
 {
     return figure_write(&line_chart, FIGURE_PDF, f, name, p, o, err);

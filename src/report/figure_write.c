@@ -362,6 +362,7 @@ static int write_vector(int pdf, FILE *f, const char *name, const figure_chart *
 
 void sentraj_figure_options_init(sentraj_figure_options *o)
 {
+    memset(o, 0, sizeof *o);
     o->title = NULL;
     o->width = 900;
     o->height = 560;

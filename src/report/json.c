@@ -6,6 +6,12 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
+
+void sentraj_run_info_init(sentraj_run_info *info)
+{
+    memset(info, 0, sizeof *info);
+}
 
 /* The header shared by both reports: version, command, inputs, options (as
  * given by the caller's writer), counts. Leaves the object open. */
@@ -61,7 +67,7 @@ static void input_options(FILE *f, const sentraj_run_info *info)
     json_write_str_or_null(f, info ? info->categories : NULL);
 }
 
-int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_run_info *info,
+int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_run_info *info,
                               sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
@@ -109,7 +115,7 @@ int sentraj_report_write_json(FILE *f, const char *name, const sentraj_analysis 
     return report_finish(f, name, err);
 }
 
-int sentraj_report_write_deltas_json(FILE *f, const char *name, const sentraj_dataset *ds,
+int sentraj_deltas_write_json(FILE *f, const char *name, const sentraj_dataset *ds,
                                      const sentraj_run_info *info, sentraj_error *err)
 {
     errno = 0;

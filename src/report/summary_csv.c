@@ -78,7 +78,7 @@ static void put_table(FILE *f, const sentraj_summary *s)
     }
 }
 
-int sentraj_summary_write(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err)
+int sentraj_summary_write_csv(FILE *f, const char *name, const sentraj_summary *s, sentraj_error *err)
 {
     errno = 0;
     put_header(f, s);

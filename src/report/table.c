@@ -17,7 +17,7 @@ static const char *human(double x, char *buf, size_t n)
     return buf;
 }
 
-int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
+int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
     size_t wcat = strlen("category");
@@ -58,7 +58,7 @@ int sentraj_report_write_table(FILE *f, const char *name, const sentraj_analysis
     return report_finish(f, name, err);
 }
 
-int sentraj_report_write_deltas_table(FILE *f, const char *name, const sentraj_dataset *ds, sentraj_error *err)
+int sentraj_deltas_write_table(FILE *f, const char *name, const sentraj_dataset *ds, sentraj_error *err)
 {
     size_t wid = strlen("conversation_id"), wcat = strlen("categories");
     char b1[32], b2[32], b3[32];

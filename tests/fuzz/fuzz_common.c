@@ -248,11 +248,11 @@ void fuzz_pipeline(sentraj_dataset *ds, const sentraj_config *cfg, const char *i
         return;
     check_counts(ds, cfg, lo, hi);
 
-    a = sentraj_analyze(ds, cfg, &err);
+    a = sentraj_analysis_compute(ds, cfg, &err);
     if (!a) {
-        fuzz_check_status("sentraj_analyze", err.code ? err.code : -99, &err, 0);
+        fuzz_check_status("sentraj_analysis_compute", err.code ? err.code : -99, &err, 0);
         if (err.code == SENTRAJ_EDATA)
-            fuzz_fail("sentraj_analyze: a data error after finish succeeded: %s", err.message);
+            fuzz_fail("sentraj_analysis_compute: a data error after finish succeeded: %s", err.message);
         return;
     }
     fuzz_check_analysis(a, cfg, sentraj_dataset_counts(ds), lo, hi, ds, input_name);
@@ -297,16 +297,16 @@ void fuzz_check_analysis(const sentraj_analysis *a, const sentraj_config *cfg, c
         info.inputs = inputs;
         info.ninputs = 1;
         info.counts = counts;
-        check_report("csv report", sentraj_report_write_csv(sink, "sink", a, &err), &err);
-        check_report("table report", sentraj_report_write_table(sink, "sink", a, &err), &err);
-        check_report("json report", sentraj_report_write_json(sink, "sink", a, &info, &err), &err);
+        check_report("csv report", sentraj_analysis_write_csv(sink, "sink", a, &err), &err);
+        check_report("table report", sentraj_analysis_write_table(sink, "sink", a, &err), &err);
+        check_report("json report", sentraj_analysis_write_json(sink, "sink", a, &info, &err), &err);
         if (cfg->keep_resamples)
-            check_report("resamples csv", sentraj_report_write_resamples_csv(sink, "sink", a, &err), &err);
+            check_report("resamples csv", sentraj_analysis_write_resamples_csv(sink, "sink", a, &err), &err);
         if (ds) {
-            check_report("deltas csv", sentraj_report_write_deltas_csv(sink, "sink", ds, &err), &err);
-            check_report("deltas table", sentraj_report_write_deltas_table(sink, "sink", ds, &err), &err);
+            check_report("deltas csv", sentraj_deltas_write_csv(sink, "sink", ds, &err), &err);
+            check_report("deltas table", sentraj_deltas_write_table(sink, "sink", ds, &err), &err);
             info.command = "deltas";
-            check_report("deltas json", sentraj_report_write_deltas_json(sink, "sink", ds, &info, &err), &err);
+            check_report("deltas json", sentraj_deltas_write_json(sink, "sink", ds, &info, &err), &err);
         }
     }
 }

@@ -47,9 +47,9 @@ static char *text_of(const sentraj_summary *s, size_t *len)
     if (!f)
         fuzz_fail("open_memstream failed");
     memset(&err, 0, sizeof err);
-    rc = sentraj_summary_write(f, "memory", s, &err);
+    rc = sentraj_summary_write_csv(f, "memory", s, &err);
     if (fclose(f) != 0 || rc != SENTRAJ_OK)
-        fuzz_fail("sentraj_summary_write to memory failed (%d): %s", rc, err.message);
+        fuzz_fail("sentraj_summary_write_csv to memory failed (%d): %s", rc, err.message);
     *len = n;
     return buf;
 }
@@ -108,15 +108,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_status("sentraj_summary_check", rc, &err, 0);
         if (rc != SENTRAJ_OK && rc != SENTRAJ_EDATA)
             fuzz_fail("sentraj_summary_check with the summary's own options failed (%d): %s", rc, err.message);
-        a = sentraj_analyze_summary(s, &cfg, &err);
+        a = sentraj_analysis_compute_summary(s, &cfg, &err);
         if (a) {
             /* The scale is the summary's, which the public API does not show. */
             fuzz_check_analysis(a, &cfg, c, -DBL_MAX, DBL_MAX, NULL, "fuzz.summary");
             sentraj_analysis_free(a);
         } else {
-            fuzz_check_status("sentraj_analyze_summary", err.code ? err.code : -99, &err, 0);
+            fuzz_check_status("sentraj_analysis_compute_summary", err.code ? err.code : -99, &err, 0);
             if (err.code == SENTRAJ_EDATA)
-                fuzz_fail("sentraj_analyze_summary: a data error for a summary that read: %s", err.message);
+                fuzz_fail("sentraj_analysis_compute_summary: a data error for a summary that read: %s", err.message);
         }
     }
 

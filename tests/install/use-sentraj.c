@@ -45,7 +45,7 @@ int main(void)
         sentraj_dataset_free(ds);
         return 1;
     }
-    a = sentraj_analyze(ds, &cfg, &err);
+    a = sentraj_analysis_compute(ds, &cfg, &err);
     if (!a) {
         fprintf(stderr, "use-sentraj: %s\n", sentraj_error_format(&err, msg, sizeof msg));
         sentraj_dataset_free(ds);
@@ -56,7 +56,7 @@ int main(void)
            r->conversations, sentraj_format_double(r->mean_delta, num, sizeof num), sentraj_dataset_kept(ds),
            (unsigned long long)sentraj_dataset_counts(ds)->conversations);
     sentraj_figure_options_init(&fo);
-    printf("figure options %s\n", sentraj_figure_check(a, &fo, NULL) == SENTRAJ_OK ? "ok" : "rejected");
+    printf("figure options %s\n", sentraj_analysis_check_figure(a, &fo, NULL) == SENTRAJ_OK ? "ok" : "rejected");
     sentraj_analysis_free(a);
     sentraj_dataset_free(ds);
     return 0;
