@@ -258,6 +258,20 @@ typedef struct sentraj_scale sentraj_scale;
 SENTRAJ_API sentraj_scale *sentraj_scale_read(const char *path, sentraj_error *err);
 SENTRAJ_API sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *name, sentraj_error *err);
 SENTRAJ_API void sentraj_scale_free(sentraj_scale *scale);
+/* A built-in scale: 3 (negative, neutral, positive = -1, 0, 1), 5 (the
+ * default: very negative .. very positive = -1, -0.5, 0, 0.5, 1) or 7 (very
+ * negative, negative, somewhat negative, neutral, somewhat positive,
+ * positive, very positive, evenly spaced on -1 .. 1). The scale is a
+ * constant: sentraj_scale_free may be called on it and does nothing.
+ * Returns NULL with SENTRAJ_EUSAGE for any other number of points. */
+SENTRAJ_API sentraj_scale *sentraj_scale_builtin(int points, sentraj_error *err);
+/* The scale's labels (as written) and their values, in the order defined;
+ * sentraj_scale_entry returns SENTRAJ_EUSAGE for i out of range. The label
+ * is borrowed from the scale. */
+SENTRAJ_API size_t sentraj_scale_size(const sentraj_scale *scale);
+SENTRAJ_API int sentraj_scale_entry(const sentraj_scale *scale, size_t i, const char **label, double *value);
+/* 3, 5 or 7 for a built-in scale, 0 for one read from a file. */
+SENTRAJ_API int sentraj_scale_points(const sentraj_scale *scale);
 
 typedef enum sentraj_input_format {
     SENTRAJ_INPUT_AUTO = 0,  /* by content: '{' first is JSONL, a directory is a ConvoKit corpus, else CSV */
@@ -361,6 +375,14 @@ SENTRAJ_API size_t sentraj_dataset_window(const sentraj_dataset *ds);
  * (at once for a conversation without one) and for i out of range. The
  * string is borrowed from the data set. */
 SENTRAJ_API const char *sentraj_dataset_trajectory_category(const sentraj_dataset *ds, size_t i, size_t k);
+/* When the data set was read with the built-in 5- or 7-point scale but
+ * every human label it holds is a label of a smaller built-in scale (only
+ * negative, neutral and positive: 3; with very negative and very positive
+ * too, under the 7-point scale: 5), that smaller scale's points: the data
+ * were probably labelled on it, and reading them with the larger one
+ * shrinks every effect. 0 otherwise (another scale, a numeric label off
+ * the scale's points, or no human label). */
+SENTRAJ_API int sentraj_dataset_smaller_scale(const sentraj_dataset *ds);
 
 /* ------------------------------------------------------------------------ */
 /* Samples and the bootstrap                                                 */
@@ -540,9 +562,10 @@ SENTRAJ_API int sentraj_summary_detect(const char *path);
  * On error into is unchanged. */
 SENTRAJ_API int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err);
 
-/* Check that s can be analysed with cfg's window and min_human and the label
- * scale `scale` (NULL: the built-in one): SENTRAJ_OK, or SENTRAJ_EDATA with
- * s's file and the line of the option that differs. */
+/* Check that s can be analysed with cfg's window and min_human and, when
+ * scale is not NULL, that it was made with that label scale (NULL: any; the
+ * summary's own is used): SENTRAJ_OK, or SENTRAJ_EDATA with s's file and
+ * the line of the option that differs. */
 SENTRAJ_API int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg,
                                       const sentraj_scale *scale, sentraj_error *err);
 
@@ -573,6 +596,11 @@ SENTRAJ_API int64_t sentraj_summary_denominator(const sentraj_summary *s);
  * SENTRAJ_OK; SENTRAJ_EUSAGE when i is out of range, leaving both as they
  * were. */
 SENTRAJ_API size_t sentraj_summary_scale_size(const sentraj_summary *s);
+/* The same scale as an object, e.g. for sentraj_run_info: the built-in
+ * scale when the summary's entries are one's (with its labels as written),
+ * else a new scale of the folded labels. Free it with sentraj_scale_free.
+ * NULL with err set on SENTRAJ_ENOMEM. */
+SENTRAJ_API sentraj_scale *sentraj_summary_scale(const sentraj_summary *s, sentraj_error *err);
 SENTRAJ_API int sentraj_summary_scale_entry(const sentraj_summary *s, size_t i, const char **label,
                                             double *value);
 
@@ -651,9 +679,10 @@ typedef struct sentraj_run_info {
     const sentraj_counts *counts; /* NULL: left out */
     const char *scale;            /* the label scale file, NULL for the built-in 5-point scale */
     const char *categories;       /* the categories table, or NULL */
+    const sentraj_scale *label_scale; /* NULL: left out; else its labels and values are shown */
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[4];
+    uint64_t reserved[3];
 } sentraj_run_info;
 
 /* Clear info: every field NULL or 0. */

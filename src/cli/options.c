@@ -143,8 +143,9 @@ const cli_option cli_options[] = {
     /* the input */
     {.name = "input-format", .arg = "F", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
      .help = "auto|csv|jsonl|convokit (auto)", .kind = CLI_CUSTOM, .set = set_input_format},
-    {.name = "scale", .arg = "FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
-     .help = "label scale as \"label,value\" lines", .kind = CLI_STRING, AT(input.scale_path)},
+    {.name = "scale", .arg = "3|5|7|FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+     .help = "a built-in label scale of 3, 5 or 7 points, or \"label,value\" lines", .kind = CLI_STRING,
+     AT(input.scale_path)},
     {.name = "categories", .arg = "FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
      .help = "CSV of conversation_id,categories joined to the messages", .kind = CLI_STRING,
      AT(input.categories_path)},
