@@ -172,6 +172,13 @@ typedef enum sentraj_sim {
     SENTRAJ_SIM_BALANCED = 1  /* index engine: every observation drawn exactly B times overall */
 } sentraj_sim;
 
+/* The order of a result's rows (categories); "all" always comes last. */
+typedef enum sentraj_order {
+    SENTRAJ_ORDER_NATURAL = 0, /* by name, runs of digits as numbers: 1, 2, 10 */
+    SENTRAJ_ORDER_NAME = 1,    /* by name, bytewise: 1, 10, 2 */
+    SENTRAJ_ORDER_VALUE = 2    /* by the row's estimate, largest first (rows without one last) */
+} sentraj_order;
+
 /* Every setting of an analysis. Fill it with sentraj_config_init, then change
  * what you need; sentraj_config_check validates it. */
 typedef struct sentraj_config {
@@ -188,6 +195,7 @@ typedef struct sentraj_config {
     size_t exact_max_len;  /* 1 << 24: the exact engine refuses longer transforms (128 MiB of doubles) */
     size_t balanced_max;   /* 1 << 28: balanced resampling refuses n * B beyond this (bytes of its table) */
     int keep_resamples;    /* 0: set to keep each row's draws for sentraj_analysis_draws */
+    sentraj_order order;   /* SENTRAJ_ORDER_NATURAL: the rows' order (sentraj_analysis_reorder for a list) */
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
     uint64_t reserved[8];
@@ -200,11 +208,13 @@ SENTRAJ_API const char *sentraj_engine_name(sentraj_engine e);
 SENTRAJ_API const char *sentraj_method_name(sentraj_method m);
 SENTRAJ_API const char *sentraj_alternative_name(sentraj_alternative a);
 SENTRAJ_API const char *sentraj_sim_name(sentraj_sim s);
+SENTRAJ_API const char *sentraj_order_name(sentraj_order o);
 /* Parse a name as printed by the _name functions; returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
 SENTRAJ_API int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err);
 SENTRAJ_API int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err);
 SENTRAJ_API int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_error *err);
 SENTRAJ_API int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err);
+SENTRAJ_API int sentraj_order_parse(const char *s, sentraj_order *out, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Data sets: labelled messages in, kept conversations with their deltas out */
@@ -465,8 +475,9 @@ typedef struct sentraj_result {
 typedef struct sentraj_analysis sentraj_analysis;
 
 /* Bootstrap every category of a finished data set, plus the "all" row in which
- * each kept conversation counts once. Rows are sorted by category name
- * (bytewise), "all" last. The config is copied. Returns NULL with err set.
+ * each kept conversation counts once. Rows are in cfg->order (natural by
+ * default: "episode 2" before "episode 10"), "all" last. The config is
+ * copied. Returns NULL with err set.
  * When the data set has clusters (input option col_cluster) the bootstrap
  * is two-level: a resample draws clusters with replacement and takes every
  * kept conversation of each drawn cluster; the estimate is still the mean
@@ -478,6 +489,12 @@ SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
 SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
 SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis *a);
+/* Put the rows named in names[0 .. n-1] first, in that order, the others
+ * after them in their present order, "all" last (listing it changes
+ * nothing). Returns SENTRAJ_OK, or SENTRAJ_EUSAGE for a name that is no
+ * row (the message lists the rows) or is listed twice, leaving a as it
+ * was; SENTRAJ_ENOMEM. */
+SENTRAJ_API int sentraj_analysis_reorder(sentraj_analysis *a, const char *const *names, size_t n, sentraj_error *err);
 /* The cluster column when the analysis resampled clusters (the data set was
  * read with the input option col_cluster), else NULL. Borrowed. */
 SENTRAJ_API const char *sentraj_analysis_cluster_by(const sentraj_analysis *a);
@@ -821,9 +838,13 @@ typedef struct sentraj_positions sentraj_positions;
 SENTRAJ_API sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                                          const sentraj_positions_options *po, sentraj_error *err);
 SENTRAJ_API void sentraj_positions_free(sentraj_positions *p);
-/* Rows: categories sorted by name (bytewise), "all" last, each with every
- * position 1 .. sentraj_positions_count in order. */
+/* Rows: categories in cfg->order (by value: the mean of a category's
+ * position means), "all" last, each with every position 1 ..
+ * sentraj_positions_count in order. */
 SENTRAJ_API size_t sentraj_positions_rows(const sentraj_positions *p);
+/* As sentraj_analysis_reorder, for the categories of positions. */
+SENTRAJ_API int sentraj_positions_reorder(sentraj_positions *p, const char *const *names, size_t n,
+                                          sentraj_error *err);
 SENTRAJ_API const sentraj_position_row *sentraj_positions_row(const sentraj_positions *p, size_t i);
 /* Positions (or bins) per category. */
 SENTRAJ_API size_t sentraj_positions_count(const sentraj_positions *p);

@@ -48,7 +48,8 @@ typedef struct cli_output_opts {
 typedef struct cli_figure_opts {
     const char *title;        /* --title; NULL: the figure's default */
     int width, height, dpi;   /* --width, --height, --dpi; 0: the figure's default */
-    const char *order;        /* --order LIST; NULL: every category */
+    const char *order;        /* --order LIST or FILE: the categories first in the rows, and exactly those
+                                 in the figure; NULL: cfg.order, every category */
     const char *labels;       /* --labels LIST; NULL: none */
 } cli_figure_opts;
 
@@ -233,6 +234,14 @@ typedef struct cli_list {
  * the error (EXIT_USAGE, or 71 without memory). */
 int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
 void cli_list_free(cli_list *l);
+/* The categories of --order: the names in the file arg, one a line (blank
+ * lines and lines starting with '#' skipped, blanks around names dropped),
+ * when arg names a regular file, else the comma list arg. Returns 0, or
+ * the exit code after printing the error. */
+int cli_order_list(const char *arg, cli_list *l);
+/* Put --order's categories first in the rows of an, or pn (either may be
+ * NULL). Returns 0, or the exit code after printing the error. */
+int cli_reorder(const cli_args *a, sentraj_analysis *an, sentraj_positions *pn);
 
 /* A figure's drawing options from the command line: fo points into the
  * lists, so the three live and die together. */

@@ -356,8 +356,14 @@ sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sen
         *counts = *sentraj_summary_counts(s);
         sentraj_summary_free(s);
     }
-    if (!an)
+    if (!an) {
         *code = cli_fail(&err);
+        return NULL;
+    }
+    if ((*code = cli_reorder(a, an, NULL)) != 0) {
+        sentraj_analysis_free(an);
+        return NULL;
+    }
     return an;
 }
 
@@ -563,7 +569,7 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f)
     if (o->dpi)
         fo->dpi = o->dpi;
     if (o->order) {
-        if ((code = cli_list_parse("--order", o->order, 0, &f->order)) != 0)
+        if ((code = cli_order_list(o->order, &f->order)) != 0)
             return code;
         fo->order = (const char *const *)f->order.keys;
         fo->norder = f->order.n;
