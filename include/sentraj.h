@@ -731,22 +731,33 @@ typedef struct sentraj_figure_label {
     const char *text;     /* what the figure shows under its bar instead of the name */
 } sentraj_figure_label;
 
+/* Which way the bars of the bar figure run. */
+typedef enum sentraj_orientation {
+    SENTRAJ_ORIENTATION_AUTO = 0,      /* vertical, unless the category names would not fit under the bars */
+    SENTRAJ_ORIENTATION_VERTICAL = 1,  /* up and down from zero, names under the bars (slanted when crowded) */
+    SENTRAJ_ORIENTATION_HORIZONTAL = 2 /* left and right from zero, names on the left, first row on top */
+} sentraj_orientation;
+
+SENTRAJ_API const char *sentraj_orientation_name(sentraj_orientation o);
+/* Parse "auto", "vertical" or "horizontal"; returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
+SENTRAJ_API int sentraj_orientation_parse(const char *s, sentraj_orientation *out, sentraj_error *err);
+
 /* Sizes are in points (1/72 inch): the SVG and PDF are width x height
  * points, the PNG is round(width * dpi / 72) x round(height * dpi / 72)
- * pixels and records dpi in its pHYs chunk. At the default 72 dpi one point
- * is one pixel, so the default PNG is 900 x 560 pixels. Every format shows
- * the same drawing: a PNG at a higher dpi is the same figure, sharper. */
+ * pixels and records dpi in its pHYs chunk. At the default 144 dpi a point
+ * is two pixels, so the default PNG is 1800 x 1120 pixels. Every format
+ * shows the same drawing: a PNG at a higher dpi is the same figure, sharper. */
 typedef struct sentraj_figure_options {
-    const char *title; /* NULL: a default title naming the window and level */
+    const char *title; /* NULL: a default title naming the filter */
     int width;         /* 900 points, in [100, 8192] */
     int height;        /* 560 points, in [100, 8192] */
-    int dpi;           /* 72: PNG pixels per inch, in [10, 2400]; the PNG may
+    int dpi;           /* 144: PNG pixels per inch, in [10, 2400]; the PNG may
                           not exceed 8192 pixels on a side */
-    /* The bars, left to right: NULL (norder 0) draws every category in the
-     * analysis order (by name), "all" only when it is the only row; otherwise
-     * exactly the norder categories named, in that order ("all" may be one
-     * of them), and no others. Every name must be a row of the analysis and
-     * appear once. */
+    /* The bars, left to right (top to bottom when horizontal): NULL
+     * (norder 0) draws every category in the analysis order, then "all"
+     * (unless no_all); otherwise exactly the norder categories named, in
+     * that order ("all" may be one of them), and no others. Every name must
+     * be a row of the analysis and appear once. */
     const char *const *order;
     size_t norder;
     /* Display names (nlabels of them; NULL for none): each category must be a
@@ -755,23 +766,39 @@ typedef struct sentraj_figure_options {
      * as they are. */
     const sentraj_figure_label *labels;
     size_t nlabels;
+    /* The texts around the plot: NULL gives the default, "" leaves the text
+     * out. The subtitle's default names the interval method, level,
+     * resamples (or the exact bootstrap) and the engines that ran. xlabel
+     * titles the horizontal axis and ylabel the vertical one, whichever of
+     * them carries the values (horizontal bars put the values along x). */
+    const char *subtitle;
+    const char *xlabel;
+    const char *ylabel;
+    sentraj_orientation orientation; /* SENTRAJ_ORIENTATION_AUTO; the bar figure only */
+    int no_all; /* 0; 1 leaves out the default "all" bar (positions: line); an order may not name "all" then */
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[8];
+    uint64_t reserved[4];
 } sentraj_figure_options;
 
-/* Defaults: no title, 900 x 560 points, 72 dpi, every category, no labels. */
+/* Defaults: no title, subtitle or axis titles of one's own, 900 x 560
+ * points, 144 dpi, every category and "all", no labels, orientation auto. */
 SENTRAJ_API void sentraj_figure_options_init(sentraj_figure_options *o);
 /* Check o against the analysis a without drawing: sizes and dpi in range,
- * order and labels without empty or repeated names, and (when a is not NULL)
- * every name in order and labels a row of a; the message names every unknown
- * category and lists the known ones. a may be NULL to check only what does
+ * a known orientation, order and labels without empty or repeated names,
+ * no "all" in the order with no_all, and (when a is not NULL) every name in
+ * order and labels a row of a (the message names every unknown category and
+ * lists the known ones) and at least one bar to draw (no_all on data
+ * without categories leaves none). a may be NULL to check only what does
  * not depend on the data. Returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
 SENTRAJ_API int sentraj_analysis_check_figure(const sentraj_analysis *a, const sentraj_figure_options *o,
                                      sentraj_error *err);
 /* Draw the figure (one bar per category at its mean change, its interval as
- * a whisker with caps, the zero line, the category and n under each bar) and
- * write it to f as PNG, SVG or PDF; o may be NULL for the defaults. The three
+ * a whisker with caps, the zero line, the category and n beside each bar;
+ * "all" in its own colour after a gap; a row without an interval as a point
+ * marked "no CI", a zero-width interval marked and named in a note under
+ * the plot) and write it to f as PNG, SVG or PDF; o may be NULL for the
+ * defaults. The three
  * come from one cairo drawing. Output is byte-identical for identical input
  * (the PDF carries no creation date). Returns SENTRAJ_OK, SENTRAJ_EUSAGE (see
  * sentraj_analysis_check_figure), SENTRAJ_EIO (err->source is name), SENTRAJ_ENOMEM or
@@ -855,6 +882,10 @@ SENTRAJ_API const sentraj_config *sentraj_positions_config(const sentraj_positio
 SENTRAJ_API const sentraj_positions_options *sentraj_positions_options_get(const sentraj_positions *p);
 /* The cluster column when clusters were resampled, else NULL. */
 SENTRAJ_API const char *sentraj_positions_cluster_by(const sentraj_positions *p);
+/* The range of the label scale the data set was read with (*min and *max:
+ * the smallest and largest value a label can have; -1 and 1 for the
+ * built-in scales): every mean and interval end lies within it. */
+SENTRAJ_API void sentraj_positions_scale_range(const sentraj_positions *p, double *min, double *max);
 
 /* CSV: category,position,conversations,mean,ci_low,ci_high, one line per
  * row; numbers shortest round-trip, missing values empty. */
@@ -871,9 +902,11 @@ SENTRAJ_API int sentraj_positions_write_json(FILE *f, const char *name, const se
 
 /* The figure: one line per category (mean at each position, a dot where
  * there is one) over a shaded band of its interval, "all" dashed, with a
- * legend. Options as for sentraj_analysis_write_png: title, size, dpi; order
- * names the lines (categories or "all") in legend order, labels their
- * display names; by default every category and "all". Checks and errors as
+ * legend, on a value axis that stays within the scale's range. Options as
+ * for sentraj_analysis_write_png: title, subtitle, axis titles, size, dpi;
+ * order names the lines (categories or "all") in legend order, labels their
+ * display names; by default every category and "all" (unless no_all);
+ * orientation is ignored. Checks and errors as
  * for the bar figure (sentraj_positions_check_figure); only two-sided
  * intervals can be drawn (SENTRAJ_EUSAGE otherwise). */
 SENTRAJ_API int sentraj_positions_check_figure(const sentraj_positions *p, const sentraj_figure_options *o,

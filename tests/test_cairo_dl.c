@@ -58,7 +58,7 @@ int main(void)
     rc = sentraj_analysis_write_svg(f, "out.svg", a, NULL, &err);
     fclose(f);
     tap_ok(rc == SENTRAJ_EINTERNAL && len == 0, "cairo-dl/svg-without-cairo-is-an-error");
-    tap_ok(sentraj_figure_layout(a, NULL, 400, 300, bars, 8, &nbars) == SENTRAJ_EINTERNAL && nbars == 0,
+    tap_ok(sentraj_figure_layout(a, NULL, 400, 300, bars, 8, &nbars, NULL) == SENTRAJ_EINTERNAL && nbars == 0,
            "cairo-dl/layout-without-cairo-is-an-error");
     /* The check of options draws nothing, so it still works. */
     tap_ok(sentraj_analysis_check_figure(a, NULL, &err) == SENTRAJ_OK, "cairo-dl/check-needs-no-cairo");

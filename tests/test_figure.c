@@ -10,10 +10,14 @@
 #include <string.h>
 #include <zlib.h>
 
-/* The figure's colours, as the pixels must show them. */
+/* The figure's colours, as the pixels must show them: the categories' bars
+ * and the bar of "all". */
 #define BAR_R 0xd9
 #define BAR_G 0x77
 #define BAR_B 0x57
+#define ALL_R 0x85
+#define ALL_G 0x93
+#define ALL_B 0xa3
 
 /* When SENTRAJ_FIGURE_DIR is set, every figure rendered here is also written
  * there as <case>.png, <case>.svg and <case>.pdf for a person to look at. */
@@ -205,6 +209,12 @@ static int is_bar(uint32_t p)
     return abs(r - BAR_R) <= 6 && abs(g - BAR_G) <= 6 && abs(b - BAR_B) <= 6;
 }
 
+static int is_all_bar(uint32_t p)
+{
+    int r = (int)(p >> 16 & 0xff), g = (int)(p >> 8 & 0xff), b = (int)(p & 0xff);
+    return abs(r - ALL_R) <= 6 && abs(g - ALL_G) <= 6 && abs(b - ALL_B) <= 6;
+}
+
 static int is_dark(uint32_t p)
 {
     return (p >> 16 & 0xff) < 0x50 && (p >> 8 & 0xff) < 0x50 && (p & 0xff) < 0x50;
@@ -214,15 +224,6 @@ static int is_dark(uint32_t p)
 static int is_light(uint32_t p)
 {
     return (p >> 16 & 0xff) >= 0xd0 && (p >> 8 & 0xff) >= 0xd0 && (p & 0xff) >= 0xd0;
-}
-
-/* A dark pixel in column x within one pixel row of y. */
-static int dark_near(const image *im, double x, double y)
-{
-    for (int d = -1; d <= 1; d++)
-        if (is_dark(px(im, x, y + d)))
-            return 1;
-    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -403,36 +404,31 @@ static void pdf_read(const bytes *pdf, pdf_marks *pm)
     free(text);
 }
 
-/* A vertical whisker segment at x from ya to yb (either way round). */
-static int pdf_has_vseg(const pdf_marks *pm, double x, double ya, double yb, double tol)
+/* A whisker-coloured segment from (across a0, value v0) to (a1, v1), either
+ * way round; across is x for vertical bars and y for horizontal ones. */
+static int pdf_has_seg(const pdf_marks *pm, int hz, double a0, double v0, double a1, double v1, double tol)
 {
-    for (size_t i = 0; i < pm->nseg; i++) {
-        const seg *s = &pm->segs[i];
-        if (s->color != 0x333333 || fabs(s->x0 - x) > tol || fabs(s->x1 - x) > tol)
-            continue;
-        if ((fabs(s->y0 - ya) <= tol && fabs(s->y1 - yb) <= tol) || (fabs(s->y0 - yb) <= tol && fabs(s->y1 - ya) <= tol))
-            return 1;
-    }
-    return 0;
-}
+    double x0 = hz ? v0 : a0, y0 = hz ? a0 : v0, x1 = hz ? v1 : a1, y1 = hz ? a1 : v1;
 
-/* A whisker cap: horizontal at y, centred on x, half as wide as half_w. */
-static int pdf_has_cap(const pdf_marks *pm, double x, double y, double half_w, double tol)
-{
     for (size_t i = 0; i < pm->nseg; i++) {
         const seg *s = &pm->segs[i];
-        if (s->color == 0x333333 && fabs(s->y0 - y) <= tol && fabs(s->y1 - y) <= tol &&
-            fabs(fmin(s->x0, s->x1) - (x - half_w)) <= tol && fabs(fmax(s->x0, s->x1) - (x + half_w)) <= tol)
+        if (s->color != 0x333333)
+            continue;
+        if ((fabs(s->x0 - x0) <= tol && fabs(s->y0 - y0) <= tol && fabs(s->x1 - x1) <= tol &&
+             fabs(s->y1 - y1) <= tol) ||
+            (fabs(s->x0 - x1) <= tol && fabs(s->y0 - y1) <= tol && fabs(s->x1 - x0) <= tol &&
+             fabs(s->y1 - y0) <= tol))
             return 1;
     }
     return 0;
 }
 
 /* The PDF of the figure: a one-page document of w x h points with no
- * creation date, the same bytes twice, one bar rectangle per bar with a mean
- * and one whisker per interval where the layout puts them (to 0.01 pt). */
+ * creation date, the same bytes twice, one bar rectangle per bar with an
+ * interval and one whisker per interval where the layout puts them (to
+ * 0.01 pt); a row without an interval has no rectangle. */
 static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
-                      const sentraj_figure_bar *bars, size_t nbars)
+                      const sentraj_figure_bar *bars, size_t nbars, int hz)
 {
     bytes pdf, again;
     sentraj_error err;
@@ -458,28 +454,37 @@ static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj
     tap_ok(pm->ok && pm->mediabox[0] == 0 && pm->mediabox[1] == 0 && pm->mediabox[2] == o->width &&
                pm->mediabox[3] == o->height,
            "figure/%s/pdf-page-size", name);
-    /* Rectangles: the background, and one per bar that has a mean. */
+    /* Rectangles: the background, and one per bar that has an interval. */
     for (size_t i = 0; i < nbars; i++) {
         const sentraj_figure_bar *b = &bars[i];
-        if (isnan(b->y_mean) || fabs(b->y_mean - b->y_zero) < tol)
+        double v0 = fmin(b->v_mean, b->v_zero), len = fabs(b->v_mean - b->v_zero);
+        double want[4] = {b->at - b->half_width, v0, 2 * b->half_width, len};
+        if (hz) {
+            want[0] = v0;
+            want[1] = b->at - b->half_width;
+            want[2] = len;
+            want[3] = 2 * b->half_width;
+        }
+        if (isnan(b->v_mean) || isnan(b->v_ci_low) || len < tol)
             continue;
         want_rects++;
         for (size_t j = 0; j < pm->nrect; j++) {
             const double *r = pm->rect[j];
-            if (fabs(r[0] - (b->x - b->half_width)) <= tol && fabs(r[2] - 2 * b->half_width) <= tol &&
-                fabs(r[1] - fmin(b->y_mean, b->y_zero)) <= tol && fabs(r[3] - fabs(b->y_mean - b->y_zero)) <= tol) {
+            if (fabs(r[0] - want[0]) <= tol && fabs(r[1] - want[1]) <= tol && fabs(r[2] - want[2]) <= tol &&
+                fabs(r[3] - want[3]) <= tol) {
                 matched++;
                 break;
             }
         }
-        if (!isnan(b->y_ci_low)) {
-            int deg = fabs(b->y_ci_low - b->y_ci_high) <= 0.5;
-            if ((!deg && !pdf_has_vseg(pm, b->x, b->y_ci_low, b->y_ci_high, tol)) ||
-                !pdf_has_cap(pm, b->x, b->y_ci_low, b->cap_half_width, tol) ||
-                !pdf_has_cap(pm, b->x, b->y_ci_high, b->cap_half_width, tol)) {
+        {
+            int deg = fabs(b->v_ci_low - b->v_ci_high) <= 0.5;
+            double c = b->cap_half_width;
+            if ((!deg && !pdf_has_seg(pm, hz, b->at, b->v_ci_low, b->at, b->v_ci_high, tol)) ||
+                !pdf_has_seg(pm, hz, b->at - c, b->v_ci_low, b->at + c, b->v_ci_low, tol) ||
+                !pdf_has_seg(pm, hz, b->at - c, b->v_ci_high, b->at + c, b->v_ci_high, tol)) {
                 if (whiskers_ok)
-                    tap_diag("PDF whisker %zu: no segment at x %.3f from %.3f to %.3f", i, b->x, b->y_ci_low,
-                             b->y_ci_high);
+                    tap_diag("PDF whisker %zu: no segment at %.3f from %.3f to %.3f", i, b->at, b->v_ci_low,
+                             b->v_ci_high);
                 whiskers_ok = 0;
             }
         }
@@ -496,23 +501,90 @@ static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj
 /* The whole check                                                           */
 /* ------------------------------------------------------------------------ */
 
+/* The pixel at (across a, value v), in pixels: across is x for vertical bars
+ * and y for horizontal ones. */
+static uint32_t pav(const image *im, int hz, double a, double v)
+{
+    return hz ? px(im, v, a) : px(im, a, v);
+}
+
+/* A dark pixel at across a within one pixel of v along the value axis. */
+static int dark_av(const image *im, int hz, double a, double v)
+{
+    for (int d = -1; d <= 1; d++)
+        if (is_dark(pav(im, hz, a, v + d)))
+            return 1;
+    return 0;
+}
+
+/* The bar colour of the row: "all" has its own. */
+static int is_row_color(int all, uint32_t p)
+{
+    return all ? is_all_bar(p) : is_bar(p);
+}
+
+/* A pixel inside box (points, x0 y0 x1 y1, at k pixels a point) passing test. */
+static int box_has(const image *im, double k, const double *box, int (*test)(uint32_t))
+{
+    for (double y = k * box[1]; y <= k * box[3]; y += 1)
+        for (double x = k * box[0]; x <= k * box[2]; x += 1)
+            if (test(px(im, x, y)))
+                return 1;
+    return 0;
+}
+
+static int not_light(uint32_t p)
+{
+    return !is_light(p);
+}
+
+/* What the layout reports of the names: when the bars are horizontal, every
+ * name left of the plot, whole on the figure, first row on top and none
+ * overlapping the next; names not cut unless cut_ok. */
+static void check_labels(const char *name, const sentraj_figure_bar *bars, size_t nbars,
+                         const sentraj_figure_info *info, double w, int cut_ok)
+{
+    int left = 1, order = 1, whole = 1;
+
+    for (size_t i = 0; i < nbars; i++) {
+        const double *bx = bars[i].label_box;
+        if (info->horizontal && (bx[2] > info->left + 1e-9 || bx[0] < 0))
+            left = 0;
+        if (info->horizontal && i > 0 && !(bx[1] >= bars[i - 1].label_box[3] - 0.5))
+            order = 0;
+        if (!cut_ok && (bars[i].label_cut || strcmp(bars[i].label, bars[i].shown) != 0))
+            whole = 0;
+        if (bx[2] > w + 1e-9)
+            left = 0;
+    }
+    tap_ok(left, "figure/%s/names-inside-figure%s", name, info->horizontal ? "-left-of-plot" : "");
+    tap_ok(order, "figure/%s/names-in-row-order", name);
+    if (!cut_ok)
+        tap_ok(whole, "figure/%s/names-not-cut", name);
+}
+
 /* Render a with the options o (its width, height and dpi) to PNG, SVG and
  * PDF. Check the PNG's header (size from the dpi, pHYs), read its pixels back
- * and check every bar the layout reports: the bar's colour between the zero
+ * and check every bar the layout reports: the row's colour between the zero
  * line and the mean and not beyond the mean, dark whisker ends and caps at
- * ci_low and ci_high, nothing dark just past them; count the bars along the
- * zero line; check the PDF's vector geometry. want_rows, when not NULL, are
- * the analysis rows the bars must show, left to right. */
+ * ci_low and ci_high, nothing dark just past them; a row without an
+ * interval is a point in the row's colour and no bar, with its words; a
+ * zero-width interval has its dagger; the names are drawn where the layout
+ * says; count the bars along the zero line; check the PDF's vector
+ * geometry. want_rows, when not NULL, are the analysis rows the bars must
+ * show, in order. */
 static void check_figure_opts(const char *name, const sentraj_analysis *a, const sentraj_figure_options *o,
                               size_t want_bars, const size_t *want_rows)
 {
     static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
     sentraj_figure_bar bars[64];
+    sentraj_figure_info info;
     sentraj_error err;
     bytes png, svg;
     image im;
     size_t nbars = 0, drawn = 0, runs = 0, long_bars = 0, some_bars = 0;
     int rc, bar_ok = 1, ends_ok = 1, caps_ok = 1, past_ok = 1, zero_ok = 1, order_ok = 1, inside = 1;
+    int point_ok = 1, marks_ok = 1, names_ok = 1, hz;
     int w = o->width, h = o->height;
     double k = o->dpi / 72.0; /* pixels per point */
     long pw = lround(w * k), ph = lround(h * k);
@@ -553,15 +625,17 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
     save_sample(name, "svg", &svg);
     free(svg.data);
 
-    rc = sentraj_figure_layout(a, o, w, h, bars, sizeof bars / sizeof bars[0], &nbars);
+    memset(&info, 0, sizeof info);
+    rc = sentraj_figure_layout(a, o, w, h, bars, sizeof bars / sizeof bars[0], &nbars, &info);
     snprintf(label, sizeof label, "figure/%s/bars", name);
     if (rc != SENTRAJ_OK)
         tap_diag("layout status %d", rc);
     tap_eq_u64(rc == SENTRAJ_OK ? nbars : 0, want_bars, label);
     if (nbars > sizeof bars / sizeof bars[0])
         nbars = sizeof bars / sizeof bars[0];
+    hz = info.horizontal;
 
-    check_pdf(name, a, o, bars, nbars);
+    check_pdf(name, a, o, bars, nbars, hz);
 
     im.s = cairo_image_surface_create_from_png_stream(read_bytes, &png);
     if (!tap_ok(cairo_surface_status(im.s) == CAIRO_STATUS_SUCCESS, "figure/%s/png-decodes", name)) {
@@ -578,80 +652,109 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
     for (size_t i = 0; i < nbars; i++) {
         const sentraj_figure_bar *b = &bars[i];
         const sentraj_result *r = sentraj_analysis_row(a, b->row);
-        /* In pixels: a column inside the bar, clear of the whisker and its
-         * caps; the whisker's column; the zero line, the mean, the ends. */
-        double xin = k * (b->x + 0.5 * (b->cap_half_width + b->half_width));
-        double xc = k * b->x, yz = k * b->y_zero, ym = k * b->y_mean;
+        /* In pixels: across the bar, a line inside it clear of the whisker
+         * and its caps, and the whisker's line; along it, the zero line,
+         * the mean, the ends. */
+        double ain = k * (b->at + 0.5 * (b->cap_half_width + b->half_width));
+        double ac = k * b->at, vz = k * b->v_zero, vm = k * b->v_mean;
         double past = 4 * fmax(1, k);
+        int bar = !isnan(b->v_mean) && !isnan(b->v_ci_low);
 
-        if (b->row != (want_rows ? want_rows[i] : i) || (i > 0 && !(b->x > bars[i - 1].x)))
+        if (b->row != (want_rows ? want_rows[i] : i) || (i > 0 && !(b->at > bars[i - 1].at)))
             order_ok = 0;
         /* One scale for every value: points per unit of sentiment. */
         {
             double v[3] = { r->mean_delta, r->boot.ci_low, r->boot.ci_high };
-            double y[3] = { b->y_mean, b->y_ci_low, b->y_ci_high };
+            double y[3] = { b->v_mean, b->v_ci_low, b->v_ci_high };
             for (int j = 0; j < 3; j++) {
                 if (isnan(y[j]))
                     continue;
-                if (!(y[j] > 0 && y[j] < h))
+                if (!(y[j] > 0 && y[j] < (hz ? w : h)))
                     inside = 0;
                 if (fabs(v[j]) < 1e-6)
                     continue;
                 if (isnan(scale))
-                    scale = (b->y_zero - y[j]) / v[j];
+                    scale = (b->v_zero - y[j]) / v[j];
                 else
-                    scale_err = fmax(scale_err, fabs((b->y_zero - y[j]) / v[j] - scale));
+                    scale_err = fmax(scale_err, fabs((b->v_zero - y[j]) / v[j] - scale));
             }
         }
-        if (!isnan(b->y_mean))
+        if (bar)
             drawn++;
-        if (!isnan(b->y_mean) && fabs(yz - ym) >= 6 && k * (b->half_width - b->cap_half_width) >= 3) {
-            double dir = ym < yz ? -1 : 1; /* from zero towards the mean */
-            if (!is_bar(px(&im, xin, 0.5 * (yz + ym))) || !is_bar(px(&im, xin, ym - 2 * dir)) ||
-                is_bar(px(&im, xin, ym + 2 * dir))) {
+        if (bar && fabs(vz - vm) >= 6 && k * (b->half_width - b->cap_half_width) >= 3) {
+            double dir = vm < vz ? -1 : 1; /* from zero towards the mean */
+            if (!is_row_color(b->is_all, pav(&im, hz, ain, 0.5 * (vz + vm))) ||
+                !is_row_color(b->is_all, pav(&im, hz, ain, vm - 2 * dir)) ||
+                is_row_color(b->is_all, pav(&im, hz, ain, vm + 2 * dir))) {
                 if (bar_ok)
-                    tap_diag("bar %zu (%s): mean at y %.1f, zero at %.1f px; pixels %06x %06x %06x", i, r->category,
-                             ym, yz, px(&im, xin, 0.5 * (yz + ym)), px(&im, xin, ym - 2 * dir),
-                             px(&im, xin, ym + 2 * dir));
+                    tap_diag("bar %zu (%s): mean at %.1f, zero at %.1f px; pixels %06x %06x %06x", i, r->category,
+                             vm, vz, pav(&im, hz, ain, 0.5 * (vz + vm)), pav(&im, hz, ain, vm - 2 * dir),
+                             pav(&im, hz, ain, vm + 2 * dir));
                 bar_ok = 0;
             }
         }
-        /* Bars that reach well past the rows where the bars are counted
-         * (3 px from the zero line) must be seen there; bars that stop well
-         * short of them must not. */
-        if (!isnan(b->y_mean) && fabs(yz - ym) >= 3 * fmax(1, k) + 1.5)
+        /* Bars that reach well past the lines where the bars are counted
+         * (3 px from the zero line) must be seen there; bars (and points)
+         * that stop well short of them must not. */
+        if (bar && fabs(vz - vm) >= 3 * fmax(1, k) + 1.5)
             long_bars++;
-        if (!isnan(b->y_mean) && fabs(yz - ym) > 3 * fmax(1, k) - 1.5)
+        if (bar && fabs(vz - vm) > 3 * fmax(1, k) - 1.5)
             some_bars++;
-        if (!isnan(b->y_mean) && (isnan(b->y_ci_low) != (r->boot.status == SENTRAJ_CI_TOO_FEW)))
+        if (!bar && !isnan(b->v_mean) && fabs(vz - vm) - k * b->dot_r <= 3 * fmax(1, k) + 5)
+            some_bars++;
+        if (!isnan(b->v_mean) && (isnan(b->v_ci_low) != (b->mark == SENTRAJ_FIGURE_MARK_NO_CI)))
             ends_ok = 0;
-        if (!isnan(b->y_ci_low)) {
-            double ytop = k * fmin(b->y_ci_low, b->y_ci_high), ybot = k * fmax(b->y_ci_low, b->y_ci_high);
-            double xcap = k * (b->x + 0.6 * b->cap_half_width);
-            int degenerate = ybot - ytop <= 0.5 * k;
+        if (!isnan(b->v_ci_low)) {
+            double vlo = k * fmin(b->v_ci_low, b->v_ci_high), vhi = k * fmax(b->v_ci_low, b->v_ci_high);
+            double acap = k * (b->at + 0.6 * b->cap_half_width);
+            int degenerate = vhi - vlo <= 0.5 * k;
 
-            if ((!degenerate && (!dark_near(&im, xc, ytop) || !dark_near(&im, xc, ybot))) ||
-                (degenerate && !dark_near(&im, xc, ytop))) {
+            if ((!degenerate && (!dark_av(&im, hz, ac, vlo) || !dark_av(&im, hz, ac, vhi))) ||
+                (degenerate && !dark_av(&im, hz, ac, vlo))) {
                 if (ends_ok)
-                    tap_diag("whisker %zu (%s): no dark pixel at y %.1f / %.1f", i, r->category, ytop, ybot);
+                    tap_diag("whisker %zu (%s): no dark pixel at %.1f / %.1f", i, r->category, vlo, vhi);
                 ends_ok = 0;
             }
-            if (!dark_near(&im, xcap, ytop) || !dark_near(&im, xcap, ybot))
+            if (!dark_av(&im, hz, acap, vlo) || !dark_av(&im, hz, acap, vhi))
                 caps_ok = 0;
-            if (is_dark(px(&im, xc, ytop - past)) || is_dark(px(&im, xc, ybot + past))) {
-                if (past_ok)
-                    tap_diag("whisker %zu (%s) goes past %.1f..%.1f", i, r->category, ytop, ybot);
-                past_ok = 0;
+            if (is_dark(pav(&im, hz, ac, vlo - past)) || is_dark(pav(&im, hz, ac, vhi + past))) {
+                /* A dagger may sit just past a zero-width interval. */
+                if (!(degenerate && b->mark == SENTRAJ_FIGURE_MARK_DEGENERATE)) {
+                    if (past_ok)
+                        tap_diag("whisker %zu (%s) goes past %.1f..%.1f", i, r->category, vlo, vhi);
+                    past_ok = 0;
+                }
             }
-            if (degenerate && fabs(b->y_ci_low - b->y_mean) > 0.5)
+            if (degenerate && fabs(b->v_ci_low - b->v_mean) > 0.5)
                 ends_ok = 0;
+        }
+        /* No interval: a point in the row's colour at the mean, no bar
+         * between it and zero, and the words beside it. */
+        if (b->mark == SENTRAJ_FIGURE_MARK_NO_CI) {
+            if (!isnan(b->v_mean) && (!is_row_color(b->is_all, pav(&im, hz, ac, vm)) ||
+                                      (fabs(vz - vm) > k * b->dot_r + 6 &&
+                                       is_row_color(b->is_all, pav(&im, hz, ain, 0.5 * (vz + vm)))))) {
+                if (point_ok)
+                    tap_diag("no-CI row %zu (%s): point pixel %06x", i, r->category, pav(&im, hz, ac, vm));
+                point_ok = 0;
+            }
+            if (!box_has(&im, k, b->mark_box, not_light))
+                marks_ok = 0;
+        }
+        if (b->mark == SENTRAJ_FIGURE_MARK_DEGENERATE && !box_has(&im, k, b->mark_box, is_dark))
+            marks_ok = 0;
+        if (!info.rotated && !box_has(&im, k, b->label_box, not_light)) {
+            if (names_ok)
+                tap_diag("name %zu (%s): nothing dark in %.1f,%.1f..%.1f,%.1f", i, b->label, b->label_box[0],
+                         b->label_box[1], b->label_box[2], b->label_box[3]);
+            names_ok = 0;
         }
         /* The zero line is visible between this bar and the next. */
         if (i + 1 < nbars) {
-            double xm = k * 0.5 * (b->x + bars[i + 1].x);
+            double am = k * 0.5 * (b->at + bars[i + 1].at);
             int seen = 0;
             for (int d = -1; d <= 1; d++) {
-                uint32_t p = px(&im, xm, yz + d);
+                uint32_t p = pav(&im, hz, am, vz + d);
                 if ((p & 0xff) < 0xb0 && (p >> 8 & 0xff) < 0xb0)
                     seen = 1;
             }
@@ -659,24 +762,25 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
                 zero_ok = 0;
         }
     }
-    /* Count the bars from the pixels: runs of bar colour along rows just
-     * above and below the zero line. Bars never touch: slots are wider than
+    /* Count the bars from the pixels: runs of a bar colour along lines just
+     * either side of the zero line. Bars never touch: slots are wider than
      * bars. */
     if (nbars > 0) {
-        double yz = k * bars[0].y_zero, off = 3 * fmax(1, k);
-        int in = 0;
-        for (int x = 0; x < im.w; x++) {
-            int bar = 0;
-            /* Three rows on each side, so a whisker cap on one row does not
+        double vz = k * bars[0].v_zero, off = 3 * fmax(1, k);
+        int in = 0, across = hz ? im.h : im.w;
+        for (int x = 0; x < across; x++) {
+            int on = 0;
+            /* Three lines on each side, so a whisker cap on one does not
              * hide a narrow bar; a whisker crossing inside a bar does not
              * end it. */
             for (int j = 0; j < 3; j++) {
-                uint32_t up = px(&im, x, yz - off - 2 * j), down = px(&im, x, yz + off + 2 * j);
-                bar |= is_bar(up) || is_bar(down) || (in && (!is_light(up) || !is_light(down)));
+                uint32_t up = pav(&im, hz, x, vz - off - 2 * j), down = pav(&im, hz, x, vz + off + 2 * j);
+                on |= is_bar(up) || is_bar(down) || is_all_bar(up) || is_all_bar(down) ||
+                      (in && (!is_light(up) || !is_light(down)));
             }
-            if (bar && !in)
+            if (on && !in)
                 runs++;
-            in = bar;
+            in = on;
         }
     }
     tap_ok(order_ok, "figure/%s/bars-in-order", name);
@@ -684,13 +788,15 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
     snprintf(label, sizeof label, "figure/%s/one-linear-scale", name);
     tap_near(scale_err, 0, 1e-9, label);
     tap_ok(bar_ok, "figure/%s/bar-pixels", name);
-    if (!tap_ok(runs >= long_bars && runs <= some_bars && some_bars <= drawn, "figure/%s/bar-count-from-pixels",
-                name))
+    if (!tap_ok(runs >= long_bars && runs <= some_bars && drawn <= nbars, "figure/%s/bar-count-from-pixels", name))
         tap_diag("%zu runs of bar colour along the zero line, want %zu to %zu", runs, long_bars, some_bars);
     tap_ok(ends_ok, "figure/%s/whisker-ends", name);
     tap_ok(caps_ok, "figure/%s/whisker-caps", name);
     tap_ok(past_ok, "figure/%s/whisker-not-past-ends", name);
     tap_ok(zero_ok, "figure/%s/zero-line", name);
+    tap_ok(point_ok, "figure/%s/no-ci-points", name);
+    tap_ok(marks_ok, "figure/%s/marks-drawn", name);
+    tap_ok(names_ok, "figure/%s/names-drawn", name);
     cairo_surface_destroy(im.s);
     free(png.data);
 }
@@ -714,9 +820,24 @@ static void test_options(void)
     sentraj_figure_options o;
     memset(&o, 0xff, sizeof o);
     sentraj_figure_options_init(&o);
-    tap_ok(o.title == NULL && o.width == 900 && o.height == 560 && o.dpi == 72 && o.order == NULL &&
-               o.norder == 0 && o.labels == NULL && o.nlabels == 0,
+    tap_ok(o.title == NULL && o.width == 900 && o.height == 560 && o.dpi == 144 && o.order == NULL &&
+               o.norder == 0 && o.labels == NULL && o.nlabels == 0 && o.subtitle == NULL && o.xlabel == NULL &&
+               o.ylabel == NULL && o.orientation == SENTRAJ_ORIENTATION_AUTO && o.no_all == 0 &&
+               o.reserved[0] == 0 && o.reserved[3] == 0,
            "figure/options-init");
+    tap_ok(strcmp(sentraj_orientation_name(SENTRAJ_ORIENTATION_HORIZONTAL), "horizontal") == 0 &&
+               strcmp(sentraj_orientation_name((sentraj_orientation)7), "?") == 0,
+           "figure/orientation-names");
+    {
+        sentraj_orientation v = SENTRAJ_ORIENTATION_AUTO;
+        sentraj_error err;
+        memset(&err, 0, sizeof err);
+        tap_ok(sentraj_orientation_parse("vertical", &v, NULL) == SENTRAJ_OK && v == SENTRAJ_ORIENTATION_VERTICAL,
+               "figure/orientation-parse");
+        tap_ok(sentraj_orientation_parse("sideways", &v, &err) == SENTRAJ_EUSAGE &&
+                   strcmp(err.message, "unknown orientation \"sideways\" (expected auto, vertical, horizontal)") == 0,
+               "figure/orientation-parse-unknown");
+    }
 }
 
 /* The published categories, with a mix of rising and falling conversations. */
@@ -737,17 +858,31 @@ static int published(fixture *fx, size_t resamples)
     return analyze(&c, resamples, fx);
 }
 
+/* The four published categories, then "all" after a gap, in its colour. */
 static void test_published(void)
 {
     fixture fx;
+    sentraj_figure_bar bars[8];
+    sentraj_figure_info info;
+    size_t nbars = 0;
+    int rc;
 
     if (!published(&fx, 1000)) {
         tap_ok(0, "figure/published/pipeline");
         return;
     }
-    check_figure("published", fx.a, 900, 560, 4);
-    check_figure("published-2x", fx.a, 1800, 1120, 4);
-    check_figure("published-small", fx.a, 320, 220, 4);
+    check_figure("published", fx.a, 900, 560, 5);
+    check_figure("published-2x", fx.a, 1800, 1120, 5);
+    check_figure("published-small", fx.a, 320, 220, 5);
+    rc = sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars, &info);
+    tap_ok(rc == SENTRAJ_OK && nbars == 5 && !info.horizontal && bars[4].row == 4 && bars[4].is_all &&
+               !bars[3].is_all && strcmp(bars[4].label, "all") == 0,
+           "figure/published/all-last");
+    /* The gap before "all": half a slot more than between categories. */
+    tap_near((bars[4].at - bars[3].at) / (bars[3].at - bars[2].at), 1.5, 1e-9, "figure/published/gap-before-all");
+    tap_ok(strcmp(info.ylabel, "Change in mean sentiment (last 3 \xe2\x88\x92 first 3)") == 0 && info.xlabel[0] == 0,
+           "figure/published/axis-titles");
+    tap_ok(info.note[0] == 0 && info.subtitle_lines == 1, "figure/published/no-note");
     fixture_free(&fx);
 }
 
@@ -760,21 +895,34 @@ static void test_one_row(void)
     for (int i = 0; i < 5; i++)
         csv_conv(&c, "coaching", i % 3, 6);
     if (analyze(&c, 500, &fx)) {
-        check_figure("one-category", fx.a, 900, 560, 1);
+        check_figure("one-category", fx.a, 900, 560, 2);
         fixture_free(&fx);
     } else
         tap_ok(0, "figure/one-category/pipeline");
 
-    /* Without categories the analysis has only "all", and that is drawn. */
+    /* Without categories the analysis has only "all", and that is drawn,
+     * without a gap; no_all leaves nothing to draw. */
     csv_open(&c);
     for (int i = 0; i < 5; i++)
         csv_conv(&c, "", i % 4, 6);
     if (analyze(&c, 500, &fx)) {
         size_t nbars = 0;
         sentraj_figure_bar b;
+        sentraj_figure_options o;
+        sentraj_error err;
         check_figure("only-all", fx.a, 900, 560, 1);
-        sentraj_figure_layout(fx.a, NULL, 900, 560, &b, 1, &nbars);
-        tap_ok(nbars == 1 && b.row == 0 && sentraj_analysis_rows(fx.a) == 1, "figure/only-all/all-drawn");
+        sentraj_figure_layout(fx.a, NULL, 900, 560, &b, 1, &nbars, NULL);
+        tap_ok(nbars == 1 && b.row == 0 && b.is_all && sentraj_analysis_rows(fx.a) == 1, "figure/only-all/all-drawn");
+        sentraj_figure_options_init(&o);
+        o.no_all = 1;
+        memset(&err, 0, sizeof err);
+        tap_ok(sentraj_analysis_check_figure(fx.a, &o, &err) == SENTRAJ_EUSAGE &&
+                   strcmp(err.message, "the figure has no bar to draw: the data have no category and no_all "
+                                       "leaves out \"all\"") == 0,
+               "figure/only-all/no-all-leaves-nothing");
+        tap_ok(sentraj_analysis_check_figure(NULL, &o, NULL) == SENTRAJ_OK, "figure/only-all/no-all-fine-without-data");
+        tap_ok(sentraj_figure_layout(fx.a, &o, 900, 560, &b, 1, &nbars, NULL) == SENTRAJ_EUSAGE && nbars == 0,
+               "figure/only-all/no-all-layout-fails");
         fixture_free(&fx);
     } else
         tap_ok(0, "figure/only-all/pipeline");
@@ -795,12 +943,31 @@ static void test_many(void)
         for (size_t i = 0; i < 3 + k % 4; i++)
             csv_conv(&c, names[k], (int)((k * 3 + i * 5) % 7), 6 + i);
     if (analyze(&c, 1000, &fx)) {
-        check_figure("twelve", fx.a, 900, 560, 12);
+        sentraj_figure_options o;
+        sentraj_figure_bar bars[16];
+        sentraj_figure_info info;
+        size_t nbars = 0;
+
+        /* Twelve names do not fit under bars: the bars turn horizontal. */
+        check_figure("twelve", fx.a, 900, 560, 13);
+        sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 16, &nbars, &info);
+        tap_ok(info.horizontal && !info.rotated, "figure/twelve/auto-horizontal");
+        check_labels("twelve", bars, nbars, &info, 900, 0);
+        tap_ok(strcmp(info.xlabel, "Change in mean sentiment (last 3 \xe2\x88\x92 first 3)") == 0 &&
+                   info.ylabel[0] == 0,
+               "figure/twelve/value-title-on-x");
+        /* Forced vertical: slanted names, as before. */
+        sentraj_figure_options_init(&o);
+        o.orientation = SENTRAJ_ORIENTATION_VERTICAL;
+        check_figure_opts("twelve-vertical", fx.a, &o, 13, NULL);
+        sentraj_figure_layout(fx.a, &o, 900, 560, bars, 16, &nbars, &info);
+        tap_ok(!info.horizontal && info.rotated, "figure/twelve/vertical-slanted");
         fixture_free(&fx);
     } else
         tap_ok(0, "figure/twelve/pipeline");
 
-    /* Thirty categories: labels must rotate; bars stay where the layout says. */
+    /* Thirty categories: horizontal, one line per name, bars where the
+     * layout says; small, and forced vertical (slanted) too. */
     csv_open(&c);
     for (size_t k = 0; k < 30; k++) {
         char name[64];
@@ -809,11 +976,96 @@ static void test_many(void)
             csv_conv(&c, name, (int)((k + i * 2) % 7), 6);
     }
     if (analyze(&c, 300, &fx)) {
-        check_figure("thirty", fx.a, 900, 560, 30);
-        check_figure("thirty-small", fx.a, 400, 300, 30);
+        sentraj_figure_options o;
+        sentraj_figure_bar bars[32];
+        sentraj_figure_info info;
+        size_t nbars = 0;
+
+        check_figure("thirty", fx.a, 900, 560, 31);
+        sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 32, &nbars, &info);
+        tap_ok(info.horizontal, "figure/thirty/auto-horizontal");
+        check_labels("thirty", bars, nbars, &info, 900, 0);
+        check_figure("thirty-small", fx.a, 400, 300, 31);
+        sentraj_figure_options_init(&o);
+        o.orientation = SENTRAJ_ORIENTATION_VERTICAL;
+        o.width = 400;
+        o.height = 300;
+        check_figure_opts("thirty-small-vertical", fx.a, &o, 31, NULL);
         fixture_free(&fx);
     } else
         tap_ok(0, "figure/thirty/pipeline");
+}
+
+/* Orientation by hand: the published data horizontal, then names so long
+ * they must be cut. */
+static void test_orientation(void)
+{
+    fixture fx;
+    sentraj_figure_options o;
+    sentraj_figure_bar bars[8];
+    sentraj_figure_info info;
+    sentraj_error err;
+    size_t nbars = 0;
+    csv c;
+    int rc;
+
+    if (!published(&fx, 500)) {
+        tap_ok(0, "figure/horizontal/pipeline");
+        return;
+    }
+    sentraj_figure_options_init(&o);
+    o.orientation = SENTRAJ_ORIENTATION_HORIZONTAL;
+    check_figure_opts("horizontal", fx.a, &o, 5, NULL);
+    o.dpi = 72;
+    o.width = 400;
+    o.height = 300;
+    check_figure_opts("horizontal-small-72dpi", fx.a, &o, 5, NULL);
+    sentraj_figure_options_init(&o);
+    o.orientation = SENTRAJ_ORIENTATION_HORIZONTAL;
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, &info);
+    tap_ok(rc == SENTRAJ_OK && info.horizontal && nbars == 5, "figure/horizontal/layout");
+    check_labels("horizontal", bars, nbars, &info, 900, 0);
+    /* First row on top, the bars' lengths along x, "all" last after a gap. */
+    tap_ok(bars[0].at < bars[1].at && bars[4].is_all && bars[0].v_mean > bars[0].v_zero &&
+               bars[0].label_box[1] < bars[1].label_box[1],
+           "figure/horizontal/rows-top-to-bottom");
+    tap_near((bars[4].at - bars[3].at) / (bars[3].at - bars[2].at), 1.5, 1e-9, "figure/horizontal/gap-before-all");
+    /* Auto keeps these short names under vertical bars. */
+    rc = sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars, &info);
+    tap_ok(rc == SENTRAJ_OK && !info.horizontal && !info.rotated, "figure/auto/short-names-vertical");
+    o.orientation = (sentraj_orientation)3;
+    memset(&err, 0, sizeof err);
+    tap_ok(sentraj_analysis_check_figure(NULL, &o, &err) == SENTRAJ_EUSAGE &&
+               strcmp(err.message, "figure orientation 3 is not auto, vertical or horizontal") == 0,
+           "figure/orientation/unknown-refused");
+    fixture_free(&fx);
+
+    /* Names of 120 characters: shown whole until they pass 40% of the
+     * width, then cut with an ellipsis, still on the figure. */
+    csv_open(&c);
+    for (int i = 0; i < 3; i++)
+        csv_conv(&c, "short", i, 6);
+    for (int i = 0; i < 3; i++)
+        csv_conv(&c,
+                 "a very long category name that goes on and on well past anything that could fit beside a bar "
+                 "in a figure",
+                 i + 2, 6);
+    if (analyze(&c, 300, &fx)) {
+        check_figure("long-names", fx.a, 900, 560, 3);
+        rc = sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars, &info);
+        tap_ok(rc == SENTRAJ_OK && info.horizontal && bars[0].label_cut && !bars[1].label_cut &&
+                   strlen(bars[0].shown) < strlen(bars[0].label) &&
+                   strncmp(bars[0].shown, bars[0].label, strlen(bars[0].shown)) == 0,
+               "figure/long-names/cut-past-share");
+        tap_ok(bars[0].label_box[0] >= 0 && bars[0].label_box[2] - bars[0].label_box[0] <= 0.4 * 900 + 1e-9,
+               "figure/long-names/within-share");
+        check_labels("long-names", bars, nbars, &info, 900, 1);
+        /* A wider figure holds them whole. */
+        rc = sentraj_figure_layout(fx.a, NULL, 2400, 560, bars, 8, &nbars, &info);
+        tap_ok(rc == SENTRAJ_OK && !bars[0].label_cut, "figure/long-names/whole-when-wide");
+        fixture_free(&fx);
+    } else
+        tap_ok(0, "figure/long-names/pipeline");
 }
 
 static void test_negative(void)
@@ -821,8 +1073,9 @@ static void test_negative(void)
     fixture fx;
     csv c;
     sentraj_figure_bar bars[4];
+    sentraj_figure_options o;
     size_t nbars = 0;
-    int below = 1;
+    int below = 1, left = 1;
 
     csv_open(&c);
     for (int i = 0; i < 6; i++)
@@ -835,23 +1088,33 @@ static void test_negative(void)
         tap_ok(0, "figure/negative/pipeline");
         return;
     }
-    check_figure("negative", fx.a, 900, 560, 3);
-    sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 4, &nbars);
+    check_figure("negative", fx.a, 900, 560, 4);
+    sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 4, &nbars, NULL);
     for (size_t i = 0; i < nbars; i++)
-        below &= bars[i].y_mean > bars[i].y_zero && bars[i].y_ci_low > bars[i].y_zero;
-    tap_ok(nbars == 3 && below, "figure/negative/bars-hang-below-zero");
+        below &= bars[i].v_mean > bars[i].v_zero && bars[i].v_ci_low > bars[i].v_zero;
+    tap_ok(nbars == 4 && below, "figure/negative/bars-hang-below-zero");
+    sentraj_figure_options_init(&o);
+    o.orientation = SENTRAJ_ORIENTATION_HORIZONTAL;
+    check_figure_opts("negative-horizontal", fx.a, &o, 4, NULL);
+    sentraj_figure_layout(fx.a, &o, 900, 560, bars, 4, &nbars, NULL);
+    for (size_t i = 0; i < nbars; i++)
+        left &= bars[i].v_mean < bars[i].v_zero;
+    tap_ok(nbars == 4 && left, "figure/negative/horizontal-bars-run-left");
     fixture_free(&fx);
 }
 
 /* A category with one conversation (no interval), one where every delta is
- * equal (degenerate interval) and, if the analysis reports it, one whose
- * conversations were all too short. */
+ * equal (degenerate interval) and one whose conversations were all too
+ * short (no conversations): a point marked "no CI", a dagger named in the
+ * note, and the words alone. */
 static void test_special_rows(void)
 {
     fixture fx;
     csv c;
     sentraj_figure_bar bars[8];
-    size_t nbars = 0, rows;
+    sentraj_figure_info info;
+    sentraj_figure_options o;
+    size_t nbars = 0, rows, seen = 0;
 
     csv_open(&c);
     csv_conv(&c, "alone", 0, 6);
@@ -865,23 +1128,219 @@ static void test_special_rows(void)
         return;
     }
     rows = sentraj_analysis_rows(fx.a);
-    check_figure("special", fx.a, 900, 560, rows - 1);
-    sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars);
+    check_figure("special", fx.a, 900, 560, rows);
+    sentraj_figure_options_init(&o);
+    o.orientation = SENTRAJ_ORIENTATION_HORIZONTAL;
+    check_figure_opts("special-horizontal", fx.a, &o, rows, NULL);
+    sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars, &info);
     for (size_t i = 0; i < nbars && i < 8; i++) {
         const sentraj_result *r = sentraj_analysis_row(fx.a, bars[i].row);
-        if (strcmp(r->category, "alone") == 0)
-            tap_ok(!isnan(bars[i].y_mean) && isnan(bars[i].y_ci_low) && isnan(bars[i].y_ci_high),
-                   "figure/special/too-few-has-bar-no-whisker");
-        else if (strcmp(r->category, "flat") == 0)
-        {
-            tap_ok(r->boot.status == SENTRAJ_CI_DEGENERATE, "figure/special/degenerate-status");
-            tap_near(bars[i].y_ci_low, bars[i].y_mean, 1e-9, "figure/special/degenerate-low-at-mean");
-            tap_near(bars[i].y_ci_high, bars[i].y_mean, 1e-9, "figure/special/degenerate-high-at-mean");
-        }
-        else if (strcmp(r->category, "rare") == 0)
-            tap_ok(r->conversations == 0 && isnan(bars[i].y_mean) && isnan(bars[i].y_ci_low),
-                   "figure/special/empty-row-has-no-bar");
+        if (strcmp(r->category, "alone") == 0) {
+            seen++;
+            tap_ok(!isnan(bars[i].v_mean) && isnan(bars[i].v_ci_low) && isnan(bars[i].v_ci_high) &&
+                       bars[i].mark == SENTRAJ_FIGURE_MARK_NO_CI && bars[i].mark_box[3] > bars[i].mark_box[1],
+                   "figure/special/too-few-is-a-marked-point");
+            /* Above the point: the mean is positive. */
+            tap_ok(bars[i].mark_box[3] < bars[i].v_mean - bars[i].dot_r, "figure/special/no-ci-words-past-point");
+        } else if (strcmp(r->category, "flat") == 0) {
+            seen++;
+            tap_ok(r->boot.status == SENTRAJ_CI_DEGENERATE && bars[i].mark == SENTRAJ_FIGURE_MARK_DEGENERATE,
+                   "figure/special/degenerate-marked");
+            tap_near(bars[i].v_ci_low, bars[i].v_mean, 1e-9, "figure/special/degenerate-low-at-mean");
+            tap_near(bars[i].v_ci_high, bars[i].v_mean, 1e-9, "figure/special/degenerate-high-at-mean");
+            tap_ok(bars[i].mark_box[3] <= bars[i].v_ci_high, "figure/special/dagger-past-the-cap");
+        } else if (strcmp(r->category, "rare") == 0) {
+            seen++;
+            tap_ok(r->conversations == 0 && isnan(bars[i].v_mean) && isnan(bars[i].v_ci_low) &&
+                       bars[i].mark == SENTRAJ_FIGURE_MARK_NO_CI && bars[i].mark_box[3] <= bars[i].v_zero,
+                   "figure/special/empty-row-has-words-only");
+        } else
+            tap_ok(bars[i].mark == SENTRAJ_FIGURE_MARK_NONE, "figure/special/%s-unmarked", r->category);
     }
+    tap_ok(seen == 3, "figure/special/rows-seen");
+    tap_eq_str(info.note, "\xe2\x80\xa0 zero-width interval (every change equal; not certainty): flat",
+               "figure/special/note-names-degenerate");
+    /* The note takes room under the plot. */
+    {
+        sentraj_figure_bar b2[8];
+        sentraj_figure_info i2;
+        static const char *const only[] = { "normal", "alone" };
+        o.orientation = SENTRAJ_ORIENTATION_AUTO;
+        o.order = only;
+        o.norder = 2;
+        sentraj_figure_layout(fx.a, &o, 900, 560, b2, 8, &nbars, &i2);
+        tap_ok(i2.note[0] == 0 && i2.bottom > info.bottom, "figure/special/no-note-without-degenerate");
+    }
+    fixture_free(&fx);
+}
+
+/* Many degenerate rows: the note names as many as fit and counts the rest. */
+static void test_note_overflow(void)
+{
+    fixture fx;
+    csv c;
+    sentraj_figure_info info;
+    sentraj_figure_bar bars[24];
+    size_t nbars = 0;
+
+    csv_open(&c);
+    for (int k = 0; k < 20; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "a flat category number %02d", k);
+        for (int i = 0; i < 2; i++)
+            csv_conv(&c, name, k % 7, 6);
+    }
+    if (!analyze(&c, 200, &fx)) {
+        tap_ok(0, "figure/note-overflow/pipeline");
+        return;
+    }
+    sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 24, &nbars, &info);
+    tap_ok(strstr(info.note, "a flat category number 00, a flat category number 01") != NULL &&
+               strstr(info.note, " more") != NULL && strlen(info.note) < sizeof info.note - 1,
+           "figure/note-overflow/and-k-more");
+    check_figure("note-overflow", fx.a, 900, 560, 21);
+    fixture_free(&fx);
+}
+
+/* The subtitle names the method, level, resamples (or the exact bootstrap)
+ * and the engines; options replace it and the axis titles, or remove them. */
+static void test_texts(void)
+{
+    fixture fx;
+    sentraj_figure_info info, plain;
+    sentraj_figure_bar bars[8];
+    sentraj_figure_options o;
+    size_t nbars = 0;
+    csv c;
+
+    if (!published(&fx, 1000)) {
+        tap_ok(0, "figure/texts/pipeline");
+        return;
+    }
+    sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars, &plain);
+    tap_eq_str(plain.subtitle,
+               "mean of last 3 minus first 3 human messages; 95% percentile bootstrap CI, 1,000 resamples "
+               "(index engine)",
+               "figure/texts/subtitle-default");
+    sentraj_figure_options_init(&o);
+    o.subtitle = "";
+    o.ylabel = "";
+    o.xlabel = "Category";
+    o.title = "My figure";
+    sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, &info);
+    tap_ok(info.subtitle[0] == 0 && info.subtitle_lines == 0 && info.top < plain.top,
+           "figure/texts/empty-subtitle-removed");
+    tap_ok(info.ylabel[0] == 0 && info.left < plain.left, "figure/texts/empty-ylabel-removed");
+    tap_ok(strcmp(info.xlabel, "Category") == 0 && info.bottom < plain.bottom && strcmp(info.title, "My figure") == 0,
+           "figure/texts/xlabel-under-names");
+    check_figure_opts("texts", fx.a, &o, 5, NULL);
+    o.subtitle = "Own subtitle";
+    o.ylabel = "Own y";
+    o.orientation = SENTRAJ_ORIENTATION_HORIZONTAL;
+    sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, &info);
+    tap_ok(strcmp(info.subtitle, "Own subtitle") == 0 && strcmp(info.ylabel, "Own y") == 0 &&
+               strcmp(info.xlabel, "Category") == 0 && info.horizontal,
+           "figure/texts/own-titles-horizontal");
+    check_figure_opts("texts-horizontal", fx.a, &o, 5, NULL);
+    /* A small figure breaks the subtitle at its "; ". */
+    sentraj_figure_layout(fx.a, NULL, 300, 220, bars, 8, &nbars, &info);
+    if (!tap_ok(info.subtitle_lines == 2, "figure/texts/subtitle-two-lines-when-small"))
+        tap_diag("%d lines", info.subtitle_lines);
+    fixture_free(&fx);
+
+    /* BCa, the exact engine, and 2,000 resamples. */
+    {
+        static const struct {
+            sentraj_engine engine;
+            sentraj_method method;
+            size_t resamples;
+            double level;
+            const char *want;
+        } cases[] = {
+            { SENTRAJ_ENGINE_INDEX, SENTRAJ_METHOD_BCA, 2000, 0.95,
+              "mean of last 3 minus first 3 human messages; 95% BCa bootstrap CI, 2,000 resamples (index engine)" },
+            { SENTRAJ_ENGINE_EXACT, SENTRAJ_METHOD_PERCENTILE, 1000, 0.9,
+              "mean of last 3 minus first 3 human messages; 90% percentile CI, exact bootstrap (exact engine)" },
+            { SENTRAJ_ENGINE_MULTINOMIAL, SENTRAJ_METHOD_STUDENTIZED, 500, 0.99,
+              "mean of last 3 minus first 3 human messages; 99% studentized bootstrap CI, 500 resamples "
+              "(multinomial engine)" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            sentraj_config cfg;
+            sentraj_analysis *a;
+            if (!published(&fx, 200)) {
+                tap_ok(0, "figure/texts/pipeline");
+                return;
+            }
+            sentraj_config_init(&cfg);
+            cfg.engine = cases[i].engine;
+            cfg.method = cases[i].method;
+            cfg.resamples = cases[i].resamples;
+            cfg.level = cases[i].level;
+            cfg.threads = 1;
+            a = sentraj_analysis_compute(fx.ds, &cfg, NULL);
+            if (a && sentraj_figure_layout(a, NULL, 900, 560, bars, 8, &nbars, &info) == SENTRAJ_OK) {
+                if (!tap_ok(strcmp(info.subtitle, cases[i].want) == 0, "figure/texts/subtitle-%s-%s",
+                            sentraj_engine_name(cases[i].engine), sentraj_method_name(cases[i].method)))
+                    tap_diag("got \"%s\"", info.subtitle);
+            } else
+                tap_ok(0, "figure/texts/subtitle-%s", sentraj_engine_name(cases[i].engine));
+            sentraj_analysis_free(a);
+            fixture_free(&fx);
+        }
+    }
+
+    /* Auto picks the multinomial engine for a large category and the index
+     * engine for a small one: both are named. */
+    csv_open(&c);
+    for (int i = 0; i < 700; i++)
+        csv_conv(&c, "big", i % 7, 6);
+    for (int i = 0; i < 5; i++)
+        csv_conv(&c, "small", i % 7, 6);
+    if (analyze(&c, 300, &fx)) {
+        sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 8, &nbars, &info);
+        if (!tap_ok(strstr(info.subtitle, "300 resamples (index and multinomial engines)") != NULL,
+                    "figure/texts/subtitle-two-engines"))
+            tap_diag("got \"%s\"", info.subtitle);
+        fixture_free(&fx);
+    } else
+        tap_ok(0, "figure/texts/pipeline");
+}
+
+/* "all": left out with no_all; with an order, only if listed. */
+static void test_all_bar(void)
+{
+    static const char *const with_all[] = { "all", "coaching" };
+    static const size_t want_rows[] = { 4, 0 };
+    fixture fx;
+    sentraj_figure_options o;
+    sentraj_figure_bar bars[8];
+    sentraj_error err;
+    size_t nbars = 0;
+    int rc;
+
+    if (!published(&fx, 300)) {
+        tap_ok(0, "figure/all/pipeline");
+        return;
+    }
+    sentraj_figure_options_init(&o);
+    o.no_all = 1;
+    check_figure_opts("no-all", fx.a, &o, 4, NULL);
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, NULL);
+    tap_ok(rc == SENTRAJ_OK && nbars == 4 && !bars[3].is_all, "figure/all/no-all-leaves-it-out");
+    /* Listed first: drawn there, in its colour, without a gap. */
+    o.no_all = 0;
+    o.order = with_all;
+    o.norder = 2;
+    check_figure_opts("all-listed-first", fx.a, &o, 2, want_rows);
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, NULL);
+    tap_ok(rc == SENTRAJ_OK && nbars == 2 && bars[0].is_all && !bars[1].is_all, "figure/all/listed-first");
+    /* Listed with no_all: a contradiction. */
+    o.no_all = 1;
+    memset(&err, 0, sizeof err);
+    tap_ok(sentraj_analysis_check_figure(NULL, &o, &err) == SENTRAJ_EUSAGE &&
+               strcmp(err.message, "figure order: lists \"all\", which no_all leaves out") == 0,
+           "figure/all/no-all-with-all-listed");
     fixture_free(&fx);
 }
 
@@ -936,20 +1395,23 @@ static void test_dpi(void)
     }
     sentraj_figure_options_init(&o);
     o.dpi = 200;
-    check_figure_opts("dpi-200", fx.a, &o, 4, NULL);
+    check_figure_opts("dpi-200", fx.a, &o, 5, NULL);
     o.dpi = 96;
     o.width = 640;
     o.height = 400;
-    check_figure_opts("dpi-96-small", fx.a, &o, 4, NULL);
+    check_figure_opts("dpi-96-small", fx.a, &o, 5, NULL);
     o.dpi = 36;
     o.width = 1800;
     o.height = 1120;
-    check_figure_opts("dpi-36-large", fx.a, &o, 4, NULL);
+    check_figure_opts("dpi-36-large", fx.a, &o, 5, NULL);
 
-    /* 900 x 560 points at 144 dpi is the 1800 x 1120-point figure at 72 dpi. */
+    /* The default, 900 x 560 points at 144 dpi, is the 1800 x 1120-point
+     * figure at 72 dpi. */
     sentraj_figure_options_init(&o);
-    o.dpi = 144;
-    rc = render(PNG, fx.a, &o, &hi, &err);
+    rc = render(PNG, fx.a, NULL, &hi, &err);
+    tap_ok(rc == SENTRAJ_OK && hi.len > 24 && be32((unsigned char *)hi.data + 16) == 1800 &&
+               be32((unsigned char *)hi.data + 20) == 1120,
+           "figure/dpi/default-144-is-1800x1120");
     o.dpi = 72;
     o.width = 1800;
     o.height = 1120;
@@ -988,6 +1450,14 @@ static void test_dpi(void)
            "figure/dpi/png-too-large");
     o.dpi = 655; /* 8188 x 5094 */
     tap_ok(sentraj_analysis_check_figure(fx.a, &o, NULL) == SENTRAJ_OK, "figure/dpi/png-just-fits");
+    /* At the default 144 dpi, 4096 points is the widest PNG. */
+    sentraj_figure_options_init(&o);
+    o.width = 4097;
+    memset(&err, 0, sizeof err);
+    tap_ok(sentraj_analysis_check_figure(NULL, &o, &err) == SENTRAJ_EUSAGE && strstr(err.message, "8194x1120"),
+           "figure/dpi/default-limits-width");
+    o.width = 4096;
+    tap_ok(sentraj_analysis_check_figure(NULL, &o, NULL) == SENTRAJ_OK, "figure/dpi/default-4096-fits");
     fixture_free(&fx);
 }
 
@@ -1022,7 +1492,7 @@ static void test_order_labels(void)
     check_figure_opts("order-labels", fx.a, &o, 3, want_rows);
     o.dpi = 200;
     check_figure_opts("order-labels-200dpi", fx.a, &o, 3, want_rows);
-    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, NULL);
     tap_ok(rc == SENTRAJ_OK && nbars == 3 && strcmp(bars[0].label, "interpersonal advice") == 0 &&
                strcmp(bars[1].label, "Coaching") == 0 && strcmp(bars[2].label, "All conversations") == 0,
            "figure/labels/display-names");
@@ -1030,8 +1500,9 @@ static void test_order_labels(void)
     /* Labels alone keep the default bars. */
     o.order = NULL;
     o.norder = 0;
-    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
-    tap_ok(rc == SENTRAJ_OK && nbars == 4 && strcmp(bars[0].label, "Coaching") == 0 &&
+    rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, NULL);
+    tap_ok(rc == SENTRAJ_OK && nbars == 5 && strcmp(bars[0].label, "Coaching") == 0 &&
+               strcmp(bars[4].label, "All conversations") == 0 &&
                strcmp(bars[1].label, "Companions (not drawn)") == 0 && strcmp(bars[2].label, "counseling") == 0,
            "figure/labels/without-order");
 
@@ -1065,7 +1536,7 @@ static void test_order_labels(void)
         memset(&err, 0, sizeof err);
         rc = sentraj_analysis_write_pdf(stdout, "x.pdf", fx.a, &o, &err);
         tap_ok(rc == SENTRAJ_EUSAGE && strcmp(err.source, "x.pdf") == 0, "figure/order/unknown-write-fails");
-        rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars);
+        rc = sentraj_figure_layout(fx.a, &o, 900, 560, bars, 8, &nbars, NULL);
         tap_ok(rc == SENTRAJ_EUSAGE && nbars == 0, "figure/order/unknown-layout-fails");
         o.order = twice;
         memset(&err, 0, sizeof err);
@@ -1142,9 +1613,9 @@ static void test_errors(void)
     tap_ok(rc == SENTRAJ_EUSAGE, "figure/errors/no-analysis");
 
     /* The layout reports every slot even when given less room. */
-    rc = sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 2, &nbars);
-    tap_ok(rc == SENTRAJ_OK && nbars == 4, "figure/layout/cap-smaller-than-slots");
-    rc = sentraj_figure_layout(fx.a, NULL, 50, 560, bars, 2, &nbars);
+    rc = sentraj_figure_layout(fx.a, NULL, 900, 560, bars, 2, &nbars, NULL);
+    tap_ok(rc == SENTRAJ_OK && nbars == 5, "figure/layout/cap-smaller-than-slots");
+    rc = sentraj_figure_layout(fx.a, NULL, 50, 560, bars, 2, &nbars, NULL);
     tap_ok(rc == SENTRAJ_EUSAGE && nbars == 0, "figure/layout/too-narrow");
 
     /* A custom title with bytes that are not UTF-8 still renders. */
@@ -1166,8 +1637,12 @@ int main(void)
     test_published();
     test_one_row();
     test_many();
+    test_orientation();
     test_negative();
     test_special_rows();
+    test_note_overflow();
+    test_texts();
+    test_all_bar();
     test_dpi();
     test_order_labels();
     test_errors();

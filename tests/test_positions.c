@@ -3,6 +3,7 @@
 
 #include "data/dataset.h"
 #include "analyses/positions.h"
+#include "report/figure.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -615,6 +616,112 @@ static void test_errors(void)
     }
 }
 
+/* ---- the figure's texts and axis ---------------------------------------------------- */
+
+/* Positions of CSV text read with the scale in scale_text ("label,value"
+ * lines; NULL: the default), 200 resamples. */
+static sentraj_positions *positions_of(const char *text, const char *scale_text, sentraj_error *err)
+{
+    sentraj_config cfg;
+    sentraj_input_options in;
+    sentraj_positions_options po;
+    sentraj_scale *scale = NULL;
+    sentraj_dataset *ds;
+    sentraj_positions *p = NULL;
+
+    sentraj_config_init(&cfg);
+    cfg.resamples = 200;
+    cfg.threads = 1;
+    if (scale_text && !(scale = sentraj_scale_parse(scale_text, strlen(scale_text), "s.csv", err)))
+        return NULL;
+    ds = sentraj_dataset_alloc(&cfg, err);
+    sentraj_input_options_init(&in);
+    in.keep_labels = 1;
+    in.scale = scale;
+    sentraj_positions_options_init(&po);
+    po.max_position = 6;
+    if (ds && sentraj_dataset_set_input(ds, &in, err) == SENTRAJ_OK &&
+        sentraj_dataset_read_csv_buffer(ds, text, strlen(text), "p.csv", err) == SENTRAJ_OK &&
+        sentraj_dataset_finish(ds, err) == SENTRAJ_OK)
+        p = sentraj_positions_compute(ds, &cfg, &po, err);
+    sentraj_dataset_free(ds);
+    /* The positions keep what they need of the scale. */
+    sentraj_scale_free(scale);
+    return p;
+}
+
+/* Three conversations whose first labels reach the bottom of the scale: a
+ * padded axis would pass it. */
+static const char edge_csv[] =
+    "conversation_id,message_index,role,sentiment,categories\n"
+    "a,1,human,very negative,x\na,2,human,very negative,x\na,3,human,very negative,x\n"
+    "a,4,human,very negative,x\na,5,human,very negative,x\na,6,human,very negative,x\n"
+    "b,1,human,very negative,x\nb,2,human,neutral,x\nb,3,human,neutral,x\n"
+    "b,4,human,neutral,x\nb,5,human,positive,x\nb,6,human,positive,x\n"
+    "c,1,human,positive,x\nc,2,human,positive,x\nc,3,human,very positive,x\n"
+    "c,4,human,very positive,x\nc,5,human,very positive,x\nc,6,human,very positive,x\n";
+
+static void test_figure_axis(void)
+{
+    sentraj_error err;
+    sentraj_positions *p = positions_of(edge_csv, NULL, &err);
+    sentraj_figure_info info;
+    sentraj_figure_options fo;
+    double lo = 0, hi = 0;
+
+    if (!tap_ok(p != NULL, "positions/figure-axis/computes"))
+        return;
+    sentraj_positions_scale_range(p, &lo, &hi);
+    tap_ok(lo == -1 && hi == 1, "positions/scale-range/default");
+    tap_ok(sentraj_positions_row(p, 0)->ci_low == -1 && sentraj_positions_row(p, 2)->ci_high == 1,
+           "positions/figure-axis/intervals-reach-the-ends");
+    memset(&info, 0, sizeof info);
+    tap_ok(sentraj_positions_figure_layout(p, NULL, 900, 560, &info) == SENTRAJ_OK && info.vmin == -1 &&
+               info.vmax == 1,
+           "positions/figure-axis/within-the-scale (%g..%g)", info.vmin, info.vmax);
+    tap_eq_str(info.subtitle,
+               "mean human label, conversations kept by the filter; 95% percentile bootstrap CI over conversations, "
+               "200 resamples (index engine)",
+               "positions/figure/subtitle");
+    tap_ok(strcmp(info.ylabel, "Mean sentiment") == 0 && strcmp(info.xlabel, "Human message position") == 0 &&
+               info.items == 2,
+           "positions/figure/default-titles");
+    sentraj_figure_options_init(&fo);
+    fo.subtitle = "";
+    fo.xlabel = "";
+    fo.ylabel = "Mood";
+    fo.no_all = 1;
+    {
+        sentraj_figure_info plain = info;
+        tap_ok(sentraj_positions_figure_layout(p, &fo, 900, 560, &info) == SENTRAJ_OK && info.subtitle[0] == 0 &&
+                   info.top < plain.top && info.xlabel[0] == 0 && info.bottom > plain.bottom &&
+                   strcmp(info.ylabel, "Mood") == 0 && info.items == 1,
+               "positions/figure/own-titles-no-all");
+    }
+    {
+        static const char *const with_all[1] = {"all"};
+        fo.order = with_all;
+        fo.norder = 1;
+        memset(&err, 0, sizeof err);
+        tap_ok(sentraj_positions_check_figure(p, &fo, &err) == SENTRAJ_EUSAGE &&
+                   strcmp(err.message, "figure order: lists \"all\", which no_all leaves out") == 0,
+               "positions/figure/no-all-with-all-listed");
+    }
+    sentraj_positions_free(p);
+
+    /* A scale of 1 .. 5: the axis stays within it. */
+    p = positions_of(edge_csv,
+                     "label,value\nvery negative,1\nnegative,2\nneutral,3\npositive,4\nvery positive,5\n", &err);
+    if (!tap_ok(p != NULL, "positions/figure-axis/own-scale-computes"))
+        return;
+    sentraj_positions_scale_range(p, &lo, &hi);
+    tap_ok(lo == 1 && hi == 5, "positions/scale-range/own-scale");
+    tap_ok(sentraj_positions_figure_layout(p, NULL, 900, 560, &info) == SENTRAJ_OK && info.vmin == 1 &&
+               info.vmax == 5,
+           "positions/figure-axis/within-own-scale (%g..%g)", info.vmin, info.vmax);
+    sentraj_positions_free(p);
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -624,5 +731,6 @@ int main(int argc, char **argv)
     test_by_hand();
     test_reports();
     test_errors();
+    test_figure_axis();
     return tap_done();
 }

@@ -77,6 +77,12 @@ const sentraj_positions_options *sentraj_positions_options_get(const sentraj_pos
     return &p->po;
 }
 
+void sentraj_positions_scale_range(const sentraj_positions *p, double *min, double *max)
+{
+    *min = p->scale_min;
+    *max = p->scale_max;
+}
+
 const char *sentraj_positions_cluster_by(const sentraj_positions *p)
 {
     return p->cluster_by;
@@ -321,6 +327,8 @@ static sentraj_positions *positions_alloc(const sentraj_dataset *ds, const sentr
     p->po = *po;
     p->ncat = ds->cats.count + 1;
     p->npos = npos;
+    p->scale_min = ds->scale_min;
+    p->scale_max = ds->scale_max;
     p->rows = calloc(p->ncat * npos, sizeof *p->rows);
     if (!p->rows || (ds->field[FIELD_CLUSTER] && !(p->cluster_by = strdup(ds->field[FIELD_CLUSTER])))) {
         sentraj_positions_free(p);

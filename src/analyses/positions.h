@@ -14,6 +14,7 @@ struct sentraj_positions {
     sentraj_position_row *rows;
     size_t conversations;      /* conversations used */
     char *cluster_by;          /* owned; NULL without clusters */
+    double scale_min, scale_max; /* the label scale's range */
 };
 
 #endif

@@ -53,6 +53,12 @@ static const name_entry orders[] = {
     {"value", SENTRAJ_ORDER_VALUE},
     {NULL, 0},
 };
+static const name_entry orientations[] = {
+    {"auto", SENTRAJ_ORIENTATION_AUTO},
+    {"vertical", SENTRAJ_ORIENTATION_VERTICAL},
+    {"horizontal", SENTRAJ_ORIENTATION_HORIZONTAL},
+    {NULL, 0},
+};
 static const name_entry sims[] = {
     {"ordinary", SENTRAJ_SIM_ORDINARY},
     {"balanced", SENTRAJ_SIM_BALANCED},
@@ -152,6 +158,20 @@ int sentraj_order_parse(const char *s, sentraj_order *out, sentraj_error *err)
     int v = 0, rc = parse(orders, "row order", s, &v, err);
     if (rc == SENTRAJ_OK)
         *out = (sentraj_order)v;
+    return rc;
+}
+
+const char *sentraj_orientation_name(sentraj_orientation o)
+{
+    const char *s = name_of(orientations, (int)o);
+    return s ? s : "?";
+}
+
+int sentraj_orientation_parse(const char *s, sentraj_orientation *out, sentraj_error *err)
+{
+    int v = 0, rc = parse(orientations, "orientation", s, &v, err);
+    if (rc == SENTRAJ_OK)
+        *out = (sentraj_orientation)v;
     return rc;
 }
 

@@ -108,6 +108,8 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     ds->keep_labels = o->keep_labels != 0;
     ds->scale = o->scale ? o->scale : labels_default_scale();
     ds->scale_points = ds->scale->points;
+    ds->scale_min = ds->scale->min;
+    ds->scale_max = ds->scale->max;
     ds->denom = ds->scale->denom;
     ds->lattice = ds->denom > 0;
     win_set_scale(ds);

@@ -117,7 +117,8 @@ struct sentraj_dataset {
     /* Input options (sentraj_dataset_set_input), strings owned. */
     sentraj_input_format format;
     char *field[NFIELDS];
-    const sentraj_scale *scale;
+    const sentraj_scale *scale; /* borrowed until finish: results keep what they need of it */
+    double scale_min, scale_max; /* the scale's range, kept for the results */
     int64_t denom;         /* the scale's lattice denominator; 0: none */
     char *label_key, *role_key, *speaker_roles, *category_key;
     int reading_started;

@@ -17,14 +17,14 @@
 
 /* The functions the figure code uses, without their cairo_ prefix. */
 #define CAIRO_DL_FUNCTIONS(X)                                                                                       \
-    X(arc) X(clip) X(close_path) X(create) X(destroy) X(fill) X(font_options_create) X(font_options_destroy)      \
-    X(font_options_set_hint_metrics) X(get_target) X(image_surface_create) X(line_to) X(move_to) X(new_sub_path) \
-    X(paint) X(pdf_surface_create_for_stream) X(pdf_surface_set_metadata) X(rectangle) X(restore) X(rotate)      \
-    X(save) X(scale) X(select_font_face) X(set_dash) X(set_font_options) X(set_font_size) X(set_line_cap)        \
-    X(set_line_join) X(set_line_width) X(set_source_rgb) X(set_source_rgba) X(show_text) X(status)               \
-    X(status_to_string) X(stroke) X(surface_destroy) X(surface_finish) X(surface_flush) X(surface_get_type)      \
-    X(surface_status) X(surface_write_to_png_stream) X(svg_surface_create_for_stream) X(text_extents)           \
-    X(translate)
+    X(arc) X(clip) X(close_path) X(create) X(destroy) X(fill) X(fill_preserve) X(font_options_create)             \
+    X(font_options_destroy) X(font_options_set_hint_metrics) X(get_target) X(image_surface_create) X(line_to)     \
+    X(move_to) X(new_sub_path) X(paint) X(pdf_surface_create_for_stream) X(pdf_surface_set_metadata)              \
+    X(rectangle) X(restore) X(rotate) X(save) X(scale) X(select_font_face) X(set_dash) X(set_font_options)        \
+    X(set_font_size) X(set_line_cap) X(set_line_join) X(set_line_width) X(set_source_rgb) X(set_source_rgba)      \
+    X(show_text) X(status) X(status_to_string) X(stroke) X(surface_destroy) X(surface_finish) X(surface_flush)    \
+    X(surface_get_type) X(surface_status) X(surface_write_to_png_stream) X(svg_surface_create_for_stream)         \
+    X(text_extents) X(translate)
 
 typedef struct cairo_dl {
 #define CAIRO_DL_FIELD(f) __typeof__(cairo_##f) *f;
@@ -53,6 +53,7 @@ void cairo_dl_set_library(const char *soname);
 #define cairo_create (cairo_dl_fn.create)
 #define cairo_destroy (cairo_dl_fn.destroy)
 #define cairo_fill (cairo_dl_fn.fill)
+#define cairo_fill_preserve (cairo_dl_fn.fill_preserve)
 #define cairo_font_options_create (cairo_dl_fn.font_options_create)
 #define cairo_font_options_destroy (cairo_dl_fn.font_options_destroy)
 #define cairo_font_options_set_hint_metrics (cairo_dl_fn.font_options_set_hint_metrics)

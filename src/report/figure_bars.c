@@ -1,8 +1,8 @@
 /* figure_bars.c - the published bar chart of mean sentiment change per category, with its interval. */
-#include "report/figure.h"
+#include "report/figure_bars.h"
 
-#include "report/figure_draw.h"
 #include "report/figure_write.h"
+#include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,57 +11,25 @@
 /* The bar chart reproduces "changes in average human-expressed sentiment
  * over the course of conversations with at least six human messages": one
  * bar per category at its mean delta, a whisker over its bootstrap interval,
- * the category name and its number of conversations underneath.
+ * the category name and its number of conversations beside it, then the
+ * "all" bar in its own colour after a small gap. Bars stand on the zero
+ * line (vertical), or, when the names would not fit under them, run from it
+ * to the right or left with the names on the left (horizontal).
  *
  * Everything is placed by compute_layout() and painted by draw(); the PNG,
  * SVG and PDF writers and sentraj_figure_layout() all go through them, so the
  * geometry the tests check is the geometry that is drawn. */
 
 static const figure_rgb COLOR_BAR = FIGURE_HEX(0xd97757);
+static const figure_rgb COLOR_ALL = FIGURE_HEX(0x8593a3);
 static const figure_rgb COLOR_WHISKER = FIGURE_HEX(0x333333);
 
-/* One category position on the x axis and the text under it. */
-typedef struct slot {
-    size_t row;
-    const sentraj_result *r;
-    char *name;         /* valid UTF-8 copy of the category name, owned */
-    size_t len;         /* bytes of name shown (a rotated label may be cut) */
-    int cut;            /* an ellipsis follows name[0 .. len - 1] */
-    size_t split;       /* horizontal labels: line 2 starts at name + split + 1; 0 for one line */
-    double name_w;      /* rotated labels: drawn width of the name part */
-    double label_w;     /* rotated labels: drawn width of the whole label */
-    double full_w;      /* rotated labels: width the label would have uncut */
-    char nlabel[64];    /* "n = 1,234", "n = 1 (no CI)", "n = 0" */
-} slot;
-
-typedef struct layout {
-    figure_frame F; /* title block, plot area, value axis */
-    double fs_cat, fs_n;
-    /* Category labels: horizontal (one or two lines of name, then n) or
-     * rotated by angle (name and n on one line, ending under the bar). */
-    int rotated;
-    double angle;
-    size_t lines;
-    double label_top;
-    /* Bars. */
-    size_t n;
-    slot *slots;
-    double slot_w, bar_half, cap_half;
-    double whisker_lw;
-} layout;
+#define DAGGER "\xe2\x80\xa0"
+#define NO_CI "no CI"
 
 /* ------------------------------------------------------------------------ */
-/* Layout                                                                    */
+/* Rows                                                                      */
 /* ------------------------------------------------------------------------ */
-
-static void layout_free(layout *L)
-{
-    if (L->slots)
-        for (size_t i = 0; i < L->n; i++)
-            free(L->slots[i].name);
-    free(L->slots);
-    L->slots = NULL;
-}
 
 static int has_ci(const sentraj_result *r)
 {
@@ -90,204 +58,258 @@ static figure_names analysis_names(const sentraj_analysis *a)
     return rows;
 }
 
-/* Split name into two lines at the space that makes the wider line narrowest;
- * returns the split's byte index, or 0 when there is no space. */
-static size_t best_split(cairo_t *cr, const char *name, size_t len, double *widest)
-{
-    size_t best = 0;
-    double best_w = figure_text_w(cr, name, len);
+/* ------------------------------------------------------------------------ */
+/* Marks                                                                     */
+/* ------------------------------------------------------------------------ */
 
-    for (size_t i = 1; i + 1 < len; i++) {
-        if (name[i] != ' ')
-            continue;
-        double w1 = figure_text_w(cr, name, i), w2 = figure_text_w(cr, name + i + 1, len - i - 1);
-        double wmax = fmax(w1, w2);
-        if (best == 0 || wmax < best_w) {
-            best = i;
-            best_w = wmax;
-        }
-    }
-    *widest = best_w;
-    return best;
+/* How a row is flagged, decided here only: without an interval (too few
+ * conversations or clusters, or none at all) it is a point marked "no CI"
+ * rather than a bar that would look as sure as the others; a zero-width
+ * interval (every delta equal) is not certainty, so it gets a dagger and a
+ * note. A status this code does not know is drawn as an ok row. */
+static sentraj_figure_mark row_mark(const sentraj_result *r)
+{
+    if (!has_ci(r))
+        return SENTRAJ_FIGURE_MARK_NO_CI;
+    if (r->boot.status == SENTRAJ_CI_DEGENERATE)
+        return SENTRAJ_FIGURE_MARK_DEGENERATE;
+    return SENTRAJ_FIGURE_MARK_NONE;
 }
 
-/* Try horizontal labels at font scale k: names that are wider than their bar
- * and contain a space go on two lines. Returns 1 when every label fits its
- * slot. */
-static int try_horizontal(cairo_t *cr, layout *L, double k)
+/* The note under the plot naming the flagged bars, cut with "and K more"
+ * to fit the figure's width at fs_note. */
+static void mark_note(cairo_t *cr, bar_layout *L)
 {
-    double room = L->slot_w - 6 * L->F.s;
+    static const char head[] = DAGGER " zero-width interval (every change equal; not certainty): ";
+    size_t flagged = 0, named = 0, at;
+    double room = L->F.w - 2 * L->F.pad;
 
-    L->lines = 1;
+    L->note[0] = '\0';
+    for (size_t i = 0; i < L->n; i++)
+        flagged += L->slots[i].mark == SENTRAJ_FIGURE_MARK_DEGENERATE;
+    if (!flagged)
+        return;
+    figure_set_font(cr, L->fs_note, 0);
+    at = (size_t)snprintf(L->note, sizeof L->note, "%s", head);
     for (size_t i = 0; i < L->n; i++) {
-        slot *sl = &L->slots[i];
+        const bar_slot *sl = &L->slots[i];
+        size_t left = flagged - named - 1, add = (named ? 2 : 0) + sl->full_len;
+        char more[48] = "";
         double w;
 
-        figure_set_font(cr, L->fs_n * k, 0);
-        if (figure_str_w(cr, sl->nlabel) > room)
-            return 0;
-        figure_set_font(cr, L->fs_cat * k, 0);
-        w = figure_text_w(cr, sl->name, sl->len);
-        sl->split = 0;
-        if (w > 2 * L->bar_half * 1.05 || w > room) {
-            double w2;
-            size_t split = best_split(cr, sl->name, sl->len, &w2);
-            if (split) {
-                sl->split = split;
-                w = w2;
-                L->lines = 2;
-            }
+        if (sl->mark != SENTRAJ_FIGURE_MARK_DEGENERATE)
+            continue;
+        if (left)
+            snprintf(more, sizeof more, " and %zu more", left);
+        if (at + add + strlen(more) >= sizeof L->note)
+            break;
+        /* Each name must leave room for the "and K more" that may follow. */
+        w = figure_text_w(cr, L->note, at) + (named ? figure_str_w(cr, ", ") : 0) +
+            figure_text_w(cr, sl->name, sl->full_len) + figure_str_w(cr, more);
+        if (named && w > room)
+            break;
+        if (named) {
+            memcpy(L->note + at, ", ", 2);
+            at += 2;
         }
-        if (w > room)
-            return 0;
+        memcpy(L->note + at, sl->name, sl->full_len);
+        at += sl->full_len;
+        L->note[at] = '\0';
+        named++;
     }
-    return 1;
+    if (named < flagged)
+        snprintf(L->note + at, sizeof L->note - at, " and %zu more", flagged - named);
+    /* Only a first name too long for the line can still overflow it. */
+    L->note_len = figure_fit_text(cr, L->note, strlen(L->note), 0, figure_str_w(cr, "\xe2\x80\xa6"), room,
+                                  &L->note_cut);
 }
 
-/* Slots share the plot's width equally; bars and caps follow. */
-static void set_slots(layout *L)
+/* Where slot i's mark text goes: its box (x0, y0, x1, y1) and the start of
+ * its baseline. The text sits past the point, the bar's end or (without a
+ * mean) the zero line, on the side away from zero, or on the other side when
+ * it would leave the plot. */
+static void mark_place(const bar_layout *L, size_t i, double box[4], double *tx, double *ty)
 {
-    double s = L->F.s;
+    const bar_slot *sl = &L->slots[i];
+    const figure_frame *F = &L->F;
+    int hz = F->horizontal, deg = sl->mark == SENTRAJ_FIGURE_MARK_DEGENERATE;
+    double fs = L->fs_mark, tw = deg ? L->w_dagger : L->w_noci, at = bars_slot_at(L, i);
+    double ext = hz ? tw : 0.96 * fs, lo_edge = hz ? F->left : F->top, hi_edge = hz ? F->right : F->bottom;
+    double v = figure_vmap(F, 0), reach = 4 * F->s, a0, a1;
+    /* The direction in which values grow, in coordinates: right, or up. */
+    double up = hz ? 1 : -1, d;
 
-    L->slot_w = (L->F.right - L->F.left) / (double)(L->n ? L->n : 1);
-    L->bar_half = fmin(0.31 * L->slot_w, 55 * s);
-    /* Caps are small, but always a little wider than the whisker itself. */
-    L->cap_half = fmax(fmin(fmax(0.45 * L->bar_half, 3 * s), fmin(9 * s, L->bar_half)), L->whisker_lw + 1);
+    if (has_mean(sl->r)) {
+        v = figure_vmap(F, deg ? sl->r->boot.ci_high : sl->r->mean_delta);
+        reach += deg ? 0 : L->dot_r;
+    }
+    d = has_mean(sl->r) && sl->r->mean_delta < 0 ? -up : up;
+    a0 = v + d * reach;
+    a1 = a0 + d * ext;
+    if (fmin(a0, a1) < lo_edge || fmax(a0, a1) > hi_edge) {
+        d = -d;
+        a0 = v + d * reach;
+        a1 = a0 + d * ext;
+    }
+    if (hz) {
+        box[0] = fmin(a0, a1);
+        box[2] = fmax(a0, a1);
+        box[1] = at + 0.36 * fs - 0.76 * fs;
+        box[3] = at + 0.36 * fs + 0.2 * fs;
+        *tx = box[0];
+        *ty = at + 0.36 * fs;
+    } else {
+        box[0] = at - 0.5 * tw;
+        box[2] = at + 0.5 * tw;
+        box[1] = fmin(a0, a1);
+        box[3] = fmax(a0, a1);
+        *tx = box[0];
+        *ty = box[3] - 0.2 * fs;
+    }
 }
 
-/* The plot's left edge at which no slanted label (at its full width) would
- * start left of half the padding: label i ends at
- * x_i = left + (i + 1/2) (right - left) / n and starts (width) cos(angle)
- * before that. */
-static double rotated_left(const layout *L)
+/* Paint slot i's mark: the no-CI point (in the bar's colour, outlined) and
+ * its words, or the dagger of a zero-width interval. */
+static void paint_mark(cairo_t *cr, const bar_layout *L, size_t i, const sentraj_figure_bar *b)
 {
-    double cs = cos(L->angle), need = L->F.left;
+    const bar_slot *sl = &L->slots[i];
+    double box[4], tx, ty;
 
-    if (cs < 1e-6)
-        return need;
-    for (size_t i = 0; i < L->n; i++) {
-        double f = ((double)i + 0.5) / (double)L->n;
-        need = fmax(need, (0.5 * L->F.pad + L->slots[i].full_w * cs - L->F.right * f) / (1 - f));
+    if (sl->mark == SENTRAJ_FIGURE_MARK_NONE)
+        return;
+    mark_place(L, i, box, &tx, &ty);
+    if (sl->mark == SENTRAJ_FIGURE_MARK_NO_CI) {
+        if (!isnan(b->v_mean)) {
+            double x = L->F.horizontal ? b->v_mean : b->at, y = L->F.horizontal ? b->at : b->v_mean;
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, x, y, L->dot_r, 0, 2 * FIGURE_PI);
+            figure_set_color(cr, sl->is_all ? COLOR_ALL : COLOR_BAR);
+            cairo_fill_preserve(cr);
+            figure_set_color(cr, COLOR_WHISKER);
+            cairo_set_line_width(cr, fmax(1, 1.2 * L->F.s));
+            cairo_stroke(cr);
+        }
+        figure_set_font(cr, L->fs_mark, 0);
+        figure_set_color(cr, FIGURE_MUTED);
+        cairo_move_to(cr, tx, ty);
+        cairo_show_text(cr, NO_CI);
+    } else {
+        figure_set_font(cr, L->fs_mark, 1);
+        figure_set_color(cr, FIGURE_TEXT);
+        cairo_move_to(cr, tx, ty);
+        cairo_show_text(cr, DAGGER);
     }
-    return need;
 }
 
-/* Rotated labels: "name  n = 12" on one line ending under the bar, in a font
- * of at most fs, cut with an ellipsis when it would leave the figure or take
- * more than 36% of its height. Returns the height the labels need below the
- * plot. */
-static double set_rotated(cairo_t *cr, layout *L, double fs, double gap)
+/* ------------------------------------------------------------------------ */
+/* Slots and texts                                                           */
+/* ------------------------------------------------------------------------ */
+
+static void layout_free(bar_layout *L)
 {
-    double sn = sin(L->angle), cs = cos(L->angle), extent = 0;
-    double ell_w;
-    double max_h = 0.36 * L->F.h - gap - L->F.pad;
-
-    /* Neighbouring labels are slot_w * sin(angle) apart. */
-    fs = fmin(fs, L->slot_w * sn / 1.3);
-    fs = fmax(fs, 4.0);
-    L->fs_cat = L->fs_n = fs;
-    figure_set_font(cr, fs, 0);
-    ell_w = figure_str_w(cr, "\xe2\x80\xa6");
-    for (size_t i = 0; i < L->n; i++) {
-        slot *sl = &L->slots[i];
-        double x = L->F.left + ((double)i + 0.5) * L->slot_w;
-        double nw, lmax = (max_h - 0.5 * fs * cs) / sn;
-        char tail[80];
-        size_t len;
-
-        snprintf(tail, sizeof tail, "  %s", sl->nlabel);
-        nw = figure_str_w(cr, tail);
-        if (cs > 1e-6)
-            lmax = fmin(lmax, (x - 0.5 * L->F.pad) / cs);
-        len = strlen(sl->name);
-        sl->full_w = figure_text_w(cr, sl->name, len) + nw;
-        sl->len = figure_fit_text(cr, sl->name, len, nw, ell_w, lmax, &sl->cut);
-        sl->name_w = figure_text_w(cr, sl->name, sl->len) + (sl->cut ? ell_w : 0);
-        sl->label_w = sl->name_w + nw;
-        extent = fmax(extent, sl->label_w * sn + 0.5 * fs * cs);
-    }
-    return extent;
-}
-
-static size_t first_ok_resamples(const sentraj_analysis *a, size_t rows, size_t fallback)
-{
-    for (size_t i = 0; i < rows; i++) {
-        const sentraj_result *r = sentraj_analysis_row(a, i);
-        if (r && r->boot.status == SENTRAJ_CI_OK)
-            return r->boot.resamples;
-    }
-    return fallback;
+    if (L->slots)
+        for (size_t i = 0; i < L->n; i++)
+            free(L->slots[i].name);
+    free(L->slots);
+    L->slots = NULL;
 }
 
 /* One slot per bar: the rows the order names, in its order; by default
- * every row but the final "all", unless it is the only one. */
-static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o)
+ * every row ("all" last), less "all" with no_all. */
+static int make_slots(bar_layout *L, const sentraj_analysis *a, const sentraj_figure_options *o)
 {
     figure_names rows = analysis_names(a);
 
-    L->n = figure_shown(o, rows.count > 1 ? rows.count - 1 : rows.count);
+    L->n = figure_shown(o, rows.count);
     if (L->n > 0) {
         L->slots = calloc(L->n, sizeof *L->slots);
         if (!L->slots)
             return SENTRAJ_ENOMEM;
     }
     for (size_t i = 0; i < L->n; i++) {
-        slot *sl = &L->slots[i];
+        bar_slot *sl = &L->slots[i];
         char num[40];
 
         sl->row = figure_shown_index(&rows, o, i);
         sl->r = sentraj_analysis_row(a, sl->row);
         if (!sl->r)
             return SENTRAJ_EUSAGE; /* a name of the order that is not a row */
-        sl->name = figure_label_alloc(o, row_name(sl->r), &sl->len);
+        sl->is_all = sl->row + 1 == rows.count && strcmp(row_name(sl->r), "all") == 0;
+        sl->mark = row_mark(sl->r);
+        sl->name = figure_label_alloc(o, row_name(sl->r), &sl->full_len);
         if (!sl->name)
             return SENTRAJ_ENOMEM;
+        sl->len = sl->full_len;
         figure_thousands(num, sizeof num, sl->r->conversations);
-        if (sl->r->conversations > 0 && !has_ci(sl->r))
-            snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s (no CI)", num);
-        else
-            snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s", num);
+        snprintf(sl->nlabel, sizeof sl->nlabel, "n = %s", num);
     }
+    /* "all" after the categories stands apart from them. */
+    L->gap_all = L->n > 1 && L->slots[L->n - 1].is_all;
     return SENTRAJ_OK;
 }
 
-/* The default title, the subtitle and the axis title, which name the
- * filter, the window and how the intervals were computed. */
-static void bar_texts(figure_frame *F, const sentraj_analysis *a)
+/* The engines that ran for the bars with an interval (else for any bar). */
+static figure_engines bar_engines(const bar_layout *L)
 {
-    size_t rows = sentraj_analysis_rows(a);
+    figure_engines ok = 0, any = 0;
+
+    for (size_t i = 0; i < L->n; i++) {
+        const sentraj_result *r = L->slots[i].r;
+        unsigned e = (unsigned)r->boot.engine;
+        if (r->conversations == 0 || r->boot.engine == SENTRAJ_ENGINE_AUTO || e >= 32)
+            continue;
+        any |= 1u << e;
+        if (r->boot.status == SENTRAJ_CI_OK)
+            ok |= 1u << e;
+    }
+    return ok ? ok : any;
+}
+
+/* The resamples of the first bar with an interval, else the config's. */
+static size_t bar_resamples(const bar_layout *L, const sentraj_config *cfg)
+{
+    for (size_t i = 0; i < L->n; i++)
+        if (L->slots[i].r->boot.status == SENTRAJ_CI_OK)
+            return L->slots[i].r->boot.resamples;
+    return cfg->engine == SENTRAJ_ENGINE_EXACT ? 0 : cfg->resamples;
+}
+
+/* The default title, subtitle and value axis title: the filter, the
+ * window and how the intervals were computed. */
+static void bar_texts(bar_layout *L, const sentraj_analysis *a)
+{
+    figure_frame *F = &L->F;
     const sentraj_config *cfg = sentraj_analysis_config(a);
-    size_t min_human = cfg ? cfg->min_human : 6, window = cfg ? cfg->window : 3;
-    size_t resamples = first_ok_resamples(a, rows, cfg ? cfg->resamples : 1000);
-    double level = cfg ? cfg->level : 0.95;
-    char lvl[32];
+    const char *cluster_by = sentraj_analysis_cluster_by(a);
+    char over[96] = "", *value_title;
     size_t at;
 
     snprintf(F->title, sizeof F->title,
-             "Change in expressed sentiment over conversations (\xe2\x89\xa5 %zu human messages)", min_human);
-    snprintf(lvl, sizeof lvl, "%.4g%%", level * 100);
-    if (window == 1)
+             "Change in expressed sentiment over conversations (\xe2\x89\xa5 %zu human messages)", cfg->min_human);
+    if (cfg->window == 1)
         snprintf(F->subtitle, sizeof F->subtitle, "last minus first human message; ");
     else
-        snprintf(F->subtitle, sizeof F->subtitle, "mean of last %zu minus first %zu human messages; ", window,
-                 window);
+        snprintf(F->subtitle, sizeof F->subtitle, "mean of last %zu minus first %zu human messages; ", cfg->window,
+                 cfg->window);
     at = strlen(F->subtitle);
-    if (resamples == 0)
-        snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s exact bootstrap CI", lvl);
-    else if (sentraj_analysis_cluster_by(a))
-        snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s bootstrap CI resampling %.60s clusters, %zu resamples",
-                 lvl, sentraj_analysis_cluster_by(a), resamples);
+    if (cluster_by)
+        snprintf(over, sizeof over, " resampling %.60s clusters", cluster_by);
+    figure_ci_text(F->subtitle + at, sizeof F->subtitle - at, cfg->level, cfg->method, bar_resamples(L, cfg),
+                   bar_engines(L), over);
+    /* The values run up the y axis, or along x when the bars are horizontal;
+     * compute_layout moves the title there. */
+    value_title = F->ylabel;
+    if (cfg->window == 1)
+        snprintf(value_title, sizeof F->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
     else
-        snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s bootstrap CI, %zu resamples", lvl, resamples);
-    if (window == 1)
-        snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
-    else
-        snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
-                 window);
+        snprintf(value_title, sizeof F->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)",
+                 cfg->window, cfg->window);
+    F->xlabel[0] = '\0';
 }
 
-/* The extremes of what the bars and whiskers show; lo > hi when nothing. */
-static void bar_extremes(const layout *L, double *lo, double *hi)
+/* The extremes of what the bars, whiskers and points show; lo > hi when
+ * nothing. */
+static void bar_extremes(const bar_layout *L, double *lo, double *hi)
 {
     *lo = INFINITY;
     *hi = -INFINITY;
@@ -304,106 +326,198 @@ static void bar_extremes(const layout *L, double *lo, double *hi)
     }
 }
 
-/* The labels under the bars: horizontal at full size, else smaller, else
- * rotated. The plot ends where they begin. */
-static void place_labels(cairo_t *cr, layout *L)
-{
-    static const double scales[] = { 1.0, 0.92, 0.84, 0.76 };
-    double s = L->F.s, gap = 9 * s, extent = 0;
-    size_t i;
+/* ------------------------------------------------------------------------ */
+/* Layout                                                                    */
+/* ------------------------------------------------------------------------ */
 
-    for (i = 0; i < sizeof scales / sizeof scales[0]; i++)
-        if (try_horizontal(cr, L, scales[i]))
-            break;
-    if (i < sizeof scales / sizeof scales[0]) {
-        L->fs_cat *= scales[i];
-        L->fs_n *= scales[i];
-        extent = (double)L->lines * 1.2 * L->fs_cat + 3 * s + 1.25 * L->fs_n;
-    } else {
-        double fs = L->fs_cat, left;
-        L->rotated = 1;
-        L->angle = L->slot_w * sin(FIGURE_PI / 4) >= 1.3 * 9 * s ? FIGURE_PI / 4 : FIGURE_PI / 2;
-        extent = set_rotated(cr, L, fs, gap);
-        /* Slanted labels of the first bars reach left, past the tick
-         * labels: move the plot right (by at most a fifth of the
-         * figure) rather than cut them. */
-        left = rotated_left(L);
-        if (left > L->F.left) {
-            L->F.left = fmin(left, L->F.left + 0.2 * L->F.w);
-            set_slots(L);
-            if (L->slot_w * sin(FIGURE_PI / 4) < 1.3 * 9 * s)
-                L->angle = FIGURE_PI / 2;
-            extent = set_rotated(cr, L, fs, gap);
-        }
-    }
-    L->F.bottom = L->F.h - L->F.pad - gap - extent;
-    if (L->F.bottom < L->F.top + 10)
-        L->F.bottom = L->F.top + 10;
-    L->label_top = L->F.bottom + gap;
+double bars_units(const bar_layout *L)
+{
+    return (double)(L->n ? L->n : 1) + (L->gap_all ? 0.5 : 0);
+}
+
+double bars_slot_at(const bar_layout *L, size_t i)
+{
+    double gap = L->gap_all && i + 1 == L->n ? 0.5 : 0;
+    return L->start + ((double)i + 0.5 + gap) * L->slot_w;
+}
+
+void bars_set_slots(bar_layout *L)
+{
+    const figure_frame *F = &L->F;
+    double s = F->s;
+
+    L->start = F->horizontal ? F->top : F->left;
+    L->slot_w = (F->horizontal ? F->bottom - F->top : F->right - F->left) / bars_units(L);
+    L->bar_half = fmin(0.31 * L->slot_w, (F->horizontal ? 24 : 55) * s);
+    /* A whisker no thicker than its crowded bar. */
+    L->whisker_lw = fmin(L->whisker_lw, fmax(1.0, 0.6 * L->bar_half));
+    /* Caps are small, but always a little wider than the whisker itself. */
+    L->cap_half = fmax(fmin(fmax(0.45 * L->bar_half, 3 * s), fmin(9 * s, L->bar_half)), L->whisker_lw + 1);
+}
+
+/* Bars up from the zero line, names under them. Returns 1 when they do
+ * not fit there and may_turn: the bars are to be horizontal. */
+static int layout_vertical(cairo_t *cr, bar_layout *L, double lo, double hi, int may_turn)
+{
+    figure_frame *F = &L->F;
+
+    F->horizontal = 0;
+    L->whisker_lw = fmax(2.0, 2.0 * F->s);
+    L->below = L->note_h + (F->xlabel[0] ? 6 * F->s + 1.3 * F->fs_axis : 0);
+    figure_value_axis(cr, F, lo, hi, 1);
+    F->right = F->w - 24 * F->s;
+    bars_set_slots(L);
+    return bars_place_under(cr, L, may_turn);
+}
+
+/* Bars across from the zero line, first row on top, names on the left, the
+ * values along the bottom. */
+static void layout_horizontal(cairo_t *cr, bar_layout *L, double lo, double hi)
+{
+    figure_frame *F = &L->F;
+    double s = F->s;
+
+    F->horizontal = 1;
+    L->rotated = 0;
+    L->whisker_lw = fmax(2.0, 2.0 * s);
+    figure_value_axis(cr, F, lo, hi, 1);
+    F->bottom = F->h - F->pad - L->note_h - figure_xaxis_height(F);
+    if (F->bottom < F->top + 10)
+        F->bottom = F->top + 10;
+    bars_set_slots(L);
+    bars_place_left(cr, L);
+    /* The last tick label is centred on the right edge. */
+    F->right = F->w - fmax(24 * s, 0.5 * F->tick_w + 0.5 * F->pad);
+    if (F->right < F->left + 40 * s)
+        F->right = F->left + 40 * s;
 }
 
 /* Place everything (a figure_layout_fn for the layout of an analysis). */
 static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_figure_options *o, double w,
                           double h)
 {
-    layout *L = out;
-    double lo, hi;
-    int rc;
+    bar_layout *L = out;
+    figure_frame *F = &L->F;
+    sentraj_orientation orient = o ? o->orientation : SENTRAJ_ORIENTATION_AUTO;
+    double lo, hi, s;
+    int rc, vertical = orient != SENTRAJ_ORIENTATION_HORIZONTAL;
 
-    figure_frame_init(&L->F, w, h);
-    L->fs_cat = fmax(13.5 * L->F.s, 7);
-    L->fs_n = fmax(11.5 * L->F.s, 7);
-    L->whisker_lw = fmax(2.0, 2.0 * L->F.s);
+    figure_frame_init(F, w, h);
+    s = F->s;
+    L->fs_mark = fmax(11.5 * s, 7);
+    L->fs_note = fmax(11.5 * s, 7);
+    L->dot_r = fmax(3.0, 5.0 * s);
     rc = make_slots(L, a, o);
     if (rc != SENTRAJ_OK)
         return rc;
-    bar_texts(&L->F, a);
-    figure_frame_titles(cr, &L->F, o, 28);
-    /* Bars start at zero, so zero is always on the axis. */
+    figure_set_font(cr, L->fs_mark, 0);
+    L->w_noci = figure_str_w(cr, NO_CI);
+    figure_set_font(cr, L->fs_mark, 1);
+    L->w_dagger = figure_str_w(cr, DAGGER);
+    mark_note(cr, L);
+    L->note_h = L->note[0] ? 1.3 * L->fs_note + 6 * s : 0;
     bar_extremes(L, &lo, &hi);
-    figure_value_axis(cr, &L->F, lo, hi, 1);
-    L->F.right = w - 24 * L->F.s;
-    set_slots(L);
-    place_labels(cr, L);
+    for (;;) {
+        figure_frame_init(F, w, h);
+        L->fs_cat = fmax(13.5 * s, 7);
+        L->fs_n = fmax(11.5 * s, 7);
+        bar_texts(L, a);
+        /* The default value title goes on the axis that carries the values,
+         * before the options' titles replace either. */
+        if (!vertical) {
+            memcpy(F->xlabel, F->ylabel, sizeof F->xlabel);
+            F->ylabel[0] = '\0';
+        }
+        figure_frame_titles(cr, F, o, 28);
+        if (!vertical || !layout_vertical(cr, L, lo, hi, orient == SENTRAJ_ORIENTATION_AUTO))
+            break;
+        /* The names do not fit under the bars: turn them. */
+        vertical = 0;
+    }
+    if (!vertical)
+        layout_horizontal(cr, L, lo, hi);
     return SENTRAJ_OK;
 }
 
 /* Lay the figure out (w x h points). L is always initialized; layout_free()
  * it afterwards. */
-static int make_layout(layout *L, const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h)
+static int make_layout(bar_layout *L, const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h)
 {
     memset(L, 0, sizeof *L);
     return figure_measure(compute_layout, L, a, o, w, h);
 }
 
-static void fill_bar(const layout *L, size_t i, sentraj_figure_bar *b)
+static void fill_bar(const bar_layout *L, size_t i, sentraj_figure_bar *b)
 {
-    const sentraj_result *r = L->slots[i].r;
+    const bar_slot *sl = &L->slots[i];
+    const sentraj_result *r = sl->r;
+    double tx, ty;
 
-    b->row = L->slots[i].row;
-    b->x = L->F.left + ((double)i + 0.5) * L->slot_w;
+    memset(b, 0, sizeof *b);
+    b->row = sl->row;
+    b->is_all = sl->is_all;
+    b->mark = sl->mark;
+    b->at = bars_slot_at(L, i);
     b->half_width = L->bar_half;
     b->cap_half_width = L->cap_half;
-    b->y_zero = figure_ymap(&L->F, 0);
-    b->y_mean = has_mean(r) ? figure_ymap(&L->F, r->mean_delta) : NAN;
-    b->y_ci_low = has_ci(r) ? figure_ymap(&L->F, r->boot.ci_low) : NAN;
-    b->y_ci_high = has_ci(r) ? figure_ymap(&L->F, r->boot.ci_high) : NAN;
-    snprintf(b->label, sizeof b->label, "%s", L->slots[i].name);
+    b->dot_r = L->dot_r;
+    b->v_zero = figure_vmap(&L->F, 0);
+    b->v_mean = has_mean(r) ? figure_vmap(&L->F, r->mean_delta) : NAN;
+    b->v_ci_low = has_ci(r) ? figure_vmap(&L->F, r->boot.ci_low) : NAN;
+    b->v_ci_high = has_ci(r) ? figure_vmap(&L->F, r->boot.ci_high) : NAN;
+    if (sl->mark != SENTRAJ_FIGURE_MARK_NONE)
+        mark_place(L, i, b->mark_box, &tx, &ty);
+    bars_label_box(L, i, b->label_box);
+    b->label_cut = sl->cut;
+    snprintf(b->label, sizeof b->label, "%s", sl->name);
+    snprintf(b->shown, sizeof b->shown, "%.*s", (int)sl->len, sl->name);
 }
 
-int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
-                          sentraj_figure_bar *bars, size_t cap, size_t *nbars)
+static void fill_info(const bar_layout *L, sentraj_figure_info *info)
 {
-    figure_names rows;
-    layout L;
+    const figure_frame *F = &L->F;
+
+    memset(info, 0, sizeof *info);
+    info->horizontal = F->horizontal;
+    info->items = L->n;
+    info->rotated = L->rotated;
+    info->left = F->left;
+    info->right = F->right;
+    info->top = F->top;
+    info->bottom = F->bottom;
+    info->vmin = F->ymin;
+    info->vmax = F->ymax;
+    info->fs_label = L->fs_cat;
+    memcpy(info->title, F->title, sizeof info->title);
+    memcpy(info->subtitle, F->subtitle, sizeof info->subtitle);
+    memcpy(info->xlabel, F->xlabel, sizeof info->xlabel);
+    memcpy(info->ylabel, F->ylabel, sizeof info->ylabel);
+    memcpy(info->note, L->note, sizeof info->note);
+    info->subtitle_lines = F->subtitle[0] ? 1 + (F->sub_split > 0) : 0;
+}
+
+static int check_analysis(const void *a, const sentraj_figure_options *o, const char *source, sentraj_error *err);
+
+int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_options *o, double w, double h,
+                          sentraj_figure_bar *bars, size_t cap, size_t *nbars, sentraj_figure_info *info)
+{
+    sentraj_figure_options checked;
+    bar_layout L;
     int rc;
 
     if (nbars)
         *nbars = 0;
     if (!a || !figure_check_size(w, h))
         return SENTRAJ_EUSAGE;
-    rows = analysis_names(a);
-    rc = figure_check_names(o, &rows, NULL, NULL);
+    if (o)
+        checked = *o;
+    else
+        sentraj_figure_options_init(&checked);
+    /* o's own size is ignored: check it at the one asked for. */
+    checked.width = (int)w;
+    checked.height = (int)h;
+    checked.dpi = 72;
+    rc = check_analysis(a, &checked, NULL, NULL);
     if (rc == SENTRAJ_OK)
         rc = cairo_dl_load(NULL, NULL);
     if (rc != SENTRAJ_OK)
@@ -414,6 +528,8 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
             fill_bar(&L, i, &bars[i]);
         if (nbars)
             *nbars = L.n;
+        if (info)
+            fill_info(&L, info);
     }
     layout_free(&L);
     return rc;
@@ -423,17 +539,36 @@ int sentraj_figure_layout(const sentraj_analysis *a, const sentraj_figure_option
 /* Drawing                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void paint_bars(cairo_t *cr, const layout *L)
+/* A segment from (across a0, value v0) to (a1, v1). */
+static void segment(cairo_t *cr, const bar_layout *L, double a0, double v0, double a1, double v1)
+{
+    if (L->F.horizontal) {
+        cairo_move_to(cr, v0, a0);
+        cairo_line_to(cr, v1, a1);
+    } else {
+        cairo_move_to(cr, a0, v0);
+        cairo_line_to(cr, a1, v1);
+    }
+    cairo_stroke(cr);
+}
+
+static void paint_bars(cairo_t *cr, const bar_layout *L)
 {
     sentraj_figure_bar b;
 
-    figure_set_color(cr, COLOR_BAR);
+    /* A bar only where there is an interval: a mean alone is a point. */
     for (size_t i = 0; i < L->n; i++) {
+        double v0, len;
         fill_bar(L, i, &b);
-        if (isnan(b.y_mean))
+        if (isnan(b.v_mean) || isnan(b.v_ci_low))
             continue;
-        cairo_rectangle(cr, b.x - b.half_width, fmin(b.y_mean, b.y_zero), 2 * b.half_width,
-                        fabs(b.y_zero - b.y_mean));
+        v0 = fmin(b.v_mean, b.v_zero);
+        len = fabs(b.v_zero - b.v_mean);
+        figure_set_color(cr, b.is_all ? COLOR_ALL : COLOR_BAR);
+        if (L->F.horizontal)
+            cairo_rectangle(cr, v0, b.at - b.half_width, len, 2 * b.half_width);
+        else
+            cairo_rectangle(cr, b.at - b.half_width, v0, 2 * b.half_width, len);
         cairo_fill(cr);
     }
 
@@ -447,70 +582,50 @@ static void paint_bars(cairo_t *cr, const layout *L)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     for (size_t i = 0; i < L->n; i++) {
         fill_bar(L, i, &b);
-        if (isnan(b.y_ci_low))
+        if (isnan(b.v_ci_low))
             continue;
         /* A degenerate interval is a single cap at the mean. */
-        if (fabs(b.y_ci_low - b.y_ci_high) > 0.5) {
-            cairo_move_to(cr, b.x, b.y_ci_low);
-            cairo_line_to(cr, b.x, b.y_ci_high);
-            cairo_stroke(cr);
-        }
-        figure_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_low);
-        figure_hline(cr, b.x - b.cap_half_width, b.x + b.cap_half_width, b.y_ci_high);
+        if (fabs(b.v_ci_low - b.v_ci_high) > 0.5)
+            segment(cr, L, b.at, b.v_ci_low, b.at, b.v_ci_high);
+        segment(cr, L, b.at - b.cap_half_width, b.v_ci_low, b.at + b.cap_half_width, b.v_ci_low);
+        segment(cr, L, b.at - b.cap_half_width, b.v_ci_high, b.at + b.cap_half_width, b.v_ci_high);
+    }
+    for (size_t i = 0; i < L->n; i++) {
+        fill_bar(L, i, &b);
+        paint_mark(cr, L, i, &b);
     }
 }
 
-static void paint_labels(cairo_t *cr, const layout *L)
+/* The category axis' title (if any) and the note, under everything. */
+static void paint_below(cairo_t *cr, const bar_layout *L)
 {
-    double s = L->F.s;
+    const figure_frame *F = &L->F;
 
-    for (size_t i = 0; i < L->n; i++) {
-        const slot *sl = &L->slots[i];
-        double x = L->F.left + ((double)i + 0.5) * L->slot_w;
-
-        if (!L->rotated) {
-            double y = L->label_top + 0.95 * L->fs_cat;
-            figure_set_font(cr, L->fs_cat, 0);
-            figure_set_color(cr, FIGURE_TEXT);
-            if (sl->split) {
-                figure_show_at(cr, sl->name, sl->split, x, y, 0.5);
-                figure_show_at(cr, sl->name + sl->split + 1, sl->len - sl->split - 1, x, y + 1.2 * L->fs_cat, 0.5);
-            } else
-                figure_show_at(cr, sl->name, sl->len, x, y, 0.5);
-            figure_set_font(cr, L->fs_n, 0);
-            figure_set_color(cr, FIGURE_N);
-            y = L->label_top + (sl->split ? 2 : 1) * 1.2 * L->fs_cat + 3 * s + 0.95 * L->fs_n;
-            figure_show_at(cr, sl->nlabel, strlen(sl->nlabel), x, y, 0.5);
-        } else {
-            char tail[80];
-            figure_set_font(cr, L->fs_cat, 0);
-            cairo_save(cr);
-            cairo_translate(cr, x, L->label_top);
-            cairo_rotate(cr, -L->angle);
-            cairo_move_to(cr, -sl->label_w, 0.36 * L->fs_cat);
-            figure_set_color(cr, FIGURE_TEXT);
-            figure_show_n(cr, sl->name, sl->len);
-            if (sl->cut)
-                cairo_show_text(cr, "\xe2\x80\xa6");
-            snprintf(tail, sizeof tail, "  %s", sl->nlabel);
-            figure_set_color(cr, FIGURE_N);
-            cairo_show_text(cr, tail);
-            cairo_restore(cr);
-        }
+    if (!F->horizontal && F->xlabel[0])
+        figure_title_under(cr, F, F->xlabel, F->h - F->pad - L->note_h - 0.35 * F->fs_axis);
+    if (F->horizontal && F->ylabel[0])
+        figure_title_left(cr, F, F->ylabel, F->pad);
+    if (L->note[0]) {
+        figure_set_font(cr, L->fs_note, 0);
+        figure_set_color(cr, FIGURE_MUTED);
+        figure_show_at(cr, L->note, L->note_len, F->pad, F->h - F->pad - 0.25 * L->fs_note, 0);
+        if (L->note_cut)
+            cairo_show_text(cr, "\xe2\x80\xa6");
     }
 }
 
 /* Paint the whole figure on cr, w x h points in cr's user space (a figure_chart's draw). */
 static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_figure_options *o)
 {
-    layout L;
+    bar_layout L;
     int rc = make_layout(&L, a, o, w, h);
 
     if (rc == SENTRAJ_OK) {
         figure_begin(cr, &L.F);
         figure_axes(cr, &L.F);
         paint_bars(cr, &L);
-        paint_labels(cr, &L);
+        bars_paint_labels(cr, &L);
+        paint_below(cr, &L);
         figure_titles(cr, &L.F);
     }
     layout_free(&L);
@@ -525,11 +640,19 @@ static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_fi
 static int check_analysis(const void *a, const sentraj_figure_options *o, const char *source, sentraj_error *err)
 {
     figure_names rows;
+    int rc;
 
+    if (strcmp(sentraj_orientation_name(o->orientation), "?") == 0)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0, "figure orientation %d is not auto, vertical or "
+                             "horizontal", (int)o->orientation);
     if (!a)
         return figure_check_options(o, NULL, source, err);
     rows = analysis_names(a);
-    return figure_check_options(o, &rows, source, err);
+    rc = figure_check_options(o, &rows, source, err);
+    if (rc == SENTRAJ_OK && figure_shown(o, rows.count) == 0)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
+                             "the figure has no bar to draw: the data have no category and no_all leaves out \"all\"");
+    return rc;
 }
 
 static const figure_chart bar_chart = {"analysis", check_analysis, draw};

@@ -81,6 +81,11 @@ static size_t clean_utf8(char *dst, const char *src, size_t max)
     return o;
 }
 
+size_t figure_clean(char *dst, const char *src, size_t cap)
+{
+    return clean_utf8(dst, src, cap - 1);
+}
+
 /* The largest index <= at that starts a character of the valid UTF-8 string
  * s: the length of the longest prefix of s[0 .. at - 1] that ends on a
  * character boundary. */
@@ -203,9 +208,9 @@ static void set_ticks(figure_frame *F, double target)
     /* End the axis on a tick when that costs at most half a step. */
     {
         double up = ceil(F->ymax / F->step - 1e-9) * F->step, down = floor(F->ymin / F->step + 1e-9) * F->step;
-        if (F->ymax > 0 && up - F->ymax <= 0.5 * F->step)
+        if (F->ymax > 0 && up - F->ymax <= 0.5 * F->step && up <= F->clamp_hi)
             F->ymax = up;
-        if (F->ymin < 0 && F->ymin - down <= 0.5 * F->step)
+        if (F->ymin < 0 && F->ymin - down <= 0.5 * F->step && down >= F->clamp_lo)
             F->ymin = down;
     }
     F->k0 = (long)ceil(F->ymin / F->step - 1e-9);
@@ -227,19 +232,59 @@ static void tick_label(const figure_frame *F, double v, char *buf, size_t n)
         snprintf(buf, n, "%s", num);
 }
 
-double figure_ymap(const figure_frame *F, double v)
+double figure_vmap(const figure_frame *F, double v)
 {
+    if (F->horizontal)
+        return F->left + (v - F->ymin) / (F->ymax - F->ymin) * (F->right - F->left);
     return F->top + (F->ymax - v) / (F->ymax - F->ymin) * (F->bottom - F->top);
+}
+
+double figure_xaxis_height(const figure_frame *F)
+{
+    return 6 * F->s + 1.25 * F->fs_tick + (F->xlabel[0] ? 8 * F->s + 1.3 * F->fs_axis : 0);
+}
+
+double figure_title_left_width(const figure_frame *F, const char *text)
+{
+    return text[0] ? 0.95 * F->fs_axis + 12 * F->s : 0;
+}
+
+void figure_title_under(cairo_t *cr, const figure_frame *F, const char *text, double y)
+{
+    double size = fit_font(cr, text, F->fs_axis, 0, F->w - 2 * F->pad);
+    double x = fmin(fmax(0.5 * (F->left + F->right), F->pad + 0.5 * figure_str_w(cr, text)),
+                    F->w - F->pad - 0.5 * figure_str_w(cr, text));
+
+    figure_set_font(cr, size, 0);
+    figure_set_color(cr, FIGURE_TEXT);
+    figure_show_at(cr, text, strlen(text), x, y, 0.5);
+}
+
+void figure_title_left(cairo_t *cr, const figure_frame *F, const char *text, double x)
+{
+    double size = fit_font(cr, text, F->fs_axis, 0, F->bottom - F->top);
+
+    figure_set_font(cr, size, 0);
+    figure_set_color(cr, FIGURE_TEXT);
+    cairo_save(cr);
+    /* Glyphs reach about 0.95 em above the baseline: the baseline sits that
+     * far right of x. */
+    cairo_translate(cr, x + 0.95 * size, 0.5 * (F->top + F->bottom));
+    cairo_rotate(cr, -FIGURE_PI / 2);
+    figure_show_at(cr, text, strlen(text), 0, 0, 0.5);
+    cairo_restore(cr);
 }
 
 void figure_axes(cairo_t *cr, const figure_frame *F)
 {
+    double s = F->s;
+
     /* Grid lines and tick labels. */
     cairo_set_line_width(cr, F->grid_lw);
     figure_set_font(cr, F->fs_tick, 0);
     for (size_t k = 0; k < F->nticks; k++) {
         double v = (double)(F->k0 + (long)k) * F->step;
-        double y = figure_ymap(F, v);
+        double at = figure_vmap(F, v);
         char buf[64];
 
         if (F->k0 + (long)k != 0) {
@@ -248,31 +293,40 @@ void figure_axes(cairo_t *cr, const figure_frame *F)
         }
         tick_label(F, v, buf, sizeof buf);
         figure_set_color(cr, FIGURE_MUTED);
-        figure_show_at(cr, buf, strlen(buf), F->left - 10 * F->s, y + 0.36 * F->fs_tick, 1.0);
+        if (F->horizontal)
+            figure_show_at(cr, buf, strlen(buf), at, F->bottom + 6 * s + 0.95 * F->fs_tick, 0.5);
+        else
+            figure_show_at(cr, buf, strlen(buf), F->left - 10 * s, at + 0.36 * F->fs_tick, 1.0);
     }
 
-    /* The y axis title, reading upwards, centred on the plot. */
-    {
-        double size = fit_font(cr, F->ylabel, F->fs_axis, 0, F->bottom - F->top);
-        double x = F->left - 10 * F->s - F->tick_w - 12 * F->s;
-        figure_set_font(cr, size, 0);
-        figure_set_color(cr, FIGURE_TEXT);
-        cairo_save(cr);
-        cairo_translate(cr, x, 0.5 * (F->top + F->bottom));
-        cairo_rotate(cr, -FIGURE_PI / 2);
-        figure_show_at(cr, F->ylabel, strlen(F->ylabel), 0, 0, 0.5);
-        cairo_restore(cr);
-    }
+    /* The value axis' title: under the tick labels, or left of them reading
+     * upwards. */
+    if (F->horizontal) {
+        if (F->xlabel[0])
+            figure_title_under(cr, F, F->xlabel, F->bottom + 6 * s + 1.25 * F->fs_tick + 8 * s + 0.95 * F->fs_axis);
+    } else if (F->ylabel[0])
+        figure_title_left(cr, F, F->ylabel, F->left - 10 * s - F->tick_w - 12 * s - 0.95 * F->fs_axis);
 }
 
 void figure_titles(cairo_t *cr, const figure_frame *F)
 {
+    size_t len = strlen(F->subtitle);
+
     figure_set_font(cr, F->fs_title, 1);
     figure_set_color(cr, FIGURE_TEXT);
     figure_show_at(cr, F->title, strlen(F->title), F->pad, F->title_y, 0);
     figure_set_font(cr, F->fs_sub, 0);
     figure_set_color(cr, FIGURE_MUTED);
-    figure_show_at(cr, F->subtitle, strlen(F->subtitle), F->pad, F->sub_y, 0);
+    if (!F->sub_split)
+        figure_show_at(cr, F->subtitle, len, F->pad, F->sub_y, 0);
+    else {
+        /* Line 1 keeps a ';' it ends with; the blank after it starts no line. */
+        size_t end = F->sub_split;
+        while (end > 0 && F->subtitle[end - 1] == ' ')
+            end--;
+        figure_show_at(cr, F->subtitle, end, F->pad, F->sub_y, 0);
+        figure_show_at(cr, F->subtitle + F->sub_split, len - F->sub_split, F->pad, F->sub_y + 1.3 * F->fs_sub, 0);
+    }
 }
 
 void figure_frame_init(figure_frame *F, double w, double h)
@@ -290,41 +344,111 @@ void figure_frame_init(figure_frame *F, double w, double h)
     F->fs_tick = fmax(12 * s, 7);
     F->zero_lw = fmax(1.0, 1.3 * s);
     F->grid_lw = fmax(1.0, 1.0 * s);
+    F->horizontal = 0;
+    F->clamp_lo = -INFINITY;
+    F->clamp_hi = INFINITY;
+}
+
+/* Replace dst (room for cap bytes) with text, cleaned, unless text is NULL. */
+static void set_text(char *dst, size_t cap, const char *text)
+{
+    if (text)
+        figure_clean(dst, text, cap);
+}
+
+/* Where to break the subtitle onto two lines: after the "; " that makes the
+ * wider line narrowest, or, when there is none or that line would still be
+ * wider than room, at the blank that does. Returns the index the second
+ * line starts at (0: no break) and its wider line's width in *widest. */
+static size_t sub_break(cairo_t *cr, const char *t, double room, double *widest)
+{
+    size_t len = strlen(t), best = 0;
+    double best_w = INFINITY;
+
+    for (int pass = 0; pass < 2 && !(best_w <= room); pass++)
+        for (size_t i = 1; i + 1 < len; i++) {
+            double w1, w2;
+            if (t[i] != ' ' || (pass == 0 && t[i - 1] != ';'))
+                continue;
+            w1 = figure_text_w(cr, t, i);
+            w2 = figure_text_w(cr, t + i + 1, len - i - 1);
+            if (fmax(w1, w2) < best_w) {
+                best_w = fmax(w1, w2);
+                best = i + 1;
+            }
+        }
+    *widest = best_w;
+    return best;
 }
 
 void figure_frame_titles(cairo_t *cr, figure_frame *F, const sentraj_figure_options *o, double gap)
 {
-    if (o && o->title)
-        clean_utf8(F->title, o->title, sizeof F->title - 1);
-    F->fs_title = fit_font(cr, F->title, F->fs_title, 1, F->w - 2 * F->pad);
-    F->fs_sub = fit_font(cr, F->subtitle, F->fs_sub, 0, F->w - 2 * F->pad);
-    F->title_y = F->pad + 0.95 * F->fs_title;
-    F->sub_y = F->title_y + 1.55 * F->fs_sub;
-    F->top = F->sub_y + 0.4 * F->fs_sub + gap * F->s;
+    double room = F->w - 2 * F->pad, y = F->pad;
+
+    if (o) {
+        set_text(F->title, sizeof F->title, o->title);
+        set_text(F->subtitle, sizeof F->subtitle, o->subtitle);
+        set_text(F->xlabel, sizeof F->xlabel, o->xlabel);
+        set_text(F->ylabel, sizeof F->ylabel, o->ylabel);
+    }
+    F->fs_title = fit_font(cr, F->title, F->fs_title, 1, room);
+    /* The subtitle: one line, shrunk by at most a tenth; else two lines
+     * (shrunk as they need). */
+    F->sub_split = 0;
+    figure_set_font(cr, F->fs_sub, 0);
+    if (figure_str_w(cr, F->subtitle) > room / 0.9) {
+        double widest;
+        size_t at = sub_break(cr, F->subtitle, room, &widest);
+        if (at) {
+            F->sub_split = at;
+            F->fs_sub = fmax(0.6 * F->fs_sub, fmin(F->fs_sub, F->fs_sub * room / widest));
+        }
+    }
+    if (!F->sub_split)
+        F->fs_sub = fit_font(cr, F->subtitle, F->fs_sub, 0, room);
+    if (F->title[0]) {
+        F->title_y = y + 0.95 * F->fs_title;
+        y = F->title_y + 0.4 * F->fs_title;
+    }
+    if (F->subtitle[0]) {
+        F->sub_y = (F->title[0] ? F->title_y + 1.55 * F->fs_sub : y + 0.95 * F->fs_sub);
+        y = F->sub_y + (F->sub_split ? 1.3 * F->fs_sub : 0) + 0.4 * F->fs_sub;
+    }
+    F->top = y + gap * F->s;
 }
 
 void figure_value_axis(cairo_t *cr, figure_frame *F, double lo, double hi, int from_zero)
 {
     double range, target, max_tick = 0;
+    /* The axis passes the clamp only to show data beyond it. */
+    double floor_v = lo <= hi ? fmin(F->clamp_lo, lo) : F->clamp_lo;
+    double ceil_v = lo <= hi ? fmax(F->clamp_hi, hi) : F->clamp_hi;
 
     if (from_zero) {
         lo = fmin(lo, 0);
         hi = fmax(hi, 0);
     }
-    /* No data, or a single value (all zeros when from zero): half a unit
-     * each way. */
-    if (!(lo <= hi)) {
+    /* No data: the clamp's range, or half a unit each way; a single value
+     * (all zeros when from zero): a quarter unit each way, within the clamp. */
+    if (!(lo <= hi) && isfinite(floor_v) && isfinite(ceil_v)) {
+        lo = floor_v;
+        hi = ceil_v;
+    } else if (!(lo <= hi)) {
         lo = -0.25;
         hi = 0.25;
     } else if (!(hi > lo)) {
-        lo -= 0.25;
-        hi += 0.25;
+        lo = fmax(lo - 0.25, floor_v);
+        hi = fmin(hi + 0.25, ceil_v);
     }
     range = hi - lo;
-    F->ymin = from_zero && !(lo < 0) ? 0 : lo - 0.08 * range;
-    F->ymax = from_zero && !(hi > 0) ? 0 : hi + 0.08 * range;
-    /* Ticks: about one every 55 units of an estimated plot height. */
-    target = fmin(8, fmax(3, (F->h - F->top - 0.18 * F->h) / (55 * F->s)));
+    F->ymin = fmax(from_zero && !(lo < 0) ? 0 : lo - 0.08 * range, floor_v);
+    F->ymax = fmin(from_zero && !(hi > 0) ? 0 : hi + 0.08 * range, ceil_v);
+    /* Ticks: about one every 55 units of an estimated plot height, or every
+     * 80 of its width (tick labels side by side need more room). */
+    if (F->horizontal)
+        target = fmin(8, fmax(3, 0.6 * F->w / (80 * F->s)));
+    else
+        target = fmin(8, fmax(3, (F->h - F->top - 0.18 * F->h) / (55 * F->s)));
     set_ticks(F, target);
     figure_set_font(cr, F->fs_tick, 0);
     for (size_t k = 0; k < F->nticks; k++) {
@@ -334,8 +458,9 @@ void figure_value_axis(cairo_t *cr, figure_frame *F, double lo, double hi, int f
     }
     F->tick_w = max_tick;
     /* Left of the plot: the axis title (its glyphs are ~0.95 em tall), a gap,
-     * the tick labels, a gap. */
-    F->left = F->pad + 0.95 * F->fs_axis + 12 * F->s + max_tick + 10 * F->s;
+     * the tick labels, a gap. Horizontal bars place their names there. */
+    if (!F->horizontal)
+        F->left = F->pad + figure_title_left_width(F, F->ylabel) + max_tick + 10 * F->s;
 }
 
 int figure_measure(figure_layout_fn fn, void *layout, const void *subject, const sentraj_figure_options *o, double w,
@@ -371,7 +496,16 @@ void figure_begin(cairo_t *cr, const figure_frame *F)
 
 void figure_value_line(cairo_t *cr, const figure_frame *F, double v)
 {
-    figure_hline(cr, F->left - 6 * F->s, F->right, figure_ymap(F, v));
+    double x;
+
+    if (!F->horizontal) {
+        figure_hline(cr, F->left - 6 * F->s, F->right, figure_vmap(F, v));
+        return;
+    }
+    x = figure_vmap(F, v);
+    cairo_move_to(cr, x, F->top);
+    cairo_line_to(cr, x, F->bottom + 4 * F->s);
+    cairo_stroke(cr);
 }
 
 int figure_end(cairo_t *cr, int rc)
@@ -379,6 +513,53 @@ int figure_end(cairo_t *cr, int rc)
     if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return SENTRAJ_EINTERNAL;
     return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* What the interval is                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* The method as a paper names it. */
+static const char *method_text(sentraj_method m)
+{
+    return m == SENTRAJ_METHOD_BCA ? "BCa" : sentraj_method_name(m);
+}
+
+/* "index engine", "index and multinomial engines", "a, b and c engines". */
+static void engines_text(char *buf, size_t n, figure_engines engines)
+{
+    size_t count = 0, done = 0, at = 0;
+
+    buf[0] = '\0';
+    for (int e = 0; e < 32; e++)
+        count += (engines >> e) & 1u;
+    for (int e = 0; e < 32 && at < n; e++) {
+        if (!((engines >> e) & 1u))
+            continue;
+        done++;
+        at += (size_t)snprintf(buf + at, n - at, "%s%s", done == 1 ? "" : done == count ? " and " : ", ",
+                               sentraj_engine_name((sentraj_engine)e));
+    }
+    if (at < n)
+        snprintf(buf + at, n - at, count > 1 ? " engines" : " engine");
+}
+
+void figure_ci_text(char *buf, size_t n, double level, sentraj_method method, size_t resamples,
+                    figure_engines engines, const char *over)
+{
+    char lvl[32], eng[96], num[40];
+    int exact = resamples == 0 || ((engines >> SENTRAJ_ENGINE_EXACT) & 1u);
+
+    snprintf(lvl, sizeof lvl, "%.4g%%", level * 100);
+    engines_text(eng, sizeof eng, engines);
+    if (exact) {
+        snprintf(buf, n, "%s %s CI, exact bootstrap%s%s%s", lvl, method_text(method), engines ? " (" : "", eng,
+                 engines ? ")" : "");
+        return;
+    }
+    figure_thousands(num, sizeof num, resamples);
+    snprintf(buf, n, "%s %s bootstrap CI%s, %s resamples%s%s%s", lvl, method_text(method), over, num,
+             engines ? " (" : "", eng, engines ? ")" : "");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -400,7 +581,9 @@ static int has_order(const sentraj_figure_options *o)
 
 size_t figure_shown(const sentraj_figure_options *o, size_t all)
 {
-    return has_order(o) ? o->norder : all;
+    if (has_order(o))
+        return o->norder;
+    return o && o->no_all && all > 0 ? all - 1 : all;
 }
 
 size_t figure_shown_index(const figure_names *known, const sentraj_figure_options *o, size_t i)

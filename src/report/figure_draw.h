@@ -28,20 +28,28 @@ typedef struct figure_rgb {
 #define FIGURE_MUTED ((figure_rgb)FIGURE_HEX(0x666666)) /* tick labels, the subtitle */
 #define FIGURE_N ((figure_rgb)FIGURE_HEX(0x777777))     /* "n = ..." */
 
-/* What every chart has: a title block, a plot area and a value (y) axis. */
+/* What every chart has: a title block, a plot area and a value axis, which
+ * runs up the plot (vertical, the default) or, for horizontal bars, along
+ * its bottom. */
 typedef struct figure_frame {
     double w, h, s;
     double pad;
-    /* The plot area: value ymax is at top, ymin at bottom. */
+    /* The plot area: value ymax is at top (horizontal: at right), ymin at
+     * bottom (at left). */
     double left, right, top, bottom;
     double ymin, ymax;
+    int horizontal;            /* the values run along x */
+    double clamp_lo, clamp_hi; /* the value axis stays within these (+-inf: no limit) */
     /* Ticks at k * step for k in [k0, k0 + nticks). */
     double step;
     long k0;
     size_t nticks;
     int decimals;
     double tick_w; /* widest tick label */
-    char title[512], subtitle[256], ylabel[160];
+    /* The texts; an empty one is not drawn and takes no room. xlabel titles
+     * the horizontal axis, ylabel the vertical one. */
+    char title[512], subtitle[256], xlabel[160], ylabel[160];
+    size_t sub_split; /* the subtitle's second line starts at subtitle + sub_split; 0: one line */
     double fs_title, fs_sub, fs_axis, fs_tick;
     double title_y, sub_y;
     double zero_lw, grid_lw;
@@ -66,21 +74,27 @@ void figure_hline(cairo_t *cr, double x0, double x1, double y);
 /* ---- The frame ---------------------------------------------------------- */
 
 /* Start F for a w x h figure: scale, padding, the title block's and the
- * axis' font sizes and line widths. */
+ * axis' font sizes and line widths; no clamp, vertical values. */
 void figure_frame_init(figure_frame *F, double w, double h);
-/* Fit the title and subtitle to the width and place them; the plot starts
- * gap points (at the default size) below the subtitle. F->title holds the
- * chart's own title, which o->title (cleaned) replaces when given. */
+/* Apply o's title, subtitle and axis titles over the chart's defaults in
+ * F (cleaned to valid UTF-8; NULL keeps the default, "" removes the text),
+ * fit the title and subtitle to the width (the subtitle on two lines when
+ * one would be too small) and place them; the plot starts gap points (at
+ * the default size) below the last of them. */
 void figure_frame_titles(cairo_t *cr, figure_frame *F, const sentraj_figure_options *o, double gap);
 /* The value axis for data from lo to hi (lo > hi: no data): a range padded by
- * 8% on each side, about one tick every 55 points of the plot's estimated
- * height at a 1-2-5 step, and the plot's left edge past the axis title and
- * the widest tick label. from_zero makes zero part of the range and leaves
- * unpadded a side the data do not reach beyond zero, as bar charts do.
- * Needs F->top. */
+ * 8% on each side and kept within the clamp, about one tick every 55 points
+ * of the plot's estimated height (80 points of its width when horizontal)
+ * at a 1-2-5 step, and, when vertical, the plot's left edge past the axis
+ * title and the widest tick label. from_zero makes zero part of the range
+ * and leaves unpadded a side the data do not reach beyond zero, as bar
+ * charts do. Needs F->top. */
 void figure_value_axis(cairo_t *cr, figure_frame *F, double lo, double hi, int from_zero);
-/* The y coordinate of value v. */
-double figure_ymap(const figure_frame *F, double v);
+/* The coordinate of value v: y (x when horizontal). */
+double figure_vmap(const figure_frame *F, double v);
+/* The room the tick labels and the x axis title take under a horizontal
+ * value axis. */
+double figure_xaxis_height(const figure_frame *F);
 
 /* The function that places a chart's parts: it fills layout (zeroed by the
  * caller) for a w x h figure of subject, measuring text on cr. Returns a
@@ -95,15 +109,33 @@ int figure_measure(figure_layout_fn fn, void *layout, const void *subject, const
 /* Start painting a laid-out chart on cr: the font options it was measured
  * with, the PDF's document title, the background. */
 void figure_begin(cairo_t *cr, const figure_frame *F);
-/* Grid lines (all but zero), tick labels and the y axis title. */
+/* Grid lines (all but zero), tick labels and the value axis' title (the
+ * y title, or when horizontal the x title under the tick labels). */
 void figure_axes(cairo_t *cr, const figure_frame *F);
-/* A horizontal line across the plot (and the tick stub) at value v, in the
- * current colour and line width. */
+/* A line across the plot (and the tick stub) at value v, in the current
+ * colour and line width. */
 void figure_value_line(cairo_t *cr, const figure_frame *F, double v);
+/* An axis title: text centred on the plot's width with its baseline at y,
+ * or, rotated to read upwards, centred on its height with its top at x. */
+void figure_title_under(cairo_t *cr, const figure_frame *F, const char *text, double y);
+void figure_title_left(cairo_t *cr, const figure_frame *F, const char *text, double x);
+/* The room a title left of the plot takes: 0 for an empty text. */
+double figure_title_left_width(const figure_frame *F, const char *text);
 void figure_titles(cairo_t *cr, const figure_frame *F);
 /* The status of a drawing: rc, or SENTRAJ_EINTERNAL when rc is SENTRAJ_OK but
  * cairo failed on cr. */
 int figure_end(cairo_t *cr, int rc);
+
+/* ---- What the interval is ------------------------------------------------ */
+
+/* Bit e set for each engine e (sentraj_engine) that ran. */
+typedef unsigned figure_engines;
+/* "95% BCa bootstrap CI<over>, 1,000 resamples (index and multinomial
+ * engines)", or with the exact engine (in engines, or resamples 0) "95%
+ * BCa CI, exact bootstrap (exact engine)"; over is text after "CI" (a
+ * leading blank included), or "". */
+void figure_ci_text(char *buf, size_t n, double level, sentraj_method method, size_t resamples,
+                    figure_engines engines, const char *over);
 
 /* ---- Categories --------------------------------------------------------- */
 
@@ -117,11 +149,16 @@ typedef struct figure_names {
 
 /* The index of the category called name, or known->count when there is none. */
 size_t figure_names_find(const figure_names *known, const char *name);
-/* How many categories the chart shows: those o's order names, else `all`. */
+/* How many categories the chart shows: those o's order names, else `all`
+ * less the last (the "all" row) when o->no_all. */
 size_t figure_shown(const sentraj_figure_options *o, size_t all);
 /* The index in known of the i-th category shown: that of o's i-th order name
  * (known->count when it is not known), or i without an order. */
 size_t figure_shown_index(const figure_names *known, const sentraj_figure_options *o, size_t i);
+/* Copy src into dst (room for cap bytes, cap > 0) as valid UTF-8 that cairo
+ * accepts: invalid bytes and control characters become '?', and the copy
+ * ends at a character boundary. Returns the length written. */
+size_t figure_clean(char *dst, const char *src, size_t cap);
 /* The text shown for category (o's label for it, or the name itself) as
  * valid UTF-8 for cairo, cut at a character beyond 200 bytes; *len is its
  * length. Owned by the caller (free()); NULL when out of memory. */

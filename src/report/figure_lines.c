@@ -1,4 +1,5 @@
 /* figure_lines.c - the positions chart: mean sentiment at each message position, one line per category. */
+#include "report/figure.h"
 #include "report/figure_draw.h"
 #include "report/figure_write.h"
 #include "core/error.h"
@@ -9,7 +10,8 @@
 
 /* One line per category of a sentraj_positions (or those the order names),
  * the mean at each position joined by a line over a shaded band from ci_low
- * to ci_high, with a legend on the right. Everything is placed by
+ * to ci_high, with a legend on the right, on a value axis kept within the
+ * label scale's range (a mean label cannot leave it). Everything is placed by
  * pos_layout() and painted by pos_draw(), on the frame, value axis and
  * writers the bar chart uses too (figure_draw.h, figure_write.h). */
 
@@ -36,7 +38,6 @@ typedef struct playout {
     double xstep;      /* points between positions */
     double fs_leg, leg_x, leg_y, leg_row, swatch;
     double line_lw, dot_r;
-    char xlabel[160];
     int xevery;        /* label every xevery-th position */
     int pct;           /* bins labelled as percentages */
 } playout;
@@ -144,6 +145,25 @@ static int make_lines(playout *P, const sentraj_positions *p, const sentraj_figu
     return SENTRAJ_OK;
 }
 
+/* The engines that ran for the lines' positions with an interval (else for
+ * any of their positions). */
+static figure_engines line_engines(const playout *P)
+{
+    figure_engines ok = 0, any = 0;
+
+    for (size_t i = 0; i < P->nlines; i++)
+        for (size_t q = 0; q < npos_of(P->p); q++) {
+            const sentraj_position_row *r = row_at(P->p, P->lines[i].cat, q);
+            unsigned e = (unsigned)r->engine;
+            if (r->conversations == 0 || r->engine == SENTRAJ_ENGINE_AUTO || e >= 32)
+                continue;
+            any |= 1u << e;
+            if (r->status == SENTRAJ_CI_OK)
+                ok |= 1u << e;
+        }
+    return ok ? ok : any;
+}
+
 /* The default title, the subtitle and the axis titles. */
 static void line_texts(playout *P, const sentraj_positions *p)
 {
@@ -151,26 +171,28 @@ static void line_texts(playout *P, const sentraj_positions *p)
     const sentraj_positions_options *po = sentraj_positions_options_get(p);
     const sentraj_config *cfg = sentraj_positions_config(p);
     const char *cluster_by = sentraj_positions_cluster_by(p);
-    char lvl[32], unit[96];
+    char over[96];
+    size_t at;
 
     if (po->bins)
         snprintf(L->title, sizeof L->title, "Expressed sentiment over the course of conversations (%zu equal parts)",
                  po->bins);
     else
         snprintf(L->title, sizeof L->title, "Expressed sentiment by human message position");
-    snprintf(lvl, sizeof lvl, "%.4g%%", cfg->level * 100);
     if (cluster_by)
-        snprintf(unit, sizeof unit, "clusters (%.60s)", cluster_by);
+        snprintf(over, sizeof over, " over clusters (%.60s)", cluster_by);
     else
-        snprintf(unit, sizeof unit, "conversations");
-    snprintf(L->subtitle, sizeof L->subtitle, "mean human label, %s; %s bootstrap CI over %s, %zu resamples",
-             po->all_conversations ? "every conversation" : "conversations kept by the filter", lvl, unit,
-             cfg->resamples);
+        snprintf(over, sizeof over, " over conversations");
+    snprintf(L->subtitle, sizeof L->subtitle, "mean human label, %s; ",
+             po->all_conversations ? "every conversation" : "conversations kept by the filter");
+    at = strlen(L->subtitle);
+    figure_ci_text(L->subtitle + at, sizeof L->subtitle - at, cfg->level, cfg->method, cfg->resamples,
+                   line_engines(P), over);
     snprintf(L->ylabel, sizeof L->ylabel, "Mean sentiment");
     if (po->bins)
-        snprintf(P->xlabel, sizeof P->xlabel, "Part of the conversation (human messages)");
+        snprintf(L->xlabel, sizeof L->xlabel, "Part of the conversation (human messages)");
     else
-        snprintf(P->xlabel, sizeof P->xlabel, "Human message position");
+        snprintf(L->xlabel, sizeof L->xlabel, "Human message position");
 }
 
 /* The legend on the right, at most 30% of the width, names cut to fit; the
@@ -250,11 +272,13 @@ static int pos_layout(cairo_t *cr, void *out, const void *subject, const sentraj
         return rc;
     line_texts(P, P->p);
     figure_frame_titles(cr, L, o, 24);
-    /* A level, not a change: no forced zero. */
+    /* A level, not a change: no forced zero; and no value past the scale's
+     * ends, where no mean can be. */
+    sentraj_positions_scale_range(P->p, &L->clamp_lo, &L->clamp_hi);
     figure_value_axis(cr, L, lo, hi, 0);
     place_legend(cr, P);
     place_positions(cr, P);
-    xl_h = 1.25 * L->fs_tick + 8 * L->s + 1.3 * L->fs_axis;
+    xl_h = figure_xaxis_height(L);
     L->bottom = h - L->pad - xl_h;
     if (L->bottom < L->top + 10)
         L->bottom = L->top + 10;
@@ -278,7 +302,11 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
     size_t npos = npos_of(p);
 
     cairo_save(cr);
-    cairo_rectangle(cr, P->F.left, P->F.top, P->F.right - P->F.left, P->F.bottom - P->F.top);
+    /* Clipped to the plot, but a dot or line at the scale's end shows whole. */
+    {
+        double m = P->dot_r + P->line_lw;
+        cairo_rectangle(cr, P->F.left, P->F.top - m, P->F.right - P->F.left, P->F.bottom - P->F.top + 2 * m);
+    }
     cairo_clip(cr);
     /* Bands first, so no band covers another category's line. */
     for (size_t i = 0; i < P->nlines; i++) {
@@ -291,14 +319,14 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
                 /* A run of positions with an interval: one polygon (a lone
                  * position gets a short bar of a third of a step). */
                 double half = e - q == 1 ? P->xstep / 6 : 0;
-                cairo_move_to(cr, px(P, q) - half, figure_ymap(&P->F, row_at(p, ln->cat, q)->ci_high));
+                cairo_move_to(cr, px(P, q) - half, figure_vmap(&P->F, row_at(p, ln->cat, q)->ci_high));
                 for (size_t k = q; k < e; k++)
                     cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0),
-                                  figure_ymap(&P->F, row_at(p, ln->cat, k)->ci_high));
+                                  figure_vmap(&P->F, row_at(p, ln->cat, k)->ci_high));
                 for (size_t k = e; k-- > q;)
                     cairo_line_to(cr, px(P, k) + (k + 1 == e ? half : 0),
-                                  figure_ymap(&P->F, row_at(p, ln->cat, k)->ci_low));
-                cairo_line_to(cr, px(P, q) - half, figure_ymap(&P->F, row_at(p, ln->cat, q)->ci_low));
+                                  figure_vmap(&P->F, row_at(p, ln->cat, k)->ci_low));
+                cairo_line_to(cr, px(P, q) - half, figure_vmap(&P->F, row_at(p, ln->cat, q)->ci_low));
                 cairo_close_path(cr);
                 cairo_set_source_rgba(cr, ln->color.r, ln->color.g, ln->color.b, ln->dashed ? 0.12 : 0.18);
                 cairo_fill(cr);
@@ -319,9 +347,9 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
             while (e < npos && isfinite(row_at(p, ln->cat, e)->mean))
                 e++;
             if (e > q + 1) {
-                cairo_move_to(cr, px(P, q), figure_ymap(&P->F, row_at(p, ln->cat, q)->mean));
+                cairo_move_to(cr, px(P, q), figure_vmap(&P->F, row_at(p, ln->cat, q)->mean));
                 for (size_t k = q + 1; k < e; k++)
-                    cairo_line_to(cr, px(P, k), figure_ymap(&P->F, row_at(p, ln->cat, k)->mean));
+                    cairo_line_to(cr, px(P, k), figure_vmap(&P->F, row_at(p, ln->cat, k)->mean));
                 cairo_stroke(cr);
             }
             q = e > q ? e : q + 1;
@@ -331,7 +359,7 @@ static void pos_draw_lines(cairo_t *cr, const playout *P)
             if (!isfinite(row_at(p, ln->cat, q)->mean))
                 continue;
             cairo_new_sub_path(cr);
-            cairo_arc(cr, px(P, q), figure_ymap(&P->F, row_at(p, ln->cat, q)->mean), P->dot_r, 0, 2 * FIGURE_PI);
+            cairo_arc(cr, px(P, q), figure_vmap(&P->F, row_at(p, ln->cat, q)->mean), P->dot_r, 0, 2 * FIGURE_PI);
             cairo_fill(cr);
         }
     }
@@ -355,9 +383,8 @@ static void pos_draw_xaxis(cairo_t *cr, const playout *P)
         pos_label(P, q, buf, sizeof buf);
         figure_show_at(cr, buf, strlen(buf), px(P, q), y, 0.5);
     }
-    figure_set_font(cr, L->fs_axis, 0);
-    figure_set_color(cr, FIGURE_TEXT);
-    figure_show_at(cr, P->xlabel, strlen(P->xlabel), 0.5 * (L->left + L->right), y + 8 * L->s + 1.1 * L->fs_axis, 0.5);
+    if (L->xlabel[0])
+        figure_title_under(cr, L, L->xlabel, y + 0.3 * L->fs_tick + 8 * L->s + 0.95 * L->fs_axis);
 }
 
 static void pos_draw_legend(cairo_t *cr, const playout *P)
@@ -385,6 +412,41 @@ static void pos_draw_legend(cairo_t *cr, const playout *P)
         figure_set_color(cr, FIGURE_N);
         cairo_show_text(cr, ln->nlabel);
     }
+}
+
+int sentraj_positions_figure_layout(const sentraj_positions *p, const sentraj_figure_options *o, double w, double h,
+                                    sentraj_figure_info *info)
+{
+    playout P;
+    int rc;
+
+    if (!p || !figure_check_size(w, h))
+        return SENTRAJ_EUSAGE;
+    rc = figure_check_names(o, &(figure_names){p, ncat_of(p), positions_name}, NULL, NULL);
+    if (rc == SENTRAJ_OK)
+        rc = cairo_dl_load(NULL, NULL);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    memset(&P, 0, sizeof P);
+    rc = figure_measure(pos_layout, &P, p, o, w, h);
+    if (rc == SENTRAJ_OK && info) {
+        memset(info, 0, sizeof *info);
+        info->items = P.nlines;
+        info->left = P.F.left;
+        info->right = P.F.right;
+        info->top = P.F.top;
+        info->bottom = P.F.bottom;
+        info->vmin = P.F.ymin;
+        info->vmax = P.F.ymax;
+        info->fs_label = P.fs_leg;
+        memcpy(info->title, P.F.title, sizeof info->title);
+        memcpy(info->subtitle, P.F.subtitle, sizeof info->subtitle);
+        memcpy(info->xlabel, P.F.xlabel, sizeof info->xlabel);
+        memcpy(info->ylabel, P.F.ylabel, sizeof info->ylabel);
+        info->subtitle_lines = P.F.subtitle[0] ? 1 + (P.F.sub_split > 0) : 0;
+    }
+    playout_free(&P);
+    return rc;
 }
 
 static int pos_draw(cairo_t *cr, double w, double h, const void *subject, const sentraj_figure_options *o)

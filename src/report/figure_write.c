@@ -112,6 +112,12 @@ int figure_check_names(const sentraj_figure_options *o, const figure_names *know
             rc = check_known("order", o->order, NULL, o->norder, known, source, err);
         if (rc != SENTRAJ_OK)
             return rc;
+        /* An order lists exactly what is drawn: "all" there and no_all
+         * contradict each other. */
+        for (size_t i = 0; o->no_all && i < o->norder; i++)
+            if (strcmp(o->order[i], "all") == 0)
+                return sentraj_raise(err, SENTRAJ_EUSAGE, source, 0, 0,
+                                     "figure order: lists \"all\", which no_all leaves out");
     }
     if (o->labels || o->nlabels) {
         rc = check_list("labels", NULL, o->labels, o->labels ? o->nlabels : 1, source, err);
@@ -340,11 +346,17 @@ void sentraj_figure_options_init(sentraj_figure_options *o)
     o->title = NULL;
     o->width = 900;
     o->height = 560;
-    o->dpi = 72;
+    /* Two pixels a point: sharp on high-density screens and in print. */
+    o->dpi = 144;
     o->order = NULL;
     o->norder = 0;
     o->labels = NULL;
     o->nlabels = 0;
+    o->subtitle = NULL;
+    o->xlabel = NULL;
+    o->ylabel = NULL;
+    o->orientation = SENTRAJ_ORIENTATION_AUTO;
+    o->no_all = 0;
 }
 
 int figure_check(const figure_chart *chart, const void *subject, const sentraj_figure_options *o, sentraj_error *err)
