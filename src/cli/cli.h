@@ -47,6 +47,11 @@ typedef struct cli_output_opts {
 /* The figure's look (figure4, positions --figure). */
 typedef struct cli_figure_opts {
     const char *title;        /* --title; NULL: the figure's default */
+    const char *subtitle;     /* --subtitle; NULL: the default, "": none */
+    const char *xlabel;       /* --xlabel; NULL: the default, "": none */
+    const char *ylabel;       /* --ylabel; NULL: the default, "": none */
+    sentraj_orientation orientation; /* figure4 --orientation (auto) */
+    int no_all;               /* --no-all */
     int width, height, dpi;   /* --width, --height, --dpi; 0: the figure's default */
     const char *order;        /* --order LIST or FILE: the categories first in the rows, and exactly those
                                  in the figure; NULL: cfg.order, every category */
@@ -251,15 +256,22 @@ typedef struct cli_figure {
     sentraj_figure_label *labels;
 } cli_figure;
 
-/* The defaults, then --title, --width, --height, --dpi, --order and
- * --labels (when given). Returns 0, or the exit code after printing the
- * error; f is to be freed with cli_figure_free either way. */
+/* The defaults, then --title, --subtitle, --xlabel, --ylabel,
+ * --orientation, --no-all, --width, --height, --dpi, --order and --labels
+ * (when given). Returns 0, or the exit code after printing the error; f is
+ * to be freed with cli_figure_free either way. */
 int cli_figure_build(const cli_figure_opts *o, cli_figure *f);
 void cli_figure_free(cli_figure *f);
 
 /* The usage error for a figure check's err, naming the option at fault
  * (--order or --labels) instead of the library's "figure order:". */
 int cli_figure_usage(const sentraj_error *err);
+
+/* The figure formats, by a file name's extension. */
+typedef enum cli_figure_kind { CLI_FIG_NONE = -1, CLI_FIG_PNG, CLI_FIG_SVG, CLI_FIG_PDF } cli_figure_kind;
+/* The format path's extension names (.png, .svg or .pdf, case ignored), or
+ * CLI_FIG_NONE. */
+cli_figure_kind cli_figure_kind_of(const char *path);
 
 /* ---- data and summaries ----------------------------------------------------- */
 

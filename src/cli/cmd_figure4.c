@@ -12,30 +12,48 @@ static const char help[] =
     "\n"
     "The published figure on any input: per category, the mean change in human\n"
     "sentiment (mean of the last 3 human labels minus the first 3, conversations\n"
-    "with at least 6 human messages) with 95% bootstrap error bars. Writes\n"
-    "DIR/figure4.csv (the analyze columns), DIR/figure4.png, DIR/figure4.svg and\n"
-    "DIR/figure4.pdf (one drawing), and prints the table. Without INPUT it uses\n"
-    "the bundled fixture. INPUT may be summaries (see 'sentraj summarize').\n"
+    "with at least 6 human messages) with 95% bootstrap error bars, then a bar of\n"
+    "\"all\" (every kept conversation once). Writes DIR/figure4.csv (the analyze\n"
+    "columns), DIR/figure4.png, DIR/figure4.svg and DIR/figure4.pdf (one drawing),\n"
+    "or with -o FILE.png, .svg or .pdf that one figure only, and prints the table.\n"
+    "Without INPUT it uses the bundled fixture. INPUT may be summaries (see\n"
+    "'sentraj summarize').\n"
     "\n"
     "Options:\n"
-    "  -o, --output DIR   directory for the four files, created if missing (.)\n"
+    "  -o, --output DIR|FILE\n"
+    "                     a directory for the four files, created if missing (.;\n"
+    "                     a name ending in / or naming a directory is always one),\n"
+    "                     or one figure file named .png, .svg or .pdf\n"
     "  --title TEXT       figure title\n"
+    "  --subtitle TEXT    the line under the title (default: the windows, the\n"
+    "                     interval method, level, resamples or exact bootstrap, and\n"
+    "                     the engines that ran); \"\" for none\n"
+    "  --xlabel TEXT, --ylabel TEXT\n"
+    "                     titles of the horizontal and vertical axes (default: the\n"
+    "                     axis of the values says what they are); \"\" for none\n"
+    "  --orientation O    auto|vertical|horizontal (auto: vertical bars, horizontal\n"
+    "                     when the names would not fit under them; horizontal bars\n"
+    "                     list the names on the left, first row on top)\n"
+    "  --no-all           leave out the bar of \"all\" (drawn last by default)\n"
     "  --width PT         figure width in points, 1/72 inch (900)\n"
     "  --height PT        figure height in points (560)\n"
     "  --dpi N            PNG resolution: WIDTH*N/72 x HEIGHT*N/72 pixels; the SVG\n"
-    "                     and PDF keep their size in points (72: 900x560 pixels)\n"
-    "  --order O          the bars, left to right: natural|name|value, as for\n"
+    "                     and PDF keep their size in points (144: 1800x1120 pixels)\n"
+    "  --order O          the bars, in order: natural|name|value, as for\n"
     "                     'sentraj analyze' (natural), or exactly the categories\n"
-    "                     listed (a comma list or a file of one a line; the other\n"
-    "                     categories follow them in the CSV)\n"
-    "                     (\"all\" allowed); categories not listed are left out\n"
+    "                     listed (a comma list or a file of one a line; \"all\" only\n"
+    "                     if listed; the other categories follow them in the CSV)\n"
     "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
     "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
     "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL\n"
     "                     as for 'sentraj analyze'\n"
+    "  --alternative A    two-sided only (the default): the figure draws two-sided\n"
+    "                     intervals; 'sentraj analyze' gives one-sided bounds\n"
     "  -q, --quiet        no counts on standard error\n"
-    "  -h, --help         this help\n";
+    "  -h, --help         this help\n"
+    "\n"
+    CLI_INPUT_HELP;
 
 enum { NFILES = 4 };
 
@@ -128,13 +146,75 @@ out:
     return code;
 }
 
-static int run(cli_args *a)
+/* One figure file, and the table on standard output, both or neither. */
+static int write_one(const cli_args *a, const char *path, cli_figure_kind kind, const sentraj_analysis *an,
+                     const sentraj_figure_options *fo)
 {
-    const char *dir = a->out.path ? a->out.path : ".";
+    sentraj_outfile *out;
+    sentraj_error err;
+    FILE *f;
+    int code = 0, rc;
+
+    out = cli_out_open(path, &code);
+    if (!out)
+        return code;
+    f = sentraj_outfile_stream(out);
+    if (kind == CLI_FIG_PNG)
+        rc = sentraj_analysis_write_png(f, path, an, fo, &err);
+    else if (kind == CLI_FIG_SVG)
+        rc = sentraj_analysis_write_svg(f, path, an, fo, &err);
+    else
+        rc = sentraj_analysis_write_pdf(f, path, an, fo, &err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_analysis_write_table(stdout, "<stdout>", an, &err);
+    if (rc != SENTRAJ_OK) {
+        cli_out_abort(out);
+        return cli_fail(&err);
+    }
+    if ((code = cli_out_commit(out)) == 0)
+        cli_note(a, "wrote %s", path);
+    return code;
+}
+
+/* What -o names: one figure file (a name ending in .png, .svg or .pdf that
+ * is not a directory), else the directory of the four files. */
+static cli_figure_kind output_kind(const char *path)
+{
+    struct stat st;
+    size_t len = strlen(path);
+
+    if (len == 0 || path[len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+        return CLI_FIG_NONE;
+    return cli_figure_kind_of(path);
+}
+
+/* The analysis of the INPUTs, or of the bundled fixture without any. */
+static sentraj_analysis *analyze_inputs(cli_args *a, int *code)
+{
     char *fixture[1];
     char **inputs = a->inputs;
     int ninputs = a->ninputs;
     sentraj_counts counts;
+
+    if (ninputs == 0) {
+        const char *f = cli_fixture_path();
+        if (!f) {
+            fprintf(stderr, "sentraj figure4: the bundled fixture conversations.csv was not found; give an INPUT\n");
+            *code = 74;
+            return NULL;
+        }
+        fixture[0] = (char *)f;
+        inputs = fixture;
+        ninputs = 1;
+        cli_note(a, "no INPUT: using the bundled fixture %s", f);
+    }
+    return cli_analyze(a, inputs, ninputs, &counts, code);
+}
+
+static int run(cli_args *a)
+{
+    const char *dir = a->out.path ? a->out.path : ".";
+    cli_figure_kind kind = output_kind(dir);
     sentraj_analysis *an = NULL;
     cli_figure fig;
     sentraj_error err;
@@ -156,19 +236,7 @@ static int run(cli_args *a)
         goto fail;
     }
 
-    if (ninputs == 0) {
-        const char *f = cli_fixture_path();
-        if (!f) {
-            fprintf(stderr, "sentraj figure4: the bundled fixture conversations.csv was not found; give an INPUT\n");
-            code = 74;
-            goto fail;
-        }
-        fixture[0] = (char *)f;
-        inputs = fixture;
-        ninputs = 1;
-        cli_note(a, "no INPUT: using the bundled fixture %s", f);
-    }
-    an = cli_analyze(a, inputs, ninputs, &counts, &code);
+    an = analyze_inputs(a, &code);
     if (!an)
         goto fail;
     /* --order and --labels name categories of the data. */
@@ -179,6 +247,10 @@ static int run(cli_args *a)
     if (a->fig.order)
         note_left_out(a, an, &fig.order);
 
+    if (kind != CLI_FIG_NONE) {
+        code = write_one(a, dir, kind, an, &fig.fo);
+        goto fail;
+    }
     /* Only now, with results to write, create the directory. */
     errno = 0;
     made_dir = stat(dir, &st) != 0;

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <string.h>
-#include <strings.h>
 
 static const char help[] =
     "Usage: sentraj positions [options] INPUT...\n"
@@ -40,8 +39,11 @@ static const char help[] =
     "                     position means), or categories to put first, as for\n"
     "                     'sentraj analyze'; in the figure, exactly the lines listed\n"
     "                     (\"all\" may be one), in legend order\n"
-    "  --title TEXT, --width PT, --height PT, --dpi N, --labels LIST\n"
-    "                     the figure, as for 'sentraj figure4'\n"
+    "  --title TEXT, --subtitle TEXT, --xlabel TEXT, --ylabel TEXT, --width PT,\n"
+    "  --height PT, --dpi N, --labels LIST\n"
+    "                     the figure, as for 'sentraj figure4' (the y axis stays\n"
+    "                     within the label scale's range)\n"
+    "  --no-all           leave the line of \"all\" out of the figure\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
     "\n"
@@ -52,23 +54,6 @@ static const char help[] =
     "(one row per category and position, \"all\" last; conversations counts those\n"
     "reaching the position; empty fields where there is no value).\n";
 
-enum { FIG_PNG, FIG_SVG, FIG_PDF };
-
-/* The figure format of a file name, by its extension; -1 when unknown. */
-static int figure_kind(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!dot || strchr(dot, '/'))
-        return -1;
-    if (strcasecmp(dot, ".png") == 0)
-        return FIG_PNG;
-    if (strcasecmp(dot, ".svg") == 0)
-        return FIG_SVG;
-    if (strcasecmp(dot, ".pdf") == 0)
-        return FIG_PDF;
-    return -1;
-}
-
 /* The --figure names and the figure options that need --figure, checked
  * before any input is read. Returns 0 or the exit code after the message. */
 static int check_figures(const cli_args *a)
@@ -77,7 +62,7 @@ static int check_figures(const cli_args *a)
     const cli_figure_opts *f = &a->fig;
 
     for (int i = 0; i < figs->n; i++)
-        if (figure_kind(figs->v[i]) < 0)
+        if (cli_figure_kind_of(figs->v[i]) == CLI_FIG_NONE)
             return cli_usage_error("--figure %s: the name must end in .png, .svg or .pdf", figs->v[i]);
     for (int i = 0; i < figs->n; i++) {
         if (cli_same_output(a->out.path ? a->out.path : "-", figs->v[i]))
@@ -89,8 +74,10 @@ static int check_figures(const cli_args *a)
     if (figs->n && a->cfg.alternative != SENTRAJ_TWO_SIDED)
         return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
                                sentraj_alternative_name(a->cfg.alternative));
-    if (!figs->n && (f->title || f->width || f->height || f->dpi || f->labels))
-        return cli_usage_error("--title, --width, --height, --dpi and --labels need --figure FILE");
+    if (!figs->n && (f->title || f->subtitle || f->xlabel || f->ylabel || f->no_all || f->width || f->height ||
+                     f->dpi || f->labels))
+        return cli_usage_error("--title, --subtitle, --xlabel, --ylabel, --no-all, --width, --height, --dpi and "
+                               "--labels need --figure FILE");
     return 0;
 }
 
@@ -118,11 +105,11 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
     for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++) {
         FILE *f = sentraj_outfile_stream(figs[i]);
         const char *name = sentraj_outfile_name(figs[i]);
-        switch (figure_kind(names->v[i])) {
-        case FIG_PNG:
+        switch (cli_figure_kind_of(names->v[i])) {
+        case CLI_FIG_PNG:
             rc = sentraj_positions_write_png(f, name, p, fo, &err);
             break;
-        case FIG_SVG:
+        case CLI_FIG_SVG:
             rc = sentraj_positions_write_svg(f, name, p, fo, &err);
             break;
         default:

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -548,9 +549,26 @@ int cli_figure_usage(const sentraj_error *err)
 {
     if (strncmp(err->message, "figure order:", 13) == 0)
         return cli_usage_error("--order:%s", err->message + 13);
+    if (strncmp(err->message, "the figure has no bar to draw", 29) == 0)
+        return cli_usage_error("--no-all leaves the figure nothing to draw: the data have no category");
     if (strncmp(err->message, "figure labels:", 14) == 0)
         return cli_usage_error("--labels:%s", err->message + 14);
     return cli_usage_error("%s", err->message);
+}
+
+cli_figure_kind cli_figure_kind_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+
+    if (!dot || strchr(dot, '/'))
+        return CLI_FIG_NONE;
+    if (strcasecmp(dot, ".png") == 0)
+        return CLI_FIG_PNG;
+    if (strcasecmp(dot, ".svg") == 0)
+        return CLI_FIG_SVG;
+    if (strcasecmp(dot, ".pdf") == 0)
+        return CLI_FIG_PDF;
+    return CLI_FIG_NONE;
 }
 
 int cli_figure_build(const cli_figure_opts *o, cli_figure *f)
@@ -562,6 +580,11 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f)
     sentraj_figure_options_init(fo);
     if (o->title)
         fo->title = o->title;
+    fo->subtitle = o->subtitle;
+    fo->xlabel = o->xlabel;
+    fo->ylabel = o->ylabel;
+    fo->orientation = o->orientation;
+    fo->no_all = o->no_all;
     if (o->width)
         fo->width = o->width;
     if (o->height)
@@ -573,6 +596,9 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f)
             return code;
         fo->order = (const char *const *)f->order.keys;
         fo->norder = f->order.n;
+        for (size_t i = 0; o->no_all && i < f->order.n; i++)
+            if (strcmp(f->order.keys[i], "all") == 0)
+                return cli_usage_error("--order lists \"all\" and --no-all leaves it out: give one or the other");
     }
     if (o->labels) {
         if ((code = cli_list_parse("--labels", o->labels, 1, &f->lab)) != 0)

@@ -18,11 +18,6 @@
 #define DRAWERS (CMD_FIGURE4 | CMD_POSITIONS)              /* draw a figure */
 #define FORMATTERS (CMD_ANALYZE | CMD_DELTAS | CMD_POSITIONS) /* write CSV, JSON or a table */
 
-/* figure4's help names the options it shares with analyze but neither the
- * input options nor --alternative (which it takes only to refuse a one-sided
- * interval with a pointer to analyze); the man page lists them. */
-#define FIGURE4_UNLISTED CMD_FIGURE4
-
 /* The field of cli_args an option sets, and its size. */
 #define AT(field) .offset = offsetof(cli_args, field), .size = sizeof(((cli_args *)0)->field)
 
@@ -43,6 +38,11 @@ static int parse_engine(const char *s, void *out, sentraj_error *err)
 static int parse_alternative(const char *s, void *out, sentraj_error *err)
 {
     return sentraj_alternative_parse(s, out, err);
+}
+
+static int parse_orientation(const char *s, void *out, sentraj_error *err)
+{
+    return sentraj_orientation_parse(s, out, err);
 }
 
 static int parse_sim(const char *s, void *out, sentraj_error *err)
@@ -140,7 +140,7 @@ const cli_option cli_options[] = {
      .parse = parse_method},
     {.name = "engine", .arg = "E", .commands = BOOTSTRAPPERS, .help = "auto|index|multinomial|exact (auto)",
      .kind = CLI_ENUM, AT(cfg.engine), .parse = parse_engine},
-    {.name = "alternative", .arg = "A", .commands = BOOTSTRAPPERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "alternative", .arg = "A", .commands = BOOTSTRAPPERS,
      .help = "two-sided|less|greater (two-sided)", .kind = CLI_ENUM, AT(cfg.alternative),
      .parse = parse_alternative},
     {.name = "sim", .arg = "S", .commands = BOOTSTRAPPERS, .help = "ordinary|balanced (ordinary)",
@@ -156,31 +156,31 @@ const cli_option cli_options[] = {
      .help = "also write each category's resampled means to FILE", .kind = CLI_STRING, AT(out.save_resamples)},
 
     /* the input */
-    {.name = "input-format", .arg = "F", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "input-format", .arg = "F", .commands = READERS,
      .help = "auto|csv|jsonl|convokit (auto)", .kind = CLI_CUSTOM, .set = set_input_format},
-    {.name = "scale", .arg = "3|5|7|FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "scale", .arg = "3|5|7|FILE", .commands = READERS,
      .help = "a built-in label scale of 3, 5 or 7 points, or \"label,value\" lines", .kind = CLI_STRING,
      AT(input.scale_path)},
-    {.name = "categories", .arg = "FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "categories", .arg = "FILE", .commands = READERS,
      .help = "CSV of conversation_id,categories joined to the messages", .kind = CLI_STRING,
      AT(input.categories_path)},
-    {.name = "col-id", .arg = "NAME", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "col-id", .arg = "NAME", .commands = READERS,
      .help = "column (CSV) or key (JSONL) of the conversation id", .kind = CLI_NAME, AT(input.in.col_id)},
-    {.name = "col-index", .arg = "NAME", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "col-index", .arg = "NAME", .commands = READERS,
      .help = "column (CSV) or key (JSONL) of the message index", .kind = CLI_NAME, AT(input.in.col_index)},
-    {.name = "col-role", .arg = "NAME", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "col-role", .arg = "NAME", .commands = READERS,
      .help = "column (CSV) or key (JSONL) of the role", .kind = CLI_NAME, AT(input.in.col_role)},
-    {.name = "col-sentiment", .arg = "NAME", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "col-sentiment", .arg = "NAME", .commands = READERS,
      .help = "column (CSV) or key (JSONL) of the sentiment", .kind = CLI_NAME, AT(input.in.col_sentiment)},
-    {.name = "col-categories", .arg = "NAME", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "col-categories", .arg = "NAME", .commands = READERS,
      .help = "column (CSV) or key (JSONL) of the categories", .kind = CLI_NAME, AT(input.in.col_categories)},
-    {.name = "label-key", .arg = "K", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "label-key", .arg = "K", .commands = READERS,
      .help = "ConvoKit: utterance meta key of the label", .kind = CLI_STRING, AT(input.in.label_key)},
-    {.name = "role-key", .arg = "K", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "role-key", .arg = "K", .commands = READERS,
      .help = "ConvoKit: utterance meta key of the role", .kind = CLI_STRING, AT(input.in.role_key)},
-    {.name = "speaker-roles", .arg = "FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "speaker-roles", .arg = "FILE", .commands = READERS,
      .help = "ConvoKit: a speaker,role CSV", .kind = CLI_STRING, AT(input.in.speaker_roles)},
-    {.name = "category-key", .arg = "K", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+    {.name = "category-key", .arg = "K", .commands = READERS,
      .help = "ConvoKit: conversation meta key of the categories", .kind = CLI_STRING, AT(input.in.category_key)},
 
     /* the rows */
@@ -191,11 +191,22 @@ const cli_option cli_options[] = {
     /* the figure */
     {.name = "title", .arg = "TEXT", .commands = DRAWERS, .help = "figure title", .kind = CLI_STRING,
      AT(fig.title)},
+    {.name = "subtitle", .arg = "TEXT", .commands = DRAWERS,
+     .help = "the line under the title (default: how the intervals were computed; \"\" for none)",
+     .kind = CLI_STRING, AT(fig.subtitle)},
+    {.name = "xlabel", .arg = "TEXT", .commands = DRAWERS, .help = "title of the horizontal axis (\"\" for none)",
+     .kind = CLI_STRING, AT(fig.xlabel)},
+    {.name = "ylabel", .arg = "TEXT", .commands = DRAWERS, .help = "title of the vertical axis (\"\" for none)",
+     .kind = CLI_STRING, AT(fig.ylabel)},
+    {.name = "orientation", .arg = "O", .commands = CMD_FIGURE4, .help = "auto|vertical|horizontal bars (auto)",
+     .kind = CLI_ENUM, AT(fig.orientation), .parse = parse_orientation},
+    {.name = "no-all", .commands = DRAWERS, .help = "leave the bar (line) of \"all\" out of the figure",
+     .kind = CLI_FLAG, AT(fig.no_all)},
     {.name = "width", .arg = "PT", .commands = DRAWERS, .help = "figure width in points, 1/72 inch (900)",
      .kind = CLI_UINT, AT(fig.width), .min = 100, .max = 10000},
     {.name = "height", .arg = "PT", .commands = DRAWERS, .help = "figure height in points (560)",
      .kind = CLI_UINT, AT(fig.height), .min = 100, .max = 10000},
-    {.name = "dpi", .arg = "N", .commands = DRAWERS, .help = "PNG resolution (72)", .kind = CLI_UINT,
+    {.name = "dpi", .arg = "N", .commands = DRAWERS, .help = "PNG resolution (144)", .kind = CLI_UINT,
      AT(fig.dpi), .min = 10, .max = 2400},
     {.name = "labels", .arg = "LIST", .commands = DRAWERS, .help = "display names: NAME=TEXT,NAME=TEXT,...",
      .kind = CLI_STRING, AT(fig.labels)},
