@@ -315,6 +315,11 @@ typedef struct sentraj_input_options {
      * memory per conversation). 1: keep every row until finish (about 40
      * bytes a row), which sentraj_positions needs. */
     int keep_labels;
+    /* ';': the byte that separates the names of a categories field (CSV, a
+     * categories table, a JSONL string); a name never contains it. Any
+     * byte but NUL, CR, LF, '"', space and tab. Kept conversations' joined
+     * category lists (sentraj_trajectory) use it too. */
+    char category_sep;
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
     uint64_t reserved[8];

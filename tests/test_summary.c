@@ -791,8 +791,8 @@ static void test_errors(void)
                  "quote-in-unquoted-field");
     expect_error("counseling,0,3,1\n", "\"counseling\"x,0,3,1\n", 28, 13,
                  "unexpected character after a closing quote", "text-after-quote");
-    expect_error("counseling,0,3,1\n", "coun;seling,0,3,1\n", 28, 1,
-                 "category name \"coun;seling\" is empty, has blanks around it or holds a ';'", "semicolon-in-name");
+    expect_error("counseling,0,3,1\n", "\" counseling\",0,3,1\n", 28, 1,
+                 "category name \" counseling\" is empty or has blanks around it", "blank-before-name");
     expect_error("category,first_q,last_q,count\n", "category,first_q,last_q\n", 20, 1,
                  "expected the table header \"category,first_q,last_q,count\"", "bad-table-header");
     {

@@ -147,6 +147,7 @@ extern const char *cli_cmd; /* the running command's name, for messages */
     "                     1/3), or a file of \"label,value\" lines; numbers in its\n" \
     "                     range accepted\n" \
     "  --categories FILE  CSV of conversation_id,categories joined to the messages\n" \
+    "  --category-sep C   the character between the names of a categories field (;)\n" \
     "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n" \
     "  --col-categories NAME   column (CSV) or key (JSONL) names\n" \
     "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n" \

@@ -70,6 +70,16 @@ static int set_input_format(cli_args *a, const char *arg)
     return cli_usage_error("--input-format expects auto, csv, jsonl or convokit, not \"%s\"", arg);
 }
 
+/* --category-sep: one byte; the library refuses the ones a field cannot
+ * hold unquoted or that trimming would eat. */
+static int set_category_sep(cli_args *a, const char *arg)
+{
+    if (strlen(arg) != 1)
+        return cli_usage_error("--category-sep expects one character, not \"%s\"", arg);
+    a->input.in.category_sep = arg[0];
+    return 0;
+}
+
 /* --order: a built-in order of the rows, or the categories to put first
  * (kept as given: a comma list, or a file of one name a line, read when the
  * rows are ordered). */
@@ -164,6 +174,8 @@ const cli_option cli_options[] = {
     {.name = "categories", .arg = "FILE", .commands = READERS,
      .help = "CSV of conversation_id,categories joined to the messages", .kind = CLI_STRING,
      AT(input.categories_path)},
+    {.name = "category-sep", .arg = "C", .commands = READERS,
+     .help = "the character between category names (;)", .kind = CLI_CUSTOM, .set = set_category_sep},
     {.name = "col-id", .arg = "NAME", .commands = READERS,
      .help = "column (CSV) or key (JSONL) of the conversation id", .kind = CLI_NAME, AT(input.in.col_id)},
     {.name = "col-index", .arg = "NAME", .commands = READERS,

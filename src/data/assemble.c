@@ -60,6 +60,7 @@ void sentraj_input_options_init(sentraj_input_options *o)
     o->col_categories = "categories";
     o->label_key = "sentiment";
     o->category_key = "categories";
+    o->category_sep = ';';
 }
 
 static int set_str(char **dst, const char *src, int required, const char *what, sentraj_error *err)
@@ -104,6 +105,10 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
                      err);
     if (rc != SENTRAJ_OK)
         return rc;
+    if (!o->category_sep || strchr("\r\n\" \t", o->category_sep))
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the category separator must be one byte other than a quote, a blank or a line end");
+    ds->category_sep = o->category_sep;
     ds->format = o->format;
     ds->keep_labels = o->keep_labels != 0;
     ds->scale = o->scale ? o->scale : labels_default_scale();

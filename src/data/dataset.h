@@ -121,6 +121,7 @@ struct sentraj_dataset {
     double scale_min, scale_max; /* the scale's range, kept for the results */
     int64_t denom;         /* the scale's lattice denominator; 0: none */
     char *label_key, *role_key, *speaker_roles, *category_key;
+    char category_sep;     /* between the names of a categories field, and in joined category lists */
     int reading_started;
 
     /* A categories table (sentraj_dataset_read_categories): conversation id

@@ -21,6 +21,7 @@ sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *er
     p->format = ds->format;
     memcpy(p->field, ds->field, sizeof p->field);
     p->scale = ds->scale;
+    p->category_sep = ds->category_sep;
     p->denom = ds->denom;
     p->lattice = ds->denom > 0;
     win_set_scale(p);
