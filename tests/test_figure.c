@@ -1114,7 +1114,7 @@ static void test_special_rows(void)
     sentraj_figure_bar bars[8];
     sentraj_figure_info info;
     sentraj_figure_options o;
-    size_t nbars = 0, rows, seen = 0;
+    size_t nbars = 0, rows, seen = 0, normal_row = 0;
 
     csv_open(&c);
     csv_conv(&c, "alone", 0, 6);
@@ -1170,6 +1170,28 @@ static void test_special_rows(void)
         o.norder = 2;
         sentraj_figure_layout(fx.a, &o, 900, 560, b2, 8, &nbars, &i2);
         tap_ok(i2.note[0] == 0 && i2.bottom > info.bottom, "figure/special/no-note-without-degenerate");
+    }
+    /* A status the figure does not know (a later one, say) is drawn as an
+     * ok row: a plain bar with its whisker, no mark, no note. */
+    for (size_t i = 0; i < rows; i++) {
+        sentraj_result *r = (sentraj_result *)sentraj_analysis_row(fx.a, i);
+        if (strcmp(r->category, "normal") == 0) {
+            r->boot.status = (sentraj_ci_status)9;
+            normal_row = i;
+        }
+    }
+    {
+        sentraj_figure_bar b3[8];
+        sentraj_figure_info i3;
+        static const char *const only[] = { "normal" };
+        o.orientation = SENTRAJ_ORIENTATION_AUTO;
+        o.order = only;
+        o.norder = 1;
+        check_figure_opts("special-unknown-status", fx.a, &o, 1, &normal_row);
+        tap_ok(sentraj_figure_layout(fx.a, &o, 900, 560, b3, 8, &nbars, &i3) == SENTRAJ_OK && nbars == 1 &&
+                   b3[0].mark == SENTRAJ_FIGURE_MARK_NONE && !isnan(b3[0].v_ci_low) && !isnan(b3[0].v_ci_high) &&
+                   b3[0].v_ci_low != b3[0].v_ci_high && i3.note[0] == 0,
+               "figure/special/unknown-status-as-ok");
     }
     fixture_free(&fx);
 }
