@@ -172,6 +172,21 @@ typedef enum sentraj_sim {
     SENTRAJ_SIM_BALANCED = 1  /* index engine: every observation drawn exactly B times overall */
 } sentraj_sim;
 
+/* What a row estimates from its conversations' deltas (docs/statistics.md).
+ * The mean is the published statistic; the others answer other questions
+ * about the same deltas: the typical change (median), a mean that a few
+ * extreme conversations cannot move (trimmed), and how many conversations
+ * got better, worse or stayed the same (the shares, a direct measure of
+ * negative spirals). */
+typedef enum sentraj_statistic {
+    SENTRAJ_STAT_MEAN = 0,       /* "mean" */
+    SENTRAJ_STAT_MEDIAN = 1,     /* "median": the middle delta, the mean of the two middle ones for even n */
+    SENTRAJ_STAT_TRIMMED = 2,    /* "trimmed:F": the mean without the floor(F n) smallest and largest deltas */
+    SENTRAJ_STAT_SHARE_UP = 3,   /* "share-up": the share of conversations whose delta is > 0 */
+    SENTRAJ_STAT_SHARE_DOWN = 4, /* "share-down": delta < 0 */
+    SENTRAJ_STAT_SHARE_SAME = 5  /* "share-same": delta == 0 */
+} sentraj_statistic;
+
 /* Every setting of an analysis. Fill it with sentraj_config_init, then change
  * what you need; sentraj_config_check validates it. */
 typedef struct sentraj_config {
@@ -188,13 +203,22 @@ typedef struct sentraj_config {
     size_t exact_max_len;  /* 1 << 24: the exact engine refuses longer transforms (128 MiB of doubles) */
     size_t balanced_max;   /* 1 << 28: balanced resampling refuses n * B beyond this (bytes of its table) */
     int keep_resamples;    /* 0: set to keep each row's draws for sentraj_analysis_draws */
+    sentraj_statistic statistic; /* SENTRAJ_STAT_MEAN: what the analyses estimate (analysis, compare,
+                                    sensitivity); positions always average labels */
+    unsigned small;        /* 30: a row with an interval from fewer conversations (or, with clusters,
+                              clusters) than this has status small; 0: never */
+    double trim;           /* 0.1: the share cut from each end by SENTRAJ_STAT_TRIMMED, in [0, 0.5) */
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[8];
+    uint64_t reserved[6];
 } sentraj_config;
 
 SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
-/* Returns SENTRAJ_OK or SENTRAJ_EUSAGE naming the first bad setting. */
+/* Returns SENTRAJ_OK or SENTRAJ_EUSAGE naming the first bad setting. Besides
+ * each setting's range it checks what the statistic needs: the studentized
+ * method needs the mean (a standard error for every resample), and the
+ * exact engine does the mean and the shares only (the message names the
+ * engines that can). */
 SENTRAJ_API int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API const char *sentraj_engine_name(sentraj_engine e);
 SENTRAJ_API const char *sentraj_method_name(sentraj_method m);
@@ -205,6 +229,17 @@ SENTRAJ_API int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj
 SENTRAJ_API int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err);
 SENTRAJ_API int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_error *err);
 SENTRAJ_API int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err);
+/* A statistic as the --statistic option writes it: mean, median,
+ * trimmed:F (F in [0, 0.5), e.g. trimmed:0.1), share-up, share-down or
+ * share-same. *trim gets F for trimmed and is left alone otherwise.
+ * Returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
+SENTRAJ_API int sentraj_statistic_parse(const char *s, sentraj_statistic *out, double *trim, sentraj_error *err);
+/* The statistic's name without its parameter ("trimmed"). */
+SENTRAJ_API const char *sentraj_statistic_name(sentraj_statistic s);
+/* The config's statistic as the reports write it, with its trim for a
+ * trimmed mean ("trimmed:0.1", the shortest form that reads back), into buf
+ * of size n (40 bytes suffice). Returns buf. */
+SENTRAJ_API char *sentraj_statistic_format(const sentraj_config *cfg, char *buf, size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Data sets: labelled messages in, kept conversations with their deltas out */
@@ -283,8 +318,8 @@ typedef struct sentraj_input_options {
      * JSONL key (top level of a line) naming each conversation's cluster,
      * e.g. its user: required, non-empty and the same on every row of a
      * conversation. The analysis and sentraj_positions then resample
-     * clusters, taking all of a drawn cluster's conversations (the
-     * two-level bootstrap of docs/statistics.md). ConvoKit corpora have no
+     * clusters, taking all of a drawn cluster's conversations (a one-stage
+     * cluster bootstrap, docs/statistics.md). ConvoKit corpora have no
      * such field. */
     const char *col_cluster;
     /* 0: keep only each conversation's first and last window labels (O(1)
@@ -390,7 +425,11 @@ SENTRAJ_API double sentraj_sample_mean(const sentraj_sample *s);
 typedef enum sentraj_ci_status {
     SENTRAJ_CI_OK = 0,
     SENTRAJ_CI_DEGENERATE = 1, /* every value equal: the interval is that value */
-    SENTRAJ_CI_TOO_FEW = 2     /* fewer than 2 values: no interval */
+    SENTRAJ_CI_TOO_FEW = 2,    /* fewer than 2 values: no interval */
+    SENTRAJ_CI_SMALL = 3,      /* rows of analyses: an interval from fewer than the config's `small`
+                                  conversations (clusters), whose coverage falls short of its level */
+    SENTRAJ_CI_REFUSED = 4     /* rows of analyses: the row is over an engine's limit; no interval, and
+                                  the row's note says why (the other rows are computed) */
 } sentraj_ci_status;
 
 SENTRAJ_API const char *sentraj_ci_status_name(sentraj_ci_status s);
@@ -431,27 +470,57 @@ SENTRAJ_API double sentraj_quantile_sorted(const double *x, size_t n, double p);
 /* Analyses: per-category results                                            */
 /* ------------------------------------------------------------------------ */
 
-/* One row of `sentraj analyze`. */
+/* One row of `sentraj analyze`. Rows are only read through the pointer
+ * sentraj_analysis_row gives, so fields may be added at the end. */
 typedef struct sentraj_result {
     const char *category; /* borrowed from the analysis; "all" for the last row */
     size_t conversations;
-    double mean_first, mean_last, mean_delta; /* NaN when conversations == 0 */
+    double mean_first, mean_last; /* NaN when conversations == 0 */
+    double mean_delta;    /* the config's statistic of the deltas (the mean by default); NaN when
+                             conversations == 0 */
     sentraj_boot_result boot;
     size_t clusters;      /* with clusters (input option col_cluster): the clusters behind the row; else 0 */
+    uint64_t dropped;     /* conversations of the category (of any category for "all") dropped by
+                             min_human; UINT64_MAX when unknown (an analysis of a summary) */
+    double largest_cluster_share; /* with clusters: the largest cluster's share of the row's
+                                     conversations; else NaN */
+    double design_effect; /* with clusters: the variance of the row's mean under cluster sampling over
+                             its variance under independent sampling of conversations, both from the
+                             data in closed form (docs/statistics.md); for the shares, of the share;
+                             NaN without clusters or when the deltas do not vary */
+    const char *note;     /* status refused: why, one sentence; else NULL. Borrowed from the analysis */
 } sentraj_result;
 
 typedef struct sentraj_analysis sentraj_analysis;
 
 /* Bootstrap every category of a finished data set, plus the "all" row in which
  * each kept conversation counts once. Rows are sorted by category name
- * (bytewise), "all" last. The config is copied. Returns NULL with err set.
+ * (bytewise), "all" last. The config is copied; its statistic is what each
+ * row's mean_delta and interval are of. Returns NULL with err set.
  * When the data set has clusters (input option col_cluster) the bootstrap
- * is two-level: a resample draws clusters with replacement and takes every
- * kept conversation of each drawn cluster; the estimate is still the mean
- * over conversations, a row with fewer than 2 clusters is too_few, and the
- * exact engine is refused (SENTRAJ_EUSAGE). See docs/statistics.md. */
+ * is a one-stage cluster bootstrap: a resample draws clusters with
+ * replacement and takes every kept conversation of each drawn cluster; the
+ * estimate is still the statistic over conversations, a row with fewer
+ * than 2 clusters is too_few, and the exact engine is refused
+ * (SENTRAJ_EUSAGE). A row over an engine's limit (the exact engine's
+ * transform, the balanced table, BCa's jackknife) gets status refused with
+ * a note instead of failing the analysis. Rows with an interval from fewer
+ * than cfg->small conversations (or clusters) get status small. See
+ * docs/statistics.md. */
 SENTRAJ_API sentraj_analysis *sentraj_analysis_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                               sentraj_error *err);
+/* The same with rows CATEGORY|START: for every category (in the order of
+ * sentraj_analysis_compute, "all" last) and every level of the label scale
+ * (ascending), the conversations of the category whose first window's mean
+ * is nearest that level's label (a tie goes to the label nearer the
+ * middle of the scale's range; docs/statistics.md), each row bootstrapped
+ * like a category with the stream of its name. START is the label as the
+ * scale writes it (the first label of a value). scale is the scale the
+ * data set was read with (NULL: the built-in 5-point scale); a scale with
+ * another lattice is SENTRAJ_EUSAGE. The rows' dropped counts are unknown
+ * (UINT64_MAX). Errors otherwise as for sentraj_analysis_compute. */
+SENTRAJ_API sentraj_analysis *sentraj_analysis_compute_by_start(const sentraj_dataset *ds, const sentraj_scale *scale,
+                                                                const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
 SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
@@ -460,11 +529,12 @@ SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis
  * read with the input option col_cluster), else NULL. Borrowed. */
 SENTRAJ_API const char *sentraj_analysis_cluster_by(const sentraj_analysis *a);
 /* What row i's bootstrap drew, when the config had keep_resamples set:
- * Monte Carlo engines give the B resampled means in resample order (*probs
- * set to NULL); the exact engine gives its support points (resampled means,
- * ascending) with their probabilities. Returns the number of values; 0 when
- * nothing was kept (not asked for, or a degenerate or too_few row). The
- * pointers are borrowed from the analysis. */
+ * Monte Carlo engines give the B resampled statistics (means by default) in
+ * resample order (*probs set to NULL); the exact engine gives its support
+ * points (resampled statistics, ascending) with their probabilities.
+ * Returns the number of values; 0 when nothing was kept (not asked for, or
+ * a degenerate, too_few or refused row). The pointers are borrowed from the
+ * analysis. */
 SENTRAJ_API size_t sentraj_analysis_draws(const sentraj_analysis *a, size_t i, const double **values,
                                           const double **probs);
 

@@ -373,6 +373,11 @@ static void fill_rows(sentraj_positions *p, const ratio_result *res, int cluster
             row->ci_high = r->ci_high;
             row->se = r->se;
             row->status = r->status;
+            /* An interval from fewer than `small` conversations (clusters)
+             * covers less than its level: said in the status. */
+            if (row->status == SENTRAJ_CI_OK &&
+                (row->conversations < p->cfg.small || (clustered && row->clusters < p->cfg.small)))
+                row->status = SENTRAJ_CI_SMALL;
             row->empty = r->empty;
             row->engine = r->engine;
         }

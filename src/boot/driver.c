@@ -77,17 +77,27 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
     for (size_t i = 0; i < m; i++) {
         boot_item *it = &items[i];
         atomic_init(&it->failed, 0);
-        it->rc = SENTRAJ_OK;
+        /* An inactive item keeps what its caller recorded (a refusal). */
         if (!it->active)
             continue;
+        it->rc = SENTRAJ_OK;
         if (it->engine == SENTRAJ_ENGINE_EXACT) {
             (*ntasks)++;
             continue;
         }
         it->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
         if (it->balanced) {
-            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, err)) != SENTRAJ_OK)
+            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, &it->err)) != SENTRAJ_OK) {
+                it->rc = rc;
+                if (rc == SENTRAJ_ELIMIT && it->refusable) {
+                    /* This row alone is over the limit: it is left out. */
+                    it->active = 0;
+                    continue;
+                }
+                if (err)
+                    *err = it->err;
                 return rc;
+            }
             (*ntasks)++;
         }
         it->acc = malloc(B * it->width * sizeof *it->acc);
@@ -130,7 +140,7 @@ int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *
     free(tasks);
 
     for (size_t i = 0; i < m; i++) {
-        if (items[i].active && items[i].rc != SENTRAJ_OK) {
+        if (items[i].active && items[i].rc != SENTRAJ_OK && !boot_item_refused(&items[i])) {
             if (err)
                 *err = items[i].err;
             return items[i].rc;

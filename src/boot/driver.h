@@ -54,6 +54,11 @@ struct boot_item {
     size_t width;          /* doubles accumulated per resample (their layout is the kind's) */
     sentraj_engine engine; /* from boot_resolve; exact items need kern->exact */
     int active;
+    /* 1: a size limit this item meets (SENTRAJ_ELIMIT from its set-up, its
+     * balanced table or a kernel) refuses this item alone: boot_run leaves
+     * it with rc and err set and runs the others, and the caller reports
+     * the row as refused. 0: such an error fails the whole run. */
+    int refusable;
     /* Set by the driver. */
     int balanced;          /* index engine with sim balanced */
     double *acc;           /* B * width doubles; NULL for the exact engine */
@@ -70,11 +75,18 @@ sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k);
 /* Run the m items' bootstraps. `what` names the drawn things in the
  * balanced table's size error ("values", "units"). Returns SENTRAJ_OK,
  * SENTRAJ_ELIMIT (a balanced table past cfg->balanced_max), SENTRAJ_ENOMEM,
- * or the first failing item's error. Free with boot_items_release, also
- * after an error. */
+ * or the first failing item's error, except a refusable item's size limit
+ * (see boot_item.refusable), which only that item's rc and err record.
+ * Free with boot_items_release, also after an error. */
 int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err);
 
 /* Free what the driver allocated in the m items (acc, perm). */
 void boot_items_release(boot_item *items, size_t m);
+
+/* Whether item it was refused: refusable, and failed on a size limit. */
+static inline int boot_item_refused(const boot_item *it)
+{
+    return it->refusable && it->rc == SENTRAJ_ELIMIT;
+}
 
 #endif

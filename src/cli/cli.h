@@ -60,6 +60,15 @@ typedef struct cli_positions_opts {
     cli_strings figures;   /* --figure FILE, repeatable */
 } cli_positions_opts;
 
+/* The statistics commands: compare, sensitivity, and analyze --by-start. */
+typedef struct cli_stats_opts {
+    int by_start;             /* analyze --by-start */
+    const char *reference;    /* compare --reference CAT; NULL: none */
+    const char *pairs;        /* compare --pairs A:B,...; NULL: none */
+    cli_uint_list windows;    /* sensitivity --windows; none: 1,2,3,4 */
+    cli_uint_list min_humans; /* sensitivity --min-humans; none: 4,6,8,10,15,20 */
+} cli_stats_opts;
+
 /* simulate. */
 typedef struct cli_simulate_opts {
     sentraj_simulate_options model; /* --conversations, --seed, --multi-category, --short-share, --users, --user-effect */
@@ -83,7 +92,8 @@ typedef struct cli_args {
     cli_input_opts input;
     cli_output_opts out;
     cli_figure_opts fig;
-    cli_positions_opts pos;
+    cli_positions_opts pos;       /* also --figure of compare, transitions and sensitivity */
+    cli_stats_opts stats;
     cli_simulate_opts simulate;
     cli_bench_opts bench;
     char **inputs;             /* the operands, in argv */
@@ -103,8 +113,13 @@ enum {
     CMD_SUMMARIZE = 1u << 5,
     CMD_MERGE = 1u << 6,
     CMD_BENCH = 1u << 7,
+    CMD_COMPARE = 1u << 8,
+    CMD_TEST = 1u << 9,
+    CMD_TRANSITIONS = 1u << 10,
+    CMD_SENSITIVITY = 1u << 11,
 };
-#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | CMD_BENCH)
+#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | \
+                 CMD_BENCH)
 
 typedef struct cli_command {
     const char *name;    /* as typed after "sentraj" */
@@ -116,7 +131,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cmd_analyze, cmd_deltas, cmd_figure4, cmd_positions, cmd_simulate, cmd_summarize,
-    cmd_merge, cmd_bench;
+    cmd_merge, cmd_bench, cmd_compare, cmd_test, cmd_transitions, cmd_sensitivity;
 
 /* Every command, in the order 'sentraj --help' lists them; NULL-terminated. */
 extern const cli_command *const cli_commands[];
@@ -275,6 +290,38 @@ sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, con
 
 /* The bundled fixture's path, or NULL when it cannot be found. */
 const char *cli_fixture_path(void);
+
+/* ---- the statistics commands (stats_common.c) --------------------------------- */
+
+enum { CLI_FIG_PNG, CLI_FIG_SVG, CLI_FIG_PDF };
+
+/* The figure format of a file name by its extension (CLI_FIG_*), -1 when unknown. */
+int cli_figure_kind(const char *path);
+
+/* The --figure names (each .png, .svg or .pdf, none the output or given
+ * twice; two-sided intervals only) and the figure options that need
+ * --figure, checked before any input is read. Returns 0 or the exit code
+ * after the message. */
+int cli_check_figures(const cli_args *a);
+
+/* On standard error (unless -q), when the bootstrap's tail holds fewer than
+ * 5 resamples: (1 - level) / 2 x B < 5 for a two-sided interval,
+ * (1 - level) x B for a one-sided one. Not for the exact engine. */
+void cli_warn_tails(const cli_args *a);
+
+/* On standard error (unless -q): row `row` was refused, and why. */
+void cli_note_refused(const cli_args *a, const char *row, const char *why);
+/* The same for every refused row of an analysis. */
+void cli_note_refused_rows(const cli_args *a, const sentraj_analysis *an);
+
+/* analyze --by-start: the analysis of the INPUTs (messages or summaries)
+ * with rows CATEGORY|START. Returns NULL after printing the error, with
+ * *code set; counts as for cli_analyze. */
+sentraj_analysis *cli_analyze_by_start(const cli_args *a, sentraj_counts *counts, int *code);
+
+/* The label scale of --scale (NULL: the built-in one, *scale set to NULL).
+ * Returns 0, or the exit code after the message. */
+int cli_scale(const cli_args *a, sentraj_scale **scale);
 
 /* ---- output files ------------------------------------------------------------- */
 

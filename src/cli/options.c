@@ -15,6 +15,7 @@
 #define READERS (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SUMMARIZE) /* read messages */
 #define FILTERS (READERS | CMD_SIMULATE)                   /* keep conversations by their human messages */
 #define BOOTSTRAPPERS (CMD_ANALYZE | CMD_FIGURE4 | CMD_POSITIONS) /* resample */
+#define STATISTICS (CMD_ANALYZE | CMD_FIGURE4)             /* estimate a statistic of the deltas */
 #define DRAWERS (CMD_FIGURE4 | CMD_POSITIONS)              /* draw a figure */
 #define FORMATTERS (CMD_ANALYZE | CMD_DELTAS | CMD_POSITIONS) /* write CSV, JSON or a table */
 
@@ -48,6 +49,14 @@ static int parse_alternative(const char *s, void *out, sentraj_error *err)
 static int parse_sim(const char *s, void *out, sentraj_error *err)
 {
     return sentraj_sim_parse(s, out, err);
+}
+
+static int set_statistic(cli_args *a, const char *arg)
+{
+    sentraj_error err;
+    if (sentraj_statistic_parse(arg, &a->cfg.statistic, &a->cfg.trim, &err) != SENTRAJ_OK)
+        return cli_usage_error("--statistic: %s", err.message);
+    return 0;
 }
 
 static int set_input_format(cli_args *a, const char *arg)
@@ -139,6 +148,14 @@ const cli_option cli_options[] = {
      AT(input.in.col_cluster)},
     {.name = "save-resamples", .arg = "FILE", .commands = CMD_ANALYZE,
      .help = "also write each category's resampled means to FILE", .kind = CLI_STRING, AT(out.save_resamples)},
+    {.name = "statistic", .arg = "S", .commands = STATISTICS,
+     .help = "mean|median|trimmed:F|share-up|share-down|share-same (mean)", .kind = CLI_CUSTOM,
+     .set = set_statistic},
+    {.name = "small", .arg = "N", .commands = BOOTSTRAPPERS,
+     .help = "status small for rows with an interval from fewer than N conversations (30)", .kind = CLI_UINT,
+     AT(cfg.small), .min = 0, .max = 1000000000},
+    {.name = "by-start", .commands = CMD_ANALYZE,
+     .help = "rows CATEGORY|START: the change within each starting level", .kind = CLI_FLAG, AT(stats.by_start)},
 
     /* the input */
     {.name = "input-format", .arg = "F", .commands = READERS, .unlisted = FIGURE4_UNLISTED,

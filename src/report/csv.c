@@ -9,12 +9,13 @@
 int sentraj_analysis_write_csv(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
-    char lvl[40];
+    char lvl[40], stat[40];
 
     errno = 0;
     sentraj_format_double(cfg->level, lvl, sizeof lvl);
+    sentraj_statistic_format(cfg, stat, sizeof stat);
     fputs("category,conversations,mean_first,mean_last,mean_delta,ci_low,ci_high,level,method,engine,resamples,seed,"
-          "se,status\n",
+          "se,status,statistic\n",
           f);
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         const sentraj_result *r = sentraj_analysis_row(a, i);
@@ -32,7 +33,7 @@ int sentraj_analysis_write_csv(FILE *f, const char *name, const sentraj_analysis
         fprintf(f, ",%s,%s,%s,%zu,%llu,", lvl, sentraj_method_name(cfg->method), sentraj_engine_name(r->boot.engine),
                 r->boot.resamples, (unsigned long long)cfg->seed);
         report_put_num(f, r->boot.se, "");
-        fprintf(f, ",%s\n", sentraj_ci_status_name(r->boot.status));
+        fprintf(f, ",%s,%s\n", sentraj_ci_status_name(r->boot.status), stat);
     }
     return report_finish(f, name, err);
 }
@@ -45,7 +46,11 @@ int sentraj_analysis_write_resamples_csv(FILE *f, const char *name, const sentra
     errno = 0;
     if (!cfg->keep_resamples)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "the analysis kept no resamples (set keep_resamples)");
-    fputs(exact ? "category,mean,probability\n" : "category,resample,mean\n", f);
+    /* The mean keeps its column name; other statistics' draws are "value". */
+    if (cfg->statistic == SENTRAJ_STAT_MEAN)
+        fputs(exact ? "category,mean,probability\n" : "category,resample,mean\n", f);
+    else
+        fputs(exact ? "category,value,probability\n" : "category,resample,value\n", f);
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         const sentraj_result *r = sentraj_analysis_row(a, i);
         const double *v, *p;
@@ -107,7 +112,7 @@ int sentraj_deltas_write_csv(FILE *f, const char *name, const sentraj_dataset *d
 int sentraj_positions_write_csv(FILE *f, const char *name, const sentraj_positions *p, sentraj_error *err)
 {
     errno = 0;
-    fputs("category,position,conversations,mean,ci_low,ci_high\n", f);
+    fputs("category,position,conversations,mean,ci_low,ci_high,status\n", f);
     for (size_t i = 0; i < sentraj_positions_rows(p); i++) {
         const sentraj_position_row *r = sentraj_positions_row(p, i);
         report_put_field(f, r->category, 1);
@@ -117,7 +122,7 @@ int sentraj_positions_write_csv(FILE *f, const char *name, const sentraj_positio
         report_put_num(f, r->ci_low, "");
         putc(',', f);
         report_put_num(f, r->ci_high, "");
-        putc('\n', f);
+        fprintf(f, ",%s\n", sentraj_ci_status_name(r->status));
     }
     return report_finish(f, name, err);
 }

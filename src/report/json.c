@@ -67,17 +67,44 @@ static void input_options(FILE *f, const sentraj_run_info *info)
     json_write_str_or_null(f, info ? info->categories : NULL);
 }
 
+/* The row's count of conversations dropped by min_human, or null when
+ * unknown (an analysis of a summary). */
+static void dropped(FILE *f, uint64_t n)
+{
+    if (n == UINT64_MAX)
+        fputs("\"dropped\": null, ", f);
+    else
+        fprintf(f, "\"dropped\": %llu, ", (unsigned long long)n);
+}
+
+/* The cluster fields of a row: numbers with clusters, else null. */
+static void cluster_fields(FILE *f, const sentraj_result *r, int clustered)
+{
+    if (!clustered) {
+        fputs("\"clusters\": null, \"largest_cluster_share\": null, \"design_effect\": null, ", f);
+        return;
+    }
+    fprintf(f, "\"clusters\": %zu, \"largest_cluster_share\": ", r->clusters);
+    json_write_num(f, r->largest_cluster_share);
+    fputs(", \"design_effect\": ", f);
+    json_write_num(f, r->design_effect);
+    fputs(", ", f);
+}
+
 int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_run_info *info,
                               sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
+    char stat[40];
 
     errno = 0;
+    sentraj_statistic_format(cfg, stat, sizeof stat);
     header(f, info, "analyze");
     fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"resamples\": %zu, \"level\": ", cfg->min_human,
             cfg->window, cfg->resamples);
     json_write_num(f, cfg->level);
     boot_options(f, cfg);
+    fprintf(f, ", \"statistic\": \"%s\", \"small\": %u", stat, cfg->small);
     fputs(", \"cluster_by\": ", f);
     json_write_str_or_null(f, sentraj_analysis_cluster_by(a));
     input_options(f, info);
@@ -89,10 +116,8 @@ int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysi
         fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
         json_write_str(f, r->category);
         fprintf(f, ", \"conversations\": %zu, ", r->conversations);
-        if (sentraj_analysis_cluster_by(a))
-            fprintf(f, "\"clusters\": %zu, ", r->clusters);
-        else
-            fputs("\"clusters\": null, ", f);
+        dropped(f, r->dropped);
+        cluster_fields(f, r, sentraj_analysis_cluster_by(a) != NULL);
         fputs("\"mean_first\": ", f);
         json_write_num(f, r->mean_first);
         fputs(", \"mean_last\": ", f);
@@ -109,7 +134,10 @@ int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysi
                 sentraj_method_name(cfg->method), sentraj_engine_name(r->boot.engine), r->boot.resamples,
                 (unsigned long long)cfg->seed);
         json_write_num(f, r->boot.se);
-        fprintf(f, ", \"status\": \"%s\"}", sentraj_ci_status_name(r->boot.status));
+        fprintf(f, ", \"status\": \"%s\", \"statistic\": \"%s\", \"note\": ", sentraj_ci_status_name(r->boot.status),
+                stat);
+        json_write_str_or_null(f, r->note);
+        putc('}', f);
     }
     fputs(sentraj_analysis_rows(a) ? "\n  ]\n}\n" : "]\n}\n", f);
     return report_finish(f, name, err);

@@ -17,21 +17,52 @@ static const char *human(double x, char *buf, size_t n)
     return buf;
 }
 
+/* A count for people, or "-" when unknown. */
+static const char *count_or_dash(uint64_t n, char *buf, size_t len)
+{
+    if (n == UINT64_MAX)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)n);
+    return buf;
+}
+
+/* The cluster columns of a row: clusters, the largest one's share, the
+ * design effect. */
+static void cluster_cells(const sentraj_result *r, char *buf, size_t n)
+{
+    char b1[32], b2[32];
+
+    if (isnan(r->largest_cluster_share))
+        snprintf(b1, sizeof b1, "-");
+    else
+        snprintf(b1, sizeof b1, "%.3f", r->largest_cluster_share);
+    if (isnan(r->design_effect))
+        snprintf(b2, sizeof b2, "-");
+    else
+        snprintf(b2, sizeof b2, "%.2f", r->design_effect);
+    snprintf(buf, n, "  %8zu  %7s  %6s", r->clusters, b1, b2);
+}
+
 int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analysis *a, sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
+    const char *cluster_by = sentraj_analysis_cluster_by(a);
     size_t wcat = strlen("category");
-    char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32], ci[80];
+    char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32], b7[32], ci[80], cl[80] = "", stat[40];
 
     errno = 0;
+    sentraj_statistic_format(cfg, stat, sizeof stat);
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         size_t l = strlen(sentraj_analysis_row(a, i)->category);
         if (l > wcat)
             wcat = l;
     }
     snprintf(ci, sizeof ci, "%g%% CI", cfg->level * 100);
-    fprintf(f, "%-*s  %13s  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, "category", "conversations",
-            "mean_first", "mean_last", "mean_delta", ci, "se", "engine", "status");
+    if (cluster_by)
+        snprintf(cl, sizeof cl, "  %8s  %7s  %6s", "clusters", "largest", "deff");
+    fprintf(f, "%-*s  %13s  %7s%s  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, "category", "conversations",
+            "dropped", cl, "mean_first", "mean_last", "mean_delta", ci, "se", "engine", "status");
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
         const sentraj_result *r = sentraj_analysis_row(a, i);
         if (isnan(r->boot.ci_low))
@@ -39,15 +70,22 @@ int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analys
         else
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->boot.ci_low, b4, sizeof b4),
                      human(r->boot.ci_high, b5, sizeof b5));
-        fprintf(f, "%-*s  %13zu  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, r->category,
-                r->conversations, human(r->mean_first, b1, sizeof b1), human(r->mean_last, b2, sizeof b2),
-                human(r->mean_delta, b3, sizeof b3), ci,
+        if (cluster_by)
+            cluster_cells(r, cl, sizeof cl);
+        fprintf(f, "%-*s  %13zu  %7s%s  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, r->category,
+                r->conversations, count_or_dash(r->dropped, b7, sizeof b7), cl, human(r->mean_first, b1, sizeof b1),
+                human(r->mean_last, b2, sizeof b2), human(r->mean_delta, b3, sizeof b3), ci,
                 isnan(r->boot.se) ? "-" : (snprintf(b6, sizeof b6, "%.4f", r->boot.se), b6),
                 sentraj_engine_name(r->boot.engine), sentraj_ci_status_name(r->boot.status));
     }
-    if (sentraj_analysis_cluster_by(a))
-        fprintf(f, "clusters: %s (a resample draws clusters and takes all their conversations)\n",
-                sentraj_analysis_cluster_by(a));
+    if (cfg->statistic != SENTRAJ_STAT_MEAN)
+        fprintf(f, "mean_delta and its interval are of the %s of the deltas\n", stat);
+    if (cluster_by)
+        fprintf(f, "clusters: %s (a cluster bootstrap: a resample draws clusters and takes all their conversations)\n",
+                cluster_by);
+    for (size_t i = 0; i < sentraj_analysis_rows(a); i++)
+        if (sentraj_analysis_row(a, i)->note)
+            fprintf(f, "refused: %s: %s\n", sentraj_analysis_row(a, i)->category, sentraj_analysis_row(a, i)->note);
     if (cfg->engine == SENTRAJ_ENGINE_EXACT)
         fprintf(f, "%s interval (%s), exact bootstrap distribution\n", sentraj_method_name(cfg->method),
                 sentraj_alternative_name(cfg->alternative));
