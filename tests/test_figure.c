@@ -920,6 +920,82 @@ static long differing_pixels(cairo_surface_t *a, cairo_surface_t *b)
     return n;
 }
 
+/* The analysis of c with statistic st (trim for trimmed), 1000 resamples. */
+static sentraj_analysis *analyze_statistic(const char *data, size_t len, sentraj_statistic st, double trim)
+{
+    sentraj_config cfg;
+    sentraj_dataset *ds;
+    sentraj_analysis *a = NULL;
+
+    sentraj_config_init(&cfg);
+    cfg.threads = 1;
+    cfg.statistic = st;
+    cfg.trim = trim;
+    ds = sentraj_dataset_alloc(&cfg, NULL);
+    if (ds && sentraj_dataset_read_csv_buffer(ds, data, len, "test.csv", NULL) == SENTRAJ_OK &&
+        sentraj_dataset_finish(ds, NULL) == SENTRAJ_OK)
+        a = sentraj_analysis_compute(ds, &cfg, NULL);
+    sentraj_dataset_free(ds);
+    return a;
+}
+
+/* The value axis names the statistic. A mean trimmed by 0 is the mean, drawn
+ * from the same resamples, so its figure differs from the mean's in the
+ * axis title alone: every differing pixel lies left of the plot. */
+static void test_statistic_axis(void)
+{
+    sentraj_analysis *mean, *trim0;
+    sentraj_figure_bar bars[4];
+    bytes pa = {NULL, 0, 0}, pb = {NULL, 0, 0};
+    cairo_surface_t *ia = NULL, *ib = NULL;
+    size_t nbars = 0;
+    long diff = -1, outside = 0;
+    csv c;
+
+    csv_open(&c);
+    for (int i = 0; i < 7; i++)
+        csv_conv(&c, "up", i, 6);
+    for (int i = 0; i < 7; i++)
+        csv_conv(&c, "down", 6 - i, 7);
+    fclose(c.f);
+    mean = analyze_statistic(c.data, c.len, SENTRAJ_STAT_MEAN, 0);
+    trim0 = analyze_statistic(c.data, c.len, SENTRAJ_STAT_TRIMMED, 0);
+    free(c.data);
+    if (!tap_ok(mean && trim0, "figure/statistic/pipeline"))
+        goto out;
+    tap_ok(sentraj_analysis_row(mean, 0)->boot.ci_low == sentraj_analysis_row(trim0, 0)->boot.ci_low &&
+               sentraj_analysis_row(mean, 2)->boot.ci_high == sentraj_analysis_row(trim0, 2)->boot.ci_high,
+           "figure/statistic/trimmed-0-draws-the-mean");
+    sentraj_figure_layout(mean, NULL, 900, 560, bars, 4, &nbars);
+    if (render(PNG, mean, NULL, &pa, NULL) != SENTRAJ_OK || render(PNG, trim0, NULL, &pb, NULL) != SENTRAJ_OK ||
+        !(ia = decode(&pa)) || !(ib = decode(&pb)) || nbars < 1) {
+        tap_ok(0, "figure/statistic/renders");
+    } else {
+        int w = cairo_image_surface_get_width(ia), h = cairo_image_surface_get_height(ia);
+        double left = bars[0].x - bars[0].half_width - 10;
+        diff = differing_pixels(ia, ib);
+        for (int y = 0; y < h; y++) {
+            const unsigned char *ra = cairo_image_surface_get_data(ia) + (size_t)y * (size_t)cairo_image_surface_get_stride(ia);
+            const unsigned char *rb = cairo_image_surface_get_data(ib) + (size_t)y * (size_t)cairo_image_surface_get_stride(ib);
+            for (int x = 0; x < w; x++)
+                if (x >= left && memcmp(ra + 4 * x, rb + 4 * x, 3) != 0)
+                    outside++;
+        }
+        tap_ok(diff > 50, "figure/statistic/axis-title-differs (%ld pixels)", diff);
+        tap_ok(outside == 0, "figure/statistic/only-the-axis-title-differs (%ld pixels right of it)", outside);
+        save_sample("statistic-trimmed-0", "png", &pb);
+    }
+    if (ia)
+        cairo_surface_destroy(ia);
+    if (ib)
+        cairo_surface_destroy(ib);
+    free(pa.data);
+    free(pb.data);
+out:
+    sentraj_analysis_free(mean);
+    sentraj_analysis_free(trim0);
+}
+
 /* --dpi: the PNG's pixel size follows the dpi, the drawing does not change. */
 static void test_dpi(void)
 {
@@ -1168,6 +1244,7 @@ int main(void)
     test_many();
     test_negative();
     test_special_rows();
+    test_statistic_axis();
     test_dpi();
     test_order_labels();
     test_errors();

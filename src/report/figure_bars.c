@@ -251,6 +251,44 @@ static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure
     return SENTRAJ_OK;
 }
 
+/* The value axis' title: what the bars are (the statistic of the changes)
+ * and the change they are of. */
+static void bar_ylabel(figure_frame *F, const sentraj_config *cfg, size_t window)
+{
+    sentraj_statistic st = cfg ? cfg->statistic : SENTRAJ_STAT_MEAN;
+    char change[48], what[64];
+
+    if (window == 1)
+        snprintf(change, sizeof change, "last \xe2\x88\x92 first");
+    else
+        snprintf(change, sizeof change, "last %zu \xe2\x88\x92 first %zu", window, window);
+    switch (st) {
+    case SENTRAJ_STAT_MEDIAN:
+        snprintf(what, sizeof what, "Median change in sentiment");
+        break;
+    case SENTRAJ_STAT_TRIMMED:
+        snprintf(what, sizeof what, "%.4g%%-trimmed mean change in sentiment", 100 * cfg->trim);
+        break;
+    case SENTRAJ_STAT_SHARE_UP:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment rose");
+        break;
+    case SENTRAJ_STAT_SHARE_DOWN:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment fell");
+        break;
+    case SENTRAJ_STAT_SHARE_SAME:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment held");
+        break;
+    default:
+        /* The published figure's own wording. */
+        if (window == 1)
+            snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (%s)", change);
+        else
+            snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (%s)", change);
+        return;
+    }
+    snprintf(F->ylabel, sizeof F->ylabel, "%s (%s)", what, change);
+}
+
 /* The default title, the subtitle and the axis title, which name the
  * filter, the window and how the intervals were computed. */
 static void bar_texts(figure_frame *F, const sentraj_analysis *a)
@@ -279,11 +317,7 @@ static void bar_texts(figure_frame *F, const sentraj_analysis *a)
                  lvl, sentraj_analysis_cluster_by(a), resamples);
     else
         snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s bootstrap CI, %zu resamples", lvl, resamples);
-    if (window == 1)
-        snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
-    else
-        snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
-                 window);
+    bar_ylabel(F, cfg, window);
 }
 
 /* The extremes of what the bars and whiskers show; lo > hi when nothing. */
