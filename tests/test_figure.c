@@ -472,7 +472,7 @@ static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj
                 break;
             }
         }
-        if (!isnan(b->y_ci_low)) {
+        if (!isnan(b->y_ci_low) && sentraj_analysis_row(a, b->row)->boot.status != SENTRAJ_CI_DEGENERATE) {
             int deg = fabs(b->y_ci_low - b->y_ci_high) <= 0.5;
             if ((!deg && !pdf_has_vseg(pm, b->x, b->y_ci_low, b->y_ci_high, tol)) ||
                 !pdf_has_cap(pm, b->x, b->y_ci_low, b->cap_half_width, tol) ||
@@ -623,9 +623,11 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
             long_bars++;
         if (!isnan(b->y_mean) && fabs(yz - ym) > 3 * fmax(1, k) - 1.5)
             some_bars++;
-        if (!isnan(b->y_mean) && (isnan(b->y_ci_low) != (r->boot.status == SENTRAJ_CI_TOO_FEW)))
+        if (!isnan(b->y_mean) && (isnan(b->y_ci_low) != (r->boot.status == SENTRAJ_CI_TOO_FEW ||
+                                                          r->boot.status == SENTRAJ_CI_REFUSED)))
             ends_ok = 0;
-        if (!isnan(b->y_ci_low)) {
+        /* A degenerate row has a diamond, not a whisker (check_degenerate_marker). */
+        if (!isnan(b->y_ci_low) && r->boot.status != SENTRAJ_CI_DEGENERATE) {
             double ytop = k * fmin(b->y_ci_low, b->y_ci_high), ybot = k * fmax(b->y_ci_low, b->y_ci_high);
             double xcap = k * (b->x + 0.6 * b->cap_half_width);
             int degenerate = ybot - ytop <= 0.5 * k;
@@ -846,6 +848,41 @@ static void test_negative(void)
 /* A category with one conversation (no interval), one where every delta is
  * equal (degenerate interval) and, if the analysis reports it, one whose
  * conversations were all too short. */
+static cairo_surface_t *decode(bytes *png);
+
+/* A degenerate bar (every conversation changed alike) is marked by a
+ * diamond at its value, not a whisker of zero width that reads as
+ * certainty, and the note at the foot of the figure names it. The diamond
+ * is dark a few points above and below the value, inside the bar, where a
+ * cap (a 2-point line) leaves the bar's own colour; the note is text in
+ * the bottom strip, left of the labels, which a figure without degenerate
+ * bars leaves blank. */
+static void check_degenerate_marker(const sentraj_analysis *a, const sentraj_figure_bar *b)
+{
+    bytes png = {NULL, 0, 0};
+    cairo_surface_t *im;
+    image view;
+    long note = 0;
+
+    if (render(PNG, a, NULL, &png, NULL) != SENTRAJ_OK || !(im = decode(&png))) {
+        tap_ok(0, "figure/special/degenerate-renders");
+        free(png.data);
+        return;
+    }
+    view = (image){im, cairo_image_surface_get_data(im), cairo_image_surface_get_width(im),
+                   cairo_image_surface_get_height(im), cairo_image_surface_get_stride(im)};
+    tap_ok(is_dark(px(&view, b->x, b->y_mean - 3)) && is_dark(px(&view, b->x, b->y_mean + 3)) &&
+               !is_dark(px(&view, b->x + b->cap_half_width, b->y_mean - 3)),
+           "figure/special/degenerate-diamond-not-cap");
+    for (int y = view.h - 32; y < view.h - 16; y++)
+        for (int x = 18; x < 110; x++)
+            note += !is_light(px(&view, x, y));
+    tap_ok(note > 100, "figure/special/degenerate-named-in-note (%ld ink pixels)", note);
+    save_sample("special-degenerate", "png", &png);
+    cairo_surface_destroy(im);
+    free(png.data);
+}
+
 static void test_special_rows(void)
 {
     fixture fx;
@@ -877,6 +914,7 @@ static void test_special_rows(void)
             tap_ok(r->boot.status == SENTRAJ_CI_DEGENERATE, "figure/special/degenerate-status");
             tap_near(bars[i].y_ci_low, bars[i].y_mean, 1e-9, "figure/special/degenerate-low-at-mean");
             tap_near(bars[i].y_ci_high, bars[i].y_mean, 1e-9, "figure/special/degenerate-high-at-mean");
+            check_degenerate_marker(fx.a, &bars[i]);
         }
         else if (strcmp(r->category, "rare") == 0)
             tap_ok(r->conversations == 0 && isnan(bars[i].y_mean) && isnan(bars[i].y_ci_low),
