@@ -119,7 +119,7 @@ enum {
     CMD_SENSITIVITY = 1u << 11,
 };
 #define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | \
-                 CMD_BENCH)
+                 CMD_BENCH | CMD_COMPARE | CMD_TEST | CMD_TRANSITIONS | CMD_SENSITIVITY)
 
 typedef struct cli_command {
     const char *name;    /* as typed after "sentraj" */
@@ -318,6 +318,32 @@ void cli_note_refused_rows(const cli_args *a, const sentraj_analysis *an);
  * with rows CATEGORY|START. Returns NULL after printing the error, with
  * *code set; counts as for cli_analyze. */
 sentraj_analysis *cli_analyze_by_start(const cli_args *a, sentraj_counts *counts, int *code);
+
+/* --pairs A:B,C:D: n pairs, a's and b's alternating in v[0 .. 2n - 1],
+ * pointing into buf. A backslash escapes ',', ':' or itself. */
+typedef struct cli_pairs {
+    char *buf;
+    const char **v;
+    size_t n;
+} cli_pairs;
+/* Returns 0, or the exit code after the message. */
+int cli_pairs_parse(const char *arg, cli_pairs *p);
+void cli_pairs_free(cli_pairs *p);
+
+/* How a command's results are written: its three formats and its figure,
+ * each a thin wrapper of the library's writer for its result. */
+typedef struct cli_writers {
+    int (*csv)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*table)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*json)(FILE *f, const char *name, const void *result, const sentraj_run_info *info, sentraj_error *err);
+    int (*figure)(int kind, FILE *f, const char *name, const void *result, const sentraj_figure_options *o,
+                  sentraj_error *err); /* kind: CLI_FIG_*; NULL: the command draws nothing */
+} cli_writers;
+
+/* The output (-o, --format) and every --figure, written whole or not at
+ * all. Returns the exit code. */
+int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,
+                      const sentraj_run_info *info);
 
 /* The label scale of --scale (NULL: the built-in one, *scale set to NULL).
  * Returns 0, or the exit code after the message. */

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -108,4 +109,98 @@ sentraj_analysis *cli_analyze_by_start(const cli_args *a, sentraj_counts *counts
     }
     sentraj_scale_free(scale);
     return an;
+}
+
+void cli_pairs_free(cli_pairs *p)
+{
+    free(p->buf);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+int cli_pairs_parse(const char *arg, cli_pairs *p)
+{
+    size_t len = strlen(arg), cap = 2, o = 0, item = 0;
+    int colon = 0;
+
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; i < len; i++)
+        cap += 2 * (arg[i] == ',');
+    p->buf = malloc(len + 2);
+    p->v = calloc(cap, sizeof *p->v);
+    if (!p->buf || !p->v) {
+        cli_pairs_free(p);
+        fprintf(stderr, "sentraj %s: out of memory (--pairs)\n", cli_cmd);
+        return 71;
+    }
+    p->v[0] = p->buf;
+    for (size_t i = 0;; i++) {
+        char c = arg[i];
+        if (c == '\\') {
+            char e = arg[i + 1];
+            if (e != ',' && e != ':' && e != '\\') {
+                cli_pairs_free(p);
+                return cli_usage_error("--pairs: a backslash must be followed by ',', ':' or '\\' in \"%s\"", arg);
+            }
+            p->buf[o++] = e;
+            i++;
+        } else if (c == ':' && !colon) {
+            p->buf[o++] = '\0';
+            p->v[item + 1] = p->buf + o;
+            colon = 1;
+        } else if (c == ',' || c == '\0') {
+            p->buf[o++] = '\0';
+            if (!colon || !*p->v[item] || !*p->v[item + 1]) {
+                cli_pairs_free(p);
+                return cli_usage_error("--pairs expects A:B,C:D,... (two category names a pair), not \"%s\"", arg);
+            }
+            item += 2;
+            p->n++;
+            colon = 0;
+            if (c == '\0')
+                break;
+            p->v[item] = p->buf + o;
+        } else {
+            p->buf[o++] = c;
+        }
+    }
+    return 0;
+}
+
+int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,
+                      const sentraj_run_info *info)
+{
+    const cli_strings *names = &a->pos.figures;
+    sentraj_outfile *out, *figs[CLI_MAX_REPEAT] = {NULL};
+    sentraj_error err;
+    int code = 0, rc, nfig;
+
+    out = cli_out_open(a->out.path ? a->out.path : "-", &code);
+    if (!out)
+        return code;
+    for (nfig = 0; nfig < names->n; nfig++)
+        if (!(figs[nfig] = cli_out_open(names->v[nfig], &code)))
+            goto out;
+    if (cli_format_is(a, "table"))
+        rc = w->table(sentraj_outfile_stream(out), sentraj_outfile_name(out), result, &err);
+    else if (cli_format_is(a, "json"))
+        rc = w->json(sentraj_outfile_stream(out), sentraj_outfile_name(out), result, info, &err);
+    else
+        rc = w->csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), result, &err);
+    for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++)
+        rc = w->figure(cli_figure_kind(names->v[i]), sentraj_outfile_stream(figs[i]), sentraj_outfile_name(figs[i]),
+                       result, fo, &err);
+    if (rc != SENTRAJ_OK) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
+        goto out;
+    code = cli_out_commit(out);
+    out = NULL;
+out:
+    cli_out_abort(out);
+    for (int i = 0; i < nfig; i++)
+        cli_out_abort(figs[i]);
+    return code;
 }
