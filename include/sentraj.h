@@ -1080,6 +1080,9 @@ typedef struct sentraj_sensitivity_options {
 } sentraj_sensitivity_options;
 
 SENTRAJ_API void sentraj_sensitivity_options_init(sentraj_sensitivity_options *o);
+/* Check o without data: values in range, none given twice, at least one
+ * grid point. Returns SENTRAJ_OK, SENTRAJ_EUSAGE or SENTRAJ_ENOMEM. */
+SENTRAJ_API int sentraj_sensitivity_check(const sentraj_sensitivity_options *o, sentraj_error *err);
 
 /* One category at one grid point: exactly the analysis' row (with the
  * config's statistic) for that window and min_human. */

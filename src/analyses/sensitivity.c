@@ -250,6 +250,16 @@ static int grid(const sentraj_sensitivity_options *o, size_t **pw, size_t **pm, 
     return rc;
 }
 
+int sentraj_sensitivity_check(const sentraj_sensitivity_options *o, sentraj_error *err)
+{
+    size_t *pw = NULL, *pm = NULL, np;
+    int rc = grid(o, &pw, &pm, &np, err);
+
+    free(pw);
+    free(pm);
+    return rc;
+}
+
 sentraj_sensitivity *sentraj_sensitivity_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                                  const sentraj_sensitivity_options *o, sentraj_error *err)
 {
