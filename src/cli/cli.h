@@ -61,6 +61,15 @@ typedef struct cli_positions_opts {
     cli_strings figures;   /* --figure FILE, repeatable */
 } cli_positions_opts;
 
+/* The statistics commands: compare, sensitivity, and analyze --by-start. */
+typedef struct cli_stats_opts {
+    int by_start;             /* analyze --by-start */
+    const char *reference;    /* compare --reference CAT; NULL: none */
+    const char *pairs;        /* compare --pairs A:B,...; NULL: none */
+    cli_uint_list windows;    /* sensitivity --windows; none: 1,2,3,4 */
+    cli_uint_list min_humans; /* sensitivity --min-humans; none: 4,6,8,10,15,20 */
+} cli_stats_opts;
+
 /* simulate. */
 typedef struct cli_simulate_opts {
     sentraj_simulate_options model; /* --conversations, --seed, --multi-category, --short-share, --users, --user-effect */
@@ -84,7 +93,8 @@ typedef struct cli_args {
     cli_input_opts input;
     cli_output_opts out;
     cli_figure_opts fig;
-    cli_positions_opts pos;
+    cli_positions_opts pos;       /* also --figure of compare, transitions and sensitivity */
+    cli_stats_opts stats;
     cli_simulate_opts simulate;
     cli_bench_opts bench;
     char **inputs;             /* the operands, in argv */
@@ -104,8 +114,13 @@ enum {
     CMD_SUMMARIZE = 1u << 5,
     CMD_MERGE = 1u << 6,
     CMD_BENCH = 1u << 7,
+    CMD_COMPARE = 1u << 8,
+    CMD_TEST = 1u << 9,
+    CMD_TRANSITIONS = 1u << 10,
+    CMD_SENSITIVITY = 1u << 11,
 };
-#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | CMD_BENCH)
+#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | \
+                 CMD_BENCH | CMD_COMPARE | CMD_TEST | CMD_TRANSITIONS | CMD_SENSITIVITY)
 
 typedef struct cli_command {
     const char *name;    /* as typed after "sentraj" */
@@ -117,7 +132,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cmd_analyze, cmd_deltas, cmd_figure4, cmd_positions, cmd_simulate, cmd_summarize,
-    cmd_merge, cmd_bench;
+    cmd_merge, cmd_bench, cmd_compare, cmd_test, cmd_transitions, cmd_sensitivity;
 
 /* Every command, in the order 'sentraj --help' lists them; NULL-terminated. */
 extern const cli_command *const cli_commands[];
@@ -300,6 +315,64 @@ sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, con
 
 /* The bundled fixture's path, or NULL when it cannot be found. */
 const char *cli_fixture_path(void);
+
+/* ---- the statistics commands (stats_common.c) --------------------------------- */
+
+enum { CLI_FIG_PNG, CLI_FIG_SVG, CLI_FIG_PDF };
+
+/* The figure format of a file name by its extension (CLI_FIG_*), -1 when unknown. */
+int cli_figure_kind(const char *path);
+
+/* The --figure names (each .png, .svg or .pdf, none the output or given
+ * twice; two-sided intervals only) and the figure options that need
+ * --figure, checked before any input is read. Returns 0 or the exit code
+ * after the message. */
+int cli_check_figures(const cli_args *a);
+
+/* On standard error (unless -q), when the bootstrap's tail holds fewer than
+ * 5 resamples: (1 - level) / 2 x B < 5 for a two-sided interval,
+ * (1 - level) x B for a one-sided one. Not for the exact engine. */
+void cli_warn_tails(const cli_args *a);
+
+/* On standard error (unless -q): row `row` was refused, and why. */
+void cli_note_refused(const cli_args *a, const char *row, const char *why);
+/* The same for every refused row of an analysis. */
+void cli_note_refused_rows(const cli_args *a, const sentraj_analysis *an);
+
+/* analyze --by-start: the analysis of the INPUTs (messages or summaries)
+ * with rows CATEGORY|START. Returns NULL after printing the error, with
+ * *code set; counts as for cli_analyze. */
+sentraj_analysis *cli_analyze_by_start(const cli_args *a, sentraj_counts *counts, int *code);
+
+/* --pairs A:B,C:D: n pairs, a's and b's alternating in v[0 .. 2n - 1],
+ * pointing into buf. A backslash escapes ',', ':' or itself. */
+typedef struct cli_pairs {
+    char *buf;
+    const char **v;
+    size_t n;
+} cli_pairs;
+/* Returns 0, or the exit code after the message. */
+int cli_pairs_parse(const char *arg, cli_pairs *p);
+void cli_pairs_free(cli_pairs *p);
+
+/* How a command's results are written: its three formats and its figure,
+ * each a thin wrapper of the library's writer for its result. */
+typedef struct cli_writers {
+    int (*csv)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*table)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*json)(FILE *f, const char *name, const void *result, const sentraj_run_info *info, sentraj_error *err);
+    int (*figure)(int kind, FILE *f, const char *name, const void *result, const sentraj_figure_options *o,
+                  sentraj_error *err); /* kind: CLI_FIG_*; NULL: the command draws nothing */
+} cli_writers;
+
+/* The output (-o, --format) and every --figure, written whole or not at
+ * all. Returns the exit code. */
+int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,
+                      const sentraj_run_info *info);
+
+/* The label scale of --scale 3|5|7|FILE (without --scale, *scale is NULL:
+ * the default 5-point one). Returns 0, or the exit code after the message. */
+int cli_scale_open(const cli_args *a, sentraj_scale **scale);
 
 /* ---- output files ------------------------------------------------------------- */
 

@@ -31,8 +31,11 @@ static const char help[] =
     "                     (\"all\" allowed); categories not listed are left out\n"
     "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
     "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
+    "  --statistic S      what the bars and whiskers show: mean, median, trimmed:F,\n"
+    "                     share-up, share-down or share-same, as for 'sentraj\n"
+    "                     analyze' (mean)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL\n"
+    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL, --small N\n"
     "                     as for 'sentraj analyze'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n";
@@ -168,9 +171,11 @@ static int run(cli_args *a)
         ninputs = 1;
         cli_note(a, "no INPUT: using the bundled fixture %s", f);
     }
+    cli_warn_tails(a);
     an = cli_analyze(a, inputs, ninputs, &counts, &code);
     if (!an)
         goto fail;
+    cli_note_refused_rows(a, an);
     /* --order and --labels name categories of the data. */
     if (sentraj_analysis_check_figure(an, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
