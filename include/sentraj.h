@@ -74,11 +74,12 @@ typedef struct sentraj_error {
  * out) into buf of size n, always NUL-terminated. Returns buf. */
 SENTRAJ_API char *sentraj_error_format(const sentraj_error *err, char *buf, size_t n);
 
-/* Make OpenBLAS single-threaded and stop its idle worker threads, which
- * otherwise spin for a while after start-up and compete with sentraj's own
- * threads (sentraj only ever calls BLAS from its pool, one thread each). For
- * programs that do not use OpenBLAS's threads themselves; the CLI calls it
- * first thing. */
+/* Make a threaded OpenBLAS single-threaded and stop its idle worker
+ * threads, which otherwise spin for a while after start-up and compete with
+ * sentraj's own threads (sentraj only ever calls BLAS from its pool, one
+ * thread each). Does nothing with the serial OpenBLAS the build links where
+ * it is installed (no worker thread is ever started then). For programs that
+ * do not use OpenBLAS's threads themselves; the CLI calls it first thing. */
 SENTRAJ_API void sentraj_blas_single_threaded(void);
 
 /* The exit code the CLI uses for a status: 0, 64, 65, 70, 71 or 74. */
