@@ -533,6 +533,11 @@ SENTRAJ_API sentraj_summary *sentraj_summary_parse(const char *text, size_t len,
  * why). Standard input and pipes are never looked at, so they can still be
  * read as data: they give 0. */
 SENTRAJ_API int sentraj_summary_detect(const char *path);
+/* The same, telling running out of memory apart: sets *is_summary to 1 or 0
+ * and returns SENTRAJ_OK, or returns SENTRAJ_ENOMEM (*is_summary 0) when
+ * memory ran out while looking (a file that cannot be read is still 0 and
+ * SENTRAJ_OK). */
+SENTRAJ_API int sentraj_summary_sniff(const char *path, int *is_summary, sentraj_error *err);
 
 /* Add from's counts into into: the summary of the union of two disjoint
  * shards. Both must have the same window, min_human, denominator and label

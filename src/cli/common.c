@@ -180,7 +180,10 @@ sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *co
     if (sentraj_dataset_set_input(ds, &in, &err) != SENTRAJ_OK)
         goto fail;
     for (int i = 0; i < ninputs; i++) {
-        if (!sentraj_summary_detect(inputs[i]))
+        int yes;
+        if (sentraj_summary_sniff(inputs[i], &yes, &err) != SENTRAJ_OK)
+            goto fail;
+        if (!yes)
             continue;
         if (strcmp(cli_cmd, "summarize") == 0)
             *code = cli_usage_error("%s is already a summary: add summaries up with 'sentraj merge'", inputs[i]);
@@ -318,7 +321,12 @@ sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sen
     sentraj_error err;
 
     for (int i = 0; i < ninputs && (summary < 0 || raw < 0); i++) {
-        if (sentraj_summary_detect(inputs[i]))
+        int yes;
+        if (sentraj_summary_sniff(inputs[i], &yes, &err) != SENTRAJ_OK) {
+            *code = cli_fail(&err);
+            return NULL;
+        }
+        if (yes)
             summary = summary < 0 ? i : summary;
         else
             raw = raw < 0 ? i : raw;
