@@ -385,14 +385,35 @@ static void on_signal(int sig)
 
 void cli_signals_install(void)
 {
-    struct sigaction sa;
+    /* Every signal whose default action ends the process, other than those
+     * of a fault in the process itself (SEGV, BUS, FPE, ILL, ABRT, TRAP,
+     * SYS), after which nothing should run: a shell's INT and HUP, kill's
+     * TERM and USR1, timers' ALRM, VTALRM and PROF, the limits' XCPU
+     * (`ulimit -t`) and XFSZ (`ulimit -f`), and the real-time signals. The
+     * handler removes the temporary files and dies of the same signal, so
+     * the exit status and any core dump are as without it. A signal the
+     * caller ignores stays ignored. */
+    static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2,
+                               SIGPROF, SIGVTALRM, SIGXCPU, SIGXFSZ, SIGIO,
+#ifdef SIGPWR
+                               SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+                               SIGSTKFLT,
+#endif
+    };
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+#ifdef SIGRTMIN
+    for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+        if (sigaction(s, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(s, &sa, NULL);
+#endif
 }
 
 static void track(sentraj_outfile *out, sentraj_outfile *with)
