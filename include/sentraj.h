@@ -890,20 +890,37 @@ SENTRAJ_API double sentraj_simulate_population_delta(const sentraj_simulate_opti
 /* An output file is written to a temporary name in the same directory and
  * renamed into place by commit; abort removes the temporary file, so a
  * failed run never leaves a partial file behind and never truncates an
- * existing one. An existing file keeps its permissions; through a symbolic
- * link the file it names is replaced (the link stays). Devices and FIFOs
- * (e.g. /dev/null) cannot be replaced and are written directly, as is
- * standard output for path "-". A directory is an error. */
+ * existing one. An existing file keeps its permissions. A symbolic link
+ * keeps pointing where it did: the file it names is replaced, or created
+ * when the link dangles. Devices, FIFOs and sockets cannot be replaced and
+ * are written directly, appending, as are open files reached through /proc
+ * (`/dev/stdout`, `/dev/fd/N`): those are written through a copy of the
+ * descriptor, so `-o /dev/stdout >> log` appends to log. Path "-" writes to
+ * standard output. A directory is an error (SENTRAJ_EIO). */
 typedef struct sentraj_outfile sentraj_outfile;
 
 SENTRAJ_API sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err);
 SENTRAJ_API FILE *sentraj_outfile_stream(sentraj_outfile *o);
+/* The path as given ("<stdout>" for "-"), for messages. */
 SENTRAJ_API const char *sentraj_outfile_name(const sentraj_outfile *o);
-/* Flush, close and rename into place; frees o. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+/* Flush and close the stream (not standard output's), leaving the file at
+ * its temporary name until commit. Returns SENTRAJ_OK or SENTRAJ_EIO (a
+ * write failed: abort or commit then removes the temporary file). Calling it
+ * again does nothing. */
+SENTRAJ_API int sentraj_outfile_close(sentraj_outfile *o, sentraj_error *err);
+/* Close (when not closed yet) and rename into place; frees o. Returns
+ * SENTRAJ_OK or SENTRAJ_EIO. */
 SENTRAJ_API int sentraj_outfile_commit(sentraj_outfile *o, sentraj_error *err);
+/* Commit n outputs together, all or none: close every one first (a write
+ * error leaves every output as it was), then rename each into place; when a
+ * rename fails, the outputs already renamed are removed again and the
+ * message names them (what they replaced is gone). NULL entries are
+ * skipped; frees every output. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+SENTRAJ_API int sentraj_outfile_commit_all(sentraj_outfile *const *outs, size_t n, sentraj_error *err);
 /* Close and remove the temporary file; frees o. NULL is a no-op. */
 SENTRAJ_API void sentraj_outfile_abort(sentraj_outfile *o);
-/* The temporary path of o, for a signal handler that must unlink it. */
+/* The temporary path of o, for a signal handler that must unlink it; NULL
+ * when o writes directly. */
 SENTRAJ_API const char *sentraj_outfile_temp_path(const sentraj_outfile *o);
 
 #ifdef __cplusplus

@@ -192,9 +192,14 @@ extern const size_t cli_noptions;
  * after printing a usage error. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *a);
 
-/* The checks of the analysis settings that need all of them at once
- * (sentraj_config_check; --cluster-by against the exact engine and
- * ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
+/* No output of the run (-o, figure4's four files, --save-resamples,
+ * --figure) names one of its input files (INPUT, --scale, --categories,
+ * --speaker-roles). Returns 0, or EXIT_USAGE after printing the error. */
+int cli_check_outputs(const cli_args *a);
+
+/* cli_check_outputs, then the checks of the analysis settings that need all
+ * of them at once (sentraj_config_check; --cluster-by against the exact
+ * engine and ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
 int cli_check_config(const cli_args *a);
 
 /* cli_check_config, then at least one INPUT: how the commands that analyse
@@ -278,13 +283,12 @@ const char *cli_fixture_path(void);
 
 /* ---- output files ------------------------------------------------------------- */
 
-/* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */
+/* Output files: registered so that a signal that ends the run removes their temporary files. */
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
-/* Commit outs[0..n) in order, setting each to NULL as it is committed or
- * fails; stops at the first failure, leaving the rest for cli_out_abort.
- * Returns the exit code. */
+/* Commit outs[0..n) together, all or none (sentraj_outfile_commit_all;
+ * NULL entries are skipped), setting each to NULL. Returns the exit code. */
 int cli_out_commit_all(sentraj_outfile **outs, size_t n);
 /* The end of writing out with status rc: commit it, or, when rc is an
  * error, drop it and report err. Returns the exit code. */

@@ -96,7 +96,7 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
                      const sentraj_run_info *info)
 {
     const cli_strings *names = &a->pos.figures;
-    sentraj_outfile *out, *figs[CLI_MAX_REPEAT] = {NULL};
+    sentraj_outfile *out, *figs[CLI_MAX_REPEAT + 1] = {NULL};
     sentraj_error err;
     int code, rc, nfig;
 
@@ -131,10 +131,12 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
         code = cli_fail(&err);
         goto out;
     }
-    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
-        goto out;
-    code = cli_out_commit(out);
+    /* The table first, then the figures, all or none. */
+    memmove(figs + 1, figs, (size_t)nfig * sizeof *figs);
+    figs[0] = out;
     out = NULL;
+    code = cli_out_commit_all(figs, (size_t)nfig + 1);
+    nfig = 0;
 out:
     cli_out_abort(out);
     for (int i = 0; i < nfig; i++)

@@ -495,18 +495,27 @@ int cli_same_output(const char *a, const char *b)
     return same;
 }
 
-int cli_out_commit(sentraj_outfile *out)
+int cli_out_commit_all(sentraj_outfile **outs, size_t n)
 {
     sentraj_error err;
     sigset_t all, old;
     int rc;
-    /* The rename must not race the handler's unlink of the same temp name. */
+    /* The renames must not race the handler's unlink of the same temp names. */
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
-    track(out, NULL);
-    rc = sentraj_outfile_commit(out, &err);
+    for (size_t i = 0; i < n; i++)
+        if (outs[i])
+            track(outs[i], NULL);
+    rc = sentraj_outfile_commit_all(outs, n, &err);
+    for (size_t i = 0; i < n; i++)
+        outs[i] = NULL;
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc == SENTRAJ_OK ? 0 : cli_fail(&err);
+}
+
+int cli_out_commit(sentraj_outfile *out)
+{
+    return cli_out_commit_all(&out, 1);
 }
 
 void cli_out_abort(sentraj_outfile *out)
@@ -515,17 +524,6 @@ void cli_out_abort(sentraj_outfile *out)
         return;
     track(out, NULL);
     sentraj_outfile_abort(out);
-}
-
-int cli_out_commit_all(sentraj_outfile **outs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int code = cli_out_commit(outs[i]);
-        outs[i] = NULL;
-        if (code)
-            return code;
-    }
-    return 0;
 }
 
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
