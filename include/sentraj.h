@@ -74,6 +74,26 @@ typedef struct sentraj_error {
  * out) into buf of size n, always NUL-terminated. Returns buf. */
 SENTRAJ_API char *sentraj_error_format(const sentraj_error *err, char *buf, size_t n);
 
+/* The one rule for showing text that came from input (ids, category names,
+ * file names, parsers' messages) on a terminal or in a message, so that it
+ * can neither move the cursor, clear the screen, retitle the window nor
+ * reorder what is shown around it. Valid UTF-8 is copied as it is, except:
+ *   - newline, carriage return and tab become \n, \r and \t;
+ *   - the other C0 controls (U+0000-U+001F) and DEL become \xNN;
+ *   - the C1 controls (U+0080-U+009F, such as U+009B, a one-character
+ *     escape sequence), the line and paragraph separators (U+2028, U+2029)
+ *     and the bidirectional controls (U+061C, U+200E, U+200F,
+ *     U+202A-U+202E, U+2066-U+2069) become \uNNNN;
+ *   - every byte that is not part of valid UTF-8 (a stray continuation
+ *     byte, an overlong form, a surrogate, a cut sequence) becomes \xNN.
+ * A backslash stays a backslash. Escapes the n bytes at s (which may hold
+ * NUL bytes) into out of size cap, always NUL-terminated when cap > 0, never
+ * cutting an escape; returns the length the whole escaped text needs, as
+ * snprintf does (out may be NULL when cap is 0). Every error message the
+ * library raises, its source name included, and every table it writes has
+ * gone through this rule. */
+SENTRAJ_API size_t sentraj_escape(char *out, size_t cap, const char *s, size_t n);
+
 /* Make a threaded OpenBLAS single-threaded and stop its idle worker
  * threads, which otherwise spin for a while after start-up and compete with
  * sentraj's own threads (sentraj only ever calls BLAS from its pool, one

@@ -211,12 +211,22 @@ int cli_format_is(const cli_args *a, const char *fmt);
 
 /* ---- messages --------------------------------------------------------------- */
 
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
 /* "sentraj CMD: message" on stderr, and the exit code for status. */
 int cli_fail(const sentraj_error *err);
+/* fmt's text on standard error as it is, but escaped by sentraj_escape's
+ * rule, like every message of the command: input (file names, ids,
+ * categories) reaches the terminal only that way. */
+void cli_message(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The message, then "Try 'sentraj CMD --help'."; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...);
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* A note on stderr, unless -q. */
-void cli_note(const cli_args *a, const char *fmt, ...);
+void cli_note(const cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* ---- --order and --labels lists, and the figure ----------------------------- */
 

@@ -180,8 +180,9 @@ static int run(cli_args *a)
     errno = 0;
     made_dir = stat(dir, &st) != 0;
     if (!made_dir ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
-        fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
+        cli_message("sentraj figure4: %s: cannot use as output directory: %s", dir,
                 errno ? strerror(errno) : "not a directory");
+        fputc('\n', stderr);
         code = 74;
         goto fail;
     }

@@ -9,12 +9,34 @@
 #include <time.h>
 #include <unistd.h>
 
+/* fmt's text on standard error, escaped by sentraj_escape's rule: messages
+ * carry file names, ids and category names, which must not reach the
+ * terminal as control sequences. */
+static void vescaped(const char *fmt, va_list ap)
+{
+    char text[4096], shown[4 * sizeof text];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+
+    if (n < 0)
+        return;
+    sentraj_escape(shown, sizeof shown, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+    fputs(shown, stderr);
+}
+
+void cli_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vescaped(fmt, ap);
+    va_end(ap);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "sentraj %s: ", cli_cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vescaped(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'sentraj %s --help'.\n", cli_cmd);
     return EXIT_USAGE;
@@ -23,6 +45,7 @@ int cli_usage_error(const char *fmt, ...)
 int cli_fail(const sentraj_error *err)
 {
     char buf[1200];
+    /* The library stores its messages escaped already. */
     fprintf(stderr, "sentraj %s: %s\n", cli_cmd, sentraj_error_format(err, buf, sizeof buf));
     return sentraj_status_exit_code(err->code);
 }
@@ -34,7 +57,7 @@ void cli_note(const cli_args *a, const char *fmt, ...)
         return;
     fprintf(stderr, "sentraj %s: ", cli_cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vescaped(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -142,11 +165,13 @@ static void show_progress(void *ctx, const char *input, uint64_t done, uint64_t 
         return;
     p->last = t;
     rate = mb / (t - p->start);
+    /* The line's own control sequences around the input's name, escaped. */
+    fprintf(stderr, "\rsentraj %s: reading ", cli_cmd);
+    cli_message("%s", input);
     if (total)
-        fprintf(stderr, "\rsentraj %s: reading %s %3.0f%%  %.1f MB  %.0f MB/s\033[K", cli_cmd, input,
-                100.0 * (double)done / (double)total, mb, rate);
+        fprintf(stderr, " %3.0f%%  %.1f MB  %.0f MB/s\033[K", 100.0 * (double)done / (double)total, mb, rate);
     else
-        fprintf(stderr, "\rsentraj %s: reading %s  %.1f MB  %.0f MB/s\033[K", cli_cmd, input, mb, rate);
+        fprintf(stderr, "  %.1f MB  %.0f MB/s\033[K", mb, rate);
     p->shown = 1;
 }
 

@@ -1,11 +1,21 @@
 /* table.c - every report as an aligned text table for people: analyze, deltas and positions. */
 #include "sentraj.h"
 
+#include "core/escape.h"
 #include "report/write.h"
 
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+
+/* Text from the input (ids, category names) in a column width bytes wide:
+ * escaped by sentraj_escape's rule, since a table is for a terminal, and
+ * padded with spaces. Widths are measured on the escaped text. */
+static void put_padded(FILE *f, const char *s, size_t width)
+{
+    for (size_t n = escape_write(f, s); n < width; n++)
+        fputc(' ', f);
+}
 
 /* A number for people: fixed 4 decimals with a sign, or "-" when missing. */
 static const char *human(double x, char *buf, size_t n)
@@ -25,7 +35,7 @@ int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analys
 
     errno = 0;
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
-        size_t l = strlen(sentraj_analysis_row(a, i)->category);
+        size_t l = escape_len(sentraj_analysis_row(a, i)->category);
         if (l > wcat)
             wcat = l;
     }
@@ -39,15 +49,18 @@ int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analys
         else
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->boot.ci_low, b4, sizeof b4),
                      human(r->boot.ci_high, b5, sizeof b5));
-        fprintf(f, "%-*s  %13zu  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, r->category,
+        put_padded(f, r->category, wcat);
+        fprintf(f, "  %13zu  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n",
                 r->conversations, human(r->mean_first, b1, sizeof b1), human(r->mean_last, b2, sizeof b2),
                 human(r->mean_delta, b3, sizeof b3), ci,
                 isnan(r->boot.se) ? "-" : (snprintf(b6, sizeof b6, "%.4f", r->boot.se), b6),
                 sentraj_engine_name(r->boot.engine), sentraj_ci_status_name(r->boot.status));
     }
-    if (sentraj_analysis_cluster_by(a))
-        fprintf(f, "clusters: %s (a resample draws clusters and takes all their conversations)\n",
-                sentraj_analysis_cluster_by(a));
+    if (sentraj_analysis_cluster_by(a)) {
+        fputs("clusters: ", f);
+        escape_write(f, sentraj_analysis_cluster_by(a));
+        fputs(" (a resample draws clusters and takes all their conversations)\n", f);
+    }
     if (cfg->engine == SENTRAJ_ENGINE_EXACT)
         fprintf(f, "%s interval (%s), exact bootstrap distribution\n", sentraj_method_name(cfg->method),
                 sentraj_alternative_name(cfg->alternative));
@@ -67,18 +80,21 @@ int sentraj_deltas_write_table(FILE *f, const char *name, const sentraj_dataset 
     for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
         sentraj_trajectory t;
         sentraj_dataset_trajectory(ds, i, &t);
-        if (strlen(t.conversation_id) > wid)
-            wid = strlen(t.conversation_id);
-        if (strlen(t.categories) > wcat)
-            wcat = strlen(t.categories);
+        size_t lid = escape_len(t.conversation_id), lcat = escape_len(t.categories);
+        if (lid > wid)
+            wid = lid;
+        if (lcat > wcat)
+            wcat = lcat;
     }
     fprintf(f, "%-*s  %-*s  %14s  %10s  %10s  %10s\n", (int)wid, "conversation_id", (int)wcat, "categories",
             "human_messages", "mean_first", "mean_last", "delta");
     for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
         sentraj_trajectory t;
         sentraj_dataset_trajectory(ds, i, &t);
-        fprintf(f, "%-*s  %-*s  %14llu  %10s  %10s  %10s\n", (int)wid, t.conversation_id, (int)wcat, t.categories,
-                (unsigned long long)t.human_messages, human(t.mean_first, b1, sizeof b1),
+        put_padded(f, t.conversation_id, wid);
+        fputs("  ", f);
+        put_padded(f, t.categories, wcat);
+        fprintf(f, "  %14llu  %10s  %10s  %10s\n", (unsigned long long)t.human_messages, human(t.mean_first, b1, sizeof b1),
                 human(t.mean_last, b2, sizeof b2), human(t.delta, b3, sizeof b3));
     }
     return report_finish(f, name, err);
@@ -94,8 +110,8 @@ int sentraj_positions_write_table(FILE *f, const char *name, const sentraj_posit
 
     errno = 0;
     for (size_t i = 0; i < sentraj_positions_rows(p); i++)
-        if (strlen(sentraj_positions_row(p, i)->category) > wcat)
-            wcat = strlen(sentraj_positions_row(p, i)->category);
+        if (escape_len(sentraj_positions_row(p, i)->category) > wcat)
+            wcat = escape_len(sentraj_positions_row(p, i)->category);
     snprintf(ci, sizeof ci, "%g%% CI", cfg->level * 100);
     fprintf(f, "%-*s  %8s  %13s%s  %8s  %-21s  %8s  %s\n", (int)wcat, "category", po->bins ? "bin" : "position",
             "conversations", cluster_by ? "   clusters" : "", "mean", ci, "se", "status");
@@ -108,8 +124,8 @@ int sentraj_positions_write_table(FILE *f, const char *name, const sentraj_posit
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->ci_low, b2, sizeof b2), human(r->ci_high, b3, sizeof b3));
         if (cluster_by)
             snprintf(cl, sizeof cl, "  %9zu", r->clusters);
-        fprintf(f, "%-*s  %8zu  %13zu%s  %8s  %-21s  %8s  %s\n", (int)wcat, r->category, r->position,
-                r->conversations, cl, human(r->mean, b1, sizeof b1), ci,
+        put_padded(f, r->category, wcat);
+        fprintf(f, "  %8zu  %13zu%s  %8s  %-21s  %8s  %s\n", r->position, r->conversations, cl, human(r->mean, b1, sizeof b1), ci,
                 isnan(r->se) ? "-" : (snprintf(b4, sizeof b4, "%.4f", r->se), b4),
                 sentraj_ci_status_name(r->status));
     }
