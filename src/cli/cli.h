@@ -304,6 +304,20 @@ int cli_out_commit_all(sentraj_outfile **outs, size_t n);
  * error, drop it and report err. Returns the exit code. */
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err);
 void cli_signals_install(void);
+
+/* Figures are drawn by cairo, fontconfig, pixman and libpng, which do not
+ * all survive an allocation that fails: some crash. cli_draw runs
+ * draw(ctx, err) in a child process writing into the run's (temporary)
+ * output files, and returns 0, the child's exit code after its message, or
+ * 71 after a message when the child crashed (or was killed by the kernel's
+ * out-of-memory killer). */
+typedef int (*cli_draw_fn)(void *ctx, sentraj_error *err);
+int cli_draw(cli_draw_fn draw, void *ctx, const char *name);
+
+/* Whether an allocation of the process failed since the last reset
+ * (alloc_watch.c; always 0 in sanitizer builds, which do not watch). */
+int cli_alloc_failed(void);
+void cli_alloc_watch_reset(void);
 /* Do two output paths name the same file (same string, or the same existing
  * file)? Two outputs of one run must not, or one would silently replace the other. */
 int cli_same_output(const char *a, const char *b);

@@ -1,11 +1,13 @@
 /* common.c - messages, loading, summaries, figure options and output files shared by the subcommands. */
 #include "cli.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -558,6 +560,70 @@ int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
         return cli_fail(err);
     }
     return cli_out_commit(out);
+}
+
+/* ---- drawing in a child process ---------------------------------------- */
+
+int cli_draw(cli_draw_fn draw, void *ctx, const char *name)
+{
+    sentraj_error err;
+    pid_t pid;
+    int status, sig;
+
+    /* Nothing buffered may be written twice, by the child and by us. */
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        if (errno == ENOMEM) {
+            cli_message("sentraj %s: %s: out of memory (cannot start the process that draws)", cli_cmd, name);
+            fputc('\n', stderr);
+            return 71;
+        }
+        /* Out of processes, not memory: draw here, unguarded. */
+        return draw(ctx, &err) == SENTRAJ_OK ? 0 : cli_fail(&err);
+    }
+    if (pid == 0) {
+        int code;
+        cli_alloc_watch_reset();
+        code = draw(ctx, &err) == SENTRAJ_OK ? 0 : cli_fail(&err);
+        if (fflush(NULL) != 0 && code == 0)
+            code = 74;
+        if (code == 0 && cli_alloc_failed()) {
+            /* fontconfig and cairo carry on after some failed allocations
+             * with a lesser drawing (another font, no font subset): not one
+             * to keep. */
+            cli_message("sentraj %s: %s: out of memory (an allocation failed while drawing)", cli_cmd, name);
+            fputc('\n', stderr);
+            code = 71;
+        }
+        _exit(code);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 70;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    sig = WTERMSIG(status);
+    switch (sig) {
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGABRT:
+    case SIGILL:
+    case SIGFPE:
+    case SIGKILL:
+        /* cairo, fontconfig, pixman and libpng do not all check what malloc
+         * returns; the kernel's out-of-memory killer sends SIGKILL. */
+        cli_message("sentraj %s: %s: out of memory? the drawing stopped with signal %d (%s), as the figure "
+                    "libraries (cairo, fontconfig, pixman) do when an allocation fails",
+                    cli_cmd, name, sig, strsignal(sig));
+        fputc('\n', stderr);
+        return 71;
+    default:
+        /* A signal meant to end the run, sent to the drawing process alone:
+         * end the run the same way (the handler removes the temporary files). */
+        raise(sig);
+        return 128 + sig;
+    }
 }
 
 sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, const sentraj_counts *counts)
