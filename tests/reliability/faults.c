@@ -6,7 +6,8 @@
  *                         constructors, before main) fails ...
  *   FAULTS_ALLOC_ALL=1    ... and so does every one after it (memory stays
  *                         exhausted); without it only allocation N fails.
- *   FAULTS_ALLOC_COUNT=F  at exit, write the number of allocations made to F.
+ *   FAULTS_ALLOC_COUNT=F  at exit, write the number of allocations made to F
+ *                         (by the process and the children it forked).
  *   FAULTS_RENAME=TEXT    rename() to a new name containing TEXT fails with
  *                         EIO (an output that cannot be moved into place).
  *
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #ifndef FAULTS_RENAME_ONLY
@@ -35,7 +37,9 @@ extern void *__libc_calloc(size_t k, size_t n);
 extern void *__libc_realloc(void *p, size_t n);
 extern void *__libc_memalign(size_t align, size_t n);
 
-static atomic_long calls;
+/* Shared with child processes (sentraj draws figures in one), so that the
+ * count runs on through the child and back: the parent waits for it. */
+static atomic_long own_calls, *calls = &own_calls;
 static long fail_at = -1;
 static int fail_all;
 static int armed;
@@ -48,6 +52,11 @@ __attribute__((constructor)) static void arm(void)
         fail_at = strtol(at, NULL, 10);
     fail_all = all && strcmp(all, "1") == 0;
     count_file = getenv("FAULTS_ALLOC_COUNT");
+    {
+        void *shared = mmap(NULL, sizeof *calls, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (shared != MAP_FAILED)
+            calls = shared;
+    }
     armed = 1;
 }
 
@@ -57,7 +66,7 @@ __attribute__((destructor)) static void report(void)
     int fd, len;
     if (!count_file)
         return;
-    len = snprintf(buf, sizeof buf, "%ld\n", (long)atomic_load(&calls));
+    len = snprintf(buf, sizeof buf, "%ld\n", (long)atomic_load(calls));
     fd = open(count_file, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd >= 0) {
         if (write(fd, buf, (size_t)len) != len) {
@@ -73,7 +82,7 @@ static int fails(void)
     long k;
     if (!armed)
         return 0;
-    k = atomic_fetch_add(&calls, 1);
+    k = atomic_fetch_add(calls, 1);
     if (fail_at < 0 || k < fail_at || (k > fail_at && !fail_all))
         return 0;
     errno = ENOMEM;
