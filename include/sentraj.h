@@ -193,6 +193,13 @@ typedef enum sentraj_sim {
     SENTRAJ_SIM_BALANCED = 1  /* index engine: every observation drawn exactly B times overall */
 } sentraj_sim;
 
+/* The order of a result's rows (categories); "all" always comes last. */
+typedef enum sentraj_order {
+    SENTRAJ_ORDER_NATURAL = 0, /* by name, runs of digits as numbers: 1, 2, 10 */
+    SENTRAJ_ORDER_NAME = 1,    /* by name, bytewise: 1, 10, 2 */
+    SENTRAJ_ORDER_VALUE = 2    /* by the row's estimate, largest first (rows without one last) */
+} sentraj_order;
+
 /* Every setting of an analysis. Fill it with sentraj_config_init, then change
  * what you need; sentraj_config_check validates it. */
 typedef struct sentraj_config {
@@ -209,6 +216,7 @@ typedef struct sentraj_config {
     size_t exact_max_len;  /* 1 << 24: the exact engine refuses longer transforms (128 MiB of doubles) */
     size_t balanced_max;   /* 1 << 28: balanced resampling refuses n * B beyond this (bytes of its table) */
     int keep_resamples;    /* 0: set to keep each row's draws for sentraj_analysis_draws */
+    sentraj_order order;   /* SENTRAJ_ORDER_NATURAL: the rows' order (sentraj_analysis_reorder for a list) */
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
     uint64_t reserved[8];
@@ -221,11 +229,13 @@ SENTRAJ_API const char *sentraj_engine_name(sentraj_engine e);
 SENTRAJ_API const char *sentraj_method_name(sentraj_method m);
 SENTRAJ_API const char *sentraj_alternative_name(sentraj_alternative a);
 SENTRAJ_API const char *sentraj_sim_name(sentraj_sim s);
+SENTRAJ_API const char *sentraj_order_name(sentraj_order o);
 /* Parse a name as printed by the _name functions; returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
 SENTRAJ_API int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err);
 SENTRAJ_API int sentraj_method_parse(const char *s, sentraj_method *out, sentraj_error *err);
 SENTRAJ_API int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_error *err);
 SENTRAJ_API int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err);
+SENTRAJ_API int sentraj_order_parse(const char *s, sentraj_order *out, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Data sets: labelled messages in, kept conversations with their deltas out */
@@ -279,6 +289,20 @@ typedef struct sentraj_scale sentraj_scale;
 SENTRAJ_API sentraj_scale *sentraj_scale_read(const char *path, sentraj_error *err);
 SENTRAJ_API sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *name, sentraj_error *err);
 SENTRAJ_API void sentraj_scale_free(sentraj_scale *scale);
+/* A built-in scale: 3 (negative, neutral, positive = -1, 0, 1), 5 (the
+ * default: very negative .. very positive = -1, -0.5, 0, 0.5, 1) or 7 (very
+ * negative, negative, somewhat negative, neutral, somewhat positive,
+ * positive, very positive, evenly spaced on -1 .. 1). The scale is a
+ * constant: sentraj_scale_free may be called on it and does nothing.
+ * Returns NULL with SENTRAJ_EUSAGE for any other number of points. */
+SENTRAJ_API sentraj_scale *sentraj_scale_builtin(int points, sentraj_error *err);
+/* The scale's labels (as written) and their values, in the order defined;
+ * sentraj_scale_entry returns SENTRAJ_EUSAGE for i out of range. The label
+ * is borrowed from the scale. */
+SENTRAJ_API size_t sentraj_scale_size(const sentraj_scale *scale);
+SENTRAJ_API int sentraj_scale_entry(const sentraj_scale *scale, size_t i, const char **label, double *value);
+/* 3, 5 or 7 for a built-in scale, 0 for one read from a file. */
+SENTRAJ_API int sentraj_scale_points(const sentraj_scale *scale);
 
 typedef enum sentraj_input_format {
     SENTRAJ_INPUT_AUTO = 0,  /* by content: '{' first is JSONL, a directory is a ConvoKit corpus, else CSV */
@@ -382,6 +406,14 @@ SENTRAJ_API size_t sentraj_dataset_window(const sentraj_dataset *ds);
  * (at once for a conversation without one) and for i out of range. The
  * string is borrowed from the data set. */
 SENTRAJ_API const char *sentraj_dataset_trajectory_category(const sentraj_dataset *ds, size_t i, size_t k);
+/* When the data set was read with the built-in 5- or 7-point scale but
+ * every human label it holds is a label of a smaller built-in scale (only
+ * negative, neutral and positive: 3; with very negative and very positive
+ * too, under the 7-point scale: 5), that smaller scale's points: the data
+ * were probably labelled on it, and reading them with the larger one
+ * shrinks every effect. 0 otherwise (another scale, a numeric label off
+ * the scale's points, or no human label). */
+SENTRAJ_API int sentraj_dataset_smaller_scale(const sentraj_dataset *ds);
 
 /* ------------------------------------------------------------------------ */
 /* Samples and the bootstrap                                                 */
@@ -464,8 +496,9 @@ typedef struct sentraj_result {
 typedef struct sentraj_analysis sentraj_analysis;
 
 /* Bootstrap every category of a finished data set, plus the "all" row in which
- * each kept conversation counts once. Rows are sorted by category name
- * (bytewise), "all" last. The config is copied. Returns NULL with err set.
+ * each kept conversation counts once. Rows are in cfg->order (natural by
+ * default: "episode 2" before "episode 10"), "all" last. The config is
+ * copied. Returns NULL with err set.
  * When the data set has clusters (input option col_cluster) the bootstrap
  * is two-level: a resample draws clusters with replacement and takes every
  * kept conversation of each drawn cluster; the estimate is still the mean
@@ -477,6 +510,12 @@ SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
 SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
 SENTRAJ_API const sentraj_config *sentraj_analysis_config(const sentraj_analysis *a);
+/* Put the rows named in names[0 .. n-1] first, in that order, the others
+ * after them in their present order, "all" last (listing it changes
+ * nothing). Returns SENTRAJ_OK, or SENTRAJ_EUSAGE for a name that is no
+ * row (the message lists the rows) or is listed twice, leaving a as it
+ * was; SENTRAJ_ENOMEM. */
+SENTRAJ_API int sentraj_analysis_reorder(sentraj_analysis *a, const char *const *names, size_t n, sentraj_error *err);
 /* The cluster column when the analysis resampled clusters (the data set was
  * read with the input option col_cluster), else NULL. Borrowed. */
 SENTRAJ_API const char *sentraj_analysis_cluster_by(const sentraj_analysis *a);
@@ -566,9 +605,10 @@ SENTRAJ_API int sentraj_summary_sniff(const char *path, int *is_summary, sentraj
  * On error into is unchanged. */
 SENTRAJ_API int sentraj_summary_merge(sentraj_summary *into, const sentraj_summary *from, sentraj_error *err);
 
-/* Check that s can be analysed with cfg's window and min_human and the label
- * scale `scale` (NULL: the built-in one): SENTRAJ_OK, or SENTRAJ_EDATA with
- * s's file and the line of the option that differs. */
+/* Check that s can be analysed with cfg's window and min_human and, when
+ * scale is not NULL, that it was made with that label scale (NULL: any; the
+ * summary's own is used): SENTRAJ_OK, or SENTRAJ_EDATA with s's file and
+ * the line of the option that differs. */
 SENTRAJ_API int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg,
                                       const sentraj_scale *scale, sentraj_error *err);
 
@@ -599,6 +639,11 @@ SENTRAJ_API int64_t sentraj_summary_denominator(const sentraj_summary *s);
  * SENTRAJ_OK; SENTRAJ_EUSAGE when i is out of range, leaving both as they
  * were. */
 SENTRAJ_API size_t sentraj_summary_scale_size(const sentraj_summary *s);
+/* The same scale as an object, e.g. for sentraj_run_info: the built-in
+ * scale when the summary's entries are one's (with its labels as written),
+ * else a new scale of the folded labels. Free it with sentraj_scale_free.
+ * NULL with err set on SENTRAJ_ENOMEM. */
+SENTRAJ_API sentraj_scale *sentraj_summary_scale(const sentraj_summary *s, sentraj_error *err);
 SENTRAJ_API int sentraj_summary_scale_entry(const sentraj_summary *s, size_t i, const char **label,
                                             double *value);
 
@@ -677,9 +722,10 @@ typedef struct sentraj_run_info {
     const sentraj_counts *counts; /* NULL: left out */
     const char *scale;            /* the label scale file, NULL for the built-in 5-point scale */
     const char *categories;       /* the categories table, or NULL */
+    const sentraj_scale *label_scale; /* NULL: left out; else its labels and values are shown */
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[4];
+    uint64_t reserved[3];
 } sentraj_run_info;
 
 /* Clear info: every field NULL or 0. */
@@ -818,9 +864,13 @@ typedef struct sentraj_positions sentraj_positions;
 SENTRAJ_API sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                                          const sentraj_positions_options *po, sentraj_error *err);
 SENTRAJ_API void sentraj_positions_free(sentraj_positions *p);
-/* Rows: categories sorted by name (bytewise), "all" last, each with every
- * position 1 .. sentraj_positions_count in order. */
+/* Rows: categories in cfg->order (by value: the mean of a category's
+ * position means), "all" last, each with every position 1 ..
+ * sentraj_positions_count in order. */
 SENTRAJ_API size_t sentraj_positions_rows(const sentraj_positions *p);
+/* As sentraj_analysis_reorder, for the categories of positions. */
+SENTRAJ_API int sentraj_positions_reorder(sentraj_positions *p, const char *const *names, size_t n,
+                                          sentraj_error *err);
 SENTRAJ_API const sentraj_position_row *sentraj_positions_row(const sentraj_positions *p, size_t i);
 /* Positions (or bins) per category. */
 SENTRAJ_API size_t sentraj_positions_count(const sentraj_positions *p);

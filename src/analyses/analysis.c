@@ -1,5 +1,6 @@
 /* analysis.c - per-category samples of a finished data set, bootstrapped together. */
 #include "analyses/analysis.h"
+#include "analyses/order.h"
 #include "boot/bootstrap.h"
 #include "boot/ratio.h"
 #include "data/dataset.h"
@@ -354,6 +355,8 @@ sentraj_analysis *sentraj_analysis_compute(const sentraj_dataset *ds, const sent
         if (analysis_bootstrap_clusters(a, ds, off, members, err) != SENTRAJ_OK)
             goto fail;
     } else if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK)
+        goto fail;
+    if (analysis_order(a, err) != SENTRAJ_OK)
         goto fail;
     goto done;
 nomem:

@@ -2,6 +2,7 @@
 #include "analyses/positions.h"
 
 #include "analyses/analysis.h"
+#include "analyses/order.h"
 #include "boot/ratio.h"
 #include "data/dataset.h"
 #include "core/error.h"
@@ -456,7 +457,8 @@ sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const se
     for (size_t i = 0; i < w.nconvs; i++)
         members[off[ds->cats.count] + i] = (uint32_t)i;
     if ((p->cluster_by && cluster_scratch(&w, err) != SENTRAJ_OK) ||
-        bootstrap_rows(p, &w, off, members, members + off[ds->cats.count], err) != SENTRAJ_OK)
+        bootstrap_rows(p, &w, off, members, members + off[ds->cats.count], err) != SENTRAJ_OK ||
+        positions_order(p, err) != SENTRAJ_OK)
         goto fail;
     goto done;
 fail:

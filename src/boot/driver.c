@@ -6,6 +6,8 @@
 #include "core/error.h"
 #include "core/pool.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 typedef struct task {
@@ -13,10 +15,17 @@ typedef struct task {
     size_t b0, b1; /* b1 == 0: the item's set-up (exact distribution, balanced permutation) */
 } task;
 
+/* A wave's tasks and the first failure among them: the failing item with
+ * the lowest index and its error (kept once per wave, not per item, so an
+ * item stays small however many rows there are). */
 typedef struct job {
     boot_item *items;
     const task *tasks;
     const sentraj_config *cfg;
+    pthread_mutex_t lock;
+    size_t failed;          /* index of the first failing item, or SIZE_MAX */
+    int rc;
+    sentraj_error err;
 } job;
 
 sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
@@ -28,19 +37,23 @@ sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
     return n >= 2 && k * BOOT_AUTO_RATIO <= n ? SENTRAJ_ENGINE_MULTINOMIAL : SENTRAJ_ENGINE_INDEX;
 }
 
-/* Record a task's failure on its item; the first one wins, so concurrent
- * tasks of one item never write the error together. */
-static void task_failed(boot_item *it, int rc, const sentraj_error *e)
+/* Record a task's failure; the one of the lowest item wins, so the error
+ * reported is the same whatever the threads' timing. Failures are rare (out
+ * of memory), so a lock costs nothing. */
+static void task_failed(job *j, size_t item, int rc, const sentraj_error *e)
 {
-    if (atomic_exchange_explicit(&it->failed, 1, memory_order_acq_rel) == 0) {
-        it->rc = rc;
-        it->err = *e;
+    pthread_mutex_lock(&j->lock);
+    if (item < j->failed) {
+        j->failed = item;
+        j->rc = rc;
+        j->err = *e;
     }
+    pthread_mutex_unlock(&j->lock);
 }
 
 static void run_task(void *ctx, size_t t)
 {
-    const job *j = ctx;
+    job *j = ctx;
     const task *tk = &j->tasks[t];
     boot_item *it = &j->items[tk->item];
     const sentraj_config *cfg = j->cfg;
@@ -62,11 +75,44 @@ static void run_task(void *ctx, size_t t)
         rc = it->kern->index(it, cfg, tk->b0, tk->b1, &e);
     }
     if (rc != SENTRAJ_OK)
-        task_failed(it, rc, &e);
+        task_failed(j, tk->item, rc, &e);
 }
 
-/* The accumulators and balanced tables of the active items, and how many
- * tasks they make. */
+/* The memory item it takes while its wave runs. */
+static size_t item_bytes(const boot_item *it, const sentraj_config *cfg)
+{
+    size_t B = cfg->resamples, bytes = it->extra_bytes;
+
+    if (it->engine != SENTRAJ_ENGINE_EXACT) {
+        bytes += B * it->width * sizeof(double);
+        if (cfg->sim == SENTRAJ_SIM_BALANCED)
+            bytes += B * it->n * sizeof(uint32_t);
+    }
+    return bytes;
+}
+
+/* The end of the wave that starts at item i0: items up to BOOT_WAVE_BYTES,
+ * and at least one active item. */
+static size_t wave_end(const boot_item *items, size_t m, size_t i0, const sentraj_config *cfg)
+{
+    size_t bytes = 0, j = i0;
+    int any = 0;
+
+    for (; j < m; j++) {
+        size_t need;
+        if (!items[j].active)
+            continue;
+        need = item_bytes(&items[j], cfg);
+        if (any && need > BOOT_WAVE_BYTES - bytes)
+            break;
+        bytes = need > BOOT_WAVE_BYTES - bytes ? BOOT_WAVE_BYTES : bytes + need;
+        any = 1;
+    }
+    return j;
+}
+
+/* Prepare the wave's active items, allocate their accumulators and balanced
+ * tables, and count the tasks they make. */
 static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, size_t *ntasks,
                     sentraj_error *err)
 {
@@ -76,10 +122,10 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
     *ntasks = 0;
     for (size_t i = 0; i < m; i++) {
         boot_item *it = &items[i];
-        atomic_init(&it->failed, 0);
-        it->rc = SENTRAJ_OK;
         if (!it->active)
             continue;
+        if (it->kern->prepare && (rc = it->kern->prepare(it, cfg, err)) != SENTRAJ_OK)
+            return rc;
         if (it->engine == SENTRAJ_ENGINE_EXACT) {
             (*ntasks)++;
             continue;
@@ -98,23 +144,23 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
     return SENTRAJ_OK;
 }
 
-int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+/* Run the tasks of m allocated items: the set-up tasks first, since the
+ * resampling tasks read what they make. Returns the first failing item's
+ * error. */
+static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size_t ntasks, sentraj_error *err)
 {
-    size_t B = cfg->resamples, ntasks, n = 0;
-    task *tasks;
+    size_t B = cfg->resamples, n = 0;
+    task *tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
     job j;
-    int rc;
 
-    if ((rc = allocate(items, m, cfg, what, &ntasks, err)) != SENTRAJ_OK)
-        return rc;
-    tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
     if (!tasks)
         return sentraj_nomem(err, "bootstrap tasks");
-    j = (job){items, tasks, cfg};
-
-    /* OpenBLAS must not start threads of its own under ours. */
-    blas_single_thread();
-    /* The set-up tasks first: the resampling tasks read what they make. */
+    j.items = items;
+    j.tasks = tasks;
+    j.cfg = cfg;
+    j.failed = SIZE_MAX;
+    j.rc = SENTRAJ_OK;
+    pthread_mutex_init(&j.lock, NULL);
     for (size_t i = 0; i < m; i++)
         if (items[i].active && (items[i].engine == SENTRAJ_ENGINE_EXACT || items[i].balanced))
             tasks[n++] = (task){i, 0, 0};
@@ -128,13 +174,44 @@ int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *
     }
     pool_run(cfg->threads, n, run_task, &j, err);
     free(tasks);
+    pthread_mutex_destroy(&j.lock);
+    if (j.rc != SENTRAJ_OK && err)
+        *err = j.err;
+    return j.rc;
+}
 
+/* One wave: allocate, resample, then finish each row in order and free
+ * what it held. */
+static int run_wave(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+{
+    size_t ntasks;
+    int rc;
+
+    if ((rc = allocate(items, m, cfg, what, &ntasks, err)) != SENTRAJ_OK ||
+        (rc = run_tasks(items, m, cfg, ntasks, err)) != SENTRAJ_OK)
+        return rc;
     for (size_t i = 0; i < m; i++) {
-        if (items[i].active && items[i].rc != SENTRAJ_OK) {
-            if (err)
-                *err = items[i].err;
-            return items[i].rc;
-        }
+        boot_item *it = &items[i];
+        if (!it->active)
+            continue;
+        if ((rc = it->kern->finish(it, cfg, err)) != SENTRAJ_OK)
+            return rc;
+        boot_items_release(it, 1);
+    }
+    return SENTRAJ_OK;
+}
+
+int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+{
+    int rc;
+
+    /* OpenBLAS must not start threads of its own under ours. */
+    blas_single_thread();
+    for (size_t i = 0; i < m;) {
+        size_t j = wave_end(items, m, i, cfg);
+        if ((rc = run_wave(items + i, j - i, cfg, what, err)) != SENTRAJ_OK)
+            return rc;
+        i = j;
     }
     return SENTRAJ_OK;
 }

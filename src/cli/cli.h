@@ -32,7 +32,7 @@ typedef struct cli_strings {
 /* How the messages are read (the commands that read messages). */
 typedef struct cli_input_opts {
     sentraj_input_options in;    /* --input-format, --col-*, ConvoKit keys, --cluster-by */
-    const char *scale_path;      /* --scale FILE; NULL: the 5-point scale */
+    const char *scale_path;      /* --scale 3|5|7|FILE; NULL: the 5-point scale */
     const char *categories_path; /* --categories FILE; NULL: none */
 } cli_input_opts;
 
@@ -48,7 +48,8 @@ typedef struct cli_output_opts {
 typedef struct cli_figure_opts {
     const char *title;        /* --title; NULL: the figure's default */
     int width, height, dpi;   /* --width, --height, --dpi; 0: the figure's default */
-    const char *order;        /* --order LIST; NULL: every category */
+    const char *order;        /* --order LIST or FILE: the categories first in the rows, and exactly those
+                                 in the figure; NULL: cfg.order, every category */
     const char *labels;       /* --labels LIST; NULL: none */
 } cli_figure_opts;
 
@@ -135,8 +136,11 @@ extern const char *cli_cmd; /* the running command's name, for messages */
     "Input options:\n" \
     "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n" \
     "                     is a ConvoKit corpus)\n" \
-    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n" \
-    "                     .. very positive = -1 .. 1); numbers in its range accepted\n" \
+    "  --scale 3|5|7|FILE the label scale: 3 (negative, neutral, positive = -1, 0,\n" \
+    "                     1), 5 (the default: very negative .. very positive =\n" \
+    "                     -1 .. 1 by 0.5), 7 (adds somewhat negative/positive; by\n" \
+    "                     1/3), or a file of \"label,value\" lines; numbers in its\n" \
+    "                     range accepted\n" \
     "  --categories FILE  CSV of conversation_id,categories joined to the messages\n" \
     "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n" \
     "  --col-categories NAME   column (CSV) or key (JSONL) names\n" \
@@ -245,6 +249,14 @@ typedef struct cli_list {
  * the error (EXIT_USAGE, or 71 without memory). */
 int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
 void cli_list_free(cli_list *l);
+/* The categories of --order: the names in the file arg, one a line (blank
+ * lines and lines starting with '#' skipped, blanks around names dropped),
+ * when arg names a regular file, else the comma list arg. Returns 0, or
+ * the exit code after printing the error. */
+int cli_order_list(const char *arg, cli_list *l);
+/* Put --order's categories first in the rows of an, or pn (either may be
+ * NULL). Returns 0, or the exit code after printing the error. */
+int cli_reorder(const cli_args *a, sentraj_analysis *an, sentraj_positions *pn);
 
 /* A figure's drawing options from the command line: fo points into the
  * lists, so the three live and die together. */
@@ -270,6 +282,18 @@ int cli_figure_usage(const sentraj_error *err);
  * stderr (unless quiet). Returns NULL after printing the error; *code gets
  * the exit code. */
 sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *code);
+
+/* The label scale of --scale SPEC: the built-in 3, 5 or 7 points for "3",
+ * "5" or "7", the 5-point scale for NULL, else the file SPEC. NULL with err
+ * set on failure. */
+sentraj_scale *cli_scale(const char *spec, sentraj_error *err);
+/* The run's scale (ownership passes; a previous one is freed), kept for the
+ * reports until the program exits, and the run's scale or NULL. */
+void cli_keep_scale(sentraj_scale *scale);
+const sentraj_scale *cli_run_scale(void);
+/* The note on standard error when the data, read with the built-in 5- or
+ * 7-point scale, use only the labels of a smaller built-in scale. */
+void cli_scale_note(const cli_args *a, const sentraj_dataset *ds);
 
 /* Summaries (docs/scale.md). cli_analyze builds the analysis from INPUTs
  * that are either all raw data (read with cli_load) or all summary files

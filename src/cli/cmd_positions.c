@@ -36,9 +36,12 @@ static const char help[] =
     "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
     "  --figure FILE      also draw the lines with their interval bands; FILE ends in\n"
     "                     .png, .svg or .pdf (repeat for several)\n"
-    "  --title TEXT, --width PT, --height PT, --dpi N, --order LIST, --labels LIST\n"
-    "                     the figure, as for 'sentraj figure4' (--order: the lines,\n"
-    "                     \"all\" included, in legend order)\n"
+    "  --order O          the categories: natural|name|value (by the mean of their\n"
+    "                     position means), or categories to put first, as for\n"
+    "                     'sentraj analyze'; in the figure, exactly the lines listed\n"
+    "                     (\"all\" may be one), in legend order\n"
+    "  --title TEXT, --width PT, --height PT, --dpi N, --labels LIST\n"
+    "                     the figure, as for 'sentraj figure4'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
     "\n"
@@ -86,8 +89,8 @@ static int check_figures(const cli_args *a)
     if (figs->n && a->cfg.alternative != SENTRAJ_TWO_SIDED)
         return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
                                sentraj_alternative_name(a->cfg.alternative));
-    if (!figs->n && (f->title || f->width || f->height || f->dpi || f->order || f->labels))
-        return cli_usage_error("--title, --width, --height, --dpi, --order and --labels need --figure FILE");
+    if (!figs->n && (f->title || f->width || f->height || f->dpi || f->labels))
+        return cli_usage_error("--title, --width, --height, --dpi and --labels need --figure FILE");
     return 0;
 }
 
@@ -213,6 +216,8 @@ static int run(cli_args *a)
         code = cli_fail(&err);
         goto out;
     }
+    if ((code = cli_reorder(a, NULL, p)) != 0)
+        goto out;
     cli_note(a, "positions over %zu conversation%s (%s)", sentraj_positions_conversations(p),
              sentraj_positions_conversations(p) == 1 ? "" : "s",
              po.all_conversations ? "every conversation with a human message" : "those kept by --min-human");

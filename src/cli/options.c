@@ -70,6 +70,21 @@ static int set_input_format(cli_args *a, const char *arg)
     return cli_usage_error("--input-format expects auto, csv, jsonl or convokit, not \"%s\"", arg);
 }
 
+/* --order: a built-in order of the rows, or the categories to put first
+ * (kept as given: a comma list, or a file of one name a line, read when the
+ * rows are ordered). */
+static int set_order(cli_args *a, const char *arg)
+{
+    sentraj_error err;
+
+    if (sentraj_order_parse(arg, &a->cfg.order, &err) == SENTRAJ_OK)
+        return 0;
+    if (!*arg)
+        return cli_usage_error("--order expects natural, name, value, or categories");
+    a->fig.order = arg;
+    return 0;
+}
+
 /* bench --engines: the engines that draw resamples (auto is a choice
  * between them, not one to time), each at most once in effect. */
 static int set_engines(cli_args *a, const char *arg)
@@ -143,8 +158,9 @@ const cli_option cli_options[] = {
     /* the input */
     {.name = "input-format", .arg = "F", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
      .help = "auto|csv|jsonl|convokit (auto)", .kind = CLI_CUSTOM, .set = set_input_format},
-    {.name = "scale", .arg = "FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
-     .help = "label scale as \"label,value\" lines", .kind = CLI_STRING, AT(input.scale_path)},
+    {.name = "scale", .arg = "3|5|7|FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
+     .help = "a built-in label scale of 3, 5 or 7 points, or \"label,value\" lines", .kind = CLI_STRING,
+     AT(input.scale_path)},
     {.name = "categories", .arg = "FILE", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
      .help = "CSV of conversation_id,categories joined to the messages", .kind = CLI_STRING,
      AT(input.categories_path)},
@@ -167,6 +183,11 @@ const cli_option cli_options[] = {
     {.name = "category-key", .arg = "K", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
      .help = "ConvoKit: conversation meta key of the categories", .kind = CLI_STRING, AT(input.in.category_key)},
 
+    /* the rows */
+    {.name = "order", .arg = "O", .commands = CMD_ANALYZE | DRAWERS,
+     .help = "natural|name|value, or the categories to put first (a comma list or a file of one a line)",
+     .kind = CLI_CUSTOM, .set = set_order},
+
     /* the figure */
     {.name = "title", .arg = "TEXT", .commands = DRAWERS, .help = "figure title", .kind = CLI_STRING,
      AT(fig.title)},
@@ -176,8 +197,6 @@ const cli_option cli_options[] = {
      .kind = CLI_UINT, AT(fig.height), .min = 100, .max = 10000},
     {.name = "dpi", .arg = "N", .commands = DRAWERS, .help = "PNG resolution (72)", .kind = CLI_UINT,
      AT(fig.dpi), .min = 10, .max = 2400},
-    {.name = "order", .arg = "LIST", .commands = DRAWERS, .help = "the bars or lines: comma-separated categories",
-     .kind = CLI_STRING, AT(fig.order)},
     {.name = "labels", .arg = "LIST", .commands = DRAWERS, .help = "display names: NAME=TEXT,NAME=TEXT,...",
      .kind = CLI_STRING, AT(fig.labels)},
 

@@ -47,6 +47,12 @@ static const name_entry alternatives[] = {
     {"greater", SENTRAJ_GREATER},
     {NULL, 0},
 };
+static const name_entry orders[] = {
+    {"natural", SENTRAJ_ORDER_NATURAL},
+    {"name", SENTRAJ_ORDER_NAME},
+    {"value", SENTRAJ_ORDER_VALUE},
+    {NULL, 0},
+};
 static const name_entry sims[] = {
     {"ordinary", SENTRAJ_SIM_ORDINARY},
     {"balanced", SENTRAJ_SIM_BALANCED},
@@ -102,6 +108,8 @@ int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err)
     if (cfg->sim == SENTRAJ_SIM_BALANCED && cfg->engine != SENTRAJ_ENGINE_INDEX && cfg->engine != SENTRAJ_ENGINE_AUTO)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "balanced resampling needs the index engine, not %s",
                             name_of(engines, (int)cfg->engine));
+    if (!name_of(orders, (int)cfg->order))
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "unknown row order %d", (int)cfg->order);
     if (cfg->threads > 1024)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "threads must be at most 1024, not %u", cfg->threads);
     if (cfg->exact_max_len < 16)
@@ -131,6 +139,20 @@ const char *sentraj_sim_name(sentraj_sim m)
 {
     const char *s = name_of(sims, (int)m);
     return s ? s : "?";
+}
+
+const char *sentraj_order_name(sentraj_order o)
+{
+    const char *s = name_of(orders, (int)o);
+    return s ? s : "?";
+}
+
+int sentraj_order_parse(const char *s, sentraj_order *out, sentraj_error *err)
+{
+    int v = 0, rc = parse(orders, "row order", s, &v, err);
+    if (rc == SENTRAJ_OK)
+        *out = (sentraj_order)v;
+    return rc;
 }
 
 int sentraj_engine_parse(const char *s, sentraj_engine *out, sentraj_error *err)

@@ -107,6 +107,7 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     ds->format = o->format;
     ds->keep_labels = o->keep_labels != 0;
     ds->scale = o->scale ? o->scale : labels_default_scale();
+    ds->scale_points = ds->scale->points;
     ds->denom = ds->scale->denom;
     ds->lattice = ds->denom > 0;
     win_set_scale(ds);
@@ -397,6 +398,10 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
         /* A label with a window code is on the lattice; others are tested
          * (rows repeat a few labels: each once in a row). */
         code = win_encode(ds, r->value);
+        if (code != WIN_NO_CODE && code >= -3 && code <= 3)
+            ds->code_uses[code + 3]++;
+        else
+            ds->code_other++;
         if (ds->lattice && code == WIN_NO_CODE && r->value != ds->lattice_seen) {
             double q = r->value * (double)ds->denom;
             if (fabs(q - nearbyint(q)) > 1e-9 * (1 + fabs(q)))

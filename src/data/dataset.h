@@ -146,6 +146,11 @@ struct sentraj_dataset {
     int win_compact;
     int code_nibbles;      /* codes take 4 bits (the scale's lattice values all within +-7), else 8 */
     int code_max;          /* the largest code magnitude: 7 or WIN_CODE_MAX */
+    /* Human labels by code q in -3 .. 3 (code_uses[q + 3]) and the others:
+     * enough to see which labels of a built-in scale the data uses. */
+    uint64_t code_uses[7];
+    uint64_t code_other;
+    int scale_points;      /* the scale's points when built in (3, 5, 7), else 0 */
     size_t win_bytes;      /* compact bytes per conversation (window.h) */
 
     intern raw_cats;       /* distinct categories fields as written */

@@ -136,6 +136,9 @@ static void adopt(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offs
     SWAP(dst->cats, src->cats);
     SWAP(dst->clusters, src->clusters);
     SWAP(dst->counts, src->counts);
+    for (size_t q = 0; q < 7; q++)
+        SWAP(dst->code_uses[q], src->code_uses[q]);
+    SWAP(dst->code_other, src->code_other);
     dst->lattice = dst->lattice && src->lattice;
     dst->last_conv = -1;
     dst->last_raw = -1;
@@ -362,6 +365,9 @@ int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offs
     dst->counts.conversations += m.nnew;
     dst->counts.rows += src->counts.rows;
     dst->counts.human_messages += src->counts.human_messages;
+    for (size_t q = 0; q < 7; q++)
+        dst->code_uses[q] += src->code_uses[q];
+    dst->code_other += src->code_other;
     dst->counts.assistant_messages += src->counts.assistant_messages;
     dst->counts.ignored_messages += src->counts.ignored_messages;
     dst->lattice = dst->lattice && src->lattice;

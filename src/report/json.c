@@ -61,8 +61,24 @@ static void boot_options(FILE *f, const sentraj_config *cfg)
 
 static void input_options(FILE *f, const sentraj_run_info *info)
 {
+    const sentraj_scale *sc = info ? info->label_scale : NULL;
+
     fputs(", \"scale\": ", f);
     json_write_str_or_null(f, info ? info->scale : NULL);
+    if (sc) {
+        /* The labels and the values they were read as. */
+        fputs(", \"scale_labels\": {", f);
+        for (size_t i = 0; i < sentraj_scale_size(sc); i++) {
+            const char *label;
+            double value;
+            sentraj_scale_entry(sc, i, &label, &value);
+            fputs(i ? ", " : "", f);
+            json_write_str(f, label);
+            fputs(": ", f);
+            json_write_num(f, value);
+        }
+        fputs("}", f);
+    }
     fputs(", \"categories_table\": ", f);
     json_write_str_or_null(f, info ? info->categories : NULL);
 }
