@@ -591,18 +591,26 @@ int cli_draw(cli_draw_fn draw, void *ctx, const char *name)
         return draw(ctx, &err) == SENTRAJ_OK ? 0 : cli_fail(&err);
     }
     if (pid == 0) {
-        int code;
+        int code, rc;
         cli_alloc_watch_reset();
-        code = draw(ctx, &err) == SENTRAJ_OK ? 0 : cli_fail(&err);
-        if (fflush(NULL) != 0 && code == 0)
-            code = 74;
-        if (code == 0 && cli_alloc_failed()) {
+        rc = draw(ctx, &err);
+        if (rc == SENTRAJ_OK && fflush(NULL) != 0) {
+            /* The writers flush their files; this is a last resort. */
+            cli_message("sentraj %s: %s: write failed: %s", cli_cmd, name, strerror(errno));
+            fputc('\n', stderr);
+            _exit(74);
+        }
+        if (cli_alloc_failed() && (rc == SENTRAJ_OK || err.code == SENTRAJ_EINTERNAL)) {
             /* fontconfig and cairo carry on after some failed allocations
-             * with a lesser drawing (another font, no font subset): not one
-             * to keep. */
-            cli_message("sentraj %s: %s: out of memory (an allocation failed while drawing)", cli_cmd, name);
+             * with a lesser drawing (another font, no font subset), and
+             * libpng's failure reaches cairo as a PNG error: neither is a
+             * drawing to keep, nor an internal error. */
+            cli_message("sentraj %s: %s: out of memory (an allocation failed while drawing%s%s)", cli_cmd, name,
+                        rc == SENTRAJ_OK ? "" : "; ", rc == SENTRAJ_OK ? "" : err.message);
             fputc('\n', stderr);
             code = 71;
+        } else {
+            code = rc == SENTRAJ_OK ? 0 : cli_fail(&err);
         }
         _exit(code);
     }

@@ -36,12 +36,15 @@ void cairo_dl_set_library(const char *name)
 /* dlopen leaves errno alone and says only in words why it failed. glibc's
  * loader says "failed to map segment from shared object" or "cannot map
  * zero-fill pages" when mmap is refused (under `ulimit -v`, for lack of
- * address space) and "cannot allocate memory ..." or strerror(ENOMEM) when
- * malloc fails; every other failure (a missing file, a missing symbol) reads
- * differently. */
+ * address space), and "cannot create shared object descriptor", "cannot
+ * create search path array", "cannot allocate dependency buffer", "cannot
+ * extend global scope", "out of memory" or strerror(ENOMEM) when malloc
+ * fails; every other failure (a missing file, a missing symbol, a bad ELF
+ * header) reads differently. */
 static int loader_out_of_memory(const char *why)
 {
-    static const char *const words[] = {"failed to map segment", "cannot map zero-fill", "cannot allocate memory",
+    static const char *const words[] = {"failed to map segment", "cannot map zero-fill", "cannot create",
+                                        "cannot allocate", "cannot extend global scope", "out of memory",
                                         "Cannot allocate memory"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strstr(why, words[i]))
