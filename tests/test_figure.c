@@ -476,7 +476,8 @@ static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj
                 break;
             }
         }
-        {
+        /* A zero-width interval has a diamond, not a whisker (check_degenerate_marker). */
+        if (b->mark != SENTRAJ_FIGURE_MARK_DEGENERATE) {
             int deg = fabs(b->v_ci_low - b->v_ci_high) <= 0.5;
             double c = b->cap_half_width;
             if ((!deg && !pdf_has_seg(pm, hz, b->at, b->v_ci_low, b->at, b->v_ci_high, tol)) ||
@@ -569,7 +570,7 @@ static void check_labels(const char *name, const sentraj_figure_bar *bars, size_
  * line and the mean and not beyond the mean, dark whisker ends and caps at
  * ci_low and ci_high, nothing dark just past them; a row without an
  * interval is a point in the row's colour and no bar, with its words; a
- * zero-width interval has its dagger; the names are drawn where the layout
+ * zero-width interval has its diamond instead of a whisker; the names are drawn where the layout
  * says; count the bars along the zero line; check the PDF's vector
  * geometry. want_rows, when not NULL, are the analysis rows the bars must
  * show, in order. */
@@ -704,7 +705,8 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
             some_bars++;
         if (!isnan(b->v_mean) && (isnan(b->v_ci_low) != (b->mark == SENTRAJ_FIGURE_MARK_NO_CI)))
             ends_ok = 0;
-        if (!isnan(b->v_ci_low)) {
+        /* A zero-width interval has a diamond, not a whisker (check_degenerate_marker). */
+        if (!isnan(b->v_ci_low) && b->mark != SENTRAJ_FIGURE_MARK_DEGENERATE) {
             double vlo = k * fmin(b->v_ci_low, b->v_ci_high), vhi = k * fmax(b->v_ci_low, b->v_ci_high);
             double acap = k * (b->at + 0.6 * b->cap_half_width);
             int degenerate = vhi - vlo <= 0.5 * k;
@@ -718,12 +720,9 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
             if (!dark_av(&im, hz, acap, vlo) || !dark_av(&im, hz, acap, vhi))
                 caps_ok = 0;
             if (is_dark(pav(&im, hz, ac, vlo - past)) || is_dark(pav(&im, hz, ac, vhi + past))) {
-                /* A dagger may sit just past a zero-width interval. */
-                if (!(degenerate && b->mark == SENTRAJ_FIGURE_MARK_DEGENERATE)) {
-                    if (past_ok)
-                        tap_diag("whisker %zu (%s) goes past %.1f..%.1f", i, r->category, vlo, vhi);
-                    past_ok = 0;
-                }
+                if (past_ok)
+                    tap_diag("whisker %zu (%s) goes past %.1f..%.1f", i, r->category, vlo, vhi);
+                past_ok = 0;
             }
             if (degenerate && fabs(b->v_ci_low - b->v_mean) > 0.5)
                 ends_ok = 0;
@@ -1105,8 +1104,45 @@ static void test_negative(void)
 
 /* A category with one conversation (no interval), one where every delta is
  * equal (degenerate interval) and one whose conversations were all too
- * short (no conversations): a point marked "no CI", a dagger named in the
+ * short (no conversations): a point marked "no CI", a diamond named in the
  * note, and the words alone. */
+static cairo_surface_t *decode(bytes *png);
+
+/* A degenerate bar (every conversation changed alike) is marked by a
+ * diamond at its value, not a whisker of zero width that reads as
+ * certainty, and the note at the foot of the figure names it. The diamond
+ * is dark a few points above and below the value, inside the bar, where a
+ * cap (a 2-point line) leaves the bar's own colour; the note is text in
+ * the bottom strip, left of the labels, which a figure without degenerate
+ * bars leaves blank. */
+static void check_degenerate_marker(const sentraj_analysis *a, const sentraj_figure_bar *b)
+{
+    bytes png = {NULL, 0, 0};
+    cairo_surface_t *im;
+    image view;
+    long note = 0;
+    const double k = 2;
+
+    if (render(PNG, a, NULL, &png, NULL) != SENTRAJ_OK || !(im = decode(&png))) {
+        tap_ok(0, "figure/special/degenerate-renders");
+        free(png.data);
+        return;
+    }
+    view = (image){im, cairo_image_surface_get_data(im), cairo_image_surface_get_width(im),
+                   cairo_image_surface_get_height(im), cairo_image_surface_get_stride(im)};
+    /* Coordinates in points, pixels at the default 144 dpi. */
+    tap_ok(is_dark(px(&view, k * b->at, k * (b->v_mean - 3))) && is_dark(px(&view, k * b->at, k * (b->v_mean + 3))) &&
+               !is_dark(px(&view, k * (b->at + b->cap_half_width), k * (b->v_mean - 3))),
+           "figure/special/degenerate-diamond-not-cap");
+    for (int y = view.h - (int)(32 * k); y < view.h - (int)(16 * k); y++)
+        for (int x = (int)(18 * k); x < (int)(110 * k); x++)
+            note += !is_light(px(&view, x, y));
+    tap_ok(note > 100, "figure/special/degenerate-named-in-note (%ld ink pixels)", note);
+    save_sample("special-degenerate", "png", &png);
+    cairo_surface_destroy(im);
+    free(png.data);
+}
+
 static void test_special_rows(void)
 {
     fixture fx;
@@ -1148,7 +1184,10 @@ static void test_special_rows(void)
                    "figure/special/degenerate-marked");
             tap_near(bars[i].v_ci_low, bars[i].v_mean, 1e-9, "figure/special/degenerate-low-at-mean");
             tap_near(bars[i].v_ci_high, bars[i].v_mean, 1e-9, "figure/special/degenerate-high-at-mean");
-            tap_ok(bars[i].mark_box[3] <= bars[i].v_ci_high, "figure/special/dagger-past-the-cap");
+            tap_ok(fabs(0.5 * (bars[i].mark_box[1] + bars[i].mark_box[3]) - bars[i].v_mean) < 1e-9 &&
+                       fabs(0.5 * (bars[i].mark_box[0] + bars[i].mark_box[2]) - bars[i].at) < 1e-9,
+                   "figure/special/diamond-at-the-value");
+            check_degenerate_marker(fx.a, &bars[i]);
         } else if (strcmp(r->category, "rare") == 0) {
             seen++;
             tap_ok(r->conversations == 0 && isnan(bars[i].v_mean) && isnan(bars[i].v_ci_low) &&
@@ -1158,7 +1197,7 @@ static void test_special_rows(void)
             tap_ok(bars[i].mark == SENTRAJ_FIGURE_MARK_NONE, "figure/special/%s-unmarked", r->category);
     }
     tap_ok(seen == 3, "figure/special/rows-seen");
-    tap_eq_str(info.note, "\xe2\x80\xa0 zero-width interval (every change equal; not certainty): flat",
+    tap_eq_str(info.note, "\xe2\x97\x86 no spread to resample (every conversation changed alike): flat",
                "figure/special/note-names-degenerate");
     /* The note takes room under the plot. */
     {
@@ -1399,6 +1438,82 @@ static long differing_pixels(cairo_surface_t *a, cairo_surface_t *b)
                 }
     }
     return n;
+}
+
+/* The analysis of c with statistic st (trim for trimmed), 1000 resamples. */
+static sentraj_analysis *analyze_statistic(const char *data, size_t len, sentraj_statistic st, double trim)
+{
+    sentraj_config cfg;
+    sentraj_dataset *ds;
+    sentraj_analysis *a = NULL;
+
+    sentraj_config_init(&cfg);
+    cfg.threads = 1;
+    cfg.statistic = st;
+    cfg.trim = trim;
+    ds = sentraj_dataset_alloc(&cfg, NULL);
+    if (ds && sentraj_dataset_read_csv_buffer(ds, data, len, "test.csv", NULL) == SENTRAJ_OK &&
+        sentraj_dataset_finish(ds, NULL) == SENTRAJ_OK)
+        a = sentraj_analysis_compute(ds, &cfg, NULL);
+    sentraj_dataset_free(ds);
+    return a;
+}
+
+/* The value axis names the statistic. A mean trimmed by 0 is the mean, drawn
+ * from the same resamples, so its figure differs from the mean's in the
+ * axis title alone: every differing pixel lies left of the plot. */
+static void test_statistic_axis(void)
+{
+    sentraj_analysis *mean, *trim0;
+    sentraj_figure_bar bars[4];
+    bytes pa = {NULL, 0, 0}, pb = {NULL, 0, 0};
+    cairo_surface_t *ia = NULL, *ib = NULL;
+    size_t nbars = 0;
+    long diff = -1, outside = 0;
+    csv c;
+
+    csv_open(&c);
+    for (int i = 0; i < 7; i++)
+        csv_conv(&c, "up", i, 6);
+    for (int i = 0; i < 7; i++)
+        csv_conv(&c, "down", 6 - i, 7);
+    fclose(c.f);
+    mean = analyze_statistic(c.data, c.len, SENTRAJ_STAT_MEAN, 0);
+    trim0 = analyze_statistic(c.data, c.len, SENTRAJ_STAT_TRIMMED, 0);
+    free(c.data);
+    if (!tap_ok(mean && trim0, "figure/statistic/pipeline"))
+        goto out;
+    tap_ok(sentraj_analysis_row(mean, 0)->boot.ci_low == sentraj_analysis_row(trim0, 0)->boot.ci_low &&
+               sentraj_analysis_row(mean, 2)->boot.ci_high == sentraj_analysis_row(trim0, 2)->boot.ci_high,
+           "figure/statistic/trimmed-0-draws-the-mean");
+    sentraj_figure_layout(mean, NULL, 900, 560, bars, 4, &nbars, NULL);
+    if (render(PNG, mean, NULL, &pa, NULL) != SENTRAJ_OK || render(PNG, trim0, NULL, &pb, NULL) != SENTRAJ_OK ||
+        !(ia = decode(&pa)) || !(ib = decode(&pb)) || nbars < 1) {
+        tap_ok(0, "figure/statistic/renders");
+    } else {
+        int w = cairo_image_surface_get_width(ia), h = cairo_image_surface_get_height(ia);
+        double left = 2 * (bars[0].at - bars[0].half_width - 10); /* pixels at the default 144 dpi */
+        diff = differing_pixels(ia, ib);
+        for (int y = 0; y < h; y++) {
+            const unsigned char *ra = cairo_image_surface_get_data(ia) + (size_t)y * (size_t)cairo_image_surface_get_stride(ia);
+            const unsigned char *rb = cairo_image_surface_get_data(ib) + (size_t)y * (size_t)cairo_image_surface_get_stride(ib);
+            for (int x = 0; x < w; x++)
+                if (x >= left && memcmp(ra + 4 * x, rb + 4 * x, 3) != 0)
+                    outside++;
+        }
+        tap_ok(diff > 50, "figure/statistic/axis-title-differs (%ld pixels)", diff);
+        tap_ok(outside == 0, "figure/statistic/only-the-axis-title-differs (%ld pixels right of it)", outside);
+        save_sample("statistic-trimmed-0", "png", &pb);
+    }
+    if (ia)
+        cairo_surface_destroy(ia);
+    if (ib)
+        cairo_surface_destroy(ib);
+    free(pa.data);
+    free(pb.data);
+out:
+    sentraj_analysis_free(mean);
+    sentraj_analysis_free(trim0);
 }
 
 /* --dpi: the PNG's pixel size follows the dpi, the drawing does not change. */
@@ -1665,6 +1780,7 @@ int main(void)
     test_note_overflow();
     test_texts();
     test_all_bar();
+    test_statistic_axis();
     test_dpi();
     test_order_labels();
     test_errors();

@@ -45,8 +45,11 @@ static const char help[] =
     "                     if listed; the other categories follow them in the CSV)\n"
     "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
     "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
+    "  --statistic S      what the bars and whiskers show: mean, median, trimmed:F,\n"
+    "                     share-up, share-down or share-same, as for 'sentraj\n"
+    "                     analyze' (mean)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL\n"
+    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL, --small N\n"
     "                     as for 'sentraj analyze'\n"
     "  --alternative A    two-sided only (the default): the figure draws two-sided\n"
     "                     intervals; 'sentraj analyze' gives one-sided bounds\n"
@@ -108,12 +111,32 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
+/* The PNG, SVG and PDF (out[1..3]), drawn by cli_draw. */
+typedef struct drawing {
+    sentraj_outfile **out;
+    char (*path)[4096];
+    const sentraj_analysis *an;
+    const sentraj_figure_options *fo;
+} drawing;
+
+static int draw(void *ctx, sentraj_error *err)
+{
+    const drawing *d = ctx;
+    int rc = sentraj_analysis_write_png(sentraj_outfile_stream(d->out[1]), d->path[1], d->an, d->fo, err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_analysis_write_svg(sentraj_outfile_stream(d->out[2]), d->path[2], d->an, d->fo, err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_analysis_write_pdf(sentraj_outfile_stream(d->out[3]), d->path[3], d->an, d->fo, err);
+    return rc;
+}
+
 /* The four files in dir and the table on standard output, all or none. */
 static int write_all(const cli_args *a, const char *dir, const sentraj_analysis *an, const sentraj_figure_options *fo)
 {
     static const char *const names[NFILES] = {"figure4.csv", "figure4.png", "figure4.svg", "figure4.pdf"};
     sentraj_outfile *out[NFILES] = {NULL, NULL, NULL, NULL};
     char path[NFILES][4096];
+    drawing d = {out, path, an, fo};
     sentraj_error err;
     int code = 0, rc;
 
@@ -124,16 +147,14 @@ static int write_all(const cli_args *a, const char *dir, const sentraj_analysis 
             goto out;
     }
     rc = sentraj_analysis_write_csv(sentraj_outfile_stream(out[0]), path[0], an, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_png(sentraj_outfile_stream(out[1]), path[1], an, fo, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_svg(sentraj_outfile_stream(out[2]), path[2], an, fo, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_pdf(sentraj_outfile_stream(out[3]), path[3], an, fo, &err);
-    /* The table first: if standard output fails, no file is committed. */
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_table(stdout, "<stdout>", an, &err);
     if (rc != SENTRAJ_OK) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    if ((code = cli_draw(draw, &d, path[1])) != 0)
+        goto out;
+    /* The table before the files: if standard output fails, no file is committed. */
+    if (sentraj_analysis_write_table(stdout, "<stdout>", an, &err) != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto out;
     }
@@ -147,7 +168,7 @@ out:
 }
 
 /* One figure file, and the table on standard output, both or neither. */
-static int write_one(const cli_args *a, const char *path, cli_figure_kind kind, const sentraj_analysis *an,
+static int write_one(const cli_args *a, const char *path, int kind, const sentraj_analysis *an,
                      const sentraj_figure_options *fo)
 {
     sentraj_outfile *out;
@@ -178,14 +199,14 @@ static int write_one(const cli_args *a, const char *path, cli_figure_kind kind, 
 
 /* What -o names: one figure file (a name ending in .png, .svg or .pdf that
  * is not a directory), else the directory of the four files. */
-static cli_figure_kind output_kind(const char *path)
+static int output_kind(const char *path)
 {
     struct stat st;
     size_t len = strlen(path);
 
     if (len == 0 || path[len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
         return CLI_FIG_NONE;
-    return cli_figure_kind_of(path);
+    return cli_figure_kind(path);
 }
 
 /* The analysis of the INPUTs, or of the bundled fixture without any. */
@@ -208,13 +229,14 @@ static sentraj_analysis *analyze_inputs(cli_args *a, int *code)
         ninputs = 1;
         cli_note(a, "no INPUT: using the bundled fixture %s", f);
     }
+    cli_warn_tails(a);
     return cli_analyze(a, inputs, ninputs, &counts, code);
 }
 
 static int run(cli_args *a)
 {
     const char *dir = a->out.path ? a->out.path : ".";
-    cli_figure_kind kind = output_kind(dir);
+    int kind = output_kind(dir);
     sentraj_analysis *an = NULL;
     cli_figure fig;
     sentraj_error err;
@@ -239,6 +261,7 @@ static int run(cli_args *a)
     an = analyze_inputs(a, &code);
     if (!an)
         goto fail;
+    cli_note_refused_rows(a, an);
     /* --order and --labels name categories of the data. */
     if (sentraj_analysis_check_figure(an, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
@@ -255,8 +278,9 @@ static int run(cli_args *a)
     errno = 0;
     made_dir = stat(dir, &st) != 0;
     if (!made_dir ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
-        fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
+        cli_message("sentraj figure4: %s: cannot use as output directory: %s", dir,
                 errno ? strerror(errno) : "not a directory");
+        fputc('\n', stderr);
         code = 74;
         goto fail;
     }

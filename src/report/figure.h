@@ -9,7 +9,8 @@ typedef enum sentraj_figure_mark {
     SENTRAJ_FIGURE_MARK_NONE = 0,
     SENTRAJ_FIGURE_MARK_NO_CI = 1,     /* no interval: a point at the mean (none without conversations)
                                           and the words "no CI" instead of a bar */
-    SENTRAJ_FIGURE_MARK_DEGENERATE = 2 /* a zero-width interval: a dagger past the bar's end, named in the note */
+    SENTRAJ_FIGURE_MARK_DEGENERATE = 2 /* a zero-width interval: a diamond at the bar's end instead of
+                                          a whisker, and named in the note */
 } sentraj_figure_mark;
 
 /* Where one category's bar sits in a figure of w x h points, y growing
@@ -35,8 +36,8 @@ typedef struct sentraj_figure_bar {
                               interval (no bar and no whisker are drawn) */
     double v_ci_high;      /* the whisker's end at ci_high; NaN likewise */
     double dot_r;          /* the no-CI point's radius */
-    double mark_box[4];    /* x0, y0, x1, y1 of the mark's text ("no CI" or the
-                              dagger); all 0 without a mark */
+    double mark_box[4];    /* x0, y0, x1, y1 of the mark ("no CI" or the
+                              diamond); all 0 without a mark */
     double label_box[4];   /* x0, y0, x1, y1 of the name as drawn (its first line's
                               baseline is y1 for names under vertical bars) */
     int label_cut;         /* the name is cut, an ellipsis after it */

@@ -24,7 +24,7 @@ static const figure_rgb COLOR_BAR = FIGURE_HEX(0xd97757);
 static const figure_rgb COLOR_ALL = FIGURE_HEX(0x8593a3);
 static const figure_rgb COLOR_WHISKER = FIGURE_HEX(0x333333);
 
-#define DAGGER "\xe2\x80\xa0"
+#define DIAMOND "\xe2\x97\x86"
 #define NO_CI "no CI"
 
 /* ------------------------------------------------------------------------ */
@@ -65,8 +65,9 @@ static figure_names analysis_names(const sentraj_analysis *a)
 /* How a row is flagged, decided here only: without an interval (too few
  * conversations or clusters, or none at all) it is a point marked "no CI"
  * rather than a bar that would look as sure as the others; a zero-width
- * interval (every delta equal) is not certainty, so it gets a dagger and a
- * note. A status this code does not know is drawn as an ok row. */
+ * interval (every delta equal) is not certainty, so instead of a whisker it
+ * gets a diamond at its value and a note. A status this code does not know
+ * is drawn as an ok row. */
 static sentraj_figure_mark row_mark(const sentraj_result *r)
 {
     if (!has_ci(r))
@@ -80,7 +81,7 @@ static sentraj_figure_mark row_mark(const sentraj_result *r)
  * to fit the figure's width at fs_note. */
 static void mark_note(cairo_t *cr, bar_layout *L)
 {
-    static const char head[] = DAGGER " zero-width interval (every change equal; not certainty): ";
+    static const char head[] = DIAMOND " no spread to resample (every conversation changed alike): ";
     size_t flagged = 0, named = 0, at;
     double room = L->F.w - 2 * L->F.pad;
 
@@ -124,24 +125,42 @@ static void mark_note(cairo_t *cr, bar_layout *L)
                                   &L->note_cut);
 }
 
-/* Where slot i's mark text goes: its box (x0, y0, x1, y1) and the start of
- * its baseline. The text sits past the point, the bar's end or (without a
- * mean) the zero line, on the side away from zero, or on the other side when
- * it would leave the plot. */
+/* The half-width of the diamond of a zero-width interval. */
+static double diamond_half(const bar_layout *L)
+{
+    return fmax(L->cap_half, 4 * L->F.s);
+}
+
+/* Where slot i's mark goes: its box (x0, y0, x1, y1) and, for the words of
+ * a row without an interval, the start of their baseline. The diamond of a
+ * zero-width interval is centred on the bar's end. The words sit past the
+ * point or (without a mean) the zero line, on the side away from zero, or
+ * on the other side when they would leave the plot. */
 static void mark_place(const bar_layout *L, size_t i, double box[4], double *tx, double *ty)
 {
     const bar_slot *sl = &L->slots[i];
     const figure_frame *F = &L->F;
-    int hz = F->horizontal, deg = sl->mark == SENTRAJ_FIGURE_MARK_DEGENERATE;
-    double fs = L->fs_mark, tw = deg ? L->w_dagger : L->w_noci, at = bars_slot_at(L, i);
+    int hz = F->horizontal;
+    double fs = L->fs_mark, tw = L->w_noci, at = bars_slot_at(L, i);
     double ext = hz ? tw : 0.96 * fs, lo_edge = hz ? F->left : F->top, hi_edge = hz ? F->right : F->bottom;
     double v = figure_vmap(F, 0), reach = 4 * F->s, a0, a1;
     /* The direction in which values grow, in coordinates: right, or up. */
     double up = hz ? 1 : -1, d;
 
+    if (sl->mark == SENTRAJ_FIGURE_MARK_DEGENERATE) {
+        double h = diamond_half(L);
+        v = figure_vmap(F, sl->r->mean_delta);
+        box[0] = (hz ? v : at) - h;
+        box[2] = (hz ? v : at) + h;
+        box[1] = (hz ? at : v) - h;
+        box[3] = (hz ? at : v) + h;
+        *tx = hz ? v : at;
+        *ty = hz ? at : v;
+        return;
+    }
     if (has_mean(sl->r)) {
-        v = figure_vmap(F, deg ? sl->r->boot.ci_high : sl->r->mean_delta);
-        reach += deg ? 0 : L->dot_r;
+        v = figure_vmap(F, sl->r->mean_delta);
+        reach += L->dot_r;
     }
     d = has_mean(sl->r) && sl->r->mean_delta < 0 ? -up : up;
     a0 = v + d * reach;
@@ -169,7 +188,8 @@ static void mark_place(const bar_layout *L, size_t i, double box[4], double *tx,
 }
 
 /* Paint slot i's mark: the no-CI point (in the bar's colour, outlined) and
- * its words, or the dagger of a zero-width interval. */
+ * its words, or the diamond of a zero-width interval (in place of a whisker
+ * of no width, which would read as certainty). */
 static void paint_mark(cairo_t *cr, const bar_layout *L, size_t i, const sentraj_figure_bar *b)
 {
     const bar_slot *sl = &L->slots[i];
@@ -194,10 +214,14 @@ static void paint_mark(cairo_t *cr, const bar_layout *L, size_t i, const sentraj
         cairo_move_to(cr, tx, ty);
         cairo_show_text(cr, NO_CI);
     } else {
-        figure_set_font(cr, L->fs_mark, 1);
-        figure_set_color(cr, FIGURE_TEXT);
-        cairo_move_to(cr, tx, ty);
-        cairo_show_text(cr, DAGGER);
+        double h = diamond_half(L);
+        figure_set_color(cr, COLOR_WHISKER);
+        cairo_move_to(cr, tx, ty - h);
+        cairo_line_to(cr, tx + h, ty);
+        cairo_line_to(cr, tx, ty + h);
+        cairo_line_to(cr, tx - h, ty);
+        cairo_close_path(cr);
+        cairo_fill(cr);
     }
 }
 
@@ -259,7 +283,8 @@ static figure_engines bar_engines(const bar_layout *L)
         if (r->conversations == 0 || r->boot.engine == SENTRAJ_ENGINE_AUTO || e >= 32)
             continue;
         any |= 1u << e;
-        if (r->boot.status == SENTRAJ_CI_OK)
+        /* Any row with a spread-out interval, whatever its status says of it. */
+        if (has_ci(r) && r->boot.status != SENTRAJ_CI_DEGENERATE)
             ok |= 1u << e;
     }
     return ok ? ok : any;
@@ -269,9 +294,47 @@ static figure_engines bar_engines(const bar_layout *L)
 static size_t bar_resamples(const bar_layout *L, const sentraj_config *cfg)
 {
     for (size_t i = 0; i < L->n; i++)
-        if (L->slots[i].r->boot.status == SENTRAJ_CI_OK)
+        if (has_ci(L->slots[i].r) && L->slots[i].r->boot.status != SENTRAJ_CI_DEGENERATE)
             return L->slots[i].r->boot.resamples;
     return cfg->engine == SENTRAJ_ENGINE_EXACT ? 0 : cfg->resamples;
+}
+
+/* The value axis' title: what the bars are (the statistic of the changes)
+ * and the change they are of. */
+static void bar_value_title(figure_frame *F, const sentraj_config *cfg, size_t window)
+{
+    sentraj_statistic st = cfg ? cfg->statistic : SENTRAJ_STAT_MEAN;
+    char change[48], what[64];
+
+    if (window == 1)
+        snprintf(change, sizeof change, "last \xe2\x88\x92 first");
+    else
+        snprintf(change, sizeof change, "last %zu \xe2\x88\x92 first %zu", window, window);
+    switch (st) {
+    case SENTRAJ_STAT_MEDIAN:
+        snprintf(what, sizeof what, "Median change in sentiment");
+        break;
+    case SENTRAJ_STAT_TRIMMED:
+        snprintf(what, sizeof what, "%.4g%%-trimmed mean change in sentiment", 100 * cfg->trim);
+        break;
+    case SENTRAJ_STAT_SHARE_UP:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment rose");
+        break;
+    case SENTRAJ_STAT_SHARE_DOWN:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment fell");
+        break;
+    case SENTRAJ_STAT_SHARE_SAME:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment held");
+        break;
+    default:
+        /* The published figure's own wording. */
+        if (window == 1)
+            snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (%s)", change);
+        else
+            snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (%s)", change);
+        return;
+    }
+    snprintf(F->ylabel, sizeof F->ylabel, "%s (%s)", what, change);
 }
 
 /* The default title, subtitle and value axis title: the filter, the
@@ -281,7 +344,7 @@ static void bar_texts(bar_layout *L, const sentraj_analysis *a)
     figure_frame *F = &L->F;
     const sentraj_config *cfg = sentraj_analysis_config(a);
     const char *cluster_by = sentraj_analysis_cluster_by(a);
-    char over[96] = "", *value_title;
+    char over[96] = "";
     size_t at;
 
     snprintf(F->title, sizeof F->title,
@@ -298,12 +361,7 @@ static void bar_texts(bar_layout *L, const sentraj_analysis *a)
                    bar_engines(L), over);
     /* The values run up the y axis, or along x when the bars are horizontal;
      * compute_layout moves the title there. */
-    value_title = F->ylabel;
-    if (cfg->window == 1)
-        snprintf(value_title, sizeof F->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
-    else
-        snprintf(value_title, sizeof F->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)",
-                 cfg->window, cfg->window);
+    bar_value_title(F, cfg, cfg->window);
     F->xlabel[0] = '\0';
 }
 
@@ -412,8 +470,6 @@ static int compute_layout(cairo_t *cr, void *out, const void *a, const sentraj_f
         return rc;
     figure_set_font(cr, L->fs_mark, 0);
     L->w_noci = figure_str_w(cr, NO_CI);
-    figure_set_font(cr, L->fs_mark, 1);
-    L->w_dagger = figure_str_w(cr, DAGGER);
     mark_note(cr, L);
     L->note_h = L->note[0] ? 1.3 * L->fs_note + 6 * s : 0;
     bar_extremes(L, &lo, &hi);
@@ -582,9 +638,10 @@ static void paint_bars(cairo_t *cr, const bar_layout *L)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     for (size_t i = 0; i < L->n; i++) {
         fill_bar(L, i, &b);
-        if (isnan(b.v_ci_low))
+        /* A zero-width interval has its diamond instead (paint_mark). */
+        if (isnan(b.v_ci_low) || b.mark == SENTRAJ_FIGURE_MARK_DEGENERATE)
             continue;
-        /* A degenerate interval is a single cap at the mean. */
+        /* An interval narrower than half a point is a single cap. */
         if (fabs(b.v_ci_low - b.v_ci_high) > 0.5)
             segment(cr, L, b.at, b.v_ci_low, b.at, b.v_ci_high);
         segment(cr, L, b.at - b.cap_half_width, b.v_ci_low, b.at + b.cap_half_width, b.v_ci_low);

@@ -44,7 +44,7 @@ typedef struct bar_layout {
     int gap_all;
     double start, slot_w, bar_half, cap_half;
     double whisker_lw, dot_r;
-    double w_noci, w_dagger;   /* widths of the marks' texts */
+    double w_noci;             /* width of the no-CI words */
     double below;              /* room under the names for the category axis title and the note */
     char note[320];            /* the line under the plot naming the flagged bars */
     size_t note_len;           /* bytes of it shown (a single long name may be cut) */

@@ -158,7 +158,7 @@ static figure_engines line_engines(const playout *P)
             if (r->conversations == 0 || r->engine == SENTRAJ_ENGINE_AUTO || e >= 32)
                 continue;
             any |= 1u << e;
-            if (r->status == SENTRAJ_CI_OK)
+            if (isfinite(r->ci_low) && isfinite(r->ci_high) && r->status != SENTRAJ_CI_DEGENERATE)
                 ok |= 1u << e;
         }
     return ok ? ok : any;
