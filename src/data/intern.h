@@ -37,6 +37,8 @@ typedef struct intern {
 
 void intern_init(intern *t);
 void intern_free(intern *t);
+/* The hash every table takes: SipHash-1-3 of s under a key drawn at random
+ * once per process (intern.c says why). Thread-safe. */
 uint64_t intern_hash(const char *s, size_t len);
 /* Find s or add it. Returns its id, or -1 when out of memory (or when the
  * table would pass 2^32 - 2 strings); after -1 the table may have lost its
@@ -74,6 +76,13 @@ static inline void intern_prefetch(const intern *t, uint64_t hash)
         __builtin_prefetch((const char *)t->slots + intern_home(hash, t->cap) * (t->wide ? 8 : 4));
 }
 #ifdef SENTRAJ_TESTING
+/* Fix the hash's key, so that a test can run the same input under several
+ * keys (or check the published SipHash vectors, key 0); and the number of
+ * slots looked at by every lookup and insertion so far, in every table,
+ * which a test counts work by. Test knobs (core/testing.h), not
+ * thread-safe. */
+void intern_set_hash_key(uint64_t k0, uint64_t k1);
+uint64_t intern_probes(void);
 /* Narrow slots until a table has this many strings (the default is 2^24 -
  * 2); a test knob (core/testing.h), not thread-safe. */
 void intern_set_narrow_max(uint32_t n);
