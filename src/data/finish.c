@@ -42,7 +42,10 @@ static label_at slot_label(const conv *cv, win_entry e)
 }
 
 /* Sum the window labels into the kept record: in exact integer units of
- * 1 / denom for lattice data, in double otherwise. */
+ * 1 / denom for lattice data, in double otherwise. first and last are in
+ * message order, and the sums are taken in that order whatever order the
+ * rows came in: a sum of doubles depends on its order (0.4 + 0.1 + 0.1 is
+ * not 0.1 + 0.1 + 0.4), and the output must not. */
 static void window_sums(const sentraj_dataset *ds, const label_at *first, const label_at *last, kept_conv *k)
 {
     if (ds->lattice) {
@@ -117,16 +120,20 @@ typedef struct kept_work {
 } kept_work;
 
 /* The window labels of ordered core c with at least min_human >= 2 *
- * window human labels, into kw->cand: the first slots hold exactly the
- * first `window` labels, the ring the last ones. Returns 2 * window. */
+ * window human labels, into kw->cand in message order: the first slots
+ * hold exactly the first `window` labels, the ring the last ones (human
+ * label j in ring slot j mod window). Returns 2 * window. */
 static size_t ordered_labels(const sentraj_dataset *ds, size_t c, kept_work *kw)
 {
     const conv *cv = &ds->convs[c];
     size_t w = ds->window;
+    uint64_t h = cv->humans;
 
     win_load(ds, c, kw->slots);
-    for (size_t i = 0; i < 2 * w; i++)
+    for (size_t i = 0; i < w; i++) {
         kw->cand[i] = slot_label(cv, kw->slots[i]);
+        kw->cand[w + i] = slot_label(cv, kw->slots[w + (size_t)((h - w + i) % w)]);
+    }
     return 2 * w;
 }
 
