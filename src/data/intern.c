@@ -1,6 +1,7 @@
 /* intern.c - a string table: each distinct byte string gets a dense id. */
 #include "data/intern.h"
 
+#include "core/bytes.h"
 #include "core/testing.h"
 
 #include <fcntl.h>
@@ -10,6 +11,16 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A little-endian 32-bit word as read from memory. */
+static inline uint32_t le32(uint32_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(x);
+#else
+    return x;
+#endif
+}
 
 /* A little-endian 64-bit word as read from memory. */
 static inline uint64_t le64(uint64_t x)
@@ -166,8 +177,15 @@ uint64_t intern_hash(const char *s, size_t len)
         SIPROUND;
         v0 ^= m;
     }
-    for (size_t j = 0; j < tail; j++)
-        b |= (uint64_t)p[i + j] << (8 * j);
+    /* The last len mod 8 bytes, little-endian, in at most two loads. */
+    if (tail >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p + i, 4);
+        memcpy(&hi, p + i + tail - 4, 4);
+        b |= (uint64_t)le32(lo) | (uint64_t)le32(hi) << (8 * (tail - 4));
+    } else if (tail) {
+        b |= (uint64_t)p[i] | (uint64_t)p[i + tail / 2] << (8 * (tail / 2)) | (uint64_t)p[i + tail - 1] << (8 * (tail - 1));
+    }
     v3 ^= b;
     SIPROUND;
     v0 ^= b;
@@ -340,6 +358,15 @@ int intern_take(intern *dst, intern *src, const uint32_t *map, size_t ntake)
     return 0;
 }
 
+/* Whether id's string is s[0, len). */
+static inline int same_string(const intern *t, uint32_t id, const char *s, size_t len)
+{
+    const intern_chunk *k = intern_chunk_of(t, id);
+    size_t next = k + 1 < t->chunks + t->nchunks ? k[1].first : t->count;
+    size_t end = id + 1 < next ? t->offs[id + 1] : k->used;
+    return end - t->offs[id] - 1 == len && bytes_equal(k->buf + t->offs[id], s, len);
+}
+
 int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 {
     size_t mask = t->cap - 1;
@@ -352,11 +379,8 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
             COUNT_PROBE();
             if (!v)
                 return -1;
-            if (v >> 32 == hash >> 32) {
-                uint32_t id = (uint32_t)v - 1;
-                if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
-                    return id;
-            }
+            if (v >> 32 == hash >> 32 && same_string(t, (uint32_t)v - 1, s, len))
+                return (uint32_t)v - 1;
         }
     }
     const uint32_t *sl = t->slots;
@@ -366,11 +390,8 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
         COUNT_PROBE();
         if (!v)
             return -1;
-        if (v >> 24 == tag) {
-            uint32_t id = (v & 0xffffff) - 1;
-            if (intern_len(t, id) == len && memcmp(intern_str(t, id), s, len) == 0)
-                return id;
-        }
+        if (v >> 24 == tag && same_string(t, (v & 0xffffff) - 1, s, len))
+            return (v & 0xffffff) - 1;
     }
 }
 

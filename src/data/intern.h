@@ -87,6 +87,28 @@ uint64_t intern_probes(void);
  * 2); a test knob (core/testing.h), not thread-safe. */
 void intern_set_narrow_max(uint32_t n);
 #endif
+/* The id in the first slot of hash's probe sequence whose tag matches, or
+ * -1: a guess at hash's string, without comparing strings, for starting to
+ * load what a lookup will read next. */
+static inline int64_t intern_peek(const intern *t, uint64_t hash)
+{
+    size_t mask = t->cap - 1, j;
+    if (!t->cap)
+        return -1;
+    j = intern_home(hash, t->cap);
+    if (t->wide) {
+        const uint64_t *sl = t->slots;
+        for (int k = 0; k < 4 && sl[j]; k++, j = (j + 1) & mask)
+            if (sl[j] >> 32 == hash >> 32)
+                return (int64_t)(uint32_t)sl[j] - 1;
+        return -1;
+    }
+    const uint32_t *sl = t->slots;
+    for (int k = 0; k < 4 && sl[j]; k++, j = (j + 1) & mask)
+        if (sl[j] >> 24 == (uint32_t)(hash & 0xff))
+            return (int64_t)(sl[j] & 0xffffff) - 1;
+    return -1;
+}
 /* The chunk holding id's string: usually the last one. */
 static inline const intern_chunk *intern_chunk_of(const intern *t, uint32_t id)
 {

@@ -32,10 +32,6 @@ struct input {
     sentraj_progress_fn progress;
     void *progress_ctx;
     uint64_t consumed, total;
-    int range;                  /* input_open_range: pread from range_pos up to range_end */
-    uint64_t range_pos, range_end;
-    atomic_uint_least64_t *shared_done; /* input_share_progress */
-    int report;
 };
 
 static input *input_new(const char *name, sentraj_error *err)
@@ -98,52 +94,22 @@ input *input_open_buffer(const char *data, size_t len, const char *name, sentraj
     return in;
 }
 
-int input_plain_file(const input *in, int *fd, uint64_t *size)
+uint64_t input_raw_consumed(const input *in)
 {
-    if (!in->owns_fd || in->fd < 0 || in->range || !in->sniffed || in->gzip || in->total == 0)
-        return 0;
-    *fd = in->fd;
-    *size = in->total;
-    return 1;
+    return in->consumed;
 }
 
-input *input_open_range(const char *name, int fd, uint64_t off, uint64_t len, sentraj_error *err)
+uint64_t input_total(const input *in)
 {
-    input *in = input_new(name, err);
-    if (!in)
-        return NULL;
-    in->fd = fd;
-    in->range = 1;
-    in->range_pos = off;
-    in->range_end = off + len;
-    in->sniffed = 1;
-    in->total = len;
-    return in;
-}
-
-void input_share_progress(input *in, sentraj_progress_fn fn, void *ctx, atomic_uint_least64_t *done, uint64_t total,
-                          int report)
-{
-    in->progress = fn;
-    in->progress_ctx = ctx;
-    in->shared_done = done;
-    in->total = total;
-    in->report = report;
+    return in->total;
 }
 
 /* Count n bytes read and report progress. */
 static void consumed(input *in, size_t n)
 {
     in->consumed += (uint64_t)n;
-    if (in->shared_done) {
-        uint64_t all = atomic_fetch_add_explicit(in->shared_done, n, memory_order_relaxed) + n;
-        if (all > in->total) /* chunks read again count twice */
-            all = in->total;
-        if (in->report && in->progress)
-            in->progress(in->progress_ctx, in->name, all, in->total);
-    } else if (in->progress) {
+    if (in->progress)
         in->progress(in->progress_ctx, in->name, in->consumed, in->total);
-    }
 }
 
 const char *input_name(const input *in)
@@ -163,15 +129,7 @@ static ssize_t raw_read(input *in, void *buf, size_t cap, sentraj_error *err)
         return (ssize_t)n;
     }
     for (;;) {
-        ssize_t n;
-        if (in->range) {
-            uint64_t left = in->range_end - in->range_pos;
-            n = pread(in->fd, buf, cap < left ? cap : (size_t)left, (off_t)in->range_pos);
-            if (n > 0)
-                in->range_pos += (uint64_t)n;
-        } else {
-            n = read(in->fd, buf, cap);
-        }
+        ssize_t n = read(in->fd, buf, cap);
         if (n >= 0) {
             consumed(in, (size_t)n);
             return n;

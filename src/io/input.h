@@ -4,7 +4,6 @@
 
 #include "sentraj.h"
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,19 +26,10 @@ ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err);
 int input_peek_first(input *in, sentraj_error *err);
 /* Report progress (see sentraj_progress_fn) after each raw read. */
 void input_set_progress(input *in, sentraj_progress_fn fn, void *ctx);
-/* Whether in is a named regular file read as is (not compressed, not
- * standard input) whose format has been sniffed: then *fd and *size
- * describe it, for input_open_range. */
-int input_plain_file(const input *in, int *fd, uint64_t *size);
-/* An input over bytes [off, off + len) of the regular file open on fd,
- * which it borrows: read with pread, so several ranges can be read at once
- * from one descriptor. Its content is taken as is (no gzip detection). */
-input *input_open_range(const char *name, int fd, uint64_t off, uint64_t len, sentraj_error *err);
-/* Progress for ranges read at once: each read adds its bytes to *done,
- * and when `report` is set (on one range only, for the reading thread)
- * fn is called with *done and total. */
-void input_share_progress(input *in, sentraj_progress_fn fn, void *ctx, atomic_uint_least64_t *done, uint64_t total,
-                          int report);
+/* Raw bytes read so far (compressed ones for gzip), and the raw size when
+ * the input is a regular file (0 otherwise): progress. */
+uint64_t input_raw_consumed(const input *in);
+uint64_t input_total(const input *in);
 /* The name used in error messages ("<stdin>" for "-"). */
 const char *input_name(const input *in);
 void input_close(input *in);

@@ -585,17 +585,15 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
 
     memset(&row, 0, sizeof row);
     row.id = id;
-    row.id_len = id_len;
+    row.id_len = (uint32_t)id_len;
     row.cats = cats_len ? c->cats : NULL;
-    row.cats_len = cats_len;
+    row.cats_len = (uint32_t)cats_len;
     row.line = line;
-    row.cats_line = line;
     row.cluster = cl;
-    row.cluster_len = cl_len;
-    row.cluster_line = line;
+    row.cluster_len = (uint32_t)cl_len;
     for (size_t i = 0; i < nmsg; i++) {
         row.index = c->msgs[i].index;
-        row.role = c->msgs[i].role;
+        row.role = (uint8_t)c->msgs[i].role;
         row.value = c->msgs[i].value;
         if ((rc = dataset_add_row(ds, c->source, &row, err)) != SENTRAJ_OK)
             return rc;
@@ -639,6 +637,7 @@ int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         return sentraj_nomem(err, "reader");
     }
     c.source = (uint32_t)source;
+    ds->line_step = 0;
     rc = jsonl_each_object(in, conversation, &c, err);
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
