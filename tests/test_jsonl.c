@@ -578,7 +578,7 @@ static void test_errors(void)
                "$.messages[0].sentiment: the sentiment must be a label (a string) or a number, not true");
     expect_err("unknown-label", CONV(H("neutral") ", " A ", " H("postive")), SENTRAJ_EDATA, 1, 0,
                "$.messages[2].sentiment: unknown sentiment label \"postive\" (expected very negative, negative, "
-               "neutral, positive, very positive, or a number in [-1, 1])");
+               "neutral, positive, very positive, or a number in [-1, 1]; --scale sets another label scale)");
     expect_err("nan-label", CONV(H("NaN")), SENTRAJ_EDATA, 1, 0,
                "$.messages[0].sentiment: sentiment \"NaN\" is not a number in [-1, 1]");
     expect_err("out-of-range", CONV("{\"role\": \"human\", \"sentiment\": 1.5}"), SENTRAJ_EDATA, 1, 0,

@@ -603,7 +603,8 @@ static void test_scales(void)
     if (s) {
         same_analysis(ds, s, &cfg, "summary/scale/same-analysis");
         tap_ok(sentraj_summary_check(s, &cfg, sc, &err) == SENTRAJ_OK, "summary/scale/check-same-scale");
-        tap_ok(sentraj_summary_check(s, &cfg, NULL, &err) == SENTRAJ_EDATA && err.line == 0 &&
+        tap_ok(sentraj_summary_check(s, &cfg, NULL, &err) == SENTRAJ_OK, "summary/scale/check-own-scale-by-default");
+        tap_ok(sentraj_summary_check(s, &cfg, sentraj_scale_builtin(5, NULL), &err) == SENTRAJ_EDATA && err.line == 0 &&
                    strstr(err.message, "the summary was made with the label scale (one=1, two=2, three=3, four=4, "
                                        "five=5), not (verynegative=-1, negative=-0.5, neutral=0, positive=0.5, "
                                        "verypositive=1)"),
@@ -612,7 +613,8 @@ static void test_scales(void)
     {
         /* From text, the error names the file and the first scale line. */
         sentraj_summary *back = t ? sentraj_summary_parse(t, strlen(t), "five-summary.csv", &err) : NULL;
-        tap_ok(back && sentraj_summary_check(back, &cfg, NULL, &err) == SENTRAJ_EDATA && err.line == 6 &&
+        tap_ok(back && sentraj_summary_check(back, &cfg, sentraj_scale_builtin(5, NULL), &err) == SENTRAJ_EDATA &&
+                   err.line == 6 &&
                    strcmp(err.source, "five-summary.csv") == 0,
                "summary/scale/check-names-file-and-line");
         tap_ok(back && sentraj_summary_merge(back, s, &err) == SENTRAJ_OK, "summary/scale/merge-same-scale");
@@ -789,8 +791,8 @@ static void test_errors(void)
                  "quote-in-unquoted-field");
     expect_error("counseling,0,3,1\n", "\"counseling\"x,0,3,1\n", 28, 13,
                  "unexpected character after a closing quote", "text-after-quote");
-    expect_error("counseling,0,3,1\n", "coun;seling,0,3,1\n", 28, 1,
-                 "category name \"coun;seling\" is empty, has blanks around it or holds a ';'", "semicolon-in-name");
+    expect_error("counseling,0,3,1\n", "\" counseling\",0,3,1\n", 28, 1,
+                 "category name \" counseling\" is empty or has blanks around it", "blank-before-name");
     expect_error("category,first_q,last_q,count\n", "category,first_q,last_q\n", 20, 1,
                  "expected the table header \"category,first_q,last_q,count\"", "bad-table-header");
     {

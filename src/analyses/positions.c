@@ -2,6 +2,7 @@
 #include "analyses/positions.h"
 
 #include "analyses/analysis.h"
+#include "analyses/order.h"
 #include "boot/ratio.h"
 #include "data/dataset.h"
 #include "core/error.h"
@@ -325,7 +326,7 @@ static sentraj_positions *positions_alloc(const sentraj_dataset *ds, const sentr
         sentraj_nomem(err, "positions");
         return NULL;
     }
-    if (!(p->names = analysis_row_names(ds, err))) {
+    if (!(p->names = analysis_row_names(ds, cfg->order, err))) {
         sentraj_positions_free(p);
         return NULL;
     }
@@ -372,6 +373,11 @@ static void fill_rows(sentraj_positions *p, const ratio_result *res, int cluster
             row->ci_high = r->ci_high;
             row->se = r->se;
             row->status = r->status;
+            /* An interval from fewer than `small` conversations (clusters)
+             * covers less than its level: said in the status. */
+            if (row->status == SENTRAJ_CI_OK &&
+                (row->conversations < p->cfg.small || (clustered && row->clusters < p->cfg.small)))
+                row->status = SENTRAJ_CI_SMALL;
             row->empty = r->empty;
             row->engine = r->engine;
         }
@@ -455,7 +461,8 @@ sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const se
     for (size_t i = 0; i < w.nconvs; i++)
         members[off[ds->cats.count] + i] = (uint32_t)i;
     if ((p->cluster_by && cluster_scratch(&w, err) != SENTRAJ_OK) ||
-        bootstrap_rows(p, &w, off, members, members + off[ds->cats.count], err) != SENTRAJ_OK)
+        bootstrap_rows(p, &w, off, members, members + off[ds->cats.count], err) != SENTRAJ_OK ||
+        positions_order(p, err) != SENTRAJ_OK)
         goto fail;
     goto done;
 fail:

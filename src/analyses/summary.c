@@ -461,7 +461,7 @@ int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg, c
     if (summary_check_options(s, cfg->window, cfg->min_human, err) != SENTRAJ_OK)
         return SENTRAJ_EDATA;
     if (!scale)
-        scale = labels_default_scale();
+        return SENTRAJ_OK;
     if (scale_entries(scale, &e, err) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;
     same = same_entries(s->scale, s->nscale, e, scale->n);
@@ -477,3 +477,38 @@ int sentraj_summary_check(const sentraj_summary *s, const sentraj_config *cfg, c
     return SENTRAJ_OK;
 }
 
+
+sentraj_scale *sentraj_summary_scale(const sentraj_summary *s, sentraj_error *err)
+{
+    static const int builtin[] = {3, 5, 7};
+    const char **labels = malloc((s->nscale ? s->nscale : 1) * sizeof *labels);
+    double *values = malloc((s->nscale ? s->nscale : 1) * sizeof *values);
+    sentraj_scale *sc = NULL;
+
+    for (size_t b = 0; b < sizeof builtin / sizeof builtin[0]; b++) {
+        const sentraj_scale *t = labels_builtin_scale(builtin[b]);
+        summary_scale_entry *e;
+        int same;
+        if (scale_entries(t, &e, err) != SENTRAJ_OK)
+            goto out;
+        same = same_entries(s->scale, s->nscale, e, t->n);
+        free_entries(e, t->n);
+        if (same) {
+            sc = (sentraj_scale *)t;
+            goto out;
+        }
+    }
+    if (!labels || !values) {
+        sentraj_nomem(err, "summary scale");
+        goto out;
+    }
+    for (size_t i = 0; i < s->nscale; i++) {
+        labels[i] = s->scale[i].label;
+        values[i] = s->scale[i].value;
+    }
+    sc = labels_scale_new(labels, values, s->nscale, err);
+out:
+    free(labels);
+    free(values);
+    return sc;
+}

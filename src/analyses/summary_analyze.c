@@ -1,5 +1,6 @@
 /* summary_analyze.c - a summary analysed: each row's sample built from its cells, then bootstrapped like the data's. */
 #include "analyses/summary.h"
+#include "analyses/order.h"
 
 #include "analyses/analysis.h"
 #include "boot/sample.h"
@@ -82,7 +83,8 @@ sentraj_analysis *sentraj_analysis_compute_summary(const sentraj_summary *s, con
         c0[s->cells[i].name + 1]++;
     for (size_t n = 0; n < m; n++)
         c0[n + 1] += c0[n];
-    /* Rows in the order sentraj_analysis_compute gives: categories by name, "all" last. */
+    /* Rows by name as the summary keeps them, "all" last; analysis_order
+     * then orders them as sentraj_analysis_compute does. */
     for (size_t n = 0; n < m; n++) {
         size_t i;
         if (strcmp(s->names[n], "all") == 0) {
@@ -99,7 +101,7 @@ sentraj_analysis *sentraj_analysis_compute_summary(const sentraj_summary *s, con
         goto nomem;
     if (!(samples[m - 1] = cells_sample(s, "all", c0[all], c0[all + 1], &a->rows[m - 1], err)))
         goto fail;
-    if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK)
+    if (analysis_bootstrap(a, samples, err) != SENTRAJ_OK || analysis_order(a, err) != SENTRAJ_OK)
         goto fail;
     goto done;
 nomem:

@@ -584,11 +584,11 @@ static int table_row(parse_state *ps, sentraj_error *err)
                              r->too_many ? "more than " : "", r->nfields);
     cat = field(r, 0);
     cl = strlen(cat);
-    /* A name sentraj could have read: categories are split on ';' and trimmed. */
-    if (!cl || strchr(cat, ';') || cat[0] == ' ' || cat[0] == '\t' || cat[cl - 1] == ' ' || cat[cl - 1] == '\t')
+    /* A name sentraj could have read: categories are trimmed. (They may
+     * hold ';' when the data were read with another --category-sep.) */
+    if (!cl || cat[0] == ' ' || cat[0] == '\t' || cat[cl - 1] == ' ' || cat[cl - 1] == '\t')
         return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, 1,
-                             "category name \"%s\" is empty, has blanks around it or holds a ';'",
-                             sentraj_show(cat, cl).s);
+                             "category name \"%s\" is empty or has blanks around it", sentraj_show(cat, cl).s);
     if (!*field(r, 1) != !*field(r, 2))
         return sentraj_raise(err, SENTRAJ_EDATA, ps->name, r->line, r->col[*field(r, 1) ? 2 : 1],
                              "first_q and last_q must both be given, or both be empty");

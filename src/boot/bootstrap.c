@@ -20,6 +20,8 @@ typedef struct plan {
     exact_dist dist;         /* exact: distribution of the lattice sum */
     double *t, *tw;          /* exact studentized: t values and weights */
     size_t tlen;
+    sentraj_boot_result *out; /* where the result goes */
+    boot_draws *keep;        /* what it drew, when the caller keeps draws; else NULL */
 } plan;
 
 /* The sums and, for the studentized method, sums of squares of a Monte Carlo
@@ -65,8 +67,6 @@ static int values_multinomial(const boot_item *it, const sentraj_config *cfg, si
         return sentraj_nomem(err, "multinomial engine");
     return SENTRAJ_OK;
 }
-
-static const boot_kernels value_kernels = {values_exact, values_index, values_balanced, values_multinomial};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -204,26 +204,65 @@ static int finish_exact(const plan *pl, const sentraj_config *cfg, sentraj_boot_
     return SENTRAJ_OK;
 }
 
+/* Free what the plan made; it may be called again. */
 static void plan_free(plan *pl)
 {
     if (pl->expanded)
         sample_expand_free(&pl->full);
+    pl->expanded = 0;
     exact_dist_free(&pl->dist);
     free(pl->t);
     free(pl->tw);
+    pl->t = pl->tw = NULL;
 }
+
+/* The index and balanced engines read one entry per value: the sample is
+ * expanded just before its wave and freed when it is finished. */
+static int values_prepare(boot_item *it, const sentraj_config *cfg, sentraj_error *err)
+{
+    plan *pl = it->state;
+    int rc;
+
+    (void)cfg;
+    if (it->engine != SENTRAJ_ENGINE_INDEX)
+        return SENTRAJ_OK;
+    if ((rc = sample_expand(pl->s, &pl->full, err)) != SENTRAJ_OK)
+        return rc;
+    pl->expanded = 1;
+    pl->s = &pl->full;
+    it->sample = pl->s;
+    return SENTRAJ_OK;
+}
+
+static int values_finish(boot_item *it, const sentraj_config *cfg, sentraj_error *err)
+{
+    plan *pl = it->state;
+    boot_draws *k = pl->keep;
+    int rc;
+
+    if (it->engine == SENTRAJ_ENGINE_EXACT)
+        rc = finish_exact(pl, cfg, pl->out, k ? &k->values : NULL, k ? &k->probs : NULL, k ? &k->len : NULL, err);
+    else if ((rc = finish_mc(it, cfg, pl->out, k ? &k->values : NULL, err)) == SENTRAJ_OK && k)
+        k->len = cfg->resamples;
+    plan_free(pl);
+    return rc;
+}
+
+static const boot_kernels value_kernels = {values_prepare, values_exact,       values_index,
+                                           values_balanced, values_multinomial, values_finish};
 
 /* Set up sample i's item, or settle its result when it needs no resampling
  * (fewer than 2 values, or one distinct value). */
 static int plan_item(const sentraj_sample *s, uint64_t h, const sentraj_config *cfg, plan *pl, boot_item *it,
-                     sentraj_boot_result *r, sentraj_error *err)
+                     sentraj_boot_result *r, boot_draws *keep, sentraj_error *err)
 {
-    int rc;
-
     memset(r, 0, sizeof *r);
     pl->s = s;
+    pl->out = r;
+    pl->keep = keep;
     it->kern = &value_kernels;
     it->state = pl;
+    it->sample = s;
     it->h = h;
     it->n = s->n;
     it->engine = boot_resolve(cfg, s->n, s->k);
@@ -248,25 +287,37 @@ static int plan_item(const sentraj_sample *s, uint64_t h, const sentraj_config *
         return sentraj_fail(err, SENTRAJ_EUSAGE,
                             "the exact engine needs deltas on a lattice (every label scale gives one); this data "
                             "has numeric labels off the scale's grid: use --engine multinomial or index");
-    if (s->n > UINT32_MAX)
-        return sentraj_fail(err, SENTRAJ_ELIMIT, "a sample of %zu values is larger than the engines' limit of 2^32 - 1",
-                            s->n);
-    it->active = 1;
-    if (it->engine == SENTRAJ_ENGINE_EXACT)
-        return SENTRAJ_OK;
-    if (it->engine == SENTRAJ_ENGINE_INDEX) {
-        if ((rc = sample_expand(s, &pl->full, err)) != SENTRAJ_OK)
-            return rc;
-        pl->expanded = 1;
-        pl->s = &pl->full;
+    if (s->n > UINT32_MAX) {
+        it->rc = sentraj_fail(&it->err, SENTRAJ_ELIMIT,
+                              "a sample of %zu values is larger than the engines' limit of 2^32 - 1", s->n);
+        if (boot_item_refused(it))
+            return SENTRAJ_OK;
+        if (err)
+            *err = it->err;
+        return it->rc;
     }
-    it->sample = pl->s;
+    it->active = 1;
+    if (it->engine == SENTRAJ_ENGINE_EXACT) {
+        /* The distribution spans at most n times the sample's range (and
+         * the transform limit); its copies in finish_exact take as much. */
+        double span = (double)(s->qd[s->k - 1] - s->qd[0]) * (double)s->n + 1;
+        it->extra_bytes = (size_t)fmin(span, (double)cfg->exact_max_len) * 4 * sizeof(double);
+        return SENTRAJ_OK;
+    }
+    if (it->engine == SENTRAJ_ENGINE_INDEX)
+        it->extra_bytes = s->n * (sizeof(int32_t) + sizeof(int8_t));
     it->width = cfg->method == SENTRAJ_METHOD_STUDENTIZED ? 2 : 1;
     return SENTRAJ_OK;
 }
 
+void boot_result_refuse(sentraj_boot_result *r)
+{
+    r->status = SENTRAJ_CI_REFUSED;
+    r->ci_low = r->ci_high = r->se = NAN;
+}
+
 int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size_t m, const sentraj_config *cfg,
-              sentraj_boot_result *out, boot_draws *keep, sentraj_error *err)
+              sentraj_boot_result *out, boot_draws *keep, sentraj_error *refused, sentraj_error *err)
 {
     plan *plans = NULL;
     boot_item *items = NULL;
@@ -283,23 +334,20 @@ int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size
         rc = sentraj_nomem(err, "bootstrap");
         goto out;
     }
-    for (size_t i = 0; i < m; i++)
-        if ((rc = plan_item(samples[i], hashes[i], cfg, &plans[i], &items[i], &out[i], err)) != SENTRAJ_OK)
+    for (size_t i = 0; i < m; i++) {
+        items[i].refusable = refused != NULL;
+        if ((rc = plan_item(samples[i], hashes[i], cfg, &plans[i], &items[i], &out[i], keep ? &keep[i] : NULL,
+                            err)) != SENTRAJ_OK)
             goto out;
+    }
     if ((rc = boot_run(items, m, cfg, "values", err)) != SENTRAJ_OK)
         goto out;
-    for (size_t i = 0; i < m; i++) {
-        if (!items[i].active)
-            continue;
-        if (items[i].engine == SENTRAJ_ENGINE_EXACT)
-            rc = finish_exact(&plans[i], cfg, &out[i], keep ? &keep[i].values : NULL, keep ? &keep[i].probs : NULL,
-                              keep ? &keep[i].len : NULL, err);
-        else
-            rc = finish_mc(&items[i], cfg, &out[i], keep ? &keep[i].values : NULL, err);
-        if (rc != SENTRAJ_OK)
-            goto out;
-        if (keep && items[i].engine != SENTRAJ_ENGINE_EXACT)
-            keep[i].len = cfg->resamples;
+    for (size_t i = 0; refused && i < m; i++) {
+        memset(&refused[i], 0, sizeof refused[i]);
+        if (boot_item_refused(&items[i])) {
+            refused[i] = items[i].err;
+            boot_result_refuse(&out[i]);
+        }
     }
 out:
     boot_items_release(items, m);
@@ -327,7 +375,7 @@ int sentraj_boot_mean(const sentraj_sample *s, const char *name, const sentraj_c
 {
     uint64_t h = sentraj_hash_name(name, strlen(name));
     boot_draws keep;
-    int rc = boot_many(&s, &h, 1, cfg, out, means ? &keep : NULL, err);
+    int rc = boot_many(&s, &h, 1, cfg, out, means ? &keep : NULL, NULL, err);
 
     if (rc == SENTRAJ_OK && means && keep.values && !keep.probs)
         memcpy(means, keep.values, keep.len * sizeof *means);

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/pool.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 typedef struct task {
@@ -29,7 +30,8 @@ sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
 }
 
 /* Record a task's failure on its item; the first one wins, so concurrent
- * tasks of one item never write the error together. */
+ * tasks of one item never write the error together. The run reports the
+ * failing item of the lowest index, whatever the threads' timing. */
 static void task_failed(boot_item *it, int rc, const sentraj_error *e)
 {
     if (atomic_exchange_explicit(&it->failed, 1, memory_order_acq_rel) == 0) {
@@ -65,8 +67,41 @@ static void run_task(void *ctx, size_t t)
         task_failed(it, rc, &e);
 }
 
-/* The accumulators and balanced tables of the active items, and how many
- * tasks they make. */
+/* The memory item it takes while its wave runs. */
+static size_t item_bytes(const boot_item *it, const sentraj_config *cfg)
+{
+    size_t B = cfg->resamples, bytes = it->extra_bytes;
+
+    if (it->engine != SENTRAJ_ENGINE_EXACT) {
+        bytes += B * it->width * sizeof(double);
+        if (cfg->sim == SENTRAJ_SIM_BALANCED)
+            bytes += B * it->n * sizeof(uint32_t);
+    }
+    return bytes;
+}
+
+/* The end of the wave that starts at item i0: items up to BOOT_WAVE_BYTES,
+ * and at least one active item. */
+static size_t wave_end(const boot_item *items, size_t m, size_t i0, const sentraj_config *cfg)
+{
+    size_t bytes = 0, j = i0;
+    int any = 0;
+
+    for (; j < m; j++) {
+        size_t need;
+        if (!items[j].active)
+            continue;
+        need = item_bytes(&items[j], cfg);
+        if (any && need > BOOT_WAVE_BYTES - bytes)
+            break;
+        bytes = need > BOOT_WAVE_BYTES - bytes ? BOOT_WAVE_BYTES : bytes + need;
+        any = 1;
+    }
+    return j;
+}
+
+/* Prepare the wave's active items, allocate their accumulators and balanced
+ * tables, and count the tasks they make. */
 static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, size_t *ntasks,
                     sentraj_error *err)
 {
@@ -77,17 +112,29 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
     for (size_t i = 0; i < m; i++) {
         boot_item *it = &items[i];
         atomic_init(&it->failed, 0);
-        it->rc = SENTRAJ_OK;
+        /* An inactive item keeps what its caller recorded (a refusal). */
         if (!it->active)
             continue;
+        it->rc = SENTRAJ_OK;
+        if (it->kern->prepare && (rc = it->kern->prepare(it, cfg, err)) != SENTRAJ_OK)
+            return rc;
         if (it->engine == SENTRAJ_ENGINE_EXACT) {
             (*ntasks)++;
             continue;
         }
         it->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
         if (it->balanced) {
-            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, err)) != SENTRAJ_OK)
+            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, &it->err)) != SENTRAJ_OK) {
+                it->rc = rc;
+                if (rc == SENTRAJ_ELIMIT && it->refusable) {
+                    /* This row alone is over the limit: it is left out. */
+                    it->active = 0;
+                    continue;
+                }
+                if (err)
+                    *err = it->err;
                 return rc;
+            }
             (*ntasks)++;
         }
         it->acc = malloc(B * it->width * sizeof *it->acc);
@@ -98,23 +145,17 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
     return SENTRAJ_OK;
 }
 
-int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+/* Run the tasks of m allocated items: the set-up tasks first, since the
+ * resampling tasks read what they make. Failures are left on their items. */
+static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size_t ntasks, sentraj_error *err)
 {
-    size_t B = cfg->resamples, ntasks, n = 0;
-    task *tasks;
+    size_t B = cfg->resamples, n = 0;
+    task *tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
     job j;
-    int rc;
 
-    if ((rc = allocate(items, m, cfg, what, &ntasks, err)) != SENTRAJ_OK)
-        return rc;
-    tasks = malloc((ntasks ? ntasks : 1) * sizeof *tasks);
     if (!tasks)
         return sentraj_nomem(err, "bootstrap tasks");
     j = (job){items, tasks, cfg};
-
-    /* OpenBLAS must not start threads of its own under ours. */
-    blas_single_thread();
-    /* The set-up tasks first: the resampling tasks read what they make. */
     for (size_t i = 0; i < m; i++)
         if (items[i].active && (items[i].engine == SENTRAJ_ENGINE_EXACT || items[i].balanced))
             tasks[n++] = (task){i, 0, 0};
@@ -128,13 +169,53 @@ int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *
     }
     pool_run(cfg->threads, n, run_task, &j, err);
     free(tasks);
+    return SENTRAJ_OK;
+}
 
+/* One wave: allocate, resample, then finish each row in order and free
+ * what it held. */
+static int run_wave(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+{
+    size_t ntasks;
+    int rc;
+
+    if ((rc = allocate(items, m, cfg, what, &ntasks, err)) != SENTRAJ_OK ||
+        (rc = run_tasks(items, m, cfg, ntasks, err)) != SENTRAJ_OK)
+        return rc;
     for (size_t i = 0; i < m; i++) {
-        if (items[i].active && items[i].rc != SENTRAJ_OK) {
-            if (err)
-                *err = items[i].err;
-            return items[i].rc;
+        boot_item *it = &items[i];
+        if (!it->active)
+            continue;
+        if (it->rc != SENTRAJ_OK) {
+            if (!boot_item_refused(it)) {
+                if (err)
+                    *err = it->err;
+                return it->rc;
+            }
+            /* Refused: its caller reports it; nothing to finish. */
+            boot_items_release(it, 1);
+            continue;
         }
+        if (!it->kern->finish)
+            continue;
+        if ((rc = it->kern->finish(it, cfg, err)) != SENTRAJ_OK)
+            return rc;
+        boot_items_release(it, 1);
+    }
+    return SENTRAJ_OK;
+}
+
+int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err)
+{
+    int rc;
+
+    /* OpenBLAS must not start threads of its own under ours. */
+    blas_single_thread();
+    for (size_t i = 0; i < m;) {
+        size_t j = wave_end(items, m, i, cfg);
+        if ((rc = run_wave(items + i, j - i, cfg, what, err)) != SENTRAJ_OK)
+            return rc;
+        i = j;
     }
     return SENTRAJ_OK;
 }

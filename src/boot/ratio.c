@@ -254,9 +254,6 @@ static int units_multinomial(const boot_item *it, const sentraj_config *cfg, siz
     return SENTRAJ_OK;
 }
 
-/* A ratio has no exact engine: ratio_boot_many refuses it up front. */
-static const boot_kernels unit_kernels = {NULL, units_index, units_balanced, units_multinomial};
-
 /* Per channel: Y = sum y, N = sum n and the contributing units, over the
  * distinct units with their multiplicities, in their canonical order. */
 typedef struct chan_total {
@@ -475,14 +472,14 @@ static int finish_channel(const finisher *f, const boot_item *it, size_t ch, rat
 }
 
 /* Set up sample s's item: active when some channel has two or more
- * contributing units with different ratios. *total counts the doubles of
- * the accumulators so far, against the limit max_doubles. */
+ * contributing units with different ratios. Its accumulators may take at
+ * most max_doubles doubles (the driver runs rows in waves of bounded
+ * memory, so the limit is per row). */
 static int plan_item(const ratio_sample *s, uint64_t h, const sentraj_config *cfg, const char *what,
-                     size_t max_doubles, size_t *total, chan_total *tot, boot_item *it, sentraj_error *err)
+                     size_t max_doubles, chan_total *tot, boot_item *it, sentraj_error *err)
 {
     size_t B = cfg->resamples, nacc = acc_per_channel(cfg);
 
-    it->kern = &unit_kernels;
     it->sample = s;
     it->h = h;
     it->n = s->m;
@@ -494,15 +491,21 @@ static int plan_item(const ratio_sample *s, uint64_t h, const sentraj_config *cf
         return SENTRAJ_OK;
     if (s->m > UINT32_MAX)
         return sentraj_fail(err, SENTRAJ_ELIMIT, "%zu units are more than the bootstrap's limit of 2^32 - 1", s->m);
-    if (s->nch * nacc > (max_doubles - *total) / B)
+    if (s->nch * nacc > max_doubles / B)
         return sentraj_fail(err, SENTRAJ_ELIMIT,
                             "the resampled sums of %s need more than %zu MiB (%zu resamples x %zu channels); use "
                             "fewer resamples or positions",
                             what, max_doubles * sizeof(double) >> 20, B, s->nch);
-    *total += B * s->nch * nacc;
     it->width = s->nch * nacc;
     return SENTRAJ_OK;
 }
+
+/* Where one item's results go. */
+typedef struct rstate {
+    finisher *f;
+    ratio_result *out;
+    boot_draws *keep;
+} rstate;
 
 /* Every channel's result of one sample, after its resampling. */
 static int finish_sample(finisher *f, const boot_item *it, ratio_result *out, boot_draws *keep, sentraj_error *err)
@@ -544,6 +547,17 @@ static int finish_sample(finisher *f, const boot_item *it, ratio_result *out, bo
     return SENTRAJ_OK;
 }
 
+static int units_finish(boot_item *it, const sentraj_config *cfg, sentraj_error *err)
+{
+    rstate *st = it->state;
+
+    (void)cfg;
+    return finish_sample(st->f, it, st->out, st->keep, err);
+}
+
+/* A ratio has no exact engine: ratio_boot_many refuses it up front. */
+static const boot_kernels unit_kernels = {NULL, NULL, units_index, units_balanced, units_multinomial, units_finish};
+
 static void finisher_free(finisher *f)
 {
     free(f->tot);
@@ -576,8 +590,9 @@ int ratio_boot_many(const ratio_sample *const *samples, const uint64_t *hashes, 
                     const char *what, size_t max_doubles, ratio_result *const *out, boot_draws *keep,
                     sentraj_error *err)
 {
-    size_t total = 0, maxch = 1;
+    size_t maxch = 1;
     boot_item *items = NULL;
+    rstate *states = NULL;
     finisher f;
     int rc;
 
@@ -595,24 +610,33 @@ int ratio_boot_many(const ratio_sample *const *samples, const uint64_t *hashes, 
         if (samples[i]->nch > maxch)
             maxch = samples[i]->nch;
     items = calloc(m ? m : 1, sizeof *items);
-    if (!items)
-        return sentraj_nomem(err, "bootstrap");
+    states = calloc(m ? m : 1, sizeof *states);
+    if (!items || !states) {
+        rc = sentraj_nomem(err, "bootstrap");
+        goto out;
+    }
     if ((rc = finisher_alloc(&f, cfg, maxch, err)) != SENTRAJ_OK)
         goto out;
-    for (size_t i = 0; i < m; i++)
-        if ((rc = plan_item(samples[i], hashes[i], cfg, what, max_doubles, &total, f.tot, &items[i], err)) !=
-            SENTRAJ_OK)
+    for (size_t i = 0; i < m; i++) {
+        states[i] = (rstate){&f, out[i], keep ? &keep[i] : NULL};
+        items[i].kern = &unit_kernels;
+        items[i].state = &states[i];
+        if ((rc = plan_item(samples[i], hashes[i], cfg, what, max_doubles, f.tot, &items[i], err)) != SENTRAJ_OK)
             goto out;
+    }
     if ((rc = boot_run(items, m, cfg, "units", err)) != SENTRAJ_OK)
         goto out;
+    /* The rows that needed no resampling: their channels are too few or
+     * degenerate, which finish_sample settles without draws. */
     for (size_t i = 0; i < m; i++)
-        if ((rc = finish_sample(&f, &items[i], out[i], keep ? &keep[i] : NULL, err)) != SENTRAJ_OK)
+        if (!items[i].active && (rc = finish_sample(&f, &items[i], out[i], NULL, err)) != SENTRAJ_OK)
             goto out;
 out:
     boot_items_release(items, m);
     if (rc != SENTRAJ_OK && keep)
         boot_draws_free(keep, m);
     free(items);
+    free(states);
     finisher_free(&f);
     return rc;
 }

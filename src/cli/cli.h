@@ -32,7 +32,7 @@ typedef struct cli_strings {
 /* How the messages are read (the commands that read messages). */
 typedef struct cli_input_opts {
     sentraj_input_options in;    /* --input-format, --col-*, ConvoKit keys, --cluster-by */
-    const char *scale_path;      /* --scale FILE; NULL: the 5-point scale */
+    const char *scale_path;      /* --scale 3|5|7|FILE; NULL: the 5-point scale */
     const char *categories_path; /* --categories FILE; NULL: none */
 } cli_input_opts;
 
@@ -48,7 +48,8 @@ typedef struct cli_output_opts {
 typedef struct cli_figure_opts {
     const char *title;        /* --title; NULL: the figure's default */
     int width, height, dpi;   /* --width, --height, --dpi; 0: the figure's default */
-    const char *order;        /* --order LIST; NULL: every category */
+    const char *order;        /* --order LIST or FILE: the categories first in the rows, and exactly those
+                                 in the figure; NULL: cfg.order, every category */
     const char *labels;       /* --labels LIST; NULL: none */
 } cli_figure_opts;
 
@@ -59,6 +60,15 @@ typedef struct cli_positions_opts {
     int all_conversations; /* --all-conversations */
     cli_strings figures;   /* --figure FILE, repeatable */
 } cli_positions_opts;
+
+/* The statistics commands: compare, sensitivity, and analyze --by-start. */
+typedef struct cli_stats_opts {
+    int by_start;             /* analyze --by-start */
+    const char *reference;    /* compare --reference CAT; NULL: none */
+    const char *pairs;        /* compare --pairs A:B,...; NULL: none */
+    cli_uint_list windows;    /* sensitivity --windows; none: 1,2,3,4 */
+    cli_uint_list min_humans; /* sensitivity --min-humans; none: 4,6,8,10,15,20 */
+} cli_stats_opts;
 
 /* simulate. */
 typedef struct cli_simulate_opts {
@@ -83,7 +93,8 @@ typedef struct cli_args {
     cli_input_opts input;
     cli_output_opts out;
     cli_figure_opts fig;
-    cli_positions_opts pos;
+    cli_positions_opts pos;       /* also --figure of compare, transitions and sensitivity */
+    cli_stats_opts stats;
     cli_simulate_opts simulate;
     cli_bench_opts bench;
     char **inputs;             /* the operands, in argv */
@@ -103,8 +114,13 @@ enum {
     CMD_SUMMARIZE = 1u << 5,
     CMD_MERGE = 1u << 6,
     CMD_BENCH = 1u << 7,
+    CMD_COMPARE = 1u << 8,
+    CMD_TEST = 1u << 9,
+    CMD_TRANSITIONS = 1u << 10,
+    CMD_SENSITIVITY = 1u << 11,
 };
-#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | CMD_BENCH)
+#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | \
+                 CMD_BENCH | CMD_COMPARE | CMD_TEST | CMD_TRANSITIONS | CMD_SENSITIVITY)
 
 typedef struct cli_command {
     const char *name;    /* as typed after "sentraj" */
@@ -116,7 +132,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cmd_analyze, cmd_deltas, cmd_figure4, cmd_positions, cmd_simulate, cmd_summarize,
-    cmd_merge, cmd_bench;
+    cmd_merge, cmd_bench, cmd_compare, cmd_test, cmd_transitions, cmd_sensitivity;
 
 /* Every command, in the order 'sentraj --help' lists them; NULL-terminated. */
 extern const cli_command *const cli_commands[];
@@ -135,9 +151,13 @@ extern const char *cli_cmd; /* the running command's name, for messages */
     "Input options:\n" \
     "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n" \
     "                     is a ConvoKit corpus)\n" \
-    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n" \
-    "                     .. very positive = -1 .. 1); numbers in its range accepted\n" \
+    "  --scale 3|5|7|FILE the label scale: 3 (negative, neutral, positive = -1, 0,\n" \
+    "                     1), 5 (the default: very negative .. very positive =\n" \
+    "                     -1 .. 1 by 0.5), 7 (adds somewhat negative/positive; by\n" \
+    "                     1/3), or a file of \"label,value\" lines; numbers in its\n" \
+    "                     range accepted\n" \
     "  --categories FILE  CSV of conversation_id,categories joined to the messages\n" \
+    "  --category-sep C   the character between the names of a categories field (;)\n" \
     "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n" \
     "  --col-categories NAME   column (CSV) or key (JSONL) names\n" \
     "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n" \
@@ -230,6 +250,14 @@ typedef struct cli_list {
  * the error (EXIT_USAGE, or 71 without memory). */
 int cli_list_parse(const char *opt, const char *arg, int pairs, cli_list *l);
 void cli_list_free(cli_list *l);
+/* The categories of --order: the names in the file arg, one a line (blank
+ * lines and lines starting with '#' skipped, blanks around names dropped),
+ * when arg names a regular file, else the comma list arg. Returns 0, or
+ * the exit code after printing the error. */
+int cli_order_list(const char *arg, cli_list *l);
+/* Put --order's categories first in the rows of an, or pn (either may be
+ * NULL). Returns 0, or the exit code after printing the error. */
+int cli_reorder(const cli_args *a, sentraj_analysis *an, sentraj_positions *pn);
 
 /* A figure's drawing options from the command line: fo points into the
  * lists, so the three live and die together. */
@@ -256,6 +284,18 @@ int cli_figure_usage(const sentraj_error *err);
  * the exit code. */
 sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *code);
 
+/* The label scale of --scale SPEC: the built-in 3, 5 or 7 points for "3",
+ * "5" or "7", the 5-point scale for NULL, else the file SPEC. NULL with err
+ * set on failure. */
+sentraj_scale *cli_scale(const char *spec, sentraj_error *err);
+/* The run's scale (ownership passes; a previous one is freed), kept for the
+ * reports until the program exits, and the run's scale or NULL. */
+void cli_keep_scale(sentraj_scale *scale);
+const sentraj_scale *cli_run_scale(void);
+/* The note on standard error when the data, read with the built-in 5- or
+ * 7-point scale, use only the labels of a smaller built-in scale. */
+void cli_scale_note(const cli_args *a, const sentraj_dataset *ds);
+
 /* Summaries (docs/scale.md). cli_analyze builds the analysis from INPUTs
  * that are either all raw data (read with cli_load) or all summary files
  * (recognised by their first line; read, checked against the options and
@@ -275,6 +315,64 @@ sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, con
 
 /* The bundled fixture's path, or NULL when it cannot be found. */
 const char *cli_fixture_path(void);
+
+/* ---- the statistics commands (stats_common.c) --------------------------------- */
+
+enum { CLI_FIG_PNG, CLI_FIG_SVG, CLI_FIG_PDF };
+
+/* The figure format of a file name by its extension (CLI_FIG_*), -1 when unknown. */
+int cli_figure_kind(const char *path);
+
+/* The --figure names (each .png, .svg or .pdf, none the output or given
+ * twice; two-sided intervals only) and the figure options that need
+ * --figure, checked before any input is read. Returns 0 or the exit code
+ * after the message. */
+int cli_check_figures(const cli_args *a);
+
+/* On standard error (unless -q), when the bootstrap's tail holds fewer than
+ * 5 resamples: (1 - level) / 2 x B < 5 for a two-sided interval,
+ * (1 - level) x B for a one-sided one. Not for the exact engine. */
+void cli_warn_tails(const cli_args *a);
+
+/* On standard error (unless -q): row `row` was refused, and why. */
+void cli_note_refused(const cli_args *a, const char *row, const char *why);
+/* The same for every refused row of an analysis. */
+void cli_note_refused_rows(const cli_args *a, const sentraj_analysis *an);
+
+/* analyze --by-start: the analysis of the INPUTs (messages or summaries)
+ * with rows CATEGORY|START. Returns NULL after printing the error, with
+ * *code set; counts as for cli_analyze. */
+sentraj_analysis *cli_analyze_by_start(const cli_args *a, sentraj_counts *counts, int *code);
+
+/* --pairs A:B,C:D: n pairs, a's and b's alternating in v[0 .. 2n - 1],
+ * pointing into buf. A backslash escapes ',', ':' or itself. */
+typedef struct cli_pairs {
+    char *buf;
+    const char **v;
+    size_t n;
+} cli_pairs;
+/* Returns 0, or the exit code after the message. */
+int cli_pairs_parse(const char *arg, cli_pairs *p);
+void cli_pairs_free(cli_pairs *p);
+
+/* How a command's results are written: its three formats and its figure,
+ * each a thin wrapper of the library's writer for its result. */
+typedef struct cli_writers {
+    int (*csv)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*table)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*json)(FILE *f, const char *name, const void *result, const sentraj_run_info *info, sentraj_error *err);
+    int (*figure)(int kind, FILE *f, const char *name, const void *result, const sentraj_figure_options *o,
+                  sentraj_error *err); /* kind: CLI_FIG_*; NULL: the command draws nothing */
+} cli_writers;
+
+/* The output (-o, --format) and every --figure, written whole or not at
+ * all. Returns the exit code. */
+int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,
+                      const sentraj_run_info *info);
+
+/* The label scale of --scale 3|5|7|FILE (without --scale, *scale is NULL:
+ * the default 5-point one). Returns 0, or the exit code after the message. */
+int cli_scale_open(const cli_args *a, sentraj_scale **scale);
 
 /* ---- output files ------------------------------------------------------------- */
 

@@ -24,12 +24,18 @@ static const char help[] =
     "  --height PT        figure height in points (560)\n"
     "  --dpi N            PNG resolution: WIDTH*N/72 x HEIGHT*N/72 pixels; the SVG\n"
     "                     and PDF keep their size in points (72: 900x560 pixels)\n"
-    "  --order LIST       the bars, left to right: comma-separated categories\n"
+    "  --order O          the bars, left to right: natural|name|value, as for\n"
+    "                     'sentraj analyze' (natural), or exactly the categories\n"
+    "                     listed (a comma list or a file of one a line; the other\n"
+    "                     categories follow them in the CSV)\n"
     "                     (\"all\" allowed); categories not listed are left out\n"
     "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
     "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
+    "  --statistic S      what the bars and whiskers show: mean, median, trimmed:F,\n"
+    "                     share-up, share-down or share-same, as for 'sentraj\n"
+    "                     analyze' (mean)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL\n"
+    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL, --small N\n"
     "                     as for 'sentraj analyze'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n";
@@ -165,9 +171,11 @@ static int run(cli_args *a)
         ninputs = 1;
         cli_note(a, "no INPUT: using the bundled fixture %s", f);
     }
+    cli_warn_tails(a);
     an = cli_analyze(a, inputs, ninputs, &counts, &code);
     if (!an)
         goto fail;
+    cli_note_refused_rows(a, an);
     /* --order and --labels name categories of the data. */
     if (sentraj_analysis_check_figure(an, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);

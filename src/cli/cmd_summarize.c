@@ -24,10 +24,13 @@ static const char help[] =
     "Input options:\n"
     "  --input-format F   auto|csv|jsonl|convokit (auto: by content; a directory\n"
     "                     is a ConvoKit corpus)\n"
-    "  --scale FILE       label scale as \"label,value\" lines (default: very negative\n"
-    "                     .. very positive = -1 .. 1); numbers in its range accepted;\n"
-    "                     recorded in the summary\n"
+    "  --scale 3|5|7|FILE the label scale: 3 (negative, neutral, positive = -1, 0,\n"
+    "                     1), 5 (the default: very negative .. very positive =\n"
+    "                     -1 .. 1 by 0.5), 7 (adds somewhat negative/positive; by\n"
+    "                     1/3), or a file of \"label,value\" lines; numbers in its\n"
+    "                     range accepted; recorded in the summary\n"
     "  --categories FILE  CSV of conversation_id,categories joined to the messages\n"
+    "  --category-sep C   the character between the names of a categories field (;)\n"
     "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n"
     "  --col-categories NAME   column (CSV) or key (JSONL) names\n"
     "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n"
@@ -50,7 +53,7 @@ static int run(cli_args *a)
         return code;
     /* cli_load reads the scale for the data set and frees it once the data
      * set is finished; the summary records it, so read it here too. */
-    if (a->input.scale_path && !(scale = sentraj_scale_read(a->input.scale_path, &err)))
+    if (a->input.scale_path && !(scale = cli_scale(a->input.scale_path, &err)))
         return cli_fail(&err);
     ds = cli_load(a, a->inputs, a->ninputs, &code);
     if (!ds) {

@@ -171,12 +171,9 @@ sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *co
         *code = cli_fail(&err);
         return NULL;
     }
-    if (a->input.scale_path) {
-        scale = sentraj_scale_read(a->input.scale_path, &err);
-        if (!scale)
-            goto fail;
-        in.scale = scale;
-    }
+    if (!(scale = cli_scale(a->input.scale_path, &err)))
+        goto fail;
+    in.scale = scale;
     if (sentraj_dataset_set_input(ds, &in, &err) != SENTRAJ_OK)
         goto fail;
     for (int i = 0; i < ninputs; i++) {
@@ -238,7 +235,8 @@ sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *co
                  sentraj_dataset_clusters(ds), sentraj_dataset_cluster_by(ds),
                  sentraj_dataset_clusters(ds) == 1 ? "" : "s");
     *code = 0;
-    sentraj_scale_free(scale);
+    cli_keep_scale(scale);
+    cli_scale_note(a, ds);
     return ds;
 fail:
     end_progress(&prog);
@@ -258,7 +256,7 @@ sentraj_summary *cli_read_summaries(const cli_args *a, char **inputs, int ninput
     sentraj_error err;
     const sentraj_counts *c;
 
-    if (check && a->input.scale_path && !(scale = sentraj_scale_read(a->input.scale_path, &err)))
+    if (check && a->input.scale_path && !(scale = cli_scale(a->input.scale_path, &err)))
         goto fail;
     for (int i = 0; i < ninputs; i++) {
         for (int j = 0; j < i; j++) {
@@ -280,7 +278,11 @@ sentraj_summary *cli_read_summaries(const cli_args *a, char **inputs, int ninput
         }
         s = NULL;
     }
-    sentraj_scale_free(scale);
+    /* The reports show the summaries' own scale unless --scale named one. */
+    if (!scale && !(scale = sentraj_summary_scale(all, &err)))
+        goto fail;
+    cli_keep_scale(scale);
+    scale = NULL;
     c = sentraj_summary_counts(all);
     cli_note(a,
              "%s%s %llu row%s (%llu human, %llu assistant, %llu system/tool) in %llu conversation%s; kept %llu "
@@ -354,8 +356,14 @@ sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sen
         *counts = *sentraj_summary_counts(s);
         sentraj_summary_free(s);
     }
-    if (!an)
+    if (!an) {
         *code = cli_fail(&err);
+        return NULL;
+    }
+    if ((*code = cli_reorder(a, an, NULL)) != 0) {
+        sentraj_analysis_free(an);
+        return NULL;
+    }
     return an;
 }
 
@@ -517,6 +525,7 @@ sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, con
     info.ninputs = (size_t)ninputs;
     info.counts = counts;
     info.scale = a->input.scale_path;
+    info.label_scale = cli_run_scale();
     info.categories = a->input.categories_path;
     return info;
 }
@@ -560,7 +569,7 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f)
     if (o->dpi)
         fo->dpi = o->dpi;
     if (o->order) {
-        if ((code = cli_list_parse("--order", o->order, 0, &f->order)) != 0)
+        if ((code = cli_order_list(o->order, &f->order)) != 0)
             return code;
         fo->order = (const char *const *)f->order.keys;
         fo->norder = f->order.n;

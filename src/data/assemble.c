@@ -61,6 +61,7 @@ void sentraj_input_options_init(sentraj_input_options *o)
     o->col_categories = "categories";
     o->label_key = "sentiment";
     o->category_key = "categories";
+    o->category_sep = ';';
 }
 
 static int set_str(char **dst, const char *src, int required, const char *what, sentraj_error *err)
@@ -105,9 +106,14 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
                      err);
     if (rc != SENTRAJ_OK)
         return rc;
+    if (!o->category_sep || strchr("\r\n\" \t", o->category_sep))
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the category separator must be one byte other than a quote, a blank or a line end");
+    ds->category_sep = o->category_sep;
     ds->format = o->format;
     ds->keep_labels = o->keep_labels != 0;
     ds->scale = o->scale ? o->scale : labels_default_scale();
+    ds->scale_points = ds->scale->points;
     ds->denom = ds->scale->denom;
     ds->lattice = ds->denom > 0;
     win_set_scale(ds);
@@ -156,6 +162,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->source_conv0);
     free(ds->cluster_of);
     free(ds->kept);
+    free(ds->cat_dropped);
     free(ds);
 }
 
@@ -388,6 +395,10 @@ static int count_row(sentraj_dataset *ds, const msg_row *r)
         /* A label with a window code is on the lattice; others are tested
          * (rows repeat a few labels: each once in a row). */
         code = win_encode(ds, r->value);
+        if (code != WIN_NO_CODE && code >= -3 && code <= 3)
+            ds->code_uses[code + 3]++;
+        else
+            ds->code_other++;
         if (ds->lattice && code == WIN_NO_CODE && r->value != ds->lattice_seen) {
             double q = r->value * (double)ds->denom;
             if (fabs(q - nearbyint(q)) > 1e-9 * (1 + fabs(q)))

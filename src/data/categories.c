@@ -11,7 +11,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The names of a categories field: split on ';', blanks trimmed, empty
+/* The names of a categories field: split on ds->category_sep, blanks trimmed, empty
  * parts dropped, each interned in ds->cats (in the field's order, which
  * gives category ids) and listed in *names (n of them, sorted, repeats
  * kept; *total is their lengths plus one each). SENTRAJ_OK, SENTRAJ_EDATA
@@ -27,7 +27,7 @@ static int split_names(sentraj_dataset *ds, const char *s, size_t len, const cha
     *n = *total = 0;
     for (size_t i = 0; i <= len;) {
         size_t j = i;
-        while (j < len && s[j] != ';')
+        while (j < len && s[j] != ds->category_sep)
             j++;
         size_t a = i, b = j;
         while (a < b && (s[a] == ' ' || s[a] == '\t'))
@@ -58,10 +58,10 @@ static int split_names(sentraj_dataset *ds, const char *s, size_t len, const cha
     return SENTRAJ_OK;
 }
 
-/* Join the sorted names, each once, with ';' into joined (room for total
+/* Join the sorted names, each once, with sep into joined (room for total
  * bytes and a NUL); the distinct names move to the front of names.
  * Returns the joined length; *n becomes the number of distinct names. */
-static size_t join_unique(const char **names, size_t *n, char *joined)
+static size_t join_unique(const char **names, size_t *n, char sep, char *joined)
 {
     size_t m = 0, k = 0;
     for (size_t i = 0; i < *n; i++) {
@@ -69,7 +69,7 @@ static size_t join_unique(const char **names, size_t *n, char *joined)
             continue;
         size_t l = strlen(names[i]);
         if (k)
-            joined[m++] = ';';
+            joined[m++] = sep;
         memcpy(joined + m, names[i], l);
         m += l;
         names[k++] = names[i];
@@ -120,7 +120,7 @@ int64_t dataset_category_set(sentraj_dataset *ds, const char *s, size_t len, con
         sentraj_nomem(err, "category set");
         goto out;
     }
-    m = join_unique(names, &n, joined);
+    m = join_unique(names, &n, ds->category_sep, joined);
     set = intern_get(&ds->sets, joined, m, intern_hash(joined, m), &added);
     if (set < 0)
         sentraj_nomem(err, "category sets");

@@ -188,6 +188,7 @@ struct sentraj_dataset {
     const sentraj_scale *scale;
     int64_t denom;         /* the scale's lattice denominator; 0: none */
     char *label_key, *role_key, *speaker_roles, *category_key;
+    char category_sep;     /* between the names of a categories field, and in joined category lists */
     int reading_started;
 
     /* A categories table (sentraj_dataset_read_categories): conversation id
@@ -214,6 +215,11 @@ struct sentraj_dataset {
     int win_compact;
     int code_nibbles;      /* codes take 4 bits (the scale's lattice values all within +-7), else 8 */
     int code_max;          /* the largest code magnitude: 7 or WIN_CODE_MAX */
+    /* Human labels by code q in -3 .. 3 (code_uses[q + 3]) and the others:
+     * enough to see which labels of a built-in scale the data uses. */
+    uint64_t code_uses[7];
+    uint64_t code_other;
+    int scale_points;      /* the scale's points when built in (3, 5, 7), else 0 */
     size_t win_bytes;      /* compact bytes per conversation (window.h) */
 
     intern raw_cats;       /* distinct categories fields as written */
@@ -272,6 +278,7 @@ struct sentraj_dataset {
     sentraj_counts counts;
     kept_conv *kept;       /* sorted by conversation id */
     size_t nkept;
+    uint64_t *cat_dropped; /* per category id: its conversations dropped by min_human (finish) */
 };
 
 /* Conversation c's cluster id; 0 when the data set has no cluster column. */

@@ -57,14 +57,67 @@ role_kind labels_parse_role(const char *s, size_t len)
     return ROLE_UNKNOWN;
 }
 
-const sentraj_scale *labels_default_scale(void)
+const sentraj_scale *labels_builtin_scale(int points)
 {
-    static label_entry entries[] = {
+    static label_entry e3[] = {
+        {"negative", "negative", -1.0}, {"neutral", "neutral", 0.0}, {"positive", "positive", 1.0},
+    };
+    static label_entry e5[] = {
         {"verynegative", "very negative", -1.0}, {"negative", "negative", -0.5}, {"neutral", "neutral", 0.0},
         {"positive", "positive", 0.5},           {"verypositive", "very positive", 1.0},
     };
-    static const sentraj_scale scale = {5, entries, -1.0, 1.0, 2};
-    return &scale;
+    /* Thirds as the doubles nearest to them: the lattice of denominator 3
+     * finds them exactly (k / 3.0 is what lattice_denom's test computes). */
+    static label_entry e7[] = {
+        {"verynegative", "very negative", -1.0},
+        {"negative", "negative", -2.0 / 3.0},
+        {"somewhatnegative", "somewhat negative", -1.0 / 3.0},
+        {"neutral", "neutral", 0.0},
+        {"somewhatpositive", "somewhat positive", 1.0 / 3.0},
+        {"positive", "positive", 2.0 / 3.0},
+        {"verypositive", "very positive", 1.0},
+    };
+    static const sentraj_scale s3 = {3, e3, -1.0, 1.0, 1, 3};
+    static const sentraj_scale s5 = {5, e5, -1.0, 1.0, 2, 5};
+    static const sentraj_scale s7 = {7, e7, -1.0, 1.0, 3, 7};
+
+    return points == 3 ? &s3 : points == 5 ? &s5 : points == 7 ? &s7 : NULL;
+}
+
+const sentraj_scale *labels_default_scale(void)
+{
+    return labels_builtin_scale(5);
+}
+
+sentraj_scale *sentraj_scale_builtin(int points, sentraj_error *err)
+{
+    const sentraj_scale *sc = labels_builtin_scale(points);
+
+    if (!sc) {
+        sentraj_fail(err, SENTRAJ_EUSAGE, "a built-in label scale has 3, 5 or 7 points, not %d", points);
+        return NULL;
+    }
+    /* Built-in scales are constants that sentraj_scale_free leaves alone. */
+    return (sentraj_scale *)sc;
+}
+
+size_t sentraj_scale_size(const sentraj_scale *sc)
+{
+    return sc ? sc->n : 0;
+}
+
+int sentraj_scale_entry(const sentraj_scale *sc, size_t i, const char **label, double *value)
+{
+    if (!sc || i >= sc->n)
+        return SENTRAJ_EUSAGE;
+    *label = sc->entries[i].text;
+    *value = sc->entries[i].value;
+    return SENTRAJ_OK;
+}
+
+int sentraj_scale_points(const sentraj_scale *sc)
+{
+    return sc ? sc->points : 0;
 }
 
 /* A plain decimal number: digits, a sign, a point, an exponent. Hex floats,
@@ -149,7 +202,8 @@ int labels_sentiment_error(const sentraj_scale *scale, label_status st, const ch
     default:
         labels_list(scale, names, sizeof names);
         return sentraj_raise(err, SENTRAJ_EDATA, source, line, col,
-                             "unknown sentiment label \"%s\" (expected %s, or a number in [%g, %g])",
+                             "unknown sentiment label \"%s\" (expected %s, or a number in [%g, %g]; --scale "
+                             "sets another label scale)",
                              sentraj_show(s, len).s, names, scale->min, scale->max);
     }
 }
@@ -158,7 +212,7 @@ int labels_sentiment_error(const sentraj_scale *scale, label_status st, const ch
 
 void sentraj_scale_free(sentraj_scale *sc)
 {
-    if (!sc || sc == labels_default_scale())
+    if (!sc || sc->points)
         return;
     for (size_t i = 0; i < sc->n; i++) {
         free(sc->entries[i].folded);
@@ -250,6 +304,53 @@ static int scale_line(sentraj_scale *sc, size_t *cap, const char *l, size_t ll, 
     return SENTRAJ_OK;
 }
 
+/* The range and lattice of a scale whose entries are in place. */
+static void scale_finish(sentraj_scale *sc)
+{
+    sc->min = sc->max = sc->entries[0].value;
+    for (size_t i = 1; i < sc->n; i++) {
+        if (sc->entries[i].value < sc->min)
+            sc->min = sc->entries[i].value;
+        if (sc->entries[i].value > sc->max)
+            sc->max = sc->entries[i].value;
+    }
+    sc->denom = lattice_denom(sc->entries, sc->n);
+}
+
+sentraj_scale *labels_scale_new(const char *const *labels, const double *values, size_t n, sentraj_error *err)
+{
+    sentraj_scale *sc = calloc(1, sizeof *sc);
+    char folded[128];
+
+    if (!sc || !(sc->entries = calloc(n ? n : 1, sizeof *sc->entries)))
+        goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        if (labels_fold(labels[i], strlen(labels[i]), folded, sizeof folded) >= sizeof folded || !folded[0]) {
+            sentraj_fail(err, SENTRAJ_EDATA, "label \"%s\" is empty or too long", sentraj_show(labels[i], strlen(labels[i])).s);
+            goto fail;
+        }
+        for (size_t j = 0; j < sc->n; j++)
+            if (strcmp(sc->entries[j].folded, folded) == 0) {
+                sentraj_fail(err, SENTRAJ_EDATA, "label \"%s\" appears twice", sc->entries[j].text);
+                goto fail;
+            }
+        sc->entries[i].folded = strdup(folded);
+        sc->entries[i].text = strdup(labels[i]);
+        sc->entries[i].value = values[i] == 0 ? 0 : values[i];
+        sc->n++;
+        if (!sc->entries[i].folded || !sc->entries[i].text)
+            goto nomem;
+    }
+    if (n)
+        scale_finish(sc);
+    return sc;
+nomem:
+    sentraj_nomem(err, "label scale");
+fail:
+    sentraj_scale_free(sc);
+    return NULL;
+}
+
 sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *name, sentraj_error *err)
 {
     sentraj_scale *sc = calloc(1, sizeof *sc);
@@ -280,14 +381,7 @@ sentraj_scale *sentraj_scale_parse(const char *text, size_t len, const char *nam
                       "a label scale needs at least two \"label,value\" lines, found %zu", sc->n);
         goto fail;
     }
-    sc->min = sc->max = sc->entries[0].value;
-    for (size_t i = 1; i < sc->n; i++) {
-        if (sc->entries[i].value < sc->min)
-            sc->min = sc->entries[i].value;
-        if (sc->entries[i].value > sc->max)
-            sc->max = sc->entries[i].value;
-    }
-    sc->denom = lattice_denom(sc->entries, sc->n);
+    scale_finish(sc);
     return sc;
 fail:
     sentraj_scale_free(sc);

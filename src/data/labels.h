@@ -41,6 +41,7 @@ struct sentraj_scale {
     label_entry *entries;
     double min, max;
     int64_t denom;
+    int points;   /* 3, 5 or 7 for a built-in scale (static; never freed), 0 for one read from a file */
 };
 
 /* The largest magnitude a scale value may have, so that sums of labels over
@@ -49,6 +50,18 @@ struct sentraj_scale {
 
 /* The built-in 5-point scale (static; never freed). */
 const sentraj_scale *labels_default_scale(void);
+
+/* The built-in scale of 3, 5 or 7 points (static), or NULL:
+ *   3: negative, neutral, positive = -1, 0, 1
+ *   5: very negative, negative, neutral, positive, very positive = -1 .. 1 by 0.5
+ *   7: very negative, negative, somewhat negative, neutral, somewhat
+ *      positive, positive, very positive = -1 .. 1 by 1/3 */
+const sentraj_scale *labels_builtin_scale(int points);
+
+/* A scale of n labels (as written; folded here) and their values, or NULL
+ * with err set (SENTRAJ_EDATA for a label empty once folded or repeated,
+ * SENTRAJ_ENOMEM). Its lattice and range are found as for a scale file. */
+sentraj_scale *labels_scale_new(const char *const *labels, const double *values, size_t n, sentraj_error *err);
 
 /* Fold into out (size cap): ASCII lower case, with blanks, '-' and '_'
  * dropped. Returns the folded length, or cap when it does not fit. */

@@ -459,7 +459,7 @@ static int read_conversations(ck *k, const char *path, sentraj_error *err)
             break;
         }
         strncat(at, ".meta", sizeof at - strlen(at) - 1);
-        rc = jsonl_categories(json_object_get(meta, ds->category_key), path, 0,
+        rc = jsonl_categories(json_object_get(meta, ds->category_key), ds->category_sep, path, 0,
                               JSONL_PATH(at, JSONL_NO_INDEX, ds->category_key), &k->scratch, &k->scratch_cap, &n, err);
         if (rc != SENTRAJ_OK)
             break;

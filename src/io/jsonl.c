@@ -262,14 +262,14 @@ static int put(char **buf, size_t *cap, size_t *len, const char *s, size_t n, se
     return SENTRAJ_OK;
 }
 
-/* Whether a ';'-separated field names the reserved category "all" (after
+/* Whether a sep-separated field names the reserved category "all" (after
  * trimming blanks, as the assembler does): checked here too so the error
  * carries the JSON path. */
-static int names_all(const char *s, size_t n)
+static int names_all(const char *s, size_t n, char sep)
 {
     for (size_t i = 0; i <= n;) {
         size_t j = i, a, b;
-        while (j < n && s[j] != ';')
+        while (j < n && s[j] != sep)
             j++;
         a = i, b = j;
         while (a < b && (s[a] == ' ' || s[a] == '\t'))
@@ -285,23 +285,23 @@ static int names_all(const char *s, size_t n)
 
 #define RESERVED_ALL "category name \"all\" is reserved for the row that counts every conversation"
 
-/* A categories value as the ';'-separated field the assembler takes: a
- * string as is, an array of strings joined with ';', absent (v NULL) or null
- * as no categories (*len 0). A name inside an array may not itself hold ';'. */
-int jsonl_categories(const json_t *v, const char *source, uint64_t line, const jsonl_path *path, char **buf,
+/* A categories value as the sep-separated field the assembler takes: a
+ * string as is, an array of strings joined with sep, absent (v NULL) or null
+ * as no categories (*len 0). A name inside an array may not itself hold sep. */
+int jsonl_categories(const json_t *v, char sep, const char *source, uint64_t line, const jsonl_path *path, char **buf,
                      size_t *cap, size_t *len, sentraj_error *err)
 {
     *len = 0;
     if (!v || json_is_null(v))
         return SENTRAJ_OK;
     if (json_is_string(v)) {
-        if (names_all(json_string_value(v), json_string_length(v)))
+        if (names_all(json_string_value(v), json_string_length(v), sep))
             return jsonl_error(err, source, line, path, RESERVED_ALL);
         return put(buf, cap, len, json_string_value(v), json_string_length(v), err);
     }
     if (!json_is_array(v))
         return jsonl_error(err, source, line, path,
-                           "categories must be a string (';'-separated) or an array of strings, not %s",
+                           "categories must be a string ('%c'-separated) or an array of strings, not %s", sep,
                            jsonl_type(v));
     for (size_t i = 0; i < json_array_size(v); i++) {
         const json_t *c = json_array_get(v, i);
@@ -309,20 +309,20 @@ int jsonl_categories(const json_t *v, const char *source, uint64_t line, const j
         size_t n = json_string_length(c);
         int rc;
 
-        if (!s || memchr(s, ';', n) || names_all(s, n)) {
+        if (!s || memchr(s, sep, n) || names_all(s, n, sep)) {
             char at[PATH_CAP];
             jsonl_path_format(path, at, sizeof at);
             if (!s)
                 return jsonl_error(err, source, line, JSONL_PATH(at, i, NULL), "a category must be a string, not %s",
                                    jsonl_type(c));
-            if (memchr(s, ';', n))
+            if (memchr(s, sep, n))
                 return jsonl_error(err, source, line, JSONL_PATH(at, i, NULL),
-                                   "category name \"%s\" contains ';' (in an array, give each category as its own "
-                                   "string)",
-                                   sentraj_show(s, n).s);
+                                   "category name \"%s\" contains '%c', the category separator (in an array, give "
+                                   "each category as its own string, or choose another separator)",
+                                   sentraj_show(s, n).s, sep);
             return jsonl_error(err, source, line, JSONL_PATH(at, i, NULL), RESERVED_ALL);
         }
-        if ((i > 0 && (rc = put(buf, cap, len, ";", 1, err)) != SENTRAJ_OK) ||
+        if ((i > 0 && (rc = put(buf, cap, len, &sep, 1, err)) != SENTRAJ_OK) ||
             (rc = put(buf, cap, len, s, n, err)) != SENTRAJ_OK)
             return rc;
     }
@@ -544,7 +544,8 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     if (id_len == 0)
         return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
 
-    if ((rc = jsonl_categories(json_object_get(obj, ckey), c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, ckey),
+    if ((rc = jsonl_categories(json_object_get(obj, ckey), ds->category_sep, c->name, line,
+                               JSONL_PATH("$", JSONL_NO_INDEX, ckey),
                                &c->cats, &c->cats_cap, &cats_len, err)) != SENTRAJ_OK)
         return rc;
 

@@ -26,7 +26,7 @@ int jsonl_error(sentraj_error *err, const char *source, uint64_t line, const jso
 void jsonl_path_format(const jsonl_path *path, char *out, size_t cap);
 const char *jsonl_type(const json_t *v);
 int jsonl_id_text(const json_t *v, char *num, size_t cap, const char **s, size_t *len);
-int jsonl_categories(const json_t *v, const char *source, uint64_t line, const jsonl_path *path, char **buf,
+int jsonl_categories(const json_t *v, char sep, const char *source, uint64_t line, const jsonl_path *path, char **buf,
                      size_t *cap, size_t *len, sentraj_error *err);
 int jsonl_sentiment(const sentraj_scale *scale, const json_t *v, const char *source, uint64_t line,
                     const jsonl_path *path, double *value, sentraj_error *err);

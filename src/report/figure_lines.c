@@ -150,7 +150,7 @@ static void line_texts(playout *P, const sentraj_positions *p)
     figure_frame *L = &P->F;
     const sentraj_positions_options *po = sentraj_positions_options_get(p);
     const sentraj_config *cfg = sentraj_positions_config(p);
-    const char *cluster_by = cluster_by;
+    const char *cluster_by = sentraj_positions_cluster_by(p);
     char lvl[32], unit[96];
 
     if (po->bins)

@@ -2,6 +2,7 @@
 #include "report/figure_write.h"
 
 #include "core/error.h"
+#include "core/namelist.h"
 
 #include <errno.h>
 #include <math.h>
@@ -49,33 +50,6 @@ static int check_dims(const sentraj_figure_options *o, const char *source, sentr
                              "a %dx%d-point figure at %d dpi would be a %ldx%ld-pixel PNG, more than %d on a side",
                              o->width, o->height, o->dpi, pw, ph, MAX_SIZE);
     return SENTRAJ_OK;
-}
-
-/* A list of names for a message, kept within the message's room: appends
- * "\"name\"" items separated by ", " to buf and, once full, counts the rest. */
-typedef struct namelist {
-    char buf[200];
-    size_t len, shown, left;
-} namelist;
-
-static void namelist_add(namelist *nl, const char *name)
-{
-    sentraj_shown sh = sentraj_show(name, strlen(name));
-    size_t need = strlen(sh.s) + 4;
-
-    if (nl->left == 0 && nl->len + need + 16 < sizeof nl->buf) {
-        nl->len += (size_t)snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, "%s\"%s\"",
-                                    nl->shown ? ", " : "", sh.s);
-        nl->shown++;
-    } else
-        nl->left++;
-}
-
-static const char *namelist_end(namelist *nl)
-{
-    if (nl->left)
-        snprintf(nl->buf + nl->len, sizeof nl->buf - nl->len, " and %zu more", nl->left);
-    return nl->buf;
 }
 
 /* Empty and repeated names of one list (order, or the labels' categories). */

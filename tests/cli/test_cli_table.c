@@ -187,7 +187,7 @@ static void check_entries(void)
 
 /* The options of one help line "  -x, --name ARG, --other  description":
  * items separated by ", ", each "-x", "--name" or "--name ARG" with ARG in
- * capitals, up to the description. */
+ * capitals (or digits and capitals separated by '|'), up to the description. */
 static void help_options(const char *line, doc *d)
 {
     const char *p = line + 2;
@@ -204,8 +204,9 @@ static void help_options(const char *line, doc *d)
             for (p = name; isalnum((unsigned char)*p) || *p == '-'; p++)
                 ;
             len = (size_t)(p - name);
-            if (p[0] == ' ' && isupper((unsigned char)p[1])) {
-                for (v = p + 1; isupper((unsigned char)*v); v++)
+            /* ARG is in capitals, or a choice of digits and capitals ("3|5|7|FILE"). */
+            if (p[0] == ' ' && (isupper((unsigned char)p[1]) || isdigit((unsigned char)p[1]))) {
+                for (v = p + 1; isupper((unsigned char)*v) || isdigit((unsigned char)*v) || *v == '|'; v++)
                     ;
                 if (*v == ',' || *v == ' ' || *v == '\0') {
                     valued = 1;
