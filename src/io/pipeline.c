@@ -247,7 +247,8 @@ static void produce(producer *p, block *b)
         b->rc = sentraj_nomem(&b->err, "input block");
         goto fail;
     }
-    memcpy(b->data, p->carry, p->carry_len);
+    if (p->carry_len)
+        memcpy(b->data, p->carry, p->carry_len);
     b->len = p->carry_len;
     p->carry_len = 0;
     for (;;) {
