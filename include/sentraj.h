@@ -74,11 +74,32 @@ typedef struct sentraj_error {
  * out) into buf of size n, always NUL-terminated. Returns buf. */
 SENTRAJ_API char *sentraj_error_format(const sentraj_error *err, char *buf, size_t n);
 
-/* Make OpenBLAS single-threaded and stop its idle worker threads, which
- * otherwise spin for a while after start-up and compete with sentraj's own
- * threads (sentraj only ever calls BLAS from its pool, one thread each). For
- * programs that do not use OpenBLAS's threads themselves; the CLI calls it
- * first thing. */
+/* The one rule for showing text that came from input (ids, category names,
+ * file names, parsers' messages) on a terminal or in a message, so that it
+ * can neither move the cursor, clear the screen, retitle the window nor
+ * reorder what is shown around it. Valid UTF-8 is copied as it is, except:
+ *   - newline, carriage return and tab become \n, \r and \t;
+ *   - the other C0 controls (U+0000-U+001F) and DEL become \xNN;
+ *   - the C1 controls (U+0080-U+009F, such as U+009B, a one-character
+ *     escape sequence), the line and paragraph separators (U+2028, U+2029)
+ *     and the bidirectional controls (U+061C, U+200E, U+200F,
+ *     U+202A-U+202E, U+2066-U+2069) become \uNNNN;
+ *   - every byte that is not part of valid UTF-8 (a stray continuation
+ *     byte, an overlong form, a surrogate, a cut sequence) becomes \xNN.
+ * A backslash stays a backslash. Escapes the n bytes at s (which may hold
+ * NUL bytes) into out of size cap, always NUL-terminated when cap > 0, never
+ * cutting an escape; returns the length the whole escaped text needs, as
+ * snprintf does (out may be NULL when cap is 0). Every error message the
+ * library raises, its source name included, and every table it writes has
+ * gone through this rule. */
+SENTRAJ_API size_t sentraj_escape(char *out, size_t cap, const char *s, size_t n);
+
+/* Make a threaded OpenBLAS single-threaded and stop its idle worker
+ * threads, which otherwise spin for a while after start-up and compete with
+ * sentraj's own threads (sentraj only ever calls BLAS from its pool, one
+ * thread each). Does nothing with the serial OpenBLAS the build links where
+ * it is installed (no worker thread is ever started then). For programs that
+ * do not use OpenBLAS's threads themselves; the CLI calls it first thing. */
 SENTRAJ_API void sentraj_blas_single_threaded(void);
 
 /* The exit code the CLI uses for a status: 0, 64, 65, 70, 71 or 74. */
@@ -646,6 +667,11 @@ SENTRAJ_API sentraj_summary *sentraj_summary_parse(const char *text, size_t len,
  * why). Standard input and pipes are never looked at, so they can still be
  * read as data: they give 0. */
 SENTRAJ_API int sentraj_summary_detect(const char *path);
+/* The same, telling running out of memory apart: sets *is_summary to 1 or 0
+ * and returns SENTRAJ_OK, or returns SENTRAJ_ENOMEM (*is_summary 0) when
+ * memory ran out while looking (a file that cannot be read is still 0 and
+ * SENTRAJ_OK). */
+SENTRAJ_API int sentraj_summary_sniff(const char *path, int *is_summary, sentraj_error *err);
 
 /* Add from's counts into into: the summary of the union of two disjoint
  * shards. Both must have the same window, min_human, denominator and label
@@ -1293,20 +1319,37 @@ SENTRAJ_API double sentraj_simulate_population_delta(const sentraj_simulate_opti
 /* An output file is written to a temporary name in the same directory and
  * renamed into place by commit; abort removes the temporary file, so a
  * failed run never leaves a partial file behind and never truncates an
- * existing one. An existing file keeps its permissions; through a symbolic
- * link the file it names is replaced (the link stays). Devices and FIFOs
- * (e.g. /dev/null) cannot be replaced and are written directly, as is
- * standard output for path "-". A directory is an error. */
+ * existing one. An existing file keeps its permissions. A symbolic link
+ * keeps pointing where it did: the file it names is replaced, or created
+ * when the link dangles. Devices, FIFOs and sockets cannot be replaced and
+ * are written directly, appending, as are open files reached through /proc
+ * (`/dev/stdout`, `/dev/fd/N`): those are written through a copy of the
+ * descriptor, so `-o /dev/stdout >> log` appends to log. Path "-" writes to
+ * standard output. A directory is an error (SENTRAJ_EIO). */
 typedef struct sentraj_outfile sentraj_outfile;
 
 SENTRAJ_API sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err);
 SENTRAJ_API FILE *sentraj_outfile_stream(sentraj_outfile *o);
+/* The path as given ("<stdout>" for "-"), for messages. */
 SENTRAJ_API const char *sentraj_outfile_name(const sentraj_outfile *o);
-/* Flush, close and rename into place; frees o. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+/* Flush and close the stream (not standard output's), leaving the file at
+ * its temporary name until commit. Returns SENTRAJ_OK or SENTRAJ_EIO (a
+ * write failed: abort or commit then removes the temporary file). Calling it
+ * again does nothing. */
+SENTRAJ_API int sentraj_outfile_close(sentraj_outfile *o, sentraj_error *err);
+/* Close (when not closed yet) and rename into place; frees o. Returns
+ * SENTRAJ_OK or SENTRAJ_EIO. */
 SENTRAJ_API int sentraj_outfile_commit(sentraj_outfile *o, sentraj_error *err);
+/* Commit n outputs together, all or none: close every one first (a write
+ * error leaves every output as it was), then rename each into place; when a
+ * rename fails, the outputs already renamed are removed again and the
+ * message names them (what they replaced is gone). NULL entries are
+ * skipped; frees every output. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+SENTRAJ_API int sentraj_outfile_commit_all(sentraj_outfile *const *outs, size_t n, sentraj_error *err);
 /* Close and remove the temporary file; frees o. NULL is a no-op. */
 SENTRAJ_API void sentraj_outfile_abort(sentraj_outfile *o);
-/* The temporary path of o, for a signal handler that must unlink it. */
+/* The temporary path of o, for a signal handler that must unlink it; NULL
+ * when o writes directly. */
 SENTRAJ_API const char *sentraj_outfile_temp_path(const sentraj_outfile *o);
 
 #ifdef __cplusplus

@@ -212,9 +212,14 @@ extern const size_t cli_noptions;
  * after printing a usage error. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *a);
 
-/* The checks of the analysis settings that need all of them at once
- * (sentraj_config_check; --cluster-by against the exact engine and
- * ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
+/* No output of the run (-o, figure4's four files, --save-resamples,
+ * --figure) names one of its input files (INPUT, --scale, --categories,
+ * --speaker-roles). Returns 0, or EXIT_USAGE after printing the error. */
+int cli_check_outputs(const cli_args *a);
+
+/* cli_check_outputs, then the checks of the analysis settings that need all
+ * of them at once (sentraj_config_check; --cluster-by against the exact
+ * engine and ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
 int cli_check_config(const cli_args *a);
 
 /* cli_check_config, then at least one INPUT: how the commands that analyse
@@ -226,12 +231,22 @@ int cli_format_is(const cli_args *a, const char *fmt);
 
 /* ---- messages --------------------------------------------------------------- */
 
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
 /* "sentraj CMD: message" on stderr, and the exit code for status. */
 int cli_fail(const sentraj_error *err);
+/* fmt's text on standard error as it is, but escaped by sentraj_escape's
+ * rule, like every message of the command: input (file names, ids,
+ * categories) reaches the terminal only that way. */
+void cli_message(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The message, then "Try 'sentraj CMD --help'."; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...);
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* A note on stderr, unless -q. */
-void cli_note(const cli_args *a, const char *fmt, ...);
+void cli_note(const cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* ---- --order and --labels lists, and the figure ----------------------------- */
 
@@ -274,7 +289,8 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f);
 void cli_figure_free(cli_figure *f);
 
 /* The usage error for a figure check's err, naming the option at fault
- * (--order or --labels) instead of the library's "figure order:". */
+ * (--order or --labels) instead of the library's "figure order:"; an error
+ * other than SENTRAJ_EUSAGE (out of memory) is reported as cli_fail does. */
 int cli_figure_usage(const sentraj_error *err);
 
 /* ---- data and summaries ----------------------------------------------------- */
@@ -376,18 +392,31 @@ int cli_scale_open(const cli_args *a, sentraj_scale **scale);
 
 /* ---- output files ------------------------------------------------------------- */
 
-/* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */
+/* Output files: registered so that a signal that ends the run removes their temporary files. */
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
-/* Commit outs[0..n) in order, setting each to NULL as it is committed or
- * fails; stops at the first failure, leaving the rest for cli_out_abort.
- * Returns the exit code. */
+/* Commit outs[0..n) together, all or none (sentraj_outfile_commit_all;
+ * NULL entries are skipped), setting each to NULL. Returns the exit code. */
 int cli_out_commit_all(sentraj_outfile **outs, size_t n);
 /* The end of writing out with status rc: commit it, or, when rc is an
  * error, drop it and report err. Returns the exit code. */
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err);
 void cli_signals_install(void);
+
+/* Figures are drawn by cairo, fontconfig, pixman and libpng, which do not
+ * all survive an allocation that fails: some crash. cli_draw runs
+ * draw(ctx, err) in a child process writing into the run's (temporary)
+ * output files, and returns 0, the child's exit code after its message, or
+ * 71 after a message when the child crashed (or was killed by the kernel's
+ * out-of-memory killer). */
+typedef int (*cli_draw_fn)(void *ctx, sentraj_error *err);
+int cli_draw(cli_draw_fn draw, void *ctx, const char *name);
+
+/* Whether an allocation of the process failed since the last reset
+ * (alloc_watch.c; always 0 in sanitizer builds, which do not watch). */
+int cli_alloc_failed(void);
+void cli_alloc_watch_reset(void);
 /* Do two output paths name the same file (same string, or the same existing
  * file)? Two outputs of one run must not, or one would silently replace the other. */
 int cli_same_output(const char *a, const char *b);

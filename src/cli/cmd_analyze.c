@@ -119,11 +119,10 @@ static int run(cli_args *a)
         cli_out_abort(saved);
         return cli_fail(&err);
     }
-    if (saved && (code = cli_out_commit(saved)) != 0) {
-        cli_out_abort(out);
-        return code;
+    {
+        sentraj_outfile *both[2] = {out, saved};
+        return cli_out_commit_all(both, 2);
     }
-    return cli_out_commit(out);
 }
 
 const cli_command cmd_analyze = {

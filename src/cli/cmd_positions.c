@@ -54,12 +54,43 @@ static const char help[] =
     "those reaching the position; empty fields where there is no value; status ok |\n"
     "small | degenerate | too_few).\n";
 
+/* The figures, drawn by cli_draw into their output files. */
+typedef struct drawing {
+    const cli_strings *names;
+    sentraj_outfile **figs;
+    const sentraj_positions *p;
+    const sentraj_figure_options *fo;
+} drawing;
+
+static int draw(void *ctx, sentraj_error *err)
+{
+    const drawing *d = ctx;
+    int rc = SENTRAJ_OK;
+
+    for (int i = 0; i < d->names->n && rc == SENTRAJ_OK; i++) {
+        FILE *f = sentraj_outfile_stream(d->figs[i]);
+        const char *name = sentraj_outfile_name(d->figs[i]);
+        switch (cli_figure_kind(d->names->v[i])) {
+        case CLI_FIG_PNG:
+            rc = sentraj_positions_write_png(f, name, d->p, d->fo, err);
+            break;
+        case CLI_FIG_SVG:
+            rc = sentraj_positions_write_svg(f, name, d->p, d->fo, err);
+            break;
+        default:
+            rc = sentraj_positions_write_pdf(f, name, d->p, d->fo, err);
+            break;
+        }
+    }
+    return rc;
+}
+
 /* The table and every figure, all or none. */
 static int write_all(const cli_args *a, const sentraj_positions *p, const sentraj_figure_options *fo,
                      const sentraj_run_info *info)
 {
     const cli_strings *names = &a->pos.figures;
-    sentraj_outfile *out, *figs[CLI_MAX_REPEAT] = {NULL};
+    sentraj_outfile *out, *figs[CLI_MAX_REPEAT + 1] = {NULL};
     sentraj_error err;
     int code, rc, nfig;
 
@@ -75,29 +106,21 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
         rc = sentraj_positions_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, info, &err);
     else
         rc = sentraj_positions_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &err);
-    for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++) {
-        FILE *f = sentraj_outfile_stream(figs[i]);
-        const char *name = sentraj_outfile_name(figs[i]);
-        switch (cli_figure_kind(names->v[i])) {
-        case CLI_FIG_PNG:
-            rc = sentraj_positions_write_png(f, name, p, fo, &err);
-            break;
-        case CLI_FIG_SVG:
-            rc = sentraj_positions_write_svg(f, name, p, fo, &err);
-            break;
-        default:
-            rc = sentraj_positions_write_pdf(f, name, p, fo, &err);
-            break;
-        }
-    }
     if (rc != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto out;
     }
-    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
-        goto out;
-    code = cli_out_commit(out);
+    if (nfig) {
+        drawing d = {names, figs, p, fo};
+        if ((code = cli_draw(draw, &d, sentraj_outfile_name(figs[0]))) != 0)
+            goto out;
+    }
+    /* The table first, then the figures, all or none. */
+    memmove(figs + 1, figs, (size_t)nfig * sizeof *figs);
+    figs[0] = out;
     out = NULL;
+    code = cli_out_commit_all(figs, (size_t)nfig + 1);
+    nfig = 0;
 out:
     cli_out_abort(out);
     for (int i = 0; i < nfig; i++)

@@ -167,11 +167,31 @@ int cli_pairs_parse(const char *arg, cli_pairs *p)
     return 0;
 }
 
+/* What the child of cli_draw draws: every --figure of one result. */
+typedef struct drawing {
+    const cli_strings *names;
+    sentraj_outfile **figs;
+    const cli_writers *w;
+    const void *result;
+    const sentraj_figure_options *fo;
+} drawing;
+
+static int draw(void *ctx, sentraj_error *err)
+{
+    const drawing *d = ctx;
+    int rc = SENTRAJ_OK;
+
+    for (int i = 0; i < d->names->n && rc == SENTRAJ_OK; i++)
+        rc = d->w->figure(cli_figure_kind(d->names->v[i]), sentraj_outfile_stream(d->figs[i]),
+                          sentraj_outfile_name(d->figs[i]), d->result, d->fo, err);
+    return rc;
+}
+
 int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,
                       const sentraj_run_info *info)
 {
     const cli_strings *names = &a->pos.figures;
-    sentraj_outfile *out, *figs[CLI_MAX_REPEAT] = {NULL};
+    sentraj_outfile *out, *figs[CLI_MAX_REPEAT + 1] = {NULL};
     sentraj_error err;
     int code = 0, rc, nfig;
 
@@ -187,17 +207,21 @@ int cli_write_results(const cli_args *a, const void *result, const cli_writers *
         rc = w->json(sentraj_outfile_stream(out), sentraj_outfile_name(out), result, info, &err);
     else
         rc = w->csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), result, &err);
-    for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++)
-        rc = w->figure(cli_figure_kind(names->v[i]), sentraj_outfile_stream(figs[i]), sentraj_outfile_name(figs[i]),
-                       result, fo, &err);
     if (rc != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto out;
     }
-    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
-        goto out;
-    code = cli_out_commit(out);
+    if (nfig) {
+        drawing d = {names, figs, w, result, fo};
+        if ((code = cli_draw(draw, &d, sentraj_outfile_name(figs[0]))) != 0)
+            goto out;
+    }
+    /* The table first, then the figures, all or none. */
+    memmove(figs + 1, figs, (size_t)nfig * sizeof *figs);
+    figs[0] = out;
     out = NULL;
+    code = cli_out_commit_all(figs, (size_t)nfig + 1);
+    nfig = 0;
 out:
     cli_out_abort(out);
     for (int i = 0; i < nfig; i++)

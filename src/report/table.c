@@ -1,11 +1,29 @@
 /* table.c - every report as an aligned text table for people: analyze, deltas, positions and the statistics commands. */
 #include "sentraj.h"
 
+#include "core/escape.h"
 #include "report/write.h"
 
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+
+/* Text from the input (ids, category names) in a column width bytes wide:
+ * escaped by sentraj_escape's rule, since a table is for a terminal, and
+ * padded with spaces. Widths are measured on the escaped text. */
+static void put_padded(FILE *f, const char *s, size_t width)
+{
+    for (size_t n = escape_write(f, s); n < width; n++)
+        fputc(' ', f);
+}
+
+/* Input text right-aligned in a column width bytes wide, escaped. */
+static void put_right(FILE *f, const char *s, size_t width)
+{
+    for (size_t n = escape_len(s); n < width; n++)
+        fputc(' ', f);
+    escape_write(f, s);
+}
 
 /* A number for people: fixed 4 decimals with a sign, or "-" when missing. */
 static const char *human(double x, char *buf, size_t n)
@@ -54,7 +72,7 @@ int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analys
     errno = 0;
     sentraj_statistic_format(cfg, stat, sizeof stat);
     for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
-        size_t l = strlen(sentraj_analysis_row(a, i)->category);
+        size_t l = escape_len(sentraj_analysis_row(a, i)->category);
         if (l > wcat)
             wcat = l;
     }
@@ -72,20 +90,30 @@ int sentraj_analysis_write_table(FILE *f, const char *name, const sentraj_analys
                      human(r->boot.ci_high, b5, sizeof b5));
         if (cluster_by)
             cluster_cells(r, cl, sizeof cl);
-        fprintf(f, "%-*s  %13zu  %7s%s  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", (int)wcat, r->category,
-                r->conversations, count_or_dash(r->dropped, b7, sizeof b7), cl, human(r->mean_first, b1, sizeof b1),
+        put_padded(f, r->category, wcat);
+        fprintf(f, "  %13zu  %7s%s  %10s  %10s  %10s  %-21s  %8s  %-11s  %s\n", r->conversations,
+                count_or_dash(r->dropped, b7, sizeof b7), cl, human(r->mean_first, b1, sizeof b1),
                 human(r->mean_last, b2, sizeof b2), human(r->mean_delta, b3, sizeof b3), ci,
                 isnan(r->boot.se) ? "-" : (snprintf(b6, sizeof b6, "%.4f", r->boot.se), b6),
                 sentraj_engine_name(r->boot.engine), sentraj_ci_status_name(r->boot.status));
     }
     if (cfg->statistic != SENTRAJ_STAT_MEAN)
         fprintf(f, "mean_delta and its interval are of the %s of the deltas\n", stat);
-    if (cluster_by)
-        fprintf(f, "clusters: %s (a cluster bootstrap: a resample draws clusters and takes all their conversations)\n",
-                cluster_by);
-    for (size_t i = 0; i < sentraj_analysis_rows(a); i++)
-        if (sentraj_analysis_row(a, i)->note)
-            fprintf(f, "refused: %s: %s\n", sentraj_analysis_row(a, i)->category, sentraj_analysis_row(a, i)->note);
+    if (cluster_by) {
+        fputs("clusters: ", f);
+        escape_write(f, cluster_by);
+        fputs(" (a cluster bootstrap: a resample draws clusters and takes all their conversations)\n", f);
+    }
+    for (size_t i = 0; i < sentraj_analysis_rows(a); i++) {
+        const sentraj_result *r = sentraj_analysis_row(a, i);
+        if (!r->note)
+            continue;
+        fputs("refused: ", f);
+        escape_write(f, r->category);
+        fputs(": ", f);
+        escape_write(f, r->note);
+        fputc('\n', f);
+    }
     if (cfg->engine == SENTRAJ_ENGINE_EXACT)
         fprintf(f, "%s interval (%s), exact bootstrap distribution\n", sentraj_method_name(cfg->method),
                 sentraj_alternative_name(cfg->alternative));
@@ -105,18 +133,21 @@ int sentraj_deltas_write_table(FILE *f, const char *name, const sentraj_dataset 
     for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
         sentraj_trajectory t;
         sentraj_dataset_trajectory(ds, i, &t);
-        if (strlen(t.conversation_id) > wid)
-            wid = strlen(t.conversation_id);
-        if (strlen(t.categories) > wcat)
-            wcat = strlen(t.categories);
+        size_t lid = escape_len(t.conversation_id), lcat = escape_len(t.categories);
+        if (lid > wid)
+            wid = lid;
+        if (lcat > wcat)
+            wcat = lcat;
     }
     fprintf(f, "%-*s  %-*s  %14s  %10s  %10s  %10s\n", (int)wid, "conversation_id", (int)wcat, "categories",
             "human_messages", "mean_first", "mean_last", "delta");
     for (size_t i = 0; i < sentraj_dataset_kept(ds); i++) {
         sentraj_trajectory t;
         sentraj_dataset_trajectory(ds, i, &t);
-        fprintf(f, "%-*s  %-*s  %14llu  %10s  %10s  %10s\n", (int)wid, t.conversation_id, (int)wcat, t.categories,
-                (unsigned long long)t.human_messages, human(t.mean_first, b1, sizeof b1),
+        put_padded(f, t.conversation_id, wid);
+        fputs("  ", f);
+        put_padded(f, t.categories, wcat);
+        fprintf(f, "  %14llu  %10s  %10s  %10s\n", (unsigned long long)t.human_messages, human(t.mean_first, b1, sizeof b1),
                 human(t.mean_last, b2, sizeof b2), human(t.delta, b3, sizeof b3));
     }
     return report_finish(f, name, err);
@@ -132,8 +163,8 @@ int sentraj_positions_write_table(FILE *f, const char *name, const sentraj_posit
 
     errno = 0;
     for (size_t i = 0; i < sentraj_positions_rows(p); i++)
-        if (strlen(sentraj_positions_row(p, i)->category) > wcat)
-            wcat = strlen(sentraj_positions_row(p, i)->category);
+        if (escape_len(sentraj_positions_row(p, i)->category) > wcat)
+            wcat = escape_len(sentraj_positions_row(p, i)->category);
     snprintf(ci, sizeof ci, "%g%% CI", cfg->level * 100);
     fprintf(f, "%-*s  %8s  %13s%s  %8s  %-21s  %8s  %s\n", (int)wcat, "category", po->bins ? "bin" : "position",
             "conversations", cluster_by ? "   clusters" : "", "mean", ci, "se", "status");
@@ -146,8 +177,8 @@ int sentraj_positions_write_table(FILE *f, const char *name, const sentraj_posit
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->ci_low, b2, sizeof b2), human(r->ci_high, b3, sizeof b3));
         if (cluster_by)
             snprintf(cl, sizeof cl, "  %9zu", r->clusters);
-        fprintf(f, "%-*s  %8zu  %13zu%s  %8s  %-21s  %8s  %s\n", (int)wcat, r->category, r->position,
-                r->conversations, cl, human(r->mean, b1, sizeof b1), ci,
+        put_padded(f, r->category, wcat);
+        fprintf(f, "  %8zu  %13zu%s  %8s  %-21s  %8s  %s\n", r->position, r->conversations, cl, human(r->mean, b1, sizeof b1), ci,
                 isnan(r->se) ? "-" : (snprintf(b4, sizeof b4, "%.4f", r->se), b4),
                 sentraj_ci_status_name(r->status));
     }
@@ -180,8 +211,8 @@ int sentraj_compare_write_table(FILE *f, const char *name, const sentraj_compare
     sentraj_statistic_format(cfg, stat, sizeof stat);
     for (size_t i = 0; i < sentraj_compare_rows(c); i++) {
         const sentraj_compare_row *r = sentraj_compare_row_get(c, i);
-        wa = strlen(r->category_a) > wa ? strlen(r->category_a) : wa;
-        wb = strlen(r->category_b) > wb ? strlen(r->category_b) : wb;
+        wa = escape_len(r->category_a) > wa ? escape_len(r->category_a) : wa;
+        wb = escape_len(r->category_b) > wb ? escape_len(r->category_b) : wb;
     }
     snprintf(ci, sizeof ci, "%g%% CI", cfg->level * 100);
     fprintf(f, "%-*s  %-*s  %7s  %7s  %10s  %10s  %10s  %-21s  %8s  %8s  %s\n", (int)wa, "category_a", (int)wb,
@@ -192,16 +223,26 @@ int sentraj_compare_write_table(FILE *f, const char *name, const sentraj_compare
             snprintf(ci, sizeof ci, "-");
         else
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->ci_low, b4, sizeof b4), human(r->ci_high, b5, sizeof b5));
-        fprintf(f, "%-*s  %-*s  %7zu  %7zu  %10s  %10s  %10s  %-21s  %8s  %8s  %s\n", (int)wa, r->category_a, (int)wb,
-                r->category_b, r->conversations_a, r->conversations_b, human(r->estimate_a, b1, sizeof b1),
+        put_padded(f, r->category_a, wa);
+        fputs("  ", f);
+        put_padded(f, r->category_b, wb);
+        fprintf(f, "  %7zu  %7zu  %10s  %10s  %10s  %-21s  %8s  %8s  %s\n", r->conversations_a, r->conversations_b, human(r->estimate_a, b1, sizeof b1),
                 human(r->estimate_b, b2, sizeof b2), human(r->difference, b3, sizeof b3), ci,
                 p_human(r->p_value, b6, sizeof b6), p_human(r->p_holm, b7, sizeof b7),
                 sentraj_ci_status_name(r->status));
     }
-    for (size_t i = 0; i < sentraj_compare_rows(c); i++)
-        if (sentraj_compare_row_get(c, i)->note)
-            fprintf(f, "refused: %s - %s: %s\n", sentraj_compare_row_get(c, i)->category_a,
-                    sentraj_compare_row_get(c, i)->category_b, sentraj_compare_row_get(c, i)->note);
+    for (size_t i = 0; i < sentraj_compare_rows(c); i++) {
+        const sentraj_compare_row *r = sentraj_compare_row_get(c, i);
+        if (!r->note)
+            continue;
+        fputs("refused: ", f);
+        escape_write(f, r->category_a);
+        fputs(" - ", f);
+        escape_write(f, r->category_b);
+        fputs(": ", f);
+        escape_write(f, r->note);
+        fputc('\n', f);
+    }
     fprintf(f, "difference of the %s, a - b; conversations in a or b (%s) resampled together; p_holm: Holm over "
                "the rows\n",
             stat, sentraj_compare_cluster_by(c) ? "with their clusters" : "each once");
@@ -219,14 +260,14 @@ int sentraj_test_write_table(FILE *f, const char *name, const sentraj_test *t, s
 
     errno = 0;
     for (size_t i = 0; i < sentraj_test_rows(t); i++)
-        if (strlen(sentraj_test_row_get(t, i)->category) > wcat)
-            wcat = strlen(sentraj_test_row_get(t, i)->category);
+        if (escape_len(sentraj_test_row_get(t, i)->category) > wcat)
+            wcat = escape_len(sentraj_test_row_get(t, i)->category);
     fprintf(f, "%-*s  %13s  %7s  %10s  %8s  %8s  %8s  %11s  %8s  %s\n", (int)wcat, "category", "conversations",
             "dropped", "mean_delta", "sd_delta", "d_z", "p_within", "p_sign_flip", "p_holm", "status");
     for (size_t i = 0; i < sentraj_test_rows(t); i++) {
         const sentraj_test_row *r = sentraj_test_row_get(t, i);
-        fprintf(f, "%-*s  %13zu  %7s  %10s  %8s  %8s  %8s  %11s  %8s  %s\n", (int)wcat, r->category,
-                r->conversations, count_or_dash(r->dropped, b7, sizeof b7), human(r->mean_delta, b1, sizeof b1),
+        put_padded(f, r->category, wcat);
+        fprintf(f, "  %13zu  %7s  %10s  %8s  %8s  %8s  %11s  %8s  %s\n", r->conversations, count_or_dash(r->dropped, b7, sizeof b7), human(r->mean_delta, b1, sizeof b1),
                 isnan(r->sd_delta) ? "-" : (snprintf(b2, sizeof b2, "%.4f", r->sd_delta), b2),
                 human(r->d_z, b3, sizeof b3), p_human(r->p_within, b4, sizeof b4),
                 p_human(r->p_sign_flip, b5, sizeof b5), p_human(r->p_holm, b6, sizeof b6),
@@ -245,22 +286,26 @@ int sentraj_transitions_write_table(FILE *f, const char *name, const sentraj_tra
 
     errno = 0;
     for (size_t i = 0; i < rows && i < K * K; i++)
-        if (strlen(sentraj_transitions_row(t, i)->start) > wl)
-            wl = strlen(sentraj_transitions_row(t, i)->start);
+        if (escape_len(sentraj_transitions_row(t, i)->start) > wl)
+            wl = escape_len(sentraj_transitions_row(t, i)->start);
     /* Per category: a header of the end levels, then a line per start level
      * with its total and, per end, "share (count)". */
     for (size_t c = 0; K && c < rows / (K * K); c++) {
         const sentraj_transition_row *r0 = sentraj_transitions_row(t, c * K * K);
-        fprintf(f, "%s%s: share of the conversations starting at each level (rows) that end at each level "
-                   "(columns), count in parentheses\n",
-                c ? "\n" : "", r0->category);
+        if (c)
+            fputc('\n', f);
+        escape_write(f, r0->category);
+        fputs(": share of the conversations starting at each level (rows) that end at each level (columns), count "
+              "in parentheses\n",
+              f);
         fprintf(f, "%-*s  %7s", (int)wl, "start", "total");
         for (size_t e = 0; e < K; e++)
-            fprintf(f, "  %15.15s", sentraj_transitions_row(t, e)->end);
+            put_right(f, sentraj_transitions_row(t, e)->end, 17);
         putc('\n', f);
         for (size_t s = 0; s < K; s++) {
             const sentraj_transition_row *rs = sentraj_transitions_row(t, (c * K + s) * K);
-            fprintf(f, "%-*s  %7zu", (int)wl, rs->start, rs->row_total);
+            put_padded(f, rs->start, wl);
+            fprintf(f, "  %7zu", rs->row_total);
             for (size_t e = 0; e < K; e++) {
                 const sentraj_transition_row *r = sentraj_transitions_row(t, (c * K + s) * K + e);
                 char cell[40];
@@ -289,8 +334,8 @@ int sentraj_sensitivity_write_table(FILE *f, const char *name, const sentraj_sen
     errno = 0;
     sentraj_statistic_format(cfg, stat, sizeof stat);
     for (size_t i = 0; i < sentraj_sensitivity_rows(s); i++)
-        if (strlen(sentraj_sensitivity_row_get(s, i)->category) > wcat)
-            wcat = strlen(sentraj_sensitivity_row_get(s, i)->category);
+        if (escape_len(sentraj_sensitivity_row_get(s, i)->category) > wcat)
+            wcat = escape_len(sentraj_sensitivity_row_get(s, i)->category);
     snprintf(ci, sizeof ci, "%g%% CI", cfg->level * 100);
     fprintf(f, "%-*s  %6s  %9s  %13s  %10s  %-21s  %s\n", (int)wcat, "category", "window", "min_human",
             "conversations", "mean_delta", ci, "status");
@@ -300,8 +345,8 @@ int sentraj_sensitivity_write_table(FILE *f, const char *name, const sentraj_sen
             snprintf(ci, sizeof ci, "-");
         else
             snprintf(ci, sizeof ci, "[%s, %s]", human(r->ci_low, b2, sizeof b2), human(r->ci_high, b3, sizeof b3));
-        fprintf(f, "%-*s  %6zu  %9zu  %13zu  %10s  %-21s  %s\n", (int)wcat, r->category, r->window, r->min_human,
-                r->conversations, human(r->mean_delta, b1, sizeof b1), ci, sentraj_ci_status_name(r->status));
+        put_padded(f, r->category, wcat);
+        fprintf(f, "  %6zu  %9zu  %13zu  %10s  %-21s  %s\n", r->window, r->min_human, r->conversations, human(r->mean_delta, b1, sizeof b1), ci, sentraj_ci_status_name(r->status));
     }
     fprintf(f, "mean_delta: the %s of the deltas; %s interval (%s), %zu resamples, seed %llu\n", stat,
             sentraj_method_name(cfg->method), sentraj_alternative_name(cfg->alternative), cfg->resamples,
