@@ -250,7 +250,7 @@ int cli_fail(const sentraj_error *err);
 void cli_message(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The message, then "Try 'sentraj CMD --help'."; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
-/* A note on stderr, unless -q. */
+/* A note on stderr, unless -q (a NULL: always, for warnings). */
 void cli_note(const cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* ---- --order and --labels lists, and the figure ----------------------------- */
@@ -295,7 +295,8 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f);
 void cli_figure_free(cli_figure *f);
 
 /* The usage error for a figure check's err, naming the option at fault
- * (--order or --labels) instead of the library's "figure order:". */
+ * (--order or --labels) instead of the library's "figure order:"; an error
+ * other than SENTRAJ_EUSAGE (out of memory) is reported as cli_fail does. */
 int cli_figure_usage(const sentraj_error *err);
 
 /* ---- data and summaries ----------------------------------------------------- */
