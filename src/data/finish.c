@@ -81,10 +81,13 @@ static int sort_extras(sentraj_dataset *ds, sentraj_error *err)
     for (size_t i = 0; i < ds->nextras; i++) {
         const extra_row *x = &ds->extras[i];
         int dup_core = in_core(&ds->convs[x->conv], x->index);
-        if (dup_core || (i > 0 && ds->extras[i - 1].conv == x->conv && ds->extras[i - 1].index == x->index))
+        if (dup_core || (i > 0 && ds->extras[i - 1].conv == x->conv && ds->extras[i - 1].index == x->index)) {
+            const char *o = conv_other_source(ds, x->conv, x->source);
             return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, x->index_col,
-                                 "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
-                                 dataset_show_id(&ds->ids, x->conv).s);
+                                 "duplicate message_index %llu in conversation \"%s\"%s%s%s",
+                                 (unsigned long long)x->index, dataset_show_id(&ds->ids, x->conv).s,
+                                 o ? ", whose first row is in " : "", o ? o : "", o ? SCOPE_HINT : "");
+        }
     }
     return SENTRAJ_OK;
 }

@@ -25,6 +25,11 @@ ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err);
  * detection looks at. Returns the byte, -1 at end of input, or -2 with err
  * set. */
 int input_peek_first(input *in, sentraj_error *err);
+/* Convert the content from encoding (an iconv name) to UTF-8 as it is
+ * read; call before the first input_read. Returns SENTRAJ_OK, SENTRAJ_EUSAGE
+ * for an encoding iconv does not know, or SENTRAJ_ENOMEM. A byte the
+ * encoding does not allow is a SENTRAJ_EDATA read error at its offset. */
+int input_set_encoding(input *in, const char *encoding, sentraj_error *err);
 /* Report progress (see sentraj_progress_fn) after each raw read. */
 void input_set_progress(input *in, sentraj_progress_fn fn, void *ctx);
 /* Whether in is a named regular file read as is (not compressed, not
