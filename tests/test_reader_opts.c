@@ -217,6 +217,27 @@ static void test_composite(void)
         }
     }
     sentraj_dataset_free(ds);
+    ds = NULL;
+    /* A categories table keyed by the same columns. */
+    {
+        const char *table = put_file("table.csv", "B,A,categories\nz,x|y,one\n\"y|z\",x,two\n");
+        sentraj_dataset *dt = sentraj_dataset_alloc(&cfg, &err);
+        rc = sentraj_dataset_set_input(dt, &o, &err);
+        if (rc == SENTRAJ_OK)
+            rc = sentraj_dataset_read_csv_buffer(dt, text, strlen(text), "t.csv", &err);
+        if (rc == SENTRAJ_OK)
+            rc = sentraj_dataset_read_categories(dt, table, &err);
+        if (rc == SENTRAJ_OK)
+            rc = sentraj_dataset_finish(dt, &err);
+        tap_ok(rc == SENTRAJ_OK, "composite/categories-table");
+        if (rc == SENTRAJ_OK) {
+            sentraj_dataset_trajectory(dt, 2, &t);
+            tap_eq_str(t.categories, "one", "composite/table joins x|y,z");
+            sentraj_dataset_trajectory(dt, 3, &t);
+            tap_eq_str(t.categories, "two", "composite/table joins x,y|z");
+        }
+        sentraj_dataset_free(dt);
+    }
     o.col_id = "A,C";
     rc = load1(&o, text, NULL, &err);
     expect("composite/missing-part", rc, &err, SENTRAJ_EDATA, "t.csv", 1, 0,
@@ -309,6 +330,52 @@ static void test_utf8(void)
     expect("encoding/cut-off", rc, &err, SENTRAJ_EDATA, "t.csv", 0, 0, "is not UTF-16LE");
 }
 
+/* The same options on JSONL: keys of the record, roles of the messages. */
+static void test_jsonl(void)
+{
+    sentraj_input_options o;
+    sentraj_error err;
+    sentraj_dataset *ds = NULL;
+    sentraj_trajectory t;
+    const char *names[] = {"a.jsonl", "b.jsonl"};
+    const char *line = "{\"show\": \"x|y\", \"scene\": 3, \"messages\": [{\"who\": \"Ana\", \"s\": \"negative\"}, "
+                       "{\"who\": \"Bo\"}, {\"who\": 7, \"s\": \"neutral\"}, {\"who\": \"Ana\", \"s\": "
+                       "\"positive\"}, {\"who\": \"Ana\", \"s\": \"positive\"}, {\"who\": \"Ana\", \"s\": "
+                       "\"positive\"}, {\"who\": \"Ana\", \"s\": \"positive\"}]}\n";
+    const char *texts[] = {line, line};
+    int rc;
+
+    sentraj_input_options_init(&o);
+    o.format = SENTRAJ_INPUT_JSONL;
+    o.col_id = "show,scene";
+    o.col_role = "who";
+    o.col_sentiment = "s";
+    o.id_scope = SENTRAJ_ID_SCOPE_FILE;
+    o.speaker_roles = put_file("jroles.csv", "Ana,human\nBo,assistant\n7,human\n");
+    rc = load(&o, 2, names, texts, &ds, &err);
+    tap_ok(rc == SENTRAJ_OK && ds && sentraj_dataset_kept(ds) == 2, "jsonl/role-map, composite, per-file");
+    if (ds && sentraj_dataset_kept(ds) == 2) {
+        const sentraj_counts *c = sentraj_dataset_counts(ds);
+        tap_ok(c->human_messages == 12 && c->assistant_messages == 2, "jsonl/role-map counts");
+        sentraj_dataset_trajectory(ds, 0, &t);
+        tap_eq_str(t.conversation_id, "a.jsonl:x\\|y|3", "jsonl/FILE: and the escaped composite key");
+    }
+    sentraj_dataset_free(ds);
+    ds = NULL;
+    o.speaker_roles = put_file("jroles2.csv", "Ana,human\nBo,assistant\n");
+    rc = load(&o, 1, names, texts, NULL, &err);
+    expect("jsonl/role-map-unlisted", rc, &err, SENTRAJ_EDATA, "a.jsonl", 1, 0,
+           "$.messages[2].who: role value \"7\" is not in the role map");
+    o.speaker_roles = NULL;
+    o.all_human = 1;
+    /* Every message human: Bo's, without a label, now needs one. */
+    rc = load(&o, 1, names, texts, NULL, &err);
+    expect("jsonl/all-human", rc, &err, SENTRAJ_EDATA, "a.jsonl", 1, 0, "$.messages[1]");
+    o.col_id = "show,nope";
+    rc = load(&o, 1, names, texts, NULL, &err);
+    expect("jsonl/composite-missing-key", rc, &err, SENTRAJ_EDATA, "a.jsonl", 1, 0, "missing required key \"nope\"");
+}
+
 int main(void)
 {
     sentraj_config_init(&cfg);
@@ -321,5 +388,6 @@ int main(void)
     test_composite();
     test_column_names();
     test_utf8();
+    test_jsonl();
     return tap_done();
 }

@@ -238,7 +238,8 @@ static inline int parse_role(csv_reader *r, size_t i, role_kind *role, sentraj_e
     if (*role == ROLE_UNKNOWN)
         return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
                              "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                             "model, ai, bot; ignored: system, tool)",
+                             "model, ai, bot; ignored: system, tool): map other values to roles with "
+                             "--role-map FILE, or read every row as human with --all-human",
                              sentraj_show(s, f->len).s);
     cache_put(&r->roles, s, f->len, (int)*role, 0);
     return SENTRAJ_OK;
@@ -499,15 +500,14 @@ int csv_read_categories(sentraj_dataset *ds, input *in, sentraj_error *err)
             rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, fi->line, fi->col, "empty conversation_id");
             goto out;
         }
-        if (r.nkey > 1) {
-            msg_row m;
-            if ((rc = special_key(&r, &m, err)) != SENTRAJ_OK)
+        {
+            msg_row m = {.id = csv_field_ptr(&r, (size_t)col[COL_ID]), .id_len = fi->len};
+            /* A composite key is built as for the messages. */
+            if (r.nkey > 1 && (rc = special_key(&r, &m, err)) != SENTRAJ_OK)
                 goto out;
-            rc = dataset_table_add(ds, r.name, m.id, m.id_len, csv_field_ptr(&r, (size_t)col[COL_CATEGORIES]), fc->len,
-                                   r.rec_line, fi->col, fc->col, err);
-        } else
-        rc = dataset_table_add(ds, r.name, csv_field_ptr(&r, (size_t)col[COL_ID]), fi->len,
-                               csv_field_ptr(&r, (size_t)col[COL_CATEGORIES]), fc->len, r.rec_line, fi->col, fc->col, err);
+            rc = dataset_table_add(ds, r.name, m.id, m.id_len, csv_field_ptr(&r, (size_t)col[COL_CATEGORIES]),
+                                   fc->len, r.rec_line, fi->col, fc->col, err);
+        }
         if (rc != SENTRAJ_OK)
             goto out;
     }

@@ -3,8 +3,10 @@
 
 #include "core/error.h"
 #include "io/input.h"
-#include "io/readers.h"
 #include "io/jsonl.h"
+#include "io/key.h"
+#include "io/readers.h"
+#include "io/role_map.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -153,7 +155,11 @@ int jsonl_each_object(input *in, jsonl_object_fn fn, void *ctx, sentraj_error *e
                 rc = sentraj_nomem(err, "JSON value");
             else
                 rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.line, je.column > 0 ? (uint64_t)je.column : 0,
-                                   "invalid JSON: %s", je.text);
+                                   "invalid JSON: %s%s", je.text,
+                                   strncmp(je.text, "unable to decode byte", 21) == 0
+                                       ? " (not UTF-8: is the file in another encoding? convert it with "
+                                         "--encoding, e.g. --encoding latin1)"
+                                       : "");
             break;
         }
         if (!json_is_object(v)) {
@@ -382,8 +388,29 @@ int jsonl_role(const json_t *v, const char *source, uint64_t line, const jsonl_p
     if (*out == ROLE_UNKNOWN)
         return jsonl_error(err, source, line, path,
                            "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                           "model, ai, bot; ignored: system, tool)",
+                           "model, ai, bot; ignored: system, tool): map other values to roles with "
+                           "--role-map FILE, or read every row as human with --all-human",
                            sentraj_show(s, n).s);
+    return SENTRAJ_OK;
+}
+
+/* A role value (a string or an integer, e.g. a speaker) through a role map. */
+int jsonl_mapped_role(const role_map *map, const json_t *v, const char *source, uint64_t line, const jsonl_path *path,
+                      role_kind *out, sentraj_error *err)
+{
+    char num[32];
+    const char *s;
+    size_t n;
+
+    if (!jsonl_id_text(v, num, sizeof num, &s, &n))
+        return jsonl_error(err, source, line, path, "the role value must be a string or an integer, not %s",
+                           jsonl_type(v));
+    *out = role_map_get(map, s, n);
+    if (*out == ROLE_UNKNOWN)
+        return jsonl_error(err, source, line, path,
+                           "role value \"%s\" is not in the role map %s (add a line for it, or \"*,ROLE\" for "
+                           "every value not listed)",
+                           sentraj_show(s, n).s, role_map_path(map));
     return SENTRAJ_OK;
 }
 
@@ -401,6 +428,12 @@ typedef struct jctx {
     sentraj_dataset *ds;
     uint32_t source;
     const char *name;
+    const role_map *map;    /* --role-map, or NULL */
+    char *keys;             /* a composite id's key names, NUL-separated (NULL: one key) */
+    const char *key[KEY_MAX_PARTS];
+    size_t nkey;
+    char *prefix;           /* "FILE:" with --id-scope file, or NULL */
+    key_buf id;
     jmsg *msgs;
     size_t msgs_cap;
     char *cats;
@@ -432,11 +465,18 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
     out->pos = i;
     out->value = 0;
 
-    v = json_object_get(m, rkey);
-    if (!v)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL), "missing required key \"%s\"", rkey);
-    if ((rc = jsonl_role(v, c->name, line, JSONL_PATH("$.messages", i, rkey), &out->role, err)) != SENTRAJ_OK)
-        return rc;
+    if (ds->all_human) {
+        out->role = ROLE_HUMAN;
+    } else {
+        v = json_object_get(m, rkey);
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL), "missing required key \"%s\"",
+                               rkey);
+        rc = c->map ? jsonl_mapped_role(c->map, v, c->name, line, JSONL_PATH("$.messages", i, rkey), &out->role, err)
+                    : jsonl_role(v, c->name, line, JSONL_PATH("$.messages", i, rkey), &out->role, err);
+        if (rc != SENTRAJ_OK)
+            return rc;
+    }
 
     v = json_object_get(m, ikey);
     if (!v != !with_index) {
@@ -521,6 +561,66 @@ static int order_messages(jctx *c, size_t nmsg, int with_index, const char *id, 
     return SENTRAJ_OK;
 }
 
+/* The id of a conversation line with a composite key (the values of
+ * several keys joined as key.c says) or per-file ids ("FILE:ID"), in c->id. */
+static int scoped_id(jctx *c, const json_t *obj, uint64_t line, sentraj_error *err)
+{
+    const char *one = c->ds->field[FIELD_ID], *const *names = c->keys ? c->key : &one;
+    size_t n = c->keys ? c->nkey : 1, lens[KEY_MAX_PARTS];
+    const char *parts[KEY_MAX_PARTS];
+    char num[KEY_MAX_PARTS][32];
+
+    for (size_t k = 0; k < n; k++) {
+        const json_t *v = json_object_get(obj, names[k]);
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                               "missing required key \"%s\"", names[k]);
+        if (!jsonl_id_text(v, num[k], sizeof num[k], &parts[k], &lens[k]))
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, names[k]),
+                               "the conversation id must be a string or an integer, not %s", jsonl_type(v));
+        if (lens[k] == 0)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, names[k]),
+                               "empty conversation_id");
+    }
+    return key_build(&c->id, c->prefix, c->prefix ? strlen(c->prefix) : 0, parts, lens, n, err);
+}
+
+/* Set c up for the data set's per-row input options: the role map, the
+ * key names of a composite id, the per-file prefix. */
+static int jctx_setup(jctx *c, role_map **map, sentraj_error *err)
+{
+    sentraj_dataset *ds = c->ds;
+    const char *names[KEY_MAX_PARTS];
+    size_t lens[KEY_MAX_PARTS], n;
+
+    if (ds->speaker_roles && !ds->all_human && !(c->map = *map = role_map_read(ds->speaker_roles, err)))
+        return err ? err->code : SENTRAJ_EDATA;
+    if (strchr(ds->field[FIELD_ID], ',')) {
+        size_t total = strlen(ds->field[FIELD_ID]) + 1;
+        char *o;
+        if ((n = key_split_names(ds->field[FIELD_ID], names, lens)) == 0)
+            return sentraj_fail(err, SENTRAJ_EUSAGE, "--col-id \"%s\" names an empty key (or more than %d keys)",
+                                ds->field[FIELD_ID], KEY_MAX_PARTS);
+        if (!(o = c->keys = malloc(total)))
+            return sentraj_nomem(err, "reader");
+        for (size_t k = 0; k < n; k++) {
+            memcpy(o, names[k], lens[k]);
+            o[lens[k]] = '\0';
+            c->key[k] = o;
+            o += lens[k] + 1;
+        }
+        c->nkey = n;
+    }
+    if (ds->id_scope == SENTRAJ_ID_SCOPE_FILE) {
+        size_t len = strlen(c->name);
+        if (!(c->prefix = malloc(len + 2)))
+            return sentraj_nomem(err, "reader");
+        memcpy(c->prefix, c->name, len);
+        memcpy(c->prefix + len, ":", 2);
+    }
+    return SENTRAJ_OK;
+}
+
 static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *err)
 {
     jctx *c = ctx;
@@ -534,15 +634,22 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     int with_index, rc;
     msg_row row;
 
-    v = json_object_get(obj, idkey);
-    if (!v)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL), "missing required key \"%s\"",
-                           idkey);
-    if (!jsonl_id_text(v, num, sizeof num, &id, &id_len))
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
-                           "the conversation id must be a string or an integer, not %s", jsonl_type(v));
-    if (id_len == 0)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
+    if (c->keys || c->prefix) {
+        if ((rc = scoped_id(c, obj, line, err)) != SENTRAJ_OK)
+            return rc;
+        id = c->id.s;
+        id_len = c->id.len;
+    } else {
+        v = json_object_get(obj, idkey);
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                               "missing required key \"%s\"", idkey);
+        if (!jsonl_id_text(v, num, sizeof num, &id, &id_len))
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
+                               "the conversation id must be a string or an integer, not %s", jsonl_type(v));
+        if (id_len == 0)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
+    }
 
     if ((rc = jsonl_categories(json_object_get(obj, ckey), ds->category_sep, c->name, line,
                                JSONL_PATH("$", JSONL_NO_INDEX, ckey),
@@ -628,6 +735,7 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
 int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     jctx c;
+    role_map *map = NULL;
     int64_t source;
     int rc;
 
@@ -640,9 +748,15 @@ int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         return sentraj_nomem(err, "reader");
     }
     c.source = (uint32_t)source;
-    rc = jsonl_each_object(in, conversation, &c, err);
+    rc = jctx_setup(&c, &map, err);
+    if (rc == SENTRAJ_OK)
+        rc = jsonl_each_object(in, conversation, &c, err);
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
+    role_map_free(map);
+    key_buf_free(&c.id);
+    free(c.keys);
+    free(c.prefix);
     free(c.msgs);
     free(c.cats);
     return rc;
