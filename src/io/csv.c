@@ -103,9 +103,14 @@ static int fast_record(csv_reader *r, size_t p, uint64_t line)
     size_t end = r->len, ls = p, fstart = p;
     const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
                   quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    /* The high bits of every byte loaded: none set means the record is
+     * ASCII and its fields need no UTF-8 check (the loads may reach into
+     * the next record, which can only cost a needless check). */
+    __m128i high = zero;
 
     for (size_t q = p;; q += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + q));
+        high = _mm_or_si128(high, v);
         __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
                                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)),
                                                 _mm_cmpeq_epi8(v, zero)));
@@ -132,6 +137,7 @@ static int fast_record(csv_reader *r, size_t p, uint64_t line)
             r->end_col = (uint64_t)(rec_end - ls) + 1;
             r->pos = rec_end + 1;
             r->line = line + 1;
+            r->ascii = _mm_movemask_epi8(high) == 0;
             return 1;
         }
     }
@@ -293,6 +299,7 @@ static int parse_record(csv_reader *r, sentraj_error *err)
         return REC_EOF;
     }
     r->rec_line = c.line;
+    r->ascii = 0;
 #if defined(__SSE2__)
     if (fast_path && fast_record(r, c.p, c.line))
         return REC_OK;

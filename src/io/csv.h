@@ -53,6 +53,7 @@ struct csv_reader {
     size_t nfields;        /* fields in the last record (all of them, even past nfields_cap) */
     uint64_t rec_line;     /* first line of the last record */
     uint64_t end_line, end_col; /* where the last record ended, for "too few fields" */
+    int ascii;             /* the last record is known to be ASCII: no field needs a UTF-8 check */
     /* The conversation key's columns (several: a composite key). */
     int key_col[KEY_MAX_PARTS];
     size_t nkey;

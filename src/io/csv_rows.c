@@ -269,9 +269,15 @@ static inline int parse_label(csv_reader *r, const sentraj_dataset *ds, size_t i
  * outputs, which are UTF-8. */
 static inline int check_utf8(const csv_reader *r, size_t i, const char *what, sentraj_error *err)
 {
-    const field *f = &r->fields[i];
-    const char *s = csv_field_ptr(r, i);
-    size_t bad = key_utf8_invalid(s, f->len);
+    const field *f;
+    const char *s;
+    size_t bad;
+
+    if (r->ascii)
+        return SENTRAJ_OK;
+    f = &r->fields[i];
+    s = csv_field_ptr(r, i);
+    bad = key_utf8_invalid(s, f->len);
     if (bad == f->len)
         return SENTRAJ_OK;
     return key_utf8_error(err, r->name, f->line, f->col + (uint64_t)f->scratch, s, bad, what);
