@@ -347,9 +347,15 @@ typedef enum sentraj_input_format {
 } sentraj_input_format;
 
 /* How inputs are read. Strings are copied by sentraj_dataset_set_input. */
+/* Where a conversation id holds (sentraj_input_options.id_scope). */
+enum { SENTRAJ_ID_SCOPE_GLOBAL = 0, SENTRAJ_ID_SCOPE_FILE = 1 };
+
 typedef struct sentraj_input_options {
     sentraj_input_format format; /* SENTRAJ_INPUT_AUTO */
-    const char *col_id;          /* "conversation_id": CSV column / JSONL key */
+    /* "conversation_id": CSV column / JSONL key; "A,B,C" forms the key from
+     * several columns or keys, joined with '|' (a '|' or '\' inside a part is
+     * escaped with '\', so distinct keys never collide). */
+    const char *col_id;
     const char *col_index;       /* "message_index" */
     const char *col_role;        /* "role" */
     const char *col_sentiment;   /* "sentiment" */
@@ -357,7 +363,12 @@ typedef struct sentraj_input_options {
     const sentraj_scale *scale;  /* NULL: the 5-point scale; borrowed until sentraj_dataset_finish */
     const char *label_key;       /* ConvoKit: utterance meta key holding the label ("sentiment") */
     const char *role_key;        /* ConvoKit: utterance meta key holding the role (NULL: see speaker_roles) */
-    const char *speaker_roles;   /* ConvoKit: CSV file speaker,role (NULL: the speaker id is the role) */
+    /* NULL: the role field holds role names (human, user, assistant, ...).
+     * Otherwise a role map file of "value,role" lines (role human,
+     * assistant or ignore; "*,ROLE" for every value not listed) that maps
+     * the role field's values, e.g. speaker names, for CSV, JSONL and
+     * ConvoKit alike (the CLI's --role-map, alias --speaker-roles). */
+    const char *speaker_roles;
     const char *category_key;    /* ConvoKit: conversation meta key holding the categories ("categories") */
     /* NULL: conversations are independent. Otherwise the CSV column or
      * JSONL key (top level of a line) naming each conversation's cluster,
@@ -376,9 +387,21 @@ typedef struct sentraj_input_options {
      * byte but NUL, CR, LF, '"', space and tab. Kept conversations' joined
      * category lists (sentraj_trajectory) use it too. */
     char category_sep;
+    /* NULL or "utf-8": the input is UTF-8, and text kept from it (ids,
+     * categories, clusters, role values) must be valid UTF-8. Otherwise an
+     * iconv encoding name (e.g. "latin1") the input is converted from. */
+    const char *encoding;
+    /* 0: each row's role comes from the role field. 1: every row is a human
+     * message, and no role field is needed. */
+    int all_human;
+    /* SENTRAJ_ID_SCOPE_GLOBAL: a conversation id names the same
+     * conversation in every input. SENTRAJ_ID_SCOPE_FILE: each input's ids
+     * are its own; the data set keys them "FILE:ID" (FILE as given to the
+     * read call), which is what every output shows. */
+    int id_scope;
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[8];
+    uint64_t reserved[6];
 } sentraj_input_options;
 
 SENTRAJ_API void sentraj_input_options_init(sentraj_input_options *o);

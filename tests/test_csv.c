@@ -327,7 +327,7 @@ static void test_errors(void)
     expect_err("header-only", HDR, SENTRAJ_EDATA, 1, 0, "no data rows");
     expect_err("missing-column", "conversation_id,message_index,sentiment\na,0,positive\n", SENTRAJ_EDATA, 1, 0,
                "missing required column \"role\"");
-    expect_err("duplicate-column", "conversation_id,message_index,role,Role,sentiment\n", SENTRAJ_EDATA, 1, 36,
+    expect_err("duplicate-column", "conversation_id,message_index,role,role,sentiment\n", SENTRAJ_EDATA, 1, 36,
                "column \"role\" appears twice");
     expect_err("unknown-label", HDR "a,0,human,positive,x\na,1,human,postive,x\n", SENTRAJ_EDATA, 3, 11,
                "unknown sentiment label \"postive\"");

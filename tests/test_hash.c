@@ -109,13 +109,14 @@ static void craft(char *out, size_t n, int csv_safe, uint64_t seed)
     const uint64_t target = 0x0123456789abcdefull, h0 = 0x9e3779b97f4a7c15ull ^ 16;
     uint64_t st = seed;
     for (size_t i = 0; i < n;) {
-        uint64_t w1 = mix(&st), w2 = old_step(h0, w1) ^ old_unstep(target);
+        uint64_t w1 = mix(&st) & (csv_safe ? 0x7f7f7f7f7f7f7f7full : ~0ull);
+        uint64_t w2 = old_step(h0, w1) ^ old_unstep(target);
         char s[16];
         int ok = 1;
         memcpy(s, &w1, 8);
         memcpy(s + 8, &w2, 8);
         for (int k = 0; k < 16 && csv_safe; k++)
-            ok &= s[k] != 0 && !strchr(",\";\r\n \t", s[k]);
+            ok &= s[k] != 0 && !((unsigned char)s[k] & 0x80) && !strchr(",\";\r\n \t", s[k]);
         if (ok)
             memcpy(out + 16 * i++, s, 16);
     }

@@ -223,9 +223,9 @@ static char *json_of(const sentraj_analysis *a, const sentraj_run_info *info)
 static void test_json(void)
 {
     const char *csv = "conversation_id,message_index,role,sentiment,categories\n"
-                      "a,0,human,0,\"q\"\"uote;new\nline;bad\xff\"\na,1,human,0,\"q\"\"uote;new\nline;bad\xff\"\n"
-                      "a,2,human,0,\"q\"\"uote;new\nline;bad\xff\"\na,3,human,1,\"q\"\"uote;new\nline;bad\xff\"\n"
-                      "a,4,human,1,\"q\"\"uote;new\nline;bad\xff\"\na,5,human,1,\"q\"\"uote;new\nline;bad\xff\"\n";
+                      "a,0,human,0,\"q\"\"uote;new\nline;bad\xc3\xbf\"\na,1,human,0,\"q\"\"uote;new\nline;bad\xc3\xbf\"\n"
+                      "a,2,human,0,\"q\"\"uote;new\nline;bad\xc3\xbf\"\na,3,human,1,\"q\"\"uote;new\nline;bad\xc3\xbf\"\n"
+                      "a,4,human,1,\"q\"\"uote;new\nline;bad\xc3\xbf\"\na,5,human,1,\"q\"\"uote;new\nline;bad\xc3\xbf\"\n";
     const char *inputs[1] = {"in.csv"};
     sentraj_config cfg;
     sentraj_error err;
@@ -246,7 +246,7 @@ static void test_json(void)
     info.counts = sentraj_dataset_counts(ds);
     a = sentraj_analysis_compute(ds, &cfg, &err);
     j = json_of(a, &info);
-    tap_ok(strstr(j, "\"category\": \"bad\\ufffd\"") != NULL, "json/invalid-utf8-replaced");
+    tap_ok(strstr(j, "\"category\": \"bad\xc3\xbf\"") != NULL, "json/utf8-kept");
     tap_ok(strstr(j, "\"category\": \"new\\nline\"") && strstr(j, "\"category\": \"q\\\"uote\""),
            "json/names-escaped");
     tap_ok(strstr(j, "\"ci_low\": null") != NULL, "json/open-end-is-null");
@@ -256,6 +256,13 @@ static void test_json(void)
     tap_ok(strncmp(j, "{\n  \"sentraj_version\": \"" SENTRAJ_VERSION "\"", 27) == 0, "json/version-first");
     free(j);
     sentraj_analysis_free(a);
+    sentraj_dataset_free(ds);
+    /* Invalid UTF-8 never reaches the outputs: the reader refuses it. */
+    ds = sentraj_dataset_alloc(&cfg, &err);
+    tap_ok(sentraj_dataset_read_csv_buffer(ds, "conversation_id,message_index,role,sentiment,categories\n"
+                                               "a,0,human,0,bad\xff\n", 73, "t", &err) == SENTRAJ_EDATA &&
+               err.line == 2 && err.col == 16 && strstr(err.message, "invalid UTF-8 byte 0xFF in the categories"),
+           "json/invalid-utf8-refused-by-the-reader");
     sentraj_dataset_free(ds);
 }
 

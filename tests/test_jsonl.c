@@ -1022,7 +1022,7 @@ static void test_convokit(void)
     expect_ck_err("unknown-speaker", UTT("u1", "c", "user", "1", "{\"sentiment\": 0}") UTT("u2", "c", "bob", "2", "{}"),
                   NULL, NULL, "utterances.jsonl", SENTRAJ_EDATA, 2, 0,
                   "$.speaker: speaker \"bob\" is not a role name (human, user, assistant, claude, model, ai, bot, "
-                  "system, tool): map speakers to roles with --speaker-roles FILE, or read each role from utterance "
+                  "system, tool): map speakers to roles with --role-map FILE, or read each role from utterance "
                   "meta with --role-key KEY");
     expect_ck_err("missing-label", UTT("u1", "c", "user", "1", "{\"sentiment\": 0}") UTT("u2", "c", "user", "2", "{}"),
                   NULL, NULL, "utterances.jsonl", SENTRAJ_EDATA, 2, 0,
@@ -1066,7 +1066,7 @@ static void test_convokit(void)
     /* --speaker-roles. */
     snprintf(roles, sizeof roles, "%s/roles.csv", tmpdir);
     o.speaker_roles = roles;
-    write_file(roles, "speaker,role\nalice,human\n\n\"bob, jr.\",assistant\nbot, assistant \nalice,user\n");
+    write_file(roles, "speaker,role\nalice,human\n\n\"bob, jr.\",assistant\nbot, assistant \n");
     {
         const char *dir = corpus("roles", UTT("u1", "c", "alice", "1", "{\"sentiment\": 0}")
                                               UTT("u2", "c", "bob, jr.", "2", "{}") UTT("u3", "c", "bot", "3", "null"),
@@ -1078,15 +1078,15 @@ static void test_convokit(void)
         remove_corpus("roles");
     }
     expect_ck_err("speaker-not-listed", UTT("u1", "c", "alice", "1", "{\"sentiment\": 0}") UTT("u2", "c", "carol", "2", "{}"),
-                  NULL, &o, "utterances.jsonl", SENTRAJ_EDATA, 2, 0, "$.speaker: speaker \"carol\" is not listed in");
+                  NULL, &o, "utterances.jsonl", SENTRAJ_EDATA, 2, 0, "$.speaker: role value \"carol\" is not in the role map");
     write_file(roles, "speaker,role\nalice,human\nbob\n");
-    expect_ck_err("roles-file-bad-row", SIX, NULL, &o, roles, SENTRAJ_EDATA, 3, 0,
-                  "expected \"speaker,role\", got \"bob\"");
+    expect_ck_err("roles-file-bad-row", SIX, NULL, &o, roles, SENTRAJ_EDATA, 3, 1,
+                  "expected \"value,role\", got \"bob\"");
     write_file(roles, "alice,human\nbob,humna\n");
     expect_ck_err("roles-file-unknown-role", SIX, NULL, &o, roles, SENTRAJ_EDATA, 2, 5, "unknown role \"humna\"");
     write_file(roles, "alice,human\nbob,bot\nalice,assistant\n");
-    expect_ck_err("roles-file-conflict", SIX, NULL, &o, roles, SENTRAJ_EDATA, 3, 0,
-                  "speaker \"alice\" is listed again with another role (first on line 1)");
+    expect_ck_err("roles-file-conflict", SIX, NULL, &o, roles, SENTRAJ_EDATA, 3, 1,
+                  "value \"alice\" is listed twice (first on line 1)");
     unlink(roles);
     expect_ck_err("roles-file-missing", SIX, NULL, &o, roles, SENTRAJ_EIO, 0, 0, "cannot open");
     o.speaker_roles = NULL;

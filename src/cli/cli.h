@@ -164,10 +164,22 @@ extern const char *cli_cmd; /* the running command's name, for messages */
     "  --categories FILE  CSV of conversation_id,categories joined to the messages\n" \
     "  --category-sep C   the character between the names of a categories field (;)\n" \
     "  --col-id NAME, --col-index NAME, --col-role NAME, --col-sentiment NAME,\n" \
-    "  --col-categories NAME   column (CSV) or key (JSONL) names\n" \
-    "  --label-key K, --role-key K, --speaker-roles FILE, --category-key K\n" \
-    "                     ConvoKit: utterance meta keys of label and role, a\n" \
-    "                     speaker,role CSV, the conversation meta key of categories\n"
+    "  --col-categories NAME   column (CSV) or key (JSONL) names: a name matches\n" \
+    "                     its column exactly, else the one column equal to it\n" \
+    "                     ignoring case; --col-id A,B,C keys conversations by\n" \
+    "                     several columns\n" \
+    "  --all-human        every row is a human message (no role column needed)\n" \
+    "  --role-map FILE    \"value,role\" lines mapping the role column's values\n" \
+    "                     (e.g. speaker names) to human, assistant or ignore;\n" \
+    "                     \"*,ROLE\" gives the rest\n" \
+    "  --speaker-roles FILE  the same as --role-map\n" \
+    "  --id-scope S       global|file: with file, each input's conversation ids\n" \
+    "                     are its own, shown as FILE:ID (global)\n" \
+    "  --encoding E       the input's encoding, any iconv name, e.g. latin1 (utf-8:\n" \
+    "                     kept text must be valid UTF-8)\n" \
+    "  --label-key K, --role-key K, --category-key K\n" \
+    "                     ConvoKit: utterance meta keys of label and role, the\n" \
+    "                     conversation meta key of categories\n"
 
 /* ---- options --------------------------------------------------------------- */
 

@@ -83,6 +83,18 @@ static int set_input_format(cli_args *a, const char *arg)
     return cli_usage_error("--input-format expects auto, csv, jsonl or convokit, not \"%s\"", arg);
 }
 
+/* --id-scope: whether an id names one conversation across inputs. */
+static int set_id_scope(cli_args *a, const char *arg)
+{
+    if (strcmp(arg, "global") == 0)
+        a->input.in.id_scope = SENTRAJ_ID_SCOPE_GLOBAL;
+    else if (strcmp(arg, "file") == 0)
+        a->input.in.id_scope = SENTRAJ_ID_SCOPE_FILE;
+    else
+        return cli_usage_error("--id-scope expects global or file, not \"%s\"", arg);
+    return 0;
+}
+
 /* --category-sep: one byte; the library refuses the ones a field cannot
  * hold unquoted or that trimming would eat. */
 static int set_category_sep(cli_args *a, const char *arg)
@@ -211,8 +223,20 @@ const cli_option cli_options[] = {
      .help = "ConvoKit: utterance meta key of the label", .kind = CLI_STRING, AT(input.in.label_key)},
     {.name = "role-key", .arg = "K", .commands = READERS,
      .help = "ConvoKit: utterance meta key of the role", .kind = CLI_STRING, AT(input.in.role_key)},
+    {.name = "role-map", .arg = "FILE", .commands = READERS,
+     .help = "\"value,role\" lines mapping the role column's values (e.g. speakers) to human, assistant or "
+             "ignore; \"*,ROLE\" for the rest",
+     .kind = CLI_STRING, AT(input.in.speaker_roles)},
     {.name = "speaker-roles", .arg = "FILE", .commands = READERS,
-     .help = "ConvoKit: a speaker,role CSV", .kind = CLI_STRING, AT(input.in.speaker_roles)},
+     .help = "the same as --role-map", .kind = CLI_STRING, AT(input.in.speaker_roles)},
+    {.name = "all-human", .commands = READERS,
+     .help = "every row is a human message; no role column needed", .kind = CLI_FLAG, AT(input.in.all_human)},
+    {.name = "id-scope", .arg = "S", .commands = READERS,
+     .help = "global|file: file keeps each input's conversation ids apart, shown as FILE:ID (global)",
+     .kind = CLI_CUSTOM, .set = set_id_scope},
+    {.name = "encoding", .arg = "E", .commands = READERS,
+     .help = "the input's character encoding, any iconv name, e.g. latin1 (utf-8)", .kind = CLI_STRING,
+     AT(input.in.encoding)},
     {.name = "category-key", .arg = "K", .commands = READERS,
      .help = "ConvoKit: conversation meta key of the categories", .kind = CLI_STRING, AT(input.in.category_key)},
 

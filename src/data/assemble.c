@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void dataset_init_tables(sentraj_dataset *ds)
 {
@@ -101,6 +102,12 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
         rc = set_str(&ds->role_key, o->role_key, 1, "role key", err);
     if (rc == SENTRAJ_OK)
         rc = set_str(&ds->speaker_roles, o->speaker_roles, 1, "speaker roles file", err);
+    if (rc == SENTRAJ_OK) /* UTF-8 is read as it is: no converter */
+        rc = set_str(&ds->encoding,
+                     o->encoding && strcasecmp(o->encoding, "utf-8") != 0 && strcasecmp(o->encoding, "utf8") != 0
+                         ? o->encoding
+                         : NULL,
+                     1, "encoding", err);
     if (rc == SENTRAJ_OK)
         rc = set_str(&ds->category_key, o->category_key ? o->category_key : def.category_key, 1, "category key",
                      err);
@@ -109,7 +116,14 @@ int sentraj_dataset_set_input(sentraj_dataset *ds, const sentraj_input_options *
     if (!o->category_sep || strchr("\r\n\" \t", o->category_sep))
         return sentraj_fail(err, SENTRAJ_EUSAGE,
                             "the category separator must be one byte other than a quote, a blank or a line end");
+    if (o->id_scope != SENTRAJ_ID_SCOPE_GLOBAL && o->id_scope != SENTRAJ_ID_SCOPE_FILE)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the id scope must be global or file");
+    if (o->all_human && o->speaker_roles)
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "--all-human (every row human) and --role-map (roles from a "
+                            "map) exclude each other");
     ds->category_sep = o->category_sep;
+    ds->all_human = o->all_human != 0;
+    ds->id_scope = o->id_scope;
     ds->format = o->format;
     ds->keep_labels = o->keep_labels != 0;
     ds->scale = o->scale ? o->scale : labels_default_scale();
@@ -152,6 +166,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->role_key);
     free(ds->speaker_roles);
     free(ds->category_key);
+    free(ds->encoding);
     free(ds->set_members);
     free(ds->raw_to_set);
     free(ds->convs);
@@ -373,10 +388,10 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
             return SENTRAJ_OK;
         o = conv_other_source(ds, c, source);
         return sentraj_raise(err, SENTRAJ_EDATA, src, cline, r->cluster_col,
-                             "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s", name,
+                             "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s%s", name,
                              sentraj_show(r->cluster, r->cluster_len).s, dataset_show_id(&ds->ids, c).s,
                              dataset_show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line,
-                             o ? " of " : "", o ? o : "");
+                             o ? " of " : "", o ? o : "", o ? SCOPE_HINT : "");
     }
     id = intern_get(&ds->clusters, r->cluster, r->cluster_len, intern_hash(r->cluster, r->cluster_len), &added);
     if (id < 0)
@@ -440,10 +455,10 @@ static int add_one(sentraj_dataset *ds, uint32_t source, const msg_row *r, uint3
     } else if (cv->set != (uint32_t)set) {
         const char *o = conv_other_source(ds, (size_t)c, source);
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->line + r->cats_dline, r->cats_col,
-                             "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
+                             "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s%s",
                              dataset_show_id(&ds->sets, (uint32_t)set).s, dataset_show_id(&ds->ids, (uint32_t)c).s,
                              dataset_show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line, o ? " of " : "",
-                             o ? o : "");
+                             o ? o : "", o ? SCOPE_HINT : "");
     }
     if (ds->field[FIELD_CLUSTER] && (rc = row_cluster(ds, source, (uint32_t)c, first, r, err)) != SENTRAJ_OK)
         return rc;
@@ -460,10 +475,13 @@ static int add_one(sentraj_dataset *ds, uint32_t source, const msg_row *r, uint3
         (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
          r->index - core_last(cv) == cv->stride))
         return core_add(ds, (uint32_t)c, r, code, err);
-    if (in_core(cv, r->index))
+    if (in_core(cv, r->index)) {
+        const char *o = conv_other_source(ds, (size_t)c, source);
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, r->index_col,
-                             "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)r->index,
-                             dataset_show_id(&ds->ids, (uint32_t)c).s);
+                             "duplicate message_index %llu in conversation \"%s\"%s%s%s", (unsigned long long)r->index,
+                             dataset_show_id(&ds->ids, (uint32_t)c).s, o ? ", whose first row is in " : "",
+                             o ? o : "", o ? SCOPE_HINT : "");
+    }
     cv->frozen = 1;
     return ooo_push(ds, (uint32_t)c, source, seq, r, code, err);
 }

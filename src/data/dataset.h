@@ -190,6 +190,9 @@ struct sentraj_dataset {
     int64_t denom;         /* the scale's lattice denominator; 0: none */
     char *label_key, *role_key, *speaker_roles, *category_key;
     char category_sep;     /* between the names of a categories field, and in joined category lists */
+    char *encoding;        /* NULL: UTF-8, validated; else the iconv name the readers convert from */
+    int all_human;         /* every row is a human message */
+    int id_scope;          /* SENTRAJ_ID_SCOPE_*: FILE has the readers key ids "FILE:ID" */
     int reading_started;
 
     /* A categories table (sentraj_dataset_read_categories): conversation id
@@ -309,6 +312,9 @@ uint32_t conv_source(const sentraj_dataset *ds, size_t c);
 /* That input's name when it is not `source`, else NULL: for errors that
  * cite the line of conversation c's first row. */
 const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t source);
+/* What errors about a conversation whose rows come from two inputs add
+ * (after naming the other input). */
+#define SCOPE_HINT ": if each input's conversation ids are its own, read with --id-scope file"
 /* Add n message rows of input `source`, in reading order. Returns
  * SENTRAJ_OK or the first row's error, naming `source` and the row's line
  * (the data set is then failed), with *done (may be NULL) the number of rows

@@ -74,6 +74,7 @@ static int sort_ooo(sentraj_dataset *ds, sentraj_error *err)
         const ooo_row *x = &ds->ooo[i];
         uint64_t index = ooo_index(ds, x), col, line;
         uint32_t c = ooo_conv(x), source;
+        const char *o;
         for (j = i + 1; j < ds->nooo && ooo_conv(&ds->ooo[j]) == c && ooo_index(ds, &ds->ooo[j]) == index; j++)
             ;
         if (!in_core(&ds->convs[c], index) && j == i + 1)
@@ -83,9 +84,11 @@ static int sort_ooo(sentraj_dataset *ds, sentraj_error *err)
         if (!in_core(&ds->convs[c], index))
             x++;
         ooo_place(ds, x, &source, &line, &col);
+        o = conv_other_source(ds, c, source);
         return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[source], line, col,
-                             "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)index,
-                             dataset_show_id(&ds->ids, c).s);
+                             "duplicate message_index %llu in conversation \"%s\"%s%s%s", (unsigned long long)index,
+                             dataset_show_id(&ds->ids, c).s, o ? ", whose first row is in " : "", o ? o : "",
+                             o ? SCOPE_HINT : "");
     }
     return SENTRAJ_OK;
 }

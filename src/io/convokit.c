@@ -3,9 +3,11 @@
 
 #include "core/error.h"
 #include "io/input.h"
-#include "io/readers.h"
 #include "io/json_parse.h"
+#include "io/readers.h"
 #include "io/jsonl.h"
+#include "io/key.h"
+#include "io/role_map.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -18,7 +20,7 @@
 #define PATH_CAP 320
 /* A path given as a plain string. */
 #define AT(s) JSONL_PATH((s), JSONL_NO_INDEX, NULL)
-#define MAX_FILE ((size_t)1 << 31) /* conversations.json and the speaker-roles file are read whole */
+#define MAX_FILE ((size_t)1 << 31) /* conversations.json is read whole */
 
 /* One utterance, reduced to what ordering and the assembler need. The id
  * points into the utterance-id table, whose strings never move. */
@@ -45,11 +47,9 @@ typedef struct ck {
     size_t cats_cap;
     char *scratch;        /* categories being built */
     size_t scratch_cap;
-    /* --speaker-roles: speaker id -> role */
-    intern speakers;
-    uint8_t *speaker_role;
-    uint64_t *speaker_line;
-    size_t speakers_cap;
+    role_map *map;        /* --role-map: speaker id -> role */
+    char *prefix;         /* "DIR:" with --id-scope file */
+    key_buf id;           /* a conversation id with that prefix */
 } ck;
 
 static void ck_free(ck *k)
@@ -59,11 +59,11 @@ static void ck_free(ck *k)
     free(k->cats);
     intern_free(&k->convs);
     intern_free(&k->uids);
-    intern_free(&k->speakers);
     free(k->utts);
     free(k->scratch);
-    free(k->speaker_role);
-    free(k->speaker_line);
+    role_map_free(k->map);
+    free(k->prefix);
+    key_buf_free(&k->id);
 }
 
 /* Read a whole (small) file into memory, gzip decompressed. */
@@ -112,139 +112,6 @@ static int slurp(const char *path, char **out, size_t *len, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-static void trim(const char **s, size_t *n)
-{
-    while (*n && (**s == ' ' || **s == '\t'))
-        (*s)++, (*n)--;
-    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
-        (*n)--;
-}
-
-/* ---- the speaker-roles file ------------------------------------------------- */
-
-/* A speaker id wrapped in double quotes, unquoted into *buf ("" is a
- * quote); *sp and *spn then point there. */
-static int unquote(const char **sp, size_t *spn, char **buf, sentraj_error *err)
-{
-    const char *q = *sp;
-    size_t m = 0;
-    char *nu = realloc(*buf, *spn);
-    if (!nu)
-        return sentraj_nomem(err, "speaker roles");
-    *buf = nu;
-    for (size_t i = 1; i + 1 < *spn; i++) {
-        nu[m++] = q[i];
-        if (q[i] == '"' && q[i + 1] == '"' && i + 2 < *spn)
-            i++;
-    }
-    *sp = nu;
-    *spn = m;
-    return SENTRAJ_OK;
-}
-
-/* Record the role of speaker sp, read on `line`; a speaker listed again
- * must have the same role. */
-static int add_speaker(ck *k, const char *sp, size_t spn, role_kind role, uint64_t line, const char *path,
-                       sentraj_error *err)
-{
-    int added;
-    int64_t id = intern_get(&k->speakers, sp, spn, intern_hash(sp, spn), &added);
-
-    if (id < 0)
-        return sentraj_nomem(err, "speaker roles");
-    if (!added) {
-        if (k->speaker_role[id] != (uint8_t)role)
-            return sentraj_raise(err, SENTRAJ_EDATA, path, line, 0,
-                                 "speaker \"%s\" is listed again with another role (first on line %llu)",
-                                 sentraj_show(sp, spn).s, (unsigned long long)k->speaker_line[id]);
-        return SENTRAJ_OK;
-    }
-    if ((size_t)id >= k->speakers_cap) {
-        size_t nc = k->speakers_cap ? k->speakers_cap * 2 : 64;
-        uint8_t *nr = realloc(k->speaker_role, nc * sizeof *nr);
-        uint64_t *nl;
-        if (nr)
-            k->speaker_role = nr;
-        nl = nr ? realloc(k->speaker_line, nc * sizeof *nl) : NULL;
-        if (!nl)
-            return sentraj_nomem(err, "speaker roles");
-        k->speaker_line = nl;
-        k->speakers_cap = nc;
-    }
-    k->speaker_role[id] = (uint8_t)role;
-    k->speaker_line[id] = line;
-    return SENTRAJ_OK;
-}
-
-/* "speaker,role" lines: an optional header of exactly those names, blank
- * lines skipped. The role is after the last comma, so speaker ids may
- * contain commas; a speaker wrapped in double quotes is unquoted ("" is a
- * quote). */
-static int read_speaker_roles(ck *k, const char *path, sentraj_error *err)
-{
-    char *text = NULL, *unq = NULL;
-    size_t len = 0, pos = 0;
-    uint64_t line = 0;
-    int rc, seen_data = 0;
-
-    if ((rc = slurp(path, &text, &len, err)) != SENTRAJ_OK)
-        return rc;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
-    while (pos < len && rc == SENTRAJ_OK) {
-        const char *l = text + pos, *nl = memchr(l, '\n', len - pos), *comma = NULL;
-        size_t ll = nl ? (size_t)(nl - l) : len - pos;
-        const char *sp, *ro;
-        size_t spn, ron;
-        role_kind role;
-
-        pos += ll + (nl != NULL);
-        line++;
-        for (size_t i = 0; i < ll; i++)
-            if (l[i] == ',')
-                comma = l + i;
-        sp = l;
-        spn = ll;
-        trim(&sp, &spn);
-        if (spn == 0)
-            continue;
-        if (!comma) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, path, line, 0, "expected \"speaker,role\", got \"%s\"",
-                               sentraj_show(sp, spn).s);
-            break;
-        }
-        sp = l;
-        spn = (size_t)(comma - l);
-        ro = comma + 1;
-        ron = ll - spn - 1;
-        trim(&sp, &spn);
-        trim(&ro, &ron);
-        if (!seen_data) {
-            seen_data = 1;
-            if (spn == 7 && strncasecmp(sp, "speaker", 7) == 0 && ron == 4 && strncasecmp(ro, "role", 4) == 0)
-                continue;
-        }
-        if (spn >= 2 && sp[0] == '"' && sp[spn - 1] == '"' && (rc = unquote(&sp, &spn, &unq, err)) != SENTRAJ_OK)
-            break;
-        if (spn == 0) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, path, line, 0, "empty speaker id");
-            break;
-        }
-        role = labels_parse_role(ro, ron);
-        if (role == ROLE_UNKNOWN) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, path, line, (uint64_t)(ro - l) + 1,
-                               "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                               "model, ai, bot; ignored: system, tool)",
-                               sentraj_show(ro, ron).s);
-            break;
-        }
-        rc = add_speaker(k, sp, spn, role, line, path, err);
-    }
-    free(unq);
-    free(text);
-    return rc;
-}
-
 /* ---- utterances ---------------------------------------------------------------- */
 
 /* The first of `keys` present and not null; *key is set to its name. */
@@ -273,6 +140,10 @@ static int utterance_role(ck *k, const json_t *obj, const json_t *meta, uint64_t
     const char *key, *s;
     size_t n;
 
+    if (ds->all_human) {
+        *role = ROLE_HUMAN;
+        return SENTRAJ_OK;
+    }
     if (ds->role_key) {
         v = meta ? json_object_get(meta, ds->role_key) : NULL;
         if (!v || json_is_null(v))
@@ -287,19 +158,13 @@ static int utterance_role(ck *k, const json_t *obj, const json_t *meta, uint64_t
     if (!jsonl_id_text(v, num, sizeof num, &s, &n))
         return jsonl_error(err, k->name, line, JSONL_PATH("$", JSONL_NO_INDEX, key),
                            "the speaker must be a string or an integer, not %s", jsonl_type(v));
-    if (ds->speaker_roles) {
-        int64_t id = intern_find(&k->speakers, s, n, intern_hash(s, n));
-        if (id < 0)
-            return jsonl_error(err, k->name, line, JSONL_PATH("$", JSONL_NO_INDEX, key),
-                               "speaker \"%s\" is not listed in %s", sentraj_show(s, n).s, ds->speaker_roles);
-        *role = (role_kind)k->speaker_role[id];
-        return SENTRAJ_OK;
-    }
+    if (k->map)
+        return jsonl_mapped_role(k->map, v, k->name, line, JSONL_PATH("$", JSONL_NO_INDEX, key), role, err);
     *role = labels_parse_role(s, n);
     if (*role == ROLE_UNKNOWN)
         return jsonl_error(err, k->name, line, JSONL_PATH("$", JSONL_NO_INDEX, key),
                            "speaker \"%s\" is not a role name (human, user, assistant, claude, model, ai, bot, "
-                           "system, tool): map speakers to roles with --speaker-roles FILE, or read each role from "
+                           "system, tool): map speakers to roles with --role-map FILE, or read each role from "
                            "utterance meta with --role-key KEY",
                            sentraj_show(s, n).s);
     return SENTRAJ_OK;
@@ -530,7 +395,6 @@ int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err)
     k.ds = ds;
     intern_init(&k.convs);
     intern_init(&k.uids);
-    intern_init(&k.speakers);
     if (!upath || !cpath) {
         rc = sentraj_nomem(err, "corpus paths");
         goto out;
@@ -541,8 +405,19 @@ int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err)
                            "not a ConvoKit corpus: the directory has no utterances.jsonl");
         goto out;
     }
-    if (ds->speaker_roles && !ds->role_key && (rc = read_speaker_roles(&k, ds->speaker_roles, err)) != SENTRAJ_OK)
+    if (ds->speaker_roles && !ds->role_key && !ds->all_human && !(k.map = role_map_read(ds->speaker_roles, err))) {
+        rc = err ? err->code : SENTRAJ_EDATA;
         goto out;
+    }
+    if (ds->id_scope == SENTRAJ_ID_SCOPE_FILE) {
+        size_t len = strlen(dir);
+        if (!(k.prefix = malloc(len + 2))) {
+            rc = sentraj_nomem(err, "reader");
+            goto out;
+        }
+        memcpy(k.prefix, dir, len);
+        memcpy(k.prefix + len, ":", 2);
+    }
     source = dataset_add_source(ds, upath);
     if (source < 0) {
         rc = sentraj_nomem(err, "reader");
@@ -571,6 +446,13 @@ int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err)
         memset(&row, 0, sizeof row);
         row.id = intern_str(&k.convs, u->conv);
         row.id_len = intern_len(&k.convs, u->conv);
+        if (k.prefix) {
+            size_t id_len = row.id_len;
+            if ((rc = key_build(&k.id, k.prefix, strlen(k.prefix), &row.id, &id_len, 1, err)) != SENTRAJ_OK)
+                goto out;
+            row.id = k.id.s;
+            row.id_len = (uint32_t)k.id.len;
+        }
         row.index = rank++;
         row.role = u->role;
         row.value = u->value;

@@ -3,11 +3,12 @@
 
 #include "core/error.h"
 #include "core/testing.h"
+#include "io/columns.h"
 #include "io/input.h"
+#include "io/key.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define BLOCK (1u << 20)                /* bytes read at a time */
 #define MAX_RECORD ((size_t)1 << 30)    /* one record may not exceed 1 GiB */
@@ -104,9 +105,14 @@ static int fast_record(csv_reader *r, size_t p, uint64_t line)
     size_t end = r->len, ls = p, fstart = p;
     const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
                   quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    /* The high bits of every byte loaded: none set means the record is
+     * ASCII and its fields need no UTF-8 check (the loads may reach into
+     * the next record, which can only cost a needless check). */
+    __m128i high = zero;
 
     for (size_t q = p;; q += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + q));
+        high = _mm_or_si128(high, v);
         __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
                                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)),
                                                 _mm_cmpeq_epi8(v, zero)));
@@ -133,6 +139,7 @@ static int fast_record(csv_reader *r, size_t p, uint64_t line)
             r->end_col = (uint64_t)(rec_end - ls) + 1;
             r->pos = rec_end + 1;
             r->line = line + 1;
+            r->ascii = _mm_movemask_epi8(high) == 0;
             return 1;
         }
     }
@@ -299,6 +306,7 @@ static int parse_record(csv_reader *r, sentraj_error *err)
         return REC_EOF;
     }
     r->rec_line = c.line;
+    r->ascii = 0;
 #if defined(__SSE2__)
     if (fast_path && fast_record(r, c.p, c.line))
         return REC_OK;
@@ -373,8 +381,62 @@ int csv_next_record(csv_reader *r, sentraj_error *err)
 }
 
 
+/* Find the columns named in col_names in the header just read (the rule
+ * of io/columns.h); col_names[0] may list several columns, the parts of a
+ * composite key (key_col). */
+static int match_columns(const csv_reader *r, char *const *col_names, int nnames, unsigned required, int *col,
+                         int *key_col, size_t *nkey, sentraj_error *err)
+{
+    size_t n = r->nfields;
+    const char **name = malloc((n + 1) * sizeof *name);
+    size_t *len = malloc((n + 1) * sizeof *len);
+    uint64_t *pos = malloc((n + 1) * sizeof *pos);
+    columns h = {name, len, pos, n, r->name, r->rec_line};
+    int rc = SENTRAJ_OK;
+
+    if (!name || !len || !pos)
+        rc = sentraj_nomem(err, "header");
+    for (size_t i = 0; i < n && rc == SENTRAJ_OK; i++) {
+        name[i] = csv_field_ptr(r, i);
+        len[i] = r->fields[i].len;
+        pos[i] = r->fields[i].col;
+        while (len[i] && (*name[i] == ' ' || *name[i] == '\t'))
+            name[i]++, len[i]--;
+        while (len[i] && (name[i][len[i] - 1] == ' ' || name[i][len[i] - 1] == '\t'))
+            len[i]--;
+    }
+    for (int c = 0; c < nnames && rc == SENTRAJ_OK; c++) {
+        const char *want[KEY_MAX_PARTS];
+        size_t wlen[KEY_MAX_PARTS], parts = 1;
+        if (!col_names[c])
+            continue;
+        want[0] = col_names[c];
+        wlen[0] = strlen(col_names[c]);
+        if (c == 0 && key_col && (parts = key_split_names(col_names[c], want, wlen)) == 0)
+            rc = sentraj_fail(err, SENTRAJ_EUSAGE, "--col-id \"%s\" names an empty column (or more than %d columns)",
+                              col_names[c], KEY_MAX_PARTS);
+        for (size_t k = 0; k < parts && rc == SENTRAJ_OK; k++) {
+            int i = columns_find(&h, want[k], wlen[k], err);
+            if (i == -2)
+                rc = err ? err->code : SENTRAJ_EDATA;
+            else if (i < 0 && (required & (1u << c)))
+                rc = columns_missing(&h, want[k], wlen[k], err);
+            else if (c == 0 && key_col)
+                key_col[k] = i;
+            if (k == 0)
+                col[c] = i;
+        }
+        if (c == 0 && key_col)
+            *nkey = parts;
+    }
+    free(name);
+    free(len);
+    free(pos);
+    return rc;
+}
+
 int csv_header(csv_reader *r, char *const *col_names, int nnames, unsigned required, int *col, size_t *ncols,
-               sentraj_error *err)
+               int *key_col, size_t *nkey, sentraj_error *err)
 {
     int rc;
     char wanted[512];
@@ -409,38 +471,8 @@ int csv_header(csv_reader *r, char *const *col_names, int nnames, unsigned requi
                                  "them to LF or CRLF");
     for (int c = 0; c < nnames; c++)
         col[c] = -1;
-    for (size_t i = 0; i < r->nfields; i++) {
-        const char *s = csv_field_ptr(r, i);
-        size_t len = r->fields[i].len;
-        while (len && (*s == ' ' || *s == '\t'))
-            s++, len--;
-        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-            len--;
-        for (int c = 0; c < nnames; c++) {
-            if (col_names[c] && strlen(col_names[c]) == len && strncasecmp(s, col_names[c], len) == 0) {
-                if (col[c] >= 0)
-                    return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->fields[i].line, r->fields[i].col,
-                                         "column \"%s\" appears twice in the header", col_names[c]);
-                col[c] = (int)i;
-            }
-        }
-    }
-    for (int c = 0; c < nnames; c++) {
-        if (col[c] < 0 && (required & (1u << c))) {
-            char have[256];
-            size_t used = 0;
-            have[0] = '\0';
-            for (size_t i = 0; i < r->nfields && used < sizeof have - 8; i++) {
-                int n = snprintf(have + used, sizeof have - used, "%s%s", i ? ", " : "",
-                                 sentraj_show(csv_field_ptr(r, i), r->fields[i].len).s);
-                if (n < 0)
-                    break;
-                used += (size_t)n;
-            }
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->rec_line, 0,
-                                 "missing required column \"%s\" (the header has: %s)", col_names[c], have);
-        }
-    }
+    if ((rc = match_columns(r, col_names, nnames, required, col, key_col, nkey, err)) != SENTRAJ_OK)
+        return rc;
     *ncols = r->nfields;
     return SENTRAJ_OK;
 }

@@ -35,6 +35,7 @@ typedef struct csv_reader {
     size_t nfields;        /* fields in the last record (all of them, even past nfields_cap) */
     uint64_t rec_line;     /* first line of the last record */
     uint64_t end_line, end_col; /* where the last record ended, for "too few fields" */
+    int ascii;             /* the last record is known to be ASCII: no field needs a UTF-8 check */
 } csv_reader;
 
 enum { CSV_OK = 1, CSV_MORE = 0, CSV_EOF = 2, CSV_ERR = -1 };
@@ -62,11 +63,13 @@ static inline const char *csv_field_ptr(const csv_reader *r, size_t i)
 }
 
 /* Read the header and find the columns named in names[0, nnames) (NULL:
- * not wanted); those in the `required` bit mask must be there. col[k] gets
- * the column of names[k] or -1; *ncols the header's width. SENTRAJ_OK or the
- * header's error. */
+ * not wanted) by the column-name rule (io/columns.h); those in the
+ * `required` bit mask must be there. col[k] gets the column of names[k] or
+ * -1; *ncols the header's width. names[0] may list several columns ("A,B,C",
+ * a composite key, io/key.h): key_col[0, *nkey) get them all, and col[0]
+ * the first. SENTRAJ_OK or the header's error. */
 int csv_header(csv_reader *r, char *const *names, int nnames, unsigned required, int *col, size_t *ncols,
-               sentraj_error *err);
+               int *key_col, size_t *nkey, sentraj_error *err);
 
 #ifdef SENTRAJ_TESTING
 /* Whether the reader takes plain one-line records with its fast path (1,

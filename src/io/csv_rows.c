@@ -5,8 +5,10 @@
 #include "core/error.h"
 #include "data/dataset.h"
 #include "io/input.h"
+#include "io/key.h"
 #include "io/pipeline.h"
 #include "io/readers.h"
+#include "io/role_map.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,13 +80,25 @@ typedef struct csv_shared {
     const char *name;
     int col[NFIELDS];
     size_t ncols;
+    /* The conversation key's columns (several: a composite key). */
+    int key_col[KEY_MAX_PARTS];
+    size_t nkey;
+    /* The input options that need per-row work, off (0, NULL) on the plain
+     * path: `special` (a composite key or per-file ids) builds each key. */
+    int special;
+    int all_human;
+    const role_map *map;
+    const char *prefix;       /* "FILE:" with --id-scope file */
+    size_t prefix_len;
 } csv_shared;
 
-/* One parsing thread's reader over blocks, and its caches. */
+/* One parsing thread's reader over blocks, its caches, and the buffer a
+ * row's key is built in. */
 typedef struct row_state {
     csv_reader r;
     const csv_shared *sh;
     field_cache roles, labels;
+    key_buf key;
 } row_state;
 
 static void trim(const char **s, size_t *len)
@@ -160,11 +174,22 @@ static inline int parse_role(row_state *st, size_t i, role_kind *role, sentraj_e
         *role = (role_kind)st->roles.kind[hit];
         return SENTRAJ_OK;
     }
+    if (st->sh->map) {
+        *role = role_map_get(st->sh->map, s, f->len);
+        if (*role == ROLE_UNKNOWN)
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
+                                 "role value \"%s\" is not in the role map %s (add a line for it, or \"*,ROLE\" "
+                                 "for every value not listed)",
+                                 sentraj_show(s, f->len).s, role_map_path(st->sh->map));
+        cache_put(&st->roles, s, f->len, (int)*role, 0);
+        return SENTRAJ_OK;
+    }
     *role = labels_parse_role(s, f->len);
     if (*role == ROLE_UNKNOWN)
         return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
                              "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                             "model, ai, bot; ignored: system, tool)",
+                             "model, ai, bot; ignored: system, tool): map other values to roles with "
+                             "--role-map FILE, or read every row as human with --all-human",
                              sentraj_show(s, f->len).s);
     cache_put(&st->roles, s, f->len, (int)*role, 0);
     return SENTRAJ_OK;
@@ -188,6 +213,50 @@ static inline int parse_label(row_state *st, size_t i, double *value, sentraj_er
     if (ls != LABEL_OK)
         return labels_sentiment_error(st->sh->scale, ls, s, f->len, r->name, f->line, f->col, err);
     cache_put(&st->labels, s, f->len, 0, *value);
+    return SENTRAJ_OK;
+}
+
+/* Field i must be valid UTF-8: text kept from the input reaches the
+ * outputs, which are UTF-8. A record the reader saw to be ASCII skips it. */
+static inline int check_utf8(const csv_reader *r, size_t i, const char *what, sentraj_error *err)
+{
+    const csv_field *f;
+    const char *s;
+    size_t bad;
+
+    if (r->ascii)
+        return SENTRAJ_OK;
+    f = &r->fields[i];
+    s = csv_field_ptr(r, i);
+    bad = key_utf8_invalid(s, f->len);
+    if (bad == f->len)
+        return SENTRAJ_OK;
+    return key_utf8_error(err, r->name, f->line, f->col + (uint64_t)f->scratch, s, bad, what);
+}
+
+/* The conversation key of a row with a composite key or per-file ids,
+ * built in st's key buffer (parse_block copies it into the block). */
+static int special_key(row_state *st, msg_row *m, sentraj_error *err)
+{
+    const csv_reader *r = &st->r;
+    const csv_shared *sh = st->sh;
+    const char *parts[KEY_MAX_PARTS];
+    size_t lens[KEY_MAX_PARTS];
+    int rc;
+
+    for (size_t k = 0; k < sh->nkey; k++) {
+        const csv_field *f = &r->fields[sh->key_col[k]];
+        parts[k] = csv_field_ptr(r, (size_t)sh->key_col[k]);
+        lens[k] = f->len;
+        if (lens[k] == 0)
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "empty conversation_id");
+        if ((rc = check_utf8(r, (size_t)sh->key_col[k], "conversation id", err)) != SENTRAJ_OK)
+            return rc;
+    }
+    if ((rc = key_build(&st->key, sh->prefix, sh->prefix_len, parts, lens, sh->nkey, err)) != SENTRAJ_OK)
+        return rc;
+    m->id = st->key.s;
+    m->id_len = (uint32_t)st->key.len;
     return SENTRAJ_OK;
 }
 
@@ -228,17 +297,26 @@ static int make_row(row_state *st, msg_row *m, sentraj_error *err)
     m->flags = 0;
     m->hash = 0;
 
-    f = &r->fields[col[FIELD_ID]];
-    m->id = csv_field_ptr(r, (size_t)col[FIELD_ID]);
-    m->id_len = (uint32_t)f->len;
-    if (m->id_len == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "empty conversation_id");
+    if (st->sh->special) {
+        if ((rc = special_key(st, m, err)) != SENTRAJ_OK)
+            return rc;
+    } else {
+        f = &r->fields[col[FIELD_ID]];
+        m->id = csv_field_ptr(r, (size_t)col[FIELD_ID]);
+        m->id_len = (uint32_t)f->len;
+        if (m->id_len == 0)
+            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "empty conversation_id");
+        if ((rc = check_utf8(r, (size_t)col[FIELD_ID], "conversation id", err)) != SENTRAJ_OK)
+            return rc;
+    }
 
     if ((rc = parse_index(r, (size_t)col[FIELD_INDEX], &m->index, err)) != SENTRAJ_OK)
         return rc;
     m->index_col = (uint32_t)r->fields[col[FIELD_INDEX]].col;
 
-    if ((rc = parse_role(st, (size_t)col[FIELD_ROLE], &role, err)) != SENTRAJ_OK)
+    if (st->sh->all_human)
+        role = ROLE_HUMAN;
+    else if ((rc = parse_role(st, (size_t)col[FIELD_ROLE], &role, err)) != SENTRAJ_OK)
         return rc;
     m->role = (uint8_t)role;
     if (role == ROLE_HUMAN && (rc = parse_label(st, (size_t)col[FIELD_SENTIMENT], &m->value, err)) != SENTRAJ_OK)
@@ -248,6 +326,8 @@ static int make_row(row_state *st, msg_row *m, sentraj_error *err)
         f = &r->fields[col[FIELD_CATEGORIES]];
         m->cats = csv_field_ptr(r, (size_t)col[FIELD_CATEGORIES]);
         m->cats_len = (uint32_t)f->len;
+        if ((rc = check_utf8(r, (size_t)col[FIELD_CATEGORIES], "categories", err)) != SENTRAJ_OK)
+            return rc;
         m->cats_dline = (uint32_t)(f->line - m->line);
         m->cats_col = (uint32_t)f->col;
     }
@@ -255,25 +335,33 @@ static int make_row(row_state *st, msg_row *m, sentraj_error *err)
         f = &r->fields[col[FIELD_CLUSTER]];
         m->cluster = csv_field_ptr(r, (size_t)col[FIELD_CLUSTER]);
         m->cluster_len = (uint32_t)f->len;
+        if ((rc = check_utf8(r, (size_t)col[FIELD_CLUSTER], "cluster", err)) != SENTRAJ_OK)
+            return rc;
         m->cluster_dline = (uint32_t)(f->line - m->line);
         m->cluster_col = (uint32_t)f->col;
     }
     return SENTRAJ_OK;
 }
 
-/* A quoted field of the record (column c) that a row keeps: copied out of
- * the reader's scratch space, which the next record reuses. */
-static int keep_quoted(row_state *st, block_rows *out, int c, int field, const char **p)
+/* A row's string of len bytes outside the block (a quoted field in the
+ * reader's scratch space, or a key built in the key buffer, both reused by
+ * the next record): copied into the block's strings. */
+static int keep_str(block_rows *out, int field, const char **p, size_t len)
 {
-    const csv_reader *r = &st->r;
-    size_t off;
-    if (c < 0 || !r->fields[c].scratch)
-        return SENTRAJ_OK;
-    off = pipeline_str(out, *p, r->fields[c].len);
+    size_t off = pipeline_str(out, *p, len);
     if (off == (size_t)-1 || pipeline_fix_later(out, out->n, field) != SENTRAJ_OK)
         return SENTRAJ_ENOMEM;
     *p = (const char *)(uintptr_t)off;
     return SENTRAJ_OK;
+}
+
+/* A quoted field of the record (column c) that a row keeps. */
+static int keep_quoted(row_state *st, block_rows *out, int c, int field, const char **p)
+{
+    const csv_reader *r = &st->r;
+    if (c < 0 || !r->fields[c].scratch)
+        return SENTRAJ_OK;
+    return keep_str(out, field, p, r->fields[c].len);
 }
 
 /* Parse block b's records into rows: the hash of each id that differs from
@@ -304,7 +392,8 @@ static void parse_block(void *state, block *b)
         }
         if ((rc = make_row(st, m, &out->err)) != SENTRAJ_OK)
             break;
-        int quoted_id = r->fields[col[FIELD_ID]].scratch;
+        /* A built key is kept like a quoted field. */
+        int special = st->sh->special, quoted_id = special || r->fields[col[FIELD_ID]].scratch;
         int quoted_cats = col[FIELD_CATEGORIES] >= 0 && r->fields[col[FIELD_CATEGORIES]].scratch;
         const msg_row *prev = prev_i != SIZE_MAX && prev_i + 1 == out->n ? &out->rows[prev_i] : NULL;
         if (prev && !quoted_id && prev->id_len == m->id_len && bytes_equal(prev->id, m->id, m->id_len)) {
@@ -317,7 +406,8 @@ static void parse_block(void *state, block *b)
             bytes_equal(prev->cats, m->cats, m->cats_len))
             m->flags |= ROW_SAME_CATS;
         if ((quoted_id || quoted_cats || col[FIELD_CLUSTER] >= 0) &&
-            (keep_quoted(st, out, col[FIELD_ID], 0, &m->id) != SENTRAJ_OK ||
+            ((special ? keep_str(out, 0, &m->id, m->id_len) : keep_quoted(st, out, col[FIELD_ID], 0, &m->id)) !=
+                 SENTRAJ_OK ||
              keep_quoted(st, out, col[FIELD_CATEGORIES], 1, &m->cats) != SENTRAJ_OK ||
              keep_quoted(st, out, col[FIELD_CLUSTER], 2, &m->cluster) != SENTRAJ_OK)) {
             rc = sentraj_nomem(&out->err, "rows");
@@ -349,6 +439,7 @@ static void state_free(void *state)
 {
     row_state *st = state;
     csv_reader_close(&st->r);
+    key_buf_free(&st->key);
     free(st);
 }
 
@@ -359,13 +450,58 @@ static int too_long(const char *name, uint64_t line, sentraj_error *err)
 
 static const block_format csv_blocks = {1, too_long, state_alloc, state_free, parse_block, NULL};
 
+/* Read the header, and set sh up for the data set's input options: the
+ * columns it needs (no role column with all_human; the categories column
+ * when named other than by default), the role map, the per-file key
+ * prefix. *map and *prefix are the caller's to free. */
+static int setup(csv_reader *r, const sentraj_dataset *ds, csv_shared *sh, role_map **map, char **prefix,
+                 sentraj_error *err)
+{
+    char *names[NFIELDS];
+    unsigned required = (1u << FIELD_ID) | (1u << FIELD_INDEX) | (1u << FIELD_SENTIMENT);
+    int rc;
+
+    memcpy(names, ds->field, sizeof names);
+    if (ds->all_human)
+        names[FIELD_ROLE] = NULL;
+    else
+        required |= 1u << FIELD_ROLE;
+    if (ds->field[FIELD_CLUSTER])
+        required |= 1u << FIELD_CLUSTER;
+    if (strcmp(ds->field[FIELD_CATEGORIES], "categories") != 0)
+        required |= 1u << FIELD_CATEGORIES;
+    if ((rc = csv_header(r, names, NFIELDS, required, sh->col, &sh->ncols, sh->key_col, &sh->nkey, err)) !=
+        SENTRAJ_OK)
+        return rc;
+    sh->scale = ds->scale;
+    sh->name = r->name;
+    sh->all_human = ds->all_human;
+    if (ds->speaker_roles && !ds->all_human && !(sh->map = *map = role_map_read(ds->speaker_roles, err)))
+        return err ? err->code : SENTRAJ_EDATA;
+    if (ds->id_scope == SENTRAJ_ID_SCOPE_FILE) {
+        size_t n = strlen(r->name);
+        if (!(*prefix = malloc(n + 2)))
+            return sentraj_nomem(err, "reader");
+        memcpy(*prefix, r->name, n);
+        (*prefix)[n] = ':';
+        (*prefix)[n + 1] = '\0';
+        sh->prefix = *prefix;
+        sh->prefix_len = n + 1;
+    }
+    sh->special = sh->nkey > 1 || sh->prefix;
+    return SENTRAJ_OK;
+}
+
 int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     csv_reader r;
     csv_shared sh;
     int rc;
     int64_t source;
+    role_map *map = NULL;
+    char *prefix = NULL;
 
+    memset(&sh, 0, sizeof sh);
     if ((rc = csv_reader_open(&r, in, err)) != SENTRAJ_OK)
         goto out;
     source = dataset_add_source(ds, r.name);
@@ -373,13 +509,8 @@ int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         rc = sentraj_nomem(err, "reader");
         goto out;
     }
-    if ((rc = csv_header(&r, ds->field, NFIELDS,
-                         (1u << FIELD_ID) | (1u << FIELD_INDEX) | (1u << FIELD_ROLE) | (1u << FIELD_SENTIMENT) |
-                             (ds->field[FIELD_CLUSTER] ? 1u << FIELD_CLUSTER : 0u),
-                         sh.col, &sh.ncols, err)) != SENTRAJ_OK)
+    if ((rc = setup(&r, ds, &sh, &map, &prefix, err)) != SENTRAJ_OK)
         goto out;
-    sh.scale = ds->scale;
-    sh.name = r.name;
     ds->line_step = 1;
     /* The header's reader has read ahead: its unparsed bytes come first. */
     rc = pipeline_read(ds, (uint32_t)source, in, r.buf + r.pos, r.len - r.pos, r.off + r.pos, r.line, &csv_blocks, &sh,
@@ -388,6 +519,8 @@ out:
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
     csv_reader_close(&r);
+    role_map_free(map);
+    free(prefix);
     return rc;
 }
 
@@ -395,13 +528,16 @@ int csv_read_categories(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     char *names[NFIELDS] = {ds->field[FIELD_ID], NULL, NULL, NULL, ds->field[FIELD_CATEGORIES]};
     csv_reader r;
-    int col[NFIELDS];
-    size_t ncols = 0;
+    int col[NFIELDS], key_col[KEY_MAX_PARTS];
+    size_t ncols = 0, nkey = 1, id_len;
+    key_buf key = {NULL, 0, 0};
+    const char *id;
     int rc;
 
     if ((rc = csv_reader_open(&r, in, err)) != SENTRAJ_OK)
         goto out;
-    if ((rc = csv_header(&r, names, NFIELDS, (1u << FIELD_ID) | (1u << FIELD_CATEGORIES), col, &ncols, err)) != SENTRAJ_OK)
+    if ((rc = csv_header(&r, names, NFIELDS, (1u << FIELD_ID) | (1u << FIELD_CATEGORIES), col, &ncols, key_col, &nkey,
+                         err)) != SENTRAJ_OK)
         goto out;
     for (;;) {
         int got = csv_next_record(&r, err);
@@ -424,8 +560,27 @@ int csv_read_categories(sentraj_dataset *ds, input *in, sentraj_error *err)
             rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, fi->line, fi->col, "empty conversation_id");
             goto out;
         }
-        rc = dataset_table_add(ds, r.name, csv_field_ptr(&r, (size_t)col[FIELD_ID]), fi->len,
-                               csv_field_ptr(&r, (size_t)col[FIELD_CATEGORIES]), fc->len, r.rec_line, fi->col, fc->col, err);
+        id = csv_field_ptr(&r, (size_t)col[FIELD_ID]);
+        id_len = fi->len;
+        if (nkey > 1) { /* a composite key is built as for the messages */
+            const char *parts[KEY_MAX_PARTS];
+            size_t lens[KEY_MAX_PARTS];
+            for (size_t k = 0; k < nkey; k++) {
+                const csv_field *f = &r.fields[key_col[k]];
+                parts[k] = csv_field_ptr(&r, (size_t)key_col[k]);
+                lens[k] = f->len;
+                if (lens[k] == 0) {
+                    rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, f->line, f->col, "empty conversation_id");
+                    goto out;
+                }
+            }
+            if ((rc = key_build(&key, NULL, 0, parts, lens, nkey, err)) != SENTRAJ_OK)
+                goto out;
+            id = key.s;
+            id_len = key.len;
+        }
+        rc = dataset_table_add(ds, r.name, id, id_len, csv_field_ptr(&r, (size_t)col[FIELD_CATEGORIES]), fc->len,
+                               r.rec_line, fi->col, fc->col, err);
         if (rc != SENTRAJ_OK)
             goto out;
     }
@@ -434,5 +589,6 @@ out:
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
     csv_reader_close(&r);
+    key_buf_free(&key);
     return rc;
 }

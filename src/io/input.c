@@ -1,10 +1,11 @@
-/* input.c - byte sources: files, standard input, gzip and zstd detected by content. */
+/* input.c - byte sources: files, standard input, gzip and zstd detected by content, other encodings converted to UTF-8. */
 #include "io/input.h"
 
 #include "core/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -68,6 +69,14 @@ struct input {
     sentraj_progress_fn progress;
     void *progress_ctx;
     uint64_t consumed, total;
+    /* input_set_encoding: raw bytes in cv_in[cv_pos, cv_len) wait to be
+     * converted to UTF-8 by cd; cv_done counts the raw bytes converted. */
+    iconv_t cd;
+    int converting, cv_eof;
+    char *cv_in;
+    size_t cv_pos, cv_len;
+    uint64_t cv_done;
+    char *encoding;
 };
 
 static input *input_new(const char *name, sentraj_error *err)
@@ -455,7 +464,7 @@ static void dq_stop(input *in)
 
 static ssize_t read_content(input *in, char *buf, size_t cap, sentraj_error *err);
 
-ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err)
+static ssize_t read_raw(input *in, char *buf, size_t cap, sentraj_error *err)
 {
     if (in->ahead_pos < in->ahead_len) {
         size_t n = in->ahead_len - in->ahead_pos;
@@ -466,6 +475,71 @@ ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err)
         return (ssize_t)n;
     }
     return read_content(in, buf, cap, err);
+}
+
+#define CV_BLOCK 65536
+
+/* Convert what waits in cv_in into buf. Returns the bytes produced, 0 when
+ * more raw input is needed (or at the end), -1 with err set. */
+static ssize_t convert(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    char *ip = in->cv_in + in->cv_pos, *op = buf;
+    size_t il = in->cv_len - in->cv_pos, ol = cap, r;
+
+    r = iconv(in->cd, &ip, &il, &op, &ol);
+    in->cv_done += (size_t)(ip - (in->cv_in + in->cv_pos));
+    in->cv_pos = (size_t)(ip - in->cv_in);
+    if (r == (size_t)-1 && op == buf) {
+        if (errno == EILSEQ || (errno == EINVAL && in->cv_eof))
+            return sentraj_raise(err, SENTRAJ_EDATA, in->name, 0, 0,
+                                 "byte 0x%02X at offset %llu is not %s (%s)", (unsigned)(unsigned char)*ip,
+                                 (unsigned long long)in->cv_done, in->encoding,
+                                 errno == EILSEQ ? "an invalid sequence" : "a sequence cut off by the end"),
+                   -1;
+        if (errno == E2BIG)
+            return sentraj_raise(err, SENTRAJ_EIO, in->name, 0, 0, "converting the input: buffer too small"), -1;
+    }
+    return (ssize_t)(op - buf);
+}
+
+/* Read raw bytes and hand them out converted to UTF-8. */
+static ssize_t read_converted(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    for (;;) {
+        ssize_t n = convert(in, buf, cap, err);
+        if (n != 0)
+            return n;
+        if (in->cv_eof)
+            return 0;
+        memmove(in->cv_in, in->cv_in + in->cv_pos, in->cv_len - in->cv_pos);
+        in->cv_len -= in->cv_pos;
+        in->cv_pos = 0;
+        n = read_raw(in, in->cv_in + in->cv_len, CV_BLOCK - in->cv_len, err);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            in->cv_eof = 1;
+        in->cv_len += (size_t)n;
+    }
+}
+
+ssize_t input_read(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    return in->converting ? read_converted(in, buf, cap, err) : read_raw(in, buf, cap, err);
+}
+
+int input_set_encoding(input *in, const char *encoding, sentraj_error *err)
+{
+    in->cd = iconv_open("UTF-8", encoding);
+    if (in->cd == (iconv_t)-1)
+        return sentraj_raise(err, SENTRAJ_EUSAGE, NULL, 0, 0,
+                             "unknown encoding \"%s\" (any name iconv knows: latin1, cp1252, utf-16, ...; `iconv "
+                             "-l` lists them)",
+                             encoding);
+    in->converting = 1;
+    if (!(in->cv_in = malloc(CV_BLOCK)) || !(in->encoding = strdup(encoding)))
+        return sentraj_nomem(err, "input");
+    return SENTRAJ_OK;
 }
 
 int input_peek_first(input *in, sentraj_error *err)
@@ -533,6 +607,10 @@ void input_close(input *in)
     if (in->z_live)
         inflateEnd(&in->z);
     ZSTD_freeDStream(in->zd);
+    if (in->converting)
+        iconv_close(in->cd);
+    free(in->cv_in);
+    free(in->encoding);
     if (in->owns_fd && in->fd >= 0)
         close(in->fd);
     free(in->raw);

@@ -34,6 +34,11 @@ int input_peek_first(input *in, sentraj_error *err);
  * still reported on the reading thread. Closing stops the thread once it has
  * read its current block (on a stalled pipe, once the pipe moves). */
 void input_use_thread(input *in, int on);
+/* Convert the content from encoding (an iconv name) to UTF-8 as it is
+ * read; call before the first input_read. Returns SENTRAJ_OK, SENTRAJ_EUSAGE
+ * for an encoding iconv does not know, or SENTRAJ_ENOMEM. A byte the
+ * encoding does not allow is a SENTRAJ_EDATA read error at its offset. */
+int input_set_encoding(input *in, const char *encoding, sentraj_error *err);
 /* Report progress (see sentraj_progress_fn) after each raw read. */
 void input_set_progress(input *in, sentraj_progress_fn fn, void *ctx);
 /* Raw bytes read so far (compressed ones for gzip), and the raw size when

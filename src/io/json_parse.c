@@ -2,6 +2,7 @@
 #include "io/json_parse.h"
 
 #include <pthread.h>
+#include <string.h>
 
 /* jansson allocates through functions a program may replace, process-wide.
  * sentraj wraps whatever is installed when it first parses (normally malloc
@@ -44,7 +45,11 @@ int io_json_parse(const char *s, size_t n, const char *source, uint64_t line, co
     }
     if (!v)
         return sentraj_raise(err, SENTRAJ_EDATA, source, line ? line : (je.line > 0 ? (uint64_t)je.line : 0),
-                             je.column > 0 ? (uint64_t)je.column : 0, "invalid JSON: %s", je.text);
+                             je.column > 0 ? (uint64_t)je.column : 0, "invalid JSON: %s%s", je.text,
+                             strncmp(je.text, "unable to decode byte", 21) == 0
+                                 ? " (not UTF-8: is the file in another encoding? convert it with --encoding, "
+                                   "e.g. --encoding latin1)"
+                                 : "");
     *out = v;
     return SENTRAJ_OK;
 }

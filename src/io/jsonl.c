@@ -6,6 +6,8 @@
 #include "io/readers.h"
 #include "io/json_parse.h"
 #include "io/jsonl.h"
+#include "io/key.h"
+#include "io/role_map.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -375,8 +377,29 @@ int jsonl_role(const json_t *v, const char *source, uint64_t line, const jsonl_p
     if (*out == ROLE_UNKNOWN)
         return jsonl_error(err, source, line, path,
                            "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                           "model, ai, bot; ignored: system, tool)",
+                           "model, ai, bot; ignored: system, tool): map other values to roles with "
+                           "--role-map FILE, or read every row as human with --all-human",
                            sentraj_show(s, n).s);
+    return SENTRAJ_OK;
+}
+
+/* A role value (a string or an integer, e.g. a speaker) through a role map. */
+int jsonl_mapped_role(const role_map *map, const json_t *v, const char *source, uint64_t line, const jsonl_path *path,
+                      role_kind *out, sentraj_error *err)
+{
+    char num[32];
+    const char *s;
+    size_t n;
+
+    if (!jsonl_id_text(v, num, sizeof num, &s, &n))
+        return jsonl_error(err, source, line, path, "the role value must be a string or an integer, not %s",
+                           jsonl_type(v));
+    *out = role_map_get(map, s, n);
+    if (*out == ROLE_UNKNOWN)
+        return jsonl_error(err, source, line, path,
+                           "role value \"%s\" is not in the role map %s (add a line for it, or \"*,ROLE\" for "
+                           "every value not listed)",
+                           sentraj_show(s, n).s, role_map_path(map));
     return SENTRAJ_OK;
 }
 
@@ -396,6 +419,12 @@ typedef struct jctx {
     const char *name;
     const char *arr;      /* the current line's messages array, as a path: "$.messages" or "$.conversations" */
     int sharegpt;         /* ... the latter: roles may be in "from", where "gpt" is the assistant */
+    const role_map *map;  /* --role-map, or NULL */
+    char *keys;           /* a composite id's key names, NUL-separated (NULL: one key) */
+    const char *key[KEY_MAX_PARTS];
+    size_t nkey;
+    char *prefix;         /* "FILE:" with --id-scope file, or NULL */
+    key_buf id;
     jmsg *msgs;
     size_t msgs_cap;
     char *cats;
@@ -427,15 +456,24 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
     out->pos = i;
     out->value = 0;
 
-    v = json_object_get(m, rkey);
-    if (!v && c->sharegpt && (v = json_object_get(m, "from")) != NULL)
-        rkey = "from";
-    if (!v)
-        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL), "missing required key \"%s\"", rkey);
-    if (c->sharegpt && json_is_string(v) && json_string_length(v) == 3 && strcmp(json_string_value(v), "gpt") == 0)
-        out->role = ROLE_ASSISTANT;
-    else if ((rc = jsonl_role(v, c->name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err)) != SENTRAJ_OK)
-        return rc;
+    if (ds->all_human) {
+        out->role = ROLE_HUMAN;
+    } else {
+        v = json_object_get(m, rkey);
+        if (!v && c->sharegpt && (v = json_object_get(m, "from")) != NULL)
+            rkey = "from";
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL), "missing required key \"%s\"", rkey);
+        if (c->map)
+            rc = jsonl_mapped_role(c->map, v, c->name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err);
+        else if (c->sharegpt && json_is_string(v) && json_string_length(v) == 3 &&
+                 strcmp(json_string_value(v), "gpt") == 0)
+            out->role = ROLE_ASSISTANT, rc = SENTRAJ_OK;
+        else
+            rc = jsonl_role(v, c->name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err);
+        if (rc != SENTRAJ_OK)
+            return rc;
+    }
 
     v = json_object_get(m, ikey);
     if (!v != !with_index) {
@@ -520,6 +558,101 @@ static int order_messages(jctx *c, size_t nmsg, int with_index, const char *id, 
     return SENTRAJ_OK;
 }
 
+/* Set c up for the data set's per-row input options: the role map, the
+ * key names of a composite id, the per-file prefix. */
+static int jctx_setup(jctx *c, role_map **map, sentraj_error *err)
+{
+    sentraj_dataset *ds = c->ds;
+    const char *names[KEY_MAX_PARTS];
+    size_t lens[KEY_MAX_PARTS], n;
+
+    if (ds->speaker_roles && !ds->all_human && !(c->map = *map = role_map_read(ds->speaker_roles, err)))
+        return err ? err->code : SENTRAJ_EDATA;
+    if (strchr(ds->field[FIELD_ID], ',')) {
+        size_t total = strlen(ds->field[FIELD_ID]) + 1;
+        char *o;
+        if ((n = key_split_names(ds->field[FIELD_ID], names, lens)) == 0)
+            return sentraj_fail(err, SENTRAJ_EUSAGE, "--col-id \"%s\" names an empty key (or more than %d keys)",
+                                ds->field[FIELD_ID], KEY_MAX_PARTS);
+        if (!(o = c->keys = malloc(total)))
+            return sentraj_nomem(err, "reader");
+        for (size_t k = 0; k < n; k++) {
+            memcpy(o, names[k], lens[k]);
+            o[lens[k]] = '\0';
+            c->key[k] = o;
+            o += lens[k] + 1;
+        }
+        c->nkey = n;
+    }
+    if (ds->id_scope == SENTRAJ_ID_SCOPE_FILE) {
+        size_t len = strlen(c->name);
+        if (!(c->prefix = malloc(len + 2)))
+            return sentraj_nomem(err, "reader");
+        memcpy(c->prefix, c->name, len);
+        memcpy(c->prefix + len, ":", 2);
+    }
+    return SENTRAJ_OK;
+}
+
+/* The id of a conversation line with a composite key: the values of
+ * several keys joined as io/key.h says, after the per-file prefix, in c->id. */
+static int composite_id(jctx *c, const json_t *obj, uint64_t line, sentraj_error *err)
+{
+    size_t lens[KEY_MAX_PARTS];
+    const char *parts[KEY_MAX_PARTS];
+    char num[KEY_MAX_PARTS][32];
+
+    for (size_t k = 0; k < c->nkey; k++) {
+        const json_t *v = json_object_get(obj, c->key[k]);
+        if (!v)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                               "missing required key \"%s\"", c->key[k]);
+        if (!jsonl_id_text(v, num[k], sizeof num[k], &parts[k], &lens[k]))
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, c->key[k]),
+                               "the conversation id must be a string or an integer, not %s", jsonl_type(v));
+        if (lens[k] == 0)
+            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, c->key[k]),
+                               "empty conversation_id");
+    }
+    return key_build(&c->id, c->prefix, c->prefix ? strlen(c->prefix) : 0, parts, lens, c->nkey, err);
+}
+
+/* The id of a conversation line whose id value is v (NULL: none, the line
+ * is its own conversation, named lineid), through the per-row options: a
+ * composite key, the per-file prefix. */
+static int line_id(jctx *c, const json_t *obj, const json_t *v, const char *idkey, uint64_t line, char num[32],
+                   char lineid[PATH_CAP], const char **id, size_t *id_len, sentraj_error *err)
+{
+    int rc;
+
+    if (!v) {
+        /* No id at all (OpenAI's shape): the line is the conversation. */
+        snprintf(lineid, PATH_CAP, "%s:%llu", c->name, (unsigned long long)line);
+        *id = lineid;
+        *id_len = strlen(lineid);
+        return SENTRAJ_OK;
+    }
+    if (c->keys) {
+        if ((rc = composite_id(c, obj, line, err)) != SENTRAJ_OK)
+            return rc;
+        *id = c->id.s;
+        *id_len = c->id.len;
+        return SENTRAJ_OK;
+    }
+    if (!jsonl_id_text(v, num, 32, id, id_len))
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
+                           "the conversation id must be a string or an integer, not %s", jsonl_type(v));
+    if (*id_len == 0)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
+    if (c->prefix) {
+        if ((rc = key_build(&c->id, c->prefix, strlen(c->prefix), id, id_len, 1, err)) != SENTRAJ_OK)
+            return rc;
+        *id = c->id.s;
+        *id_len = c->id.len;
+    }
+    return SENTRAJ_OK;
+}
+
 /* Where a line's id and messages are, for the shapes chat logs come in
  * (the one place that knows them):
  *   sentraj's   {"conversation_id": ..., "messages": [{"role": ..., "sentiment": ...}]}
@@ -541,6 +674,10 @@ static int shape(jctx *c, const json_t *obj, uint64_t line, const json_t **id, c
     if (!*msgs && (*msgs = json_object_get(obj, "conversations")) != NULL) {
         c->arr = "$.conversations";
         c->sharegpt = 1;
+    }
+    if (c->keys) { /* a composite key: composite_id looks for its keys */
+        *id = obj;
+        return SENTRAJ_OK;
     }
     *id = json_object_get(obj, *idkey);
     if (!*id && default_id && (*id = json_object_get(obj, "id")) != NULL)
@@ -566,16 +703,8 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
 
     if ((rc = shape(c, obj, line, &v, &msgs, &idkey, err)) != SENTRAJ_OK)
         return rc;
-    if (!v) {
-        /* No id at all (OpenAI's shape): the line is the conversation. */
-        snprintf(lineid, sizeof lineid, "%s:%llu", c->name, (unsigned long long)line);
-        id = lineid;
-        id_len = strlen(lineid);
-    } else if (!jsonl_id_text(v, num, sizeof num, &id, &id_len))
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
-                           "the conversation id must be a string or an integer, not %s", jsonl_type(v));
-    if (id_len == 0)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
+    if ((rc = line_id(c, obj, v, idkey, line, num, lineid, &id, &id_len, err)) != SENTRAJ_OK)
+        return rc;
 
     if ((rc = jsonl_categories(json_object_get(obj, ckey), ds->category_sep, c->name, line,
                                JSONL_PATH("$", JSONL_NO_INDEX, ckey),
@@ -666,6 +795,7 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
 int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
 {
     jctx c;
+    role_map *map = NULL;
     int64_t source;
     int rc;
 
@@ -679,9 +809,15 @@ int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
     }
     c.source = (uint32_t)source;
     ds->line_step = 0;
-    rc = jsonl_each_object(in, conversation, &c, err);
+    rc = jctx_setup(&c, &map, err);
+    if (rc == SENTRAJ_OK)
+        rc = jsonl_each_object(in, conversation, &c, err);
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
+    role_map_free(map);
+    key_buf_free(&c.id);
+    free(c.keys);
+    free(c.prefix);
     free(c.msgs);
     free(c.cats);
     return rc;

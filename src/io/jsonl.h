@@ -5,6 +5,7 @@
 #include "data/dataset.h"
 #include "core/error.h"
 #include "io/input.h"
+#include "io/role_map.h"
 
 #include <jansson.h>
 
@@ -32,5 +33,10 @@ int jsonl_sentiment(const sentraj_scale *scale, const json_t *v, const char *sou
                     const jsonl_path *path, double *value, sentraj_error *err);
 int jsonl_role(const json_t *v, const char *source, uint64_t line, const jsonl_path *path, role_kind *out,
                sentraj_error *err);
+
+/* A role value (string or integer) mapped by map; an unlisted value is an
+ * error naming it and the map. */
+int jsonl_mapped_role(const role_map *map, const json_t *v, const char *source, uint64_t line, const jsonl_path *path,
+                      role_kind *out, sentraj_error *err);
 
 #endif

@@ -45,7 +45,9 @@ static int read_path(sentraj_dataset *ds, const char *path, sentraj_input_format
         if (ds->progress)
             input_set_progress(in, ds->progress, ds->progress_ctx);
         input_use_thread(in, ds->threads != 1);
-        rc = read_input(ds, in, format, err);
+        rc = ds->encoding ? input_set_encoding(in, ds->encoding, err) : SENTRAJ_OK;
+        if (rc == SENTRAJ_OK)
+            rc = read_input(ds, in, format, err);
         input_close(in);
     }
     if (rc != SENTRAJ_OK)
@@ -74,7 +76,9 @@ int sentraj_dataset_read_csv_buffer(sentraj_dataset *ds, const char *data, size_
     in = input_open_buffer(data, len, name, err);
     if (!in)
         return err ? err->code : SENTRAJ_ENOMEM;
-    rc = read_input(ds, in, ds->format == SENTRAJ_INPUT_JSONL ? SENTRAJ_INPUT_JSONL : SENTRAJ_INPUT_CSV, err);
+    rc = ds->encoding ? input_set_encoding(in, ds->encoding, err) : SENTRAJ_OK;
+    if (rc == SENTRAJ_OK)
+        rc = read_input(ds, in, ds->format == SENTRAJ_INPUT_JSONL ? SENTRAJ_INPUT_JSONL : SENTRAJ_INPUT_CSV, err);
     input_close(in);
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
@@ -91,7 +95,9 @@ int sentraj_dataset_read_categories(sentraj_dataset *ds, const char *path, sentr
     in = input_open(path, err);
     if (!in)
         return ds->failed = 1, err ? err->code : SENTRAJ_EIO;
-    rc = csv_read_categories(ds, in, err);
+    rc = ds->encoding ? input_set_encoding(in, ds->encoding, err) : SENTRAJ_OK;
+    if (rc == SENTRAJ_OK)
+        rc = csv_read_categories(ds, in, err);
     input_close(in);
     if (rc != SENTRAJ_OK)
         ds->failed = 1;
