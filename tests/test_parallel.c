@@ -43,6 +43,7 @@ typedef struct spec {
     const char *table;   /* a categories table read first, or NULL */
     const char *cluster; /* --cluster-by, or NULL */
     const sentraj_scale *scale; /* NULL: the 5-point scale */
+    const sentraj_input_options *opt; /* NULL: the defaults, with cluster and scale above */
 } spec;
 
 /* A growing text: the made-up input files and the dumps of outcomes. */
@@ -85,9 +86,13 @@ static void run(const spec *sp, unsigned threads, outcome *o)
         o->rc = o->err.code;
         return;
     }
-    sentraj_input_options_init(&opt);
-    opt.col_cluster = sp->cluster;
-    opt.scale = sp->scale;
+    if (sp->opt) {
+        opt = *sp->opt;
+    } else {
+        sentraj_input_options_init(&opt);
+        opt.col_cluster = sp->cluster;
+        opt.scale = sp->scale;
+    }
     o->rc = sentraj_dataset_set_input(ds, &opt, &o->err);
     if (o->rc == SENTRAJ_OK && sp->table)
         o->rc = sentraj_dataset_read_categories(ds, sp->table, &o->err);
@@ -229,7 +234,7 @@ static const char *make(const char *name, unsigned nconv, int interleave, const 
 
 static void test_generated(void)
 {
-    spec sp = {{NULL}, NULL, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
 
     sp.inputs[0] = make("contiguous.csv", 300, 0, "\n", 0);
     same("contiguous", &sp, 1);
@@ -241,6 +246,86 @@ static void test_generated(void)
      * quotes, so two of every three line breaks are never a cut. */
     sp.inputs[0] = make("quoted.csv", 200, 0, "\n", 1);
     same("quoted-newlines", &sp, 1);
+}
+
+/* The input options that change each row (a composite key with quoted,
+ * escaped and non-ASCII parts; a role map; every row human; per-file ids)
+ * on the threaded reader: the same as one thread, and the same as one
+ * thread reading the equivalent plain file, written with the keys and
+ * roles those options make. */
+static void options_case(const char *name, const spec *sp, const spec *plain)
+{
+    outcome want, got;
+
+    same(name, sp, 1);
+    run(plain, 1, &want);
+    run(sp, 5, &got);
+    if (!tap_ok(want.rc == SENTRAJ_OK && got.rc == SENTRAJ_OK && want.dump && got.dump &&
+                    strcmp(want.dump, got.dump) == 0 && got.counts.kept > 50,
+                "%s: what the plain file gives (%zu kept)", name, got.counts.kept))
+        tap_diag("plain:\n%.400s\noptions:\n%.400s\n(%s)", want.dump ? want.dump : want.err.message,
+                 got.dump ? got.dump : got.err.message, got.err.message);
+    free(want.dump);
+    free(got.dump);
+}
+
+static void test_input_options(void)
+{
+    static const char *const speaker[] = {"Ana", "Bo", "Narr", "Zed", "\"Cy, Jr.\""};
+    static const char *const role[] = {"human", "human", "system", "assistant", "assistant"};
+    sentraj_input_options o, po;
+    spec sp = {{NULL}, NULL, NULL, NULL, &o}, plain = {{NULL}, NULL, NULL, NULL, &po};
+    gen a = {0}, b = {0}, c = {0}, d = {0};
+    char prefix[2][600];
+
+    put(&a, "show,season,scene,message_index,Speaker,sentiment,categories\n");
+    put(&b, HDR);
+    for (unsigned k = 0; k < 20; k++) {
+        for (unsigned i = 0; i < 300; i++) {
+            const char *show = i % 3 == 0 ? "\"Show, A|B\"" : i % 3 == 1 ? "caf\xc3\xa9\\x" : "plain";
+            const char *key = i % 3 == 0 ? "Show, A\\|B" : i % 3 == 1 ? "caf\xc3\xa9\\\\x" : "plain";
+            unsigned sk = (i + k * 7) % 5;
+            if (k >= 1 + i % 20)
+                continue;
+            put(&a, "%s,%u,%u,%u,%s,%s,%s\n", show, i % 4, i, k, speaker[sk], labels[(i + k) % 5],
+                i % 2 ? "r\xc3\xa9" "cits" : "coaching");
+            put(&b, "\"%s|%u|%u\",%u,%s,%s,%s\n", key, i % 4, i, k, role[sk], labels[(i + k) % 5],
+                i % 2 ? "r\xc3\xa9" "cits" : "coaching");
+        }
+    }
+    sp.inputs[0] = write_file("opts.csv", a.buf, a.len);
+    plain.inputs[0] = write_file("opts-plain.csv", b.buf, b.len);
+    sentraj_input_options_init(&o);
+    sentraj_input_options_init(&po);
+    o.col_id = "show, season ,scene";
+    o.col_role = "Speaker";
+    o.speaker_roles = write_file("roles.csv", "Ana,human\nBo,human\nNarr,ignore\n*,assistant\n", 43);
+    options_case("options/composite key and role map", &sp, &plain);
+
+    /* Two inputs with the same ids, every row human, ids per file. */
+    put(&c, "conversation_id,message_index,sentiment\n");
+    put(&d, "conversation_id,message_index,sentiment\n");
+    for (unsigned k = 0; k < 16; k++)
+        for (unsigned i = 0; i < 200; i++)
+            put(k % 2 ? &d : &c, "c%u,%u,%s\n", i, k / 2, labels[(i * 3 + k) % 5]);
+    sp.inputs[0] = write_file("opts-1.csv", c.buf, c.len);
+    sp.inputs[1] = write_file("opts-2.csv", d.buf, d.len);
+    snprintf(prefix[0], sizeof prefix[0], "%s", sp.inputs[0]);
+    snprintf(prefix[1], sizeof prefix[1], "%s", sp.inputs[1]);
+    b.len = 0;
+    put(&b, HDR);
+    for (unsigned k = 0; k < 16; k++)
+        for (unsigned i = 0; i < 200; i++)
+            put(&b, "%s:c%u,%u,human,%s,\n", prefix[k % 2], i, k / 2, labels[(i * 3 + k) % 5]);
+    plain.inputs[0] = write_file("opts-scoped-plain.csv", b.buf, b.len);
+    sentraj_input_options_init(&o);
+    o.all_human = 1;
+    o.id_scope = SENTRAJ_ID_SCOPE_FILE;
+    options_case("options/all human and ids per file", &sp, &plain);
+    free(a.buf);
+    free(b.buf);
+    free(c.buf);
+    free(d.buf);
 }
 
 /* Window slots: conversations whose first human label comes after 255
@@ -255,7 +340,7 @@ static void windows_case(const char *name, const char *scale_text, const char *c
                          const char *const *odd, int nibbles)
 {
     unsigned long long st = 0x9e3779b97f4a7c15ull;
-    spec sp = {{NULL}, NULL, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
     sentraj_scale *scale = NULL;
     sentraj_error err;
     gen g = {0};
@@ -344,7 +429,7 @@ static void test_windows(void)
  * cross block boundaries. */
 static void test_wide_strides(void)
 {
-    spec sp = {{NULL}, NULL, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
     gen g = {0};
     put(&g, HDR);
     for (unsigned k = 0; k < 12; k++)
@@ -360,7 +445,7 @@ static void test_wide_strides(void)
  * with a label off the lattice, in the wide table. */
 static void test_many(void)
 {
-    spec sp = {{NULL}, NULL, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
     gen g = {0};
     put(&g, HDR);
     /* Conversation c's first row, then the rest of c - 2's: one row more,
@@ -388,7 +473,7 @@ static void test_many(void)
 /* Rows that break the message_index pattern, across or within blocks. */
 static void test_patterns(void)
 {
-    spec sp = {{NULL}, NULL, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
     gen g = {0};
 
     /* One conversation's rows in reverse: it is frozen, so its rows are
@@ -475,7 +560,7 @@ static void test_patterns(void)
 /* Reading into a data set that already has rows or a categories table. */
 static void test_nonpristine(void)
 {
-    spec sp = {{NULL}, NULL, NULL, NULL};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
     gen g = {0};
     const char *a, *b, *b_dup, *table, *table_bad;
 
@@ -535,7 +620,7 @@ static void test_bad_fixtures(const char *fixtures)
     while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
         char path[1024], name[300];
-        spec sp = {{path}, NULL, NULL, NULL};
+        spec sp = {{path}, NULL, NULL, NULL, NULL};
         if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -561,7 +646,7 @@ static void test_fast_path(void)
     gen buf = {0};
 
     for (int i = 0; i < n; i++) {
-        spec sp = {{NULL}, NULL, NULL, NULL};
+        spec sp = {{NULL}, NULL, NULL, NULL, NULL};
         outcome fast, slow;
         buf.len = 0;
         put(&buf, HDR);
@@ -604,7 +689,7 @@ static void test_fast_path(void)
 int main(int argc, char **argv)
 {
     char fixture[512];
-    spec sp = {{fixture}, NULL, NULL, NULL};
+    spec sp = {{fixture}, NULL, NULL, NULL, NULL};
 
     snprintf(scratch, sizeof scratch, "%s/sentraj-par.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(scratch))
@@ -612,6 +697,7 @@ int main(int argc, char **argv)
     pipeline_set_block(400);
     test_fast_path();
     test_generated();
+    test_input_options();
     test_windows();
     test_wide_strides();
     test_many();
