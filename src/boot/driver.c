@@ -7,6 +7,7 @@
 #include "core/pool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -26,6 +27,7 @@ typedef struct job {
     size_t failed;          /* index of the first failing item, or SIZE_MAX */
     int rc;
     sentraj_error err;
+    atomic_int stop;        /* 1 once cfg->interrupt asked to stop: the remaining tasks return at once */
 } job;
 
 sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
@@ -51,6 +53,23 @@ static void task_failed(job *j, size_t item, int rc, const sentraj_error *e)
     pthread_mutex_unlock(&j->lock);
 }
 
+/* Whether the caller asked to stop (cfg->interrupt), now or in an earlier
+ * task. The first task to see it records the error; the callback is not
+ * asked again once it has said so. */
+static int stop_asked(job *j, size_t item)
+{
+    const sentraj_config *cfg = j->cfg;
+    sentraj_error e;
+
+    if (atomic_load_explicit(&j->stop, memory_order_relaxed))
+        return 1;
+    if (!cfg->interrupt || !cfg->interrupt(cfg->interrupt_ctx))
+        return 0;
+    atomic_store_explicit(&j->stop, 1, memory_order_relaxed);
+    task_failed(j, item, sentraj_fail(&e, SENTRAJ_EINTERRUPTED, "interrupted"), &e);
+    return 1;
+}
+
 static void run_task(void *ctx, size_t t)
 {
     job *j = ctx;
@@ -60,6 +79,8 @@ static void run_task(void *ctx, size_t t)
     sentraj_error e;
     int rc;
 
+    if (stop_asked(j, tk->item))
+        return;
     if (tk->b1 == 0) {
         if (it->engine == SENTRAJ_ENGINE_EXACT)
             rc = it->kern->exact(it, cfg, &e);
@@ -160,6 +181,7 @@ static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size
     j.cfg = cfg;
     j.failed = SIZE_MAX;
     j.rc = SENTRAJ_OK;
+    atomic_init(&j.stop, 0);
     pthread_mutex_init(&j.lock, NULL);
     for (size_t i = 0; i < m; i++)
         if (items[i].active && (items[i].engine == SENTRAJ_ENGINE_EXACT || items[i].balanced))
@@ -209,6 +231,9 @@ int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *
     blas_single_thread();
     for (size_t i = 0; i < m;) {
         size_t j = wave_end(items, m, i, cfg);
+        /* Between waves too: a wave's set-up allocates before any task runs. */
+        if (cfg->interrupt && cfg->interrupt(cfg->interrupt_ctx))
+            return sentraj_fail(err, SENTRAJ_EINTERRUPTED, "interrupted");
         if ((rc = run_wave(items + i, j - i, cfg, what, err)) != SENTRAJ_OK)
             return rc;
         i = j;
