@@ -94,7 +94,7 @@ def read(data: List[Tuple[str, Any]], r: Resolved, command: str, keep_labels: bo
     """Read messages into a finished data set: (handle, info), info holding
     the counts. Summaries are refused, as by the command line."""
     frames = [v for k, v in data if k == "frame"]
-    texts: Dict[int, bytes] = {}
+    texts: List[bytes] = []  # of each DataFrame, in the order of frames
     inputs: List[Any] = []
     for kind, v in data:
         if kind == "summary" or (kind == "path" and call(_sentraj.summary_detect, v)):
@@ -111,9 +111,10 @@ def read(data: List[Tuple[str, Any]], r: Resolved, command: str, keep_labels: bo
         if r.input.get("format") not in ("auto", "csv"):
             raise ValueError("a DataFrame is read as CSV: input_format must be 'auto' or 'csv', not %r"
                              % r.input.get("format"))
-        name = FRAME if len(frames) == 1 else "<DataFrame %d>" % (frames.index(v) + 1)
-        texts[id(v)] = frame_csv(v, r)
-        inputs.append((texts[id(v)], name))
+        # Counted, not looked up: a DataFrame's == compares values.
+        name = FRAME if len(frames) == 1 else "<DataFrame %d>" % (len(texts) + 1)
+        texts.append(frame_csv(v, r))
+        inputs.append((texts[-1], name))
     if scale is None:
         scale = scale_handle(r)
     in_opts = dict(r.input, keep_labels=int(keep_labels))
@@ -122,7 +123,7 @@ def read(data: List[Tuple[str, Any]], r: Resolved, command: str, keep_labels: bo
     except InputError as e:
         for i, df in enumerate(frames):
             if e.source == (FRAME if len(frames) == 1 else "<DataFrame %d>" % (i + 1)):
-                _frame_row(e, df, texts[id(df)])
+                _frame_row(e, df, texts[i])
         raise
     note = _scale_note(info["smaller_scale"], r.values.get("scale") if isinstance(r.values.get("scale"), int) else 5)
     if note:
