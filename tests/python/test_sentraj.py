@@ -563,16 +563,27 @@ def test_gil(t, fixtures, tmp):
          "loop done at %.2f s, the call took %.2f s" % (done - times["start"], times["end"] - times["start"]))
 
 
-def test_interrupt(t):
+def test_interrupt(t, tmp):
     """Ctrl-C stops a long bootstrap: KeyboardInterrupt, then the library and
     Python's own handler work as before."""
+    # 50000 conversations resampled a million times would take far longer
+    # than the test waits (while the resampled means stay at 16 MB): only an
+    # interrupted bootstrap ends in time.
     code = r"""
-import os, signal, sys, time, sentraj
+import os, signal, sys, time
+import numpy as np, pandas as pd, sentraj
 p = sentraj.fixture_path()
 first = sentraj.analyze(p, resamples=200)
+n = 50_000
+big = pd.DataFrame({"conversation_id": np.repeat(np.arange(n), 6), "message_index": np.tile(np.arange(6), n),
+                    "role": "human", "sentiment": np.random.default_rng(1).uniform(-1, 1, 6 * n),
+                    "categories": "a"})
+path = sys.argv[1]
+big.to_csv(path, index=False)
+sentraj.deltas(path)  # read once, so the signal comes while it resamples
 print("go", flush=True)
 try:
-    sentraj.analyze(p, engine="index", resamples=10_000_000, threads=1)
+    sentraj.analyze(path, engine="index", resamples=1_000_000, threads=1)
     print("finished")
 except KeyboardInterrupt:
     print("interrupted")
@@ -584,9 +595,9 @@ try:
 except KeyboardInterrupt:
     print("handler back")
 """
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", code, os.path.join(tmp, "big.csv")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = child.stdout.readline()
-    time.sleep(1.0)
+    time.sleep(2.0)
     child.send_signal(signal.SIGINT)
     try:
         out, err = child.communicate(timeout=120)
@@ -694,7 +705,7 @@ def main():
         test_memory_error(t, root)
         test_threads_seeds(t, cli, fixtures)
         test_gil(t, fixtures, tmp)
-        test_interrupt(t)
+        test_interrupt(t, tmp)
         test_leaks(t, fixtures, tmp)
     print("1..%d" % t.n)
     return 1 if t.failed else 0
