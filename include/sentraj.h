@@ -75,11 +75,32 @@ typedef struct sentraj_error {
  * out) into buf of size n, always NUL-terminated. Returns buf. */
 SENTRAJ_API char *sentraj_error_format(const sentraj_error *err, char *buf, size_t n);
 
-/* Make OpenBLAS single-threaded and stop its idle worker threads, which
- * otherwise spin for a while after start-up and compete with sentraj's own
- * threads (sentraj only ever calls BLAS from its pool, one thread each). For
- * programs that do not use OpenBLAS's threads themselves; the CLI calls it
- * first thing. */
+/* The one rule for showing text that came from input (ids, category names,
+ * file names, parsers' messages) on a terminal or in a message, so that it
+ * can neither move the cursor, clear the screen, retitle the window nor
+ * reorder what is shown around it. Valid UTF-8 is copied as it is, except:
+ *   - newline, carriage return and tab become \n, \r and \t;
+ *   - the other C0 controls (U+0000-U+001F) and DEL become \xNN;
+ *   - the C1 controls (U+0080-U+009F, such as U+009B, a one-character
+ *     escape sequence), the line and paragraph separators (U+2028, U+2029)
+ *     and the bidirectional controls (U+061C, U+200E, U+200F,
+ *     U+202A-U+202E, U+2066-U+2069) become \uNNNN;
+ *   - every byte that is not part of valid UTF-8 (a stray continuation
+ *     byte, an overlong form, a surrogate, a cut sequence) becomes \xNN.
+ * A backslash stays a backslash. Escapes the n bytes at s (which may hold
+ * NUL bytes) into out of size cap, always NUL-terminated when cap > 0, never
+ * cutting an escape; returns the length the whole escaped text needs, as
+ * snprintf does (out may be NULL when cap is 0). Every error message the
+ * library raises, its source name included, and every table it writes has
+ * gone through this rule. */
+SENTRAJ_API size_t sentraj_escape(char *out, size_t cap, const char *s, size_t n);
+
+/* Make a threaded OpenBLAS single-threaded and stop its idle worker
+ * threads, which otherwise spin for a while after start-up and compete with
+ * sentraj's own threads (sentraj only ever calls BLAS from its pool, one
+ * thread each). Does nothing with the serial OpenBLAS the build links where
+ * it is installed (no worker thread is ever started then). For programs that
+ * do not use OpenBLAS's threads themselves; the CLI calls it first thing. */
 SENTRAJ_API void sentraj_blas_single_threaded(void);
 
 /* The exit code the CLI uses for a status: 0, 64, 65, 70, 71 or 74; 130
@@ -186,6 +207,21 @@ typedef enum sentraj_order {
  * See sentraj_config's interrupt. */
 typedef int (*sentraj_interrupt_fn)(void *ctx);
 
+/* What a row estimates from its conversations' deltas (docs/statistics.md).
+ * The mean is the published statistic; the others answer other questions
+ * about the same deltas: the typical change (median), a mean that a few
+ * extreme conversations cannot move (trimmed), and how many conversations
+ * got better, worse or stayed the same (the shares, a direct measure of
+ * negative spirals). */
+typedef enum sentraj_statistic {
+    SENTRAJ_STAT_MEAN = 0,       /* "mean" */
+    SENTRAJ_STAT_MEDIAN = 1,     /* "median": the middle delta, the mean of the two middle ones for even n */
+    SENTRAJ_STAT_TRIMMED = 2,    /* "trimmed:F": the mean without the floor(F n) smallest and largest deltas */
+    SENTRAJ_STAT_SHARE_UP = 3,   /* "share-up": the share of conversations whose delta is > 0 */
+    SENTRAJ_STAT_SHARE_DOWN = 4, /* "share-down": delta < 0 */
+    SENTRAJ_STAT_SHARE_SAME = 5  /* "share-same": delta == 0 */
+} sentraj_statistic;
+
 /* Every setting of an analysis. Fill it with sentraj_config_init, then change
  * what you need; sentraj_config_check validates it. */
 typedef struct sentraj_config {
@@ -203,9 +239,15 @@ typedef struct sentraj_config {
     size_t balanced_max;   /* 1 << 28: balanced resampling refuses n * B beyond this (bytes of its table) */
     int keep_resamples;    /* 0: set to keep each row's draws for sentraj_analysis_draws */
     sentraj_order order;   /* SENTRAJ_ORDER_NATURAL: the rows' order (sentraj_analysis_reorder for a list) */
+    sentraj_statistic statistic; /* SENTRAJ_STAT_MEAN: what the analyses estimate (analysis, compare,
+                                    sensitivity); positions always average labels */
+    unsigned small;        /* 30: a row with an interval from fewer conversations (or, with clusters,
+                              clusters) than this has status small; 0: never */
+    double trim;           /* 0.1: the share cut from each end by SENTRAJ_STAT_TRIMMED, in [0, 0.5) */
     /* NULL: every bootstrap runs to its end. Otherwise a long computation
      * can be cut short, e.g. on Ctrl-C: every bootstrap (of an analysis, of
-     * positions, of sentraj_boot_mean) calls interrupt(interrupt_ctx)
+     * positions, compare, transitions and sensitivity, of sentraj_boot_mean,
+     * and the permutation tests of sentraj_test_compute) calls interrupt(interrupt_ctx)
      * before each piece of its work -- a block of a few dozen resamples of
      * one row, an exact distribution, a wave of rows -- and once it returns
      * nonzero stops, frees what it made and fails with SENTRAJ_EINTERRUPTED
@@ -219,11 +261,15 @@ typedef struct sentraj_config {
     void *interrupt_ctx;
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[6];
+    uint64_t reserved[4];
 } sentraj_config;
 
 SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
-/* Returns SENTRAJ_OK or SENTRAJ_EUSAGE naming the first bad setting. */
+/* Returns SENTRAJ_OK or SENTRAJ_EUSAGE naming the first bad setting. Besides
+ * each setting's range it checks what the statistic needs: the studentized
+ * method needs the mean (a standard error for every resample), and the
+ * exact engine does the mean and the shares only (the message names the
+ * engines that can). */
 SENTRAJ_API int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API const char *sentraj_engine_name(sentraj_engine e);
 SENTRAJ_API const char *sentraj_method_name(sentraj_method m);
@@ -236,6 +282,17 @@ SENTRAJ_API int sentraj_method_parse(const char *s, sentraj_method *out, sentraj
 SENTRAJ_API int sentraj_alternative_parse(const char *s, sentraj_alternative *out, sentraj_error *err);
 SENTRAJ_API int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err);
 SENTRAJ_API int sentraj_order_parse(const char *s, sentraj_order *out, sentraj_error *err);
+/* A statistic as the --statistic option writes it: mean, median,
+ * trimmed:F (F in [0, 0.5), e.g. trimmed:0.1), share-up, share-down or
+ * share-same. *trim gets F for trimmed and is left alone otherwise.
+ * Returns SENTRAJ_OK or SENTRAJ_EUSAGE. */
+SENTRAJ_API int sentraj_statistic_parse(const char *s, sentraj_statistic *out, double *trim, sentraj_error *err);
+/* The statistic's name without its parameter ("trimmed"). */
+SENTRAJ_API const char *sentraj_statistic_name(sentraj_statistic s);
+/* The config's statistic as the reports write it, with its trim for a
+ * trimmed mean ("trimmed:0.1", the shortest form that reads back), into buf
+ * of size n (40 bytes suffice). Returns buf. */
+SENTRAJ_API char *sentraj_statistic_format(const sentraj_config *cfg, char *buf, size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Data sets: labelled messages in, kept conversations with their deltas out */
@@ -328,8 +385,8 @@ typedef struct sentraj_input_options {
      * JSONL key (top level of a line) naming each conversation's cluster,
      * e.g. its user: required, non-empty and the same on every row of a
      * conversation. The analysis and sentraj_positions then resample
-     * clusters, taking all of a drawn cluster's conversations (the
-     * two-level bootstrap of docs/statistics.md). ConvoKit corpora have no
+     * clusters, taking all of a drawn cluster's conversations (a one-stage
+     * cluster bootstrap, docs/statistics.md). ConvoKit corpora have no
      * such field. */
     const char *col_cluster;
     /* 0: keep only each conversation's first and last window labels (O(1)
@@ -448,7 +505,11 @@ SENTRAJ_API double sentraj_sample_mean(const sentraj_sample *s);
 typedef enum sentraj_ci_status {
     SENTRAJ_CI_OK = 0,
     SENTRAJ_CI_DEGENERATE = 1, /* every value equal: the interval is that value */
-    SENTRAJ_CI_TOO_FEW = 2     /* fewer than 2 values: no interval */
+    SENTRAJ_CI_TOO_FEW = 2,    /* fewer than 2 values: no interval */
+    SENTRAJ_CI_SMALL = 3,      /* rows of analyses: an interval from fewer than the config's `small`
+                                  conversations (clusters), whose coverage falls short of its level */
+    SENTRAJ_CI_REFUSED = 4     /* rows of analyses: the row is over an engine's limit; no interval, and
+                                  the row's note says why (the other rows are computed) */
 } sentraj_ci_status;
 
 SENTRAJ_API const char *sentraj_ci_status_name(sentraj_ci_status s);
@@ -490,13 +551,25 @@ SENTRAJ_API double sentraj_quantile_sorted(const double *x, size_t n, double p);
 /* Analyses: per-category results                                            */
 /* ------------------------------------------------------------------------ */
 
-/* One row of `sentraj analyze`. */
+/* One row of `sentraj analyze`. Rows are only read through the pointer
+ * sentraj_analysis_row gives, so fields may be added at the end. */
 typedef struct sentraj_result {
     const char *category; /* borrowed from the analysis; "all" for the last row */
     size_t conversations;
-    double mean_first, mean_last, mean_delta; /* NaN when conversations == 0 */
+    double mean_first, mean_last; /* NaN when conversations == 0 */
+    double mean_delta;    /* the config's statistic of the deltas (the mean by default); NaN when
+                             conversations == 0 */
     sentraj_boot_result boot;
     size_t clusters;      /* with clusters (input option col_cluster): the clusters behind the row; else 0 */
+    uint64_t dropped;     /* conversations of the category (of any category for "all") dropped by
+                             min_human; UINT64_MAX when unknown (an analysis of a summary) */
+    double largest_cluster_share; /* with clusters: the largest cluster's share of the row's
+                                     conversations; else NaN */
+    double design_effect; /* with clusters: the variance of the row's mean under cluster sampling over
+                             its variance under independent sampling of conversations, both from the
+                             data in closed form (docs/statistics.md); for the shares, of the share;
+                             NaN without clusters or when the deltas do not vary */
+    const char *note;     /* status refused: why, one sentence; else NULL. Borrowed from the analysis */
 } sentraj_result;
 
 typedef struct sentraj_analysis sentraj_analysis;
@@ -504,15 +577,33 @@ typedef struct sentraj_analysis sentraj_analysis;
 /* Bootstrap every category of a finished data set, plus the "all" row in which
  * each kept conversation counts once. Rows are in cfg->order (natural by
  * default: "episode 2" before "episode 10"), "all" last. The config is
- * copied. Returns NULL with err set (SENTRAJ_EINTERRUPTED when
- * cfg->interrupt asked to stop).
+ * copied; its statistic is what each row's mean_delta and interval are of.
+ * Returns NULL with err set (SENTRAJ_EINTERRUPTED when cfg->interrupt asked
+ * to stop).
  * When the data set has clusters (input option col_cluster) the bootstrap
- * is two-level: a resample draws clusters with replacement and takes every
- * kept conversation of each drawn cluster; the estimate is still the mean
- * over conversations, a row with fewer than 2 clusters is too_few, and the
- * exact engine is refused (SENTRAJ_EUSAGE). See docs/statistics.md. */
+ * is a one-stage cluster bootstrap: a resample draws clusters with
+ * replacement and takes every kept conversation of each drawn cluster; the
+ * estimate is still the statistic over conversations, a row with fewer
+ * than 2 clusters is too_few, and the exact engine is refused
+ * (SENTRAJ_EUSAGE). A row over an engine's limit (the exact engine's
+ * transform, the balanced table, BCa's jackknife) gets status refused with
+ * a note instead of failing the analysis. Rows with an interval from fewer
+ * than cfg->small conversations (or clusters) get status small. See
+ * docs/statistics.md. */
 SENTRAJ_API sentraj_analysis *sentraj_analysis_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                               sentraj_error *err);
+/* The same with rows CATEGORY|START: for every category (in the order of
+ * sentraj_analysis_compute, "all" last) and every level of the label scale
+ * (ascending), the conversations of the category whose first window's mean
+ * is nearest that level's label (a tie goes to the label nearer the
+ * middle of the scale's range; docs/statistics.md), each row bootstrapped
+ * like a category with the stream of its name. START is the label as the
+ * scale writes it (the first label of a value). scale is the scale the
+ * data set was read with (NULL: the built-in 5-point scale); a scale with
+ * another lattice is SENTRAJ_EUSAGE. The rows' dropped counts are unknown
+ * (UINT64_MAX). Errors otherwise as for sentraj_analysis_compute. */
+SENTRAJ_API sentraj_analysis *sentraj_analysis_compute_by_start(const sentraj_dataset *ds, const sentraj_scale *scale,
+                                                                const sentraj_config *cfg, sentraj_error *err);
 SENTRAJ_API void sentraj_analysis_free(sentraj_analysis *a);
 SENTRAJ_API size_t sentraj_analysis_rows(const sentraj_analysis *a);
 SENTRAJ_API const sentraj_result *sentraj_analysis_row(const sentraj_analysis *a, size_t i);
@@ -527,11 +618,12 @@ SENTRAJ_API int sentraj_analysis_reorder(sentraj_analysis *a, const char *const 
  * read with the input option col_cluster), else NULL. Borrowed. */
 SENTRAJ_API const char *sentraj_analysis_cluster_by(const sentraj_analysis *a);
 /* What row i's bootstrap drew, when the config had keep_resamples set:
- * Monte Carlo engines give the B resampled means in resample order (*probs
- * set to NULL); the exact engine gives its support points (resampled means,
- * ascending) with their probabilities. Returns the number of values; 0 when
- * nothing was kept (not asked for, or a degenerate or too_few row). The
- * pointers are borrowed from the analysis. */
+ * Monte Carlo engines give the B resampled statistics (means by default) in
+ * resample order (*probs set to NULL); the exact engine gives its support
+ * points (resampled statistics, ascending) with their probabilities.
+ * Returns the number of values; 0 when nothing was kept (not asked for, or
+ * a degenerate, too_few or refused row). The pointers are borrowed from the
+ * analysis. */
 SENTRAJ_API size_t sentraj_analysis_draws(const sentraj_analysis *a, size_t i, const double **values,
                                           const double **probs);
 
@@ -599,6 +691,11 @@ SENTRAJ_API sentraj_summary *sentraj_summary_parse(const char *text, size_t len,
  * why). Standard input and pipes are never looked at, so they can still be
  * read as data: they give 0. */
 SENTRAJ_API int sentraj_summary_detect(const char *path);
+/* The same, telling running out of memory apart: sets *is_summary to 1 or 0
+ * and returns SENTRAJ_OK, or returns SENTRAJ_ENOMEM (*is_summary 0) when
+ * memory ran out while looking (a file that cannot be read is still 0 and
+ * SENTRAJ_OK). */
+SENTRAJ_API int sentraj_summary_sniff(const char *path, int *is_summary, sentraj_error *err);
 
 /* Add from's counts into into: the summary of the union of two disjoint
  * shards. Both must have the same window, min_human, denominator and label
@@ -915,6 +1012,290 @@ SENTRAJ_API int sentraj_positions_write_pdf(FILE *f, const char *name, const sen
                                                    const sentraj_figure_options *o, sentraj_error *err);
 
 /* ------------------------------------------------------------------------ */
+/* Differences between categories (sentraj compare)                          */
+/* ------------------------------------------------------------------------ */
+
+/* Which differences: every pair of categories (the default), each category
+ * against a reference, or the pairs named. */
+typedef struct sentraj_compare_options {
+    const char *reference;     /* NULL; else a category (or "all"): rows (c, reference) for every other
+                                  category c in analysis order */
+    const char *const *pairs;  /* NULL; else npairs pairs (pairs[2i], pairs[2i + 1]), a - b, in this
+                                  order; categories or "all", a != b */
+    size_t npairs;
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
+} sentraj_compare_options;
+
+SENTRAJ_API void sentraj_compare_options_init(sentraj_compare_options *o);
+
+/* One difference a - b of the config's statistic. Conversations in a or b
+ * (with clusters: clusters with a conversation in a or b) are resampled
+ * together, so a conversation in both categories moves with both and the
+ * interval is right when categories overlap (docs/statistics.md). */
+typedef struct sentraj_compare_row {
+    const char *category_a, *category_b; /* borrowed from the result */
+    size_t conversations_a, conversations_b;
+    size_t both;               /* conversations in a and in b */
+    size_t clusters;           /* with clusters: the clusters resampled; else 0 */
+    double estimate_a, estimate_b; /* the statistic of each; NaN without conversations */
+    double difference;         /* estimate_a - estimate_b */
+    double ci_low, ci_high;    /* its interval; NaN when too_few or refused */
+    double se;                 /* sd of the resampled differences (B - 1); 0 when degenerate */
+    double p_value;            /* two-sided bootstrap p-value for "no difference": the smallest 1 - level at
+                                  which the percentile interval leaves out 0, as (1 + hits) / (1 + B) */
+    double p_holm;             /* p_value adjusted by Holm (1979) over the rows that have one */
+    sentraj_ci_status status;
+    sentraj_engine engine;     /* never auto */
+    size_t resamples;
+    size_t empty;              /* resamples without a conversation of a or of b: left out */
+    const char *note;          /* status refused: why; else NULL */
+} sentraj_compare_row;
+
+typedef struct sentraj_compare sentraj_compare;
+
+/* The differences of a finished data set. cfg gives the statistic,
+ * resamples, level, method (percentile, basic, normal or bca: the
+ * studentized method has no standard error of a difference of overlapping
+ * statistics), engine (auto, index or multinomial), sim, alternative, seed,
+ * threads and small; o may be NULL for every pair. Row (a, b) draws resample
+ * b from the stream of the pair's name, a, a NUL byte and b. Returns NULL
+ * with err set: SENTRAJ_EUSAGE (options, an unknown category, a pair of a
+ * category with itself, a reference and pairs together, the exact engine,
+ * the studentized method), SENTRAJ_ENOMEM. */
+SENTRAJ_API sentraj_compare *sentraj_compare_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                                     const sentraj_compare_options *o, sentraj_error *err);
+SENTRAJ_API void sentraj_compare_free(sentraj_compare *c);
+SENTRAJ_API size_t sentraj_compare_rows(const sentraj_compare *c);
+SENTRAJ_API const sentraj_compare_row *sentraj_compare_row_get(const sentraj_compare *c, size_t i);
+SENTRAJ_API const sentraj_config *sentraj_compare_config(const sentraj_compare *c);
+/* The cluster column when clusters were resampled, else NULL. */
+SENTRAJ_API const char *sentraj_compare_cluster_by(const sentraj_compare *c);
+
+/* CSV: category_a,category_b,conversations_a,conversations_b,estimate_a,
+ * estimate_b,difference,ci_low,ci_high,p_value,p_holm,statistic,method,
+ * resamples,seed,status; numbers shortest round-trip, missing values empty. */
+SENTRAJ_API int sentraj_compare_write_csv(FILE *f, const char *name, const sentraj_compare *c, sentraj_error *err);
+SENTRAJ_API int sentraj_compare_write_table(FILE *f, const char *name, const sentraj_compare *c,
+                                            sentraj_error *err);
+/* JSON: the header, options and counts of the other reports, then one
+ * object per row with the CSV's fields and both, clusters, se, engine,
+ * empty_resamples and note. */
+SENTRAJ_API int sentraj_compare_write_json(FILE *f, const char *name, const sentraj_compare *c,
+                                           const sentraj_run_info *info, sentraj_error *err);
+/* The figure: each difference as a dot with its interval as a whisker,
+ * and the zero line. Options: title, size and dpi (order and labels are
+ * refused: SENTRAJ_EUSAGE); only two-sided intervals. */
+SENTRAJ_API int sentraj_compare_check_figure(const sentraj_compare *c, const sentraj_figure_options *o,
+                                             sentraj_error *err);
+SENTRAJ_API int sentraj_compare_write_png(FILE *f, const char *name, const sentraj_compare *c,
+                                          const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_compare_write_svg(FILE *f, const char *name, const sentraj_compare *c,
+                                          const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_compare_write_pdf(FILE *f, const char *name, const sentraj_compare *c,
+                                          const sentraj_figure_options *o, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* From starting to ending level (sentraj transitions)                        */
+/* ------------------------------------------------------------------------ */
+
+/* One cell of a category's transition matrix: of the conversations that
+ * start at level `start` (their first window's mean nearest that label of
+ * the scale), the share that end at level `end` (their last window's),
+ * with a bootstrap interval. */
+typedef struct sentraj_transition_row {
+    const char *category;      /* borrowed from the result; "all" last */
+    const char *start, *end;   /* level names: labels of the scale, borrowed */
+    size_t start_level, end_level; /* 0-based levels, by ascending value */
+    size_t conversations;      /* conversations in this cell */
+    size_t row_total;          /* conversations of the category starting at start */
+    size_t clusters;           /* with clusters: the clusters behind the row total; else 0 */
+    double share;              /* conversations / row_total; NaN when row_total is 0 */
+    double ci_low, ci_high;    /* NaN when too_few */
+    double se;                 /* sd of the resampled shares (B - 1); 0 when degenerate */
+    sentraj_ci_status status;  /* ok, small (row_total below cfg->small), degenerate (every resample
+                                  gives this share: 0 or 1 for certain), too_few (fewer than 2) */
+    size_t empty;              /* resamples without a conversation starting at start: left out */
+    sentraj_engine engine;     /* never auto */
+} sentraj_transition_row;
+
+typedef struct sentraj_transitions sentraj_transitions;
+
+/* The transition matrices of a finished data set: for every category (in
+ * the order of sentraj_analysis_compute, "all" last) every (start, end)
+ * pair of the scale's levels, start-major, so each category's rows form its
+ * whole matrix. Levels are as for sentraj_analysis_compute_by_start. The
+ * bootstrap resamples the category's conversations (with clusters: its
+ * clusters) once per resample for the whole matrix, so the shares of a row
+ * move together; each share is a ratio of two resampled counts (the
+ * bootstrap of `positions`, docs/statistics.md), any interval method;
+ * engine auto, index or multinomial (the exact engine: SENTRAJ_EUSAGE).
+ * Resample b of a category draws from the stream of its name. scale is the
+ * data set's (NULL: the built-in 5-point scale). Returns NULL with err set
+ * (SENTRAJ_EUSAGE, SENTRAJ_ELIMIT past 1 GiB of resampled sums,
+ * SENTRAJ_ENOMEM). */
+SENTRAJ_API sentraj_transitions *sentraj_transitions_compute(const sentraj_dataset *ds, const sentraj_scale *scale,
+                                                             const sentraj_config *cfg, sentraj_error *err);
+SENTRAJ_API void sentraj_transitions_free(sentraj_transitions *t);
+SENTRAJ_API size_t sentraj_transitions_rows(const sentraj_transitions *t);
+SENTRAJ_API const sentraj_transition_row *sentraj_transitions_row(const sentraj_transitions *t, size_t i);
+/* The levels of each matrix (it has levels^2 rows per category). */
+SENTRAJ_API size_t sentraj_transitions_levels(const sentraj_transitions *t);
+SENTRAJ_API const sentraj_config *sentraj_transitions_config(const sentraj_transitions *t);
+SENTRAJ_API const char *sentraj_transitions_cluster_by(const sentraj_transitions *t);
+/* CSV: category,start,end,conversations,share,ci_low,ci_high. */
+SENTRAJ_API int sentraj_transitions_write_csv(FILE *f, const char *name, const sentraj_transitions *t,
+                                              sentraj_error *err);
+/* The matrices as text: per category, counts and shares by start (rows)
+ * and end (columns). */
+SENTRAJ_API int sentraj_transitions_write_table(FILE *f, const char *name, const sentraj_transitions *t,
+                                                sentraj_error *err);
+/* JSON: the header, options and counts, then one object per row with the
+ * CSV's fields and row_total, clusters, se, status, engine and
+ * empty_resamples. */
+SENTRAJ_API int sentraj_transitions_write_json(FILE *f, const char *name, const sentraj_transitions *t,
+                                               const sentraj_run_info *info, sentraj_error *err);
+/* The heatmap: one panel per category (the order's, else every category
+ * and "all"), start level down, end level across, each cell shaded by its
+ * share and showing it, with the row totals at the left. Options as for
+ * the other figures (order and labels name categories). */
+SENTRAJ_API int sentraj_transitions_check_figure(const sentraj_transitions *t, const sentraj_figure_options *o,
+                                                 sentraj_error *err);
+SENTRAJ_API int sentraj_transitions_write_png(FILE *f, const char *name, const sentraj_transitions *t,
+                                              const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_transitions_write_svg(FILE *f, const char *name, const sentraj_transitions *t,
+                                              const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_transitions_write_pdf(FILE *f, const char *name, const sentraj_transitions *t,
+                                              const sentraj_figure_options *o, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Other windows and thresholds (sentraj sensitivity)                        */
+/* ------------------------------------------------------------------------ */
+
+/* The grid: every window with every minimum number of human messages, the
+ * pairs with min_human < 2 window left out (their windows would overlap). */
+typedef struct sentraj_sensitivity_options {
+    const size_t *windows;    /* NULL (nwindows 0): 1, 2, 3, 4; each in [1, 1000] */
+    size_t nwindows;
+    const size_t *min_humans; /* NULL: 4, 6, 8, 10, 15, 20; each in [1, 10^9] */
+    size_t nmin_humans;
+    /* Zero (the _init functions clear it): new fields take their bytes from
+     * here, so the struct keeps its size and layout (tests/header_test.c). */
+    uint64_t reserved[4];
+} sentraj_sensitivity_options;
+
+SENTRAJ_API void sentraj_sensitivity_options_init(sentraj_sensitivity_options *o);
+/* Check o without data: values in range, none given twice, at least one
+ * grid point. Returns SENTRAJ_OK, SENTRAJ_EUSAGE or SENTRAJ_ENOMEM. */
+SENTRAJ_API int sentraj_sensitivity_check(const sentraj_sensitivity_options *o, sentraj_error *err);
+
+/* One category at one grid point: exactly the analysis' row (with the
+ * config's statistic) for that window and min_human. */
+typedef struct sentraj_sensitivity_row {
+    const char *category;      /* borrowed from the result; "all" last */
+    size_t window, min_human;
+    size_t conversations;
+    double mean_delta;         /* the config's statistic; NaN without conversations */
+    double ci_low, ci_high, se;
+    sentraj_ci_status status;
+    sentraj_engine engine;
+    size_t resamples;
+    size_t clusters;           /* with clusters: the clusters behind the row; else 0 */
+    const char *note;          /* refused: why */
+} sentraj_sensitivity_row;
+
+typedef struct sentraj_sensitivity sentraj_sensitivity;
+
+/* The analysis of a finished data set read with keep_labels set at every
+ * grid point: rows by category (the order of sentraj_analysis_compute,
+ * "all" last), then window, then min_human (both ascending, as given
+ * sorted; a value given twice is SENTRAJ_EUSAGE). The row of window 3 and
+ * min_human 6 equals that of sentraj_analysis_compute on data read with
+ * those settings and the same cfg (the same samples and streams); every
+ * point is computed that way. cfg's window and min_human are ignored (and
+ * may differ from the data set's); the rest is as for
+ * sentraj_analysis_compute. Returns NULL with err set: SENTRAJ_EUSAGE (a
+ * data set without keep_labels, options out of range, no grid point with
+ * min_human >= 2 window), SENTRAJ_ENOMEM, or an analysis' error. */
+SENTRAJ_API sentraj_sensitivity *sentraj_sensitivity_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                                             const sentraj_sensitivity_options *o,
+                                                             sentraj_error *err);
+SENTRAJ_API void sentraj_sensitivity_free(sentraj_sensitivity *s);
+SENTRAJ_API size_t sentraj_sensitivity_rows(const sentraj_sensitivity *s);
+SENTRAJ_API const sentraj_sensitivity_row *sentraj_sensitivity_row_get(const sentraj_sensitivity *s, size_t i);
+/* Grid points per category (rows / points categories). */
+SENTRAJ_API size_t sentraj_sensitivity_points(const sentraj_sensitivity *s);
+SENTRAJ_API const sentraj_config *sentraj_sensitivity_config(const sentraj_sensitivity *s);
+/* CSV: category,window,min_human,conversations,mean_delta,ci_low,ci_high. */
+SENTRAJ_API int sentraj_sensitivity_write_csv(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                              sentraj_error *err);
+SENTRAJ_API int sentraj_sensitivity_write_table(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                                sentraj_error *err);
+/* JSON: the header, options and counts, then one object per row with the
+ * CSV's fields and se, status, engine, resamples, clusters, statistic. */
+SENTRAJ_API int sentraj_sensitivity_write_json(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                               const sentraj_run_info *info, sentraj_error *err);
+/* The figure: a slot per grid point ("w3 m6"), in each a dot per category
+ * (a series, with a legend) with its interval; zero line. Options: title,
+ * size and dpi (order and labels: SENTRAJ_EUSAGE). */
+SENTRAJ_API int sentraj_sensitivity_check_figure(const sentraj_sensitivity *s, const sentraj_figure_options *o,
+                                                 sentraj_error *err);
+SENTRAJ_API int sentraj_sensitivity_write_png(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                              const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_sensitivity_write_svg(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                              const sentraj_figure_options *o, sentraj_error *err);
+SENTRAJ_API int sentraj_sensitivity_write_pdf(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                              const sentraj_figure_options *o, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Is there any trajectory? (sentraj test)                                   */
+/* ------------------------------------------------------------------------ */
+
+/* One category's (or "all"'s) tests of "no change" (docs/statistics.md). */
+typedef struct sentraj_test_row {
+    const char *category;  /* borrowed from the result; "all" last */
+    size_t conversations;
+    uint64_t dropped;      /* conversations of the category dropped by min_human */
+    double mean_delta;     /* NaN without conversations */
+    double sd_delta;       /* standard deviation of the deltas (n - 1); NaN with fewer than 2 */
+    double d_z;            /* mean_delta / sd_delta; NaN when sd_delta is NaN or 0 */
+    double p_within;       /* permutation test shuffling each conversation's human labels (H0: no
+                              trajectory inside conversations), two-sided, (1 + hits) / (1 + B) */
+    double p_sign_flip;    /* sign-flip test of mean delta = 0 (H0: deltas symmetric about 0) */
+    double p_holm;         /* p_within adjusted by Holm (1979) over the rows that have one */
+    size_t resamples;      /* B of both tests */
+    sentraj_ci_status status; /* ok, small (fewer than cfg->small conversations), degenerate (every delta
+                                 equal: sd 0), too_few (fewer than 2: no p-values) */
+} sentraj_test_row;
+
+typedef struct sentraj_test sentraj_test;
+
+/* The tests of every category of a finished data set read with keep_labels
+ * set (the within-conversation test shuffles every label), plus "all";
+ * rows in the order of sentraj_analysis_compute. cfg gives min_human and
+ * window (the data set's), resamples, seed, threads and small; every
+ * conversation is an independent unit (clusters, if the data set has them,
+ * are not used). Resample b of a row shuffles from the stream of its name
+ * and flips signs from the stream of its name, a NUL byte and "sign-flip".
+ * Returns NULL with err set: SENTRAJ_EUSAGE (a data set without
+ * keep_labels or not finished, a bad config), SENTRAJ_ENOMEM. */
+SENTRAJ_API sentraj_test *sentraj_test_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
+                                               sentraj_error *err);
+SENTRAJ_API void sentraj_test_free(sentraj_test *t);
+SENTRAJ_API size_t sentraj_test_rows(const sentraj_test *t);
+SENTRAJ_API const sentraj_test_row *sentraj_test_row_get(const sentraj_test *t, size_t i);
+SENTRAJ_API const sentraj_config *sentraj_test_config(const sentraj_test *t);
+/* CSV: category,conversations,mean_delta,sd_delta,d_z,p_within,p_sign_flip,
+ * p_holm,resamples,seed,status. */
+SENTRAJ_API int sentraj_test_write_csv(FILE *f, const char *name, const sentraj_test *t, sentraj_error *err);
+SENTRAJ_API int sentraj_test_write_table(FILE *f, const char *name, const sentraj_test *t, sentraj_error *err);
+/* JSON: the header, options and counts, then one object per row with the
+ * CSV's fields and dropped. */
+SENTRAJ_API int sentraj_test_write_json(FILE *f, const char *name, const sentraj_test *t,
+                                        const sentraj_run_info *info, sentraj_error *err);
+
+/* ------------------------------------------------------------------------ */
 /* Simulation                                                                */
 /* ------------------------------------------------------------------------ */
 
@@ -963,20 +1344,37 @@ SENTRAJ_API double sentraj_simulate_population_delta(const sentraj_simulate_opti
 /* An output file is written to a temporary name in the same directory and
  * renamed into place by commit; abort removes the temporary file, so a
  * failed run never leaves a partial file behind and never truncates an
- * existing one. An existing file keeps its permissions; through a symbolic
- * link the file it names is replaced (the link stays). Devices and FIFOs
- * (e.g. /dev/null) cannot be replaced and are written directly, as is
- * standard output for path "-". A directory is an error. */
+ * existing one. An existing file keeps its permissions. A symbolic link
+ * keeps pointing where it did: the file it names is replaced, or created
+ * when the link dangles. Devices, FIFOs and sockets cannot be replaced and
+ * are written directly, appending, as are open files reached through /proc
+ * (`/dev/stdout`, `/dev/fd/N`): those are written through a copy of the
+ * descriptor, so `-o /dev/stdout >> log` appends to log. Path "-" writes to
+ * standard output. A directory is an error (SENTRAJ_EIO). */
 typedef struct sentraj_outfile sentraj_outfile;
 
 SENTRAJ_API sentraj_outfile *sentraj_outfile_open(const char *path, sentraj_error *err);
 SENTRAJ_API FILE *sentraj_outfile_stream(sentraj_outfile *o);
+/* The path as given ("<stdout>" for "-"), for messages. */
 SENTRAJ_API const char *sentraj_outfile_name(const sentraj_outfile *o);
-/* Flush, close and rename into place; frees o. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+/* Flush and close the stream (not standard output's), leaving the file at
+ * its temporary name until commit. Returns SENTRAJ_OK or SENTRAJ_EIO (a
+ * write failed: abort or commit then removes the temporary file). Calling it
+ * again does nothing. */
+SENTRAJ_API int sentraj_outfile_close(sentraj_outfile *o, sentraj_error *err);
+/* Close (when not closed yet) and rename into place; frees o. Returns
+ * SENTRAJ_OK or SENTRAJ_EIO. */
 SENTRAJ_API int sentraj_outfile_commit(sentraj_outfile *o, sentraj_error *err);
+/* Commit n outputs together, all or none: close every one first (a write
+ * error leaves every output as it was), then rename each into place; when a
+ * rename fails, the outputs already renamed are removed again and the
+ * message names them (what they replaced is gone). NULL entries are
+ * skipped; frees every output. Returns SENTRAJ_OK or SENTRAJ_EIO. */
+SENTRAJ_API int sentraj_outfile_commit_all(sentraj_outfile *const *outs, size_t n, sentraj_error *err);
 /* Close and remove the temporary file; frees o. NULL is a no-op. */
 SENTRAJ_API void sentraj_outfile_abort(sentraj_outfile *o);
-/* The temporary path of o, for a signal handler that must unlink it. */
+/* The temporary path of o, for a signal handler that must unlink it; NULL
+ * when o writes directly. */
 SENTRAJ_API const char *sentraj_outfile_temp_path(const sentraj_outfile *o);
 
 #ifdef __cplusplus

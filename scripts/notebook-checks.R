@@ -17,6 +17,9 @@
 # Base R only.
 
 TOL <- 1e-12
+# Rows with an interval: ok, and small (fewer than SMALL conversations, the default --small).
+INTERVAL <- c("ok", "small")
+SMALL <- 30
 MIN_HUMAN <- 6
 OTHER_SEED <- "7"
 
@@ -130,7 +133,7 @@ check_file <- function(data) {
   })
 
   report(stem, "ci-contains-mean", function() {
-    ok <- subset(res, status == "ok")
+    ok <- subset(res, status %in% INTERVAL)
     p <- character(0)
     if (!all_true(ok$ci_low <= ok$ci_high))
       p <- c(p, "ci_low > ci_high:\n" %+% show_rows(ok, c("category", "ci_low", "ci_high")))
@@ -147,7 +150,7 @@ check_file <- function(data) {
 
   report(stem, "se-vs-formula", function() {
     p <- character(0); notes <- character(0)
-    mc <- subset(m, status == "ok" & resamples > 0)
+    mc <- subset(m, status %in% INTERVAL & resamples > 0)
     ratio <- mc$se / (mc$sd_n / sqrt(mc$conversations))
     rel_sd <- sqrt((2 + pmax(mc$kurt, 0) / mc$conversations) / (4 * (mc$resamples - 1)))
     z <- abs(ratio - 1) / rel_sd
@@ -156,7 +159,7 @@ check_file <- function(data) {
     if (!all_true(z <= 4))
       p <- c(p, "se far from s/sqrt(n):\n" %+% show_rows(cbind(mc, ratio = ratio, z = z)[!(z <= 4), ],
                                                           c("category", "conversations", "se", "ratio", "z")))
-    ex <- subset(merge(exact, recalc, by = "category"), status == "ok")
+    ex <- subset(merge(exact, recalc, by = "category"), status %in% INTERVAL)
     rel <- abs(ex$se / (ex$sd_n / sqrt(ex$conversations)) - 1)
     if (length(rel)) notes <- c(notes, sprintf("exact engine: largest relative difference %.3g", max(rel)))
     if (!all_true(rel <= TOL))
@@ -166,7 +169,8 @@ check_file <- function(data) {
 
   report(stem, "statuses", function() {
     p <- character(0)
-    expected <- ifelse(m$conversations < 2, "too_few", ifelse(m$distinct == 1, "degenerate", "ok"))
+    expected <- ifelse(m$conversations < 2, "too_few", ifelse(m$distinct == 1, "degenerate",
+                       ifelse(m$conversations < SMALL, "small", "ok")))
     if (!all_true(m$status == expected))
       p <- c(p, "status differs from the deltas:\n" %+%
                show_rows(cbind(m, expected = expected), c("category", "conversations", "distinct", "status", "expected")))
@@ -176,7 +180,7 @@ check_file <- function(data) {
     dg <- subset(m, status == "degenerate")
     if (!all_true(c(dg$ci_low == dg$mean_delta, dg$ci_high == dg$mean_delta, dg$se == 0)))
       p <- c(p, "degenerate rows not [mean, mean], se 0:\n" %+% show_rows(dg, c("category", "mean_delta", "ci_low", "ci_high", "se")))
-    ok <- subset(m, status == "ok")
+    ok <- subset(m, status %in% INTERVAL)
     if (!all_true(c(is.finite(ok$ci_low), is.finite(ok$ci_high), ok$se > 0)))
       p <- c(p, "ok rows without finite ends or positive se:\n" %+% show_rows(ok, c("category", "ci_low", "ci_high", "se")))
     tab <- table(m$status)
@@ -199,7 +203,7 @@ check_file <- function(data) {
               "method", "engine", "resamples", "status")
     if (!identical(other[same], res[same])) p <- c(p, "--seed " %+% OTHER_SEED %+% " changed more than the interval columns")
     if (!all_true(other$seed == OTHER_SEED)) p <- c(p, "seed column is not " %+% OTHER_SEED)
-    okr <- res$status == "ok"
+    okr <- res$status %in% INTERVAL
     cols <- c("ci_low", "ci_high", "se")
     if (any(okr) && identical(other[okr, cols], res[okr, cols]))
       p <- c(p, "--seed " %+% OTHER_SEED %+% " left every ok interval and se unchanged")
@@ -209,7 +213,7 @@ check_file <- function(data) {
   report(stem, "resamples", function() {
     p <- character(0)
     worst <- 0
-    ok_cats <- res$category[res$status %in% c("ok", "degenerate")]  # degenerate: a point mass
+    ok_cats <- res$category[res$status %in% c(INTERVAL, "degenerate")]  # degenerate: a point mass
     rs <- read_resamples(rs1)
     if (!setequal(unique(rs$category), ok_cats))
       p <- c(p, "resampled categories differ from the ok and degenerate categories")
@@ -224,7 +228,7 @@ check_file <- function(data) {
         p <- c(p, sprintf("%s: %d draws (resamples %d); sd, quantiles %s vs se, ci %s", cat, length(x), row$resamples,
                           paste(format(got, digits = 17), collapse = " "), paste(format(want, digits = 17), collapse = " ")))
     }
-    ok_exact <- exact$category[exact$status %in% c("ok", "degenerate")]
+    ok_exact <- exact$category[exact$status %in% c(INTERVAL, "degenerate")]
     rx <- read_resamples(exact_path)
     if (!setequal(unique(rx$category), ok_exact))
       p <- c(p, "exact: distribution categories differ from the ok categories")

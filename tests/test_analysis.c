@@ -200,10 +200,10 @@ static void test_degenerate_and_single(void)
     out = report(a);
     tap_eq_str(out,
                "category,conversations,mean_first,mean_last,mean_delta,ci_low,ci_high,level,method,engine,resamples,"
-               "seed,se,status\n"
-               "same,2,0,0.5,0.5,0.5,0.5,0.95,percentile,index,1000,42,0,degenerate\n"
-               "single,1,0,0.5,0.5,,,0.95,percentile,index,1000,42,,too_few\n"
-               "all,3,0,0.5,0.5,0.5,0.5,0.95,percentile,index,1000,42,0,degenerate\n",
+               "seed,se,status,statistic\n"
+               "same,2,0,0.5,0.5,0.5,0.5,0.95,percentile,index,1000,42,0,degenerate,mean\n"
+               "single,1,0,0.5,0.5,,,0.95,percentile,index,1000,42,,too_few,mean\n"
+               "all,3,0,0.5,0.5,0.5,0.5,0.95,percentile,index,1000,42,0,degenerate,mean\n",
                "analysis/report/degenerate-and-too-few-rows");
     free(out);
     sentraj_analysis_free(a);

@@ -522,8 +522,16 @@ static void test_analysis(void)
          * resampled means are 1/4, 1/8, 0 with probabilities 1/4, 1/2, 1/4. */
         const sentraj_result *all = sentraj_analysis_row(a, 2), *co = sentraj_analysis_row(a, 0);
         tap_eq_str(sentraj_analysis_cluster_by(a), "user_id", "cluster/analyze/cluster-by");
-        tap_ok(all->boot.status == SENTRAJ_CI_OK && all->boot.ci_low == 0 && all->boot.ci_high == 0.25,
+        /* Four conversations from two clusters: the interval, status small. */
+        tap_ok(all->boot.status == SENTRAJ_CI_SMALL && all->boot.ci_low == 0 && all->boot.ci_high == 0.25,
                "cluster/analyze/all/percentile-interval-by-hand [%g, %g]", all->boot.ci_low, all->boot.ci_high);
+        /* Deltas 1, -1/2 (alice), 1/2, -1/2 (bob): theta = 1/8, cluster
+         * residuals y_i - theta n_i = 1/4 and -1/4, so the cluster variance is
+         * 2/1 (1/16 + 1/16) / 16 = 1/64; s^2 = (49 + 25 + 9 + 25) / 64 / 3 =
+         * 9/16 and s^2 / N = 9/64: design effect 1/9 (the two clusters are
+         * more alike than their conversations). The largest holds 2 of 4. */
+        tap_near(all->design_effect, 1.0 / 9, 1e-15, "cluster/analyze/all/design-effect-by-hand");
+        tap_near(all->largest_cluster_share, 0.5, 0, "cluster/analyze/all/largest-cluster-share");
         tap_near(all->boot.se, sqrt(2 * 0.125 * 0.125 / 4), 0.004, "cluster/analyze/all/se-by-hand");
         tap_eq_u64(all->clusters, 2, "cluster/analyze/all/clusters");
         tap_eq_u64(all->conversations, 4, "cluster/analyze/all/conversations");

@@ -472,7 +472,7 @@ static void check_pdf(const char *name, const sentraj_analysis *a, const sentraj
                 break;
             }
         }
-        if (!isnan(b->y_ci_low)) {
+        if (!isnan(b->y_ci_low) && sentraj_analysis_row(a, b->row)->boot.status != SENTRAJ_CI_DEGENERATE) {
             int deg = fabs(b->y_ci_low - b->y_ci_high) <= 0.5;
             if ((!deg && !pdf_has_vseg(pm, b->x, b->y_ci_low, b->y_ci_high, tol)) ||
                 !pdf_has_cap(pm, b->x, b->y_ci_low, b->cap_half_width, tol) ||
@@ -623,9 +623,11 @@ static void check_figure_opts(const char *name, const sentraj_analysis *a, const
             long_bars++;
         if (!isnan(b->y_mean) && fabs(yz - ym) > 3 * fmax(1, k) - 1.5)
             some_bars++;
-        if (!isnan(b->y_mean) && (isnan(b->y_ci_low) != (r->boot.status == SENTRAJ_CI_TOO_FEW)))
+        if (!isnan(b->y_mean) && (isnan(b->y_ci_low) != (r->boot.status == SENTRAJ_CI_TOO_FEW ||
+                                                          r->boot.status == SENTRAJ_CI_REFUSED)))
             ends_ok = 0;
-        if (!isnan(b->y_ci_low)) {
+        /* A degenerate row has a diamond, not a whisker (check_degenerate_marker). */
+        if (!isnan(b->y_ci_low) && r->boot.status != SENTRAJ_CI_DEGENERATE) {
             double ytop = k * fmin(b->y_ci_low, b->y_ci_high), ybot = k * fmax(b->y_ci_low, b->y_ci_high);
             double xcap = k * (b->x + 0.6 * b->cap_half_width);
             int degenerate = ybot - ytop <= 0.5 * k;
@@ -846,6 +848,41 @@ static void test_negative(void)
 /* A category with one conversation (no interval), one where every delta is
  * equal (degenerate interval) and, if the analysis reports it, one whose
  * conversations were all too short. */
+static cairo_surface_t *decode(bytes *png);
+
+/* A degenerate bar (every conversation changed alike) is marked by a
+ * diamond at its value, not a whisker of zero width that reads as
+ * certainty, and the note at the foot of the figure names it. The diamond
+ * is dark a few points above and below the value, inside the bar, where a
+ * cap (a 2-point line) leaves the bar's own colour; the note is text in
+ * the bottom strip, left of the labels, which a figure without degenerate
+ * bars leaves blank. */
+static void check_degenerate_marker(const sentraj_analysis *a, const sentraj_figure_bar *b)
+{
+    bytes png = {NULL, 0, 0};
+    cairo_surface_t *im;
+    image view;
+    long note = 0;
+
+    if (render(PNG, a, NULL, &png, NULL) != SENTRAJ_OK || !(im = decode(&png))) {
+        tap_ok(0, "figure/special/degenerate-renders");
+        free(png.data);
+        return;
+    }
+    view = (image){im, cairo_image_surface_get_data(im), cairo_image_surface_get_width(im),
+                   cairo_image_surface_get_height(im), cairo_image_surface_get_stride(im)};
+    tap_ok(is_dark(px(&view, b->x, b->y_mean - 3)) && is_dark(px(&view, b->x, b->y_mean + 3)) &&
+               !is_dark(px(&view, b->x + b->cap_half_width, b->y_mean - 3)),
+           "figure/special/degenerate-diamond-not-cap");
+    for (int y = view.h - 32; y < view.h - 16; y++)
+        for (int x = 18; x < 110; x++)
+            note += !is_light(px(&view, x, y));
+    tap_ok(note > 100, "figure/special/degenerate-named-in-note (%ld ink pixels)", note);
+    save_sample("special-degenerate", "png", &png);
+    cairo_surface_destroy(im);
+    free(png.data);
+}
+
 static void test_special_rows(void)
 {
     fixture fx;
@@ -877,6 +914,7 @@ static void test_special_rows(void)
             tap_ok(r->boot.status == SENTRAJ_CI_DEGENERATE, "figure/special/degenerate-status");
             tap_near(bars[i].y_ci_low, bars[i].y_mean, 1e-9, "figure/special/degenerate-low-at-mean");
             tap_near(bars[i].y_ci_high, bars[i].y_mean, 1e-9, "figure/special/degenerate-high-at-mean");
+            check_degenerate_marker(fx.a, &bars[i]);
         }
         else if (strcmp(r->category, "rare") == 0)
             tap_ok(r->conversations == 0 && isnan(bars[i].y_mean) && isnan(bars[i].y_ci_low),
@@ -918,6 +956,82 @@ static long differing_pixels(cairo_surface_t *a, cairo_surface_t *b)
                 }
     }
     return n;
+}
+
+/* The analysis of c with statistic st (trim for trimmed), 1000 resamples. */
+static sentraj_analysis *analyze_statistic(const char *data, size_t len, sentraj_statistic st, double trim)
+{
+    sentraj_config cfg;
+    sentraj_dataset *ds;
+    sentraj_analysis *a = NULL;
+
+    sentraj_config_init(&cfg);
+    cfg.threads = 1;
+    cfg.statistic = st;
+    cfg.trim = trim;
+    ds = sentraj_dataset_alloc(&cfg, NULL);
+    if (ds && sentraj_dataset_read_csv_buffer(ds, data, len, "test.csv", NULL) == SENTRAJ_OK &&
+        sentraj_dataset_finish(ds, NULL) == SENTRAJ_OK)
+        a = sentraj_analysis_compute(ds, &cfg, NULL);
+    sentraj_dataset_free(ds);
+    return a;
+}
+
+/* The value axis names the statistic. A mean trimmed by 0 is the mean, drawn
+ * from the same resamples, so its figure differs from the mean's in the
+ * axis title alone: every differing pixel lies left of the plot. */
+static void test_statistic_axis(void)
+{
+    sentraj_analysis *mean, *trim0;
+    sentraj_figure_bar bars[4];
+    bytes pa = {NULL, 0, 0}, pb = {NULL, 0, 0};
+    cairo_surface_t *ia = NULL, *ib = NULL;
+    size_t nbars = 0;
+    long diff = -1, outside = 0;
+    csv c;
+
+    csv_open(&c);
+    for (int i = 0; i < 7; i++)
+        csv_conv(&c, "up", i, 6);
+    for (int i = 0; i < 7; i++)
+        csv_conv(&c, "down", 6 - i, 7);
+    fclose(c.f);
+    mean = analyze_statistic(c.data, c.len, SENTRAJ_STAT_MEAN, 0);
+    trim0 = analyze_statistic(c.data, c.len, SENTRAJ_STAT_TRIMMED, 0);
+    free(c.data);
+    if (!tap_ok(mean && trim0, "figure/statistic/pipeline"))
+        goto out;
+    tap_ok(sentraj_analysis_row(mean, 0)->boot.ci_low == sentraj_analysis_row(trim0, 0)->boot.ci_low &&
+               sentraj_analysis_row(mean, 2)->boot.ci_high == sentraj_analysis_row(trim0, 2)->boot.ci_high,
+           "figure/statistic/trimmed-0-draws-the-mean");
+    sentraj_figure_layout(mean, NULL, 900, 560, bars, 4, &nbars);
+    if (render(PNG, mean, NULL, &pa, NULL) != SENTRAJ_OK || render(PNG, trim0, NULL, &pb, NULL) != SENTRAJ_OK ||
+        !(ia = decode(&pa)) || !(ib = decode(&pb)) || nbars < 1) {
+        tap_ok(0, "figure/statistic/renders");
+    } else {
+        int w = cairo_image_surface_get_width(ia), h = cairo_image_surface_get_height(ia);
+        double left = bars[0].x - bars[0].half_width - 10;
+        diff = differing_pixels(ia, ib);
+        for (int y = 0; y < h; y++) {
+            const unsigned char *ra = cairo_image_surface_get_data(ia) + (size_t)y * (size_t)cairo_image_surface_get_stride(ia);
+            const unsigned char *rb = cairo_image_surface_get_data(ib) + (size_t)y * (size_t)cairo_image_surface_get_stride(ib);
+            for (int x = 0; x < w; x++)
+                if (x >= left && memcmp(ra + 4 * x, rb + 4 * x, 3) != 0)
+                    outside++;
+        }
+        tap_ok(diff > 50, "figure/statistic/axis-title-differs (%ld pixels)", diff);
+        tap_ok(outside == 0, "figure/statistic/only-the-axis-title-differs (%ld pixels right of it)", outside);
+        save_sample("statistic-trimmed-0", "png", &pb);
+    }
+    if (ia)
+        cairo_surface_destroy(ia);
+    if (ib)
+        cairo_surface_destroy(ib);
+    free(pa.data);
+    free(pb.data);
+out:
+    sentraj_analysis_free(mean);
+    sentraj_analysis_free(trim0);
 }
 
 /* --dpi: the PNG's pixel size follows the dpi, the drawing does not change. */
@@ -1168,6 +1282,7 @@ int main(void)
     test_many();
     test_negative();
     test_special_rows();
+    test_statistic_axis();
     test_dpi();
     test_order_labels();
     test_errors();

@@ -295,10 +295,12 @@ static void test_by_hand(void)
      * b: z alone: too_few; nothing at 7. c: v and w all 0: degenerate.
      * all: 1, 0, -1, 0, 0 at 1..6 (-1/5 .. 1 bounds: P(-1 x5... ) see below). */
     csv = csv_of(p);
-    tap_ok(strstr(csv, "category,position,conversations,mean,ci_low,ci_high\na,1,2,0.5,0,1\n") != NULL,
+    /* Two conversations are far fewer than the default 30: status small. */
+    tap_ok(strstr(csv, "category,position,conversations,mean,ci_low,ci_high,status\na,1,2,0.5,0,1,small\n") != NULL,
            "positions/hand/a-1");
-    tap_ok(strstr(csv, "a,6,2,0.5,0,1\na,7,1,1,,\nb,1,1,-1,,\n") != NULL, "positions/hand/a-7-too-few-b-1-too-few");
-    tap_ok(strstr(csv, "b,7,0,,,\nc,1,2,0,0,0\n") != NULL, "positions/hand/b-7-empty-c-degenerate");
+    tap_ok(strstr(csv, "a,6,2,0.5,0,1,small\na,7,1,1,,,too_few\nb,1,1,-1,,,too_few\n") != NULL,
+           "positions/hand/a-7-too-few-b-1-too-few");
+    tap_ok(strstr(csv, "b,7,0,,,,too_few\nc,1,2,0,0,0,degenerate\n") != NULL, "positions/hand/b-7-empty-c-degenerate");
     {
         const sentraj_position_row *c1 = sentraj_positions_row(p, 2 * 7), *b7 = sentraj_positions_row(p, 13);
         const sentraj_position_row *a1 = sentraj_positions_row(p, 0), *a6 = sentraj_positions_row(p, 5);

@@ -327,7 +327,7 @@ static sentraj_positions *positions_alloc(const sentraj_dataset *ds, const sentr
         sentraj_nomem(err, "positions");
         return NULL;
     }
-    if (!(p->names = analysis_row_names(ds, err))) {
+    if (!(p->names = analysis_row_names(ds, cfg->order, err))) {
         sentraj_positions_free(p);
         return NULL;
     }
@@ -374,6 +374,11 @@ static void fill_rows(sentraj_positions *p, const ratio_result *res, int cluster
             row->ci_high = r->ci_high;
             row->se = r->se;
             row->status = r->status;
+            /* An interval from fewer than `small` conversations (clusters)
+             * covers less than its level: said in the status. */
+            if (row->status == SENTRAJ_CI_OK &&
+                (row->conversations < p->cfg.small || (clustered && row->clusters < p->cfg.small)))
+                row->status = SENTRAJ_CI_SMALL;
             row->empty = r->empty;
             row->engine = r->engine;
         }

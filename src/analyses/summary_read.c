@@ -800,21 +800,28 @@ out:
     return s;
 }
 
-int sentraj_summary_detect(const char *path)
+int sentraj_summary_sniff(const char *path, int *is_summary, sentraj_error *err)
 {
     struct stat st;
-    sentraj_error err;
+    sentraj_error e;
     input *in;
     char buf[64];
     size_t len = 0;
     const char *p = buf;
 
+    *is_summary = 0;
     if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return 0;
-    if (!(in = input_open(path, &err)))
-        return 0;
+        return SENTRAJ_OK;
+    /* Only running out of memory is an answer of its own: a file that cannot
+     * be read is left to the reader, which says why. */
+    if (!(in = input_open(path, &e)))
+        return e.code == SENTRAJ_ENOMEM ? sentraj_nomem(err, "looking for a summary") : SENTRAJ_OK;
     while (len < sizeof buf) {
-        ssize_t n = input_read(in, buf + len, sizeof buf - len, &err);
+        ssize_t n = input_read(in, buf + len, sizeof buf - len, &e);
+        if (n < 0 && e.code == SENTRAJ_ENOMEM) {
+            input_close(in);
+            return sentraj_nomem(err, "looking for a summary");
+        }
         if (n <= 0)
             break;
         len += (size_t)n;
@@ -822,6 +829,13 @@ int sentraj_summary_detect(const char *path)
     input_close(in);
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         p += 3, len -= 3;
-    return len >= sizeof magic_prefix - 1 && memcmp(p, magic_prefix, sizeof magic_prefix - 1) == 0;
+    *is_summary = len >= sizeof magic_prefix - 1 && memcmp(p, magic_prefix, sizeof magic_prefix - 1) == 0;
+    return SENTRAJ_OK;
+}
+
+int sentraj_summary_detect(const char *path)
+{
+    int yes;
+    return sentraj_summary_sniff(path, &yes, NULL) == SENTRAJ_OK && yes;
 }
 

@@ -253,8 +253,6 @@ static const boot_kernels value_kernels = {values_prepare, values_exact,       v
 
 /* Set up sample i's item, or settle its result when it needs no resampling
  * (fewer than 2 values, or one distinct value). */
-/* Set up sample i's item, or settle its result when it needs no resampling
- * (fewer than 2 values, or one distinct value). */
 static int plan_item(const sentraj_sample *s, uint64_t h, const sentraj_config *cfg, plan *pl, boot_item *it,
                      sentraj_boot_result *r, boot_draws *keep, sentraj_error *err)
 {
@@ -289,9 +287,15 @@ static int plan_item(const sentraj_sample *s, uint64_t h, const sentraj_config *
         return sentraj_fail(err, SENTRAJ_EUSAGE,
                             "the exact engine needs deltas on a lattice (every label scale gives one); this data "
                             "has numeric labels off the scale's grid: use --engine multinomial or index");
-    if (s->n > UINT32_MAX)
-        return sentraj_fail(err, SENTRAJ_ELIMIT, "a sample of %zu values is larger than the engines' limit of 2^32 - 1",
-                            s->n);
+    if (s->n > UINT32_MAX) {
+        it->rc = sentraj_fail(&it->err, SENTRAJ_ELIMIT,
+                              "a sample of %zu values is larger than the engines' limit of 2^32 - 1", s->n);
+        if (boot_item_refused(it))
+            return SENTRAJ_OK;
+        if (err)
+            *err = it->err;
+        return it->rc;
+    }
     it->active = 1;
     if (it->engine == SENTRAJ_ENGINE_EXACT) {
         /* The distribution spans at most n times the sample's range (and
@@ -306,8 +310,14 @@ static int plan_item(const sentraj_sample *s, uint64_t h, const sentraj_config *
     return SENTRAJ_OK;
 }
 
+void boot_result_refuse(sentraj_boot_result *r)
+{
+    r->status = SENTRAJ_CI_REFUSED;
+    r->ci_low = r->ci_high = r->se = NAN;
+}
+
 int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size_t m, const sentraj_config *cfg,
-              sentraj_boot_result *out, boot_draws *keep, sentraj_error *err)
+              sentraj_boot_result *out, boot_draws *keep, sentraj_error *refused, sentraj_error *err)
 {
     plan *plans = NULL;
     boot_item *items = NULL;
@@ -324,11 +334,21 @@ int boot_many(const sentraj_sample *const *samples, const uint64_t *hashes, size
         rc = sentraj_nomem(err, "bootstrap");
         goto out;
     }
-    for (size_t i = 0; i < m; i++)
+    for (size_t i = 0; i < m; i++) {
+        items[i].refusable = refused != NULL;
         if ((rc = plan_item(samples[i], hashes[i], cfg, &plans[i], &items[i], &out[i], keep ? &keep[i] : NULL,
                             err)) != SENTRAJ_OK)
             goto out;
-    rc = boot_run(items, m, cfg, "values", err);
+    }
+    if ((rc = boot_run(items, m, cfg, "values", err)) != SENTRAJ_OK)
+        goto out;
+    for (size_t i = 0; refused && i < m; i++) {
+        memset(&refused[i], 0, sizeof refused[i]);
+        if (boot_item_refused(&items[i])) {
+            refused[i] = items[i].err;
+            boot_result_refuse(&out[i]);
+        }
+    }
 out:
     boot_items_release(items, m);
     for (size_t i = 0; plans && i < m; i++)
@@ -355,7 +375,7 @@ int sentraj_boot_mean(const sentraj_sample *s, const char *name, const sentraj_c
 {
     uint64_t h = sentraj_hash_name(name, strlen(name));
     boot_draws keep;
-    int rc = boot_many(&s, &h, 1, cfg, out, means ? &keep : NULL, err);
+    int rc = boot_many(&s, &h, 1, cfg, out, means ? &keep : NULL, NULL, err);
 
     if (rc == SENTRAJ_OK && means && keep.values && !keep.probs)
         memcpy(means, keep.values, keep.len * sizeof *means);

@@ -6,7 +6,6 @@
 #include "core/error.h"
 #include "core/pool.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,17 +15,10 @@ typedef struct task {
     size_t b0, b1; /* b1 == 0: the item's set-up (exact distribution, balanced permutation) */
 } task;
 
-/* A wave's tasks and the first failure among them: the failing item with
- * the lowest index and its error (kept once per wave, not per item, so an
- * item stays small however many rows there are). */
 typedef struct job {
     boot_item *items;
     const task *tasks;
     const sentraj_config *cfg;
-    pthread_mutex_t lock;
-    size_t failed;          /* index of the first failing item, or SIZE_MAX */
-    int rc;
-    sentraj_error err;
     atomic_int stop;        /* 1 once cfg->interrupt asked to stop: the remaining tasks return at once */
 } job;
 
@@ -39,34 +31,29 @@ sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
     return n >= 2 && k * BOOT_AUTO_RATIO <= n ? SENTRAJ_ENGINE_MULTINOMIAL : SENTRAJ_ENGINE_INDEX;
 }
 
-/* Record a task's failure; the one of the lowest item wins, so the error
- * reported is the same whatever the threads' timing. Failures are rare (out
- * of memory), so a lock costs nothing. */
-static void task_failed(job *j, size_t item, int rc, const sentraj_error *e)
+/* Record a task's failure on its item; the first one wins, so concurrent
+ * tasks of one item never write the error together. The run reports the
+ * failing item of the lowest index, whatever the threads' timing. */
+static void task_failed(boot_item *it, int rc, const sentraj_error *e)
 {
-    pthread_mutex_lock(&j->lock);
-    if (item < j->failed) {
-        j->failed = item;
-        j->rc = rc;
-        j->err = *e;
+    if (atomic_exchange_explicit(&it->failed, 1, memory_order_acq_rel) == 0) {
+        it->rc = rc;
+        it->err = *e;
     }
-    pthread_mutex_unlock(&j->lock);
 }
 
 /* Whether the caller asked to stop (cfg->interrupt), now or in an earlier
- * task. The first task to see it records the error; the callback is not
- * asked again once it has said so. */
-static int stop_asked(job *j, size_t item)
+ * task; the callback is not asked again once it has said so. The run then
+ * fails as a whole (run_tasks), whatever each item's tasks got done. */
+static int stop_asked(job *j)
 {
     const sentraj_config *cfg = j->cfg;
-    sentraj_error e;
 
     if (atomic_load_explicit(&j->stop, memory_order_relaxed))
         return 1;
     if (!cfg->interrupt || !cfg->interrupt(cfg->interrupt_ctx))
         return 0;
     atomic_store_explicit(&j->stop, 1, memory_order_relaxed);
-    task_failed(j, item, sentraj_fail(&e, SENTRAJ_EINTERRUPTED, "interrupted"), &e);
     return 1;
 }
 
@@ -79,7 +66,7 @@ static void run_task(void *ctx, size_t t)
     sentraj_error e;
     int rc;
 
-    if (stop_asked(j, tk->item))
+    if (stop_asked(j))
         return;
     if (tk->b1 == 0) {
         if (it->engine == SENTRAJ_ENGINE_EXACT)
@@ -96,7 +83,7 @@ static void run_task(void *ctx, size_t t)
         rc = it->kern->index(it, cfg, tk->b0, tk->b1, &e);
     }
     if (rc != SENTRAJ_OK)
-        task_failed(j, tk->item, rc, &e);
+        task_failed(it, rc, &e);
 }
 
 /* The memory item it takes while its wave runs. */
@@ -143,8 +130,11 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
     *ntasks = 0;
     for (size_t i = 0; i < m; i++) {
         boot_item *it = &items[i];
+        atomic_init(&it->failed, 0);
+        /* An inactive item keeps what its caller recorded (a refusal). */
         if (!it->active)
             continue;
+        it->rc = SENTRAJ_OK;
         if (it->kern->prepare && (rc = it->kern->prepare(it, cfg, err)) != SENTRAJ_OK)
             return rc;
         if (it->engine == SENTRAJ_ENGINE_EXACT) {
@@ -153,8 +143,17 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
         }
         it->balanced = cfg->sim == SENTRAJ_SIM_BALANCED;
         if (it->balanced) {
-            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, err)) != SENTRAJ_OK)
+            if ((rc = draw_balanced_alloc(it->n, B, cfg->balanced_max, what, &it->perm, &it->err)) != SENTRAJ_OK) {
+                it->rc = rc;
+                if (rc == SENTRAJ_ELIMIT && it->refusable) {
+                    /* This row alone is over the limit: it is left out. */
+                    it->active = 0;
+                    continue;
+                }
+                if (err)
+                    *err = it->err;
                 return rc;
+            }
             (*ntasks)++;
         }
         it->acc = malloc(B * it->width * sizeof *it->acc);
@@ -166,8 +165,8 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
 }
 
 /* Run the tasks of m allocated items: the set-up tasks first, since the
- * resampling tasks read what they make. Returns the first failing item's
- * error. */
+ * resampling tasks read what they make. Failures are left on their items;
+ * a stop asked by cfg->interrupt fails the run (SENTRAJ_EINTERRUPTED). */
 static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size_t ntasks, sentraj_error *err)
 {
     size_t B = cfg->resamples, n = 0;
@@ -179,10 +178,7 @@ static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size
     j.items = items;
     j.tasks = tasks;
     j.cfg = cfg;
-    j.failed = SIZE_MAX;
-    j.rc = SENTRAJ_OK;
     atomic_init(&j.stop, 0);
-    pthread_mutex_init(&j.lock, NULL);
     for (size_t i = 0; i < m; i++)
         if (items[i].active && (items[i].engine == SENTRAJ_ENGINE_EXACT || items[i].balanced))
             tasks[n++] = (task){i, 0, 0};
@@ -194,12 +190,12 @@ static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size
         for (size_t b = 0; b < B; b += BOOT_BLOCK)
             tasks[n++] = (task){i, b, b + BOOT_BLOCK < B ? b + BOOT_BLOCK : B};
     }
-    pool_run(cfg->threads, n, run_task, &j, err);
+    if (!atomic_load_explicit(&j.stop, memory_order_relaxed))
+        pool_run(cfg->threads, n, run_task, &j, err);
     free(tasks);
-    pthread_mutex_destroy(&j.lock);
-    if (j.rc != SENTRAJ_OK && err)
-        *err = j.err;
-    return j.rc;
+    if (atomic_load_explicit(&j.stop, memory_order_relaxed))
+        return sentraj_fail(err, SENTRAJ_EINTERRUPTED, "interrupted");
+    return SENTRAJ_OK;
 }
 
 /* One wave: allocate, resample, then finish each row in order and free
@@ -215,6 +211,18 @@ static int run_wave(boot_item *items, size_t m, const sentraj_config *cfg, const
     for (size_t i = 0; i < m; i++) {
         boot_item *it = &items[i];
         if (!it->active)
+            continue;
+        if (it->rc != SENTRAJ_OK) {
+            if (!boot_item_refused(it)) {
+                if (err)
+                    *err = it->err;
+                return it->rc;
+            }
+            /* Refused: its caller reports it; nothing to finish. */
+            boot_items_release(it, 1);
+            continue;
+        }
+        if (!it->kern->finish)
             continue;
         if ((rc = it->kern->finish(it, cfg, err)) != SENTRAJ_OK)
             return rc;

@@ -4,6 +4,8 @@
 
 #include "sentraj.h"
 
+#include <stdatomic.h>
+
 
 /*
  * Every bootstrap in sentraj -- of a category's mean (boot/bootstrap.c), of
@@ -47,8 +49,9 @@ typedef struct boot_item boot_item;
  * must write nothing else. exact (NULL when the kind has no exact engine)
  * computes the item's distribution into the caller's it->state. prepare
  * (may be NULL) readies an item just before its wave runs, e.g. expands its
- * sample for the index engine; finish turns what the item drew into its
- * result and frees what prepare and exact made. prepare and finish run on
+ * sample for the index engine; finish (may be NULL: the caller then
+ * finishes after boot_run) turns what the item drew into its result and
+ * frees what prepare and exact made. prepare and finish run on
  * the calling thread, in row order. */
 typedef struct boot_kernels {
     int (*prepare)(boot_item *it, const sentraj_config *cfg, sentraj_error *err);
@@ -70,26 +73,42 @@ struct boot_item {
     size_t extra_bytes;    /* what prepare and exact will allocate, about: counted in the wave's memory */
     sentraj_engine engine; /* from boot_resolve; exact items need kern->exact */
     int active;
+    /* 1: a size limit this item meets (SENTRAJ_ELIMIT from its set-up, its
+     * balanced table or a kernel) refuses this item alone: boot_run leaves
+     * it with rc and err set and runs the others, and the caller reports
+     * the row as refused. 0: such an error fails the whole run. */
+    int refusable;
     /* Set by the driver. */
     int balanced;          /* index engine with sim balanced */
     double *acc;           /* B * width doubles; NULL for the exact engine */
     uint32_t *perm;        /* balanced: n * B indices */
+    atomic_int failed;     /* a task of this item failed: rc and err are set */
+    int rc;
+    sentraj_error err;
 };
 
 /* The engine cfg asks for, with auto resolved for a sample of n values (or
  * units) of which k are distinct. Never SENTRAJ_ENGINE_AUTO. */
 sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k);
 
-/* Run the m items' bootstraps and finish each active one. `what` names the
- * drawn things in the balanced table's size error ("values", "units").
- * Returns SENTRAJ_OK, SENTRAJ_ELIMIT (a balanced table past
+/* Run the m items' bootstraps and finish each active one that has a finish
+ * kernel (the others keep their accumulators for their caller). `what`
+ * names the drawn things in the balanced table's size error ("values",
+ * "units"). Returns SENTRAJ_OK, SENTRAJ_ELIMIT (a balanced table past
  * cfg->balanced_max), SENTRAJ_ENOMEM, or the first failing item's error
- * (rows after it are then left unfinished). Call boot_items_release
- * afterwards, also after an error. */
+ * (rows after it are then left unfinished), except a refusable item's size
+ * limit (see boot_item.refusable), which only that item's rc and err
+ * record. Call boot_items_release afterwards, also after an error. */
 int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *what, sentraj_error *err);
 
-/* Free what the driver still holds in the m items (acc, perm: only after
- * an error). */
+/* Free what the driver still holds in the m items (acc, perm: after an
+ * error, a refusal, or for items without a finish kernel). */
 void boot_items_release(boot_item *items, size_t m);
+
+/* Whether item it was refused: refusable, and failed on a size limit. */
+static inline int boot_item_refused(const boot_item *it)
+{
+    return it->refusable && it->rc == SENTRAJ_ELIMIT;
+}
 
 #endif

@@ -12,14 +12,14 @@ int engine_multinomial(const sentraj_sample *s, uint64_t seed, uint64_t h, size_
     size_t K = s->k, rows = b1 - b0;
     double *c = malloc(rows * K * sizeof *c);
     double *v = malloc(2 * K * sizeof *v);
-    double *y = malloc(2 * rows * sizeof *y);
     draw_multinomial d;
     int rc = -1;
 
-    if (draw_multinomial_init(&d, s->counts, K, s->n) != 0 || !c || !v || !y)
+    if (draw_multinomial_init(&d, s->counts, K, s->n) != 0 || !c || !v)
         goto out;
-    /* Values as a K x 2 matrix [value, value^2]; on a lattice the integers
-     * q, so every product and sum below is an exact integer in double. */
+    /* Values and their squares, interleaved (each read with stride 2); on a
+     * lattice the integers q, so every product and sum below is an exact
+     * integer in double. */
     for (size_t j = 0; j < K; j++) {
         double x = s->lattice ? (double)s->qd[j] : s->distinct[j];
         v[2 * j] = x;
@@ -30,22 +30,13 @@ int engine_multinomial(const sentraj_sample *s, uint64_t seed, uint64_t h, size_
         for (size_t j = 0; j < K; j++)
             c[(b - b0) * K + j] = (double)d.cnt[j];
     }
-    if (sq) {
-        blas_gemm(rows, 2, K, c, v, y);
-        for (size_t i = 0; i < rows; i++) {
-            sum[b0 + i] = y[2 * i];
-            sq[b0 + i] = y[2 * i + 1];
-        }
-    } else {
-        blas_gemv(rows, K, c, v, 2, y);
-        for (size_t i = 0; i < rows; i++)
-            sum[b0 + i] = y[i];
-    }
+    blas_gemv(rows, K, c, v, 2, sum + b0);
+    if (sq)
+        blas_gemv(rows, K, c, v + 1, 2, sq + b0);
     rc = 0;
 out:
     draw_multinomial_free(&d);
     free(c);
     free(v);
-    free(y);
     return rc;
 }

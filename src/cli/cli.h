@@ -61,6 +61,15 @@ typedef struct cli_positions_opts {
     cli_strings figures;   /* --figure FILE, repeatable */
 } cli_positions_opts;
 
+/* The statistics commands: compare, sensitivity, and analyze --by-start. */
+typedef struct cli_stats_opts {
+    int by_start;             /* analyze --by-start */
+    const char *reference;    /* compare --reference CAT; NULL: none */
+    const char *pairs;        /* compare --pairs A:B,...; NULL: none */
+    cli_uint_list windows;    /* sensitivity --windows; none: 1,2,3,4 */
+    cli_uint_list min_humans; /* sensitivity --min-humans; none: 4,6,8,10,15,20 */
+} cli_stats_opts;
+
 /* simulate. */
 typedef struct cli_simulate_opts {
     sentraj_simulate_options model; /* --conversations, --seed, --multi-category, --short-share, --users, --user-effect */
@@ -84,7 +93,8 @@ typedef struct cli_args {
     cli_input_opts input;
     cli_output_opts out;
     cli_figure_opts fig;
-    cli_positions_opts pos;
+    cli_positions_opts pos;       /* also --figure of compare, transitions and sensitivity */
+    cli_stats_opts stats;
     cli_simulate_opts simulate;
     cli_bench_opts bench;
     char **inputs;             /* the operands, in argv */
@@ -104,8 +114,13 @@ enum {
     CMD_SUMMARIZE = 1u << 5,
     CMD_MERGE = 1u << 6,
     CMD_BENCH = 1u << 7,
+    CMD_COMPARE = 1u << 8,
+    CMD_TEST = 1u << 9,
+    CMD_TRANSITIONS = 1u << 10,
+    CMD_SENSITIVITY = 1u << 11,
 };
-#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | CMD_BENCH)
+#define CMD_ALL (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SIMULATE | CMD_SUMMARIZE | CMD_MERGE | \
+                 CMD_BENCH | CMD_COMPARE | CMD_TEST | CMD_TRANSITIONS | CMD_SENSITIVITY)
 
 typedef struct cli_command {
     const char *name;    /* as typed after "sentraj" */
@@ -117,7 +132,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cmd_analyze, cmd_deltas, cmd_figure4, cmd_positions, cmd_simulate, cmd_summarize,
-    cmd_merge, cmd_bench;
+    cmd_merge, cmd_bench, cmd_compare, cmd_test, cmd_transitions, cmd_sensitivity;
 
 /* Every command, in the order 'sentraj --help' lists them; NULL-terminated. */
 extern const cli_command *const cli_commands[];
@@ -197,9 +212,14 @@ extern const size_t cli_noptions;
  * after printing a usage error. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *a);
 
-/* The checks of the analysis settings that need all of them at once
- * (sentraj_config_check; --cluster-by against the exact engine and
- * ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
+/* No output of the run (-o, figure4's four files, --save-resamples,
+ * --figure) names one of its input files (INPUT, --scale, --categories,
+ * --speaker-roles). Returns 0, or EXIT_USAGE after printing the error. */
+int cli_check_outputs(const cli_args *a);
+
+/* cli_check_outputs, then the checks of the analysis settings that need all
+ * of them at once (sentraj_config_check; --cluster-by against the exact
+ * engine and ConvoKit). Returns 0, or EXIT_USAGE after printing the error. */
 int cli_check_config(const cli_args *a);
 
 /* cli_check_config, then at least one INPUT: how the commands that analyse
@@ -211,12 +231,22 @@ int cli_format_is(const cli_args *a, const char *fmt);
 
 /* ---- messages --------------------------------------------------------------- */
 
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
 /* "sentraj CMD: message" on stderr, and the exit code for status. */
 int cli_fail(const sentraj_error *err);
+/* fmt's text on standard error as it is, but escaped by sentraj_escape's
+ * rule, like every message of the command: input (file names, ids,
+ * categories) reaches the terminal only that way. */
+void cli_message(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The message, then "Try 'sentraj CMD --help'."; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...);
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* A note on stderr, unless -q. */
-void cli_note(const cli_args *a, const char *fmt, ...);
+void cli_note(const cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* ---- --order and --labels lists, and the figure ----------------------------- */
 
@@ -301,20 +331,91 @@ sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, con
 /* The bundled fixture's path, or NULL when it cannot be found. */
 const char *cli_fixture_path(void);
 
+/* ---- the statistics commands (stats_common.c) --------------------------------- */
+
+enum { CLI_FIG_PNG, CLI_FIG_SVG, CLI_FIG_PDF };
+
+/* The figure format of a file name by its extension (CLI_FIG_*), -1 when unknown. */
+int cli_figure_kind(const char *path);
+
+/* The --figure names (each .png, .svg or .pdf, none the output or given
+ * twice; two-sided intervals only) and the figure options that need
+ * --figure, checked before any input is read. Returns 0 or the exit code
+ * after the message. */
+int cli_check_figures(const cli_args *a);
+
+/* On standard error (unless -q), when the bootstrap's tail holds fewer than
+ * 5 resamples: (1 - level) / 2 x B < 5 for a two-sided interval,
+ * (1 - level) x B for a one-sided one. Not for the exact engine. */
+void cli_warn_tails(const cli_args *a);
+
+/* On standard error (unless -q): row `row` was refused, and why. */
+void cli_note_refused(const cli_args *a, const char *row, const char *why);
+/* The same for every refused row of an analysis. */
+void cli_note_refused_rows(const cli_args *a, const sentraj_analysis *an);
+
+/* analyze --by-start: the analysis of the INPUTs (messages or summaries)
+ * with rows CATEGORY|START. Returns NULL after printing the error, with
+ * *code set; counts as for cli_analyze. */
+sentraj_analysis *cli_analyze_by_start(const cli_args *a, sentraj_counts *counts, int *code);
+
+/* --pairs A:B,C:D: n pairs, a's and b's alternating in v[0 .. 2n - 1],
+ * pointing into buf. A backslash escapes ',', ':' or itself. */
+typedef struct cli_pairs {
+    char *buf;
+    const char **v;
+    size_t n;
+} cli_pairs;
+/* Returns 0, or the exit code after the message. */
+int cli_pairs_parse(const char *arg, cli_pairs *p);
+void cli_pairs_free(cli_pairs *p);
+
+/* How a command's results are written: its three formats and its figure,
+ * each a thin wrapper of the library's writer for its result. */
+typedef struct cli_writers {
+    int (*csv)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*table)(FILE *f, const char *name, const void *result, sentraj_error *err);
+    int (*json)(FILE *f, const char *name, const void *result, const sentraj_run_info *info, sentraj_error *err);
+    int (*figure)(int kind, FILE *f, const char *name, const void *result, const sentraj_figure_options *o,
+                  sentraj_error *err); /* kind: CLI_FIG_*; NULL: the command draws nothing */
+} cli_writers;
+
+/* The output (-o, --format) and every --figure, written whole or not at
+ * all. Returns the exit code. */
+int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,
+                      const sentraj_run_info *info);
+
+/* The label scale of --scale 3|5|7|FILE (without --scale, *scale is NULL:
+ * the default 5-point one). Returns 0, or the exit code after the message. */
+int cli_scale_open(const cli_args *a, sentraj_scale **scale);
+
 /* ---- output files ------------------------------------------------------------- */
 
-/* Output files: registered so a SIGINT or SIGTERM removes their temporary files. */
+/* Output files: registered so that a signal that ends the run removes their temporary files. */
 sentraj_outfile *cli_out_open(const char *path, int *code);
 int cli_out_commit(sentraj_outfile *out);
 void cli_out_abort(sentraj_outfile *out);
-/* Commit outs[0..n) in order, setting each to NULL as it is committed or
- * fails; stops at the first failure, leaving the rest for cli_out_abort.
- * Returns the exit code. */
+/* Commit outs[0..n) together, all or none (sentraj_outfile_commit_all;
+ * NULL entries are skipped), setting each to NULL. Returns the exit code. */
 int cli_out_commit_all(sentraj_outfile **outs, size_t n);
 /* The end of writing out with status rc: commit it, or, when rc is an
  * error, drop it and report err. Returns the exit code. */
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err);
 void cli_signals_install(void);
+
+/* Figures are drawn by cairo, fontconfig, pixman and libpng, which do not
+ * all survive an allocation that fails: some crash. cli_draw runs
+ * draw(ctx, err) in a child process writing into the run's (temporary)
+ * output files, and returns 0, the child's exit code after its message, or
+ * 71 after a message when the child crashed (or was killed by the kernel's
+ * out-of-memory killer). */
+typedef int (*cli_draw_fn)(void *ctx, sentraj_error *err);
+int cli_draw(cli_draw_fn draw, void *ctx, const char *name);
+
+/* Whether an allocation of the process failed since the last reset
+ * (alloc_watch.c; always 0 in sanitizer builds, which do not watch). */
+int cli_alloc_failed(void);
+void cli_alloc_watch_reset(void);
 /* Do two output paths name the same file (same string, or the same existing
  * file)? Two outputs of one run must not, or one would silently replace the other. */
 int cli_same_output(const char *a, const char *b);

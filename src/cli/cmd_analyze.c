@@ -22,12 +22,23 @@ static const char help[] =
     "                     have an infinite end (inf / -inf)\n"
     "  --sim S            ordinary|balanced (ordinary); balanced draws every\n"
     "                     observation exactly B times overall (index engine)\n"
+    "  --statistic S      what mean_delta and its interval are of: mean, median,\n"
+    "                     trimmed:F (F cut from each end, e.g. trimmed:0.1),\n"
+    "                     share-up, share-down or share-same (the share of\n"
+    "                     conversations whose delta is > 0, < 0, = 0) (mean); exact\n"
+    "                     engine: mean and shares; studentized: mean only\n"
+    "  --by-start         rows CATEGORY|START instead: the change within each\n"
+    "                     starting level (the first window's mean at the nearest\n"
+    "                     label of the scale, ties toward the neutral one)\n"
+    "  --small N          status small for an interval from fewer than N\n"
+    "                     conversations (or clusters) (30); 0: never\n"
     "  --save-resamples F also write each category's resampled means to F as CSV\n"
-    "                     (category,resample,mean; exact: category,mean,probability)\n"
-    "  --cluster-by COL   two-level bootstrap: resample the values of column (JSONL\n"
-    "                     key) COL, e.g. a user id, each with all its conversations;\n"
-    "                     the estimate stays the mean over conversations (index or\n"
-    "                     multinomial engine)\n"
+    "                     (category,resample,mean; exact: category,mean,probability;\n"
+    "                     with another statistic the column is value)\n"
+    "  --cluster-by COL   cluster bootstrap: resample the values of column (JSONL\n"
+    "                     key) COL, e.g. a user id, each with all its conversations\n"
+    "                     (one stage: clusters only); the estimate stays the\n"
+    "                     statistic over conversations (index or multinomial engine)\n"
     "  --seed S           random seed; output is fully determined by data and seed (42)\n"
     "  --threads T        threads for resampling and for reading a large CSV file,\n"
     "                     0 = all cores (0); the output does not depend on it\n"
@@ -35,7 +46,10 @@ static const char help[] =
     "                     10; the default), name (bytewise: 1, 10, 2), value (largest\n"
     "                     mean_delta first), or categories to put first: a comma\n"
     "                     list, or a file of one name a line; \"all\" stays last\n"
-    "  --format F         csv|json|table (csv); json adds the options and the counts\n"
+    "  --format F         csv|json|table (csv); json and table add per row the\n"
+    "                     conversations dropped by --min-human and, with\n"
+    "                     --cluster-by, the clusters, the largest one's share and\n"
+    "                     the design effect; json also the options and the counts\n"
     "  -o, --output FILE  write here instead of standard output (written whole or not at all)\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
@@ -52,8 +66,9 @@ static const char help[] =
     "--scale as given here.\n"
     "\n"
     "CSV output columns: category, conversations, mean_first, mean_last, mean_delta,\n"
-    "ci_low, ci_high, level, method, engine, resamples, seed, se, status\n"
-    "(status: ok | degenerate | too_few).\n";
+    "ci_low, ci_high, level, method, engine, resamples, seed, se, status, statistic\n"
+    "(status: ok | small | degenerate | too_few | refused; a refused row is over an\n"
+    "engine's limit, and why goes to standard error).\n";
 
 static int run(cli_args *a)
 {
@@ -71,9 +86,11 @@ static int run(cli_args *a)
         return cli_usage_error("--save-resamples and the output are the same file (%s)", a->out.save_resamples);
     /* The analysis keeps every draw only when they are to be written. */
     a->cfg.keep_resamples = a->out.save_resamples != NULL;
-    an = cli_analyze(a, a->inputs, a->ninputs, &counts, &code);
+    cli_warn_tails(a);
+    an = a->stats.by_start ? cli_analyze_by_start(a, &counts, &code) : cli_analyze(a, a->inputs, a->ninputs, &counts, &code);
     if (!an)
         return code;
+    cli_note_refused_rows(a, an);
     info = cli_run_info(a, a->inputs, a->ninputs, &counts);
     out = cli_out_open(output, &code);
     if (!out) {
@@ -102,11 +119,10 @@ static int run(cli_args *a)
         cli_out_abort(saved);
         return cli_fail(&err);
     }
-    if (saved && (code = cli_out_commit(saved)) != 0) {
-        cli_out_abort(out);
-        return code;
+    {
+        sentraj_outfile *both[2] = {out, saved};
+        return cli_out_commit_all(both, 2);
     }
-    return cli_out_commit(out);
 }
 
 const cli_command cmd_analyze = {

@@ -31,8 +31,11 @@ static const char help[] =
     "                     (\"all\" allowed); categories not listed are left out\n"
     "  --labels LIST      display names: NAME=TEXT,NAME=TEXT,...\n"
     "                     (in both lists, \\, \\= and \\\\ stand for , = and \\)\n"
+    "  --statistic S      what the bars and whiskers show: mean, median, trimmed:F,\n"
+    "                     share-up, share-down or share-same, as for 'sentraj\n"
+    "                     analyze' (mean)\n"
     "  --min-human N, --window K, --resamples B, --level L, --method M,\n"
-    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL\n"
+    "  --engine E, --sim S, --seed S, --threads T, --cluster-by COL, --small N\n"
     "                     as for 'sentraj analyze'\n"
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n";
@@ -90,12 +93,32 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
+/* The PNG, SVG and PDF (out[1..3]), drawn by cli_draw. */
+typedef struct drawing {
+    sentraj_outfile **out;
+    char (*path)[4096];
+    const sentraj_analysis *an;
+    const sentraj_figure_options *fo;
+} drawing;
+
+static int draw(void *ctx, sentraj_error *err)
+{
+    const drawing *d = ctx;
+    int rc = sentraj_analysis_write_png(sentraj_outfile_stream(d->out[1]), d->path[1], d->an, d->fo, err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_analysis_write_svg(sentraj_outfile_stream(d->out[2]), d->path[2], d->an, d->fo, err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_analysis_write_pdf(sentraj_outfile_stream(d->out[3]), d->path[3], d->an, d->fo, err);
+    return rc;
+}
+
 /* The four files in dir and the table on standard output, all or none. */
 static int write_all(const cli_args *a, const char *dir, const sentraj_analysis *an, const sentraj_figure_options *fo)
 {
     static const char *const names[NFILES] = {"figure4.csv", "figure4.png", "figure4.svg", "figure4.pdf"};
     sentraj_outfile *out[NFILES] = {NULL, NULL, NULL, NULL};
     char path[NFILES][4096];
+    drawing d = {out, path, an, fo};
     sentraj_error err;
     int code = 0, rc;
 
@@ -106,16 +129,14 @@ static int write_all(const cli_args *a, const char *dir, const sentraj_analysis 
             goto out;
     }
     rc = sentraj_analysis_write_csv(sentraj_outfile_stream(out[0]), path[0], an, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_png(sentraj_outfile_stream(out[1]), path[1], an, fo, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_svg(sentraj_outfile_stream(out[2]), path[2], an, fo, &err);
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_pdf(sentraj_outfile_stream(out[3]), path[3], an, fo, &err);
-    /* The table first: if standard output fails, no file is committed. */
-    if (rc == SENTRAJ_OK)
-        rc = sentraj_analysis_write_table(stdout, "<stdout>", an, &err);
     if (rc != SENTRAJ_OK) {
+        code = cli_fail(&err);
+        goto out;
+    }
+    if ((code = cli_draw(draw, &d, path[1])) != 0)
+        goto out;
+    /* The table before the files: if standard output fails, no file is committed. */
+    if (sentraj_analysis_write_table(stdout, "<stdout>", an, &err) != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto out;
     }
@@ -168,9 +189,11 @@ static int run(cli_args *a)
         ninputs = 1;
         cli_note(a, "no INPUT: using the bundled fixture %s", f);
     }
+    cli_warn_tails(a);
     an = cli_analyze(a, inputs, ninputs, &counts, &code);
     if (!an)
         goto fail;
+    cli_note_refused_rows(a, an);
     /* --order and --labels name categories of the data. */
     if (sentraj_analysis_check_figure(an, &fig.fo, &err) != SENTRAJ_OK) {
         code = cli_figure_usage(&err);
@@ -183,8 +206,9 @@ static int run(cli_args *a)
     errno = 0;
     made_dir = stat(dir, &st) != 0;
     if (!made_dir ? !S_ISDIR(st.st_mode) : make_dirs(dir) != 0) {
-        fprintf(stderr, "sentraj figure4: %s: cannot use as output directory: %s\n", dir,
+        cli_message("sentraj figure4: %s: cannot use as output directory: %s", dir,
                 errno ? strerror(errno) : "not a directory");
+        fputc('\n', stderr);
         code = 74;
         goto fail;
     }

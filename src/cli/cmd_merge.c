@@ -25,6 +25,8 @@ static int run(cli_args *a)
 
     if (a->ninputs == 0)
         return cli_usage_error("no SUMMARY given (use - for standard input)");
+    if ((code = cli_check_outputs(a)) != 0)
+        return code;
     if (!(s = cli_read_summaries(a, a->inputs, a->ninputs, 0, &code)))
         return code;
     return cli_write_summary(a, s);

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <string.h>
-#include <strings.h>
 
 static const char help[] =
     "Usage: sentraj positions [options] INPUT...\n"
@@ -28,8 +27,10 @@ static const char help[] =
     "  --engine E         auto|index|multinomial (auto)\n"
     "  --alternative A    two-sided|less|greater (two-sided)\n"
     "  --sim S            ordinary|balanced (ordinary)\n"
-    "  --cluster-by COL   resample the values of column (JSONL key) COL, e.g. a\n"
-    "                     user id, each with all its conversations\n"
+    "  --cluster-by COL   cluster bootstrap: resample the values of column (JSONL\n"
+    "                     key) COL, e.g. a user id, each with all its conversations\n"
+    "  --small N          status small for an interval from fewer than N\n"
+    "                     conversations (or clusters) (30); 0: never\n"
     "  --seed S           random seed; output is fully determined by data and seed (42)\n"
     "  --threads T        worker threads, 0 = all cores (0); output does not depend on it\n"
     "  --format F         csv|json|table (csv)\n"
@@ -48,50 +49,40 @@ static const char help[] =
     "Input options: as for 'sentraj analyze' (--input-format, --scale, --categories,\n"
     "--col-*, ConvoKit keys).\n"
     "\n"
-    "CSV output columns: category, position, conversations, mean, ci_low, ci_high\n"
-    "(one row per category and position, \"all\" last; conversations counts those\n"
-    "reaching the position; empty fields where there is no value).\n";
+    "CSV output columns: category, position, conversations, mean, ci_low, ci_high,\n"
+    "status (one row per category and position, \"all\" last; conversations counts\n"
+    "those reaching the position; empty fields where there is no value; status ok |\n"
+    "small | degenerate | too_few).\n";
 
-enum { FIG_PNG, FIG_SVG, FIG_PDF };
+/* The figures, drawn by cli_draw into their output files. */
+typedef struct drawing {
+    const cli_strings *names;
+    sentraj_outfile **figs;
+    const sentraj_positions *p;
+    const sentraj_figure_options *fo;
+} drawing;
 
-/* The figure format of a file name, by its extension; -1 when unknown. */
-static int figure_kind(const char *path)
+static int draw(void *ctx, sentraj_error *err)
 {
-    const char *dot = strrchr(path, '.');
-    if (!dot || strchr(dot, '/'))
-        return -1;
-    if (strcasecmp(dot, ".png") == 0)
-        return FIG_PNG;
-    if (strcasecmp(dot, ".svg") == 0)
-        return FIG_SVG;
-    if (strcasecmp(dot, ".pdf") == 0)
-        return FIG_PDF;
-    return -1;
-}
+    const drawing *d = ctx;
+    int rc = SENTRAJ_OK;
 
-/* The --figure names and the figure options that need --figure, checked
- * before any input is read. Returns 0 or the exit code after the message. */
-static int check_figures(const cli_args *a)
-{
-    const cli_strings *figs = &a->pos.figures;
-    const cli_figure_opts *f = &a->fig;
-
-    for (int i = 0; i < figs->n; i++)
-        if (figure_kind(figs->v[i]) < 0)
-            return cli_usage_error("--figure %s: the name must end in .png, .svg or .pdf", figs->v[i]);
-    for (int i = 0; i < figs->n; i++) {
-        if (cli_same_output(a->out.path ? a->out.path : "-", figs->v[i]))
-            return cli_usage_error("--figure and the output are the same file (%s)", figs->v[i]);
-        for (int j = 0; j < i; j++)
-            if (cli_same_output(figs->v[j], figs->v[i]))
-                return cli_usage_error("--figure %s is given twice", figs->v[i]);
+    for (int i = 0; i < d->names->n && rc == SENTRAJ_OK; i++) {
+        FILE *f = sentraj_outfile_stream(d->figs[i]);
+        const char *name = sentraj_outfile_name(d->figs[i]);
+        switch (cli_figure_kind(d->names->v[i])) {
+        case CLI_FIG_PNG:
+            rc = sentraj_positions_write_png(f, name, d->p, d->fo, err);
+            break;
+        case CLI_FIG_SVG:
+            rc = sentraj_positions_write_svg(f, name, d->p, d->fo, err);
+            break;
+        default:
+            rc = sentraj_positions_write_pdf(f, name, d->p, d->fo, err);
+            break;
+        }
     }
-    if (figs->n && a->cfg.alternative != SENTRAJ_TWO_SIDED)
-        return cli_usage_error("the figure draws two-sided intervals; leave out --figure for --alternative %s",
-                               sentraj_alternative_name(a->cfg.alternative));
-    if (!figs->n && (f->title || f->width || f->height || f->dpi || f->labels))
-        return cli_usage_error("--title, --width, --height, --dpi and --labels need --figure FILE");
-    return 0;
+    return rc;
 }
 
 /* The table and every figure, all or none. */
@@ -99,7 +90,7 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
                      const sentraj_run_info *info)
 {
     const cli_strings *names = &a->pos.figures;
-    sentraj_outfile *out, *figs[CLI_MAX_REPEAT] = {NULL};
+    sentraj_outfile *out, *figs[CLI_MAX_REPEAT + 1] = {NULL};
     sentraj_error err;
     int code, rc, nfig;
 
@@ -115,29 +106,21 @@ static int write_all(const cli_args *a, const sentraj_positions *p, const sentra
         rc = sentraj_positions_write_json(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, info, &err);
     else
         rc = sentraj_positions_write_csv(sentraj_outfile_stream(out), sentraj_outfile_name(out), p, &err);
-    for (int i = 0; i < nfig && rc == SENTRAJ_OK; i++) {
-        FILE *f = sentraj_outfile_stream(figs[i]);
-        const char *name = sentraj_outfile_name(figs[i]);
-        switch (figure_kind(names->v[i])) {
-        case FIG_PNG:
-            rc = sentraj_positions_write_png(f, name, p, fo, &err);
-            break;
-        case FIG_SVG:
-            rc = sentraj_positions_write_svg(f, name, p, fo, &err);
-            break;
-        default:
-            rc = sentraj_positions_write_pdf(f, name, p, fo, &err);
-            break;
-        }
-    }
     if (rc != SENTRAJ_OK) {
         code = cli_fail(&err);
         goto out;
     }
-    if ((code = cli_out_commit_all(figs, (size_t)nfig)) != 0)
-        goto out;
-    code = cli_out_commit(out);
+    if (nfig) {
+        drawing d = {names, figs, p, fo};
+        if ((code = cli_draw(draw, &d, sentraj_outfile_name(figs[0]))) != 0)
+            goto out;
+    }
+    /* The table first, then the figures, all or none. */
+    memmove(figs + 1, figs, (size_t)nfig * sizeof *figs);
+    figs[0] = out;
     out = NULL;
+    code = cli_out_commit_all(figs, (size_t)nfig + 1);
+    nfig = 0;
 out:
     cli_out_abort(out);
     for (int i = 0; i < nfig; i++)
@@ -171,7 +154,7 @@ static int run(cli_args *a)
     po.bins = a->pos.bins;
     po.all_conversations = a->pos.all_conversations;
 
-    if ((code = check_figures(a)) != 0)
+    if ((code = cli_check_figures(a)) != 0)
         return code;
     if ((code = cli_figure_build(&a->fig, &fig)) != 0)
         goto out;
@@ -180,6 +163,7 @@ static int run(cli_args *a)
         goto out;
     }
 
+    cli_warn_tails(a);
     /* Every label of every conversation is needed, not just the windows. */
     a->input.in.keep_labels = 1;
     ds = cli_load(a, a->inputs, a->ninputs, &code);

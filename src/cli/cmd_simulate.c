@@ -66,15 +66,16 @@ static int run(cli_args *a)
         cli_out_abort(truth);
         return cli_fail(&err);
     }
-    if ((code = cli_out_commit(out)) != 0) {
-        cli_out_abort(truth);
-        return code;
+    {
+        sentraj_outfile *both[2] = {out, truth};
+        if ((code = cli_out_commit_all(both, 2)) != 0)
+            return code;
     }
-    if (truth && (code = cli_out_commit(truth)) != 0)
-        return code;
-    if (!a->out.quiet && strcmp(output, "-") != 0)
-        fprintf(stderr, "sentraj simulate: wrote %llu conversations to %s (seed %llu)\n",
-                (unsigned long long)sim->conversations, output, (unsigned long long)sim->seed);
+    if (!a->out.quiet && strcmp(output, "-") != 0) {
+        cli_message("sentraj simulate: wrote %llu conversations to %s (seed %llu)",
+                    (unsigned long long)sim->conversations, output, (unsigned long long)sim->seed);
+        fputc('\n', stderr);
+    }
     return 0;
 }
 

@@ -8,8 +8,9 @@
  * here and its file in meson.build's cli_parts; the option table then names
  * it among the commands of each option it takes. */
 const cli_command *const cli_commands[] = {
-    &cmd_analyze, &cmd_deltas, &cmd_figure4, &cmd_positions, &cmd_simulate, &cmd_summarize, &cmd_merge, &cmd_bench,
-    NULL,
+    &cmd_analyze, &cmd_deltas, &cmd_figure4, &cmd_positions, &cmd_compare, &cmd_test, &cmd_transitions,
+    &cmd_sensitivity, &cmd_simulate, &cmd_summarize,
+    &cmd_merge, &cmd_bench, NULL,
 };
 
 const char *cli_cmd = "sentraj";
@@ -34,11 +35,11 @@ void cli_usage(FILE *f)
           f);
     for (size_t i = 0; cli_commands[i]; i++) {
         /* A summary's further lines are indented under its first. */
-        fprintf(f, "  %-10s ", cli_commands[i]->name);
+        fprintf(f, "  %-11s ", cli_commands[i]->name);
         for (const char *c = cli_commands[i]->summary; *c; c++) {
             fputc(*c, f);
             if (*c == '\n')
-                fputs("             ", f);
+                fputs("              ", f);
         }
         fputc('\n', f);
     }

@@ -1,20 +1,44 @@
 /* common.c - messages, loading, summaries, figure options and output files shared by the subcommands. */
 #include "cli.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* fmt's text on standard error, escaped by sentraj_escape's rule: messages
+ * carry file names, ids and category names, which must not reach the
+ * terminal as control sequences. */
+static void vescaped(const char *fmt, va_list ap)
+{
+    char text[4096], shown[4 * sizeof text];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+
+    if (n < 0)
+        return;
+    sentraj_escape(shown, sizeof shown, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+    fputs(shown, stderr);
+}
+
+void cli_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vescaped(fmt, ap);
+    va_end(ap);
+}
 
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "sentraj %s: ", cli_cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vescaped(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'sentraj %s --help'.\n", cli_cmd);
     return EXIT_USAGE;
@@ -23,6 +47,7 @@ int cli_usage_error(const char *fmt, ...)
 int cli_fail(const sentraj_error *err)
 {
     char buf[1200];
+    /* The library stores its messages escaped already. */
     fprintf(stderr, "sentraj %s: %s\n", cli_cmd, sentraj_error_format(err, buf, sizeof buf));
     return sentraj_status_exit_code(err->code);
 }
@@ -34,7 +59,7 @@ void cli_note(const cli_args *a, const char *fmt, ...)
         return;
     fprintf(stderr, "sentraj %s: ", cli_cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vescaped(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -142,11 +167,13 @@ static void show_progress(void *ctx, const char *input, uint64_t done, uint64_t 
         return;
     p->last = t;
     rate = mb / (t - p->start);
+    /* The line's own control sequences around the input's name, escaped. */
+    fprintf(stderr, "\rsentraj %s: reading ", cli_cmd);
+    cli_message("%s", input);
     if (total)
-        fprintf(stderr, "\rsentraj %s: reading %s %3.0f%%  %.1f MB  %.0f MB/s\033[K", cli_cmd, input,
-                100.0 * (double)done / (double)total, mb, rate);
+        fprintf(stderr, " %3.0f%%  %.1f MB  %.0f MB/s\033[K", 100.0 * (double)done / (double)total, mb, rate);
     else
-        fprintf(stderr, "\rsentraj %s: reading %s  %.1f MB  %.0f MB/s\033[K", cli_cmd, input, mb, rate);
+        fprintf(stderr, "  %.1f MB  %.0f MB/s\033[K", mb, rate);
     p->shown = 1;
 }
 
@@ -177,7 +204,10 @@ sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *co
     if (sentraj_dataset_set_input(ds, &in, &err) != SENTRAJ_OK)
         goto fail;
     for (int i = 0; i < ninputs; i++) {
-        if (!sentraj_summary_detect(inputs[i]))
+        int yes;
+        if (sentraj_summary_sniff(inputs[i], &yes, &err) != SENTRAJ_OK)
+            goto fail;
+        if (!yes)
             continue;
         if (strcmp(cli_cmd, "summarize") == 0)
             *code = cli_usage_error("%s is already a summary: add summaries up with 'sentraj merge'", inputs[i]);
@@ -320,7 +350,12 @@ sentraj_analysis *cli_analyze(const cli_args *a, char **inputs, int ninputs, sen
     sentraj_error err;
 
     for (int i = 0; i < ninputs && (summary < 0 || raw < 0); i++) {
-        if (sentraj_summary_detect(inputs[i]))
+        int yes;
+        if (sentraj_summary_sniff(inputs[i], &yes, &err) != SENTRAJ_OK) {
+            *code = cli_fail(&err);
+            return NULL;
+        }
+        if (yes)
             summary = summary < 0 ? i : summary;
         else
             raw = raw < 0 ? i : raw;
@@ -385,14 +420,35 @@ static void on_signal(int sig)
 
 void cli_signals_install(void)
 {
-    struct sigaction sa;
+    /* Every signal whose default action ends the process, other than those
+     * of a fault in the process itself (SEGV, BUS, FPE, ILL, ABRT, TRAP,
+     * SYS), after which nothing should run: a shell's INT and HUP, kill's
+     * TERM and USR1, timers' ALRM, VTALRM and PROF, the limits' XCPU
+     * (`ulimit -t`) and XFSZ (`ulimit -f`), and the real-time signals. The
+     * handler removes the temporary files and dies of the same signal, so
+     * the exit status and any core dump are as without it. A signal the
+     * caller ignores stays ignored. */
+    static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2,
+                               SIGPROF, SIGVTALRM, SIGXCPU, SIGXFSZ, SIGIO,
+#ifdef SIGPWR
+                               SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+                               SIGSTKFLT,
+#endif
+    };
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+#ifdef SIGRTMIN
+    for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+        if (sigaction(s, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(s, &sa, NULL);
+#endif
 }
 
 static void track(sentraj_outfile *out, sentraj_outfile *with)
@@ -474,18 +530,27 @@ int cli_same_output(const char *a, const char *b)
     return same;
 }
 
-int cli_out_commit(sentraj_outfile *out)
+int cli_out_commit_all(sentraj_outfile **outs, size_t n)
 {
     sentraj_error err;
     sigset_t all, old;
     int rc;
-    /* The rename must not race the handler's unlink of the same temp name. */
+    /* The renames must not race the handler's unlink of the same temp names. */
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
-    track(out, NULL);
-    rc = sentraj_outfile_commit(out, &err);
+    for (size_t i = 0; i < n; i++)
+        if (outs[i])
+            track(outs[i], NULL);
+    rc = sentraj_outfile_commit_all(outs, n, &err);
+    for (size_t i = 0; i < n; i++)
+        outs[i] = NULL;
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc == SENTRAJ_OK ? 0 : cli_fail(&err);
+}
+
+int cli_out_commit(sentraj_outfile *out)
+{
+    return cli_out_commit_all(&out, 1);
 }
 
 void cli_out_abort(sentraj_outfile *out)
@@ -496,17 +561,6 @@ void cli_out_abort(sentraj_outfile *out)
     sentraj_outfile_abort(out);
 }
 
-int cli_out_commit_all(sentraj_outfile **outs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int code = cli_out_commit(outs[i]);
-        outs[i] = NULL;
-        if (code)
-            return code;
-    }
-    return 0;
-}
-
 int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
 {
     if (rc != SENTRAJ_OK) {
@@ -514,6 +568,78 @@ int cli_out_finish(sentraj_outfile *out, int rc, const sentraj_error *err)
         return cli_fail(err);
     }
     return cli_out_commit(out);
+}
+
+/* ---- drawing in a child process ---------------------------------------- */
+
+int cli_draw(cli_draw_fn draw, void *ctx, const char *name)
+{
+    sentraj_error err;
+    pid_t pid;
+    int status, sig;
+
+    /* Nothing buffered may be written twice, by the child and by us. */
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        if (errno == ENOMEM) {
+            cli_message("sentraj %s: %s: out of memory (cannot start the process that draws)", cli_cmd, name);
+            fputc('\n', stderr);
+            return 71;
+        }
+        /* Out of processes, not memory: draw here, unguarded. */
+        return draw(ctx, &err) == SENTRAJ_OK ? 0 : cli_fail(&err);
+    }
+    if (pid == 0) {
+        int code, rc;
+        cli_alloc_watch_reset();
+        rc = draw(ctx, &err);
+        if (rc == SENTRAJ_OK && fflush(NULL) != 0) {
+            /* The writers flush their files; this is a last resort. */
+            cli_message("sentraj %s: %s: write failed: %s", cli_cmd, name, strerror(errno));
+            fputc('\n', stderr);
+            _exit(74);
+        }
+        if (cli_alloc_failed() && (rc == SENTRAJ_OK || err.code == SENTRAJ_EINTERNAL)) {
+            /* fontconfig and cairo carry on after some failed allocations
+             * with a lesser drawing (another font, no font subset), and
+             * libpng's failure reaches cairo as a PNG error: neither is a
+             * drawing to keep, nor an internal error. */
+            cli_message("sentraj %s: %s: out of memory (an allocation failed while drawing%s%s)", cli_cmd, name,
+                        rc == SENTRAJ_OK ? "" : "; ", rc == SENTRAJ_OK ? "" : err.message);
+            fputc('\n', stderr);
+            code = 71;
+        } else {
+            code = rc == SENTRAJ_OK ? 0 : cli_fail(&err);
+        }
+        _exit(code);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 70;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    sig = WTERMSIG(status);
+    switch (sig) {
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGABRT:
+    case SIGILL:
+    case SIGFPE:
+    case SIGKILL:
+        /* cairo, fontconfig, pixman and libpng do not all check what malloc
+         * returns; the kernel's out-of-memory killer sends SIGKILL. */
+        cli_message("sentraj %s: %s: out of memory? the drawing stopped with signal %d (%s), as the figure "
+                    "libraries (cairo, fontconfig, pixman) do when an allocation fails",
+                    cli_cmd, name, sig, strsignal(sig));
+        fputc('\n', stderr);
+        return 71;
+    default:
+        /* A signal meant to end the run, sent to the drawing process alone:
+         * end the run the same way (the handler removes the temporary files). */
+        raise(sig);
+        return 128 + sig;
+    }
 }
 
 sentraj_run_info cli_run_info(const cli_args *a, char **inputs, int ninputs, const sentraj_counts *counts)

@@ -25,7 +25,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!(cmd = cli_command_find(argv[1]))) {
-        fprintf(stderr, "sentraj: unknown command \"%s\"\n\n", argv[1]);
+        cli_message("sentraj: unknown command \"%s\"", argv[1]);
+        fputs("\n\n", stderr);
         cli_usage(stderr);
         return EXIT_USAGE;
     }

@@ -12,11 +12,15 @@
 
 /* The sets of commands that share options, named by what the commands do.
  * A new command joins the sets whose options it takes. */
-#define READERS (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SUMMARIZE) /* read messages */
-#define FILTERS (READERS | CMD_SIMULATE)                   /* keep conversations by their human messages */
-#define BOOTSTRAPPERS (CMD_ANALYZE | CMD_FIGURE4 | CMD_POSITIONS) /* resample */
-#define DRAWERS (CMD_FIGURE4 | CMD_POSITIONS)              /* draw a figure */
-#define FORMATTERS (CMD_ANALYZE | CMD_DELTAS | CMD_POSITIONS) /* write CSV, JSON or a table */
+#define STATS_COMMANDS (CMD_COMPARE | CMD_TEST | CMD_TRANSITIONS | CMD_SENSITIVITY) /* the statistics commands */
+#define READERS (CMD_ANALYZE | CMD_DELTAS | CMD_FIGURE4 | CMD_POSITIONS | CMD_SUMMARIZE | STATS_COMMANDS) /* read messages */
+#define FILTERS ((READERS & ~CMD_SENSITIVITY) | CMD_SIMULATE) /* keep conversations by their human messages */
+#define BOOTSTRAPPERS (CMD_ANALYZE | CMD_FIGURE4 | CMD_POSITIONS | CMD_COMPARE | CMD_TRANSITIONS | CMD_SENSITIVITY) /* resample */
+#define STATISTICS (CMD_ANALYZE | CMD_FIGURE4 | CMD_COMPARE | CMD_SENSITIVITY) /* estimate a statistic of the deltas */
+#define DRAWERS (CMD_FIGURE4 | CMD_POSITIONS | CMD_COMPARE | CMD_TRANSITIONS | CMD_SENSITIVITY) /* draw a figure */
+#define NAMERS (CMD_FIGURE4 | CMD_POSITIONS | CMD_TRANSITIONS) /* draw categories an order or labels can name */
+#define FIGURE_FILES (CMD_POSITIONS | CMD_COMPARE | CMD_TRANSITIONS | CMD_SENSITIVITY) /* draw to --figure FILE */
+#define FORMATTERS (CMD_ANALYZE | CMD_DELTAS | CMD_POSITIONS | STATS_COMMANDS) /* write CSV, JSON or a table */
 
 /* figure4's help names the options it shares with analyze but neither the
  * input options nor --alternative (which it takes only to refuse a one-sided
@@ -48,6 +52,14 @@ static int parse_alternative(const char *s, void *out, sentraj_error *err)
 static int parse_sim(const char *s, void *out, sentraj_error *err)
 {
     return sentraj_sim_parse(s, out, err);
+}
+
+static int set_statistic(cli_args *a, const char *arg)
+{
+    sentraj_error err;
+    if (sentraj_statistic_parse(arg, &a->cfg.statistic, &a->cfg.trim, &err) != SENTRAJ_OK)
+        return cli_usage_error("--statistic: %s", err.message);
+    return 0;
 }
 
 static int set_input_format(cli_args *a, const char *arg)
@@ -141,7 +153,7 @@ const cli_option cli_options[] = {
      .max = 1000},
 
     /* the bootstrap */
-    {.name = "resamples", .arg = "B", .commands = BOOTSTRAPPERS | CMD_BENCH, .help = "bootstrap resamples (1000)",
+    {.name = "resamples", .arg = "B", .commands = BOOTSTRAPPERS | CMD_BENCH | CMD_TEST, .help = "bootstrap resamples (1000)",
      .kind = CLI_UINT, AT(cfg.resamples), .min = 2, .max = 100000000},
     {.name = "level", .arg = "L", .commands = BOOTSTRAPPERS, .help = "confidence level (0.95)", .kind = CLI_REAL,
      AT(cfg.level), .lo = 0, .hi = 1, .open = 1, .what = "a number strictly between 0 and 1 (e.g. 0.95)"},
@@ -155,7 +167,7 @@ const cli_option cli_options[] = {
      .parse = parse_alternative},
     {.name = "sim", .arg = "S", .commands = BOOTSTRAPPERS, .help = "ordinary|balanced (ordinary)",
      .kind = CLI_ENUM, AT(cfg.sim), .parse = parse_sim},
-    {.name = "seed", .arg = "S", .commands = BOOTSTRAPPERS | CMD_BENCH, .help = "random seed (42)",
+    {.name = "seed", .arg = "S", .commands = BOOTSTRAPPERS | CMD_BENCH | CMD_TEST, .help = "random seed (42)",
      .kind = CLI_UINT, AT(cfg.seed), .min = 0, .max = UINT64_MAX},
     {.name = "threads", .arg = "T", .commands = READERS, .help = "threads, 0 = all cores (0)", .kind = CLI_UINT,
      AT(cfg.threads), .min = 0, .max = 1024},
@@ -164,6 +176,14 @@ const cli_option cli_options[] = {
      AT(input.in.col_cluster)},
     {.name = "save-resamples", .arg = "FILE", .commands = CMD_ANALYZE,
      .help = "also write each category's resampled means to FILE", .kind = CLI_STRING, AT(out.save_resamples)},
+    {.name = "statistic", .arg = "S", .commands = STATISTICS,
+     .help = "mean|median|trimmed:F|share-up|share-down|share-same (mean)", .kind = CLI_CUSTOM,
+     .set = set_statistic},
+    {.name = "small", .arg = "N", .commands = BOOTSTRAPPERS | CMD_TEST,
+     .help = "status small for rows with an interval from fewer than N conversations (30)", .kind = CLI_UINT,
+     AT(cfg.small), .min = 0, .max = 1000000000},
+    {.name = "by-start", .commands = CMD_ANALYZE,
+     .help = "rows CATEGORY|START: the change within each starting level", .kind = CLI_FLAG, AT(stats.by_start)},
 
     /* the input */
     {.name = "input-format", .arg = "F", .commands = READERS, .unlisted = FIGURE4_UNLISTED,
@@ -196,7 +216,7 @@ const cli_option cli_options[] = {
      .help = "ConvoKit: conversation meta key of the categories", .kind = CLI_STRING, AT(input.in.category_key)},
 
     /* the rows */
-    {.name = "order", .arg = "O", .commands = CMD_ANALYZE | DRAWERS,
+    {.name = "order", .arg = "O", .commands = CMD_ANALYZE | NAMERS,
      .help = "natural|name|value, or the categories to put first (a comma list or a file of one a line)",
      .kind = CLI_CUSTOM, .set = set_order},
 
@@ -209,7 +229,7 @@ const cli_option cli_options[] = {
      .kind = CLI_UINT, AT(fig.height), .min = 100, .max = 10000},
     {.name = "dpi", .arg = "N", .commands = DRAWERS, .help = "PNG resolution (72)", .kind = CLI_UINT,
      AT(fig.dpi), .min = 10, .max = 2400},
-    {.name = "labels", .arg = "LIST", .commands = DRAWERS, .help = "display names: NAME=TEXT,NAME=TEXT,...",
+    {.name = "labels", .arg = "LIST", .commands = NAMERS, .help = "display names: NAME=TEXT,NAME=TEXT,...",
      .kind = CLI_STRING, AT(fig.labels)},
 
     /* positions */
@@ -220,9 +240,22 @@ const cli_option cli_options[] = {
     {.name = "all-conversations", .commands = CMD_POSITIONS,
      .help = "every conversation with a human message, not only those with at least --min-human",
      .kind = CLI_FLAG, AT(pos.all_conversations)},
-    {.name = "figure", .arg = "FILE", .commands = CMD_POSITIONS,
-     .help = "also draw the lines to FILE (.png, .svg or .pdf; repeatable)", .kind = CLI_REPEAT,
+    {.name = "figure", .arg = "FILE", .commands = FIGURE_FILES,
+     .help = "also draw the figure to FILE (.png, .svg or .pdf; repeatable)", .kind = CLI_REPEAT,
      AT(pos.figures)},
+
+    /* compare */
+    {.name = "reference", .arg = "CAT", .commands = CMD_COMPARE, .help = "each other category against CAT",
+     .kind = CLI_STRING, AT(stats.reference)},
+    {.name = "pairs", .arg = "LIST", .commands = CMD_COMPARE, .help = "these differences: A:B,C:D,...",
+     .kind = CLI_STRING, AT(stats.pairs)},
+
+    /* sensitivity */
+    {.name = "windows", .arg = "LIST", .commands = CMD_SENSITIVITY, .help = "comma list of windows (1,2,3,4)",
+     .kind = CLI_UINT_LIST, AT(stats.windows), .min = 1, .max = 1000},
+    {.name = "min-humans", .arg = "LIST", .commands = CMD_SENSITIVITY,
+     .help = "comma list of minimum human messages (4,6,8,10,15,20)", .kind = CLI_UINT_LIST, AT(stats.min_humans),
+     .min = 1, .max = 1000000000},
 
     /* simulate */
     {.name = "conversations", .arg = "N", .commands = CMD_SIMULATE, .help = "number of conversations (3000)",

@@ -67,8 +67,10 @@ int cli_order_list(const char *arg, cli_list *l)
         return cli_list_parse("--order", arg, 0, l);
     errno = 0;
     if (!(text = file_as_list(arg))) {
-        fprintf(stderr, "sentraj %s: --order %s: %s\n", cli_cmd, arg, strerror(errno));
-        return errno == ENOMEM ? 71 : 74;
+        int e = errno;
+        cli_message("sentraj %s: --order %s: %s", cli_cmd, arg, strerror(e));
+        fputc('\n', stderr);
+        return e == ENOMEM ? 71 : 74;
     }
     if (!*text) {
         free(text);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,9 +216,50 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *a)
     return 0;
 }
 
+/* 0, or EXIT_USAGE after the message when output (of option opt) names one
+ * of the run's input files: writing it would replace the data being read. */
+static int output_not_input(const cli_args *a, const char *opt, const char *output)
+{
+    const char *named[] = {a->input.scale_path, a->input.categories_path, a->input.in.speaker_roles};
+
+    if (!output || strcmp(output, "-") == 0)
+        return 0;
+    for (int i = 0; i < a->ninputs; i++)
+        if (strcmp(a->inputs[i], "-") != 0 && cli_same_output(output, a->inputs[i]))
+            return cli_usage_error("%s %s is an input of this run: it would be replaced", opt, output);
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (named[i] && cli_same_output(output, named[i]))
+            return cli_usage_error("%s %s is an input of this run: it would be replaced", opt, output);
+    return 0;
+}
+
+int cli_check_outputs(const cli_args *a)
+{
+    static const char *const figure4_files[] = {"figure4.csv", "figure4.png", "figure4.svg", "figure4.pdf"};
+    int code = 0;
+
+    if (strcmp(cli_cmd, "figure4") == 0) {
+        for (size_t i = 0; i < sizeof figure4_files / sizeof figure4_files[0] && !code; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", a->out.path ? a->out.path : ".", figure4_files[i]);
+            code = output_not_input(a, "output", path);
+        }
+        return code;
+    }
+    code = output_not_input(a, "-o", a->out.path);
+    if (!code)
+        code = output_not_input(a, "--save-resamples", a->out.save_resamples);
+    for (int i = 0; i < a->pos.figures.n && !code; i++)
+        code = output_not_input(a, "--figure", a->pos.figures.v[i]);
+    return code;
+}
+
 int cli_check_config(const cli_args *a)
 {
     sentraj_error err;
+    int code;
+    if ((code = cli_check_outputs(a)) != 0)
+        return code;
     if (sentraj_config_check(&a->cfg, &err) != SENTRAJ_OK)
         return cli_usage_error("%s", err.message);
     if (a->input.in.col_cluster && a->cfg.engine == SENTRAJ_ENGINE_EXACT)

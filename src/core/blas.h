@@ -4,10 +4,10 @@
 
 #include <stddef.h>
 
-/* y (rows) = C (rows x k, row-major) * v, where v is read with stride incv. */
+/* y (rows) = C (rows x k, row-major) * v, where v is read with stride incv.
+ * Never allocates (OpenBLAS's allocator can spin forever under a memory
+ * limit): dgemv while its work space fits on the stack, else a ddot a row. */
 void blas_gemv(size_t rows, size_t k, const double *c, const double *v, size_t incv, double *y);
-/* Y (rows x cols, row-major) = C (rows x k) * V (k x cols). */
-void blas_gemm(size_t rows, size_t cols, size_t k, const double *c, const double *v, double *y);
 /* Keep OpenBLAS single-threaded while sentraj's own pool runs. */
 void blas_single_thread(void);
 

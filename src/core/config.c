@@ -3,7 +3,10 @@
 
 #include "core/error.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sentraj_config_init(sentraj_config *cfg)
@@ -21,6 +24,9 @@ void sentraj_config_init(sentraj_config *cfg)
     cfg->threads = 0;
     cfg->exact_max_len = (size_t)1 << 24;
     cfg->balanced_max = (size_t)1 << 28;
+    cfg->statistic = SENTRAJ_STAT_MEAN;
+    cfg->small = 30;
+    cfg->trim = 0.1;
 }
 
 /* A name table per enum keeps names, parsing and validation in one place. */
@@ -58,6 +64,15 @@ static const name_entry sims[] = {
     {"balanced", SENTRAJ_SIM_BALANCED},
     {NULL, 0},
 };
+static const name_entry statistics[] = {
+    {"mean", SENTRAJ_STAT_MEAN},
+    {"median", SENTRAJ_STAT_MEDIAN},
+    {"trimmed", SENTRAJ_STAT_TRIMMED},
+    {"share-up", SENTRAJ_STAT_SHARE_UP},
+    {"share-down", SENTRAJ_STAT_SHARE_DOWN},
+    {"share-same", SENTRAJ_STAT_SHARE_SAME},
+    {NULL, 0},
+};
 
 static const char *name_of(const name_entry *t, int v)
 {
@@ -81,6 +96,39 @@ static int parse(const name_entry *t, const char *what, const char *s, int *out,
     for (const name_entry *e = t; e->name && used < sizeof list; e++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", e == t ? "" : ", ", e->name);
     return sentraj_fail(err, SENTRAJ_EUSAGE, "unknown %s \"%s\" (expected %s)", what, s, list);
+}
+
+static int is_share(sentraj_statistic s)
+{
+    return s == SENTRAJ_STAT_SHARE_UP || s == SENTRAJ_STAT_SHARE_DOWN || s == SENTRAJ_STAT_SHARE_SAME;
+}
+
+/* What the statistic asks of the engine and the method. The exact engine
+ * knows the bootstrap distribution of a sum (the mean's) and of a binomial
+ * count (a share's); a median or trimmed mean of a resample depends on its
+ * whole composition, which only drawing resamples gives. The studentized
+ * method needs a standard error of every resample, which sentraj has for
+ * the mean alone. */
+static int check_statistic(const sentraj_config *cfg, sentraj_error *err)
+{
+    char name[40];
+
+    if (!name_of(statistics, (int)cfg->statistic))
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "unknown statistic %d", (int)cfg->statistic);
+    if (cfg->statistic == SENTRAJ_STAT_TRIMMED && !(cfg->trim >= 0 && cfg->trim < 0.5))
+        return sentraj_fail(err, SENTRAJ_EUSAGE, "the trimmed mean's share must be in [0, 0.5), not %g", cfg->trim);
+    sentraj_statistic_format(cfg, name, sizeof name);
+    if (cfg->engine == SENTRAJ_ENGINE_EXACT && cfg->statistic != SENTRAJ_STAT_MEAN && !is_share(cfg->statistic))
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the exact engine computes the mean and the shares (share-up, share-down, share-same), "
+                            "not the %s: use --engine multinomial, index or auto",
+                            name);
+    if (cfg->method == SENTRAJ_METHOD_STUDENTIZED && cfg->statistic != SENTRAJ_STAT_MEAN)
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "the studentized method needs a standard error of every resample, which sentraj has "
+                            "for the mean only, not the %s: use --method percentile, basic, normal or bca",
+                            name);
+    return SENTRAJ_OK;
 }
 
 int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err)
@@ -114,7 +162,7 @@ int sentraj_config_check(const sentraj_config *cfg, sentraj_error *err)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "threads must be at most 1024, not %u", cfg->threads);
     if (cfg->exact_max_len < 16)
         return sentraj_fail(err, SENTRAJ_EUSAGE, "exact_max_len must be at least 16");
-    return SENTRAJ_OK;
+    return check_statistic(cfg, err);
 }
 
 const char *sentraj_engine_name(sentraj_engine e)
@@ -187,6 +235,59 @@ int sentraj_sim_parse(const char *s, sentraj_sim *out, sentraj_error *err)
     return rc;
 }
 
+const char *sentraj_statistic_name(sentraj_statistic s)
+{
+    const char *n = name_of(statistics, (int)s);
+    return n ? n : "?";
+}
+
+int sentraj_statistic_parse(const char *s, sentraj_statistic *out, double *trim, sentraj_error *err)
+{
+    static const char prefix[] = "trimmed:";
+    int v = 0, rc;
+
+    if (strncmp(s, prefix, sizeof prefix - 1) == 0) {
+        const char *num = s + sizeof prefix - 1;
+        char *end;
+        double f;
+        errno = 0;
+        f = strtod(num, &end);
+        if (!*num || *end || errno || !(f >= 0 && f < 0.5) || !strchr("0123456789.", *num))
+            return sentraj_fail(err, SENTRAJ_EUSAGE,
+                                "trimmed:F expects F, the share cut from each end, in [0, 0.5) (e.g. trimmed:0.1), "
+                                "not \"%s\"",
+                                num);
+        *out = SENTRAJ_STAT_TRIMMED;
+        *trim = f;
+        return SENTRAJ_OK;
+    }
+    rc = parse(statistics, "statistic", s, &v, err);
+    if (rc != SENTRAJ_OK) {
+        /* The list parse() gives lacks trimmed's parameter. */
+        return sentraj_fail(err, SENTRAJ_EUSAGE,
+                            "unknown statistic \"%s\" (expected mean, median, trimmed:F, share-up, share-down or "
+                            "share-same)",
+                            s);
+    }
+    *out = (sentraj_statistic)v;
+    return SENTRAJ_OK;
+}
+
+char *sentraj_statistic_format(const sentraj_config *cfg, char *buf, size_t n)
+{
+    if (cfg->statistic == SENTRAJ_STAT_TRIMMED) {
+        /* The shortest form that reads back, as every number in the reports. */
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(buf, n, "trimmed:%.*g", prec, cfg->trim);
+            if (strtod(buf + 8, NULL) == cfg->trim)
+                break;
+        }
+    } else {
+        snprintf(buf, n, "%s", sentraj_statistic_name(cfg->statistic));
+    }
+    return buf;
+}
+
 const char *sentraj_ci_status_name(sentraj_ci_status s)
 {
     switch (s) {
@@ -196,6 +297,10 @@ const char *sentraj_ci_status_name(sentraj_ci_status s)
         return "degenerate";
     case SENTRAJ_CI_TOO_FEW:
         return "too_few";
+    case SENTRAJ_CI_SMALL:
+        return "small";
+    case SENTRAJ_CI_REFUSED:
+        return "refused";
     }
     return "?";
 }

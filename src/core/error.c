@@ -1,6 +1,8 @@
 /* error.c - raising and formatting errors. */
 #include "core/error.h"
 
+#include "core/escape.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +10,9 @@
 int sentraj_raise(sentraj_error *err, int code, const char *source, uint64_t line, uint64_t col,
                   const char *fmt, ...)
 {
+    char text[sizeof err->message];
     va_list ap;
+    int n;
 
     if (!err)
         return code;
@@ -17,12 +21,17 @@ int sentraj_raise(sentraj_error *err, int code, const char *source, uint64_t lin
         source = "";
     else if (strcmp(source, "-") == 0)
         source = "<stdin>";
-    snprintf(err->source, sizeof err->source, "%s", source);
+    /* Names and messages carry input (file names, ids, values, jansson's
+     * text near an error): they are stored escaped, so that whoever prints
+     * them prints nothing a terminal would act on. */
+    sentraj_escape(err->source, sizeof err->source, source, strlen(source));
     err->line = line;
     err->col = col;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    n = vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    n = n < 0 ? 0 : n >= (int)sizeof text ? (int)sizeof text - 1 : n;
+    sentraj_escape(err->message, sizeof err->message, text, (size_t)n);
     return code;
 }
 
@@ -71,22 +80,15 @@ int sentraj_status_exit_code(int status)
 sentraj_shown sentraj_show(const char *s, size_t len)
 {
     sentraj_shown out;
-    size_t o = 0;
-    for (size_t i = 0; i < len && i < 60; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n')
-            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\n");
-        else if (c == '\r')
-            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\r");
-        else if (c == '\t')
-            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\t");
-        else if (c < 0x20 || c == 0x7f)
-            o += (size_t)snprintf(out.s + o, sizeof out.s - o, "\\x%02x", c);
-        else
-            out.s[o++] = (char)c;
-    }
-    if (len > 60)
-        o += (size_t)snprintf(out.s + o, sizeof out.s - o, "...");
-    out.s[o] = '\0';
+    size_t cut = len > 60 ? 60 : len, o;
+
+    /* Not inside a UTF-8 character: back up over continuation bytes. */
+    while (cut < len && cut > 57 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    o = sentraj_escape(out.s, sizeof out.s - 3, s, cut);
+    if (o > sizeof out.s - 4)
+        o = strlen(out.s);
+    if (cut < len)
+        memcpy(out.s + o, "...", 4);
     return out;
 }

@@ -17,8 +17,11 @@
 int sentraj_raise(sentraj_error *err, int code, const char *source, uint64_t line, uint64_t col,
                   const char *fmt, ...) SENTRAJ_PRINTF(6, 7);
 
-/* A piece of input text for an error message, on one line: control
- * characters escaped (\n, \r, \t, \xNN) and at most 60 bytes, then "...". */
+/* A piece of input text for an error message, on one line: at most 60
+ * bytes of it (not cutting a UTF-8 character), then "..." when there is
+ * more, escaped by sentraj_escape's rule. sentraj_raise escapes the whole
+ * message anyway; this is for the length, and for bytes such as NUL that a
+ * format's %s or %c cannot carry. */
 typedef struct sentraj_shown {
     char s[256];
 } sentraj_shown;

@@ -161,6 +161,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->source_conv0);
     free(ds->cluster_of);
     free(ds->kept);
+    free(ds->cat_dropped);
     free(ds);
 }
 

@@ -203,6 +203,7 @@ struct sentraj_dataset {
     sentraj_counts counts;
     kept_conv *kept;       /* sorted by conversation id */
     size_t nkept;
+    uint64_t *cat_dropped; /* per category id: its conversations dropped by min_human (finish) */
 };
 
 /* Conversation c's cluster id; 0 when the data set has no cluster column. */

@@ -191,7 +191,8 @@ static int build_kept(sentraj_dataset *ds, sentraj_error *err)
     kept = ds->keep_labels ? malloc((nconv ? nconv : 1) * sizeof *kept) : (kept_conv *)(void *)ds->convs;
     kw.slots = malloc(2 * w * sizeof *kw.slots);
     kw.cand = malloc(kw.cand_cap * sizeof *kw.cand);
-    if (!kept || !kw.slots || !kw.cand)
+    ds->cat_dropped = calloc(ds->cats.count ? ds->cats.count : 1, sizeof *ds->cat_dropped);
+    if (!kept || !kw.slots || !kw.cand || !ds->cat_dropped)
         goto nomem;
     for (size_t c = 0; c < nconv; c++) {
         const conv *cv = &ds->convs[c];
@@ -201,6 +202,9 @@ static int build_kept(sentraj_dataset *ds, sentraj_error *err)
         if (cv->frozen && frozen_labels(ds, c, &kw, &k.humans, &ncand) != SENTRAJ_OK)
             goto nomem;
         if (k.humans < ds->min_human) {
+            /* Each category reports how many of its conversations the filter dropped. */
+            for (const uint32_t *m = ds->set_members[k.set]; *m != UINT32_MAX; m++)
+                ds->cat_dropped[*m]++;
             ds->counts.dropped_short++;
             continue;
         }

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "io/input.h"
 #include "io/readers.h"
+#include "io/json_parse.h"
 #include "io/jsonl.h"
 
 #include <errno.h>
@@ -401,7 +402,6 @@ static int read_conversations(ck *k, const char *path, sentraj_error *err)
     struct stat st;
     char *text = NULL;
     size_t len = 0, skip = 0;
-    json_error_t je;
     json_t *root;
     const char *cid;
     json_t *cv;
@@ -413,14 +413,10 @@ static int read_conversations(ck *k, const char *path, sentraj_error *err)
         return rc;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         skip = 3;
-    root = json_loadb(text + skip, len - skip, JSON_REJECT_DUPLICATES, &je);
+    rc = io_json_parse(text + skip, len - skip, path, 0, "conversations.json", &root, err);
     free(text);
-    if (!root) {
-        if (json_error_code(&je) == json_error_out_of_memory)
-            return sentraj_nomem(err, "conversations.json");
-        return sentraj_raise(err, SENTRAJ_EDATA, path, je.line > 0 ? (uint64_t)je.line : 0,
-                             je.column > 0 ? (uint64_t)je.column : 0, "invalid JSON: %s", je.text);
-    }
+    if (rc != SENTRAJ_OK)
+        return rc;
     if (!json_is_object(root)) {
         rc = jsonl_error(err, path, 0, AT("$"), "expected an object mapping conversation ids to conversations, not %s",
                          jsonl_type(root));

@@ -289,9 +289,14 @@ static inline int quoted_field(csv_reader *r, cursor *c, sentraj_error *err)
     p = q;
     add_field(r, start, r->scratch_len - start, fline, fcol, 1, err);
     if (p < end && b[p] != ',' && b[p] != '\n' && !(b[p] == '\r' && (p + 1 < end || !r->eof))) {
+        /* The whole character (up to 4 bytes of UTF-8), shown escaped: a
+         * NUL would cut the message, a control byte would reach the terminal. */
+        size_t k = 1;
+        while (k < 4 && p + k < end && ((unsigned char)b[p + k] & 0xC0) == 0x80 && (unsigned char)b[p] >= 0xC0)
+            k++;
         sentraj_raise(err, SENTRAJ_EDATA, r->name, c->line, (uint64_t)(p - c->ls) + 1,
-                      "unexpected character '%c' after a closing quote (a quote inside a quoted field is "
-                      "written as two quotes)", b[p]);
+                      "unexpected character '%s' after a closing quote (a quote inside a quoted field is "
+                      "written as two quotes)", sentraj_show(b + p, k).s);
         return REC_ERR;
     }
     if (p < end && b[p] == '\r') {

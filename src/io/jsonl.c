@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "io/input.h"
 #include "io/readers.h"
+#include "io/json_parse.h"
 #include "io/jsonl.h"
 
 #include <jansson.h>
@@ -132,7 +133,6 @@ int jsonl_each_object(input *in, jsonl_object_fn fn, void *ctx, sentraj_error *e
     r.in = in;
     r.name = input_name(in);
     while ((got = lines_next(&r, &s, &n, err)) == 1) {
-        json_error_t je;
         json_t *v;
         const char *nul;
         size_t first = 0;
@@ -147,15 +147,8 @@ int jsonl_each_object(input *in, jsonl_object_fn fn, void *ctx, sentraj_error *e
                                "NUL byte in the input (is this a binary or UTF-16 file?)");
             break;
         }
-        v = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
-        if (!v) {
-            if (json_error_code(&je) == json_error_out_of_memory)
-                rc = sentraj_nomem(err, "JSON value");
-            else
-                rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.line, je.column > 0 ? (uint64_t)je.column : 0,
-                                   "invalid JSON: %s", je.text);
+        if ((rc = io_json_parse(s, n, r.name, r.line, "JSON value", &v, err)) != SENTRAJ_OK)
             break;
-        }
         if (!json_is_object(v)) {
             while (first < n && (s[first] == ' ' || s[first] == '\t'))
                 first++;

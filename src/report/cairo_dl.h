@@ -34,9 +34,11 @@ typedef struct cairo_dl {
 
 extern cairo_dl cairo_dl_fn;
 
-/* Load cairo once per process (thread-safe). SENTRAJ_OK, or
- * SENTRAJ_EINTERNAL with err naming the library, dlerror's reason and, when
- * given, name (the output being drawn). */
+/* Load cairo, and fontconfig's configuration, once per process
+ * (thread-safe). SENTRAJ_OK; SENTRAJ_ENOMEM when the loader or fontconfig
+ * ran out of memory (the next call tries again); or SENTRAJ_EINTERNAL, for
+ * good, with err naming the library, dlerror's reason and, when given, name
+ * (the output being drawn). */
 int cairo_dl_load(sentraj_error *err, const char *name);
 
 #ifdef SENTRAJ_TESTING

@@ -48,6 +48,11 @@ typedef struct layout {
     slot *slots;
     double slot_w, bar_half, cap_half;
     double whisker_lw;
+    /* The note under the labels naming the degenerate rows (every
+     * conversation had the same change, so the bootstrap has no spread):
+     * empty when there is none. Their bars carry a diamond, not a whisker. */
+    char note[256];
+    double fs_note, note_y;
 } layout;
 
 /* ------------------------------------------------------------------------ */
@@ -251,6 +256,44 @@ static int make_slots(layout *L, const sentraj_analysis *a, const sentraj_figure
     return SENTRAJ_OK;
 }
 
+/* The value axis' title: what the bars are (the statistic of the changes)
+ * and the change they are of. */
+static void bar_ylabel(figure_frame *F, const sentraj_config *cfg, size_t window)
+{
+    sentraj_statistic st = cfg ? cfg->statistic : SENTRAJ_STAT_MEAN;
+    char change[48], what[64];
+
+    if (window == 1)
+        snprintf(change, sizeof change, "last \xe2\x88\x92 first");
+    else
+        snprintf(change, sizeof change, "last %zu \xe2\x88\x92 first %zu", window, window);
+    switch (st) {
+    case SENTRAJ_STAT_MEDIAN:
+        snprintf(what, sizeof what, "Median change in sentiment");
+        break;
+    case SENTRAJ_STAT_TRIMMED:
+        snprintf(what, sizeof what, "%.4g%%-trimmed mean change in sentiment", 100 * cfg->trim);
+        break;
+    case SENTRAJ_STAT_SHARE_UP:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment rose");
+        break;
+    case SENTRAJ_STAT_SHARE_DOWN:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment fell");
+        break;
+    case SENTRAJ_STAT_SHARE_SAME:
+        snprintf(what, sizeof what, "Share of conversations whose sentiment held");
+        break;
+    default:
+        /* The published figure's own wording. */
+        if (window == 1)
+            snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (%s)", change);
+        else
+            snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (%s)", change);
+        return;
+    }
+    snprintf(F->ylabel, sizeof F->ylabel, "%s (%s)", what, change);
+}
+
 /* The default title, the subtitle and the axis title, which name the
  * filter, the window and how the intervals were computed. */
 static void bar_texts(figure_frame *F, const sentraj_analysis *a)
@@ -279,11 +322,7 @@ static void bar_texts(figure_frame *F, const sentraj_analysis *a)
                  lvl, sentraj_analysis_cluster_by(a), resamples);
     else
         snprintf(F->subtitle + at, sizeof F->subtitle - at, "%s bootstrap CI, %zu resamples", lvl, resamples);
-    if (window == 1)
-        snprintf(F->ylabel, sizeof F->ylabel, "Change in sentiment (last \xe2\x88\x92 first)");
-    else
-        snprintf(F->ylabel, sizeof F->ylabel, "Change in mean sentiment (last %zu \xe2\x88\x92 first %zu)", window,
-                 window);
+    bar_ylabel(F, cfg, window);
 }
 
 /* The extremes of what the bars and whiskers show; lo > hi when nothing. */
@@ -304,12 +343,49 @@ static void bar_extremes(const layout *L, double *lo, double *hi)
     }
 }
 
+static int is_degenerate(const sentraj_result *r)
+{
+    return r->conversations > 0 && r->boot.status == SENTRAJ_CI_DEGENERATE && isfinite(r->mean_delta);
+}
+
+/* The note naming the degenerate bars, fitted to the figure's width; the
+ * height it takes below the labels (0 without one). */
+static double make_note(cairo_t *cr, layout *L)
+{
+    static const char lead[] = "\xe2\x97\x86 no spread to resample (every conversation changed alike): ";
+    size_t len = 0, named = 0, total = 0;
+    int cut = 0;
+
+    for (size_t i = 0; i < L->n; i++)
+        total += is_degenerate(L->slots[i].r);
+    if (!total)
+        return 0;
+    len = (size_t)snprintf(L->note, sizeof L->note, "%s", lead);
+    for (size_t i = 0; i < L->n && len + 8 < sizeof L->note; i++) {
+        const slot *sl = &L->slots[i];
+        if (!is_degenerate(sl->r))
+            continue;
+        len += (size_t)snprintf(L->note + len, sizeof L->note - len, "%s%.*s", named ? ", " : "",
+                                (int)(sl->len < sizeof L->note - len - 8 ? sl->len : sizeof L->note - len - 8),
+                                sl->name);
+        named++;
+    }
+    L->fs_note = fmax(11 * L->F.s, 7);
+    figure_set_font(cr, L->fs_note, 0);
+    len = figure_fit_text(cr, L->note, strlen(L->note), 0, figure_str_w(cr, "\xe2\x80\xa6"),
+                          L->F.w - 2 * L->F.pad, &cut);
+    if (cut)
+        snprintf(L->note + len, sizeof L->note - len, "\xe2\x80\xa6");
+    L->note_y = L->F.h - L->F.pad;
+    return 1.6 * L->fs_note;
+}
+
 /* The labels under the bars: horizontal at full size, else smaller, else
  * rotated. The plot ends where they begin. */
 static void place_labels(cairo_t *cr, layout *L)
 {
     static const double scales[] = { 1.0, 0.92, 0.84, 0.76 };
-    double s = L->F.s, gap = 9 * s, extent = 0;
+    double s = L->F.s, gap = 9 * s, extent = 0, note = make_note(cr, L);
     size_t i;
 
     for (i = 0; i < sizeof scales / sizeof scales[0]; i++)
@@ -336,7 +412,7 @@ static void place_labels(cairo_t *cr, layout *L)
             extent = set_rotated(cr, L, fs, gap);
         }
     }
-    L->F.bottom = L->F.h - L->F.pad - gap - extent;
+    L->F.bottom = L->F.h - L->F.pad - gap - extent - note;
     if (L->F.bottom < L->F.top + 10)
         L->F.bottom = L->F.top + 10;
     L->label_top = L->F.bottom + gap;
@@ -449,7 +525,19 @@ static void paint_bars(cairo_t *cr, const layout *L)
         fill_bar(L, i, &b);
         if (isnan(b.y_ci_low))
             continue;
-        /* A degenerate interval is a single cap at the mean. */
+        if (is_degenerate(L->slots[i].r)) {
+            /* Not a whisker of zero width, which would read as certainty:
+             * a diamond at the value, explained by the note. */
+            double d = fmax(L->cap_half, 4 * L->F.s);
+            cairo_move_to(cr, b.x, b.y_mean - d);
+            cairo_line_to(cr, b.x + d, b.y_mean);
+            cairo_line_to(cr, b.x, b.y_mean + d);
+            cairo_line_to(cr, b.x - d, b.y_mean);
+            cairo_close_path(cr);
+            cairo_fill(cr);
+            continue;
+        }
+        /* An interval narrower than half a point is a single cap. */
         if (fabs(b.y_ci_low - b.y_ci_high) > 0.5) {
             cairo_move_to(cr, b.x, b.y_ci_low);
             cairo_line_to(cr, b.x, b.y_ci_high);
@@ -511,6 +599,11 @@ static int draw(cairo_t *cr, double w, double h, const void *a, const sentraj_fi
         figure_axes(cr, &L.F);
         paint_bars(cr, &L);
         paint_labels(cr, &L);
+        if (L.note[0]) {
+            figure_set_font(cr, L.fs_note, 0);
+            figure_set_color(cr, FIGURE_MUTED);
+            figure_show_at(cr, L.note, strlen(L.note), L.F.pad, L.note_y, 0);
+        }
         figure_titles(cr, &L.F);
     }
     layout_free(&L);

@@ -338,6 +338,12 @@ void figure_value_axis(cairo_t *cr, figure_frame *F, double lo, double hi, int f
     F->left = F->pad + 0.95 * F->fs_axis + 12 * F->s + max_tick + 10 * F->s;
 }
 
+/* The status for a cairo context in error: cairo's NO_MEMORY is ours. */
+static int cairo_failure(cairo_t *cr)
+{
+    return cairo_status(cr) == CAIRO_STATUS_NO_MEMORY ? SENTRAJ_ENOMEM : SENTRAJ_EINTERNAL;
+}
+
 int figure_measure(figure_layout_fn fn, void *layout, const void *subject, const sentraj_figure_options *o, double w,
                    double h)
 {
@@ -346,12 +352,12 @@ int figure_measure(figure_layout_fn fn, void *layout, const void *subject, const
     int rc;
 
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        rc = SENTRAJ_EINTERNAL;
+        rc = cairo_failure(cr);
     else {
         prepare(cr);
         rc = fn(cr, layout, subject, o, w, h);
         if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-            rc = SENTRAJ_EINTERNAL;
+            rc = cairo_failure(cr);
     }
     cairo_destroy(cr);
     cairo_surface_destroy(surface);
@@ -377,7 +383,7 @@ void figure_value_line(cairo_t *cr, const figure_frame *F, double v)
 int figure_end(cairo_t *cr, int rc)
 {
     if (rc == SENTRAJ_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        return SENTRAJ_EINTERNAL;
+        return cairo_failure(cr);
     return rc;
 }
 

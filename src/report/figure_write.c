@@ -216,6 +216,8 @@ static int io_error(sentraj_error *err, const char *name, const char *what, int 
 
 static int raise_cairo(sentraj_error *err, const char *name, const char *what, cairo_status_t st)
 {
+    if (st == CAIRO_STATUS_NO_MEMORY)
+        return sentraj_raise(err, SENTRAJ_ENOMEM, name, 0, 0, "out of memory (drawing the %s figure)", what);
     return sentraj_raise(err, SENTRAJ_EINTERNAL, name, 0, 0, "cairo failed drawing the %s figure: %s", what,
                          cairo_status_to_string(st));
 }

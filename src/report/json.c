@@ -1,4 +1,4 @@
-/* json.c - every report as self-describing JSON: analyze, deltas and positions. */
+/* json.c - every report as self-describing JSON: analyze, deltas, positions and the statistics commands. */
 #include "sentraj.h"
 
 #include "report/json_write.h"
@@ -83,17 +83,44 @@ static void input_options(FILE *f, const sentraj_run_info *info)
     json_write_str_or_null(f, info ? info->categories : NULL);
 }
 
+/* The row's count of conversations dropped by min_human, or null when
+ * unknown (an analysis of a summary). */
+static void dropped(FILE *f, uint64_t n)
+{
+    if (n == UINT64_MAX)
+        fputs("\"dropped\": null, ", f);
+    else
+        fprintf(f, "\"dropped\": %llu, ", (unsigned long long)n);
+}
+
+/* The cluster fields of a row: numbers with clusters, else null. */
+static void cluster_fields(FILE *f, const sentraj_result *r, int clustered)
+{
+    if (!clustered) {
+        fputs("\"clusters\": null, \"largest_cluster_share\": null, \"design_effect\": null, ", f);
+        return;
+    }
+    fprintf(f, "\"clusters\": %zu, \"largest_cluster_share\": ", r->clusters);
+    json_write_num(f, r->largest_cluster_share);
+    fputs(", \"design_effect\": ", f);
+    json_write_num(f, r->design_effect);
+    fputs(", ", f);
+}
+
 int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysis *a, const sentraj_run_info *info,
                               sentraj_error *err)
 {
     const sentraj_config *cfg = sentraj_analysis_config(a);
+    char stat[40];
 
     errno = 0;
+    sentraj_statistic_format(cfg, stat, sizeof stat);
     header(f, info, "analyze");
     fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"resamples\": %zu, \"level\": ", cfg->min_human,
             cfg->window, cfg->resamples);
     json_write_num(f, cfg->level);
     boot_options(f, cfg);
+    fprintf(f, ", \"statistic\": \"%s\", \"small\": %u", stat, cfg->small);
     fputs(", \"cluster_by\": ", f);
     json_write_str_or_null(f, sentraj_analysis_cluster_by(a));
     input_options(f, info);
@@ -105,10 +132,8 @@ int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysi
         fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
         json_write_str(f, r->category);
         fprintf(f, ", \"conversations\": %zu, ", r->conversations);
-        if (sentraj_analysis_cluster_by(a))
-            fprintf(f, "\"clusters\": %zu, ", r->clusters);
-        else
-            fputs("\"clusters\": null, ", f);
+        dropped(f, r->dropped);
+        cluster_fields(f, r, sentraj_analysis_cluster_by(a) != NULL);
         fputs("\"mean_first\": ", f);
         json_write_num(f, r->mean_first);
         fputs(", \"mean_last\": ", f);
@@ -125,7 +150,10 @@ int sentraj_analysis_write_json(FILE *f, const char *name, const sentraj_analysi
                 sentraj_method_name(cfg->method), sentraj_engine_name(r->boot.engine), r->boot.resamples,
                 (unsigned long long)cfg->seed);
         json_write_num(f, r->boot.se);
-        fprintf(f, ", \"status\": \"%s\"}", sentraj_ci_status_name(r->boot.status));
+        fprintf(f, ", \"status\": \"%s\", \"statistic\": \"%s\", \"note\": ", sentraj_ci_status_name(r->boot.status),
+                stat);
+        json_write_str_or_null(f, r->note);
+        putc('}', f);
     }
     fputs(sentraj_analysis_rows(a) ? "\n  ]\n}\n" : "]\n}\n", f);
     return report_finish(f, name, err);
@@ -211,5 +239,174 @@ int sentraj_positions_write_json(FILE *f, const char *name, const sentraj_positi
                 sentraj_ci_status_name(r->status), sentraj_engine_name(r->engine), r->empty);
     }
     fputs(sentraj_positions_rows(p) ? "\n  ]\n}\n" : "]\n}\n", f);
+    return report_finish(f, name, err);
+}
+
+int sentraj_compare_write_json(FILE *f, const char *name, const sentraj_compare *c, const sentraj_run_info *info,
+                               sentraj_error *err)
+{
+    const sentraj_config *cfg = sentraj_compare_config(c);
+    const char *cluster_by = sentraj_compare_cluster_by(c);
+    char stat[40];
+
+    errno = 0;
+    sentraj_statistic_format(cfg, stat, sizeof stat);
+    header(f, info, "compare");
+    fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"resamples\": %zu, \"level\": ", cfg->min_human,
+            cfg->window, cfg->resamples);
+    json_write_num(f, cfg->level);
+    boot_options(f, cfg);
+    fprintf(f, ", \"statistic\": \"%s\", \"small\": %u, \"cluster_by\": ", stat, cfg->small);
+    json_write_str_or_null(f, cluster_by);
+    input_options(f, info);
+    fputs("},\n", f);
+    counts(f, info, SIZE_MAX);
+    fputs("  \"results\": [", f);
+    for (size_t i = 0; i < sentraj_compare_rows(c); i++) {
+        const sentraj_compare_row *r = sentraj_compare_row_get(c, i);
+        static const char *const keys[] = {"estimate_a", "estimate_b", "difference", "ci_low", "ci_high", "se",
+                                           "p_value", "p_holm"};
+        const double v[] = {r->estimate_a, r->estimate_b, r->difference, r->ci_low, r->ci_high, r->se,
+                            r->p_value, r->p_holm};
+        fputs(i ? ",\n    {\"category_a\": " : "\n    {\"category_a\": ", f);
+        json_write_str(f, r->category_a);
+        fputs(", \"category_b\": ", f);
+        json_write_str(f, r->category_b);
+        fprintf(f, ", \"conversations_a\": %zu, \"conversations_b\": %zu, \"both\": %zu, ", r->conversations_a,
+                r->conversations_b, r->both);
+        if (cluster_by)
+            fprintf(f, "\"clusters\": %zu", r->clusters);
+        else
+            fputs("\"clusters\": null", f);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fprintf(f, ", \"%s\": ", keys[k]);
+            json_write_num(f, v[k]);
+        }
+        fprintf(f, ", \"statistic\": \"%s\", \"method\": \"%s\", \"engine\": \"%s\", \"resamples\": %zu, \"seed\": %llu, "
+                   "\"empty_resamples\": %zu, \"status\": \"%s\", \"note\": ",
+                stat, sentraj_method_name(cfg->method), sentraj_engine_name(r->engine), r->resamples,
+                (unsigned long long)cfg->seed, r->empty, sentraj_ci_status_name(r->status));
+        json_write_str_or_null(f, r->note);
+        putc('}', f);
+    }
+    fputs(sentraj_compare_rows(c) ? "\n  ]\n}\n" : "]\n}\n", f);
+    return report_finish(f, name, err);
+}
+
+int sentraj_test_write_json(FILE *f, const char *name, const sentraj_test *t, const sentraj_run_info *info,
+                            sentraj_error *err)
+{
+    const sentraj_config *cfg = sentraj_test_config(t);
+
+    errno = 0;
+    header(f, info, "test");
+    fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"resamples\": %zu, \"seed\": %llu, \"small\": %u",
+            cfg->min_human, cfg->window, cfg->resamples, (unsigned long long)cfg->seed, cfg->small);
+    input_options(f, info);
+    fputs("},\n", f);
+    counts(f, info, SIZE_MAX);
+    fputs("  \"results\": [", f);
+    for (size_t i = 0; i < sentraj_test_rows(t); i++) {
+        const sentraj_test_row *r = sentraj_test_row_get(t, i);
+        static const char *const keys[] = {"mean_delta", "sd_delta", "d_z", "p_within", "p_sign_flip", "p_holm"};
+        const double v[] = {r->mean_delta, r->sd_delta, r->d_z, r->p_within, r->p_sign_flip, r->p_holm};
+        fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
+        json_write_str(f, r->category);
+        fprintf(f, ", \"conversations\": %zu, ", r->conversations);
+        dropped(f, r->dropped);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            fprintf(f, "%s\"%s\": ", k ? ", " : "", keys[k]);
+            json_write_num(f, v[k]);
+        }
+        fprintf(f, ", \"resamples\": %zu, \"seed\": %llu, \"status\": \"%s\"}", r->resamples,
+                (unsigned long long)cfg->seed, sentraj_ci_status_name(r->status));
+    }
+    fputs(sentraj_test_rows(t) ? "\n  ]\n}\n" : "]\n}\n", f);
+    return report_finish(f, name, err);
+}
+
+int sentraj_transitions_write_json(FILE *f, const char *name, const sentraj_transitions *t,
+                                   const sentraj_run_info *info, sentraj_error *err)
+{
+    const sentraj_config *cfg = sentraj_transitions_config(t);
+    const char *cluster_by = sentraj_transitions_cluster_by(t);
+
+    errno = 0;
+    header(f, info, "transitions");
+    fprintf(f, "  \"options\": {\"min_human\": %zu, \"window\": %zu, \"levels\": %zu, \"resamples\": %zu, \"level\": ",
+            cfg->min_human, cfg->window, sentraj_transitions_levels(t), cfg->resamples);
+    json_write_num(f, cfg->level);
+    boot_options(f, cfg);
+    fprintf(f, ", \"small\": %u, \"cluster_by\": ", cfg->small);
+    json_write_str_or_null(f, cluster_by);
+    input_options(f, info);
+    fputs("},\n", f);
+    counts(f, info, SIZE_MAX);
+    fputs("  \"results\": [", f);
+    for (size_t i = 0; i < sentraj_transitions_rows(t); i++) {
+        const sentraj_transition_row *r = sentraj_transitions_row(t, i);
+        fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
+        json_write_str(f, r->category);
+        fputs(", \"start\": ", f);
+        json_write_str(f, r->start);
+        fputs(", \"end\": ", f);
+        json_write_str(f, r->end);
+        fprintf(f, ", \"conversations\": %zu, \"row_total\": %zu, ", r->conversations, r->row_total);
+        if (cluster_by)
+            fprintf(f, "\"clusters\": %zu, \"share\": ", r->clusters);
+        else
+            fputs("\"clusters\": null, \"share\": ", f);
+        json_write_num(f, r->share);
+        fputs(", \"ci_low\": ", f);
+        json_write_num(f, r->ci_low);
+        fputs(", \"ci_high\": ", f);
+        json_write_num(f, r->ci_high);
+        fputs(", \"se\": ", f);
+        json_write_num(f, r->se);
+        fprintf(f, ", \"status\": \"%s\", \"engine\": \"%s\", \"empty_resamples\": %zu}",
+                sentraj_ci_status_name(r->status), sentraj_engine_name(r->engine), r->empty);
+    }
+    fputs(sentraj_transitions_rows(t) ? "\n  ]\n}\n" : "]\n}\n", f);
+    return report_finish(f, name, err);
+}
+
+int sentraj_sensitivity_write_json(FILE *f, const char *name, const sentraj_sensitivity *s,
+                                   const sentraj_run_info *info, sentraj_error *err)
+{
+    const sentraj_config *cfg = sentraj_sensitivity_config(s);
+    char stat[40];
+
+    errno = 0;
+    sentraj_statistic_format(cfg, stat, sizeof stat);
+    header(f, info, "sensitivity");
+    fprintf(f, "  \"options\": {\"points\": %zu, \"resamples\": %zu, \"level\": ", sentraj_sensitivity_points(s),
+            cfg->resamples);
+    json_write_num(f, cfg->level);
+    boot_options(f, cfg);
+    fprintf(f, ", \"statistic\": \"%s\", \"small\": %u", stat, cfg->small);
+    input_options(f, info);
+    fputs("},\n", f);
+    counts(f, info, SIZE_MAX);
+    fputs("  \"results\": [", f);
+    for (size_t i = 0; i < sentraj_sensitivity_rows(s); i++) {
+        const sentraj_sensitivity_row *r = sentraj_sensitivity_row_get(s, i);
+        fputs(i ? ",\n    {\"category\": " : "\n    {\"category\": ", f);
+        json_write_str(f, r->category);
+        fprintf(f, ", \"window\": %zu, \"min_human\": %zu, \"conversations\": %zu, \"mean_delta\": ", r->window,
+                r->min_human, r->conversations);
+        json_write_num(f, r->mean_delta);
+        fputs(", \"ci_low\": ", f);
+        json_write_num(f, r->ci_low);
+        fputs(", \"ci_high\": ", f);
+        json_write_num(f, r->ci_high);
+        fputs(", \"se\": ", f);
+        json_write_num(f, r->se);
+        fprintf(f, ", \"status\": \"%s\", \"engine\": \"%s\", \"resamples\": %zu, \"clusters\": %zu, "
+                   "\"statistic\": \"%s\", \"note\": ",
+                sentraj_ci_status_name(r->status), sentraj_engine_name(r->engine), r->resamples, r->clusters, stat);
+        json_write_str_or_null(f, r->note);
+        putc('}', f);
+    }
+    fputs(sentraj_sensitivity_rows(s) ? "\n  ]\n}\n" : "]\n}\n", f);
     return report_finish(f, name, err);
 }

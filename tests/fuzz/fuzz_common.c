@@ -1,6 +1,8 @@
 /* fuzz_common.c - setup, configuration, pipeline and contract checks shared by the libFuzzer harnesses. */
 #include "fuzz_common.h"
 
+#include "core/natural.h"
+
 #include <gsl/gsl_errno.h>
 
 #include <float.h>
@@ -276,8 +278,8 @@ void fuzz_check_analysis(const sentraj_analysis *a, const sentraj_config *cfg, c
             const sentraj_result *next = sentraj_analysis_row(a, i + 1);
             if (strcmp(r->category, "all") == 0)
                 fuzz_fail("row %zu: \"all\" before the last row", i);
-            if (i + 2 < nrows && strcmp(r->category, next->category) >= 0)
-                fuzz_fail("rows %zu, %zu: categories \"%s\", \"%s\" not strictly increasing", i, i + 1,
+            if (i + 2 < nrows && natural_cmp(r->category, next->category) >= 0)
+                fuzz_fail("rows %zu, %zu: categories \"%s\", \"%s\" not in strictly increasing natural order", i, i + 1,
                           r->category, next->category);
         } else {
             if (strcmp(r->category, "all") != 0)

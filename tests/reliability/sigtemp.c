@@ -10,8 +10,8 @@
  * MINSIZE "asleep" once the child sleeps in a system call (blocked opening
  * a FIFO, say) with the file present, the child is
  * stopped with SIGSTOP, and if the file still exists SIGNAL (INT, TERM, HUP,
- * PIPE or a number) is sent and the child continued, so the signal is known
- * to arrive while the temporary file exists. TIMEOUT is in seconds. The
+ * PIPE, USR1, ALRM, XFSZ, ... or a number) is sent and the child continued,
+ * so the signal is known to arrive while the temporary file exists. TIMEOUT is in seconds. The
  * child inherits standard input, output and error.
  *
  * Prints on standard output, one "key value" a line:
@@ -42,7 +42,9 @@ static int parse_signal(const char *s)
     static const struct {
         const char *name;
         int sig;
-    } names[] = {{"INT", SIGINT}, {"TERM", SIGTERM}, {"HUP", SIGHUP}, {"PIPE", SIGPIPE}, {"KILL", SIGKILL}};
+    } names[] = {{"INT", SIGINT},   {"TERM", SIGTERM}, {"HUP", SIGHUP},   {"PIPE", SIGPIPE}, {"KILL", SIGKILL},
+                 {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"ALRM", SIGALRM}, {"XFSZ", SIGXFSZ}, {"XCPU", SIGXCPU},
+                 {"QUIT", SIGQUIT}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}};
     char *end;
     long v;
     if (strncmp(s, "SIG", 3) == 0)
@@ -151,9 +153,9 @@ int main(int argc, char **argv)
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        for (int k = 1; k < 32; k++)
+            if (k != SIGKILL && k != SIGSTOP)
+                signal(k, SIG_DFL);
         execvp(argv[7], argv + 7);
         fprintf(stderr, "%s: cannot run %s: %s\n", argv[0], argv[7], strerror(errno));
         _exit(127);
