@@ -21,6 +21,7 @@ typedef enum col_type {
     C_I64,    /* int64_t */
     C_DOUBLE, /* double, NaN for a missing value */
     C_NAME,   /* an enum, written by its name */
+    C_STAT,   /* the config's statistic as the reports write it ("trimmed:0.1"); of_config */
 } col_type;
 
 typedef struct column {
@@ -66,6 +67,7 @@ static const column analysis_columns[] = {
     CONFIG("seed", seed, C_U64, NULL),
     ROW(sentraj_result, "se", boot.se, C_DOUBLE),
     ROW_NAME(sentraj_result, "status", boot.status, status_name),
+    CONFIG("statistic", statistic, C_STAT, NULL),
     END,
 };
 
@@ -76,6 +78,64 @@ static const column positions_columns[] = {
     ROW(sentraj_position_row, "mean", mean, C_DOUBLE),
     ROW(sentraj_position_row, "ci_low", ci_low, C_DOUBLE),
     ROW(sentraj_position_row, "ci_high", ci_high, C_DOUBLE),
+    ROW_NAME(sentraj_position_row, "status", status, status_name),
+    END,
+};
+
+static const column compare_columns[] = {
+    ROW(sentraj_compare_row, "category_a", category_a, C_STR),
+    ROW(sentraj_compare_row, "category_b", category_b, C_STR),
+    ROW(sentraj_compare_row, "conversations_a", conversations_a, C_SIZE),
+    ROW(sentraj_compare_row, "conversations_b", conversations_b, C_SIZE),
+    ROW(sentraj_compare_row, "estimate_a", estimate_a, C_DOUBLE),
+    ROW(sentraj_compare_row, "estimate_b", estimate_b, C_DOUBLE),
+    ROW(sentraj_compare_row, "difference", difference, C_DOUBLE),
+    ROW(sentraj_compare_row, "ci_low", ci_low, C_DOUBLE),
+    ROW(sentraj_compare_row, "ci_high", ci_high, C_DOUBLE),
+    ROW(sentraj_compare_row, "p_value", p_value, C_DOUBLE),
+    ROW(sentraj_compare_row, "p_holm", p_holm, C_DOUBLE),
+    CONFIG("statistic", statistic, C_STAT, NULL),
+    CONFIG("method", method, C_NAME, method_name),
+    ROW(sentraj_compare_row, "resamples", resamples, C_SIZE),
+    CONFIG("seed", seed, C_U64, NULL),
+    ROW_NAME(sentraj_compare_row, "status", status, status_name),
+    END,
+};
+
+static const column test_columns[] = {
+    ROW(sentraj_test_row, "category", category, C_STR),
+    ROW(sentraj_test_row, "conversations", conversations, C_SIZE),
+    ROW(sentraj_test_row, "mean_delta", mean_delta, C_DOUBLE),
+    ROW(sentraj_test_row, "sd_delta", sd_delta, C_DOUBLE),
+    ROW(sentraj_test_row, "d_z", d_z, C_DOUBLE),
+    ROW(sentraj_test_row, "p_within", p_within, C_DOUBLE),
+    ROW(sentraj_test_row, "p_sign_flip", p_sign_flip, C_DOUBLE),
+    ROW(sentraj_test_row, "p_holm", p_holm, C_DOUBLE),
+    ROW(sentraj_test_row, "resamples", resamples, C_SIZE),
+    CONFIG("seed", seed, C_U64, NULL),
+    ROW_NAME(sentraj_test_row, "status", status, status_name),
+    END,
+};
+
+static const column transitions_columns[] = {
+    ROW(sentraj_transition_row, "category", category, C_STR),
+    ROW(sentraj_transition_row, "start", start, C_STR),
+    ROW(sentraj_transition_row, "end", end, C_STR),
+    ROW(sentraj_transition_row, "conversations", conversations, C_SIZE),
+    ROW(sentraj_transition_row, "share", share, C_DOUBLE),
+    ROW(sentraj_transition_row, "ci_low", ci_low, C_DOUBLE),
+    ROW(sentraj_transition_row, "ci_high", ci_high, C_DOUBLE),
+    END,
+};
+
+static const column sensitivity_columns[] = {
+    ROW(sentraj_sensitivity_row, "category", category, C_STR),
+    ROW(sentraj_sensitivity_row, "window", window, C_SIZE),
+    ROW(sentraj_sensitivity_row, "min_human", min_human, C_SIZE),
+    ROW(sentraj_sensitivity_row, "conversations", conversations, C_SIZE),
+    ROW(sentraj_sensitivity_row, "mean_delta", mean_delta, C_DOUBLE),
+    ROW(sentraj_sensitivity_row, "ci_low", ci_low, C_DOUBLE),
+    ROW(sentraj_sensitivity_row, "ci_high", ci_high, C_DOUBLE),
     END,
 };
 
@@ -160,6 +220,64 @@ static const void *summary_row(const void *r, size_t i, row_scratch *scratch)
     return &scratch->cell;
 }
 
+static size_t compare_count(const void *r)
+{
+    return sentraj_compare_rows(r);
+}
+
+static const void *compare_row(const void *r, size_t i, row_scratch *scratch)
+{
+    (void)scratch;
+    return sentraj_compare_row_get(r, i);
+}
+
+static const sentraj_config *compare_config(const void *r)
+{
+    return sentraj_compare_config(r);
+}
+
+static size_t test_count(const void *r)
+{
+    return sentraj_test_rows(r);
+}
+
+static const void *test_row(const void *r, size_t i, row_scratch *scratch)
+{
+    (void)scratch;
+    return sentraj_test_row_get(r, i);
+}
+
+static const sentraj_config *test_config(const void *r)
+{
+    return sentraj_test_config(r);
+}
+
+static size_t transitions_count(const void *r)
+{
+    return sentraj_transitions_rows(r);
+}
+
+static const void *transitions_row(const void *r, size_t i, row_scratch *scratch)
+{
+    (void)scratch;
+    return sentraj_transitions_row(r, i);
+}
+
+static size_t sensitivity_count(const void *r)
+{
+    return sentraj_sensitivity_rows(r);
+}
+
+static const void *sensitivity_row(const void *r, size_t i, row_scratch *scratch)
+{
+    (void)scratch;
+    return sentraj_sensitivity_row_get(r, i);
+}
+
+static const result_rows compare_rows = {compare_count, compare_row, compare_config, compare_columns};
+static const result_rows test_rows = {test_count, test_row, test_config, test_columns};
+static const result_rows transitions_rows = {transitions_count, transitions_row, NULL, transitions_columns};
+static const result_rows sensitivity_rows = {sensitivity_count, sensitivity_row, NULL, sensitivity_columns};
 static const result_rows analysis_rows = {analysis_count, analysis_row, analysis_config, analysis_columns};
 static const result_rows positions_rows = {positions_count, positions_row, NULL, positions_columns};
 static const result_rows deltas_rows = {deltas_count, deltas_row, NULL, deltas_columns};
@@ -183,7 +301,7 @@ static PyObject *one_column(const result_rows *rr, const void *res, const column
     char *data = NULL;
     row_scratch scratch;
 
-    if (c->type == C_STR || c->type == C_NAME) {
+    if (c->type == C_STR || c->type == C_NAME || c->type == C_STAT) {
         if (!(list = PyList_New((Py_ssize_t)n)))
             return NULL;
     } else if (!(out = numeric(n, &data))) {
@@ -193,8 +311,12 @@ static PyObject *one_column(const result_rows *rr, const void *res, const column
         const char *at = (base_cfg ? base_cfg : (const char *)rr->row(res, i, &scratch)) + c->offset;
         switch (c->type) {
         case C_STR:
-        case C_NAME: {
-            const char *s = c->type == C_STR ? *(const char *const *)at : c->name_of(*(const int *)at);
+        case C_NAME:
+        case C_STAT: {
+            char stat[40];
+            const char *s = c->type == C_STR    ? *(const char *const *)at
+                            : c->type == C_NAME ? c->name_of(*(const int *)at)
+                                                : sentraj_statistic_format(rr->config(res), stat, sizeof stat);
             PyObject *v = PyUnicode_DecodeUTF8(s ? s : "", s ? (Py_ssize_t)strlen(s) : 0, "replace");
             if (!v) {
                 Py_DECREF(list);
@@ -243,6 +365,14 @@ PyObject *columns_of(handle_kind kind, const void *result)
         return columns_from(&analysis_rows, result);
     case H_POSITIONS:
         return columns_from(&positions_rows, result);
+    case H_COMPARE:
+        return columns_from(&compare_rows, result);
+    case H_TEST:
+        return columns_from(&test_rows, result);
+    case H_TRANSITIONS:
+        return columns_from(&transitions_rows, result);
+    case H_SENSITIVITY:
+        return columns_from(&sensitivity_rows, result);
     default:
         PyErr_SetString(PyExc_TypeError, "this handle has no rows");
         return NULL;
@@ -269,6 +399,7 @@ PyObject *columns_resamples(const sentraj_analysis *a)
     int exact = cfg->engine == SENTRAJ_ENGINE_EXACT;
     size_t rows = sentraj_analysis_rows(a), n = 0, k = 0;
     PyObject *cats, *first, *second;
+    const char *draw_name;
     char *d1, *d2;
 
     for (size_t i = 0; i < rows; i++) {
@@ -306,8 +437,10 @@ PyObject *columns_resamples(const sentraj_analysis *a)
             }
         }
     }
-    return Py_BuildValue("[(ssN)(ssN)(ssN)]", "category", "str", cats, exact ? "mean" : "resample", exact ? "f8" : "i8",
-                         first, exact ? "probability" : "mean", "f8", second);
+    /* The mean keeps its column name; other statistics' draws are "value". */
+    draw_name = cfg->statistic == SENTRAJ_STAT_MEAN ? "mean" : "value";
+    return Py_BuildValue("[(ssN)(ssN)(ssN)]", "category", "str", cats, exact ? draw_name : "resample", exact ? "f8" : "i8",
+                         first, exact ? "probability" : draw_name, "f8", second);
 fail:
     Py_XDECREF(cats);
     Py_XDECREF(first);

@@ -206,8 +206,8 @@ static PyObject *py_columns(PyObject *self, PyObject *arg)
     (void)self;
     if (kind == H_SUMMARY)
         return columns_summary(handle_get(arg, H_SUMMARY));
-    if (kind != H_ANALYSIS && kind != H_POSITIONS) {
-        PyErr_SetString(PyExc_TypeError, "expected an analysis, positions or summary handle");
+    if (kind < 0 || kind == H_DATASET || kind == H_SCALE) {
+        PyErr_SetString(PyExc_TypeError, "expected a result's handle");
         return NULL;
     }
     return columns_of((handle_kind)kind, handle_get(arg, (handle_kind)kind));

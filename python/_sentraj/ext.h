@@ -28,6 +28,10 @@ typedef enum handle_kind {
     H_POSITIONS,
     H_SUMMARY,
     H_SCALE,
+    H_COMPARE,
+    H_TEST,
+    H_TRANSITIONS,
+    H_SENSITIVITY,
     H_NKINDS
 } handle_kind;
 
@@ -106,5 +110,6 @@ PyObject *counts_dict(const sentraj_counts *c);
 extern PyMethodDef compute_methods[]; /* compute.c: reading, analyses, their columns */
 extern PyMethodDef summary_methods[]; /* summaries.c: summaries and label scales */
 extern PyMethodDef render_methods[];  /* render.c: figures and reordering */
+extern PyMethodDef stats_methods[];   /* stats.c: compare, test, transitions, sensitivity, by-start */
 
 #endif

@@ -55,6 +55,26 @@ ENUM_ADAPTERS(alternative, sentraj_alternative)
 ENUM_ADAPTERS(sim, sentraj_sim)
 ENUM_ADAPTERS(order, sentraj_order)
 
+/* A statistic by its bare name ("trimmed"; its share is the config's
+ * trim), as sentraj_statistic_name writes it. */
+static const char *name_statistic(int v)
+{
+    const char *s = sentraj_statistic_name((sentraj_statistic)v);
+    return strcmp(s, "?") == 0 ? NULL : s;
+}
+
+static int parse_statistic(const char *s, int *out)
+{
+    for (int v = 0; name_statistic(v); v++) {
+        if (strcmp(s, name_statistic(v)) == 0) {
+            *out = v;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "unknown statistic \"%s\"", s);
+    return -1;
+}
+
 /* The input formats have no parser in the library: the command line's
  * names, kept here beside the enum. */
 static const char *const input_formats[] = {
@@ -87,6 +107,7 @@ static const field config_fields[] = {
     CFG(min_human, F_SIZE), CFG(window, F_SIZE), CFG(resamples, F_SIZE), CFG(level, F_DOUBLE),
     CFG_ENUM(method),       CFG_ENUM(engine),    CFG_ENUM(alternative), CFG_ENUM(sim),
     CFG(seed, F_U64),       CFG(threads, F_UINT), CFG(keep_resamples, F_INT), CFG_ENUM(order),
+    CFG_ENUM(statistic),    CFG(small, F_UINT),   CFG(trim, F_DOUBLE),
     {NULL, 0, 0, NULL, NULL},
 };
 

@@ -33,12 +33,36 @@ static void free_scale(void *p)
     sentraj_scale_free(p);
 }
 
+static void free_compare(void *p)
+{
+    sentraj_compare_free(p);
+}
+
+static void free_test(void *p)
+{
+    sentraj_test_free(p);
+}
+
+static void free_transitions(void *p)
+{
+    sentraj_transitions_free(p);
+}
+
+static void free_sensitivity(void *p)
+{
+    sentraj_sensitivity_free(p);
+}
+
 static const handle_type types[H_NKINDS] = {
     [H_DATASET] = {"sentraj.dataset", free_dataset},
     [H_ANALYSIS] = {"sentraj.analysis", free_analysis},
     [H_POSITIONS] = {"sentraj.positions", free_positions},
     [H_SUMMARY] = {"sentraj.summary", free_summary},
     [H_SCALE] = {"sentraj.scale", free_scale},
+    [H_COMPARE] = {"sentraj.compare", free_compare},
+    [H_TEST] = {"sentraj.test", free_test},
+    [H_TRANSITIONS] = {"sentraj.transitions", free_transitions},
+    [H_SENSITIVITY] = {"sentraj.sensitivity", free_sensitivity},
 };
 
 static void destroy(PyObject *capsule)

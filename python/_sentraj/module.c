@@ -112,6 +112,7 @@ PyMODINIT_FUNC PyInit__sentraj(void)
         return NULL;
     if (PyModule_AddFunctions(m, module_methods) != 0 || PyModule_AddFunctions(m, compute_methods) != 0 ||
         PyModule_AddFunctions(m, summary_methods) != 0 || PyModule_AddFunctions(m, render_methods) != 0 ||
+        PyModule_AddFunctions(m, stats_methods) != 0 ||
         add_statuses(m) != 0 || find_main_thread() != 0)
         goto fail;
     /* Error(code, source, line, col, message): the package turns it into

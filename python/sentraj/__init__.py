@@ -2,7 +2,8 @@
 
 The functions mirror the commands of the ``sentraj`` command line and run
 the same library in this process: ``analyze``, ``deltas``, ``positions``,
-``summarize``, ``merge``, ``figure4`` and ``positions_figure``. Each takes
+``summarize``, ``merge``, ``figure4``, ``positions_figure``, ``compare``,
+``test``, ``transitions`` and ``sensitivity``. Each takes
 its data as a path (any format the command reads: CSV, JSONL, ConvoKit, a
 summary; plain or gzip), a list of paths (one data set), or a pandas
 DataFrame with the message columns (``conversation_id``, ``message_index``,
@@ -29,12 +30,13 @@ from typing import Any, Callable, Tuple, TypeVar, Union
 from . import _options, _sentraj
 from ._errors import InputError, InternalError, ScaleWarning, call
 from ._inputs import analysis_source, items, read, scale_handle
-from ._options import (ANALYZE, DELTAS, FIGURE4, POSITIONS, POSITIONS_FIGURE, SUMMARIZE, Resolved, resolve,
-                       signature)
+from ._options import (ANALYZE, COMPARE, DELTAS, FIGURE4, POSITIONS, POSITIONS_FIGURE, SENSITIVITY, SUMMARIZE, TEST,
+                       TRANSITIONS, Resolved, resolve, signature)
 from ._results import Figure, PathLike, Summary, frame
 
 __all__ = [
-    "analyze", "deltas", "positions", "summarize", "merge", "figure4", "positions_figure", "fixture_path",
+    "analyze", "deltas", "positions", "summarize", "merge", "figure4", "positions_figure", "compare", "test",
+    "transitions", "sensitivity", "fixture_path",
     "Figure", "Summary", "InputError", "InternalError", "ScaleWarning", "library_version",
     "EDATA", "ELIMIT",
 ]
@@ -84,6 +86,13 @@ def _command(name: str, returns: Any, data_default: Any = None, data_required: b
 def _analysis(data: Any, r: Resolved, command: str) -> Tuple[Any, dict]:
     """The analysis of data with r's options, rows in r's order."""
     cfg = dict(r.config, keep_resamples=int(bool(r.values.get("save_resamples"))))
+    if r.values.get("by_start"):
+        # The starting levels are the scale's labels: the messages themselves.
+        ds, info = read(items(data), r, ANALYZE)
+        an = call(_sentraj.analysis_by_start, ds, scale_handle(r), cfg)
+        if r.order_names:
+            call(_sentraj.reorder, an, r.order_names)
+        return an, info["counts"]
     src, counts = analysis_source(items(data), r, command)
     an = call(_sentraj.analysis, src, cfg)
     if r.order_names:
@@ -211,3 +220,83 @@ def positions_figure(data: Any, r: Resolved) -> Figure:
     """
     p, counts = _positions(data, r)
     return _figure(p, r, frame(call(_sentraj.columns, p), {"counts": counts}))
+
+
+@_command(COMPARE, "pandas.DataFrame")
+def compare(data: Any, r: Resolved) -> Any:
+    """Differences a - b between categories of the statistic of their
+    deltas, with a bootstrap interval and a two-sided p-value for "no
+    difference" (``sentraj compare``): every pair, each against
+    ``reference``, or the ``pairs`` given. The conversations of a and b are
+    resampled together, so overlapping categories are handled.
+
+    Columns category_a, category_b, conversations_a, conversations_b,
+    estimate_a, estimate_b, difference, ci_low, ci_high, p_value, p_holm,
+    statistic, method, resamples, seed, status; ``attrs["counts"]`` as for
+    analyze.
+    """
+    ds, info = read(items(data), r, COMPARE)
+    c = call(_sentraj.compare, ds, r.config, r.values.get("reference"), r.values.get("pairs"))
+    return frame(call(_sentraj.columns, c), {"counts": info["counts"]})
+
+
+@_command(TEST, "pandas.DataFrame")
+def test(data: Any, r: Resolved) -> Any:
+    """Per category and for "all", tests of "no trajectory": a permutation
+    test shuffling each conversation's human labels, a sign-flip test of the
+    mean delta, the effect size d_z and Holm's adjustment (``sentraj test``).
+
+    Columns category, conversations, mean_delta, sd_delta, d_z, p_within,
+    p_sign_flip, p_holm, resamples, seed, status; ``attrs["counts"]`` as for
+    analyze.
+    """
+    ds, info = read(items(data), r, TEST, keep_labels=True)
+    t = call(_sentraj.test, ds, r.config)
+    return frame(call(_sentraj.columns, t), {"counts": info["counts"]})
+
+
+# The command's tests of the package call sentraj.test; pytest must not.
+test.__test__ = False  # type: ignore[attr-defined]
+
+
+@_command(TRANSITIONS, "pandas.DataFrame")
+def transitions(data: Any, r: Resolved) -> Any:
+    """Per category, the transition matrix from starting to ending level:
+    of the conversations whose first window is nearest a label of the
+    scale, the share whose last window is nearest each label, with a
+    bootstrap interval (``sentraj transitions``).
+
+    Columns category, start, end, conversations, share, ci_low, ci_high;
+    ``attrs["counts"]`` as for analyze.
+    """
+    ds, info = read(items(data), r, TRANSITIONS)
+    t = call(_sentraj.transitions, ds, scale_handle(r), r.config)
+    return frame(call(_sentraj.columns, t), {"counts": info["counts"]})
+
+
+def _loosest(windows: Any, min_humans: Any) -> Tuple[int, int]:
+    """The loosest filter of a sensitivity grid, which the data are read
+    with (as the command line reads them, so the counts describe it)."""
+    best = None
+    for w in windows or (1, 2, 3, 4):
+        for m in min_humans or (4, 6, 8, 10, 15, 20):
+            if m >= 2 * w and (best is None or (w, m) < best):
+                best = (w, m)
+    return best or (3, 6)
+
+
+@_command(SENSITIVITY, "pandas.DataFrame")
+def sensitivity(data: Any, r: Resolved) -> Any:
+    """The analysis at every window and minimum number of human messages
+    of a grid, pairs whose windows would overlap left out
+    (``sentraj sensitivity``).
+
+    Columns category, window, min_human, conversations, mean_delta, ci_low,
+    ci_high; ``attrs["counts"]`` of the data read with the loosest filter.
+    """
+    windows, min_humans = r.values.get("windows"), r.values.get("min_humans")
+    w, m = _loosest(windows, min_humans)
+    r.config.update(window=w, min_human=m)
+    ds, info = read(items(data), r, SENSITIVITY, keep_labels=True)
+    s = call(_sentraj.sensitivity, ds, r.config, windows, min_humans)
+    return frame(call(_sentraj.columns, s), {"counts": info["counts"]})

@@ -28,13 +28,17 @@ CHOICES: Dict[str, List[str]] = _sentraj.choices()
 # The functions, by the command they mirror.
 ANALYZE, DELTAS, POSITIONS, SUMMARIZE = "analyze", "deltas", "positions", "summarize"
 FIGURE4, POSITIONS_FIGURE = "figure4", "positions_figure"
+COMPARE, TEST, TRANSITIONS, SENSITIVITY = "compare", "test", "transitions", "sensitivity"
 
 # Sets of functions that share options, named by what they do (as in
 # src/cli/options.c).
-READERS = frozenset({ANALYZE, DELTAS, POSITIONS, SUMMARIZE, FIGURE4, POSITIONS_FIGURE})
-BOOTSTRAPPERS = frozenset({ANALYZE, POSITIONS, FIGURE4, POSITIONS_FIGURE})
+STATS_COMMANDS = frozenset({COMPARE, TEST, TRANSITIONS, SENSITIVITY})
+READERS = frozenset({ANALYZE, DELTAS, POSITIONS, SUMMARIZE, FIGURE4, POSITIONS_FIGURE}) | STATS_COMMANDS
+FILTERS = READERS - {SENSITIVITY}  # sensitivity takes a grid of them instead
+BOOTSTRAPPERS = frozenset({ANALYZE, POSITIONS, FIGURE4, POSITIONS_FIGURE, COMPARE, TRANSITIONS, SENSITIVITY})
+STATISTICS = frozenset({ANALYZE, FIGURE4, COMPARE, SENSITIVITY})  # estimate a statistic of the deltas
 DRAWERS = frozenset({FIGURE4, POSITIONS_FIGURE})
-ONE_SIDED = frozenset({ANALYZE, POSITIONS})  # the figures draw two-sided intervals only
+ONE_SIDED = BOOTSTRAPPERS - DRAWERS  # the figures draw two-sided intervals only
 POSITIONERS = frozenset({POSITIONS, POSITIONS_FIGURE})
 
 _MISSING = object()
@@ -81,12 +85,12 @@ Labels = Union[Mapping[str, str], Sequence[Tuple[str, str]], str, None]
 
 OPTIONS: Tuple[Option, ...] = (
     # The filter.
-    Option("min_human", READERS, "int", "keep conversations with at least this many human messages", int,
+    Option("min_human", FILTERS, "int", "keep conversations with at least this many human messages", int,
            "config", lo=1, hi=10**9),
-    Option("window", READERS, "int", "human messages averaged at the start and at the end", int, "config",
+    Option("window", FILTERS, "int", "human messages averaged at the start and at the end", int, "config",
            lo=1, hi=1000),
     # The bootstrap.
-    Option("resamples", BOOTSTRAPPERS, "int", "bootstrap resamples B (the exact engine draws none)", int,
+    Option("resamples", BOOTSTRAPPERS | {TEST}, "int", "bootstrap resamples B (the exact engine draws none)", int,
            "config", lo=2, hi=10**8),
     Option("level", BOOTSTRAPPERS, "real", "confidence level, strictly between 0 and 1", float, "config",
            lo=0, hi=1, open=True),
@@ -99,7 +103,7 @@ OPTIONS: Tuple[Option, ...] = (
            _choices("alternative"), "config"),
     Option("sim", BOOTSTRAPPERS, "enum", "balanced: every conversation drawn exactly B times (index engine)",
            _choices("sim"), "config"),
-    Option("seed", BOOTSTRAPPERS, "int", "random seed: the output is fully determined by data and seed", int,
+    Option("seed", BOOTSTRAPPERS | {TEST}, "int", "random seed: the output is fully determined by data and seed", int,
            "config", lo=0, hi=2**64 - 1),
     Option("threads", READERS, "int",
            "threads for resampling and for reading a large CSV file, 0 = all cores; results do not depend "
@@ -107,9 +111,28 @@ OPTIONS: Tuple[Option, ...] = (
     Option("cluster_by", BOOTSTRAPPERS, "name",
            "resample the values of this column (JSONL key), e.g. a user id, each with all its conversations",
            Optional[str], "input", "col_cluster", optional=True),
+    Option("statistic", STATISTICS, "statistic",
+           "what mean_delta and its interval are of: mean, median, trimmed:F (F cut from each end), share-up, "
+           "share-down or share-same", str, "config", default_="mean"),
+    Option("small", BOOTSTRAPPERS | {TEST}, "int",
+           "status small for an interval from fewer than this many conversations (or clusters); 0: never", int,
+           "config", lo=0, hi=10**9),
+    Option("by_start", frozenset({ANALYZE}), "flag",
+           "rows CATEGORY|START: the change within each starting level (the first window's mean at the nearest "
+           "label of the scale)", bool, default_=False),
+    Option("reference", frozenset({COMPARE}), "name", "each other category against this one (\"all\" allowed)",
+           Optional[str], optional=True, default_=None),
+    Option("pairs", frozenset({COMPARE}), "pairs",
+           "these differences a - b, in this order: [(a, b), ...] or \"A:B,C:D\"",
+           Optional[Union[str, Sequence[Tuple[str, str]]]], optional=True, default_=None),
+    Option("windows", frozenset({SENSITIVITY}), "ints", "the windows of the grid (None: 1, 2, 3, 4)",
+           Optional[Sequence[int]], lo=1, hi=1000, optional=True, default_=None),
+    Option("min_humans", frozenset({SENSITIVITY}), "ints",
+           "the minimum human messages of the grid (None: 4, 6, 8, 10, 15, 20)", Optional[Sequence[int]], lo=1,
+           hi=10**9, optional=True, default_=None),
     Option("save_resamples", frozenset({ANALYZE}), "flag",
            "also return each category's resampled means: (results, resamples)", bool, default_=False),
-    Option("order", frozenset({ANALYZE, POSITIONS}) | DRAWERS, "order",
+    Option("order", frozenset({ANALYZE, POSITIONS, TRANSITIONS}) | DRAWERS, "order",
            "the rows: natural (runs of digits as numbers), name (bytewise), value (largest first), or the "
            "categories to put first (a list, a comma list, or a file of one name a line; in a figure, "
            "exactly those)", Order, "config"),
@@ -253,7 +276,68 @@ def _check(o: Option, v: Any) -> Any:
         return _order(o, v)
     if o.kind == "labels":
         return _labels(o, v)
+    if o.kind == "statistic":
+        try:
+            return _sentraj.parse_statistic(_str(o, v))
+        except ValueError as e:
+            raise ValueError("statistic: %s" % e) from None
+    if o.kind == "pairs":
+        return _pairs(v)
+    if o.kind == "ints":
+        return _ints(o, v)
     raise AssertionError(o.kind)
+
+
+def _pairs(v: Any) -> List[str]:
+    """Differences a - b as the flat list [a, b, ...]: from [(a, b), ...] or
+    the command line's "A:B,C:D" (a backslash escaping ',', ':' or itself)."""
+    if isinstance(v, str):
+        pairs, cur, item, i = [], [], [], 0
+        while i <= len(v):
+            c = v[i] if i < len(v) else ","
+            if c == "\\" and i + 1 < len(v) and v[i + 1] in ",:\\":
+                cur.append(v[i + 1])
+                i += 2
+                continue
+            if c == ":" and not item:
+                item.append("".join(cur))
+                cur = []
+            elif c == ",":
+                if len(item) != 1:
+                    raise ValueError("pairs: %r is not A:B" % "".join(cur))
+                pairs.append((item[0], "".join(cur)))
+                item, cur = [], []
+            else:
+                cur.append(c)
+            i += 1
+        v = pairs
+    if not isinstance(v, Sequence):
+        raise TypeError("pairs must be a list of (a, b) pairs or \"A:B,C:D\", not %s" % type(v).__name__)
+    flat = []
+    for p in v:
+        if not isinstance(p, (tuple, list)) or len(p) != 2 or not all(isinstance(s, str) for s in p):
+            raise TypeError("pairs: each pair is (a, b), two category names, not %r" % (p,))
+        if not p[0] or not p[1]:
+            raise ValueError("pairs: an empty category name in %r" % (tuple(p),))
+        flat.extend(p)
+    if not flat:
+        raise ValueError("pairs: no pair given")
+    return flat
+
+
+def _ints(o: Option, v: Any) -> List[int]:
+    """A list of distinct ints in the option's range."""
+    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
+        raise TypeError("%s must be a list of int, not %s" % (o.name, type(v).__name__))
+    out = [_int(o, x) for x in v]
+    if not out:
+        raise ValueError("%s: the list is empty" % o.name)
+    seen = set()
+    for x in out:
+        if x in seen:
+            raise ValueError("%s %d is given twice" % ({"windows": "window"}.get(o.name, "min-human"), x))
+        seen.add(x)
+    return out
 
 
 def _numpy_bool() -> type:
@@ -416,6 +500,11 @@ def resolve(command: str, args: Tuple[Any, ...], kwargs: Dict[str, Any],
             if isinstance(v, str):
                 groups["config"]["order"] = v
             continue
+        if o.kind == "statistic":
+            groups["config"]["statistic"], trim = v
+            if trim is not None:
+                groups["config"]["trim"] = trim
+            continue
         if v is None and o.name == "bins":
             v = 0
         groups[o.group][o.target] = v
@@ -426,7 +515,11 @@ def resolve(command: str, args: Tuple[Any, ...], kwargs: Dict[str, Any],
 
 def _check_together(r: Resolved) -> None:
     """What needs several options at once (the command line's checks)."""
-    call(_sentraj.config_check, r.config)
+    try:
+        call(_sentraj.config_check, r.config)
+    except ValueError as e:
+        # The library names the command line's options ("--method"); here they are keywords.
+        raise ValueError(str(e).replace("--", "")) from None
     cluster = r.values.get("cluster_by")
     if cluster and r.config.get("engine") == "exact":
         raise ValueError("cluster_by cannot use the exact engine (a resampled mean over clusters is a ratio of two "
@@ -441,8 +534,34 @@ def _check_together(r: Resolved) -> None:
         if r.values.get("bins") is not None and "max_position" in r.given:
             raise ValueError("bins and max_position exclude each other (bins are fractions of each conversation, "
                              "positions are message numbers)")
+    _check_stats(r)
     if r.command in DRAWERS:
         check_figure("figure4" if r.command == FIGURE4 else "positions", r)
+
+
+def _check_stats(r: Resolved) -> None:
+    """The statistics commands' own usage errors, as the command line's."""
+    engine, method = r.config.get("engine"), r.config.get("method")
+    if r.command == COMPARE:
+        if engine == "exact":
+            raise ValueError("compare resamples two categories together; the exact engine has no distribution of a "
+                             "difference of overlapping categories: use engine multinomial, index or auto")
+        if method == "studentized":
+            raise ValueError("compare has no standard error of each resampled difference for the studentized "
+                             "method: use method percentile, basic, normal or bca")
+        if r.values.get("reference") is not None and r.values.get("pairs") is not None:
+            raise ValueError("reference and pairs exclude each other")
+    if r.command == TRANSITIONS:
+        order = r.values.get("order")
+        if order == "value":
+            raise ValueError("order='value' needs one estimate per row; transitions has a matrix per category: use "
+                             "'natural' or 'name'")
+        if isinstance(order, list):
+            raise ValueError("order: a list names the categories of the transitions figure, which the package does "
+                             "not draw; use 'natural' or 'name'")
+        if engine == "exact":
+            raise ValueError("the exact engine cannot bootstrap transitions (each share is a ratio of two resampled "
+                             "counts): use engine index or multinomial")
 
 
 def check_figure(what: Any, r: Resolved) -> None:

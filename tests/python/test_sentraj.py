@@ -112,7 +112,7 @@ def options_args(opts):
             if v:
                 out.append("--" + k.replace("_", "-"))
         elif isinstance(v, (list, tuple)):
-            out += ["--" + k.replace("_", "-"), ",".join(v)]
+            out += ["--" + k.replace("_", "-"), ",".join(map(str, v))]
         else:
             out += ["--" + k.replace("_", "-"), str(v)]
     return out
@@ -328,6 +328,88 @@ def test_other_inputs(t, cli, root, tmp):
         sentraj.deltas(three)
     t.ok(len(w) == 1 and issubclass(w[0].category, sentraj.ScaleWarning) and "scale=3" in str(w[0].message),
          "inputs/three-point-data-warns", [str(x.message) for x in w])
+
+
+# ---- the statistics commands ------------------------------------------------------
+
+
+STATISTICS = ["mean", "median", "trimmed:0.2", "share-up", "share-down", "share-same"]
+
+
+def test_stats(t, cli, fixtures, tmp):
+    """compare, test, transitions, sensitivity, --statistic, --small and --by-start against the commands."""
+    def same(what, fn, command, opts, path):
+        t.check(what, lambda: assert_same(fn(path, **opts), cli.out(command, *options_args(opts), path)))
+
+    for name, path in fixtures.items():
+        for engine in ("auto", "index", "multinomial"):
+            for method in ("percentile", "basic", "normal", "bca"):
+                opts = {"engine": engine, "method": method, "resamples": 300}
+                same("compare/%s/%s/%s" % (name, engine, method), sentraj.compare, "compare", opts, path)
+                same("transitions/%s/%s/%s" % (name, engine, method), sentraj.transitions, "transitions", opts, path)
+        same("transitions/%s/studentized" % name, sentraj.transitions, "transitions",
+             {"method": "studentized", "resamples": 300}, path)
+        for opts in ({"reference": "all"}, {"statistic": "median", "alternative": "greater"},
+                     {"statistic": "share-down", "small": 100}, {"sim": "balanced", "engine": "index"}):
+            same("compare/%s/%s" % (name, ",".join("%s=%s" % kv for kv in opts.items())), sentraj.compare, "compare",
+                 opts, path)
+        for opts in ({}, {"resamples": 300, "seed": 9}, {"small": 0}, {"min_human": 8, "window": 2}):
+            same("test/%s/%s" % (name, ",".join("%s=%s" % kv for kv in opts.items())), sentraj.test, "test", opts,
+                 path)
+        for opts in ({"scale": 7}, {"order": "name"}, {"alternative": "less"}):
+            same("transitions/%s/%s" % (name, ",".join("%s=%s" % kv for kv in opts.items())), sentraj.transitions,
+                 "transitions", opts, path)
+        for opts in ({"resamples": 300}, {"windows": [2, 3], "min_humans": [6, 10], "statistic": "median"},
+                     {"windows": [1], "engine": "exact"}):
+            same("sensitivity/%s/%s" % (name, ",".join("%s=%s" % kv for kv in opts.items())), sentraj.sensitivity,
+                 "sensitivity", opts, path)
+        for statistic in STATISTICS:
+            engines = ("auto", "index", "multinomial") + (("exact",) if statistic == "mean" or "share" in statistic
+                                                          else ())
+            for engine in engines:
+                opts = {"statistic": statistic, "engine": engine, "method": "bca" if engine != "exact" else "percentile"}
+                same("analyze/%s/statistic/%s/%s" % (name, statistic, engine), sentraj.analyze, "analyze", opts, path)
+        same("analyze/%s/by-start" % name, sentraj.analyze, "analyze", {"by_start": True}, path)
+        same("analyze/%s/by-start-exact" % name, sentraj.analyze, "analyze", {"by_start": True, "engine": "exact"},
+             path)
+        same("analyze/%s/small-500" % name, sentraj.analyze, "analyze", {"small": 500}, path)
+        same("positions/%s/small-500" % name, sentraj.positions, "positions", {"small": 500}, path)
+    # Other statistics' draws are named "value".
+    path = fixtures["conversations"]
+    for engine in ("index", "exact"):
+        saved = os.path.join(tmp, "value-resamples.csv")
+
+        def check():
+            out = cli.out("analyze", "--statistic", "share-up", "--engine", engine, "--resamples", 200,
+                          "--save-resamples", saved, path)
+            results, draws = sentraj.analyze(path, statistic="share-up", engine=engine, resamples=200,
+                                             save_resamples=True)
+            assert_same(results, out)
+            assert_same(draws, open(saved, "rb").read())
+        t.check("analyze/statistic-share-up/%s/save-resamples" % engine, check)
+    # The usage errors, with the command's messages.
+    for name, command, opts in [
+            ("compare-exact", "compare", {"engine": "exact"}),
+            ("compare-studentized", "compare", {"method": "studentized"}),
+            ("compare-reference-and-pairs", "compare", {"reference": "all", "pairs": "coaching:counseling"}),
+            ("transitions-exact", "transitions", {"engine": "exact"}),
+            ("statistic-unknown", "analyze", {"statistic": "mode"}),
+            ("statistic-trim-too-large", "analyze", {"statistic": "trimmed:0.5"}),
+            ("median-studentized", "analyze", {"statistic": "median", "method": "studentized"}),
+            ("median-exact", "analyze", {"statistic": "median", "engine": "exact"}),
+            ("sensitivity-window-twice", "sensitivity", {"windows": [2, 2]})]:
+        code, _, err = cli.run(command, *options_args(opts), "/nonexistent/messages.csv")
+        t.ok(code == 64, "stats/usage/%s/cli-exit-64" % name, err)
+        t.check("stats/usage/%s" % name, expect_error,
+                lambda: getattr(sentraj, command)("/nonexistent/messages.csv", **opts), 64, err)
+    code, _, err = cli.run("compare", "--reference", "nope", path)
+    t.check("stats/usage/compare-unknown-reference", expect_error, lambda: sentraj.compare(path, reference="nope"),
+            code, err)
+    t.check("stats/pairs-as-tuples", lambda: assert_same(
+        sentraj.compare(path, pairs=[("coaching", "counseling"), ("all", "coaching")]),
+        cli.out("compare", "--pairs", "coaching:counseling,all:coaching", path)))
+    t.check("stats/threads", lambda: [assert_same(getattr(sentraj, f)(path, threads=n), getattr(sentraj, f)(path, threads=1))
+                                      for f in ("compare", "test", "transitions") for n in (2, 3)])
 
 
 # ---- DataFrame input --------------------------------------------------------------
@@ -680,12 +762,19 @@ def test_leaks(t, fixtures, tmp):
 def test_api(t, cli):
     """Each function takes its command's options, with their defaults in help()."""
     commands = {"analyze": [sentraj.analyze], "deltas": [sentraj.deltas], "summarize": [sentraj.summarize],
-                "positions": [sentraj.positions, sentraj.positions_figure], "figure4": [sentraj.figure4]}
+                "positions": [sentraj.positions, sentraj.positions_figure], "figure4": [sentraj.figure4],
+                "compare": [sentraj.compare], "test": [sentraj.test], "transitions": [sentraj.transitions],
+                "sensitivity": [sentraj.sensitivity]}
     not_bound = {"help", "quiet", "output", "format", "figure"}  # where the output goes: the caller's business
+    # The statistics commands' figures are not drawn by the package.
+    figure_options = {"title", "width", "height", "dpi", "labels"}
+    no_figure = {"compare", "transitions", "sensitivity"}
     every = set()
     for cmd, fns in commands.items():
         helptext = subprocess.run([cli.exe, cmd, "--help"], capture_output=True, text=True).stdout
         options = {o.replace("-", "_") for o in re.findall(r"--([a-z][a-z-]*[a-z])(?![a-z*-])", helptext)} - not_bound
+        if cmd in no_figure:
+            options -= figure_options
         every |= options
         params = set().union(*(set(__import__("inspect").signature(f).parameters) for f in fns)) - {"data"}
         missing = options - params
@@ -723,6 +812,7 @@ def main():
         test_deltas_positions(t, cli, fixtures)
         test_summaries(t, cli, fixtures, tmp)
         test_figures(t, cli, fixtures, tmp)
+        test_stats(t, cli, fixtures, tmp)
         test_other_inputs(t, cli, root, tmp)
         test_dataframes(t, cli, fixtures, tmp)
         test_bad_inputs(t, root)
