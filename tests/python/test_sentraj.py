@@ -501,16 +501,23 @@ def test_error_details(t, cli, fixtures, tmp):
         e = x
     t.ok(isinstance(e, OSError) and e.filename == os.path.join(tmp, "no-such-file.csv") and "cannot" in e.strerror,
          "errors/missing-file-oserror", e)
-    # A documented limit: the exact studentized transform of a large row.
-    big = os.path.join(tmp, "big.csv")
-    cli.out("simulate", "--conversations", 12000, "-o", big)
-    code, _, err = cli.run("analyze", "--engine", "exact", "--method", "studentized", big)
+    # A documented limit: positions' resampled sums past 1 GiB.
+    path = fixtures["skewed80"]
+    code, _, err = cli.run("positions", "--resamples", 10**8, "--max-position", 10, path)
     t.ok(code == 65, "errors/limit-cli-exit-65", err)
     try:
-        e = expect_error(lambda: sentraj.analyze(big, engine="exact", method="studentized"), 65, err)
+        e = expect_error(lambda: sentraj.positions(path, resamples=10**8, max_position=10), 65, err)
     except AssertionError as x:
         e = x
     t.ok(isinstance(e, sentraj.InputError) and e.status == sentraj.ELIMIT, "errors/limit-input-error", e)
+    # A row over an engine's limit is refused alone, as by the command: the
+    # exact studentized transform of a large row.
+    big = os.path.join(tmp, "big.csv")
+    cli.out("simulate", "--conversations", 12000, "-o", big)
+    want = cli.out("analyze", "--engine", "exact", "--method", "studentized", big)
+    got = sentraj.analyze(big, engine="exact", method="studentized")
+    t.check("errors/refused-row-as-cli", assert_same, got, want)
+    t.ok((got["status"] == "refused").any(), "errors/refused-row-status", got[["category", "status"]])
 
 
 def test_bad_options(t, cli, fixtures):
