@@ -289,7 +289,8 @@ int cli_figure_build(const cli_figure_opts *o, cli_figure *f);
 void cli_figure_free(cli_figure *f);
 
 /* The usage error for a figure check's err, naming the option at fault
- * (--order or --labels) instead of the library's "figure order:". */
+ * (--order or --labels) instead of the library's "figure order:"; an error
+ * other than SENTRAJ_EUSAGE (out of memory) is reported as cli_fail does. */
 int cli_figure_usage(const sentraj_error *err);
 
 /* ---- data and summaries ----------------------------------------------------- */

@@ -114,7 +114,7 @@ static int run(cli_args *a)
     so.min_humans = m;
     so.nmin_humans = a->stats.min_humans.n;
     if (sentraj_sensitivity_check(&so, &err) != SENTRAJ_OK)
-        return cli_usage_error("%s", err.message);
+        return err.code == SENTRAJ_EUSAGE ? cli_usage_error("%s", err.message) : cli_fail(&err);
     loosest(&so, &a->cfg);
     if ((code = cli_check_analysis(a)) != 0 || (code = cli_check_figures(a)) != 0)
         return code;

@@ -672,6 +672,8 @@ const char *cli_fixture_path(void)
 
 int cli_figure_usage(const sentraj_error *err)
 {
+    if (err->code != SENTRAJ_EUSAGE)
+        return cli_fail(err);
     if (strncmp(err->message, "figure order:", 13) == 0)
         return cli_usage_error("--order:%s", err->message + 13);
     if (strncmp(err->message, "figure labels:", 14) == 0)

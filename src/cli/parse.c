@@ -74,8 +74,10 @@ static int read_list(const char *name, const cli_option *opt, const char *s, cli
 {
     char *copy = strdup(s), *save = NULL;
     l->n = 0;
-    if (!copy)
-        return cli_usage_error("out of memory");
+    if (!copy) {
+        fprintf(stderr, "sentraj %s: out of memory (%s)\n", cli_cmd, name);
+        return 71;
+    }
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (l->n == CLI_MAX_LIST || read_uint(t, opt->min, opt->max, &l->v[l->n]) != 0) {
             free(copy);
