@@ -181,6 +181,52 @@ static void test_positions_and_mean(void)
     sentraj_sample_free(smp);
 }
 
+/* compare, test, transitions and sensitivity run through the same driver:
+ * stopped, each fails with SENTRAJ_EINTERRUPTED; silent, each runs. */
+static void test_statistics(void)
+{
+    sentraj_config cfg;
+    sentraj_error err;
+    sentraj_dataset *ds;
+    stopper s;
+
+    sentraj_config_init(&cfg);
+    ds = load(&cfg, 1);
+    cfg.interrupt = stop_after;
+    cfg.interrupt_ctx = &s;
+    for (int k = 0; ds && k < 2; k++) {
+        unsigned long after = k == 0 ? 2 : 0; /* stop at the second call, then never */
+        const char *how = after ? "stopped" : "silent-runs";
+        int want = after ? SENTRAJ_EINTERRUPTED : SENTRAJ_OK;
+        sentraj_compare *c;
+        sentraj_test *t;
+        sentraj_transitions *tr;
+        sentraj_sensitivity *sv;
+
+        stopper_init(&s, after);
+        memset(&err, 0, sizeof err);
+        c = sentraj_compare_compute(ds, &cfg, NULL, &err);
+        tap_ok(after ? !c && err.code == want : c != NULL, "interrupt/compare/%s", how);
+        sentraj_compare_free(c);
+        stopper_init(&s, after);
+        memset(&err, 0, sizeof err);
+        t = sentraj_test_compute(ds, &cfg, &err);
+        tap_ok(after ? !t && err.code == want : t != NULL, "interrupt/test/%s", how);
+        sentraj_test_free(t);
+        stopper_init(&s, after);
+        memset(&err, 0, sizeof err);
+        tr = sentraj_transitions_compute(ds, NULL, &cfg, &err);
+        tap_ok(after ? !tr && err.code == want : tr != NULL, "interrupt/transitions/%s", how);
+        sentraj_transitions_free(tr);
+        stopper_init(&s, after);
+        memset(&err, 0, sizeof err);
+        sv = sentraj_sensitivity_compute(ds, &cfg, NULL, &err);
+        tap_ok(after ? !sv && err.code == want : sv != NULL, "interrupt/sensitivity/%s", how);
+        sentraj_sensitivity_free(sv);
+    }
+    sentraj_dataset_free(ds);
+}
+
 int main(void)
 {
     sentraj_config cfg;
@@ -194,5 +240,6 @@ int main(void)
         test_analysis(ds);
     sentraj_dataset_free(ds);
     test_positions_and_mean();
+    test_statistics();
     return tap_done();
 }
