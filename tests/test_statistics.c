@@ -460,6 +460,48 @@ static void test_rows(void)
     sentraj_dataset_free(ds);
 }
 
+/* The design effect of three users by hand. u1 has two conversations
+ * (deltas 1 and 0.5), u2 one (0), u3 one (-0.5): N = 4, theta = 0.25, the
+ * residuals y_i - theta n_i are 1, -0.25, -0.75, so the cluster variance is
+ * 3/2 * 1.625 / 16 = 0.15234375; the four deltas' variance (N - 1) is
+ * 1.25 / 3, over N 0.1041666..., and deff = 1.4625. For share-down the
+ * values are 0, 0, 0, 1: residuals -0.5, -0.25, 0.75, cluster variance
+ * 3/2 * 0.875 / 16, independent 0.25 / 4, deff = 1.3125. */
+static void test_design_effect(void)
+{
+    static const int d1[6] = {0, 0, 0, 2, 2, 2}, d05[6] = {0, 0, 0, 1, 1, 1}, d0[6] = {0, 0, 0, 0, 0, 0},
+                     dm05[6] = {1, 1, 1, 0, 0, 0};
+    char csv[4096];
+    size_t len = (size_t)sprintf(csv, HDR);
+    sentraj_config cfg;
+    sentraj_dataset *ds;
+    sentraj_analysis *a;
+    sentraj_error err;
+
+    len = conv(csv, len, "a", "c", "u1", d1);
+    len = conv(csv, len, "b", "c", "u1", d05);
+    len = conv(csv, len, "c", "c", "u2", d0);
+    len = conv(csv, len, "d", "c", "u3", dm05);
+    sentraj_config_init(&cfg);
+    ds = load(csv, len, &cfg, "user");
+    a = ds ? sentraj_analysis_compute(ds, &cfg, &err) : NULL;
+    if (tap_ok(a != NULL, "statistics/design-effect/computes")) {
+        const sentraj_result *r = sentraj_analysis_row(a, 0);
+        tap_near(r->mean_delta, 0.25, 1e-15, "statistics/design-effect/mean");
+        tap_near(r->design_effect, 1.4625, 1e-12, "statistics/design-effect/by-hand-1.4625");
+        tap_near(r->largest_cluster_share, 0.5, 0, "statistics/design-effect/largest-share-2-of-4");
+        tap_eq_u64(r->clusters, 3, "statistics/design-effect/clusters-3");
+    }
+    sentraj_analysis_free(a);
+    cfg.statistic = SENTRAJ_STAT_SHARE_DOWN;
+    a = ds ? sentraj_analysis_compute(ds, &cfg, &err) : NULL;
+    if (tap_ok(a != NULL, "statistics/design-effect/share-down-computes"))
+        tap_near(sentraj_analysis_row(a, 0)->design_effect, 1.3125, 1e-12,
+                 "statistics/design-effect/share-down-by-hand-1.3125");
+    sentraj_analysis_free(a);
+    sentraj_dataset_free(ds);
+}
+
 /* ---- Holm ------------------------------------------------------------------------ */
 
 static void test_holm(void)
@@ -485,6 +527,7 @@ int main(void)
     test_exact_share();
     test_jackknife();
     test_rows();
+    test_design_effect();
     test_holm();
     return tap_done();
 }

@@ -7,7 +7,7 @@
 #include "boot/bootstrap.h"
 
 /*
- * Both the two-level (cluster) bootstrap of `analyze --cluster-by` and the
+ * Both the one-stage cluster bootstrap of `analyze --cluster-by` and the
  * bootstrap of `sentraj positions` resample *units* that each carry a few
  * sums: a user with all of their conversations, or a conversation with its
  * labels at each position. A unit contributes to one or more *channels*

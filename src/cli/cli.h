@@ -245,7 +245,7 @@ int cli_fail(const sentraj_error *err);
 void cli_message(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The message, then "Try 'sentraj CMD --help'."; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
-/* A note on stderr, unless -q. */
+/* A note on stderr, unless -q (a NULL: always, for warnings). */
 void cli_note(const cli_args *a, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* ---- --order and --labels lists, and the figure ----------------------------- */

@@ -50,7 +50,9 @@ void cli_warn_tails(const cli_args *a)
 
     if (a->cfg.engine == SENTRAJ_ENGINE_EXACT || inside >= 5)
         return;
-    cli_note(a,
+    /* A warning, not a count: -q does not silence it. */
+    (void)a;
+    cli_note(NULL,
              "warning: the interval's end is the %g quantile of %zu resamples, with %g resamples beyond it (fewer "
              "than 5): too few resamples for that tail, so the end is little more than the most extreme draw; use "
              "--resamples %.0f or more",
@@ -59,7 +61,9 @@ void cli_warn_tails(const cli_args *a)
 
 void cli_note_refused(const cli_args *a, const char *row, const char *why)
 {
-    cli_note(a, "%s: refused: %s", row, why);
+    /* The reason a row has no interval: shown even with -q. */
+    (void)a;
+    cli_note(NULL, "%s: refused: %s", row, why);
 }
 
 void cli_note_refused_rows(const cli_args *a, const sentraj_analysis *an)
