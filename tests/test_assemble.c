@@ -131,7 +131,7 @@ typedef struct msg {
     int conv;
     unsigned long long index;
     int human;
-    int label; /* -2..2 */
+    int label; /* -2..2; off the lattice an index into the test's values */
 } msg;
 
 static unsigned long long rng_state = 0x853c49e6748fea9bull;
@@ -213,12 +213,19 @@ static void test_sort_many(void)
 
 /* Random conversations with irregular strides, written in one of several
  * orders (ordered, reversed, shuffled, partly shuffled); the assembler's
- * windows must equal those of a plain sort of all rows. */
-static void test_property(void)
+ * windows must equal those of a plain sort of all rows. With off_lattice
+ * the labels are numbers off the half-point lattice (0.1, 1/3, ...), whose
+ * double sums depend on their order: the window means must still be
+ * bit-identical to sums taken in message order, whatever the row order. */
+static void property_rounds(int off_lattice, int rounds)
 {
     static const char *const labels[5] = {"very negative", "negative", "neutral", "positive", "very positive"};
+    static const char *const offl[8] = {"0", "0.1", "0.4", "-0.3", "0.7", "0.3333333333333333", "-1", "0.2"};
+    double offv[8];
     int all_ok = 1;
-    for (int round = 0; round < 40; round++) {
+    for (int i = 0; i < 8; i++)
+        offv[i] = strtod(offl[i], NULL);
+    for (int round = 0; round < rounds; round++) {
         int nconv = 1 + (int)rnd(30);
         size_t n = 0, cap = 4096;
         msg *m = malloc(cap * sizeof *m);
@@ -236,7 +243,7 @@ static void test_property(void)
             for (int r = 0; r < rows; r++) {
                 if (n == cap)
                     m = realloc(m, (cap *= 2) * sizeof *m);
-                m[n++] = (msg){c, idx, rnd(3) != 0, (int)rnd(5) - 2};
+                m[n++] = (msg){c, idx, rnd(3) != 0, off_lattice ? (int)rnd(8) : (int)rnd(5) - 2};
                 idx += stride_kind == 0 ? 1 : stride_kind == 1 ? 2 : 1 + rnd(4);
             }
         }
@@ -261,7 +268,8 @@ static void test_property(void)
         len += (size_t)sprintf(csv, HDR);
         for (size_t i = 0; i < n; i++)
             len += (size_t)sprintf(csv + len, "c%03d,%llu,%s,%s,cat%d\n", m[i].conv, m[i].index,
-                                   m[i].human ? "human" : "assistant", m[i].human ? labels[m[i].label + 2] : "",
+                                   m[i].human ? "human" : "assistant",
+                                   !m[i].human ? "" : off_lattice ? offl[m[i].label] : labels[m[i].label + 2],
                                    m[i].conv % 3);
         sentraj_config_init(&cfg);
         ds = load(csv, &cfg, &err);
@@ -274,7 +282,7 @@ static void test_property(void)
         size_t k = 0;
         for (size_t i = 0; ok && i < n;) {
             size_t j = i;
-            int h = 0, first = 0, last = 0, labs[64];
+            int h = 0, labs[64];
             while (j < n && m[j].conv == m[i].conv) {
                 if (m[j].human && h < 64)
                     labs[h] = m[j].label;
@@ -283,11 +291,21 @@ static void test_property(void)
             }
             if (h >= 6) {
                 sentraj_trajectory t;
-                for (int q = 0; q < 3; q++)
-                    first += labs[q], last += labs[h - 1 - q];
+                double want_first, want_last;
+                if (off_lattice) {
+                    double f = 0, l = 0;
+                    for (int q = 0; q < 3; q++)
+                        f += offv[labs[q]], l += offv[labs[h - 3 + q]];
+                    want_first = f / 3, want_last = l / 3;
+                } else {
+                    int first = 0, last = 0;
+                    for (int q = 0; q < 3; q++)
+                        first += labs[q], last += labs[h - 1 - q];
+                    want_first = first * 0.5 / 3, want_last = last * 0.5 / 3;
+                }
                 sentraj_dataset_trajectory(ds, k++, &t);
                 ok &= atoi(t.conversation_id + 1) == m[i].conv && (int)t.human_messages == h &&
-                      t.mean_first == first * 0.5 / 3 && t.mean_last == last * 0.5 / 3;
+                      t.mean_first == want_first && t.mean_last == want_last;
             }
             i = j;
         }
@@ -299,7 +317,41 @@ static void test_property(void)
         free(csv);
         free(m);
     }
-    tap_ok(all_ok, "assemble/property/40-random-data-sets-any-row-order");
+    tap_ok(all_ok, "assemble/property/%d-random-data-sets-any-row-order%s", rounds,
+           off_lattice ? "-labels-off-the-lattice" : "");
+}
+
+static void test_property(void)
+{
+    property_rounds(0, 40);
+    property_rounds(1, 80);
+}
+
+/* Labels 0 0 0 0 0.1 0.1 0.4: the last window's double sum is 0.1 + 0.1 +
+ * 0.4 = 0.6000000000000001 in message order (0.4 + 0.1 + 0.1 would give
+ * 0.6), so mean_last is 0.20000000000000004 whether the rows come in
+ * order, reversed or interleaved with another conversation's. */
+static void test_off_lattice_order(void)
+{
+    static const char *const lab[7] = {"0", "0", "0", "0", "0.1", "0.1", "0.4"};
+    static const int orders[3][7] = {{0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}, {4, 0, 6, 2, 5, 1, 3}};
+    for (int o = 0; o < 3; o++) {
+        char csv[1024], *p = csv + sprintf(csv, HDR);
+        sentraj_config cfg;
+        sentraj_error err;
+        sentraj_dataset *ds;
+        sentraj_trajectory t;
+        for (int i = 0; i < 7; i++)
+            p += sprintf(p, "a,%d,human,%s,x\nb,%d,human,0,x\n", orders[o][i], lab[orders[o][i]], i);
+        sentraj_config_init(&cfg);
+        ds = load(csv, &cfg, &err);
+        if (!tap_ok(ds != NULL, "assemble/off-lattice-order/%d/loads", o))
+            continue;
+        sentraj_dataset_trajectory(ds, 0, &t);
+        tap_ok(t.mean_last == 0.6000000000000001 / 3 && t.mean_last == 0.20000000000000004,
+               "assemble/off-lattice-order/%d/mean-last-summed-in-message-order (%.17g)", o, t.mean_last);
+        sentraj_dataset_free(ds);
+    }
 }
 
 /* Rows of one conversation spread over two inputs form one conversation. */
@@ -394,6 +446,7 @@ int main(void)
     test_property();
     test_two_inputs();
     test_off_lattice();
+    test_off_lattice_order();
     test_wide_strides();
     return tap_done();
 }

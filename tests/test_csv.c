@@ -1,11 +1,14 @@
-/* test_csv.c - the CSV reader: RFC 4180 rules, header handling, every bad-input class. */
+/* test_csv.c - the CSV reader: RFC 4180 rules, header handling, compressed input, every bad-input class. */
 #include "tap.h"
 
 #include <sentraj.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #define HDR "conversation_id,message_index,role,sentiment,categories\n"
 
@@ -140,6 +143,121 @@ static void test_no_categories(void)
     sentraj_dataset_free(ds);
 }
 
+/* Whether two data sets hold the same trajectories. */
+static int same_data(const sentraj_dataset *a, const sentraj_dataset *b)
+{
+    int same = a && b && sentraj_dataset_kept(a) == sentraj_dataset_kept(b);
+    for (size_t i = 0; same && i < sentraj_dataset_kept(a); i++) {
+        sentraj_trajectory x, y;
+        sentraj_dataset_trajectory(a, i, &x);
+        sentraj_dataset_trajectory(b, i, &y);
+        same = strcmp(x.conversation_id, y.conversation_id) == 0 && x.delta == y.delta &&
+               strcmp(x.categories, y.categories) == 0;
+    }
+    return same;
+}
+
+/* zstd from memory: two frames one after the other read as one stream (as
+ * `cat a.zst b.zst` makes); cut short and corrupted, an error. */
+static void test_zstd(const char *csv, size_t len, const sentraj_dataset *plain)
+{
+    size_t cap = ZSTD_compressBound(len) + ZSTD_compressBound(0) + 64, half = len / 2, zlen;
+    unsigned char *z = malloc(cap);
+    sentraj_dataset *dz = NULL;
+    sentraj_error e;
+    int rc;
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+
+    /* The first frame with a checksum, as the zstd command writes. */
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+    zlen = ZSTD_compress2(cc, z, cap, csv, half);
+    ZSTD_freeCCtx(cc);
+    zlen += ZSTD_compress(z + zlen, cap - zlen, csv + half, len - half, 1);
+    tap_ok(load_n((const char *)z, zlen, &dz, &e) == SENTRAJ_OK, "csv/zstd/two-frames-load");
+    tap_ok(same_data(plain, dz), "csv/zstd/same-as-plain");
+    sentraj_dataset_free(dz);
+    rc = load_n((const char *)z, zlen - 7, NULL, &e);
+    if (!tap_ok(rc == SENTRAJ_EDATA && strcmp(e.message, "truncated zstd stream (the file ends inside compressed data)") == 0 &&
+                    e.line == 0,
+                "csv/zstd/truncated"))
+        tap_diag("%d %s", rc, e.message);
+    z[4] |= 0x08; /* the frame header's reserved bit */
+    rc = load_n((const char *)z, zlen, NULL, &e);
+    if (!tap_ok(rc == SENTRAJ_EDATA && strncmp(e.message, "corrupt zstd stream: ", 21) == 0, "csv/zstd/corrupt"))
+        tap_diag("%d %s", rc, e.message);
+    free(z);
+}
+
+/* Read a file on `threads` threads (compressed files decompress on a
+ * thread of their own unless threads is 1). */
+static int load_file(const char *path, unsigned threads, sentraj_dataset **out, sentraj_error *err)
+{
+    sentraj_config c = cfg;
+    sentraj_dataset *ds;
+    int rc;
+    c.threads = threads;
+    if (!(ds = sentraj_dataset_alloc(&c, err)))
+        return err->code;
+    rc = sentraj_dataset_read(ds, path, err);
+    if (rc == SENTRAJ_OK)
+        rc = sentraj_dataset_finish(ds, err);
+    if (out && rc == SENTRAJ_OK)
+        *out = ds;
+    else
+        sentraj_dataset_free(ds);
+    return rc;
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    return (f && fclose(f) == 0) && ok;
+}
+
+/* gzip and zstd files on 1 and 2 threads: the same data as the plain
+ * bytes; cut short, the same error on both. */
+static void test_threaded(const char *csv, size_t len, const char *gz, size_t gzlen, const sentraj_dataset *plain)
+{
+    char gzp[] = "/tmp/sentraj-csv-XXXXXX";
+    char zsp[64], cutp[64];
+    size_t cap = ZSTD_compressBound(len), zlen;
+    unsigned char *z = malloc(cap);
+    int fd = mkstemp(gzp);
+
+    zlen = ZSTD_compress(z, cap, csv, len, 3);
+    snprintf(zsp, sizeof zsp, "%s.zst", gzp);
+    snprintf(cutp, sizeof cutp, "%s.cut", gzp);
+    if (!tap_ok(fd >= 0 && write_file(gzp, gz, gzlen) && write_file(zsp, z, zlen), "csv/threaded/files")) {
+        free(z);
+        return;
+    }
+    close(fd);
+    for (unsigned t = 1; t <= 2; t++) {
+        const char *paths[2] = {gzp, zsp};
+        for (int k = 0; k < 2; k++) {
+            sentraj_dataset *d = NULL;
+            sentraj_error e;
+            int rc = load_file(paths[k], t, &d, &e);
+            tap_ok(rc == SENTRAJ_OK && same_data(plain, d), "csv/threaded/%s-threads-%u-same-as-plain",
+                   k ? "zstd" : "gzip", t);
+            sentraj_dataset_free(d);
+            /* Cut short: every block before the cut is parsed, then the
+             * decoder's error, with the file's name. */
+            if (write_file(cutp, k ? (const void *)z : (const void *)gz, (k ? zlen : gzlen) * 2 / 3)) {
+                rc = load_file(cutp, t, NULL, &e);
+                tap_ok(rc == SENTRAJ_EDATA && strcmp(e.source, cutp) == 0 &&
+                           strstr(e.message, k ? "truncated zstd stream" : "truncated gzip stream"),
+                       "csv/threaded/%s-threads-%u-truncated", k ? "zstd" : "gzip", t);
+            }
+        }
+    }
+    unlink(gzp);
+    unlink(zsp);
+    unlink(cutp);
+    free(z);
+}
+
 /* A file larger than the reader's block, with a quoted multi-line field
  * spanning a block boundary, read from memory and gzip-compressed. */
 static void test_large_and_gzip(void)
@@ -193,6 +311,8 @@ static void test_large_and_gzip(void)
         int rc = load_n((const char *)gz, gzlen / 2, NULL, &e);
         tap_ok(rc == SENTRAJ_EDATA && strstr(e.message, "truncated gzip"), "csv/gzip/truncated");
     }
+    test_zstd(csv, len, ds);
+    test_threaded(csv, len, (const char *)gz, gzlen, ds);
     sentraj_dataset_free(ds);
     sentraj_dataset_free(dz);
     free(gz);

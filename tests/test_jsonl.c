@@ -121,6 +121,18 @@ static void bputs(buf *b, const char *s)
     bput(b, s, strlen(s));
 }
 
+static void bprintf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(buf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    bput(b, tmp, n < 0 ? 0 : (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
 /* s (n bytes) as a JSON string literal. */
 static void bput_json(buf *b, const char *s, size_t n)
 {
@@ -528,7 +540,8 @@ static void test_errors(void)
     expect_err("scalar-line", "\"conversation\"\n", SENTRAJ_EDATA, 1, 14, "invalid JSON: '[' or '{' expected");
 
     /* The conversation. */
-    expect_err("missing-id", "{\"messages\": []}", SENTRAJ_EDATA, 1, 0, "$: missing required key \"conversation_id\"");
+    expect_err("missing-id", "{\"messages\": [{\"role\": \"human\", \"sentiment\": 0, \"message_index\": 0}]}",
+               SENTRAJ_EDATA, 1, 0, "$: missing required key \"conversation_id\" (messages with message_index");
     expect_err("id-type", "{\"conversation_id\": 1.5, \"messages\": []}", SENTRAJ_EDATA, 1, 0,
                "$.conversation_id: the conversation id must be a string or an integer, not a number");
     expect_err("id-empty", "{\"conversation_id\": \"\", \"messages\": []}", SENTRAJ_EDATA, 1, 0,
@@ -1099,6 +1112,72 @@ static void test_convokit(void)
                   SENTRAJ_EDATA, 1, 13, "invalid JSON: duplicate object key");
 }
 
+/* OpenAI's and ShareGPT's chat-log shapes against their CSV twins: the
+ * same analysis and deltas; an OpenAI line is named FILE:LINE. */
+static void test_chat_shapes(void)
+{
+    static const char *const lab[7] = {"negative", "neutral", "neutral", "positive", "very positive", "positive",
+                                       "neutral"};
+    buf oa = {0}, sg = {0}, csv = {0}, csv2 = {0};
+    sentraj_input_options o;
+
+    bputs(&csv, "conversation_id,message_index,role,sentiment\n");
+    bputs(&csv2, "conversation_id,message_index,role,label\n");
+    for (int line = 1; line <= 2; line++) {
+        bprintf(&oa, "{\"messages\": [{\"role\": \"system\", \"content\": \"Be kind.\"}");
+        bprintf(&sg, "{\"id\": \"c%d\", \"conversations\": [{\"from\": \"system\", \"value\": \"Be kind.\"}", line);
+        bprintf(&csv, "t.jsonl:%d,0,system,\n", line);
+        bprintf(&csv2, "c%d,0,system,\n", line);
+        for (int i = 0; i < 7; i++) {
+            const char *l = lab[(i + line) % 7];
+            bprintf(&oa, ", {\"role\": \"user\", \"content\": \"q%d\", \"sentiment\": \"%s\"}, "
+                         "{\"role\": \"assistant\", \"content\": \"a%d\"}", i, l, i);
+            bprintf(&sg, ", {\"from\": \"human\", \"value\": \"q%d\", \"label\": \"%s\"}, "
+                         "{\"from\": \"gpt\", \"value\": \"a%d\"}", i, l, i);
+            bprintf(&csv, "t.jsonl:%d,%d,user,%s\nt.jsonl:%d,%d,assistant,\n", line, 2 * i + 1, l, line, 2 * i + 2);
+            bprintf(&csv2, "c%d,%d,human,%s\nc%d,%d,assistant,\n", line, 2 * i + 1, l, line, 2 * i + 2);
+        }
+        bputs(&oa, "]}\n");
+        bputs(&sg, "]}\n");
+    }
+    for (int k = 0; k < 2; k++) {
+        sentraj_input_options_init(&o);
+        if (k)
+            o.col_sentiment = "label";
+        sentraj_dataset *a = new_ds(SENTRAJ_INPUT_CSV, &o), *b = NULL;
+        sentraj_error err;
+        const buf *twin = k ? &csv2 : &csv, *j = k ? &sg : &oa;
+        const char *name = k ? "jsonl/shapes/sharegpt" : "jsonl/shapes/openai";
+        int ok = a && sentraj_dataset_read_csv_buffer(a, twin->s, twin->len, "twin.csv", &err) == SENTRAJ_OK &&
+                 sentraj_dataset_finish(a, &err) == SENTRAJ_OK && load_opts_n(j->s, j->len, &o, &b, &err) == SENTRAJ_OK;
+        if (!tap_ok(ok && sentraj_dataset_kept(b) == 2, "%s/loads", name))
+            tap_diag("%s:%llu: %s", err.source, (unsigned long long)err.line, err.message);
+        if (ok) {
+            sentraj_trajectory t;
+            sentraj_dataset_trajectory(b, 0, &t);
+            tap_ok(strcmp(t.conversation_id, k ? "c1" : "t.jsonl:1") == 0, "%s/id (%s)", name, t.conversation_id);
+            expect_same_output(name, a, b);
+        } else {
+            sentraj_dataset_free(a);
+            sentraj_dataset_free(b);
+        }
+    }
+    expect_err("shapes/openai-index-needs-id",
+               "{\"messages\": [{\"role\": \"user\", \"message_index\": 0, \"sentiment\": \"neutral\"}]}",
+               SENTRAJ_EDATA, 1, 0,
+               "$: missing required key \"conversation_id\" (messages with message_index may continue on other "
+               "lines: they need the conversation's id)");
+    expect_err("shapes/sharegpt-unknown-from",
+               "{\"id\": \"c\", \"conversations\": [{\"from\": \"human\", \"sentiment\": 0}, {\"from\": \"bard\"}]}",
+               SENTRAJ_EDATA, 1, 0, "$.conversations[1].from: unknown role \"bard\"");
+    expect_err("shapes/sharegpt-not-array", "{\"id\": \"c\", \"conversations\": 3}", SENTRAJ_EDATA, 1, 0,
+               "$.conversations: conversations must be an array, not a number");
+    free(oa.s);
+    free(sg.s);
+    free(csv.s);
+    free(csv2.s);
+}
+
 int main(int argc, char **argv)
 {
     const char *t = getenv("TMPDIR");
@@ -1122,6 +1201,7 @@ int main(int argc, char **argv)
     test_errors();
     test_empty();
     test_csv_equality();
+    test_chat_shapes();
     test_mixed_inputs();
     test_convokit_fixture();
     test_convokit();

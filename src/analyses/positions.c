@@ -172,13 +172,12 @@ static int conv_entries(pwork *w, uint32_t c, uint64_t humans, size_t bins, sent
     size_t in_bin = 0, bin = 0;
 
     for (size_t x = lo; x < hi; x++) {
-        const extra_row *r = &ds->extras[x];
-        if (r->role != ROLE_HUMAN)
+        if (!dataset_row_human(ds, x))
             continue;
         if (!bins) {
             if (i >= w->npos)
                 break;
-            if (push_entry(w, (uint32_t)i, label_units(ds, r->value), err) != SENTRAJ_OK)
+            if (push_entry(w, (uint32_t)i, label_units(ds, dataset_row_value(ds, x)), err) != SENTRAJ_OK)
                 return SENTRAJ_ENOMEM;
         } else {
             /* Human message i of h falls in bin floor(i K / h). */
@@ -190,7 +189,7 @@ static int conv_entries(pwork *w, uint32_t c, uint64_t humans, size_t bins, sent
                 in_bin = 0;
             }
             bin = b;
-            acc += label_units(ds, r->value);
+            acc += label_units(ds, dataset_row_value(ds, x));
             in_bin++;
         }
         i++;
@@ -218,7 +217,7 @@ static int collect(pwork *w, const sentraj_positions_options *po, sentraj_error 
     for (size_t c = 0; c < nconv; c++) {
         uint64_t h = 0;
         for (size_t x = ds->label_off[c]; x < ds->label_off[c + 1]; x++)
-            h += ds->extras[x].role == ROLE_HUMAN;
+            h += dataset_row_human(ds, x);
         humans[c] = h;
         if (h >= need)
             refs[n++] = (id_ref){intern_str(&ds->ids, (uint32_t)c), intern_len(&ds->ids, (uint32_t)c), (uint32_t)c};

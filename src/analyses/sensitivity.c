@@ -81,7 +81,7 @@ static int sorted_list(const size_t *v, size_t n, size_t lo, size_t hi, const ch
 }
 
 /* Every conversation, by id (bytewise, as the kept conversations of a
- * finished data set), with its human labels' range in the extras. */
+ * finished data set), with its human labels' range among the kept rows. */
 typedef struct conv_ref {
     const char *id;
     uint32_t len, conv;
@@ -113,22 +113,23 @@ static size_t point_kept(const sentraj_dataset *ds, const conv_ref *refs, size_t
         else
             k.first_sum = k.last_sum = 0;
         for (size_t x = ds->label_off[k.conv]; x < ds->label_off[k.conv + 1]; x++) {
-            const extra_row *r = &ds->extras[x];
+            double value;
             int first, last;
-            if (r->role != ROLE_HUMAN)
+            if (!dataset_row_human(ds, x))
                 continue;
+            value = dataset_row_value(ds, x);
             first = seen < w;
             last = seen >= refs[i].humans - w;
             seen++;
             if (ds->lattice) {
-                int64_t q = (int64_t)nearbyint(r->value * (double)ds->denom);
+                int64_t q = (int64_t)nearbyint(value * (double)ds->denom);
                 k.first_q += first ? q : 0;
                 k.last_q += last ? q : 0;
             } else {
                 if (first)
-                    k.first_sum += r->value;
+                    k.first_sum += value;
                 if (last)
-                    k.last_sum += r->value;
+                    k.last_sum += value;
             }
         }
         kept[nk++] = k;
@@ -212,7 +213,7 @@ static conv_ref *conversations_by_id(const sentraj_dataset *ds, size_t *n, sentr
     for (size_t c = 0; c < nconv; c++) {
         uint64_t h = 0;
         for (size_t x = ds->label_off[c]; x < ds->label_off[c + 1]; x++)
-            h += ds->extras[x].role == ROLE_HUMAN;
+            h += dataset_row_human(ds, x);
         if (h)
             refs[(*n)++] = (conv_ref){intern_str(&ds->ids, (uint32_t)c), intern_len(&ds->ids, (uint32_t)c),
                                       (uint32_t)c, h};

@@ -49,13 +49,14 @@ const sentraj_config *sentraj_test_config(const sentraj_test *t)
 static void conversation_labels(const sentraj_dataset *ds, const kept_conv *k, permute_sample *s, size_t *at)
 {
     for (size_t x = ds->label_off[k->conv]; x < ds->label_off[k->conv + 1]; x++) {
-        const extra_row *r = &ds->extras[x];
-        if (r->role != ROLE_HUMAN)
+        double value;
+        if (!dataset_row_human(ds, x))
             continue;
+        value = dataset_row_value(ds, x);
         if (s->q)
-            s->q[*at] = (int64_t)nearbyint(r->value * (double)ds->denom);
+            s->q[*at] = (int64_t)nearbyint(value * (double)ds->denom);
         else
-            s->v[*at] = r->value;
+            s->v[*at] = value;
         (*at)++;
     }
 }

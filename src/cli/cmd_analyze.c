@@ -58,7 +58,7 @@ static const char help[] =
     "\n"
     "INPUT: CSV with columns conversation_id, message_index, role, sentiment and\n"
     "(optionally) categories, JSONL with one conversation per line, or a ConvoKit\n"
-    "corpus directory; gzip is detected; - reads standard input; several INPUTs\n"
+    "corpus directory; gzip and zstd are detected; - reads standard input; several INPUTs\n"
     "form one data set. A summary written by 'sentraj summarize' or 'sentraj merge'\n"
     "(a file whose first line is \"# sentraj-summary v1\") is analysed as the data\n"
     "it summarises, with the same output; several summaries are merged. Every\n"

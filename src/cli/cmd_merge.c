@@ -16,7 +16,7 @@ static const char help[] =
     "  -q, --quiet        no counts on standard error\n"
     "  -h, --help         this help\n"
     "\n"
-    "SUMMARY: a summary file, plain or gzip; - reads one from standard input.\n";
+    "SUMMARY: a summary file, plain, gzip or zstd; - reads one from standard input.\n";
 
 static int run(cli_args *a)
 {

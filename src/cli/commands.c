@@ -45,7 +45,7 @@ void cli_usage(FILE *f)
     }
     fputs("\n"
           "Run 'sentraj COMMAND --help' for a command's options, 'sentraj --version'\n"
-          "for the version. INPUT is a CSV file (plain or gzip), or - for standard input;\n"
+          "for the version. INPUT is a CSV file (plain, gzip or zstd), or - for standard input;\n"
           "analyze and figure4 also take summaries (docs/scale.md).\n"
           "Exit codes: 0 success, 64 usage error, 65 bad input data, 70 internal error,\n"
           "71 out of memory, 74 I/O error.\n",

@@ -20,6 +20,7 @@ void dataset_init_tables(sentraj_dataset *ds)
     ds->last_conv = -1;
     ds->last_raw = -1;
     ds->lattice_seen = NAN;
+    ds->line_step = 1;
 }
 
 sentraj_dataset *sentraj_dataset_alloc(const sentraj_config *cfg, sentraj_error *err)
@@ -143,7 +144,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->table_set);
     free(ds->table_line);
     free(ds->table_source);
-    for (int i = 0; i < NFIELDS && !ds->is_part; i++)
+    for (int i = 0; i < NFIELDS; i++)
         free(ds->field[i]);
     free(ds->label_key);
     free(ds->role_key);
@@ -154,7 +155,7 @@ void sentraj_dataset_free(sentraj_dataset *ds)
     free(ds->convs);
     win_free(ds);
     free(ds->win_tmp);
-    free(ds->extras);
+    ooo_free(ds);
     for (size_t i = 0; i < ds->nsources; i++)
         free(ds->sources[i]);
     free(ds->sources);
@@ -208,6 +209,14 @@ const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t sour
 
 /* ---- rows ------------------------------------------------------------------ */
 
+/* The raw-field cache's slot for s: its length and first bytes. */
+static inline unsigned raw_cache_slot(const char *s, size_t len)
+{
+    uint64_t a = 0;
+    memcpy(&a, s, len < 8 ? len : 8);
+    return (unsigned)(((a ^ (uint64_t)len << 56) * 0x9e3779b97f4a7c15u) >> (64 - RAW_CACHE_BITS));
+}
+
 /* The set id of a row's categories field, through a cache of raw strings
  * (the rows of one conversation nearly always spell it identically). */
 static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r, sentraj_error *err)
@@ -217,10 +226,20 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
     int added;
     int64_t raw;
 
-    /* Consecutive rows nearly always repeat the field: compare before hashing. */
-    if (ds->last_raw >= 0 && ds->last_raw_len == len && bytes_equal(ds->last_raw_str, s, len))
+    /* Consecutive rows nearly always repeat the field: compare before
+     * hashing (a reader may have compared already). Rows of interleaved
+     * conversations take turns among a few fields: a small cache of them,
+     * by length and first bytes, before the keyed hash. */
+    if (ds->last_raw >= 0 &&
+        ((r->flags & ROW_SAME_CATS) || (ds->last_raw_len == len && bytes_equal(ds->last_raw_str, s, len))))
         return ds->raw_to_set[ds->last_raw];
-    raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
+    raw_cache_entry *ce = &ds->raw_cache[raw_cache_slot(s, len)];
+    if (ce->str && ce->len == len && bytes_equal(ce->str, s, len)) {
+        raw = ce->raw;
+        added = 0;
+    } else {
+        raw = intern_get(&ds->raw_cats, s, len, intern_hash(s, len), &added);
+    }
 
     if (raw < 0)
         return sentraj_nomem(err, "categories"), -1;
@@ -233,7 +252,7 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
             ds->raw_to_set = nr;
             ds->raw_to_set_cap = nc;
         }
-        int64_t set = dataset_category_set(ds, s, len, source, r->cats_line, r->cats_col, err);
+        int64_t set = dataset_category_set(ds, s, len, source, r->line + r->cats_dline, r->cats_col, err);
         if (set < 0) {
             /* Forget the raw string's slot would be complex; the data set is
              * unusable after an error anyway (see the header). */
@@ -245,23 +264,8 @@ static int64_t row_set(sentraj_dataset *ds, const char *source, const msg_row *r
     ds->last_raw = raw;
     ds->last_raw_str = intern_str(&ds->raw_cats, (uint32_t)raw);
     ds->last_raw_len = len;
+    *ce = (raw_cache_entry){ds->last_raw_str, (uint32_t)len, (uint32_t)raw};
     return ds->raw_to_set[raw];
-}
-
-static int push_extra(sentraj_dataset *ds, uint32_t c, uint32_t source, const msg_row *r, sentraj_error *err)
-{
-    if (ds->nextras == ds->extras_cap) {
-        size_t nc = ds->extras_cap ? ds->extras_cap * 2 : 1024;
-        extra_row *ne = realloc(ds->extras, nc * sizeof *ne);
-        if (!ne)
-            return sentraj_nomem(err, "out-of-order rows");
-        ds->extras = ne;
-        ds->extras_cap = nc;
-    }
-    ds->extras[ds->nextras++] = (extra_row){
-        .index = r->index, .line = r->line, .value = r->value, .conv = c, .source = source,
-        .index_col = r->index_col > UINT32_MAX ? UINT32_MAX : (uint32_t)r->index_col, .role = (uint8_t)r->role};
-    return SENTRAJ_OK;
 }
 
 static int core_add(sentraj_dataset *ds, uint32_t c, const msg_row *r, int code, sentraj_error *err)
@@ -301,7 +305,11 @@ int dataset_conv_reserve(sentraj_dataset *ds, size_t c, size_t at_least, sentraj
     return SENTRAJ_OK;
 }
 
-static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *err)
+/* The conversation of row r: the previous row's when the ids agree, else
+ * looked up or added. -1 with err set; -2 (nothing changed) for a row that
+ * must start a new conversation (ROW_NEW_CONV) but whose id is known, with
+ * *seen set to it. */
+static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, uint32_t *seen, sentraj_error *err)
 {
     int added;
     uint64_t h;
@@ -309,9 +317,18 @@ static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, sentraj_error *e
 
     /* Rows of one conversation usually come together: compare with the
      * previous row's id before hashing. */
-    if (ds->last_conv >= 0 && ds->last_id_len == r->id_len && bytes_equal(ds->last_id, r->id, r->id_len))
+    if (ds->last_conv >= 0 && !(r->flags & ROW_NEW_CONV) &&
+        ((r->flags & ROW_SAME_ID) || (ds->last_id_len == r->id_len && bytes_equal(ds->last_id, r->id, r->id_len))))
         return ds->last_conv;
-    h = intern_hash(r->id, r->id_len);
+    h = r->flags & ROW_HASHED ? r->hash : intern_hash(r->id, r->id_len);
+    if (r->flags & ROW_NEW_CONV) {
+        int64_t known = intern_find(&ds->ids, r->id, r->id_len, h);
+        if (known >= 0) {
+            if (seen)
+                *seen = (uint32_t)known;
+            return -2;
+        }
+    }
     c = intern_get(&ds->ids, r->id, r->id_len, h, &added);
     if (c < 0)
         return sentraj_nomem(err, "conversation ids"), -1;
@@ -335,6 +352,7 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
 {
     const char *src = ds->sources[source], *name = ds->field[FIELD_CLUSTER];
     uint32_t *cl = &ds->cluster_of[c];
+    uint64_t cline = r->line + r->cluster_dline;
     const char *o;
     int added;
     int64_t id;
@@ -344,15 +362,15 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
                              "conversation \"%s\" has no %s (--cluster-by needs one on every conversation)",
                              dataset_show_id(&ds->ids, c).s, name);
     if (r->cluster_len == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
+        return sentraj_raise(err, SENTRAJ_EDATA, src, cline, r->cluster_col,
                              "empty %s in conversation \"%s\" (--cluster-by needs one on every row)", name,
                              dataset_show_id(&ds->ids, c).s);
     if (!first) {
         if (intern_len(&ds->clusters, *cl) == r->cluster_len &&
-            memcmp(intern_str(&ds->clusters, *cl), r->cluster, r->cluster_len) == 0)
+            bytes_equal(intern_str(&ds->clusters, *cl), r->cluster, r->cluster_len))
             return SENTRAJ_OK;
         o = conv_other_source(ds, c, source);
-        return sentraj_raise(err, SENTRAJ_EDATA, src, r->cluster_line, r->cluster_col,
+        return sentraj_raise(err, SENTRAJ_EDATA, src, cline, r->cluster_col,
                              "%s \"%s\" of conversation \"%s\" differs from \"%s\" given on line %llu%s%s", name,
                              sentraj_show(r->cluster, r->cluster_len).s, dataset_show_id(&ds->ids, c).s,
                              dataset_show_id(&ds->clusters, *cl).s, (unsigned long long)ds->convs[c].line,
@@ -365,38 +383,11 @@ static int row_cluster(sentraj_dataset *ds, uint32_t source, uint32_t c, int fir
     return SENTRAJ_OK;
 }
 
-int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
+/* Count the row's role, and for a human label its window code (WIN_NO_CODE
+ * when none stands for it) and whether the data stay on the lattice. */
+static int count_row(sentraj_dataset *ds, const msg_row *r)
 {
-    const char *src = ds->sources[source];
-    int64_t c, set;
-    conv *cv;
-    int first, rc, code = WIN_NO_CODE;
-
-    if (ds->finished)
-        return sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
-    c = find_conv(ds, r, err);
-    if (c < 0)
-        return ds->failed = 1, err ? err->code : SENTRAJ_ENOMEM;
-    set = row_set(ds, src, r, err);
-    if (set < 0)
-        return ds->failed = 1, err ? err->code : SENTRAJ_EDATA;
-    cv = &ds->convs[c];
-    first = cv->rows == 0 && !cv->frozen;
-    if (first) {
-        cv->set = (uint32_t)set;
-    } else if (cv->set != (uint32_t)set) {
-        const char *o = conv_other_source(ds, (size_t)c, source);
-        ds->failed = 1;
-        return sentraj_raise(err, SENTRAJ_EDATA, src, r->cats_line, r->cats_col,
-                             "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
-                             dataset_show_id(&ds->sets, (uint32_t)set).s, dataset_show_id(&ds->ids, (uint32_t)c).s,
-                             dataset_show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line, o ? " of " : "",
-                             o ? o : "");
-    }
-    if (ds->field[FIELD_CLUSTER] && (rc = row_cluster(ds, source, (uint32_t)c, first, r, err)) != SENTRAJ_OK) {
-        ds->failed = 1;
-        return rc;
-    }
+    int code = WIN_NO_CODE;
 
     ds->counts.rows++;
     if (r->role == ROLE_HUMAN) {
@@ -419,27 +410,122 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
     } else {
         ds->counts.ignored_messages++;
     }
+    return code;
+}
+
+/* Add one row: to its conversation's ordered core while it continues the
+ * core's message_index pattern, else as an out-of-order row. */
+static int add_one(sentraj_dataset *ds, uint32_t source, const msg_row *r, uint32_t *seen, sentraj_error *err)
+{
+    const char *src = ds->sources[source];
+    int64_t c, set;
+    uint64_t seq = ds->counts.rows;
+    conv *cv;
+    int first, rc, code;
+
+    c = find_conv(ds, r, seen, err);
+    if (c == -2)
+        return DATASET_SEEN;
+    if (c < 0)
+        return err ? err->code : SENTRAJ_ENOMEM;
+    set = row_set(ds, src, r, err);
+    if (set < 0)
+        return err ? err->code : SENTRAJ_EDATA;
+    cv = &ds->convs[c];
+    first = cv->rows == 0 && !cv->frozen;
+    if (first) {
+        cv->set = (uint32_t)set;
+    } else if (cv->set != (uint32_t)set) {
+        const char *o = conv_other_source(ds, (size_t)c, source);
+        return sentraj_raise(err, SENTRAJ_EDATA, src, r->line + r->cats_dline, r->cats_col,
+                             "categories \"%s\" of conversation \"%s\" differ from \"%s\" given on line %llu%s%s",
+                             dataset_show_id(&ds->sets, (uint32_t)set).s, dataset_show_id(&ds->ids, (uint32_t)c).s,
+                             dataset_show_id(&ds->sets, cv->set).s, (unsigned long long)cv->line, o ? " of " : "",
+                             o ? o : "");
+    }
+    if (ds->field[FIELD_CLUSTER] && (rc = row_cluster(ds, source, (uint32_t)c, first, r, err)) != SENTRAJ_OK)
+        return rc;
+    code = count_row(ds, r);
 
     /* Positions need every label: the conversation keeps all its rows. */
     if (first && ds->keep_labels)
         cv->frozen = 1;
     if (cv->frozen)
-        return push_extra(ds, (uint32_t)c, source, r, err);
+        return ooo_push(ds, (uint32_t)c, source, seq, r, code, err);
     /* A core keeps fewer than 2^32 rows (window slots hold 32-bit
      * ordinals); later rows go with the out-of-order ones. */
     if (cv->rows == 0 || (cv->rows == 1 && r->index > cv->first_index && r->index - cv->first_index <= STRIDE_MAX) ||
         (cv->rows >= 2 && cv->rows < UINT32_MAX && r->index > core_last(cv) &&
-         r->index - core_last(cv) == cv->stride)) {
-        if (core_add(ds, (uint32_t)c, r, code, err) != SENTRAJ_OK)
-            return ds->failed = 1, SENTRAJ_ENOMEM;
-        return SENTRAJ_OK;
-    }
-    if (in_core(cv, r->index)) {
-        ds->failed = 1;
+         r->index - core_last(cv) == cv->stride))
+        return core_add(ds, (uint32_t)c, r, code, err);
+    if (in_core(cv, r->index))
         return sentraj_raise(err, SENTRAJ_EDATA, src, r->line, r->index_col,
                              "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)r->index,
                              dataset_show_id(&ds->ids, (uint32_t)c).s);
-    }
     cv->frozen = 1;
-    return push_extra(ds, (uint32_t)c, source, r, err);
+    return ooo_push(ds, (uint32_t)c, source, seq, r, code, err);
+}
+
+/* When rows come in no order, each one's conversation is a random place
+ * in several large arrays: its id's table slot, its offset and string, its
+ * record and window slots. Looked up one after the other, each is a cache
+ * miss that waits for the one before. With the hashes known ahead (readers
+ * that parse in blocks compute them), the loads of rows further on are
+ * started early, in stages: the slot AHEAD_SLOT rows ahead; at AHEAD_REC
+ * the slot is in cache and names a likely id, whose offset and records are
+ * loaded; at AHEAD_STR its string. A guess that is wrong (a new id, a tag
+ * that matches by chance) only loads something unneeded. */
+#define AHEAD_SLOT 16
+#define AHEAD_REC 8
+#define AHEAD_STR 4
+
+/* Whether row r looks up its id in the table (as opposed to repeating the
+ * previous row's). */
+static inline int looks_up(const msg_row *r)
+{
+    return (r->flags & (ROW_HASHED | ROW_SAME_ID)) == ROW_HASHED;
+}
+
+static void prefetch_rows(const sentraj_dataset *ds, const msg_row *rows, size_t n, size_t i)
+{
+    const msg_row *r;
+    int64_t id;
+
+    if (i + AHEAD_SLOT < n && looks_up(r = &rows[i + AHEAD_SLOT]))
+        intern_prefetch(&ds->ids, r->hash);
+    if (i + AHEAD_REC < n && looks_up(r = &rows[i + AHEAD_REC]) && (id = intern_peek(&ds->ids, r->hash)) >= 0 &&
+        (size_t)id < ds->ids.count) {
+        __builtin_prefetch(&ds->ids.offs[id]);
+        __builtin_prefetch(&ds->convs[id]);
+        __builtin_prefetch(ds->win + (size_t)id * ds->win_bytes);
+    }
+    if (i + AHEAD_STR < n && looks_up(r = &rows[i + AHEAD_STR]) && (id = intern_peek(&ds->ids, r->hash)) >= 0 &&
+        (size_t)id < ds->ids.count)
+        __builtin_prefetch(intern_str(&ds->ids, (uint32_t)id));
+}
+
+int dataset_add_rows(sentraj_dataset *ds, uint32_t source, const msg_row *rows, size_t n, size_t *done,
+                     uint32_t *seen_conv, sentraj_error *err)
+{
+    size_t i = 0;
+    int rc = SENTRAJ_OK;
+
+    if (ds->finished)
+        rc = sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
+    for (; i < n && rc == SENTRAJ_OK; i++) {
+        prefetch_rows(ds, rows, n, i);
+        rc = add_one(ds, source, &rows[i], seen_conv, err);
+        if (rc != SENTRAJ_OK)
+            break;
+    }
+    if (done)
+        *done = i;
+    if (rc != SENTRAJ_OK && rc != DATASET_SEEN)
+        ds->failed = 1;
+    return rc;
+}
+
+int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err)
+{
+    return dataset_add_rows(ds, source, r, 1, NULL, NULL, err);
 }

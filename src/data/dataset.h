@@ -12,24 +12,34 @@
 #include <stdint.h>
 
 /* One message row as the readers hand it to the assembler. Strings are
- * borrowed for the duration of the call. */
+ * borrowed for the duration of the call. Readers that parse on several
+ * threads hand rows over in batches (dataset_add_rows) and may fill in the
+ * id's hash, or mark a row whose id or categories field is the previous
+ * row's, so that the assembler need not look. Lines and columns place the
+ * fields for error messages (columns are 0 where a format has none). */
 typedef struct msg_row {
     const char *id;
-    size_t id_len;
-    uint64_t index;
-    role_kind role;
-    double value;         /* the label's value; human rows only */
     const char *cats;     /* the categories field; NULL when the input has no such column */
-    size_t cats_len;
-    uint64_t line;        /* the row's first line */
-    uint64_t cats_line;   /* position of the categories field, for errors */
-    uint64_t cats_col;
-    uint64_t index_col;   /* position of the message_index field, for errors */
     const char *cluster;  /* the cluster field (--cluster-by); NULL when the data set has no cluster column */
-    size_t cluster_len;
-    uint64_t cluster_line; /* position of the cluster field, for errors */
-    uint64_t cluster_col;
+    uint64_t index;
+    double value;         /* the label's value; human rows only */
+    uint64_t line;        /* the row's first line */
+    uint64_t hash;        /* intern_hash of the id when ROW_HASHED */
+    uint32_t id_len, cats_len, cluster_len;
+    uint32_t index_col;   /* position of the message_index field */
+    uint32_t cats_col;    /* position of the categories field */
+    uint32_t cluster_col;
+    uint32_t cats_dline;  /* the categories field's line minus the row's (quoted line breaks before it) */
+    uint32_t cluster_dline;
+    uint8_t role;         /* role_kind */
+    uint8_t flags;        /* ROW_* */
 } msg_row;
+
+#define ROW_HASHED 1u     /* hash holds the id's hash */
+#define ROW_SAME_ID 2u    /* the id is the previous row's (within one call of dataset_add_rows) */
+#define ROW_SAME_CATS 4u  /* the categories field is the previous row's, byte for byte */
+#define ROW_NEW_CONV 8u   /* the conversation must not have been seen before (a JSONL line without
+                           * message_index): dataset_add_rows stops with DATASET_SEEN instead */
 
 /* One conversation while rows arrive. While its message indexes arrive in
  * increasing order with a constant stride (the common case: 0, 1, 2, ...)
@@ -37,7 +47,8 @@ typedef struct msg_row {
  * duplicate is caught at once and only the first and last `window` human
  * labels are kept: O(1) memory however long the conversation. A row that
  * breaks the pattern "freezes" the conversation: that row and every later
- * one go to the extras list, merged and checked for duplicates by finish. */
+ * one become out-of-order rows (ooo_row, 16 bytes each), sorted by finish
+ * and merged with the ordered core, which also finds duplicates. */
 typedef struct conv {
     uint64_t first_index;
     uint64_t line;       /* line of the conversation's first row, in its input (conv_source) */
@@ -75,16 +86,64 @@ typedef struct win_entry {
     uint32_t ordinal;
 } win_entry;
 
-/* A row that arrived out of order, kept whole until finish. */
-typedef struct extra_row {
+/* A row that arrived out of order, kept until finish in 16 bytes:
+ *   key  = conversation << 32 | message index (OOO_BIG for an index of
+ *          2^32 - 1 or more, which the row's side entry holds), the order
+ *          finish sorts by;
+ *   meta = seq << 24 | col << 9 | side << 8 | code, where seq is the row's
+ *          number in the data set (0-based, in reading order: it finds the
+ *          row's input and line again, see ooo_place), col the column of its
+ *          message_index field (OOO_COL_MAX: in the side entry), side says
+ *          the row has a side entry, and code is 0 for a row that is not
+ *          human, else 128 + q for a human label with window code q (the
+ *          label q / denom) or, with a side entry, 128 and the label there.
+ * A side entry holds what does not fit: an index of 2^32 - 1 or more, a
+ * label without a code (off the scale's lattice), a column of 2^15 - 1 or
+ * more. Usual data never needs one. */
+typedef struct ooo_row {
+    uint64_t key;
+    uint64_t meta;
+} ooo_row;
+
+typedef struct ooo_side {
+    uint64_t seq;
     uint64_t index;
-    uint64_t line;
     double value;
-    uint32_t conv;
+    uint64_t col;
+} ooo_side;
+
+#define OOO_BIG UINT32_MAX
+#define OOO_COL_MAX 0x7fffu
+#define OOO_SEQ_MAX ((UINT64_C(1) << 40) - 1)
+
+static inline uint32_t ooo_conv(const ooo_row *x)
+{
+    return (uint32_t)(x->key >> 32);
+}
+static inline uint64_t ooo_seq(const ooo_row *x)
+{
+    return x->meta >> 24;
+}
+static inline int ooo_human(const ooo_row *x)
+{
+    return (x->meta & 0xff) != 0;
+}
+static inline int ooo_has_side(const ooo_row *x)
+{
+    return (x->meta >> 8 & 1) != 0;
+}
+
+/* Where rows of a run of sequence numbers came from: from seq on, row seq'
+ * is on line line + (seq' - seq) * step of input source (step 1 for a CSV
+ * file, whose records are a line each; 0 for a JSONL line's messages). A
+ * new place is noted only where the previous one does not predict a row's
+ * line (ooo_place). */
+typedef struct ooo_cp {
+    uint64_t seq;
+    uint64_t line;
     uint32_t source;
-    uint32_t index_col; /* column of the message_index field, for errors (saturates) */
-    uint8_t role;
-} extra_row;
+    uint32_t step;
+} ooo_cp;
 
 /* A kept conversation after finish: its window sums in label units, or,
  * when every label of the data set lies on the scale's lattice
@@ -103,6 +162,15 @@ typedef struct kept_conv {
         int64_t last_q;
     };
 } kept_conv;
+
+/* A categories field seen before: its string (in the data set's table of
+ * fields as written), length and id there. */
+#define RAW_CACHE_BITS 4
+typedef struct raw_cache_entry {
+    const char *str;
+    uint32_t len;
+    uint32_t raw;
+} raw_cache_entry;
 
 /* Label codes of compact window slots run from -WIN_CODE_MAX to WIN_CODE_MAX. */
 #define WIN_CODE_MAX 127
@@ -155,6 +223,7 @@ struct sentraj_dataset {
     size_t win_bytes;      /* compact bytes per conversation (window.h) */
 
     intern raw_cats;       /* distinct categories fields as written */
+    raw_cache_entry raw_cache[1 << RAW_CACHE_BITS]; /* recent fields: string (in raw_cats), length, id */
     int64_t last_raw;      /* the previous row's raw categories id, -1 before the first */
     const char *last_raw_str; /* its string */
     size_t last_raw_len;
@@ -165,8 +234,15 @@ struct sentraj_dataset {
     size_t set_members_cap;
     intern cats;           /* category names */
 
-    extra_row *extras;
-    size_t nextras, extras_cap;
+    /* Rows out of order (see ooo_row), their side entries (in seq order)
+     * and the places that find their lines. */
+    ooo_row *ooo;
+    size_t nooo, ooo_cap;
+    ooo_side *side;
+    size_t nside, side_cap;
+    ooo_cp *cps;
+    size_t ncps, cps_cap;
+    uint32_t line_step;    /* lines per row of the input being read: 1 (CSV) or 0 (JSONL, ConvoKit) */
 
     /* Clusters (input option cluster_by): conversation c's cluster id is
      * cluster_of[c] (NULL without a cluster column), names interned here. */
@@ -174,10 +250,11 @@ struct sentraj_dataset {
     uint32_t *cluster_of;
     size_t kept_clusters;  /* distinct clusters of the kept conversations (finish) */
 
-    /* keep_labels (for sentraj_positions): every row goes to the extras, as
-     * if each conversation were frozen from its first row, so finish has
-     * every row sorted by (conversation, message_index); conversation c's
-     * rows are extras[label_off[c] .. label_off[c + 1]). NULL otherwise. */
+    /* keep_labels (for sentraj_positions): every row is kept as an
+     * out-of-order row, as if each conversation were frozen from its first
+     * row, so finish has every row sorted by (conversation, message_index);
+     * conversation c's rows are ooo[label_off[c] .. label_off[c + 1]) (see
+     * dataset_row_human and dataset_row_value). NULL otherwise. */
     int keep_labels;
     size_t *label_off;
 
@@ -193,10 +270,8 @@ struct sentraj_dataset {
     size_t last_id_len;
     int lattice;           /* every human label times denom is an integer */
     double lattice_seen;   /* the last label found on the lattice (NaN: none) */
-    unsigned threads;      /* the config's threads: 0 = every core; > 1 lets csv_read split a file */
-    int is_part;           /* a reader part (dataset_part_alloc): field[] is borrowed */
-    size_t parallel_chunks;/* chunks read on several threads and merged, over every input (for tests) */
-    size_t parallel_reread;/* chunks read again because their start was inside a record */
+    unsigned threads;      /* the config's threads: 0 = every core; > 1 lets the readers parse on several */
+    size_t parallel_blocks;/* blocks read by the threaded reader, over every input (for tests) */
     int finished;
     int failed;
 
@@ -212,7 +287,7 @@ static inline uint32_t conv_cluster(const sentraj_dataset *ds, size_t c)
     return ds->cluster_of ? ds->cluster_of[c] : 0;
 }
 
-/* Empty tables and caches, for a data set and for a reader part. */
+/* Empty tables and caches of a new data set. */
 void dataset_init_tables(sentraj_dataset *ds);
 /* Room for conversation c (and its window slots); growing, room for at
  * least `at_least` conversations. SENTRAJ_OK or SENTRAJ_ENOMEM. */
@@ -233,8 +308,45 @@ uint32_t conv_source(const sentraj_dataset *ds, size_t c);
 /* That input's name when it is not `source`, else NULL: for errors that
  * cite the line of conversation c's first row. */
 const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t source);
-/* Add one message row. Returns SENTRAJ_OK or an error naming `source` and the row's line. */
+/* Add n message rows of input `source`, in reading order. Returns
+ * SENTRAJ_OK or the first row's error, naming `source` and the row's line
+ * (the data set is then failed), with *done (may be NULL) the number of rows
+ * added before it; or DATASET_SEEN, with nothing failed, when row *done
+ * has ROW_NEW_CONV and its conversation was seen before: *seen_conv (may be
+ * NULL) gets that conversation, for the reader's own message (the rows
+ * before it are added). */
+#define DATASET_SEEN 1
+int dataset_add_rows(sentraj_dataset *ds, uint32_t source, const msg_row *rows, size_t n, size_t *done,
+                     uint32_t *seen_conv, sentraj_error *err);
+/* Add one row: dataset_add_rows of one. */
 int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sentraj_error *err);
+
+/* ---- out-of-order rows (data/ooo.c) ---- */
+
+/* Keep row r of conversation c (input source, the data set's row number
+ * seq) as an out-of-order row; code is its window code or WIN_NO_CODE.
+ * SENTRAJ_OK or SENTRAJ_ENOMEM. */
+int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r, int code,
+             sentraj_error *err);
+/* Row x's message index, and its label (human rows). */
+uint64_t ooo_index(const sentraj_dataset *ds, const ooo_row *x);
+double ooo_value(const sentraj_dataset *ds, const ooo_row *x);
+/* The input, line and message_index column of row x, for its error. */
+void ooo_place(const sentraj_dataset *ds, const ooo_row *x, uint32_t *source, uint64_t *line, uint64_t *col);
+/* Sort the out-of-order rows by (conversation, message index, seq), on up
+ * to `threads` threads: the first step of finish. SENTRAJ_OK or
+ * SENTRAJ_ENOMEM. */
+int ooo_sort(sentraj_dataset *ds, unsigned threads, sentraj_error *err);
+/* Free the rows and their side tables. */
+void ooo_free(sentraj_dataset *ds);
+
+/* With keep_labels: whether row x of the finished data set (an index into
+ * the range label_off gives) is human, and its label. */
+static inline int dataset_row_human(const sentraj_dataset *ds, size_t x)
+{
+    return ooo_human(&ds->ooo[x]);
+}
+double dataset_row_value(const sentraj_dataset *ds, size_t x);
 
 /* The category set id of a categories field (';'-separated: names trimmed,
  * empty ones dropped, sorted and joined once each), for the rows and for
@@ -255,29 +367,6 @@ int dataset_join_table(sentraj_dataset *ds, sentraj_error *err);
 /* Mark the data set as read from (options can no longer change) and check
  * it can take more input. */
 int dataset_begin_read(sentraj_dataset *ds, sentraj_error *err);
-
-/* Parallel reading (io/csv_parallel.c): each chunk of a file is read into
- * a part, a data set with the options of ds but its own tables (the column
- * names are borrowed from ds, which must outlive it). Free it with
- * sentraj_dataset_free. */
-sentraj_dataset *dataset_part_alloc(const sentraj_dataset *ds, sentraj_error *err);
-/* Add the conversations of part src, whose rows all come after dst's rows
- * in reading order, to dst, as if src's rows had been added to dst one by
- * one: new conversations get the next ids in src's order (so their input
- * is the one dst is reading, see conv_source) and their lines move by
- * line_offset. Returns SENTRAJ_OK;
- * DATASET_NOMERGE, leaving dst unchanged, when that cannot be done from the
- * two summaries (src has out-of-order rows, or a conversation of both does
- * not continue its message_index pattern or changes its categories or
- * cluster: then the rows must be read again one by one, which also finds
- * any error); or SENTRAJ_ENOMEM (dst is then failed). Unless it returns
- * DATASET_NOMERGE, src is taken apart on the way (so that the two are not
- * held whole at once) and is only fit to be freed. */
-#define DATASET_NOMERGE 1
-int dataset_merge(sentraj_dataset *dst, sentraj_dataset *src, uint64_t line_offset, sentraj_error *err);
-/* Whether ds holds nothing from earlier rows or tables, so that a merge
- * into it cannot fail. */
-int dataset_pristine(const sentraj_dataset *ds);
 
 /* Sort the kept records by conversation id (bytewise), in place: the last
  * step of finish. SENTRAJ_OK or SENTRAJ_ENOMEM (the records are then

@@ -15,20 +15,6 @@ typedef struct label_at {
     double value;
 } label_at;
 
-static int cmp_extra(const void *a, const void *b)
-{
-    const extra_row *x = a, *y = b;
-    if (x->conv != y->conv)
-        return x->conv < y->conv ? -1 : 1;
-    if (x->index != y->index)
-        return x->index < y->index ? -1 : 1;
-    /* Equal indexes are duplicates; order them by position so the error
-     * names the later row. */
-    if (x->source != y->source)
-        return x->source < y->source ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
 static int cmp_label_at(const void *a, const void *b)
 {
     const label_at *x = a, *y = b;
@@ -42,7 +28,10 @@ static label_at slot_label(const conv *cv, win_entry e)
 }
 
 /* Sum the window labels into the kept record: in exact integer units of
- * 1 / denom for lattice data, in double otherwise. */
+ * 1 / denom for lattice data, in double otherwise. first and last are in
+ * message order, and the sums are taken in that order whatever order the
+ * rows came in: a sum of doubles depends on its order (0.4 + 0.1 + 0.1 is
+ * not 0.1 + 0.1 + 0.4), and the output must not. */
 static void window_sums(const sentraj_dataset *ds, const label_at *first, const label_at *last, kept_conv *k)
 {
     if (ds->lattice) {
@@ -72,25 +61,37 @@ static int check_rows(const sentraj_dataset *ds, sentraj_error *err)
 }
 
 /* Sort the out-of-order rows by conversation and message index, and find
- * a message index given twice: among them, or one of them in its
- * conversation's ordered core. */
-static int sort_extras(sentraj_dataset *ds, sentraj_error *err)
+ * a message index given twice: among them (the later row is named), or
+ * one of them in its conversation's ordered core. Among several, the one
+ * of the first conversation (in order of first appearance) and the lowest
+ * index is reported, whatever the number of threads. */
+static int sort_ooo(sentraj_dataset *ds, sentraj_error *err)
 {
-    if (ds->nextras > 1)
-        qsort(ds->extras, ds->nextras, sizeof *ds->extras, cmp_extra);
-    for (size_t i = 0; i < ds->nextras; i++) {
-        const extra_row *x = &ds->extras[i];
-        int dup_core = in_core(&ds->convs[x->conv], x->index);
-        if (dup_core || (i > 0 && ds->extras[i - 1].conv == x->conv && ds->extras[i - 1].index == x->index))
-            return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[x->source], x->line, x->index_col,
-                                 "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)x->index,
-                                 dataset_show_id(&ds->ids, x->conv).s);
+    int rc = ooo_sort(ds, ds->threads, err);
+    if (rc != SENTRAJ_OK)
+        return rc;
+    for (size_t i = 0, j; i < ds->nooo; i = j) {
+        const ooo_row *x = &ds->ooo[i];
+        uint64_t index = ooo_index(ds, x), col, line;
+        uint32_t c = ooo_conv(x), source;
+        for (j = i + 1; j < ds->nooo && ooo_conv(&ds->ooo[j]) == c && ooo_index(ds, &ds->ooo[j]) == index; j++)
+            ;
+        if (!in_core(&ds->convs[c], index) && j == i + 1)
+            continue;
+        /* Equal rows are in reading order: the first repeats a core row,
+         * the second repeats the first. */
+        if (!in_core(&ds->convs[c], index))
+            x++;
+        ooo_place(ds, x, &source, &line, &col);
+        return sentraj_raise(err, SENTRAJ_EDATA, ds->sources[source], line, col,
+                             "duplicate message_index %llu in conversation \"%s\"", (unsigned long long)index,
+                             dataset_show_id(&ds->ids, c).s);
     }
     return SENTRAJ_OK;
 }
 
-/* With keep_labels every row is an extra, sorted by conversation: each
- * conversation's first row, by counting. */
+/* With keep_labels every row is an out-of-order row, sorted by
+ * conversation: each conversation's first row, by counting. */
 static int label_offsets(sentraj_dataset *ds, sentraj_error *err)
 {
     size_t nconv = ds->ids.count;
@@ -100,76 +101,76 @@ static int label_offsets(sentraj_dataset *ds, sentraj_error *err)
     ds->label_off = calloc(nconv + 1, sizeof *ds->label_off);
     if (!ds->label_off)
         return sentraj_nomem(err, "label offsets");
-    for (size_t i = 0; i < ds->nextras; i++)
-        ds->label_off[ds->extras[i].conv + 1]++;
+    for (size_t i = 0; i < ds->nooo; i++)
+        ds->label_off[ooo_conv(&ds->ooo[i]) + 1]++;
     for (size_t c = 0; c < nconv; c++)
         ds->label_off[c + 1] += ds->label_off[c];
     return SENTRAJ_OK;
 }
 
 /* Scratch for the window labels of one conversation at a time, and the
- * next extra row to look at. */
+ * next out-of-order row to look at. */
 typedef struct kept_work {
     win_entry *slots;  /* 2 * window */
-    label_at *cand;    /* candidates for the first and last window */
-    size_t cand_cap;
+    label_at *cand;    /* candidates for the first and last window: 4 * window */
     size_t e;
 } kept_work;
 
 /* The window labels of ordered core c with at least min_human >= 2 *
- * window human labels, into kw->cand: the first slots hold exactly the
- * first `window` labels, the ring the last ones. Returns 2 * window. */
+ * window human labels, into kw->cand in message order: the first slots
+ * hold exactly the first `window` labels, the ring the last ones (human
+ * label j in ring slot j mod window). Returns 2 * window. */
 static size_t ordered_labels(const sentraj_dataset *ds, size_t c, kept_work *kw)
 {
     const conv *cv = &ds->convs[c];
     size_t w = ds->window;
+    uint64_t h = cv->humans;
 
     win_load(ds, c, kw->slots);
-    for (size_t i = 0; i < 2 * w; i++)
+    for (size_t i = 0; i < w; i++) {
         kw->cand[i] = slot_label(cv, kw->slots[i]);
+        kw->cand[w + i] = slot_label(cv, kw->slots[w + (size_t)((h - w + i) % w)]);
+    }
     return 2 * w;
 }
 
 /* The candidates for the window labels of frozen conversation c, into
  * kw->cand (*n of them, in no order): its ordered core's window labels and
- * its human out-of-order rows, whose count *humans gains. Any core label
- * outside the core's own first (last) window has at least `window` core
- * labels before (after) it, so it cannot be in the overall first (last)
- * window. SENTRAJ_OK or SENTRAJ_ENOMEM. */
-static int frozen_labels(const sentraj_dataset *ds, size_t c, kept_work *kw, uint64_t *humans, size_t *n)
+ * the first and last `window` of its human out-of-order rows (sorted by
+ * message index), whose count *humans gains. Any core label outside the
+ * core's own first (last) window has at least `window` core labels before
+ * (after) it, so it cannot be in the overall first (last) window; the same
+ * holds for the out-of-order rows. */
+static void frozen_labels(const sentraj_dataset *ds, size_t c, kept_work *kw, uint64_t *humans, size_t *n)
 {
     const conv *cv = &ds->convs[c];
     size_t w = ds->window, ncand = 0, core_n = *humans < w ? (size_t)*humans : w, ex0 = kw->e, e = kw->e;
+    uint64_t rh = 0, j = 0;
 
-    while (e < ds->nextras && ds->extras[e].conv == c)
-        e++;
+    while (e < ds->nooo && ooo_conv(&ds->ooo[e]) == c)
+        rh += ooo_human(&ds->ooo[e++]);
     kw->e = e;
-    if (kw->cand_cap < 2 * w + (e - ex0)) {
-        label_at *nc = realloc(kw->cand, (2 * w + (e - ex0)) * sizeof *nc);
-        if (!nc)
-            return SENTRAJ_ENOMEM;
-        kw->cand = nc;
-        kw->cand_cap = 2 * w + (e - ex0);
-    }
     win_load(ds, c, kw->slots);
     for (size_t i = 0; i < core_n; i++)
         kw->cand[ncand++] = slot_label(cv, kw->slots[i]);
     for (size_t i = 0; i < core_n; i++) {
         win_entry x = kw->slots[w + i];
         int seen = 0;
-        for (size_t j = 0; j < core_n; j++)
-            seen |= kw->slots[j].ordinal == x.ordinal;
+        for (size_t k = 0; k < core_n; k++)
+            seen |= kw->slots[k].ordinal == x.ordinal;
         if (!seen)
             kw->cand[ncand++] = slot_label(cv, x);
     }
     for (size_t i = ex0; i < e; i++) {
-        if (ds->extras[i].role == ROLE_HUMAN) {
-            kw->cand[ncand++] = (label_at){ds->extras[i].index, ds->extras[i].value};
-            (*humans)++;
-        }
+        const ooo_row *x = &ds->ooo[i];
+        if (!ooo_human(x))
+            continue;
+        if (j < w || j + w >= rh)
+            kw->cand[ncand++] = (label_at){ooo_index(ds, x), ooo_value(ds, x)};
+        j++;
     }
+    *humans += rh;
     *n = ncand;
-    return SENTRAJ_OK;
 }
 
 /* Apply the min_human filter and write a kept record for each conversation
@@ -183,14 +184,14 @@ static int frozen_labels(const sentraj_dataset *ds, size_t c, kept_work *kw, uin
 static int build_kept(sentraj_dataset *ds, sentraj_error *err)
 {
     size_t nconv = ds->ids.count, w = ds->window;
-    kept_work kw = {NULL, NULL, 2 * w, 0};
+    kept_work kw = {NULL, NULL, 0};
     kept_conv *kept;
 
     _Static_assert(sizeof(kept_conv) <= sizeof(conv), "kept records are written over conversation records");
     intern_drop_index(&ds->ids);
     kept = ds->keep_labels ? malloc((nconv ? nconv : 1) * sizeof *kept) : (kept_conv *)(void *)ds->convs;
     kw.slots = malloc(2 * w * sizeof *kw.slots);
-    kw.cand = malloc(kw.cand_cap * sizeof *kw.cand);
+    kw.cand = malloc(4 * w * sizeof *kw.cand);
     ds->cat_dropped = calloc(ds->cats.count ? ds->cats.count : 1, sizeof *ds->cat_dropped);
     if (!kept || !kw.slots || !kw.cand || !ds->cat_dropped)
         goto nomem;
@@ -199,8 +200,8 @@ static int build_kept(sentraj_dataset *ds, sentraj_error *err)
         kept_conv k = {.conv = (uint32_t)c, .set = cv->set, .humans = cv->humans};
         size_t ncand = 0;
 
-        if (cv->frozen && frozen_labels(ds, c, &kw, &k.humans, &ncand) != SENTRAJ_OK)
-            goto nomem;
+        if (cv->frozen)
+            frozen_labels(ds, c, &kw, &k.humans, &ncand);
         if (k.humans < ds->min_human) {
             /* Each category reports how many of its conversations the filter dropped. */
             for (const uint32_t *m = ds->set_members[k.set]; *m != UINT32_MAX; m++)
@@ -252,8 +253,8 @@ static int count_clusters(sentraj_dataset *ds, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-/* The windows and (unless positions need them) the extras are in the kept
- * records now: give their memory back before sorting. */
+/* The windows and (unless positions need them) the out-of-order rows are
+ * in the kept records now: give their memory back before sorting. */
 static void release_windows(sentraj_dataset *ds)
 {
     if (ds->nkept < ds->ids.count) {
@@ -262,11 +263,8 @@ static void release_windows(sentraj_dataset *ds)
             ds->kept = nk;
     }
     win_free(ds);
-    if (!ds->keep_labels) {
-        free(ds->extras);
-        ds->extras = NULL;
-        ds->nextras = ds->extras_cap = 0;
-    }
+    if (!ds->keep_labels)
+        ooo_free(ds);
 }
 
 int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
@@ -281,7 +279,7 @@ int sentraj_dataset_finish(sentraj_dataset *ds, sentraj_error *err)
         return rc;
     if (dataset_join_table(ds, err) != SENTRAJ_OK)
         return ds->failed = 1, SENTRAJ_EDATA;
-    if ((rc = sort_extras(ds, err)) != SENTRAJ_OK)
+    if ((rc = sort_ooo(ds, err)) != SENTRAJ_OK)
         return ds->failed = 1, rc;
     if ((rc = label_offsets(ds, err)) != SENTRAJ_OK)
         return rc;

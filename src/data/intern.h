@@ -37,6 +37,8 @@ typedef struct intern {
 
 void intern_init(intern *t);
 void intern_free(intern *t);
+/* The hash every table takes: SipHash-1-3 of s under a key drawn at random
+ * once per process (intern.c says why). Thread-safe. */
 uint64_t intern_hash(const char *s, size_t len);
 /* Find s or add it. Returns its id, or -1 when out of memory (or when the
  * table would pass 2^32 - 2 strings); after -1 the table may have lost its
@@ -74,10 +76,39 @@ static inline void intern_prefetch(const intern *t, uint64_t hash)
         __builtin_prefetch((const char *)t->slots + intern_home(hash, t->cap) * (t->wide ? 8 : 4));
 }
 #ifdef SENTRAJ_TESTING
+/* Fix the hash's key, so that a test can run the same input under several
+ * keys (or check the published SipHash vectors, key 0); and the number of
+ * slots looked at by every lookup and insertion so far, in every table,
+ * which a test counts work by. Test knobs (core/testing.h), not
+ * thread-safe. */
+void intern_set_hash_key(uint64_t k0, uint64_t k1);
+uint64_t intern_probes(void);
 /* Narrow slots until a table has this many strings (the default is 2^24 -
  * 2); a test knob (core/testing.h), not thread-safe. */
 void intern_set_narrow_max(uint32_t n);
 #endif
+/* The id in the first slot of hash's probe sequence whose tag matches, or
+ * -1: a guess at hash's string, without comparing strings, for starting to
+ * load what a lookup will read next. */
+static inline int64_t intern_peek(const intern *t, uint64_t hash)
+{
+    size_t mask = t->cap - 1, j;
+    if (!t->cap)
+        return -1;
+    j = intern_home(hash, t->cap);
+    if (t->wide) {
+        const uint64_t *sl = t->slots;
+        for (int k = 0; k < 4 && sl[j]; k++, j = (j + 1) & mask)
+            if (sl[j] >> 32 == hash >> 32)
+                return (int64_t)(uint32_t)sl[j] - 1;
+        return -1;
+    }
+    const uint32_t *sl = t->slots;
+    for (int k = 0; k < 4 && sl[j]; k++, j = (j + 1) & mask)
+        if (sl[j] >> 24 == (uint32_t)(hash & 0xff))
+            return (int64_t)(sl[j] & 0xffffff) - 1;
+    return -1;
+}
 /* The chunk holding id's string: usually the last one. */
 static inline const intern_chunk *intern_chunk_of(const intern *t, uint32_t id)
 {

@@ -562,6 +562,7 @@ int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err)
 
     if (k.nutts > 1)
         qsort(k.utts, k.nutts, sizeof *k.utts, cmp_utt);
+    ds->line_step = 0;
     for (size_t i = 0, rank = 0; i < k.nutts; i++) {
         const utt *u = &k.utts[i];
         msg_row row;
@@ -571,12 +572,11 @@ int convokit_read(sentraj_dataset *ds, const char *dir, sentraj_error *err)
         row.id = intern_str(&k.convs, u->conv);
         row.id_len = intern_len(&k.convs, u->conv);
         row.index = rank++;
-        row.role = (role_kind)u->role;
+        row.role = u->role;
         row.value = u->value;
         row.cats = u->conv < k.cats_cap ? k.cats[u->conv] : NULL;
-        row.cats_len = row.cats ? strlen(row.cats) : 0;
+        row.cats_len = row.cats ? (uint32_t)strlen(row.cats) : 0;
         row.line = u->line;
-        row.cats_line = u->line;
         if ((rc = dataset_add_row(ds, k.source, &row, err)) != SENTRAJ_OK)
             goto out;
     }

@@ -1,12 +1,9 @@
-/* csv.c - the streaming RFC 4180 reader for the long message format, record by record. */
+/* csv.c - the streaming RFC 4180 record reader: records of an input, or of a block in memory, field by field. */
 #include "io/csv.h"
 
-#include "core/bytes.h"
 #include "core/error.h"
 #include "core/testing.h"
-#include "data/dataset.h"
 #include "io/input.h"
-#include "io/readers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,93 +13,7 @@
 #define MAX_RECORD ((size_t)1 << 30)    /* one record may not exceed 1 GiB */
 #define MAX_FIELDS 4096                 /* columns in a header */
 
-/* A field of the current record. Quoted fields are unescaped into the
- * scratch buffer; `off` is then an offset there, else into the block buffer. */
-typedef struct field {
-    size_t off;
-    size_t len;
-    uint64_t line, col;
-    int scratch;
-} field;
-
-/* Role and sentiment fields seen before, as written: data sets spell each
- * label a few ways (sometimes dozens), so most rows skip folding and
- * lookup. Direct-mapped by a hash of the bytes: one comparison a row. */
-#define CACHE_SLOTS 64
-#define CACHE_BYTES 32
-typedef struct field_cache {
-    char text[CACHE_SLOTS][CACHE_BYTES];
-    uint8_t used[CACHE_SLOTS]; /* length + 1; 0 = empty */
-    double value[CACHE_SLOTS];
-    int kind[CACHE_SLOTS];
-} field_cache;
-
-/* The slot of a field shorter than CACHE_BYTES: its first and last eight
- * bytes (overlapping, or all of it when shorter) and its length, mixed. */
-static unsigned cache_slot(const char *s, size_t len)
-{
-    uint64_t a = 0, b = 0;
-    if (len >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + len - 8, 8);
-    } else if (len >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + len - 4, 4);
-        a = x;
-        b = y;
-    } else {
-        for (size_t i = 0; i < len; i++)
-            a |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    }
-    uint64_t h = (a * 0x9e3779b97f4a7c15u) ^ (b * 0xc2b2ae3d27d4eb4fu) ^ ((uint64_t)len * 0x165667b19e3779f9u);
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9u;
-    return (unsigned)(h >> 58); /* CACHE_SLOTS = 64 */
-}
-
-static int cache_find(const field_cache *c, const char *s, size_t len)
-{
-    unsigned i;
-    if (len >= CACHE_BYTES)
-        return -1;
-    i = cache_slot(s, len);
-    if (c->used[i] == len + 1 && bytes_equal(c->text[i], s, len))
-        return (int)i;
-    return -1;
-}
-
-static void cache_put(field_cache *c, const char *s, size_t len, int kind, double value)
-{
-    unsigned i;
-    if (len >= CACHE_BYTES)
-        return;
-    i = cache_slot(s, len);
-    memcpy(c->text[i], s, len);
-    c->used[i] = (uint8_t)(len + 1);
-    c->kind[i] = kind;
-    c->value[i] = value;
-}
-
-struct csv_reader {
-    input *in;
-    field_cache roles, labels;
-    const char *name;
-    char *buf;
-    size_t cap, len, pos;  /* unread bytes are buf[pos, len) */
-    uint64_t off;          /* offset of buf[0] in the content */
-    int eof;
-    uint64_t line;         /* line number at buf[pos] (the start of the next record) */
-    char *scratch;
-    size_t scratch_cap, scratch_len;
-    field *fields;
-    size_t nfields_cap;
-    size_t nfields;        /* fields in the last record (all of them, even past nfields_cap) */
-    uint64_t rec_line;     /* first line of the last record */
-    uint64_t end_line, end_col; /* where the last record ended, for "too few fields" */
-};
-
-enum { REC_OK = 1, REC_MORE = 0, REC_EOF = 2, REC_ERR = -1 };
+enum { REC_OK = CSV_OK, REC_MORE = CSV_MORE, REC_EOF = CSV_EOF, REC_ERR = CSV_ERR };
 
 /* The buffer keeps this many readable bytes past its data: a NUL sentinel
  * and room for a 16-byte load that starts before it. */
@@ -161,7 +72,7 @@ static int add_field(csv_reader *r, size_t off, size_t len, uint64_t line, uint6
                      sentraj_error *err)
 {
     if (r->nfields < r->nfields_cap)
-        r->fields[r->nfields] = (field){off, len, line, col, scratch};
+        r->fields[r->nfields] = (csv_field){off, len, line, col, scratch};
     r->nfields++;
     (void)err;
     return SENTRAJ_OK;
@@ -450,7 +361,7 @@ static int fill(csv_reader *r, sentraj_error *err)
     return 0;
 }
 
-static int next_record(csv_reader *r, sentraj_error *err)
+int csv_next_record(csv_reader *r, sentraj_error *err)
 {
     for (;;) {
         int rc = parse_record(r, err);
@@ -461,30 +372,16 @@ static int next_record(csv_reader *r, sentraj_error *err)
     }
 }
 
-static const char *field_ptr(const csv_reader *r, size_t i)
-{
-    const field *f = &r->fields[i];
-    if (f->scratch)
-        return r->scratch ? r->scratch + f->off : ""; /* quoted fields so far were all empty */
-    return r->buf + f->off;
-}
 
-/* ---- the message format ----------------------------------------------- */
-
-enum { COL_ID = FIELD_ID, COL_INDEX = FIELD_INDEX, COL_ROLE = FIELD_ROLE, COL_SENTIMENT = FIELD_SENTIMENT,
-       COL_CATEGORIES = FIELD_CATEGORIES, COL_CLUSTER = FIELD_CLUSTER, NCOLS = NFIELDS };
-
-/* Read the header and find the columns named in col_names (NULL: not
- * wanted); the ones in the `required` bit mask must be there. */
-static int header(csv_reader *r, char *const col_names[NCOLS], unsigned required, int col[NCOLS], size_t *ncols,
-                  sentraj_error *err)
+int csv_header(csv_reader *r, char *const *col_names, int nnames, unsigned required, int *col, size_t *ncols,
+               sentraj_error *err)
 {
     int rc;
     char wanted[512];
     size_t wused = 0;
 
     wanted[0] = '\0';
-    for (int c = 0; c < NCOLS; c++)
+    for (int c = 0; c < nnames; c++)
         if (col_names[c] && wused < sizeof wanted - 64)
             wused += (size_t)snprintf(wanted + wused, sizeof wanted - wused, "%s%s", wused ? ", " : "",
                                       sentraj_show(col_names[c], strlen(col_names[c])).s);
@@ -494,7 +391,7 @@ static int header(csv_reader *r, char *const col_names[NCOLS], unsigned required
             return err ? err->code : SENTRAJ_EIO;
     if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
         r->pos += 3;
-    rc = next_record(r, err);
+    rc = csv_next_record(r, err);
     if (rc == REC_EOF)
         return sentraj_raise(err, SENTRAJ_EDATA, r->name, 1, 0,
                              "empty input: expected a header line naming the columns (%s)", wanted);
@@ -506,20 +403,20 @@ static int header(csv_reader *r, char *const col_names[NCOLS], unsigned required
     /* A carriage return inside the header means lines end in CR alone (old
      * Mac files): the whole file would read as one header line. */
     for (size_t i = 0; i < r->nfields; i++)
-        if (memchr(field_ptr(r, i), '\r', r->fields[i].len))
+        if (memchr(csv_field_ptr(r, i), '\r', r->fields[i].len))
             return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->rec_line, r->fields[i].col,
                                  "carriage return inside the header: the lines seem to end in CR only; convert "
                                  "them to LF or CRLF");
-    for (int c = 0; c < NCOLS; c++)
+    for (int c = 0; c < nnames; c++)
         col[c] = -1;
     for (size_t i = 0; i < r->nfields; i++) {
-        const char *s = field_ptr(r, i);
+        const char *s = csv_field_ptr(r, i);
         size_t len = r->fields[i].len;
         while (len && (*s == ' ' || *s == '\t'))
             s++, len--;
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
-        for (int c = 0; c < NCOLS; c++) {
+        for (int c = 0; c < nnames; c++) {
             if (col_names[c] && strlen(col_names[c]) == len && strncasecmp(s, col_names[c], len) == 0) {
                 if (col[c] >= 0)
                     return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->fields[i].line, r->fields[i].col,
@@ -528,14 +425,14 @@ static int header(csv_reader *r, char *const col_names[NCOLS], unsigned required
             }
         }
     }
-    for (int c = 0; c < NCOLS; c++) {
+    for (int c = 0; c < nnames; c++) {
         if (col[c] < 0 && (required & (1u << c))) {
             char have[256];
             size_t used = 0;
             have[0] = '\0';
             for (size_t i = 0; i < r->nfields && used < sizeof have - 8; i++) {
                 int n = snprintf(have + used, sizeof have - used, "%s%s", i ? ", " : "",
-                                 sentraj_show(field_ptr(r, i), r->fields[i].len).s);
+                                 sentraj_show(csv_field_ptr(r, i), r->fields[i].len).s);
                 if (n < 0)
                     break;
                 used += (size_t)n;
@@ -548,158 +445,9 @@ static int header(csv_reader *r, char *const col_names[NCOLS], unsigned required
     return SENTRAJ_OK;
 }
 
-static void trim(const char **s, size_t *len)
-{
-    while (*len && (**s == ' ' || **s == '\t'))
-        (*s)++, (*len)--;
-    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-        (*len)--;
-}
 
-static int parse_index(csv_reader *r, size_t i, uint64_t *out, sentraj_error *err)
-{
-    const char *s = field_ptr(r, i);
-    size_t len = r->fields[i].len;
-    uint64_t v = 0;
-    const field *f = &r->fields[i];
 
-    trim(&s, &len);
-    if (len == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "missing message_index");
-    if (s[0] == '-') {
-        int digits = len > 1;
-        for (size_t k = 1; k < len; k++)
-            digits &= s[k] >= '0' && s[k] <= '9';
-        if (digits)
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "message_index %s is negative (it must be an integer >= 0)", sentraj_show(s, len).s);
-    }
-    if (len <= 19) { /* 19 digits cannot pass 2^64 - 1 */
-        size_t k = 0;
-        while (k < len && s[k] >= '0' && s[k] <= '9')
-            v = v * 10 + (unsigned)(s[k++] - '0');
-        if (k == len) {
-            *out = v;
-            return SENTRAJ_OK;
-        }
-        v = 0;
-    }
-    for (size_t k = 0; k < len; k++) {
-        if (s[k] < '0' || s[k] > '9')
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "message_index \"%s\" is not an integer >= 0", sentraj_show(s, len).s);
-        unsigned d = (unsigned)(s[k] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "message_index %s is too large (the limit is 2^64 - 1)", sentraj_show(s, len).s);
-        v = v * 10 + d;
-    }
-    *out = v;
-    return SENTRAJ_OK;
-}
-
-/* Field i as a role, through the cache of role fields seen. */
-static inline int parse_role(csv_reader *r, size_t i, role_kind *role, sentraj_error *err)
-{
-    const field *f = &r->fields[i];
-    const char *s = field_ptr(r, i);
-    int hit = cache_find(&r->roles, s, f->len);
-
-    if (hit >= 0) {
-        *role = (role_kind)r->roles.kind[hit];
-        return SENTRAJ_OK;
-    }
-    *role = labels_parse_role(s, f->len);
-    if (*role == ROLE_UNKNOWN)
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                             "unknown role \"%s\" (human roles: human, user; assistant roles: assistant, claude, "
-                             "model, ai, bot; ignored: system, tool)",
-                             sentraj_show(s, f->len).s);
-    cache_put(&r->roles, s, f->len, (int)*role, 0);
-    return SENTRAJ_OK;
-}
-
-/* Field i as a sentiment label's value, through the cache of label fields
- * seen. */
-static inline int parse_label(csv_reader *r, const sentraj_dataset *ds, size_t i, double *value, sentraj_error *err)
-{
-    const field *f = &r->fields[i];
-    const char *s = field_ptr(r, i);
-    int hit = cache_find(&r->labels, s, f->len);
-    label_status st;
-
-    if (hit >= 0) {
-        *value = r->labels.value[hit];
-        return SENTRAJ_OK;
-    }
-    st = labels_parse_sentiment(ds->scale, s, f->len, value);
-    if (st != LABEL_OK)
-        return labels_sentiment_error(ds->scale, st, s, f->len, r->name, f->line, f->col, err);
-    cache_put(&r->labels, s, f->len, 0, *value);
-    return SENTRAJ_OK;
-}
-
-static int row(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int col[NCOLS], size_t ncols,
-               sentraj_error *err)
-{
-    msg_row m;
-    const field *f;
-    int rc;
-
-    if (r->nfields != ncols) {
-        if (r->nfields > ncols) {
-            f = &r->fields[ncols < r->nfields_cap ? ncols : r->nfields_cap - 1];
-            return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col,
-                                 "row has %zu fields but the header has %zu (an unquoted comma?)", r->nfields, ncols);
-        }
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, r->end_line, r->end_col,
-                             "row has %zu field%s but the header has %zu", r->nfields, r->nfields == 1 ? "" : "s",
-                             ncols);
-    }
-
-    /* Every member is set below or here (no memset: this runs per row). */
-    m.value = 0;
-    m.cats = NULL;
-    m.cats_len = 0;
-    m.cats_line = m.cats_col = 0;
-    m.cluster = NULL;
-    m.cluster_len = 0;
-    m.cluster_line = m.cluster_col = 0;
-    m.line = r->rec_line;
-
-    f = &r->fields[col[COL_ID]];
-    m.id = field_ptr(r, (size_t)col[COL_ID]);
-    m.id_len = f->len;
-    if (m.id_len == 0)
-        return sentraj_raise(err, SENTRAJ_EDATA, r->name, f->line, f->col, "empty conversation_id");
-
-    if ((rc = parse_index(r, (size_t)col[COL_INDEX], &m.index, err)) != SENTRAJ_OK)
-        return rc;
-    m.index_col = r->fields[col[COL_INDEX]].col;
-
-    if ((rc = parse_role(r, (size_t)col[COL_ROLE], &m.role, err)) != SENTRAJ_OK)
-        return rc;
-    if (m.role == ROLE_HUMAN && (rc = parse_label(r, ds, (size_t)col[COL_SENTIMENT], &m.value, err)) != SENTRAJ_OK)
-        return rc;
-
-    if (col[COL_CATEGORIES] >= 0) {
-        f = &r->fields[col[COL_CATEGORIES]];
-        m.cats = field_ptr(r, (size_t)col[COL_CATEGORIES]);
-        m.cats_len = f->len;
-        m.cats_line = f->line;
-        m.cats_col = f->col;
-    }
-    if (col[COL_CLUSTER] >= 0) {
-        f = &r->fields[col[COL_CLUSTER]];
-        m.cluster = field_ptr(r, (size_t)col[COL_CLUSTER]);
-        m.cluster_len = f->len;
-        m.cluster_line = f->line;
-        m.cluster_col = f->col;
-    }
-    return dataset_add_row(ds, source, &m, err);
-}
-
-static int reader_open(csv_reader *r, input *in, sentraj_error *err)
+int csv_reader_open(csv_reader *r, input *in, sentraj_error *err)
 {
     memset(r, 0, sizeof *r);
     r->in = in;
@@ -714,144 +462,33 @@ static int reader_open(csv_reader *r, input *in, sentraj_error *err)
     return SENTRAJ_OK;
 }
 
-static void reader_close(csv_reader *r)
+int csv_reader_open_view(csv_reader *r, const char *name, sentraj_error *err)
 {
-    free(r->buf);
-    free(r->fields);
-    free(r->scratch);
-}
-
-csv_reader *csv_reader_alloc(input *in, sentraj_error *err)
-{
-    csv_reader *r = malloc(sizeof *r);
-    if (!r) {
-        sentraj_nomem(err, "reader");
-        return NULL;
-    }
-    if (reader_open(r, in, err) != SENTRAJ_OK) {
-        csv_reader_free(r);
-        return NULL;
-    }
-    return r;
-}
-
-void csv_reader_free(csv_reader *r)
-{
-    if (!r)
-        return;
-    reader_close(r);
-    free(r);
-}
-
-uint64_t csv_reader_offset(const csv_reader *r)
-{
-    return r->off + r->pos;
-}
-
-uint64_t csv_reader_line(const csv_reader *r)
-{
-    return r->line;
-}
-
-const char *csv_reader_name(const csv_reader *r)
-{
-    return r->name;
-}
-
-int csv_read_rows(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int col[NFIELDS], size_t ncols,
-                  uint64_t stop, sentraj_error *err)
-{
-    while (r->off + r->pos < stop) {
-        int got = next_record(r, err), rc;
-        if (got == REC_EOF)
-            break;
-        if (got == REC_ERR)
-            return err ? err->code : SENTRAJ_EDATA;
-        if ((rc = row(r, ds, source, col, ncols, err)) != SENTRAJ_OK)
-            return rc;
-    }
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->nfields_cap = MAX_FIELDS;
+    r->fields = malloc(r->nfields_cap * sizeof *r->fields);
+    if (!r->fields)
+        return sentraj_nomem(err, "reader");
     return SENTRAJ_OK;
 }
 
-int csv_read(sentraj_dataset *ds, input *in, sentraj_error *err)
+void csv_reader_view(csv_reader *r, const char *data, size_t len, uint64_t off, uint64_t line)
 {
-    csv_reader r;
-    int col[NCOLS];
-    size_t ncols = 0;
-    int rc;
-    int64_t source;
-
-    if ((rc = reader_open(&r, in, err)) != SENTRAJ_OK)
-        goto out;
-    source = dataset_add_source(ds, r.name);
-    if (source < 0) {
-        rc = sentraj_nomem(err, "reader");
-        goto out;
-    }
-    if ((rc = header(&r, ds->field,
-                     (1u << COL_ID) | (1u << COL_INDEX) | (1u << COL_ROLE) | (1u << COL_SENTIMENT) |
-                         (ds->field[FIELD_CLUSTER] ? 1u << COL_CLUSTER : 0u),
-                     col, &ncols, err)) != SENTRAJ_OK)
-        goto out;
-    {
-        int fd;
-        uint64_t size;
-        if (ds->threads != 1 && !ds->keep_labels && input_plain_file(in, &fd, &size)) {
-            rc = csv_read_parallel(&r, ds, col, ncols, fd, size, err);
-            if (rc != DATASET_NOMERGE)
-                goto out;
-        }
-    }
-    rc = csv_read_rows(&r, ds, (uint32_t)source, col, ncols, UINT64_MAX, err);
-out:
-    if (rc != SENTRAJ_OK)
-        ds->failed = 1;
-    reader_close(&r);
-    return rc;
+    /* The view never reads (eof is set), so its buffer is only read. */
+    r->buf = (char *)(uintptr_t)data;
+    r->len = len;
+    r->pos = 0;
+    r->off = off;
+    r->line = line;
+    r->eof = 1;
 }
 
-int csv_read_categories(sentraj_dataset *ds, input *in, sentraj_error *err)
+void csv_reader_close(csv_reader *r)
 {
-    char *names[NCOLS] = {ds->field[FIELD_ID], NULL, NULL, NULL, ds->field[FIELD_CATEGORIES]};
-    csv_reader r;
-    int col[NCOLS];
-    size_t ncols = 0;
-    int rc;
-
-    if ((rc = reader_open(&r, in, err)) != SENTRAJ_OK)
-        goto out;
-    if ((rc = header(&r, names, (1u << COL_ID) | (1u << COL_CATEGORIES), col, &ncols, err)) != SENTRAJ_OK)
-        goto out;
-    for (;;) {
-        int got = next_record(&r, err);
-        const field *fi, *fc;
-        if (got == REC_EOF)
-            break;
-        if (got == REC_ERR) {
-            rc = err ? err->code : SENTRAJ_EDATA;
-            goto out;
-        }
-        if (r.nfields != ncols) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, r.end_line, r.end_col,
-                               "row has %zu field%s but the header has %zu", r.nfields, r.nfields == 1 ? "" : "s",
-                               ncols);
-            goto out;
-        }
-        fi = &r.fields[col[COL_ID]];
-        fc = &r.fields[col[COL_CATEGORIES]];
-        if (fi->len == 0) {
-            rc = sentraj_raise(err, SENTRAJ_EDATA, r.name, fi->line, fi->col, "empty conversation_id");
-            goto out;
-        }
-        rc = dataset_table_add(ds, r.name, field_ptr(&r, (size_t)col[COL_ID]), fi->len,
-                               field_ptr(&r, (size_t)col[COL_CATEGORIES]), fc->len, r.rec_line, fi->col, fc->col, err);
-        if (rc != SENTRAJ_OK)
-            goto out;
-    }
-    rc = SENTRAJ_OK;
-out:
-    if (rc != SENTRAJ_OK)
-        ds->failed = 1;
-    reader_close(&r);
-    return rc;
+    if (r->in)
+        free(r->buf);
+    free(r->fields);
+    free(r->scratch);
+    memset(r, 0, sizeof *r);
 }

@@ -1,55 +1,77 @@
-/* csv.h - the CSV record reader, shared by the serial reader (csv.c) and the parallel one (csv_parallel.c). */
+/* csv.h - the RFC 4180 record reader (csv.c), shared by the message reader and the categories table (csv_rows.c). */
 #ifndef SENTRAJ_CSV_H
 #define SENTRAJ_CSV_H
 
-#include "data/dataset.h"
+#include "core/error.h"
 #include "io/input.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
-/* A reader of the long message format's records from an input: its
- * buffer, the fields of the last record and the caches of role and label
- * fields (csv.c). */
-typedef struct csv_reader csv_reader;
+/* A field of the current record. Quoted fields are unescaped into the
+ * scratch buffer; `off` is then an offset there, else into the buffer. */
+typedef struct csv_field {
+    size_t off;
+    size_t len;
+    uint64_t line, col;
+    int scratch;
+} csv_field;
 
-/* A reader at the start of in (which it borrows). NULL with err set
- * (SENTRAJ_ENOMEM). */
-csv_reader *csv_reader_alloc(input *in, sentraj_error *err);
-/* NULL is a no-op. */
-void csv_reader_free(csv_reader *r);
-/* Where the next record starts: the offset in the input's content, and
- * its line (1-based). */
-uint64_t csv_reader_offset(const csv_reader *r);
-uint64_t csv_reader_line(const csv_reader *r);
-/* The input's name, for errors ("<stdin>" for "-"). */
-const char *csv_reader_name(const csv_reader *r);
+/* A reader of records: over an input, which it reads in growing buffers
+ * (csv_reader_open), or over one block of whole records in memory, which it
+ * borrows (csv_reader_view). */
+typedef struct csv_reader {
+    input *in;             /* NULL for a view */
+    const char *name;
+    char *buf;
+    size_t cap, len, pos;  /* unread bytes are buf[pos, len); buf[len, len + 32) are readable zeros */
+    uint64_t off;          /* offset of buf[0] in the content */
+    int eof;
+    uint64_t line;         /* line number at buf[pos] (the start of the next record) */
+    char *scratch;
+    size_t scratch_cap, scratch_len;
+    csv_field *fields;
+    size_t nfields_cap;
+    size_t nfields;        /* fields in the last record (all of them, even past nfields_cap) */
+    uint64_t rec_line;     /* first line of the last record */
+    uint64_t end_line, end_col; /* where the last record ended, for "too few fields" */
+} csv_reader;
 
-/* Read records from r, after the header, and add each as a row of input
- * `source` of ds, while the next record starts before content offset
- * `stop` (the last one read may end past it) and until the end of the
- * input. col maps the data set's fields to the header's ncols columns
- * (-1: absent). Returns SENTRAJ_OK or the first record's error. */
-int csv_read_rows(csv_reader *r, sentraj_dataset *ds, uint32_t source, const int col[NFIELDS], size_t ncols,
-                  uint64_t stop, sentraj_error *err);
+enum { CSV_OK = 1, CSV_MORE = 0, CSV_EOF = 2, CSV_ERR = -1 };
 
-/* Read the rows of a plain regular file after its header (r has read it)
- * on the data set's threads, then merge them into ds in file order
- * (csv_parallel.c). fd and size describe the file (input_plain_file).
- * Returns SENTRAJ_OK, SENTRAJ_ENOMEM, or DATASET_NOMERGE with r and the
- * rows of ds unchanged: the file is too small to split, or a chunk has an error or
- * cannot be merged, and the caller reads on from r one row at a time,
- * which gives the same result and the exact error. */
-int csv_read_parallel(csv_reader *r, sentraj_dataset *ds, const int col[NFIELDS], size_t ncols, int fd,
-                      uint64_t size, sentraj_error *err);
+/* A reader at the start of in (which it borrows). SENTRAJ_OK or
+ * SENTRAJ_ENOMEM; csv_reader_close frees it either way. */
+int csv_reader_open(csv_reader *r, input *in, sentraj_error *err);
+/* A reader without a buffer of its own, for csv_reader_view. */
+int csv_reader_open_view(csv_reader *r, const char *name, sentraj_error *err);
+/* Point a view at data[0, len) (followed by 32 readable zero bytes), the
+ * whole records from content offset off, which starts on `line`. */
+void csv_reader_view(csv_reader *r, const char *data, size_t len, uint64_t off, uint64_t line);
+void csv_reader_close(csv_reader *r);
+
+/* The next record into r->fields: CSV_OK, CSV_EOF, or CSV_ERR with err set
+ * (the record's error, or the input's). */
+int csv_next_record(csv_reader *r, sentraj_error *err);
+/* Field i of the last record (valid until the next record). */
+static inline const char *csv_field_ptr(const csv_reader *r, size_t i)
+{
+    const csv_field *f = &r->fields[i];
+    if (f->scratch)
+        return r->scratch ? r->scratch + f->off : ""; /* quoted fields so far were all empty */
+    return r->buf + f->off;
+}
+
+/* Read the header and find the columns named in names[0, nnames) (NULL:
+ * not wanted); those in the `required` bit mask must be there. col[k] gets
+ * the column of names[k] or -1; *ncols the header's width. SENTRAJ_OK or the
+ * header's error. */
+int csv_header(csv_reader *r, char *const *names, int nnames, unsigned required, int *col, size_t *ncols,
+               sentraj_error *err);
 
 #ifdef SENTRAJ_TESTING
-/* Test knobs (core/testing.h), not thread-safe: set them before reading.
- * The least bytes per thread for which csv_read splits a file (4 MiB; 0
- * means 1). */
-void csv_set_min_chunk(uint64_t bytes);
 /* Whether the reader takes plain one-line records with its fast path (1,
  * the default) or reads every record byte by byte (0); the results are
- * the same. */
+ * the same. Test knob (core/testing.h), not thread-safe. */
 void csv_set_fast_path(int on);
 #endif
 

@@ -1,17 +1,47 @@
-/* input.c - byte sources: files, standard input, gzip detected by content. */
+/* input.c - byte sources: files, standard input, gzip and zstd detected by content. */
 #include "io/input.h"
 
 #include "core/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #define RAW_CAP (256u * 1024u)
+
+/* Decompressed blocks a decompression thread may hold ready: enough for
+ * parsing to overlap decompression, few enough to stay a bounded 1 MiB. */
+#define DQ_SLOTS 4
+#define DQ_BLOCK (256u * 1024u)
+
+typedef struct dq_slot {
+    char *buf;
+    size_t len;
+    uint64_t raw; /* raw bytes consumed once this block was decompressed */
+} dq_slot;
+
+/* The decompression thread and the blocks it hands over, oldest first at
+ * head; the reader holds the head slot while it copies out of it. */
+typedef struct dqueue {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    dq_slot slot[DQ_SLOTS];
+    size_t head, count;
+    int held;        /* the reader is copying out of slot[head] */
+    size_t pos;      /* ... from this offset */
+    int done, stop;  /* the thread has finished (at the end or on error); the reader asks it to */
+    int rc;          /* -1: the thread stopped on an error, in err */
+    sentraj_error err;
+} dqueue;
 
 struct input {
     char *name;
@@ -24,6 +54,12 @@ struct input {
     int z_live;      /* inflateInit2 succeeded */
     int z_member_done;
     z_stream z;
+    int zstd;        /* the content starts with the zstd magic */
+    ZSTD_DStream *zd;
+    size_t zd_hint;  /* ZSTD_decompressStream's last return: 0 between frames */
+    int want_thread; /* decompress on a thread of its own (input_use_thread) */
+    dqueue *dq;      /* that thread, once started */
+    uint64_t dq_consumed; /* raw bytes behind the blocks handed out */
     char *ahead;        /* decompressed bytes read by input_peek_first, handed out first */
     size_t ahead_len, ahead_pos;
     unsigned char *raw; /* compressed bytes waiting for inflate, or sniffed plain bytes */
@@ -32,10 +68,6 @@ struct input {
     sentraj_progress_fn progress;
     void *progress_ctx;
     uint64_t consumed, total;
-    int range;                  /* input_open_range: pread from range_pos up to range_end */
-    uint64_t range_pos, range_end;
-    atomic_uint_least64_t *shared_done; /* input_share_progress */
-    int report;
 };
 
 static input *input_new(const char *name, sentraj_error *err)
@@ -98,52 +130,29 @@ input *input_open_buffer(const char *data, size_t len, const char *name, sentraj
     return in;
 }
 
-int input_plain_file(const input *in, int *fd, uint64_t *size)
+uint64_t input_raw_consumed(const input *in)
 {
-    if (!in->owns_fd || in->fd < 0 || in->range || !in->sniffed || in->gzip || in->total == 0)
-        return 0;
-    *fd = in->fd;
-    *size = in->total;
-    return 1;
+    return in->dq ? in->dq_consumed : in->consumed;
 }
 
-input *input_open_range(const char *name, int fd, uint64_t off, uint64_t len, sentraj_error *err)
+void input_use_thread(input *in, int on)
 {
-    input *in = input_new(name, err);
-    if (!in)
-        return NULL;
-    in->fd = fd;
-    in->range = 1;
-    in->range_pos = off;
-    in->range_end = off + len;
-    in->sniffed = 1;
-    in->total = len;
-    return in;
+    in->want_thread = on;
 }
 
-void input_share_progress(input *in, sentraj_progress_fn fn, void *ctx, atomic_uint_least64_t *done, uint64_t total,
-                          int report)
+uint64_t input_total(const input *in)
 {
-    in->progress = fn;
-    in->progress_ctx = ctx;
-    in->shared_done = done;
-    in->total = total;
-    in->report = report;
+    return in->total;
 }
 
 /* Count n bytes read and report progress. */
 static void consumed(input *in, size_t n)
 {
     in->consumed += (uint64_t)n;
-    if (in->shared_done) {
-        uint64_t all = atomic_fetch_add_explicit(in->shared_done, n, memory_order_relaxed) + n;
-        if (all > in->total) /* chunks read again count twice */
-            all = in->total;
-        if (in->report && in->progress)
-            in->progress(in->progress_ctx, in->name, all, in->total);
-    } else if (in->progress) {
+    /* With a decompression thread, this runs on it: the reader reports
+     * progress as it takes each block instead. */
+    if (in->progress && !in->dq)
         in->progress(in->progress_ctx, in->name, in->consumed, in->total);
-    }
 }
 
 const char *input_name(const input *in)
@@ -163,15 +172,7 @@ static ssize_t raw_read(input *in, void *buf, size_t cap, sentraj_error *err)
         return (ssize_t)n;
     }
     for (;;) {
-        ssize_t n;
-        if (in->range) {
-            uint64_t left = in->range_end - in->range_pos;
-            n = pread(in->fd, buf, cap < left ? cap : (size_t)left, (off_t)in->range_pos);
-            if (n > 0)
-                in->range_pos += (uint64_t)n;
-        } else {
-            n = read(in->fd, buf, cap);
-        }
+        ssize_t n = read(in->fd, buf, cap);
         if (n >= 0) {
             consumed(in, (size_t)n);
             return n;
@@ -204,7 +205,7 @@ static int refill(input *in, sentraj_error *err)
 static int sniff(input *in, sentraj_error *err)
 {
     in->sniffed = 1;
-    while (in->raw_len < 2 && !in->raw_eof) {
+    while (in->raw_len < 4 && !in->raw_eof) {
         ssize_t n = raw_read(in, in->raw + in->raw_len, RAW_CAP - in->raw_len, err);
         if (n < 0)
             return -1;
@@ -219,8 +220,51 @@ static int sniff(input *in, sentraj_error *err)
         if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK)
             return sentraj_nomem(err, "gzip decoder"), -1;
         in->z_live = 1;
+    } else if (in->raw_len >= 4 && ((in->raw[0] == 0x28 && in->raw[1] == 0xb5 && in->raw[2] == 0x2f &&
+                                     in->raw[3] == 0xfd) ||
+                                    /* a skippable frame first */
+                                    ((in->raw[0] & 0xf0) == 0x50 && in->raw[1] == 0x2a && in->raw[2] == 0x4d &&
+                                     in->raw[3] == 0x18))) {
+        in->zstd = 1;
+        in->zd = ZSTD_createDStream();
+        if (!in->zd || ZSTD_isError(ZSTD_initDStream(in->zd)))
+            return sentraj_nomem(err, "zstd decoder"), -1;
+        in->zd_hint = 1;
     }
     return 0;
+}
+
+/* Decompress zstd frames (one after the other, as `cat a.zst b.zst` makes)
+ * into buf. */
+static ssize_t zstd_read(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    ZSTD_outBuffer out = {buf, cap, 0};
+    while (out.pos < out.size) {
+        size_t before = out.pos, rc;
+        if (refill(in, err) < 0)
+            return -1;
+        ZSTD_inBuffer zin = {in->raw + in->raw_pos, in->raw_len - in->raw_pos, 0};
+        if (zin.size == 0 && in->zd_hint == 0)
+            break; /* the end, between frames */
+        rc = ZSTD_decompressStream(in->zd, &out, &zin);
+        in->raw_pos += zin.pos;
+        if (ZSTD_isError(rc)) {
+            if (ZSTD_getErrorCode(rc) == ZSTD_error_memory_allocation)
+                return sentraj_nomem(err, "zstd decoder"), -1;
+            return sentraj_raise(err, SENTRAJ_EDATA, in->name, 0, 0, "corrupt zstd stream: %s",
+                                 ZSTD_getErrorName(rc)), -1;
+        }
+        in->zd_hint = rc;
+        /* No input left and nothing more came out: inside a frame, the
+         * file was cut short. */
+        if (zin.size == 0 && out.pos == before) {
+            if (rc != 0)
+                return sentraj_raise(err, SENTRAJ_EDATA, in->name, 0, 0,
+                                     "truncated zstd stream (the file ends inside compressed data)"), -1;
+            break;
+        }
+    }
+    return (ssize_t)out.pos;
 }
 
 static ssize_t gz_read(input *in, char *buf, size_t cap, sentraj_error *err)
@@ -261,6 +305,153 @@ static ssize_t gz_read(input *in, char *buf, size_t cap, sentraj_error *err)
     }
     return (ssize_t)(cap - in->z.avail_out);
 }
+
+/* ---- decompression on a thread of its own -------------------------------------- */
+
+/* Decompressed bytes, on whichever thread calls it. */
+static ssize_t decode(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    return in->gzip ? gz_read(in, buf, cap, err) : zstd_read(in, buf, cap, err);
+}
+
+/* The thread: fill free slots with whole blocks until the end, an error or
+ * the reader's stop. */
+static void *dq_main(void *arg)
+{
+    input *in = arg;
+    dqueue *q = in->dq;
+    for (;;) {
+        dq_slot *sl;
+        size_t len = 0;
+        ssize_t n = 1;
+        pthread_mutex_lock(&q->mu);
+        while (q->count == DQ_SLOTS && !q->stop)
+            pthread_cond_wait(&q->cv, &q->mu);
+        if (q->stop) {
+            pthread_mutex_unlock(&q->mu);
+            break;
+        }
+        /* The slot after the queued ones: not the reader's (it holds the
+         * head, and only while count > 0), and it stays this slot while the
+         * reader moves head on. */
+        sl = &q->slot[(q->head + q->count) % DQ_SLOTS];
+        pthread_mutex_unlock(&q->mu);
+        while (len < DQ_BLOCK && (n = decode(in, sl->buf + len, DQ_BLOCK - len, &q->err)) > 0)
+            len += (size_t)n;
+        pthread_mutex_lock(&q->mu);
+        sl->len = len;
+        sl->raw = in->consumed;
+        if (len)
+            q->count++;
+        if (n <= 0) {
+            q->done = 1;
+            q->rc = n < 0 ? -1 : 0;
+        }
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        if (n <= 0)
+            break;
+    }
+    pthread_mutex_lock(&q->mu);
+    q->done = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+static void dq_free(dqueue *q)
+{
+    for (int i = 0; i < DQ_SLOTS; i++)
+        free(q->slot[i].buf);
+    free(q);
+}
+
+/* Start the thread; without memory or a thread, decompression stays on the
+ * reader's thread (the same bytes, later). Signals stay with the other
+ * threads. */
+static void dq_start(input *in)
+{
+    dqueue *q = calloc(1, sizeof *q);
+    sigset_t all, old;
+    int ok = q != NULL;
+    for (int i = 0; ok && i < DQ_SLOTS; i++)
+        ok = (q->slot[i].buf = malloc(DQ_BLOCK)) != NULL;
+    if (!ok) {
+        if (q)
+            dq_free(q);
+        return;
+    }
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    in->dq = q;
+    in->dq_consumed = in->consumed;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    ok = pthread_create(&q->th, NULL, dq_main, in) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!ok) {
+        pthread_cond_destroy(&q->cv);
+        pthread_mutex_destroy(&q->mu);
+        dq_free(q);
+        in->dq = NULL;
+    }
+}
+
+/* Copy out of the head block, taking the next one when it is used up. */
+static ssize_t dq_read(input *in, char *buf, size_t cap, sentraj_error *err)
+{
+    dqueue *q = in->dq;
+    const dq_slot *sl;
+    size_t n;
+    int taken = 0;
+
+    pthread_mutex_lock(&q->mu);
+    if (q->held && q->pos == q->slot[q->head].len) {
+        q->head = (q->head + 1) % DQ_SLOTS;
+        q->count--;
+        q->held = 0;
+        pthread_cond_broadcast(&q->cv);
+    }
+    while (!q->held && q->count == 0 && !q->done)
+        pthread_cond_wait(&q->cv, &q->mu);
+    if (!q->held && q->count > 0) {
+        q->held = taken = 1;
+        q->pos = 0;
+        in->dq_consumed = q->slot[q->head].raw;
+    }
+    if (!q->held) {
+        int rc = q->rc;
+        if (rc < 0 && err)
+            *err = q->err;
+        pthread_mutex_unlock(&q->mu);
+        return rc < 0 ? -1 : 0;
+    }
+    sl = &q->slot[q->head];
+    pthread_mutex_unlock(&q->mu);
+    n = sl->len - q->pos < cap ? sl->len - q->pos : cap;
+    memcpy(buf, sl->buf + q->pos, n);
+    q->pos += n;
+    if (taken && in->progress)
+        in->progress(in->progress_ctx, in->name, in->dq_consumed, in->total);
+    return (ssize_t)n;
+}
+
+/* Stop the thread (it finishes the block it is on) and free its blocks. */
+static void dq_stop(input *in)
+{
+    dqueue *q = in->dq;
+    pthread_mutex_lock(&q->mu);
+    q->stop = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(q->th, NULL);
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+    dq_free(q);
+    in->dq = NULL;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
 
 static ssize_t read_content(input *in, char *buf, size_t cap, sentraj_error *err);
 
@@ -310,10 +501,16 @@ int input_peek_first(input *in, sentraj_error *err)
 
 static ssize_t read_content(input *in, char *buf, size_t cap, sentraj_error *err)
 {
-    if (!in->sniffed && sniff(in, err) < 0)
-        return -1;
-    if (in->gzip)
-        return gz_read(in, buf, cap, err);
+    if (!in->sniffed) {
+        if (sniff(in, err) < 0)
+            return -1;
+        if ((in->gzip || in->zstd) && in->want_thread && in->fd >= 0)
+            dq_start(in);
+    }
+    if (in->dq)
+        return dq_read(in, buf, cap, err);
+    if (in->gzip || in->zstd)
+        return decode(in, buf, cap, err);
     if (in->raw_pos < in->raw_len) {
         size_t n = in->raw_len - in->raw_pos;
         if (n > cap)
@@ -331,8 +528,11 @@ void input_close(input *in)
 {
     if (!in)
         return;
+    if (in->dq)
+        dq_stop(in);
     if (in->z_live)
         inflateEnd(&in->z);
+    ZSTD_freeDStream(in->zd);
     if (in->owns_fd && in->fd >= 0)
         close(in->fd);
     free(in->raw);

@@ -1,4 +1,4 @@
-/* jsonl.c - the streaming reader for nested JSONL: one conversation per line, with a "messages" array. */
+/* jsonl.c - the streaming reader for nested JSONL: one conversation per line, with a "messages" array (or ShareGPT's "conversations"). */
 #include "data/dataset.h"
 
 #include "core/error.h"
@@ -394,6 +394,8 @@ typedef struct jctx {
     sentraj_dataset *ds;
     uint32_t source;
     const char *name;
+    const char *arr;      /* the current line's messages array, as a path: "$.messages" or "$.conversations" */
+    int sharegpt;         /* ... the latter: roles may be in "from", where "gpt" is the assistant */
     jmsg *msgs;
     size_t msgs_cap;
     char *cats;
@@ -420,33 +422,37 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
     int rc;
 
     if (!json_is_object(m))
-        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL), "a message must be an object, not %s",
+        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL), "a message must be an object, not %s",
                            jsonl_type(m));
     out->pos = i;
     out->value = 0;
 
     v = json_object_get(m, rkey);
+    if (!v && c->sharegpt && (v = json_object_get(m, "from")) != NULL)
+        rkey = "from";
     if (!v)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL), "missing required key \"%s\"", rkey);
-    if ((rc = jsonl_role(v, c->name, line, JSONL_PATH("$.messages", i, rkey), &out->role, err)) != SENTRAJ_OK)
+        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL), "missing required key \"%s\"", rkey);
+    if (c->sharegpt && json_is_string(v) && json_string_length(v) == 3 && strcmp(json_string_value(v), "gpt") == 0)
+        out->role = ROLE_ASSISTANT;
+    else if ((rc = jsonl_role(v, c->name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err)) != SENTRAJ_OK)
         return rc;
 
     v = json_object_get(m, ikey);
     if (!v != !with_index) {
         if (!v)
-            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, NULL),
+            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL),
                                "missing %s (messages[0] has one: give it on every message of a line or on none)",
                                ikey);
-        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, ikey),
+        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, ikey),
                            "%s given here but not on messages[0] (give it on every message of a line or on none)",
                            ikey);
     }
     if (v) {
         if (!json_is_integer(v))
-            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, ikey),
+            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, ikey),
                                "%s must be an integer >= 0, not %s", ikey, jsonl_type(v));
         if (json_integer_value(v) < 0)
-            return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", i, ikey),
+            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, ikey),
                                "%s %" JSON_INTEGER_FORMAT " is negative (it must be an integer >= 0)", ikey,
                                json_integer_value(v));
         out->index = (uint64_t)json_integer_value(v);
@@ -457,7 +463,7 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
     if (out->role == ROLE_HUMAN) {
         const char *skey = ds->field[FIELD_SENTIMENT];
         if ((rc = jsonl_sentiment(ds->scale, json_object_get(m, skey), c->name, line,
-                                  JSONL_PATH("$.messages", i, skey), &out->value, err)) != SENTRAJ_OK)
+                                  JSONL_PATH(c->arr, i, skey), &out->value, err)) != SENTRAJ_OK)
             return rc;
     }
     return SENTRAJ_OK;
@@ -494,7 +500,7 @@ static int order_messages(jctx *c, size_t nmsg, int with_index, const char *id, 
         qsort(c->msgs, nmsg, sizeof *c->msgs, cmp_jmsg);
         for (size_t i = 1; i < nmsg; i++)
             if (c->msgs[i].index == c->msgs[i - 1].index)
-                return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", c->msgs[i].pos, ikey),
+                return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, c->msgs[i].pos, ikey),
                                    "duplicate %s %llu in conversation \"%s\" (also on messages[%zu])", ikey,
                                    (unsigned long long)c->msgs[i].index, sentraj_show(id, id_len).s,
                                    c->msgs[i - 1].pos);
@@ -514,24 +520,58 @@ static int order_messages(jctx *c, size_t nmsg, int with_index, const char *id, 
     return SENTRAJ_OK;
 }
 
+/* Where a line's id and messages are, for the shapes chat logs come in
+ * (the one place that knows them):
+ *   sentraj's   {"conversation_id": ..., "messages": [{"role": ..., "sentiment": ...}]}
+ *   OpenAI's    {"messages": [{"role": "user", "content": ..., "sentiment": ...}]}
+ *   ShareGPT's  {"id": ..., "conversations": [{"from": "human"|"gpt", "value": ..., "sentiment": ...}]}
+ * The keys named by --col-id, --col-role, --col-sentiment and
+ * --col-message-index come first; "messages" before "conversations". With
+ * the default id key, a line without it takes "id", and without either it
+ * is a conversation of its own (*id NULL). *msgs is NULL when the line
+ * has neither array. */
+static int shape(jctx *c, const json_t *obj, uint64_t line, const json_t **id, const json_t **msgs,
+                 const char **idkey, sentraj_error *err)
+{
+    int default_id = strcmp(*idkey, "conversation_id") == 0;
+
+    *msgs = json_object_get(obj, "messages");
+    c->arr = "$.messages";
+    c->sharegpt = 0;
+    if (!*msgs && (*msgs = json_object_get(obj, "conversations")) != NULL) {
+        c->arr = "$.conversations";
+        c->sharegpt = 1;
+    }
+    *id = json_object_get(obj, *idkey);
+    if (!*id && default_id && (*id = json_object_get(obj, "id")) != NULL)
+        *idkey = "id";
+    if (!*id && !default_id)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL), "missing required key \"%s\"",
+                           *idkey);
+    return SENTRAJ_OK;
+}
+
 static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *err)
 {
     jctx *c = ctx;
     sentraj_dataset *ds = c->ds;
     const char *idkey = ds->field[FIELD_ID], *ckey = ds->field[FIELD_CATEGORIES], *ikey = ds->field[FIELD_INDEX];
     const char *clkey = ds->field[FIELD_CLUSTER];
-    char num[32], clnum[32];
+    char num[32], clnum[32], lineid[PATH_CAP];
     const char *id, *cl = NULL;
     size_t id_len, cats_len, nmsg, cl_len = 0;
     const json_t *v, *msgs;
     int with_index, rc;
     msg_row row;
 
-    v = json_object_get(obj, idkey);
-    if (!v)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL), "missing required key \"%s\"",
-                           idkey);
-    if (!jsonl_id_text(v, num, sizeof num, &id, &id_len))
+    if ((rc = shape(c, obj, line, &v, &msgs, &idkey, err)) != SENTRAJ_OK)
+        return rc;
+    if (!v) {
+        /* No id at all (OpenAI's shape): the line is the conversation. */
+        snprintf(lineid, sizeof lineid, "%s:%llu", c->name, (unsigned long long)line);
+        id = lineid;
+        id_len = strlen(lineid);
+    } else if (!jsonl_id_text(v, num, sizeof num, &id, &id_len))
         return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
                            "the conversation id must be a string or an integer, not %s", jsonl_type(v));
     if (id_len == 0)
@@ -545,13 +585,12 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     if (clkey && (rc = cluster_text(c, obj, line, clkey, clnum, &cl, &cl_len, err)) != SENTRAJ_OK)
         return rc;
 
-    msgs = json_object_get(obj, "messages");
     if (!msgs)
         return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
                            "missing required key \"messages\"");
     if (!json_is_array(msgs))
-        return jsonl_error(err, c->name, line, JSONL_PATH("$.messages", JSONL_NO_INDEX, NULL),
-                           "messages must be an array, not %s", jsonl_type(msgs));
+        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, JSONL_NO_INDEX, NULL), "%s must be an array, not %s",
+                           c->arr + 2, jsonl_type(msgs));
     nmsg = json_array_size(msgs);
     if (nmsg == 0)
         return SENTRAJ_OK;
@@ -570,6 +609,11 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     /* Check every message in array order first, so an error names the first
      * bad one; then order and feed them. */
     with_index = json_is_object(json_array_get(msgs, 0)) && json_object_get(json_array_get(msgs, 0), ikey) != NULL;
+    if (!v && with_index)
+        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                           "missing required key \"%s\" (messages with %s may continue on other lines: they need "
+                           "the conversation's id)",
+                           idkey, ikey);
     for (size_t i = 0; i < nmsg; i++)
         if ((rc = message(c, json_array_get(msgs, i), i, line, with_index, &c->msgs[i], err)) != SENTRAJ_OK)
             return rc;
@@ -579,17 +623,15 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
 
     memset(&row, 0, sizeof row);
     row.id = id;
-    row.id_len = id_len;
+    row.id_len = (uint32_t)id_len;
     row.cats = cats_len ? c->cats : NULL;
-    row.cats_len = cats_len;
+    row.cats_len = (uint32_t)cats_len;
     row.line = line;
-    row.cats_line = line;
     row.cluster = cl;
-    row.cluster_len = cl_len;
-    row.cluster_line = line;
+    row.cluster_len = (uint32_t)cl_len;
     for (size_t i = 0; i < nmsg; i++) {
         row.index = c->msgs[i].index;
-        row.role = c->msgs[i].role;
+        row.role = (uint8_t)c->msgs[i].role;
         row.value = c->msgs[i].value;
         if ((rc = dataset_add_row(ds, c->source, &row, err)) != SENTRAJ_OK)
             return rc;
@@ -604,7 +646,10 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
  *
  * Keys are the data set's field names (--col-id, --col-role, ... rename
  * them; matched exactly, case included); "messages" is fixed and other keys
- * are ignored. With --cluster-by the key it names is required on every line,
+ * are ignored. OpenAI's and ShareGPT's shapes are read too (see shape):
+ * without an id key the line is its own conversation, named FILE:LINE, and
+ * "conversations" with "from" roles ("gpt" the assistant) stand for
+ * "messages" and "role". With --cluster-by the key it names is required on every line,
  * a non-empty string or an integer, the same on every line of a
  * conversation. The id is a non-empty string or an integer (its decimal
  * text). Categories are an array of strings, a ';'-separated string, or
@@ -633,6 +678,7 @@ int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
         return sentraj_nomem(err, "reader");
     }
     c.source = (uint32_t)source;
+    ds->line_step = 0;
     rc = jsonl_each_object(in, conversation, &c, err);
     if (rc != SENTRAJ_OK)
         ds->failed = 1;

@@ -44,6 +44,7 @@ static int read_path(sentraj_dataset *ds, const char *path, sentraj_input_format
             return ds->failed = 1, err ? err->code : SENTRAJ_EIO;
         if (ds->progress)
             input_set_progress(in, ds->progress, ds->progress_ctx);
+        input_use_thread(in, ds->threads != 1);
         rc = read_input(ds, in, format, err);
         input_close(in);
     }

@@ -401,9 +401,14 @@ int sentraj_sensitivity_write_json(FILE *f, const char *name, const sentraj_sens
         json_write_num(f, r->ci_high);
         fputs(", \"se\": ", f);
         json_write_num(f, r->se);
-        fprintf(f, ", \"status\": \"%s\", \"engine\": \"%s\", \"resamples\": %zu, \"clusters\": %zu, "
-                   "\"statistic\": \"%s\", \"note\": ",
-                sentraj_ci_status_name(r->status), sentraj_engine_name(r->engine), r->resamples, r->clusters, stat);
+        fprintf(f, ", \"status\": \"%s\", \"engine\": \"%s\", \"resamples\": %zu, \"clusters\": ",
+                sentraj_ci_status_name(r->status), sentraj_engine_name(r->engine), r->resamples);
+        /* null without clusters, as analyze writes it */
+        if (r->clusters)
+            fprintf(f, "%zu", r->clusters);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"statistic\": \"%s\", \"note\": ", stat);
         json_write_str_or_null(f, r->note);
         putc('}', f);
     }

@@ -1,0 +1,325 @@
+/* ooo.c - rows that arrived out of order: kept in 16 bytes each, placed again for errors, radix-sorted at finish. */
+#include "data/dataset.h"
+#include "data/window.h"
+
+#include "core/error.h"
+#include "core/pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- keeping rows ---------------------------------------------------------------- */
+
+/* Grow an array of elements of size sz to hold one more; -1 without memory.
+ * Large blocks grow by remapping pages (glibc's realloc), not by copying. */
+static int grow(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    void *np = realloc(*p, nc * sz);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+/* Note where row seq of input source, on `line`, came from, unless the last
+ * place noted already predicts it. */
+static int note_place(sentraj_dataset *ds, uint32_t source, uint64_t seq, uint64_t line)
+{
+    const ooo_cp *last = ds->ncps ? &ds->cps[ds->ncps - 1] : NULL;
+    if (last && last->source == source && last->line + (seq - last->seq) * last->step == line)
+        return 0;
+    if (grow((void **)&ds->cps, &ds->cps_cap, ds->ncps, sizeof *ds->cps) < 0)
+        return -1;
+    ds->cps[ds->ncps++] = (ooo_cp){seq, line, source, ds->line_step};
+    return 0;
+}
+
+int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r, int code,
+             sentraj_error *err)
+{
+    int human = r->role == ROLE_HUMAN;
+    int side = r->index >= OOO_BIG || (human && code == WIN_NO_CODE) || r->index_col >= OOO_COL_MAX;
+    uint64_t col = r->index_col < OOO_COL_MAX ? r->index_col : OOO_COL_MAX;
+    uint64_t lab = human ? (uint64_t)(128 + (code == WIN_NO_CODE ? 0 : code)) : 0;
+
+    if (seq > OOO_SEQ_MAX)
+        return sentraj_fail(err, SENTRAJ_ELIMIT, "more than 2^40 rows arrived out of order");
+    if (grow((void **)&ds->ooo, &ds->ooo_cap, ds->nooo, sizeof *ds->ooo) < 0 ||
+        note_place(ds, source, seq, r->line) < 0)
+        return sentraj_nomem(err, "out-of-order rows");
+    if (side) {
+        if (grow((void **)&ds->side, &ds->side_cap, ds->nside, sizeof *ds->side) < 0)
+            return sentraj_nomem(err, "out-of-order rows");
+        ds->side[ds->nside++] = (ooo_side){seq, r->index, human ? r->value : 0, r->index_col};
+    }
+    ds->ooo[ds->nooo++] = (ooo_row){(uint64_t)c << 32 | (r->index < OOO_BIG ? r->index : OOO_BIG),
+                                    seq << 24 | col << 9 | (uint64_t)side << 8 | lab};
+    return SENTRAJ_OK;
+}
+
+void ooo_free(sentraj_dataset *ds)
+{
+    free(ds->ooo);
+    free(ds->side);
+    free(ds->cps);
+    ds->ooo = NULL;
+    ds->side = NULL;
+    ds->cps = NULL;
+    ds->nooo = ds->ooo_cap = ds->nside = ds->side_cap = ds->ncps = ds->cps_cap = 0;
+}
+
+/* ---- reading rows back ----------------------------------------------------------- */
+
+/* Row x's side entry (it has one): side entries are kept in seq order. */
+static const ooo_side *side_of(const sentraj_dataset *ds, const ooo_row *x)
+{
+    uint64_t seq = ooo_seq(x);
+    size_t lo = 0, hi = ds->nside;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->side[mid].seq <= seq)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &ds->side[lo];
+}
+
+uint64_t ooo_index(const sentraj_dataset *ds, const ooo_row *x)
+{
+    uint32_t i = (uint32_t)x->key;
+    return i == OOO_BIG ? side_of(ds, x)->index : i;
+}
+
+double ooo_value(const sentraj_dataset *ds, const ooo_row *x)
+{
+    if (ooo_has_side(x))
+        return side_of(ds, x)->value;
+    return ds->code_value[(int)(x->meta & 0xff) - 128 + WIN_CODE_MAX];
+}
+
+double dataset_row_value(const sentraj_dataset *ds, size_t x)
+{
+    return ooo_value(ds, &ds->ooo[x]);
+}
+
+void ooo_place(const sentraj_dataset *ds, const ooo_row *x, uint32_t *source, uint64_t *line, uint64_t *col)
+{
+    uint64_t seq = ooo_seq(x);
+    size_t lo = 0, hi = ds->ncps;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->cps[mid].seq <= seq)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *source = ds->cps[lo].source;
+    *line = ds->cps[lo].line + (seq - ds->cps[lo].seq) * ds->cps[lo].step;
+    *col = (x->meta >> 9 & OOO_COL_MAX) == OOO_COL_MAX ? side_of(ds, x)->col : x->meta >> 9 & OOO_COL_MAX;
+}
+
+/* ---- sorting ----------------------------------------------------------------------- */
+
+/* Runs this short are finished by insertion sort. */
+#define SMALL 32
+
+static int row_less(const ooo_row *a, const ooo_row *b)
+{
+    return a->key != b->key ? a->key < b->key : ooo_seq(a) < ooo_seq(b);
+}
+
+static void insertion_sort(ooo_row *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        ooo_row x = a[i];
+        size_t j = i;
+        for (; j > 0 && row_less(&x, &a[j - 1]); j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+/* Put a[0, n) in order of the digit (key >> shift) & 255, in place
+ * (McIlroy, Bostic and McIlroy's American flag sort: each element is moved
+ * straight to the next free place of its bucket); bucket b ends up at
+ * [start[b], start[b + 1]). Returns 0 when every element has the same
+ * digit, so nothing moved. */
+static int partition(ooo_row *a, size_t n, unsigned shift, size_t start[257])
+{
+    size_t count[256] = {0}, next[256];
+    for (size_t i = 0; i < n; i++)
+        count[a[i].key >> shift & 255]++;
+    start[0] = 0;
+    for (int b = 0; b < 256; b++) {
+        if (count[b] == n)
+            return 0;
+        start[b + 1] = start[b] + count[b];
+        next[b] = start[b];
+    }
+    for (unsigned b = 0; b < 256; b++) {
+        while (next[b] < start[b + 1]) {
+            ooo_row v = a[next[b]];
+            unsigned d = v.key >> shift & 255;
+            while (d != b) {
+                ooo_row t = a[next[d]];
+                a[next[d]++] = v;
+                v = t;
+                d = v.key >> shift & 255;
+            }
+            a[next[b]++] = v;
+        }
+    }
+    return 1;
+}
+
+static int cmp_row(const void *pa, const void *pb)
+{
+    const ooo_row *a = pa, *b = pb;
+    return row_less(a, b) ? -1 : row_less(b, a);
+}
+
+/* The digit after the one at shift: 8 bits lower, the last one at 0
+ * (overlapping bits that already agree); -1 after the digit at 0. */
+static int next_shift(int shift)
+{
+    return shift == 0 ? -1 : shift > 8 ? shift - 8 : 0;
+}
+
+/* Sort a[0, n), whose keys agree above the digit at shift, by that digit
+ * and the ones below, then short runs by insertion. Rows whose keys agree
+ * in every bit (only duplicates do) are put in seq order by qsort, which
+ * stays O(n log n) however many there are. */
+static void sort_rows(ooo_row *a, size_t n, int shift)
+{
+    size_t start[257];
+
+    for (; n > SMALL && shift >= 0; shift = next_shift(shift)) {
+        if (partition(a, n, (unsigned)shift, start)) {
+            for (int b = 0; b < 256; b++)
+                sort_rows(a + start[b], start[b + 1] - start[b], next_shift(shift));
+            return;
+        }
+    }
+    if (n > SMALL)
+        qsort(a, n, sizeof *a, cmp_row);
+    else
+        insertion_sort(a, n);
+}
+
+/* The first partition's buckets, sorted each as one task of the pool. */
+typedef struct sort_job {
+    ooo_row *a;
+    size_t start[257];
+    int shift;
+} sort_job;
+
+static void sort_bucket(void *ctx, size_t b)
+{
+    sort_job *job = ctx;
+    sort_rows(job->a + job->start[b], job->start[b + 1] - job->start[b], job->shift);
+}
+
+/* Rows whose index is OOO_BIG (2^32 - 1 or more, held in side entries)
+ * sort after the others of their conversation, among themselves by seq;
+ * put each such run in order of the true index. Rare: the index is looked
+ * up once per row, into a scratch copy. */
+typedef struct big_row {
+    uint64_t index;
+    ooo_row r;
+} big_row;
+
+static int cmp_big(const void *pa, const void *pb)
+{
+    const big_row *a = pa, *b = pb;
+    if (a->index != b->index)
+        return a->index < b->index ? -1 : 1;
+    return (ooo_seq(&a->r) > ooo_seq(&b->r)) - (ooo_seq(&a->r) < ooo_seq(&b->r));
+}
+
+static int sort_big_runs(sentraj_dataset *ds, sentraj_error *err)
+{
+    for (size_t i = 0; i < ds->nooo;) {
+        if ((uint32_t)ds->ooo[i].key != OOO_BIG) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < ds->nooo && ds->ooo[j].key == ds->ooo[i].key)
+            j++;
+        big_row *t = malloc((j - i) * sizeof *t);
+        if (!t)
+            return sentraj_nomem(err, "out-of-order rows");
+        for (size_t k = i; k < j; k++)
+            t[k - i] = (big_row){side_of(ds, &ds->ooo[k])->index, ds->ooo[k]};
+        qsort(t, j - i, sizeof *t, cmp_big);
+        for (size_t k = i; k < j; k++)
+            ds->ooo[k] = t[k - i].r;
+        free(t);
+        i = j;
+    }
+    return SENTRAJ_OK;
+}
+
+/* Below this many rows the sort stays on the calling thread. */
+#define PARALLEL_MIN 65536
+
+/* Keys pack the index in the low 32 bits; while sorting, the conversation
+ * goes right above the index's highest bit instead, so that no digit is
+ * spent on bits that are zero in every key. */
+static unsigned index_bits(const sentraj_dataset *ds)
+{
+    uint32_t top = 0;
+    unsigned bits = 0;
+    for (size_t i = 0; i < ds->nooo; i++)
+        top |= (uint32_t)ds->ooo[i].key;
+    while (bits < 32 && top >> bits)
+        bits++;
+    return bits;
+}
+
+static void repack(sentraj_dataset *ds, unsigned from, unsigned to)
+{
+    uint64_t mask = ((uint64_t)1 << from) - 1;
+    for (size_t i = 0; i < ds->nooo; i++) {
+        uint64_t k = ds->ooo[i].key;
+        ds->ooo[i].key = (k >> from) << to | (k & mask);
+    }
+}
+
+int ooo_sort(sentraj_dataset *ds, unsigned threads, sentraj_error *err)
+{
+    size_t n = ds->nooo;
+    unsigned ib = index_bits(ds);
+    uint64_t top = 0;
+    int shift, bits = 0;
+    sort_job job;
+
+    if (ib < 32)
+        repack(ds, 32, ib);
+    for (size_t i = 0; i < n; i++)
+        top |= ds->ooo[i].key;
+    while (bits < 64 && top >> bits)
+        bits++;
+    shift = bits > 8 ? bits - 8 : 0;
+    job.a = ds->ooo;
+    /* The first digit that splits the rows on this thread; its buckets on
+     * the pool. */
+    for (; n > SMALL && shift >= 0; shift = next_shift(shift)) {
+        if (partition(ds->ooo, n, (unsigned)shift, job.start)) {
+            job.shift = next_shift(shift);
+            if (pool_run(n < PARALLEL_MIN ? 1 : threads, 256, sort_bucket, &job, err) != SENTRAJ_OK)
+                return err ? err->code : SENTRAJ_ENOMEM;
+            break;
+        }
+    }
+    if (n <= SMALL || shift < 0)
+        sort_rows(ds->ooo, n, -1);
+    if (ib < 32)
+        repack(ds, ib, 32);
+    return ds->nside ? sort_big_runs(ds, err) : SENTRAJ_OK;
+}
