@@ -43,7 +43,8 @@ typedef enum sentraj_status {
     SENTRAJ_EIO = -3,      /* reading or writing failed (exit 74) */
     SENTRAJ_ENOMEM = -4,   /* out of memory (exit 71) */
     SENTRAJ_ELIMIT = -5,   /* a documented size limit was exceeded (exit 65) */
-    SENTRAJ_EINTERNAL = -6 /* a library routine (GSL, cairo) failed (exit 70) */
+    SENTRAJ_EINTERNAL = -6, /* a library routine (GSL, cairo) failed (exit 70) */
+    SENTRAJ_EINTERRUPTED = -7 /* the config's interrupt callback asked to stop (exit 130) */
 } sentraj_status;
 
 /* What went wrong, where. source is the input's name ("-" is shown as
@@ -102,7 +103,9 @@ SENTRAJ_API size_t sentraj_escape(char *out, size_t cap, const char *s, size_t n
  * do not use OpenBLAS's threads themselves; the CLI calls it first thing. */
 SENTRAJ_API void sentraj_blas_single_threaded(void);
 
-/* The exit code the CLI uses for a status: 0, 64, 65, 70, 71 or 74. */
+/* The exit code the CLI uses for a status: 0, 64, 65, 70, 71 or 74; 130
+ * (128 + SIGINT, the shells' code for a run stopped by Ctrl-C) for
+ * SENTRAJ_EINTERRUPTED, which the CLI itself never returns. */
 SENTRAJ_API int sentraj_status_exit_code(int status);
 
 /* ------------------------------------------------------------------------ */
@@ -200,6 +203,10 @@ typedef enum sentraj_order {
     SENTRAJ_ORDER_VALUE = 2    /* by the row's estimate, largest first (rows without one last) */
 } sentraj_order;
 
+/* Asked by a running bootstrap whether to stop: return nonzero to stop.
+ * See sentraj_config's interrupt. */
+typedef int (*sentraj_interrupt_fn)(void *ctx);
+
 /* What a row estimates from its conversations' deltas (docs/statistics.md).
  * The mean is the published statistic; the others answer other questions
  * about the same deltas: the typical change (median), a mean that a few
@@ -237,9 +244,24 @@ typedef struct sentraj_config {
     unsigned small;        /* 30: a row with an interval from fewer conversations (or, with clusters,
                               clusters) than this has status small; 0: never */
     double trim;           /* 0.1: the share cut from each end by SENTRAJ_STAT_TRIMMED, in [0, 0.5) */
+    /* NULL: every bootstrap runs to its end. Otherwise a long computation
+     * can be cut short, e.g. on Ctrl-C: every bootstrap (of an analysis, of
+     * positions, compare, transitions and sensitivity, of sentraj_boot_mean,
+     * and the permutation tests of sentraj_test_compute) calls interrupt(interrupt_ctx)
+     * before each piece of its work -- a block of a few dozen resamples of
+     * one row, an exact distribution, a wave of rows -- and once it returns
+     * nonzero stops, frees what it made and fails with SENTRAJ_EINTERRUPTED
+     * ("interrupted"). It is called from the library's worker threads,
+     * several at once, so it must be thread-safe and quick: reading a flag
+     * that a signal handler sets is the intended use. Reading inputs and
+     * writing reports do not call it. A result keeps a copy of the config,
+     * pointers included, but never calls it after its compute function has
+     * returned. */
+    sentraj_interrupt_fn interrupt;
+    void *interrupt_ctx;
     /* Zero (the _init functions clear it): new fields take their bytes from
      * here, so the struct keeps its size and layout (tests/header_test.c). */
-    uint64_t reserved[6];
+    uint64_t reserved[4];
 } sentraj_config;
 
 SENTRAJ_API void sentraj_config_init(sentraj_config *cfg);
@@ -537,7 +559,8 @@ typedef struct sentraj_boot_result {
  * Returns SENTRAJ_OK, SENTRAJ_EUSAGE (bad config; the exact engine on
  * non-lattice values), SENTRAJ_ELIMIT (the exact engine's transform or the
  * balanced table past its limit; samples past 2^32 - 1 values),
- * SENTRAJ_ENOMEM or SENTRAJ_EINTERNAL. Thread-safe for distinct outputs. */
+ * SENTRAJ_ENOMEM, SENTRAJ_EINTERNAL or SENTRAJ_EINTERRUPTED (cfg->interrupt
+ * asked to stop). Thread-safe for distinct outputs. */
 SENTRAJ_API int sentraj_boot_mean(const sentraj_sample *s, const char *name, const sentraj_config *cfg,
                                   sentraj_boot_result *out, double *means, sentraj_error *err);
 
@@ -578,7 +601,8 @@ typedef struct sentraj_analysis sentraj_analysis;
  * each kept conversation counts once. Rows are in cfg->order (natural by
  * default: "episode 2" before "episode 10"), "all" last. The config is
  * copied; its statistic is what each row's mean_delta and interval are of.
- * Returns NULL with err set.
+ * Returns NULL with err set (SENTRAJ_EINTERRUPTED when cfg->interrupt asked
+ * to stop).
  * When the data set has clusters (input option col_cluster) the bootstrap
  * is a one-stage cluster bootstrap: a resample draws clusters with
  * replacement and takes every kept conversation of each drawn cluster; the
@@ -985,7 +1009,8 @@ typedef struct sentraj_positions sentraj_positions;
  * sentraj_analysis_compute, so the output is fully determined by data and seed.
  * Returns NULL with err set: SENTRAJ_EUSAGE (a data set without
  * keep_labels or not finished, options out of range, the exact engine),
- * SENTRAJ_ELIMIT (the resampled sums would pass 1 GiB) or SENTRAJ_ENOMEM. */
+ * SENTRAJ_ELIMIT (the resampled sums would pass 1 GiB), SENTRAJ_ENOMEM or
+ * SENTRAJ_EINTERRUPTED (cfg->interrupt asked to stop). */
 SENTRAJ_API sentraj_positions *sentraj_positions_compute(const sentraj_dataset *ds, const sentraj_config *cfg,
                                                          const sentraj_positions_options *po, sentraj_error *err);
 SENTRAJ_API void sentraj_positions_free(sentraj_positions *p);

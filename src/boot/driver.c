@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/pool.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -18,6 +19,7 @@ typedef struct job {
     boot_item *items;
     const task *tasks;
     const sentraj_config *cfg;
+    atomic_int stop;        /* 1 once cfg->interrupt asked to stop: the remaining tasks return at once */
 } job;
 
 sentraj_engine boot_resolve(const sentraj_config *cfg, size_t n, size_t k)
@@ -40,15 +42,32 @@ static void task_failed(boot_item *it, int rc, const sentraj_error *e)
     }
 }
 
+/* Whether the caller asked to stop (cfg->interrupt), now or in an earlier
+ * task; the callback is not asked again once it has said so. The run then
+ * fails as a whole (run_tasks), whatever each item's tasks got done. */
+static int stop_asked(job *j)
+{
+    const sentraj_config *cfg = j->cfg;
+
+    if (atomic_load_explicit(&j->stop, memory_order_relaxed))
+        return 1;
+    if (!cfg->interrupt || !cfg->interrupt(cfg->interrupt_ctx))
+        return 0;
+    atomic_store_explicit(&j->stop, 1, memory_order_relaxed);
+    return 1;
+}
+
 static void run_task(void *ctx, size_t t)
 {
-    const job *j = ctx;
+    job *j = ctx;
     const task *tk = &j->tasks[t];
     boot_item *it = &j->items[tk->item];
     const sentraj_config *cfg = j->cfg;
     sentraj_error e;
     int rc;
 
+    if (stop_asked(j))
+        return;
     if (tk->b1 == 0) {
         if (it->engine == SENTRAJ_ENGINE_EXACT)
             rc = it->kern->exact(it, cfg, &e);
@@ -146,7 +165,8 @@ static int allocate(boot_item *items, size_t m, const sentraj_config *cfg, const
 }
 
 /* Run the tasks of m allocated items: the set-up tasks first, since the
- * resampling tasks read what they make. Failures are left on their items. */
+ * resampling tasks read what they make. Failures are left on their items;
+ * a stop asked by cfg->interrupt fails the run (SENTRAJ_EINTERRUPTED). */
 static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size_t ntasks, sentraj_error *err)
 {
     size_t B = cfg->resamples, n = 0;
@@ -155,7 +175,10 @@ static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size
 
     if (!tasks)
         return sentraj_nomem(err, "bootstrap tasks");
-    j = (job){items, tasks, cfg};
+    j.items = items;
+    j.tasks = tasks;
+    j.cfg = cfg;
+    atomic_init(&j.stop, 0);
     for (size_t i = 0; i < m; i++)
         if (items[i].active && (items[i].engine == SENTRAJ_ENGINE_EXACT || items[i].balanced))
             tasks[n++] = (task){i, 0, 0};
@@ -167,8 +190,11 @@ static int run_tasks(boot_item *items, size_t m, const sentraj_config *cfg, size
         for (size_t b = 0; b < B; b += BOOT_BLOCK)
             tasks[n++] = (task){i, b, b + BOOT_BLOCK < B ? b + BOOT_BLOCK : B};
     }
-    pool_run(cfg->threads, n, run_task, &j, err);
+    if (!atomic_load_explicit(&j.stop, memory_order_relaxed))
+        pool_run(cfg->threads, n, run_task, &j, err);
     free(tasks);
+    if (atomic_load_explicit(&j.stop, memory_order_relaxed))
+        return sentraj_fail(err, SENTRAJ_EINTERRUPTED, "interrupted");
     return SENTRAJ_OK;
 }
 
@@ -213,6 +239,9 @@ int boot_run(boot_item *items, size_t m, const sentraj_config *cfg, const char *
     blas_single_thread();
     for (size_t i = 0; i < m;) {
         size_t j = wave_end(items, m, i, cfg);
+        /* Between waves too: a wave's set-up allocates before any task runs. */
+        if (cfg->interrupt && cfg->interrupt(cfg->interrupt_ctx))
+            return sentraj_fail(err, SENTRAJ_EINTERRUPTED, "interrupted");
         if ((rc = run_wave(items + i, j - i, cfg, what, err)) != SENTRAJ_OK)
             return rc;
         i = j;

@@ -70,6 +70,8 @@ int sentraj_status_exit_code(int status)
         return 74;
     case SENTRAJ_ENOMEM:
         return 71;
+    case SENTRAJ_EINTERRUPTED:
+        return 130;
     default:
         return 70;
     }
