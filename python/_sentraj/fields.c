@@ -101,6 +101,29 @@ static int parse_input_format(const char *s, int *out)
     return -1;
 }
 
+/* The id scopes, as the command line names them. */
+static const char *const id_scopes[] = {
+    [SENTRAJ_ID_SCOPE_GLOBAL] = "global",
+    [SENTRAJ_ID_SCOPE_FILE] = "file",
+};
+
+static const char *name_id_scope(int v)
+{
+    return v >= 0 && (size_t)v < sizeof id_scopes / sizeof id_scopes[0] ? id_scopes[v] : NULL;
+}
+
+static int parse_id_scope(const char *s, int *out)
+{
+    for (int v = 0; name_id_scope(v); v++) {
+        if (strcmp(s, id_scopes[v]) == 0) {
+            *out = v;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "unknown id scope \"%s\" (expected global, file)", s);
+    return -1;
+}
+
 #define CFG(name, type) {#name, type, offsetof(sentraj_config, name), NULL, NULL}
 #define CFG_ENUM(name) {#name, F_ENUM, offsetof(sentraj_config, name), parse_##name, name_##name}
 static const field config_fields[] = {
@@ -117,6 +140,8 @@ static const field input_fields[] = {
     IN(col_id, F_STR), IN(col_index, F_STR), IN(col_role, F_STR), IN(col_sentiment, F_STR),
     IN(col_categories, F_STR), IN(label_key, F_STR), IN(role_key, F_STR), IN(speaker_roles, F_STR),
     IN(category_key, F_STR), IN(col_cluster, F_STR), IN(keep_labels, F_INT), IN(category_sep, F_CHAR),
+    IN(encoding, F_STR), IN(all_human, F_INT),
+    {"id_scope", F_ENUM, offsetof(sentraj_input_options, id_scope), parse_id_scope, name_id_scope},
     {NULL, 0, 0, NULL, NULL},
 };
 

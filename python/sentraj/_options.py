@@ -154,8 +154,15 @@ OPTIONS: Tuple[Option, ...] = (
     Option("label_key", READERS, "name", "ConvoKit: utterance meta key of the label", str, "input"),
     Option("role_key", READERS, "name", "ConvoKit: utterance meta key of the role (None: the speaker)",
            Optional[str], "input", optional=True),
-    Option("speaker_roles", READERS, "path", "ConvoKit: a speaker,role CSV", Optional[PathLike], "input",
-           optional=True),
+    Option("role_map", READERS, "path",
+           "\"value,role\" lines mapping the role column's values (e.g. speakers) to human, assistant or ignore; "
+           "\"*,ROLE\" for the rest", Optional[PathLike], "input", "speaker_roles", optional=True),
+    Option("speaker_roles", READERS, "path", "the same as role_map", Optional[PathLike], "input", optional=True),
+    Option("all_human", READERS, "flag", "every row is a human message; no role column needed", bool, "input"),
+    Option("id_scope", READERS, "enum",
+           "file keeps each input's conversation ids apart, shown as FILE:ID", _choices("id_scope"), "input"),
+    Option("encoding", READERS, "text", "the input's character encoding, any iconv name, e.g. latin1 (None: UTF-8)",
+           Optional[str], "input", optional=True),
     Option("category_key", READERS, "name", "ConvoKit: conversation meta key of the categories", str, "input"),
     # Positions.
     Option("max_position", POSITIONERS, "int", "positions 1 .. max_position", int, "positions", lo=1,
