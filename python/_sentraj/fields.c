@@ -54,6 +54,7 @@ ENUM_ADAPTERS(engine, sentraj_engine)
 ENUM_ADAPTERS(alternative, sentraj_alternative)
 ENUM_ADAPTERS(sim, sentraj_sim)
 ENUM_ADAPTERS(order, sentraj_order)
+ENUM_ADAPTERS(orientation, sentraj_orientation)
 
 /* A statistic by its bare name ("trimmed"; its share is the config's
  * trim), as sentraj_statistic_name writes it. */
@@ -147,7 +148,16 @@ static const field input_fields[] = {
 
 #define FIG(name, type) {#name, type, offsetof(sentraj_figure_options, name), NULL, NULL}
 static const field figure_fields[] = {
-    FIG(title, F_STR), FIG(width, F_INT), FIG(height, F_INT), FIG(dpi, F_INT), {NULL, 0, 0, NULL, NULL},
+    FIG(title, F_STR),
+    FIG(width, F_INT),
+    FIG(height, F_INT),
+    FIG(dpi, F_INT),
+    FIG(subtitle, F_STR),
+    FIG(xlabel, F_STR),
+    FIG(ylabel, F_STR),
+    {"orientation", F_ENUM, offsetof(sentraj_figure_options, orientation), parse_orientation, name_orientation},
+    FIG(no_all, F_INT),
+    {NULL, 0, 0, NULL, NULL},
 };
 
 #define POS(name, type) {#name, type, offsetof(sentraj_positions_options, name), NULL, NULL}

@@ -11,7 +11,8 @@ typedef int (*check_fn)(const void *r, const sentraj_figure_options *o, sentraj_
 typedef int (*reorder_fn)(void *r, const char *const *names, size_t n, sentraj_error *err);
 
 /* What a result kind can be drawn with: its checks and its three writers,
- * in the order of the formats below. To draw a new result: an entry. */
+ * in the order of the formats below, and (NULL for none) how its rows are
+ * put in a given order. To draw a new result: an entry. */
 typedef struct drawable {
     handle_kind kind;
     const char *name; /* as the package calls the figure */
@@ -22,38 +23,47 @@ typedef struct drawable {
 
 static const char *const formats[3] = {"png", "svg", "pdf"};
 
-/* The library's typed functions behind the signatures above. */
-#define DRAW_ADAPTERS(prefix, T)                                                                                       \
-    static int prefix##_check(const void *r, const sentraj_figure_options *o, sentraj_error *err)                      \
-    {                                                                                                                  \
-        return sentraj_##prefix##_check_figure(r, o, err);                                                             \
-    }                                                                                                                  \
-    static int prefix##_png(FILE *f, const char *name, const void *r, const sentraj_figure_options *o,                 \
-                            sentraj_error *err)                                                                        \
-    {                                                                                                                  \
-        return sentraj_##prefix##_write_png(f, name, r, o, err);                                                       \
-    }                                                                                                                  \
-    static int prefix##_svg(FILE *f, const char *name, const void *r, const sentraj_figure_options *o,                 \
-                            sentraj_error *err)                                                                        \
-    {                                                                                                                  \
-        return sentraj_##prefix##_write_svg(f, name, r, o, err);                                                       \
-    }                                                                                                                  \
-    static int prefix##_pdf(FILE *f, const char *name, const void *r, const sentraj_figure_options *o,                 \
-                            sentraj_error *err)                                                                        \
-    {                                                                                                                  \
-        return sentraj_##prefix##_write_pdf(f, name, r, o, err);                                                       \
-    }                                                                                                                  \
-    static int prefix##_reorder(void *r, const char *const *names, size_t n, sentraj_error *err)                       \
-    {                                                                                                                  \
-        return sentraj_##prefix##_reorder((T *)r, names, n, err);                                                      \
+/* The library's typed checks and writers behind the signatures above. */
+#define DRAW_WRITERS(prefix)                                                                                            \
+    static int prefix##_check(const void *r, const sentraj_figure_options *o, sentraj_error *err)                       \
+    {                                                                                                                   \
+        return sentraj_##prefix##_check_figure(r, o, err);                                                              \
+    }                                                                                                                   \
+    static int prefix##_png(FILE *f, const char *name, const void *r, const sentraj_figure_options *o,                  \
+                            sentraj_error *err)                                                                         \
+    {                                                                                                                   \
+        return sentraj_##prefix##_write_png(f, name, r, o, err);                                                        \
+    }                                                                                                                   \
+    static int prefix##_svg(FILE *f, const char *name, const void *r, const sentraj_figure_options *o,                  \
+                            sentraj_error *err)                                                                         \
+    {                                                                                                                   \
+        return sentraj_##prefix##_write_svg(f, name, r, o, err);                                                        \
+    }                                                                                                                   \
+    static int prefix##_pdf(FILE *f, const char *name, const void *r, const sentraj_figure_options *o,                  \
+                            sentraj_error *err)                                                                         \
+    {                                                                                                                   \
+        return sentraj_##prefix##_write_pdf(f, name, r, o, err);                                                        \
+    }
+
+#define DRAW_ADAPTERS(prefix, T)                                                                                        \
+    DRAW_WRITERS(prefix)                                                                                                \
+    static int prefix##_reorder(void *r, const char *const *names, size_t n, sentraj_error *err)                        \
+    {                                                                                                                   \
+        return sentraj_##prefix##_reorder((T *)r, names, n, err);                                                       \
     }
 
 DRAW_ADAPTERS(analysis, sentraj_analysis)
 DRAW_ADAPTERS(positions, sentraj_positions)
+DRAW_WRITERS(compare)
+DRAW_WRITERS(transitions)
+DRAW_WRITERS(sensitivity)
 
 static const drawable drawables[] = {
     {H_ANALYSIS, "figure4", analysis_check, {analysis_png, analysis_svg, analysis_pdf}, analysis_reorder},
     {H_POSITIONS, "positions", positions_check, {positions_png, positions_svg, positions_pdf}, positions_reorder},
+    {H_COMPARE, "compare", compare_check, {compare_png, compare_svg, compare_pdf}, NULL},
+    {H_TRANSITIONS, "transitions", transitions_check, {transitions_png, transitions_svg, transitions_pdf}, NULL},
+    {H_SENSITIVITY, "sensitivity", sensitivity_check, {sensitivity_png, sensitivity_svg, sensitivity_pdf}, NULL},
 };
 
 static const drawable *drawable_of(PyObject *handle, const char *name)
@@ -62,7 +72,7 @@ static const drawable *drawable_of(PyObject *handle, const char *name)
     for (size_t i = 0; i < sizeof drawables / sizeof drawables[0]; i++)
         if (kind == (int)drawables[i].kind || (kind < 0 && name && strcmp(name, drawables[i].name) == 0))
             return &drawables[i];
-    PyErr_SetString(PyExc_TypeError, "expected a figure name or an analysis or positions handle");
+    PyErr_SetString(PyExc_TypeError, "expected a figure name or a result that has a figure");
     return NULL;
 }
 
@@ -223,6 +233,10 @@ static PyObject *py_reorder(PyObject *self, PyObject *args)
     (void)self;
     if (!PyArg_ParseTuple(args, "OO", &handle, &names) || !(d = drawable_of(handle, NULL)))
         return NULL;
+    if (!d->reorder) {
+        PyErr_SetString(PyExc_TypeError, "this result's rows cannot be reordered");
+        return NULL;
+    }
     list = strings_of(names, &n, &failed);
     if (failed)
         return NULL;

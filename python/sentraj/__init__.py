@@ -3,7 +3,9 @@
 The functions mirror the commands of the ``sentraj`` command line and run
 the same library in this process: ``analyze``, ``deltas``, ``positions``,
 ``summarize``, ``merge``, ``figure4``, ``positions_figure``, ``compare``,
-``test``, ``transitions`` and ``sensitivity``. Each takes
+``test``, ``transitions`` and ``sensitivity``, and the figures of the last
+ones: ``compare_figure``, ``transitions_figure``, ``sensitivity_figure``.
+Each takes
 its data as a path (any format the command reads: CSV, JSONL, ConvoKit, a
 summary; plain or gzip), a list of paths (one data set), or a pandas
 DataFrame with the message columns (``conversation_id``, ``message_index``,
@@ -30,13 +32,14 @@ from typing import Any, Callable, Tuple, TypeVar, Union
 from . import _options, _sentraj
 from ._errors import InputError, InternalError, ScaleWarning, call
 from ._inputs import analysis_source, items, read, scale_handle
-from ._options import (ANALYZE, COMPARE, DELTAS, FIGURE4, POSITIONS, POSITIONS_FIGURE, SENSITIVITY, SUMMARIZE, TEST,
-                       TRANSITIONS, Resolved, resolve, signature)
+from ._options import (ANALYZE, COMPARE, COMPARE_FIGURE, DELTAS, FIGURE4, POSITIONS, POSITIONS_FIGURE, SENSITIVITY,
+                       SENSITIVITY_FIGURE, SUMMARIZE, TEST, TRANSITIONS, TRANSITIONS_FIGURE, Resolved, resolve,
+                       signature)
 from ._results import Figure, PathLike, Summary, frame
 
 __all__ = [
-    "analyze", "deltas", "positions", "summarize", "merge", "figure4", "positions_figure", "compare", "test",
-    "transitions", "sensitivity", "fixture_path",
+    "analyze", "deltas", "positions", "summarize", "merge", "figure4", "positions_figure", "compare", "compare_figure",
+    "test", "transitions", "transitions_figure", "sensitivity", "sensitivity_figure", "fixture_path",
     "Figure", "Summary", "InputError", "InternalError", "ScaleWarning", "library_version",
     "EDATA", "ELIMIT",
 ]
@@ -235,9 +238,24 @@ def compare(data: Any, r: Resolved) -> Any:
     statistic, method, resamples, seed, status; ``attrs["counts"]`` as for
     analyze.
     """
+    c, counts = _compare(data, r)
+    return frame(call(_sentraj.columns, c), {"counts": counts})
+
+
+def _compare(data: Any, r: Resolved) -> Tuple[Any, dict]:
     ds, info = read(items(data), r, COMPARE)
-    c = call(_sentraj.compare, ds, r.config, r.values.get("reference"), r.values.get("pairs"))
-    return frame(call(_sentraj.columns, c), {"counts": info["counts"]})
+    return call(_sentraj.compare, ds, r.config, r.values.get("reference"), r.values.get("pairs")), info["counts"]
+
+
+@_command(COMPARE_FIGURE, "Figure")
+def compare_figure(data: Any, r: Resolved) -> Figure:
+    """The figure of ``compare`` (``sentraj compare --figure``): each
+    difference with its interval, and the zero line.
+
+    Returns a Figure whose ``data`` is the table compare returns.
+    """
+    c, counts = _compare(data, r)
+    return _figure(c, r, frame(call(_sentraj.columns, c), {"counts": counts}))
 
 
 @_command(TEST, "pandas.DataFrame")
@@ -269,9 +287,25 @@ def transitions(data: Any, r: Resolved) -> Any:
     Columns category, start, end, conversations, share, ci_low, ci_high;
     ``attrs["counts"]`` as for analyze.
     """
+    t, counts = _transitions(data, r)
+    return frame(call(_sentraj.columns, t), {"counts": counts})
+
+
+def _transitions(data: Any, r: Resolved) -> Tuple[Any, dict]:
     ds, info = read(items(data), r, TRANSITIONS)
-    t = call(_sentraj.transitions, ds, scale_handle(r), r.config)
-    return frame(call(_sentraj.columns, t), {"counts": info["counts"]})
+    return call(_sentraj.transitions, ds, scale_handle(r), r.config), info["counts"]
+
+
+@_command(TRANSITIONS_FIGURE, "Figure")
+def transitions_figure(data: Any, r: Resolved) -> Figure:
+    """The figure of ``transitions`` (``sentraj transitions --figure``): a
+    heatmap of row shares per category; ``order`` as a list names the
+    panels drawn, in order.
+
+    Returns a Figure whose ``data`` is the table transitions returns.
+    """
+    t, counts = _transitions(data, r)
+    return _figure(t, r, frame(call(_sentraj.columns, t), {"counts": counts}))
 
 
 def _loosest(windows: Any, min_humans: Any) -> Tuple[int, int]:
@@ -294,9 +328,24 @@ def sensitivity(data: Any, r: Resolved) -> Any:
     Columns category, window, min_human, conversations, mean_delta, ci_low,
     ci_high; ``attrs["counts"]`` of the data read with the loosest filter.
     """
+    s, counts = _sensitivity(data, r)
+    return frame(call(_sentraj.columns, s), {"counts": counts})
+
+
+def _sensitivity(data: Any, r: Resolved) -> Tuple[Any, dict]:
     windows, min_humans = r.values.get("windows"), r.values.get("min_humans")
     w, m = _loosest(windows, min_humans)
     r.config.update(window=w, min_human=m)
     ds, info = read(items(data), r, SENSITIVITY, keep_labels=True)
-    s = call(_sentraj.sensitivity, ds, r.config, windows, min_humans)
-    return frame(call(_sentraj.columns, s), {"counts": info["counts"]})
+    return call(_sentraj.sensitivity, ds, r.config, windows, min_humans), info["counts"]
+
+
+@_command(SENSITIVITY_FIGURE, "Figure")
+def sensitivity_figure(data: Any, r: Resolved) -> Figure:
+    """The figure of ``sensitivity`` (``sentraj sensitivity --figure``): the
+    statistic with its interval over the grid, per category.
+
+    Returns a Figure whose ``data`` is the table sensitivity returns.
+    """
+    s, counts = _sensitivity(data, r)
+    return _figure(s, r, frame(call(_sentraj.columns, s), {"counts": counts}))

@@ -29,16 +29,21 @@ CHOICES: Dict[str, List[str]] = _sentraj.choices()
 ANALYZE, DELTAS, POSITIONS, SUMMARIZE = "analyze", "deltas", "positions", "summarize"
 FIGURE4, POSITIONS_FIGURE = "figure4", "positions_figure"
 COMPARE, TEST, TRANSITIONS, SENSITIVITY = "compare", "test", "transitions", "sensitivity"
+COMPARE_FIGURE, TRANSITIONS_FIGURE, SENSITIVITY_FIGURE = "compare_figure", "transitions_figure", "sensitivity_figure"
+# A statistics command's figure takes the command's options and the figure's.
+BASE = {COMPARE_FIGURE: COMPARE, TRANSITIONS_FIGURE: TRANSITIONS, SENSITIVITY_FIGURE: SENSITIVITY}
+STATS_FIGURES = frozenset(BASE)
 
 # Sets of functions that share options, named by what they do (as in
 # src/cli/options.c).
-STATS_COMMANDS = frozenset({COMPARE, TEST, TRANSITIONS, SENSITIVITY})
+STATS_COMMANDS = frozenset({COMPARE, TEST, TRANSITIONS, SENSITIVITY}) | STATS_FIGURES
 READERS = frozenset({ANALYZE, DELTAS, POSITIONS, SUMMARIZE, FIGURE4, POSITIONS_FIGURE}) | STATS_COMMANDS
-FILTERS = READERS - {SENSITIVITY}  # sensitivity takes a grid of them instead
-BOOTSTRAPPERS = frozenset({ANALYZE, POSITIONS, FIGURE4, POSITIONS_FIGURE, COMPARE, TRANSITIONS, SENSITIVITY})
-STATISTICS = frozenset({ANALYZE, FIGURE4, COMPARE, SENSITIVITY})  # estimate a statistic of the deltas
-DRAWERS = frozenset({FIGURE4, POSITIONS_FIGURE})
-ONE_SIDED = BOOTSTRAPPERS - DRAWERS  # the figures draw two-sided intervals only
+FILTERS = READERS - {SENSITIVITY, SENSITIVITY_FIGURE}  # sensitivity takes a grid of them instead
+BOOTSTRAPPERS = frozenset({ANALYZE, POSITIONS, FIGURE4, POSITIONS_FIGURE, COMPARE, TRANSITIONS, SENSITIVITY}) | STATS_FIGURES
+STATISTICS = frozenset({ANALYZE, FIGURE4, COMPARE, SENSITIVITY, COMPARE_FIGURE, SENSITIVITY_FIGURE})  # estimate a statistic of the deltas
+DRAWERS = frozenset({FIGURE4, POSITIONS_FIGURE})  # the published figure and the positions one
+FIGURES = DRAWERS | STATS_FIGURES  # every function that returns a Figure
+NAMERS = DRAWERS | {TRANSITIONS_FIGURE}  # figures whose categories an order or labels can name
 POSITIONERS = frozenset({POSITIONS, POSITIONS_FIGURE})
 
 _MISSING = object()
@@ -99,7 +104,8 @@ OPTIONS: Tuple[Option, ...] = (
            "auto: multinomial when a category has few distinct deltas for its size, else index; exact: the "
            "whole bootstrap distribution, no Monte Carlo error (analyze and figure4)", _choices("engine"),
            "config"),
-    Option("alternative", ONE_SIDED, "enum", "two-sided, or a one-sided interval with an infinite end",
+    Option("alternative", BOOTSTRAPPERS, "enum",
+           "two-sided, or a one-sided interval with an infinite end (figures: two-sided only)",
            _choices("alternative"), "config"),
     Option("sim", BOOTSTRAPPERS, "enum", "balanced: every conversation drawn exactly B times (index engine)",
            _choices("sim"), "config"),
@@ -120,19 +126,19 @@ OPTIONS: Tuple[Option, ...] = (
     Option("by_start", frozenset({ANALYZE}), "flag",
            "rows CATEGORY|START: the change within each starting level (the first window's mean at the nearest "
            "label of the scale)", bool, default_=False),
-    Option("reference", frozenset({COMPARE}), "name", "each other category against this one (\"all\" allowed)",
+    Option("reference", frozenset({COMPARE, COMPARE_FIGURE}), "name", "each other category against this one (\"all\" allowed)",
            Optional[str], optional=True, default_=None),
-    Option("pairs", frozenset({COMPARE}), "pairs",
+    Option("pairs", frozenset({COMPARE, COMPARE_FIGURE}), "pairs",
            "these differences a - b, in this order: [(a, b), ...] or \"A:B,C:D\"",
            Optional[Union[str, Sequence[Tuple[str, str]]]], optional=True, default_=None),
-    Option("windows", frozenset({SENSITIVITY}), "ints", "the windows of the grid (None: 1, 2, 3, 4)",
+    Option("windows", frozenset({SENSITIVITY, SENSITIVITY_FIGURE}), "ints", "the windows of the grid (None: 1, 2, 3, 4)",
            Optional[Sequence[int]], lo=1, hi=1000, optional=True, default_=None),
-    Option("min_humans", frozenset({SENSITIVITY}), "ints",
+    Option("min_humans", frozenset({SENSITIVITY, SENSITIVITY_FIGURE}), "ints",
            "the minimum human messages of the grid (None: 4, 6, 8, 10, 15, 20)", Optional[Sequence[int]], lo=1,
            hi=10**9, optional=True, default_=None),
     Option("save_resamples", frozenset({ANALYZE}), "flag",
            "also return each category's resampled means: (results, resamples)", bool, default_=False),
-    Option("order", frozenset({ANALYZE, POSITIONS, TRANSITIONS}) | DRAWERS, "order",
+    Option("order", frozenset({ANALYZE, POSITIONS, TRANSITIONS}) | NAMERS, "order",
            "the rows: natural (runs of digits as numbers), name (bytewise), value (largest first), or the "
            "categories to put first (a list, a comma list, or a file of one name a line; in a figure, "
            "exactly those)", Order, "config"),
@@ -174,13 +180,24 @@ OPTIONS: Tuple[Option, ...] = (
            "every conversation with a human message, not only those with at least min_human", bool,
            "positions"),
     # The figure.
-    Option("title", DRAWERS, "text", "figure title (None: one naming the window and level)", Optional[str],
+    Option("title", FIGURES, "text", "figure title (None: one naming the window and level)", Optional[str],
            "figure", optional=True),
-    Option("width", DRAWERS, "int", "figure width in points (1/72 inch)", int, "figure", lo=100, hi=10000),
-    Option("height", DRAWERS, "int", "figure height in points", int, "figure", lo=100, hi=10000),
-    Option("dpi", DRAWERS, "int", "PNG resolution: width*dpi/72 x height*dpi/72 pixels", int, "figure", lo=10,
+    Option("width", FIGURES, "int", "figure width in points (1/72 inch)", int, "figure", lo=100, hi=10000),
+    Option("height", FIGURES, "int", "figure height in points", int, "figure", lo=100, hi=10000),
+    Option("dpi", FIGURES, "int", "PNG resolution: width*dpi/72 x height*dpi/72 pixels", int, "figure", lo=10,
            hi=2400),
-    Option("labels", DRAWERS, "labels", "display names: {category: text}", Labels, default_=None),
+    Option("labels", NAMERS, "labels", "display names: {category: text}", Labels, default_=None),
+    Option("subtitle", DRAWERS, "text",
+           "subtitle (None: one naming the interval method, level, resamples and engines; '': none)",
+           Optional[str], "figure", optional=True),
+    Option("xlabel", DRAWERS, "text", "title of the horizontal axis (None: the default; '': none)", Optional[str],
+           "figure", optional=True),
+    Option("ylabel", DRAWERS, "text", "title of the vertical axis (None: the default; '': none)", Optional[str],
+           "figure", optional=True),
+    Option("orientation", frozenset({FIGURE4}), "enum",
+           "auto: horizontal bars when the names would not fit under vertical ones", _choices("orientation"),
+           "figure"),
+    Option("no_all", DRAWERS, "flag", "leave out the bar (line) of every kept conversation", bool, "figure"),
 )
 
 BY_NAME = {o.name: o for o in OPTIONS}
@@ -542,14 +559,18 @@ def _check_together(r: Resolved) -> None:
             raise ValueError("bins and max_position exclude each other (bins are fractions of each conversation, "
                              "positions are message numbers)")
     _check_stats(r)
-    if r.command in DRAWERS:
-        check_figure("figure4" if r.command == FIGURE4 else "positions", r)
+    if r.command in FIGURES and r.config.get("alternative", "two-sided") != "two-sided":
+        raise ValueError("the figure draws two-sided intervals; use the function without a figure for a one-sided "
+                         "bound")
+    if r.command in FIGURES:
+        check_figure({FIGURE4: "figure4", POSITIONS_FIGURE: "positions"}.get(r.command) or BASE[r.command], r)
 
 
 def _check_stats(r: Resolved) -> None:
     """The statistics commands' own usage errors, as the command line's."""
     engine, method = r.config.get("engine"), r.config.get("method")
-    if r.command == COMPARE:
+    command = BASE.get(r.command, r.command)
+    if command == COMPARE:
         if engine == "exact":
             raise ValueError("compare resamples two categories together; the exact engine has no distribution of a "
                              "difference of overlapping categories: use engine multinomial, index or auto")
@@ -558,12 +579,12 @@ def _check_stats(r: Resolved) -> None:
                              "method: use method percentile, basic, normal or bca")
         if r.values.get("reference") is not None and r.values.get("pairs") is not None:
             raise ValueError("reference and pairs exclude each other")
-    if r.command == TRANSITIONS:
+    if command == TRANSITIONS:
         order = r.values.get("order")
         if order == "value":
             raise ValueError("order='value' needs one estimate per row; transitions has a matrix per category: use "
                              "'natural' or 'name'")
-        if isinstance(order, list):
+        if isinstance(order, list) and r.command == TRANSITIONS:
             raise ValueError("order: a list names the categories of the transitions figure, which the package does "
                              "not draw; use 'natural' or 'name'")
         if engine == "exact":

@@ -254,7 +254,8 @@ def same_drawing(a, b):
 def test_figures(t, cli, fixtures, tmp):
     path = fixtures["conversations"]
     for opts in ({}, {"order": ["counseling", "coaching", "all"], "labels": {"coaching": "Coaching"},
-                      "title": "T", "dpi": 100, "width": 600}):
+                      "title": "T", "dpi": 100, "width": 600},
+                 {"orientation": "horizontal", "subtitle": "", "xlabel": "X", "no_all": True}):
         d = os.path.join(tmp, "fig%d" % len(opts))
         args = options_args({k: v for k, v in opts.items() if k != "labels"})
         if "labels" in opts:
@@ -269,13 +270,34 @@ def test_figures(t, cli, fixtures, tmp):
         fig.save(os.path.join(tmp, "saved.PNG"))
         t.ok(open(os.path.join(tmp, "saved.PNG"), "rb").read() == fig.png, "figure4/%d-options/save" % len(opts))
     t.ok(sentraj.figure4().png == sentraj.figure4(path).png, "figure4/no-data-is-the-fixture")
-    for opts in ({}, {"bins": 4, "order": ["all", "coaching"], "title": "P"}):
+    for fn in (sentraj.figure4, sentraj.positions_figure, sentraj.compare_figure):
+        try:
+            fn(path, alternative="greater")
+            t.ok(False, "%s/one-sided-refused" % fn.__name__)
+        except ValueError as e:
+            t.ok("two-sided" in str(e), "%s/one-sided-refused" % fn.__name__)
+    for opts in ({}, {"bins": 4, "order": ["all", "coaching"], "title": "P"},
+                 {"no_all": True, "ylabel": "Y", "subtitle": "S", "title": "Q"}):
         files = [os.path.join(tmp, "pos%d.%s" % (len(opts), f)) for f in ("png", "svg", "pdf")]
         table = cli.out("positions", *options_args(opts), *sum((["--figure", f] for f in files), []), path)
         fig = sentraj.positions_figure(path, **opts)
         for f in files:
             t.ok(same_drawing(fig.render(f[-3:]), open(f, "rb").read()), "positions-figure/%d-options/%s-same-bytes" % (len(opts), f[-3:]))
         t.check("positions-figure/%d-options/data" % len(opts), lambda: assert_same(fig.data, table))
+    for fn, cmd, opts in ((sentraj.compare_figure, "compare", {"resamples": 200, "title": "C", "dpi": 100}),
+                          (sentraj.transitions_figure, "transitions",
+                           {"resamples": 200, "order": ["counseling", "coaching"], "labels": {"coaching": "Co"}}),
+                          (sentraj.sensitivity_figure, "sensitivity",
+                           {"resamples": 200, "windows": [2, 3], "min_humans": [6, 8], "width": 700})):
+        files = [os.path.join(tmp, "%s.%s" % (cmd, f)) for f in ("png", "svg", "pdf")]
+        args = options_args({k: v for k, v in opts.items() if k != "labels"})
+        if "labels" in opts:
+            args += ["--labels", ",".join("%s=%s" % kv for kv in opts["labels"].items())]
+        table = cli.out(cmd, *args, *sum((["--figure", f] for f in files), []), path)
+        fig = fn(path, **opts)
+        for f in files:
+            t.ok(same_drawing(fig.render(f[-3:]), open(f, "rb").read()), "%s-figure/%s-same-bytes" % (cmd, f[-3:]))
+        t.check("%s-figure/data" % cmd, lambda: assert_same(fig.data, table))
 
 
 def test_other_inputs(t, cli, root, tmp):
