@@ -210,6 +210,13 @@ static void check_row(const sentraj_analysis *a, size_t i, const sentraj_result 
         if (b->engine == SENTRAJ_ENGINE_AUTO)
             fuzz_fail("row %zu (%s): the engine that ran is reported as auto", i, r->category);
         break;
+    case SENTRAJ_CI_REFUSED: /* over an engine's limit: no interval, and the note says why */
+        if (!isnan(b->ci_low) || !isnan(b->ci_high) || !isnan(b->se))
+            fuzz_fail("row %zu (%s): refused with an interval [%.17g, %.17g] or se %.17g", i, r->category, b->ci_low,
+                      b->ci_high, b->se);
+        if (!r->note || !r->note[0])
+            fuzz_fail("row %zu (%s): refused without a note", i, r->category);
+        break;
     default:
         fuzz_fail("row %zu (%s): status %d", i, r->category, (int)b->status);
     }
