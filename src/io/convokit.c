@@ -66,52 +66,6 @@ static void ck_free(ck *k)
     key_buf_free(&k->id);
 }
 
-/* Read a whole (small) file into memory, gzip decompressed. */
-static int slurp(const char *path, char **out, size_t *len, sentraj_error *err)
-{
-    input *in = input_open(path, err);
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    int rc = SENTRAJ_OK;
-
-    if (!in)
-        return err ? err->code : SENTRAJ_EIO;
-    for (;;) {
-        ssize_t got;
-        if (cap - n < 65536) {
-            size_t nc = cap ? cap * 2 : 1 << 20;
-            char *nb;
-            if (nc > MAX_FILE) {
-                rc = sentraj_raise(err, SENTRAJ_ELIMIT, path, 0, 0, "file larger than 2 GiB");
-                break;
-            }
-            if (!(nb = realloc(buf, nc))) {
-                rc = sentraj_nomem(err, "file contents");
-                break;
-            }
-            buf = nb;
-            cap = nc;
-        }
-        got = input_read(in, buf + n, cap - n - 1, err);
-        if (got < 0) {
-            rc = err ? err->code : SENTRAJ_EIO;
-            break;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    input_close(in);
-    if (rc != SENTRAJ_OK) {
-        free(buf);
-        return rc;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return SENTRAJ_OK;
-}
-
 /* ---- utterances ---------------------------------------------------------------- */
 
 /* The first of `keys` present and not null; *key is set to its name. */
@@ -274,7 +228,7 @@ static int read_conversations(ck *k, const char *path, sentraj_error *err)
 
     if (stat(path, &st) != 0 && errno == ENOENT)
         return SENTRAJ_OK;
-    if ((rc = slurp(path, &text, &len, err)) != SENTRAJ_OK)
+    if ((rc = input_slurp(path, MAX_FILE, "file larger than 2 GiB", "file contents", &text, &len, err)) != SENTRAJ_OK)
         return rc;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         skip = 3;

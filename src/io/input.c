@@ -618,3 +618,49 @@ void input_close(input *in)
     free(in->name);
     free(in);
 }
+
+int input_slurp(const char *path, size_t max, const char *too_big, const char *what, char **out, size_t *len,
+                sentraj_error *err)
+{
+    input *in = input_open(path, err);
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    int rc = SENTRAJ_OK;
+
+    if (!in)
+        return err ? err->code : SENTRAJ_EIO;
+    for (;;) {
+        ssize_t got;
+        if (cap - n < 4096) {
+            size_t nc = cap ? cap * 2 : 65536;
+            char *nb;
+            if (nc > max) {
+                rc = sentraj_raise(err, SENTRAJ_ELIMIT, path, 0, 0, "%s", too_big);
+                break;
+            }
+            if (!(nb = realloc(buf, nc))) {
+                rc = sentraj_nomem(err, what);
+                break;
+            }
+            buf = nb;
+            cap = nc;
+        }
+        got = input_read(in, buf + n, cap - n - 1, err);
+        if (got < 0) {
+            rc = err ? err->code : SENTRAJ_EIO;
+            break;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    input_close(in);
+    if (rc != SENTRAJ_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return SENTRAJ_OK;
+}

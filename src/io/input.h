@@ -48,5 +48,11 @@ uint64_t input_total(const input *in);
 /* The name used in error messages ("<stdin>" for "-"). */
 const char *input_name(const input *in);
 void input_close(input *in);
+/* The whole content of path (decompressed), NUL-terminated, into *out
+ * (malloc'ed) and its length into *len. Past max bytes it is the
+ * SENTRAJ_ELIMIT error too_big; out of memory names what. Returns
+ * SENTRAJ_OK or the error. */
+int input_slurp(const char *path, size_t max, const char *too_big, const char *what, char **out, size_t *len,
+                sentraj_error *err);
 
 #endif

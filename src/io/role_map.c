@@ -42,50 +42,6 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static int slurp(const char *path, char **out, size_t *len, sentraj_error *err)
-{
-    input *in = input_open(path, err);
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    int rc = SENTRAJ_OK;
-
-    if (!in)
-        return err ? err->code : SENTRAJ_EIO;
-    for (;;) {
-        ssize_t got;
-        if (cap - n < 4096) {
-            size_t nc = cap ? cap * 2 : 65536;
-            char *nb;
-            if (nc > MAX_MAP) {
-                rc = sentraj_raise(err, SENTRAJ_ELIMIT, path, 0, 0, "role map larger than 64 MiB");
-                break;
-            }
-            if (!(nb = realloc(buf, nc))) {
-                rc = sentraj_nomem(err, "role map");
-                break;
-            }
-            buf = nb;
-            cap = nc;
-        }
-        got = input_read(in, buf + n, cap - n, err);
-        if (got < 0) {
-            rc = err ? err->code : SENTRAJ_EIO;
-            break;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    input_close(in);
-    if (rc != SENTRAJ_OK) {
-        free(buf);
-        return rc;
-    }
-    *out = buf;
-    *len = n;
-    return SENTRAJ_OK;
-}
-
 /* The role named by s: the role column's names, or "ignore". */
 static role_kind parse_role(const char *s, size_t n)
 {
@@ -222,7 +178,7 @@ role_map *role_map_read(const char *path, sentraj_error *err)
         return NULL;
     }
     m->star = ROLE_UNKNOWN;
-    rc = slurp(path, &text, &len, err);
+    rc = input_slurp(path, MAX_MAP, "role map larger than 64 MiB", "role map", &text, &len, err);
     if (rc == SENTRAJ_OK)
         rc = parse(m, text, len, err);
     free(text);
