@@ -151,7 +151,10 @@ static int parse(role_map *m, const char *text, size_t len, sentraj_error *err)
         if ((rc = map_line(m, l, ll, line, err)) != SENTRAJ_OK)
             return rc;
     }
-    qsort(m->e, m->n, sizeof *m->e, cmp_entry);
+    if (m->n == 0 && m->star == ROLE_UNKNOWN)
+        return sentraj_raise(err, SENTRAJ_EDATA, m->path, 0, 0, "the role map lists no values (one \"value,role\" line each)");
+    if (m->n > 1)
+        qsort(m->e, m->n, sizeof *m->e, cmp_entry);
     for (size_t i = 1; i < m->n; i++) {
         if (cmp_entry(&m->e[i - 1], &m->e[i]) == 0) {
             const entry *a = &m->e[i - 1], *b = &m->e[i];
