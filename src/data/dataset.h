@@ -247,6 +247,7 @@ struct sentraj_dataset {
     ooo_cp *cps;
     size_t ncps, cps_cap;
     uint32_t line_step;    /* lines per row of the input being read: 1 (CSV) or 0 (JSONL, ConvoKit) */
+    uint32_t ooo_index_or; /* every out-of-order row's index (low 32 bits) or-ed: the bits the sort needs */
 
     /* Clusters (input option cluster_by): conversation c's cluster id is
      * cluster_of[c] (NULL without a cluster column), names interned here. */
@@ -330,11 +331,32 @@ int dataset_add_row(sentraj_dataset *ds, uint32_t source, const msg_row *r, sent
 
 /* ---- out-of-order rows (data/ooo.c) ---- */
 
+/* ooo_push for every row: grows the arrays, notes a new place, writes a
+ * side entry. */
+int ooo_push_slow(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r, int code,
+                  sentraj_error *err);
 /* Keep row r of conversation c (input source, the data set's row number
  * seq) as an out-of-order row; code is its window code or WIN_NO_CODE.
- * SENTRAJ_OK or SENTRAJ_ENOMEM. */
-int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r, int code,
-             sentraj_error *err);
+ * SENTRAJ_OK or SENTRAJ_ENOMEM. Inline for the usual row, which needs
+ * neither more room nor a side entry nor a new place: shuffled input sends
+ * nearly every row here, so it costs a few compares and one 16-byte store. */
+static inline int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r,
+                           int code, sentraj_error *err)
+{
+    const ooo_cp *cp = ds->ncps ? &ds->cps[ds->ncps - 1] : NULL;
+    int human = r->role == ROLE_HUMAN;
+    int coded = (unsigned)(code + WIN_CODE_MAX) <= 2u * WIN_CODE_MAX;
+
+    if (ds->nooo < ds->ooo_cap && cp && cp->source == source && cp->line + (seq - cp->seq) * cp->step == r->line &&
+        r->index < OOO_BIG && r->index_col < OOO_COL_MAX && seq <= OOO_SEQ_MAX && (coded || !human)) {
+        ds->ooo_index_or |= (uint32_t)r->index;
+        ds->ooo[ds->nooo++] = (ooo_row){(uint64_t)c << 32 | r->index,
+                                        seq << 24 | (uint64_t)r->index_col << 9 |
+                                            (human ? (uint64_t)(128 + code) : 0)};
+        return SENTRAJ_OK;
+    }
+    return ooo_push_slow(ds, c, source, seq, r, code, err);
+}
 /* Row x's message index, and its label (human rows). */
 uint64_t ooo_index(const sentraj_dataset *ds, const ooo_row *x);
 double ooo_value(const sentraj_dataset *ds, const ooo_row *x);

@@ -38,8 +38,8 @@ static int note_place(sentraj_dataset *ds, uint32_t source, uint64_t seq, uint64
     return 0;
 }
 
-int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r, int code,
-             sentraj_error *err)
+int ooo_push_slow(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r, int code,
+                  sentraj_error *err)
 {
     int human = r->role == ROLE_HUMAN;
     int side = r->index >= OOO_BIG || (human && code == WIN_NO_CODE) || r->index_col >= OOO_COL_MAX;
@@ -56,6 +56,7 @@ int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, con
             return sentraj_nomem(err, "out-of-order rows");
         ds->side[ds->nside++] = (ooo_side){seq, r->index, human ? r->value : 0, r->index_col};
     }
+    ds->ooo_index_or |= r->index < OOO_BIG ? (uint32_t)r->index : OOO_BIG;
     ds->ooo[ds->nooo++] = (ooo_row){(uint64_t)c << 32 | (r->index < OOO_BIG ? r->index : OOO_BIG),
                                     seq << 24 | col << 9 | (uint64_t)side << 8 | lab};
     return SENTRAJ_OK;
@@ -70,6 +71,7 @@ void ooo_free(sentraj_dataset *ds)
     ds->side = NULL;
     ds->cps = NULL;
     ds->nooo = ds->ooo_cap = ds->nside = ds->side_cap = ds->ncps = ds->cps_cap = 0;
+    ds->ooo_index_or = 0;
 }
 
 /* ---- reading rows back ----------------------------------------------------------- */
@@ -147,13 +149,11 @@ static void insertion_sort(ooo_row *a, size_t n)
 /* Put a[0, n) in order of the digit (key >> shift) & 255, in place
  * (McIlroy, Bostic and McIlroy's American flag sort: each element is moved
  * straight to the next free place of its bucket); bucket b ends up at
- * [start[b], start[b + 1]). Returns 0 when every element has the same
- * digit, so nothing moved. */
-static int partition(ooo_row *a, size_t n, unsigned shift, size_t start[257])
+ * [start[b], start[b + 1]). count holds each digit's elements. Returns 0
+ * when every element has the same digit, so nothing moved. */
+static int permute(ooo_row *a, size_t n, unsigned shift, const size_t count[256], size_t start[257])
 {
-    size_t count[256] = {0}, next[256];
-    for (size_t i = 0; i < n; i++)
-        count[a[i].key >> shift & 255]++;
+    size_t next[256];
     start[0] = 0;
     for (int b = 0; b < 256; b++) {
         if (count[b] == n)
@@ -162,7 +162,8 @@ static int partition(ooo_row *a, size_t n, unsigned shift, size_t start[257])
         next[b] = start[b];
     }
     for (unsigned b = 0; b < 256; b++) {
-        while (next[b] < start[b + 1]) {
+        size_t end = start[b + 1];
+        while (next[b] < end) {
             ooo_row v = a[next[b]];
             unsigned d = v.key >> shift & 255;
             while (d != b) {
@@ -175,6 +176,14 @@ static int partition(ooo_row *a, size_t n, unsigned shift, size_t start[257])
         }
     }
     return 1;
+}
+
+static int partition(ooo_row *a, size_t n, unsigned shift, size_t start[257])
+{
+    size_t count[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[a[i].key >> shift & 255]++;
+    return permute(a, n, shift, count, start);
 }
 
 static int cmp_row(const void *pa, const void *pb)
@@ -211,17 +220,32 @@ static void sort_rows(ooo_row *a, size_t n, int shift)
         insertion_sort(a, n);
 }
 
-/* The first partition's buckets, sorted each as one task of the pool. */
+/* The first partition's buckets, sorted each as one task of the pool,
+ * their keys then packed back (see ooo_sort) while they are in cache. */
 typedef struct sort_job {
     ooo_row *a;
     size_t start[257];
     int shift;
+    unsigned ib;
 } sort_job;
+
+static void repack(ooo_row *a, size_t n, unsigned from, unsigned to)
+{
+    uint64_t mask = ((uint64_t)1 << from) - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = a[i].key;
+        a[i].key = (k >> from) << to | (k & mask);
+    }
+}
 
 static void sort_bucket(void *ctx, size_t b)
 {
     sort_job *job = ctx;
-    sort_rows(job->a + job->start[b], job->start[b + 1] - job->start[b], job->shift);
+    ooo_row *a = job->a + job->start[b];
+    size_t n = job->start[b + 1] - job->start[b];
+    sort_rows(a, n, job->shift);
+    if (job->ib < 32)
+        repack(a, n, job->ib, 32);
 }
 
 /* Rows whose index is OOO_BIG (2^32 - 1 or more, held in side entries)
@@ -269,57 +293,53 @@ static int sort_big_runs(sentraj_dataset *ds, sentraj_error *err)
 #define PARALLEL_MIN 65536
 
 /* Keys pack the index in the low 32 bits; while sorting, the conversation
- * goes right above the index's highest bit instead, so that no digit is
- * spent on bits that are zero in every key. */
-static unsigned index_bits(const sentraj_dataset *ds)
-{
-    uint32_t top = 0;
-    unsigned bits = 0;
-    for (size_t i = 0; i < ds->nooo; i++)
-        top |= (uint32_t)ds->ooo[i].key;
-    while (bits < 32 && top >> bits)
-        bits++;
-    return bits;
-}
-
-static void repack(sentraj_dataset *ds, unsigned from, unsigned to)
-{
-    uint64_t mask = ((uint64_t)1 << from) - 1;
-    for (size_t i = 0; i < ds->nooo; i++) {
-        uint64_t k = ds->ooo[i].key;
-        ds->ooo[i].key = (k >> from) << to | (k & mask);
-    }
-}
-
+ * goes right above the index's highest bit instead (ib: the bits that any
+ * row's index uses, known from ooo_index_or), so that no digit is spent on
+ * bits that are zero in every key. The first digit is counted in the same
+ * pass that moves the conversations down; each bucket is packed back once
+ * sorted. */
 int ooo_sort(sentraj_dataset *ds, unsigned threads, sentraj_error *err)
 {
-    size_t n = ds->nooo;
-    unsigned ib = index_bits(ds);
-    uint64_t top = 0;
+    size_t n = ds->nooo, count[256] = {0};
+    unsigned ib = 0;
+    uint64_t top;
     int shift, bits = 0;
     sort_job job;
 
-    if (ib < 32)
-        repack(ds, 32, ib);
-    for (size_t i = 0; i < n; i++)
-        top |= ds->ooo[i].key;
+    while (ib < 32 && ds->ooo_index_or >> ib)
+        ib++;
+    top = (uint64_t)(ds->ids.count ? ds->ids.count - 1 : 0) << ib | ds->ooo_index_or;
     while (bits < 64 && top >> bits)
         bits++;
     shift = bits > 8 ? bits - 8 : 0;
     job.a = ds->ooo;
+    job.ib = ib;
+    if (n > SMALL) {
+        uint64_t mask = ((uint64_t)1 << ib) - 1;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = ds->ooo[i].key;
+            k = ib < 32 ? (k >> 32) << ib | (k & mask) : k;
+            ds->ooo[i].key = k;
+            count[k >> shift & 255]++;
+        }
+    } else if (ib < 32) {
+        repack(ds->ooo, n, 32, ib);
+    }
     /* The first digit that splits the rows on this thread; its buckets on
      * the pool. */
-    for (; n > SMALL && shift >= 0; shift = next_shift(shift)) {
-        if (partition(ds->ooo, n, (unsigned)shift, job.start)) {
+    for (int first = 1; n > SMALL && shift >= 0; shift = next_shift(shift), first = 0) {
+        if (first ? permute(ds->ooo, n, (unsigned)shift, count, job.start)
+                  : partition(ds->ooo, n, (unsigned)shift, job.start)) {
             job.shift = next_shift(shift);
             if (pool_run(n < PARALLEL_MIN ? 1 : threads, 256, sort_bucket, &job, err) != SENTRAJ_OK)
                 return err ? err->code : SENTRAJ_ENOMEM;
             break;
         }
     }
-    if (n <= SMALL || shift < 0)
+    if (n <= SMALL || shift < 0) {
         sort_rows(ds->ooo, n, -1);
-    if (ib < 32)
-        repack(ds, ib, 32);
+        if (ib < 32)
+            repack(ds->ooo, n, ib, 32);
+    }
     return ds->nside ? sort_big_runs(ds, err) : SENTRAJ_OK;
 }
