@@ -203,14 +203,89 @@ static int next_shift(int shift)
  * and the ones below, then short runs by insertion. Rows whose keys agree
  * in every bit (only duplicates do) are put in seq order by qsort, which
  * stays O(n log n) however many there are. */
-static void sort_rows(ooo_row *a, size_t n, int shift)
+/* Rows with equal keys (duplicates only) into seq order: a run at a time,
+ * by insertion (qsort for a long run, which stays O(n log n)). */
+static void order_equal_runs(ooo_row *a, size_t n)
+{
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && a[j].key == a[i].key; j++)
+            ;
+        if (j - i > SMALL)
+            qsort(a + i, j - i, sizeof *a, cmp_row);
+        else if (j - i > 1)
+            insertion_sort(a + i, j - i);
+    }
+}
+
+/* Sort a[0, n) (n <= LSD_MAX), whose keys agree above bit `bits`, by
+ * least significant digit first through tmp (room for n rows): each pass is
+ * stable, so after the last one the rows are in key order; equal keys then
+ * go in seq order. Digits of up to 11 bits, as few passes as that allows
+ * (two for the usual 12 to 22 bits below a first digit), their counts from
+ * one pass; a digit all rows share moves nothing. */
+static void lsd_sort(ooo_row *a, size_t n, unsigned bits, ooo_row *tmp)
+{
+    enum { MAXW = 11, MAXD = 6 };
+    uint32_t count[MAXD][1u << MAXW];
+    unsigned nd = (bits + MAXW - 1) / MAXW, w = nd ? (bits + nd - 1) / nd : 1;
+    uint64_t mask = ((uint64_t)1 << w) - 1;
+    ooo_row *src = a, *dst = tmp;
+
+    memset(count, 0, nd * sizeof count[0]);
+    if (nd == 2) {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = a[i].key;
+            count[0][k & mask]++;
+            count[1][k >> w & mask]++;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++)
+            for (unsigned d = 0; d < nd; d++)
+                count[d][a[i].key >> (w * d) & mask]++;
+    }
+    for (unsigned d = 0; d < nd; d++) {
+        uint32_t *c = count[d], sum = 0;
+        unsigned sh = w * d;
+        if (c[src[0].key >> sh & mask] == n)
+            continue;
+        for (size_t b = 0; b <= mask; b++) {
+            uint32_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[src[i].key >> sh & mask]++] = src[i];
+        ooo_row *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+    order_equal_runs(a, n);
+}
+
+/* Buckets up to this many rows are sorted through scratch memory (16 bytes
+ * a row, one bucket per thread at a time: a few MB however many rows there
+ * are); larger ones are partitioned in place first. */
+#define LSD_MAX ((size_t)1 << 16)
+
+/* Sort a[0, n), whose keys agree above the digit at shift, by that digit
+ * and the ones below: by lsd_sort when tmp (room for LSD_MAX rows, or NULL)
+ * takes them, else by partitioning in place; short runs by insertion. Rows
+ * whose keys agree in every bit (only duplicates do) are put in seq order
+ * by qsort, which stays O(n log n) however many there are. */
+static void sort_rows(ooo_row *a, size_t n, int shift, ooo_row *tmp)
 {
     size_t start[257];
 
+    if (n > SMALL && shift >= 0 && tmp && n <= LSD_MAX) {
+        lsd_sort(a, n, (unsigned)shift + 8, tmp);
+        return;
+    }
     for (; n > SMALL && shift >= 0; shift = next_shift(shift)) {
         if (partition(a, n, (unsigned)shift, start)) {
             for (int b = 0; b < 256; b++)
-                sort_rows(a + start[b], start[b + 1] - start[b], next_shift(shift));
+                sort_rows(a + start[b], start[b + 1] - start[b], next_shift(shift), tmp);
             return;
         }
     }
@@ -243,7 +318,10 @@ static void sort_bucket(void *ctx, size_t b)
     sort_job *job = ctx;
     ooo_row *a = job->a + job->start[b];
     size_t n = job->start[b + 1] - job->start[b];
-    sort_rows(a, n, job->shift);
+    /* Without memory for scratch, in place: the same order. */
+    ooo_row *tmp = n > SMALL ? malloc((n < LSD_MAX ? n : LSD_MAX) * sizeof *tmp) : NULL;
+    sort_rows(a, n, job->shift, tmp);
+    free(tmp);
     if (job->ib < 32)
         repack(a, n, job->ib, 32);
 }
@@ -337,7 +415,7 @@ int ooo_sort(sentraj_dataset *ds, unsigned threads, sentraj_error *err)
         }
     }
     if (n <= SMALL || shift < 0) {
-        sort_rows(ds->ooo, n, -1);
+        sort_rows(ds->ooo, n, -1, NULL);
         if (ib < 32)
             repack(ds->ooo, n, ib, 32);
     }
