@@ -226,11 +226,23 @@ const char *conv_other_source(const sentraj_dataset *ds, size_t c, uint32_t sour
 
 /* ---- rows ------------------------------------------------------------------ */
 
-/* The raw-field cache's slot for s: its length and first bytes. */
+/* The raw-field cache's slot for s: its length and first bytes (up to
+ * eight, read in at most two loads of fixed size rather than a copy of
+ * variable length). */
 static inline unsigned raw_cache_slot(const char *s, size_t len)
 {
     uint64_t a = 0;
-    memcpy(&a, s, len < 8 ? len : 8);
+    if (len >= 8) {
+        memcpy(&a, s, 8);
+    } else if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        a = (uint64_t)lo | (uint64_t)hi << 32;
+    } else if (len) {
+        a = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
+            (uint64_t)(unsigned char)s[len - 1] << 16;
+    }
     return (unsigned)(((a ^ (uint64_t)len << 56) * 0x9e3779b97f4a7c15u) >> (64 - RAW_CACHE_BITS));
 }
 
@@ -506,21 +518,26 @@ static inline int looks_up(const msg_row *r)
     return (r->flags & (ROW_HASHED | ROW_SAME_ID)) == ROW_HASHED;
 }
 
-static void prefetch_rows(const sentraj_dataset *ds, const msg_row *rows, size_t n, size_t i)
+/* peek[j % AHEAD_SLOT] is the guess for row j's id made at its
+ * AHEAD_REC stage (-1: none), which its AHEAD_STR stage uses again. */
+static void prefetch_rows(const sentraj_dataset *ds, const msg_row *rows, size_t n, size_t i,
+                          int64_t peek[AHEAD_SLOT])
 {
     const msg_row *r;
     int64_t id;
 
     if (i + AHEAD_SLOT < n && looks_up(r = &rows[i + AHEAD_SLOT]))
         intern_prefetch(&ds->ids, r->hash);
+    id = -1;
     if (i + AHEAD_REC < n && looks_up(r = &rows[i + AHEAD_REC]) && (id = intern_peek(&ds->ids, r->hash)) >= 0 &&
         (size_t)id < ds->ids.count) {
         __builtin_prefetch(&ds->ids.offs[id]);
         __builtin_prefetch(&ds->convs[id]);
         __builtin_prefetch(ds->win + (size_t)id * ds->win_bytes);
     }
-    if (i + AHEAD_STR < n && looks_up(r = &rows[i + AHEAD_STR]) && (id = intern_peek(&ds->ids, r->hash)) >= 0 &&
-        (size_t)id < ds->ids.count)
+    peek[(i + AHEAD_REC) % AHEAD_SLOT] = id;
+    id = peek[(i + AHEAD_STR) % AHEAD_SLOT];
+    if (i + AHEAD_STR < n && id >= 0 && (size_t)id < ds->ids.count)
         __builtin_prefetch(intern_str(&ds->ids, (uint32_t)id));
 }
 
@@ -532,8 +549,11 @@ int dataset_add_rows(sentraj_dataset *ds, uint32_t source, const msg_row *rows, 
 
     if (ds->finished)
         rc = sentraj_fail(err, SENTRAJ_EUSAGE, "rows added after sentraj_dataset_finish");
+    int64_t peek[AHEAD_SLOT];
+    for (size_t k = 0; k < AHEAD_SLOT; k++)
+        peek[k] = -1;
     for (; i < n && rc == SENTRAJ_OK; i++) {
-        prefetch_rows(ds, rows, n, i);
+        prefetch_rows(ds, rows, n, i, peek);
         rc = add_one(ds, source, &rows[i], seen_conv, err);
         if (rc != SENTRAJ_OK)
             break;

@@ -165,7 +165,7 @@ typedef struct kept_conv {
 
 /* A categories field seen before: its string (in the data set's table of
  * fields as written), length and id there. */
-#define RAW_CACHE_BITS 4
+#define RAW_CACHE_BITS 6
 typedef struct raw_cache_entry {
     const char *str;
     uint32_t len;
@@ -357,8 +357,14 @@ static inline int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uin
     }
     return ooo_push_slow(ds, c, source, seq, r, code, err);
 }
+/* The message index of row x, whose key holds OOO_BIG: from its side entry. */
+uint64_t ooo_big_index(const sentraj_dataset *ds, const ooo_row *x);
 /* Row x's message index, and its label (human rows). */
-uint64_t ooo_index(const sentraj_dataset *ds, const ooo_row *x);
+static inline uint64_t ooo_index(const sentraj_dataset *ds, const ooo_row *x)
+{
+    uint32_t i = (uint32_t)x->key;
+    return i == OOO_BIG ? ooo_big_index(ds, x) : i;
+}
 double ooo_value(const sentraj_dataset *ds, const ooo_row *x);
 /* The input, line and message_index column of row x, for its error. */
 void ooo_place(const sentraj_dataset *ds, const ooo_row *x, uint32_t *source, uint64_t *line, uint64_t *col);

@@ -91,10 +91,9 @@ static const ooo_side *side_of(const sentraj_dataset *ds, const ooo_row *x)
     return &ds->side[lo];
 }
 
-uint64_t ooo_index(const sentraj_dataset *ds, const ooo_row *x)
+uint64_t ooo_big_index(const sentraj_dataset *ds, const ooo_row *x)
 {
-    uint32_t i = (uint32_t)x->key;
-    return i == OOO_BIG ? side_of(ds, x)->index : i;
+    return side_of(ds, x)->index;
 }
 
 double ooo_value(const sentraj_dataset *ds, const ooo_row *x)
