@@ -33,6 +33,7 @@ static inline uint64_t le64(uint64_t x)
 }
 
 #define CHUNK_MIN (64u * 1024u)
+#define CHUNK_MAX ((size_t)64 << 20)
 
 void intern_init(intern *t)
 {
@@ -277,7 +278,12 @@ static int append(intern *t, const char *s, size_t len, uint64_t hash)
 {
     intern_chunk *k = t->nchunks ? &t->chunks[t->nchunks - 1] : NULL;
     if (!k || k->cap - k->used < len + 1) {
-        size_t cap = len + 1 > CHUNK_MIN ? len + 1 : CHUNK_MIN;
+        /* Each chunk twice the last (up to CHUNK_MAX): few chunks, so that
+         * finding an id's chunk (intern_chunk_of) seldom searches. Pages of
+         * a chunk not yet written take no memory. */
+        size_t cap = k && k->cap < CHUNK_MAX ? 2 * k->cap : k ? CHUNK_MAX : CHUNK_MIN;
+        if (cap < len + 1)
+            cap = len + 1;
         if (chunk_room(t) < 0)
             return -1;
         char *buf = malloc(cap);

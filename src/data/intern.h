@@ -109,12 +109,16 @@ static inline int64_t intern_peek(const intern *t, uint64_t hash)
             return (int64_t)(sl[j] & 0xffffff) - 1;
     return -1;
 }
-/* The chunk holding id's string: usually the last one. */
+/* The chunk holding id's string: usually the last one or the one before
+ * (chunks double in size). */
 static inline const intern_chunk *intern_chunk_of(const intern *t, uint32_t id)
 {
     size_t lo = 0, hi = t->nchunks;
     if (id >= t->chunks[hi - 1].first)
         return &t->chunks[hi - 1];
+    if (hi >= 2 && id >= t->chunks[hi - 2].first)
+        return &t->chunks[hi - 2];
+    hi--;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (t->chunks[mid].first <= id)
