@@ -242,6 +242,7 @@ struct sentraj_dataset {
      * and the places that find their lines. */
     ooo_row *ooo;
     size_t nooo, ooo_cap;
+    size_t ooo_ready;      /* records below this are in pages already mapped (ooo_push's fast path) */
     ooo_side *side;
     size_t nside, side_cap;
     ooo_cp *cps;
@@ -338,8 +339,9 @@ int ooo_push_slow(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq
 /* Keep row r of conversation c (input source, the data set's row number
  * seq) as an out-of-order row; code is its window code or WIN_NO_CODE.
  * SENTRAJ_OK or SENTRAJ_ENOMEM. Inline for the usual row, which needs
- * neither more room nor a side entry nor a new place: shuffled input sends
- * nearly every row here, so it costs a few compares and one 16-byte store. */
+ * neither more room (in mapped pages) nor a side entry nor a new place:
+ * shuffled input sends nearly every row here, so it costs a few compares
+ * and one 16-byte store. */
 static inline int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq, const msg_row *r,
                            int code, sentraj_error *err)
 {
@@ -347,7 +349,7 @@ static inline int ooo_push(sentraj_dataset *ds, uint32_t c, uint32_t source, uin
     int human = r->role == ROLE_HUMAN;
     int coded = (unsigned)(code + WIN_CODE_MAX) <= 2u * WIN_CODE_MAX;
 
-    if (ds->nooo < ds->ooo_cap && cp && cp->source == source && cp->line + (seq - cp->seq) * cp->step == r->line &&
+    if (ds->nooo < ds->ooo_ready && cp && cp->source == source && cp->line + (seq - cp->seq) * cp->step == r->line &&
         r->index < OOO_BIG && r->index_col < OOO_COL_MAX && seq <= OOO_SEQ_MAX && (coded || !human)) {
         ds->ooo_index_or |= (uint32_t)r->index;
         ds->ooo[ds->nooo++] = (ooo_row){(uint64_t)c << 32 | r->index,
