@@ -70,14 +70,15 @@ static int sort_ooo(sentraj_dataset *ds, sentraj_error *err)
     int rc = ooo_sort(ds, ds->threads, err);
     if (rc != SENTRAJ_OK)
         return rc;
-    for (size_t i = 0, j; i < ds->nooo; i = j) {
+    for (size_t i = 0; i < ds->nooo; i++) {
         const ooo_row *x = &ds->ooo[i];
         uint64_t index = ooo_index(ds, x), col, line;
         uint32_t c = ooo_conv(x), source;
         const char *o;
-        for (j = i + 1; j < ds->nooo && ooo_conv(&ds->ooo[j]) == c && ooo_index(ds, &ds->ooo[j]) == index; j++)
-            ;
-        if (!in_core(&ds->convs[c], index) && j == i + 1)
+        /* Rows of one conversation and index are next to each other (equal
+         * keys, or equal side entries under OOO_BIG keys). */
+        int twice = i + 1 < ds->nooo && x[1].key == x->key && ooo_index(ds, x + 1) == index;
+        if (!twice && !in_core(&ds->convs[c], index))
             continue;
         /* Equal rows are in reading order: the first repeats a core row,
          * the second repeats the first. */
