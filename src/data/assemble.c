@@ -350,16 +350,14 @@ static int64_t find_conv(sentraj_dataset *ds, const msg_row *r, uint32_t *seen, 
         ((r->flags & ROW_SAME_ID) || (ds->last_id_len == r->id_len && bytes_equal(ds->last_id, r->id, r->id_len))))
         return ds->last_conv;
     h = r->flags & ROW_HASHED ? r->hash : intern_hash(r->id, r->id_len);
-    if (r->flags & ROW_NEW_CONV) {
-        int64_t known = intern_find(&ds->ids, r->id, r->id_len, h);
-        if (known >= 0) {
-            if (seen)
-                *seen = (uint32_t)known;
-            return -2;
-        }
+    c = intern_find(&ds->ids, r->id, r->id_len, h);
+    if (c >= 0 && (r->flags & ROW_NEW_CONV)) {
+        if (seen)
+            *seen = (uint32_t)c;
+        return -2;
     }
-    c = intern_get(&ds->ids, r->id, r->id_len, h, &added);
-    if (c < 0)
+    added = c < 0;
+    if (added && (c = intern_add(&ds->ids, r->id, r->id_len, h)) < 0)
         return sentraj_nomem(err, "conversation ids"), -1;
     if (added) {
         if ((size_t)c >= ds->convs_cap && dataset_conv_reserve(ds, (size_t)c, 0, err) != SENTRAJ_OK)

@@ -64,6 +64,7 @@ void intern_free(intern *t)
 
 static uint64_t sip_key[2];
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static int key_ready; /* set (release) once key_once has run in some thread */
 
 /* The key: getrandom(2), else /dev/urandom, else (a system without either)
  * the clock and addresses, which an attacker cannot read from outside. */
@@ -164,7 +165,12 @@ uint64_t intern_hash(const char *s, size_t len)
     uint64_t k0, k1, v0, v1, v2, v3, m, b = (uint64_t)len << 56;
     size_t i, tail = len & 7;
 
-    pthread_once(&key_once, DRAW_KEY);
+    /* After the first call a flag, not pthread_once's call, says the key
+     * is drawn (this runs once per row of shuffled input). */
+    if (!__atomic_load_n(&key_ready, __ATOMIC_ACQUIRE)) {
+        pthread_once(&key_once, DRAW_KEY);
+        __atomic_store_n(&key_ready, 1, __ATOMIC_RELEASE);
+    }
     k0 = sip_key[0];
     k1 = sip_key[1];
     v0 = k0 ^ 0x736f6d6570736575u;
@@ -403,11 +409,18 @@ int64_t intern_find(const intern *t, const char *s, size_t len, uint64_t hash)
 
 int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added)
 {
-    int64_t found = intern_find(t, s, len, hash);
+    int64_t found = intern_find(t, s, len, hash), id;
 
     *added = 0;
     if (found >= 0)
         return found;
+    id = intern_add(t, s, len, hash);
+    *added = id >= 0;
+    return id;
+}
+
+int64_t intern_add(intern *t, const char *s, size_t len, uint64_t hash)
+{
     if (len > UINT32_MAX || t->count >= UINT32_MAX - 2)
         return -1;
     if (must_grow(t, t->count + 1) && rebuild(t, t->count + 1) < 0)
@@ -416,6 +429,5 @@ int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *add
         return -1;
     if (append(t, s, len, hash) < 0)
         return -1;
-    *added = 1;
     return (int64_t)t->count - 1;
 }

@@ -45,6 +45,9 @@ uint64_t intern_hash(const char *s, size_t len);
  * index and must only be freed or read by id. *added is set to 1 for a new
  * string. */
 int64_t intern_get(intern *t, const char *s, size_t len, uint64_t hash, int *added);
+/* Add s, which intern_find has just not found (with this hash): intern_get
+ * without its look-up. Returns the new id, or -1 as intern_get does. */
+int64_t intern_add(intern *t, const char *s, size_t len, uint64_t hash);
 /* Free the hash table of a table that will only be read by id from now on
  * (intern_str, intern_len); intern_get and intern_find must not follow. */
 void intern_drop_index(intern *t);
