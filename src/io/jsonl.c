@@ -100,7 +100,8 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-/* Read `in` line by line and hand every non-blank line, parsed, to fn. A
+/* Read `in` line by line (ConvoKit's utterances; the JSONL reader reads
+ * blocks, jsonl_read.c) and hand every non-blank line, parsed, to fn. A
  * line must be one JSON object (duplicate keys rejected); syntax errors carry
  * the line and jansson's column (counted in characters, at the end of the
  * offending token). fn's object is borrowed for the call. */
