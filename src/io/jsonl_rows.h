@@ -49,6 +49,17 @@ typedef struct jscan_msg {
     int object;
 } jscan_msg;
 
+/* A label or role text the scanner has read before, and what it read it
+ * as (the same bytes always read the same way for one reader). */
+#define JSONL_CACHED_TEXT 30
+typedef struct jsonl_cached {
+    char s[JSONL_CACHED_TEXT];
+    uint8_t n;    /* 0: an empty entry */
+    uint8_t role; /* role_kind, for the role cache */
+    double value; /* the label's value, for the label cache */
+} jsonl_cached;
+#define JSONL_CACHE 8
+
 /* Per-thread state of the two parsers; all of it reused from line to line. */
 typedef struct jsonl_state {
     const jsonl_shared *sh;
@@ -61,6 +72,8 @@ typedef struct jsonl_state {
     size_t smsgs_cap;
     jspan *scats;          /* the scanner's category strings */
     size_t scats_cap;
+    jsonl_cached roles[JSONL_CACHE], labels[JSONL_CACHE];
+    unsigned next_role, next_label; /* the entry each cache replaces next */
     /* the tree parser's current line */
     const char *arr;       /* its messages array, as a path: "$.messages" or "$.conversations" */
     int sharegpt;          /* ... the latter: roles may be in "from", where "gpt" is the assistant */

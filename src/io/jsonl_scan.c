@@ -544,20 +544,49 @@ static int cats_text(jsonl_state *st, const notes *t, char sep, int join, const 
     return 0;
 }
 
+/* The cache entry holding s[0, n), or NULL. Labels and roles are few
+ * distinct texts read over and over: their words are folded once. */
+static jsonl_cached *cached(jsonl_cached *c, const char *s, size_t n)
+{
+    for (int i = 0; i < JSONL_CACHE; i++)
+        if (c[i].n == n && n && memcmp(c[i].s, s, n) == 0)
+            return &c[i];
+    return NULL;
+}
+
+static jsonl_cached *cache_put(jsonl_cached *c, unsigned *next, const char *s, size_t n)
+{
+    jsonl_cached *e;
+    if (n == 0 || n > JSONL_CACHED_TEXT)
+        return NULL;
+    e = &c[*next % JSONL_CACHE];
+    *next += 1;
+    memcpy(e->s, s, n);
+    e->n = (uint8_t)n;
+    return e;
+}
+
 /* A human message's sentiment as its value, or -1 for anything the tree
  * reader would refuse or read otherwise. */
-static int sentiment(const sentraj_scale *scale, const jspan *v, double *value)
+static int sentiment(jsonl_state *st, const sentraj_scale *scale, const jspan *v, double *value)
 {
+    jsonl_cached *c;
     char num[64];
     const char *s = "";
     size_t n = 0;
 
-    if (v->type == JT_STR && !(v->flags & JF_ESC)) {
+    if ((v->type == JT_STR && !(v->flags & JF_ESC)) || (v->type == JT_INT && !(v->flags & JF_ODD))) {
         s = v->s;
         n = v->n;
-    } else if (v->type == JT_INT && !(v->flags & JF_ODD)) {
-        s = v->s;
-        n = v->n;
+        if ((c = cached(st->labels, s, n)) != NULL) {
+            *value = c->value;
+            return 0;
+        }
+        if (labels_parse_sentiment(scale, s, n, value) != LABEL_OK)
+            return -1;
+        if ((c = cache_put(st->labels, &st->next_label, s, n)) != NULL)
+            c->value = *value;
+        return 0;
     } else if (v->type == JT_REAL) {
         if (v->n >= sizeof num)
             return -1;
@@ -573,8 +602,9 @@ static int sentiment(const sentraj_scale *scale, const jspan *v, double *value)
 }
 
 /* A message's role, or -1. */
-static int role(const jsonl_state *st, const jscan_msg *m, int sharegpt, role_kind *out)
+static int role(jsonl_state *st, const jscan_msg *m, int sharegpt, role_kind *out)
 {
+    jsonl_cached *c;
     const jspan *v = m->role.type != JT_NONE ? &m->role : sharegpt ? &m->from : &m->role;
 
     if (st->sh->ds->all_human) {
@@ -591,8 +621,12 @@ static int role(const jsonl_state *st, const jscan_msg *m, int sharegpt, role_ki
         return -1;
     } else if (sharegpt && v->n == 3 && memcmp(v->s, "gpt", 3) == 0) {
         *out = ROLE_ASSISTANT;
+    } else if ((c = cached(st->roles, v->s, v->n)) != NULL) {
+        *out = (role_kind)c->role;
     } else {
         *out = labels_parse_role(v->s, v->n);
+        if (*out != ROLE_UNKNOWN && (c = cache_put(st->roles, &st->next_role, v->s, v->n)) != NULL)
+            c->role = (uint8_t)*out;
     }
     return *out == ROLE_UNKNOWN ? -1 : 0;
 }
@@ -621,7 +655,7 @@ static int check_messages(jsonl_state *st, const notes *t, int with_index)
                 o->index = o->index * 10 + (uint64_t)(m->index.s[k] - '0');
             sorted &= i == 0 || o->index > st->msgs[i - 1].index;
         }
-        if (o->role == ROLE_HUMAN && sentiment(scale, &m->sentiment, &o->value) < 0)
+        if (o->role == ROLE_HUMAN && sentiment(st, scale, &m->sentiment, &o->value) < 0)
             return -1;
     }
     if (!sorted) {
