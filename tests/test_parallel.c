@@ -664,6 +664,14 @@ static void test_jsonl_blocks(void)
     sp.inputs[0] = write_file("repeated.jsonl", g.buf, g.len);
     same("jsonl-blocks-repeated", &sp, 1);
     expect_error("jsonl-blocks-repeated", &sp, 151, "$.conversation_id: conversation \"c8\" already appeared on line 11");
+    /* A line whose id is under "id", with categories the scanner joins in
+     * place: the error still names the key. */
+    g.len = good_len;
+    put(&g, "{\"id\": 1003, \"categories\": [\"a\", \"b\"], \"conversations\": [{\"from\": \"human\", "
+            "\"sentiment\": \"neutral\"}]}\n");
+    sp.inputs[0] = write_file("repeated-id.jsonl", g.buf, g.len);
+    same("jsonl-blocks-repeated-id", &sp, 1);
+    expect_error("jsonl-blocks-repeated-id", &sp, 151, "$.id: conversation \"1003\" already appeared on line 4");
     g.len -= 3; /* "]}\n" */
     put(&g, "}\n");
     sp.inputs[0] = write_file("syntax.jsonl", g.buf, g.len);

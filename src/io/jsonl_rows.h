@@ -108,7 +108,8 @@ int jsonl_tree_line(jsonl_state *st, const char *s, size_t n, uint64_t line, blo
  * line is anything but valid JSON of a shape read without error by
  * jsonl_tree_line (which then reads it, and names the problem); or
  * SENTRAJ_ENOMEM. A line it reads, jsonl_tree_line reads to the same rows.
- * The line's bytes may be rewritten (categories joined in place). */
+ * The line's bytes may be rewritten (categories joined in place), but
+ * stay valid JSON with the same keys. */
 #define JSONL_FALLBACK 1
 int jsonl_scan_line(jsonl_state *st, char *s, size_t n, uint64_t line, block_rows *out, sentraj_error *err);
 

@@ -470,7 +470,8 @@ static cp line_object(jsonl_state *st, cp p, cp e, notes *t)
             }
         } else if (is(&k, t->catk) && p < e && *p == '[') {
             t->cats = (jspan){p, 0, JT_ARR, 0};
-            p = categories(st, p + 1, e, t);
+            if ((p = categories(st, p + 1, e, t)) != NULL)
+                t->cats.n = (size_t)(p - t->cats.s);
         } else {
             p = value(p, e, 1, &v);
             if (is(&k, t->idk))
@@ -528,11 +529,21 @@ static int cats_text(jsonl_state *st, const notes *t, char sep, int join, const 
         *n = st->scats[0].n;
         return 0;
     }
-    if (!join || t->ncats == 0)
+    if (t->ncats == 0)
         return 0;
-    /* Each string lies past where its joined text goes: the array's own
-     * bracket, quotes and commas are longer than the separators. */
+    /* Joined in place below, the names become one JSON string: not with a
+     * separator that cannot stand in one unescaped. */
+    if (sep == '"' || sep == '\\' || (unsigned char)sep < 0x20)
+        return -1;
+    if (!join)
+        return 0;
+    /* The array becomes the string of the joined names, padded with
+     * blanks, so the line stays valid JSON with the same keys (the error
+     * for a repeated conversation reads it again). Each name lies past
+     * where its joined text goes: the array's bracket, quotes and commas
+     * are longer than the separators and the string's quotes. */
     w = (char *)(uintptr_t)v->s;
+    *w++ = '"';
     *s = w;
     for (size_t i = 0; i < t->ncats; i++) {
         if (i)
@@ -541,6 +552,8 @@ static int cats_text(jsonl_state *st, const notes *t, char sep, int join, const 
         w += st->scats[i].n;
     }
     *n = (size_t)(w - *s);
+    *w++ = '"';
+    memset(w, ' ', (size_t)(v->s + v->n - w));
     return 0;
 }
 
