@@ -47,9 +47,8 @@
 -- is standard SQL with window functions. Numbers are cast to
 -- DECIMAL(38, 18), not to a bare NUMERIC: DuckDB's NUMERIC is
 -- DECIMAL(18, 3), which would round 0.5001 to 0.5 and accept a label
--- sentraj refuses as off the lattice. (Eighteen decimals are finer than a
--- double: a number whose 17th decimal is off the lattice is refused here
--- although sentraj, which reads it as the nearest double, accepts it.)
+-- sentraj refuses as off the lattice. (sentraj accepts a number within
+-- 1e-9 of the lattice and rounds it; this query wants an exact multiple.)
 -- On other engines, change:
 --   - splitting categories (the `conv_cats` CTE):
 --       PostgreSQL  CROSS JOIN LATERAL unnest(string_to_array(m.categories, ';')) AS part(name)
