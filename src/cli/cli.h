@@ -400,6 +400,35 @@ typedef struct cli_writers {
                   sentraj_error *err); /* kind: CLI_FIG_*; NULL: the command draws nothing */
 } cli_writers;
 
+/* The wrappers of cli_writers for the library's writers of one result,
+ * sentraj_<prefix>_write_csv, _table and _json; with CLI_FIGURE_WRITER also
+ * its _png, _svg and _pdf. They define write_csv, write_table, write_json and
+ * write_figure in the command's file. */
+#define CLI_TEXT_WRITERS(prefix)                                                                                        \
+    static int write_csv(FILE *f, const char *name, const void *r, sentraj_error *err)                                  \
+    {                                                                                                                   \
+        return sentraj_##prefix##_write_csv(f, name, r, err);                                                           \
+    }                                                                                                                   \
+    static int write_table(FILE *f, const char *name, const void *r, sentraj_error *err)                                \
+    {                                                                                                                   \
+        return sentraj_##prefix##_write_table(f, name, r, err);                                                         \
+    }                                                                                                                   \
+    static int write_json(FILE *f, const char *name, const void *r, const sentraj_run_info *info, sentraj_error *err)   \
+    {                                                                                                                   \
+        return sentraj_##prefix##_write_json(f, name, r, info, err);                                                    \
+    }
+
+#define CLI_FIGURE_WRITER(prefix)                                                                                       \
+    static int write_figure(int kind, FILE *f, const char *name, const void *r, const sentraj_figure_options *o,        \
+                            sentraj_error *err)                                                                         \
+    {                                                                                                                   \
+        if (kind == CLI_FIG_PNG)                                                                                        \
+            return sentraj_##prefix##_write_png(f, name, r, o, err);                                                    \
+        if (kind == CLI_FIG_SVG)                                                                                        \
+            return sentraj_##prefix##_write_svg(f, name, r, o, err);                                                    \
+        return sentraj_##prefix##_write_pdf(f, name, r, o, err);                                                        \
+    }
+
 /* The output (-o, --format) and every --figure, written whole or not at
  * all. Returns the exit code. */
 int cli_write_results(const cli_args *a, const void *result, const cli_writers *w, const sentraj_figure_options *fo,

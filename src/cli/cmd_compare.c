@@ -49,30 +49,8 @@ static const char help[] =
     "p_holm adjusted by Holm over the rows; status ok | small | degenerate |\n"
     "too_few | refused).\n";
 
-static int write_csv(FILE *f, const char *name, const void *r, sentraj_error *err)
-{
-    return sentraj_compare_write_csv(f, name, r, err);
-}
-
-static int write_table(FILE *f, const char *name, const void *r, sentraj_error *err)
-{
-    return sentraj_compare_write_table(f, name, r, err);
-}
-
-static int write_json(FILE *f, const char *name, const void *r, const sentraj_run_info *info, sentraj_error *err)
-{
-    return sentraj_compare_write_json(f, name, r, info, err);
-}
-
-static int write_figure(int kind, FILE *f, const char *name, const void *r, const sentraj_figure_options *o,
-                        sentraj_error *err)
-{
-    if (kind == CLI_FIG_PNG)
-        return sentraj_compare_write_png(f, name, r, o, err);
-    if (kind == CLI_FIG_SVG)
-        return sentraj_compare_write_svg(f, name, r, o, err);
-    return sentraj_compare_write_pdf(f, name, r, o, err);
-}
+CLI_TEXT_WRITERS(compare)
+CLI_FIGURE_WRITER(compare)
 
 static const cli_writers writers = {write_csv, write_table, write_json, write_figure};
 

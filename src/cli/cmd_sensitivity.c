@@ -45,30 +45,8 @@ static const char help[] =
     "ci_low, ci_high (rows by category, then window, then min_human; mean_delta is\n"
     "the --statistic).\n";
 
-static int write_csv(FILE *f, const char *name, const void *r, sentraj_error *err)
-{
-    return sentraj_sensitivity_write_csv(f, name, r, err);
-}
-
-static int write_table(FILE *f, const char *name, const void *r, sentraj_error *err)
-{
-    return sentraj_sensitivity_write_table(f, name, r, err);
-}
-
-static int write_json(FILE *f, const char *name, const void *r, const sentraj_run_info *info, sentraj_error *err)
-{
-    return sentraj_sensitivity_write_json(f, name, r, info, err);
-}
-
-static int write_figure(int kind, FILE *f, const char *name, const void *r, const sentraj_figure_options *o,
-                        sentraj_error *err)
-{
-    if (kind == CLI_FIG_PNG)
-        return sentraj_sensitivity_write_png(f, name, r, o, err);
-    if (kind == CLI_FIG_SVG)
-        return sentraj_sensitivity_write_svg(f, name, r, o, err);
-    return sentraj_sensitivity_write_pdf(f, name, r, o, err);
-}
+CLI_TEXT_WRITERS(sensitivity)
+CLI_FIGURE_WRITER(sensitivity)
 
 static const cli_writers writers = {write_csv, write_table, write_json, write_figure};
 

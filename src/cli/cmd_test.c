@@ -31,20 +31,7 @@ static const char help[] =
     "p_within, p_sign_flip, p_holm, resamples, seed, status (status ok | small |\n"
     "degenerate | too_few; too_few rows have no p-values).\n";
 
-static int write_csv(FILE *f, const char *name, const void *r, sentraj_error *err)
-{
-    return sentraj_test_write_csv(f, name, r, err);
-}
-
-static int write_table(FILE *f, const char *name, const void *r, sentraj_error *err)
-{
-    return sentraj_test_write_table(f, name, r, err);
-}
-
-static int write_json(FILE *f, const char *name, const void *r, const sentraj_run_info *info, sentraj_error *err)
-{
-    return sentraj_test_write_json(f, name, r, info, err);
-}
+CLI_TEXT_WRITERS(test)
 
 static const cli_writers writers = {write_csv, write_table, write_json, NULL};
 

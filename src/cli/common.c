@@ -256,9 +256,12 @@ sentraj_dataset *cli_load(const cli_args *a, char **inputs, int ninputs, int *co
         cli_note(a, "%llu kept conversation%s no category: counted only in \"all\"",
                  (unsigned long long)c->kept_without_category, c->kept_without_category == 1 ? " has" : "s have");
     if (c->categories_unmatched)
-        cli_note(a, "%llu row%s of %s name%s conversation%s without messages", (unsigned long long)c->categories_unmatched,
+        cli_note(a, "%llu row%s of %s name%s conversation%s without messages%s", (unsigned long long)c->categories_unmatched,
                  c->categories_unmatched == 1 ? "" : "s", a->input.categories_path, c->categories_unmatched == 1 ? "s a" : "",
-                 c->categories_unmatched == 1 ? "" : "s");
+                 c->categories_unmatched == 1 ? "" : "s",
+                 a->input.in.id_scope == SENTRAJ_ID_SCOPE_FILE ? " (with --id-scope file the table names them FILE:ID, "
+                                                                 "FILE as given on the command line)"
+                                                               : "");
     if (c->kept == 0)
         cli_note(a, "no conversation has %zu or more human messages", a->cfg.min_human);
     if (sentraj_dataset_cluster_by(ds))
