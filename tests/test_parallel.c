@@ -605,6 +605,90 @@ static void test_nonpristine(void)
     free(g.buf);
 }
 
+/* The error reading sp on 2 threads: its line and a piece of its words. */
+static void expect_error(const char *name, const spec *sp, uint64_t line, const char *words)
+{
+    outcome o;
+    run(sp, 2, &o);
+    if (!tap_ok(o.rc == SENTRAJ_EDATA && o.err.line == line && strstr(o.err.message, words),
+                "%s: the error is on line %llu and says \"%s\"", name, (unsigned long long)line, words))
+        tap_diag("got rc %d line %llu: %s", o.rc, (unsigned long long)o.err.line, o.err.message);
+    free(o.dump);
+}
+
+/* JSONL lines in blocks: conversations whole on a line, continued on
+ * other lines with message_index, in the chat-log shapes, with texts to
+ * skip; then the errors that need the lines before them: a conversation
+ * repeated without message_index (found when the rows are added), a syntax
+ * error and a bad label far down the file. */
+static void test_jsonl_blocks(void)
+{
+    gen g = {0};
+    spec sp = {{NULL}, NULL, NULL, NULL, NULL};
+    const char *good;
+    size_t good_len;
+
+    for (unsigned c = 0; c < 120; c++) {
+        switch (c % 4) {
+        case 0:
+            put(&g, "{\"conversation_id\": \"c%u\", \"categories\": [\"%s\", \"%s\"], \"messages\": [", c, cats[c % 4],
+                cats[(c + 1) % 4]);
+            for (unsigned k = 0; k < 3 + c % 5; k++)
+                put(&g, "%s{\"role\": \"%s\", \"content\": \"text \\\"%u\\\" \\u00e9\", \"sentiment\": \"%s\"}",
+                    k ? ", " : "", k % 3 == 1 ? "assistant" : "human", k, labels[(c + k) % 5]);
+            put(&g, "]}\n");
+            break;
+        case 1: /* a conversation of an earlier line continued */
+            put(&g, "{\"conversation_id\": \"c%u\", \"categories\": [\"%s\", \"%s\"], \"messages\": [{\"role\": "
+                    "\"human\", \"message_index\": %u, \"sentiment\": 0.5}, {\"role\": \"human\", \"message_index\": "
+                    "%u, \"sentiment\": -1}]}\n",
+                c - 1, cats[(c - 1) % 4], cats[c % 4], 20 + c % 3, 30);
+            break;
+        case 2:
+            put(&g, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\", \"sentiment\": \"negative\"}, "
+                    "{\"role\": \"assistant\", \"content\": \"...\"}, {\"role\": \"user\", \"sentiment\": 1}]}\r\n");
+            break;
+        default:
+            put(&g, "{\"id\": %u, \"conversations\": [{\"from\": \"human\", \"value\": \"q\", \"sentiment\": "
+                    "\"positive\"}, {\"from\": \"gpt\", \"value\": \"a\"}, {\"from\": \"human\", \"sentiment\": "
+                    "\"neutral\"}]}\n\n",
+                1000 + c);
+            break;
+        }
+    }
+    good = write_file("lines.jsonl", g.buf, g.len);
+    good_len = g.len;
+    sp.inputs[0] = good;
+    same("jsonl-blocks", &sp, 1);
+    put(&g, "{\"conversation_id\": \"c8\", \"messages\": [{\"role\": \"human\", \"sentiment\": \"neutral\"}]}\n");
+    sp.inputs[0] = write_file("repeated.jsonl", g.buf, g.len);
+    same("jsonl-blocks-repeated", &sp, 1);
+    expect_error("jsonl-blocks-repeated", &sp, 151, "$.conversation_id: conversation \"c8\" already appeared on line 11");
+    /* A line whose id is under "id", with categories the scanner joins in
+     * place: the error still names the key. */
+    g.len = good_len;
+    put(&g, "{\"id\": 1003, \"categories\": [\"a\", \"b\"], \"conversations\": [{\"from\": \"human\", "
+            "\"sentiment\": \"neutral\"}]}\n");
+    sp.inputs[0] = write_file("repeated-id.jsonl", g.buf, g.len);
+    same("jsonl-blocks-repeated-id", &sp, 1);
+    expect_error("jsonl-blocks-repeated-id", &sp, 151, "$.id: conversation \"1003\" already appeared on line 4");
+    g.len -= 3; /* "]}\n" */
+    put(&g, "}\n");
+    sp.inputs[0] = write_file("syntax.jsonl", g.buf, g.len);
+    same("jsonl-blocks-syntax", &sp, 1);
+    expect_error("jsonl-blocks-syntax", &sp, 151, "invalid JSON");
+    g.len = good_len;
+    put(&g, "\n{\"id\": 1001, \"messages\": [{\"role\": \"human\", \"sentiment\": \"so-so\"}]}\n");
+    sp.inputs[0] = write_file("label.jsonl", g.buf, g.len);
+    same("jsonl-blocks-label", &sp, 1);
+    expect_error("jsonl-blocks-label", &sp, 152, "so-so");
+    sp.inputs[0] = good;
+    sp.inputs[1] = good; /* the same conversations again: an error naming the other input */
+    same("jsonl-blocks-two-inputs", &sp, -1);
+    expect_error("jsonl-blocks-two-inputs", &sp, 1, "already appeared on line 1 of");
+    free(g.buf);
+}
+
 /* Every bad-input fixture: the same error, whatever the threads. */
 static void test_bad_fixtures(const char *fixtures)
 {
@@ -621,7 +705,8 @@ static void test_bad_fixtures(const char *fixtures)
         size_t len = strlen(e->d_name);
         char path[1024], name[300];
         spec sp = {{path}, NULL, NULL, NULL, NULL};
-        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0)
+        if ((len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0) &&
+            (len < 7 || strcmp(e->d_name + len - 6, ".jsonl") != 0))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         snprintf(name, sizeof name, "bad/%s", e->d_name);
@@ -629,7 +714,7 @@ static void test_bad_fixtures(const char *fixtures)
         n++;
     }
     closedir(d);
-    tap_ok(n >= 20, "bad fixtures: %d CSV files", n);
+    tap_ok(n >= 35, "bad fixtures: %d CSV and JSONL files", n);
 }
 
 /* The reader's fast path for plain records against its byte-by-byte path,
@@ -703,6 +788,7 @@ int main(int argc, char **argv)
     test_many();
     test_patterns();
     test_nonpristine();
+    test_jsonl_blocks();
     if (argc > 1) {
         snprintf(fixture, sizeof fixture, "%s/conversations.csv", argv[1]);
         same("fixture", &sp, 1);

@@ -41,27 +41,33 @@
 -- the smallest and largest value. Then pass the same scale file to sentraj
 -- with --scale when analysing the summary.
 --
--- Dialects. Written for PostgreSQL (tested on a real server by
--- tests/summary/run-postgres); the rest is standard SQL with window
--- functions. Elsewhere, change:
+-- Dialects. Runs unchanged in PostgreSQL and in DuckDB (both tested, by
+-- tests/summary/run-postgres on a real server and tests/summary/run-duckdb
+-- through DuckDB's Node.js client, against `sentraj summarize`); the rest
+-- is standard SQL with window functions. Numbers are cast to
+-- DECIMAL(38, 18), not to a bare NUMERIC: DuckDB's NUMERIC is
+-- DECIMAL(18, 3), which would round 0.5001 to 0.5 and accept a label
+-- sentraj refuses as off the lattice. (sentraj accepts a number within
+-- 1e-9 of the lattice and rounds it; this query wants an exact multiple.)
+-- On other engines, change:
 --   - splitting categories (the `conv_cats` CTE):
 --       PostgreSQL  CROSS JOIN LATERAL unnest(string_to_array(m.categories, ';')) AS part(name)
---                   (or string_to_table(m.categories, ';') from version 14,
---                   or regexp_split_to_table(m.categories, ';'))
---       DuckDB      CROSS JOIN unnest(string_split(m.categories, ';')) AS part(name)
+--       and DuckDB  (PostgreSQL also string_to_table(m.categories, ';') from
+--                   version 14, or regexp_split_to_table(m.categories, ';'))
 --       Spark SQL   LATERAL VIEW explode(split(m.categories, ';')) part AS name
 --                   (split takes a regular expression; ';' is literal)
 --       BigQuery    CROSS JOIN UNNEST(SPLIT(m.categories, ';')) AS name
---   - chr(9), chr(10), chr(13) (tab, line feed, carriage return): DuckDB and
---     Spark have chr(); BigQuery CODE_POINTS_TO_STRING([9]) or '\t'.
---   - trim(BOTH ' ' || chr(9) FROM x) strips both characters in PostgreSQL
---     and Spark; DuckDB trim(x, ' ' || chr(9)); BigQuery TRIM(x, ' \t').
+--   - chr(9), chr(10), chr(13) (tab, line feed, carriage return): Spark has
+--     chr(); BigQuery CODE_POINTS_TO_STRING([9]) or '\t'.
+--   - trim(BOTH ' ' || chr(9) FROM x) strips both characters in PostgreSQL,
+--     DuckDB and Spark; BigQuery TRIM(x, ' \t').
 --   - CAST(x AS VARCHAR(40)): BigQuery and Spark CAST(x AS STRING).
---   - NUMERIC: BigQuery NUMERIC or BIGNUMERIC, Spark DECIMAL(38, 18).
+--   - DECIMAL(38, 18): BigQuery BIGNUMERIC (its NUMERIC has 9 decimals).
 --   - position(a IN b): BigQuery STRPOS(b, a).
 --   - ORDER BY ... COLLATE "C" asks PostgreSQL for bytewise order whatever
---     the database's collation; DuckDB, Spark and BigQuery compare strings
---     bytewise (by code point) already: drop the COLLATE clause there.
+--     the database's collation (DuckDB accepts it and compares bytewise
+--     anyway); Spark and BigQuery compare strings bytewise (by code point)
+--     already: drop the COLLATE clause there.
 --   - The failing casts: Spark with spark.sql.ansi.enabled=false turns a
 --     failed cast into NULL instead of an error; enable ANSI mode.
 --   - ORDER BY columns that are not selected work in PostgreSQL, DuckDB and
@@ -108,10 +114,10 @@ human AS (
                    THEN CAST('human message without a sentiment label in conversation ' || c.conversation_id
                              AS INTEGER)
                ELSE CAST(CASE
-                             WHEN CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS NUMERIC) BETWEEN p.lo AND p.hi
-                                  AND CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS NUMERIC) * p.denom
-                                      = FLOOR(CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS NUMERIC) * p.denom)
-                                 THEN CAST(CAST(CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS NUMERIC) * p.denom
+                             WHEN CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS DECIMAL(38, 18)) BETWEEN p.lo AND p.hi
+                                  AND CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS DECIMAL(38, 18)) * p.denom
+                                      = FLOOR(CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS DECIMAL(38, 18)) * p.denom)
+                                 THEN CAST(CAST(CAST(trim(BOTH ' ' || chr(9) FROM c.sentiment) AS DECIMAL(38, 18)) * p.denom
                                                 AS INTEGER) AS VARCHAR(40))
                              ELSE 'sentiment off the lattice or out of range: ' || c.sentiment
                          END AS INTEGER)

@@ -1,4 +1,4 @@
-/* jsonl.c - the streaming reader for nested JSONL: one conversation per line, with a "messages" array (or ShareGPT's "conversations"). */
+/* jsonl.c - JSON values as sentraj reads them (ids, categories, labels, roles), and a JSONL line read through jansson's tree. */
 #include "data/dataset.h"
 
 #include "core/error.h"
@@ -7,6 +7,7 @@
 #include "io/json_parse.h"
 #include "io/jsonl.h"
 #include "io/key.h"
+#include "io/jsonl_rows.h"
 #include "io/role_map.h"
 
 #include <jansson.h>
@@ -99,28 +100,8 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-const char *jsonl_type(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-        return "true";
-    case JSON_FALSE:
-        return "false";
-    default:
-        return "null";
-    }
-}
-
-/* Read `in` line by line and hand every non-blank line, parsed, to fn. A
+/* Read `in` line by line (ConvoKit's utterances; the JSONL reader reads
+ * blocks, jsonl_read.c) and hand every non-blank line, parsed, to fn. A
  * line must be one JSON object (duplicate keys rejected); syntax errors carry
  * the line and jansson's column (counted in characters, at the end of the
  * offending token). fn's object is borrowed for the call. */
@@ -171,6 +152,27 @@ int jsonl_each_object(input *in, jsonl_object_fn fn, void *ctx, sentraj_error *e
 }
 
 /* ---- values and paths ------------------------------------------------------------ */
+
+const char *jsonl_type(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    default:
+        return "null";
+    }
+}
 
 /* Append to out (size cap, holding *n bytes), truncating. */
 static void append(char *out, size_t cap, size_t *n, const char *fmt, ...) SENTRAJ_PRINTF(4, 5);
@@ -260,7 +262,7 @@ static int put(char **buf, size_t *cap, size_t *len, const char *s, size_t n, se
 /* Whether a sep-separated field names the reserved category "all" (after
  * trimming blanks, as the assembler does): checked here too so the error
  * carries the JSON path. */
-static int names_all(const char *s, size_t n, char sep)
+int jsonl_names_all(const char *s, size_t n, char sep)
 {
     for (size_t i = 0; i <= n;) {
         size_t j = i, a, b;
@@ -290,7 +292,7 @@ int jsonl_categories(const json_t *v, char sep, const char *source, uint64_t lin
     if (!v || json_is_null(v))
         return SENTRAJ_OK;
     if (json_is_string(v)) {
-        if (names_all(json_string_value(v), json_string_length(v), sep))
+        if (jsonl_names_all(json_string_value(v), json_string_length(v), sep))
             return jsonl_error(err, source, line, path, RESERVED_ALL);
         return put(buf, cap, len, json_string_value(v), json_string_length(v), err);
     }
@@ -304,7 +306,7 @@ int jsonl_categories(const json_t *v, char sep, const char *source, uint64_t lin
         size_t n = json_string_length(c);
         int rc;
 
-        if (!s || memchr(s, sep, n) || names_all(s, n, sep)) {
+        if (!s || memchr(s, sep, n) || jsonl_names_all(s, n, sep)) {
             char at[PATH_CAP];
             jsonl_path_format(path, at, sizeof at);
             if (!s)
@@ -403,33 +405,7 @@ int jsonl_mapped_role(const role_map *map, const json_t *v, const char *source, 
     return SENTRAJ_OK;
 }
 
-/* ---- the conversation format --------------------------------------------------- */
-
-/* One message of the current line, checked, before it becomes a row. */
-typedef struct jmsg {
-    uint64_t index;
-    double value;
-    size_t pos; /* position in the messages array */
-    role_kind role;
-} jmsg;
-
-typedef struct jctx {
-    sentraj_dataset *ds;
-    uint32_t source;
-    const char *name;
-    const char *arr;      /* the current line's messages array, as a path: "$.messages" or "$.conversations" */
-    int sharegpt;         /* ... the latter: roles may be in "from", where "gpt" is the assistant */
-    const role_map *map;  /* --role-map, or NULL */
-    char *keys;           /* a composite id's key names, NUL-separated (NULL: one key) */
-    const char *key[KEY_MAX_PARTS];
-    size_t nkey;
-    char *prefix;         /* "FILE:" with --id-scope file, or NULL */
-    key_buf id;
-    jmsg *msgs;
-    size_t msgs_cap;
-    char *cats;
-    size_t cats_cap;
-} jctx;
+/* ---- the conversation format, read from jansson's tree --------------------------- */
 
 static int cmp_jmsg(const void *a, const void *b)
 {
@@ -439,19 +415,87 @@ static int cmp_jmsg(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+int jsonl_msgs_room(jsonl_state *st, size_t n, sentraj_error *err)
+{
+    size_t nc;
+    jmsg *nm;
+
+    if (n <= st->msgs_cap)
+        return SENTRAJ_OK;
+    nc = st->msgs_cap ? st->msgs_cap : 64;
+    while (nc < n)
+        nc *= 2;
+    nm = realloc(st->msgs, nc * sizeof *nm);
+    if (!nm)
+        return sentraj_nomem(err, "messages");
+    st->msgs = nm;
+    st->msgs_cap = nc;
+    return SENTRAJ_OK;
+}
+
+/* A string of a row kept in out's strings: its offset now, a pointer once
+ * the block is parsed. */
+static int keep(block_rows *out, size_t row, int field, const char *s, size_t n, const char **at, size_t *off)
+{
+    if (*off == (size_t)-1 && (*off = pipeline_str(out, s, n)) == (size_t)-1)
+        return SENTRAJ_ENOMEM;
+    *at = (const char *)(uintptr_t)*off;
+    return pipeline_fix_later(out, row, field);
+}
+
+int jsonl_emit(block_rows *out, uint64_t line, const jmsg *msgs, size_t nmsg, const char *id, size_t id_len,
+               int id_kept, const char *cats, size_t cats_len, int cats_kept, const char *cl, size_t cl_len,
+               int cl_kept, int new_conv, sentraj_error *err)
+{
+    size_t id_off = (size_t)-1, cats_off = (size_t)-1, cl_off = (size_t)-1;
+    uint64_t hash = intern_hash(id, id_len);
+
+    if (!cats_len)
+        cats = NULL;
+    for (size_t i = 0; i < nmsg; i++) {
+        msg_row *r = pipeline_row(out);
+        if (!r)
+            return sentraj_nomem(err, "rows");
+        memset(r, 0, sizeof *r);
+        r->id = id;
+        r->id_len = (uint32_t)id_len;
+        r->cats = cats;
+        r->cats_len = (uint32_t)cats_len;
+        r->cluster = cl;
+        r->cluster_len = (uint32_t)cl_len;
+        r->line = line;
+        r->index = msgs[i].index;
+        r->role = (uint8_t)msgs[i].role;
+        r->value = msgs[i].value;
+        if (i == 0) {
+            r->hash = hash;
+            r->flags = ROW_HASHED | (new_conv ? ROW_NEW_CONV : 0);
+        } else {
+            r->flags = ROW_SAME_ID | (cats ? ROW_SAME_CATS : 0);
+        }
+        if ((!id_kept && keep(out, out->n, 0, id, id_len, &r->id, &id_off) != SENTRAJ_OK) ||
+            (cats && !cats_kept && keep(out, out->n, 1, cats, cats_len, &r->cats, &cats_off) != SENTRAJ_OK) ||
+            (cl && !cl_kept && keep(out, out->n, 2, cl, cl_len, &r->cluster, &cl_off) != SENTRAJ_OK))
+            return sentraj_nomem(err, "rows");
+        out->n++;
+    }
+    return SENTRAJ_OK;
+}
+
 /* Check one message and record it; `with_index` says whether the line's
  * first message carries message_index (then all must). Paths are only
  * formatted for an error: this runs once per message. */
-static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_index, jmsg *out,
+static int message(jsonl_state *c, const json_t *m, size_t i, uint64_t line, int with_index, jmsg *out,
                    sentraj_error *err)
 {
-    sentraj_dataset *ds = c->ds;
+    const sentraj_dataset *ds = c->sh->ds;
+    const char *name = c->sh->name;
     const char *ikey = ds->field[FIELD_INDEX], *rkey = ds->field[FIELD_ROLE];
     const json_t *v;
     int rc;
 
     if (!json_is_object(m))
-        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL), "a message must be an object, not %s",
+        return jsonl_error(err, name, line, JSONL_PATH(c->arr, i, NULL), "a message must be an object, not %s",
                            jsonl_type(m));
     out->pos = i;
     out->value = 0;
@@ -463,14 +507,14 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
         if (!v && c->sharegpt && (v = json_object_get(m, "from")) != NULL)
             rkey = "from";
         if (!v)
-            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL), "missing required key \"%s\"", rkey);
-        if (c->map)
-            rc = jsonl_mapped_role(c->map, v, c->name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err);
+            return jsonl_error(err, name, line, JSONL_PATH(c->arr, i, NULL), "missing required key \"%s\"", rkey);
+        if (c->sh->map)
+            rc = jsonl_mapped_role(c->sh->map, v, name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err);
         else if (c->sharegpt && json_is_string(v) && json_string_length(v) == 3 &&
                  strcmp(json_string_value(v), "gpt") == 0)
             out->role = ROLE_ASSISTANT, rc = SENTRAJ_OK;
         else
-            rc = jsonl_role(v, c->name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err);
+            rc = jsonl_role(v, name, line, JSONL_PATH(c->arr, i, rkey), &out->role, err);
         if (rc != SENTRAJ_OK)
             return rc;
     }
@@ -478,19 +522,19 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
     v = json_object_get(m, ikey);
     if (!v != !with_index) {
         if (!v)
-            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, NULL),
+            return jsonl_error(err, name, line, JSONL_PATH(c->arr, i, NULL),
                                "missing %s (messages[0] has one: give it on every message of a line or on none)",
                                ikey);
-        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, ikey),
+        return jsonl_error(err, name, line, JSONL_PATH(c->arr, i, ikey),
                            "%s given here but not on messages[0] (give it on every message of a line or on none)",
                            ikey);
     }
     if (v) {
         if (!json_is_integer(v))
-            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, ikey),
+            return jsonl_error(err, name, line, JSONL_PATH(c->arr, i, ikey),
                                "%s must be an integer >= 0, not %s", ikey, jsonl_type(v));
         if (json_integer_value(v) < 0)
-            return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, i, ikey),
+            return jsonl_error(err, name, line, JSONL_PATH(c->arr, i, ikey),
                                "%s %" JSON_INTEGER_FORMAT " is negative (it must be an integer >= 0)", ikey,
                                json_integer_value(v));
         out->index = (uint64_t)json_integer_value(v);
@@ -500,7 +544,7 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
 
     if (out->role == ROLE_HUMAN) {
         const char *skey = ds->field[FIELD_SENTIMENT];
-        if ((rc = jsonl_sentiment(ds->scale, json_object_get(m, skey), c->name, line,
+        if ((rc = jsonl_sentiment(ds->scale, json_object_get(m, skey), name, line,
                                   JSONL_PATH(c->arr, i, skey), &out->value, err)) != SENTRAJ_OK)
             return rc;
     }
@@ -509,130 +553,86 @@ static int message(jctx *c, const json_t *m, size_t i, uint64_t line, int with_i
 
 /* The cluster (--cluster-by) of a conversation line: a string or an
  * integer, like the id (an integer is written into num). */
-static int cluster_text(const jctx *c, const json_t *obj, uint64_t line, const char *clkey, char num[32],
+static int cluster_text(const jsonl_state *c, const json_t *obj, uint64_t line, const char *clkey, char num[32],
                         const char **cl, size_t *cl_len, sentraj_error *err)
 {
+    const char *name = c->sh->name;
     const json_t *v = json_object_get(obj, clkey);
     if (!v)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+        return jsonl_error(err, name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
                            "missing required key \"%s\" (--cluster-by)", clkey);
     if (!jsonl_id_text(v, num, 32, cl, cl_len))
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+        return jsonl_error(err, name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
                            "the cluster (--cluster-by) must be a string or an integer, not %s", jsonl_type(v));
     if (*cl_len == 0)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
+        return jsonl_error(err, name, line, JSONL_PATH("$", JSONL_NO_INDEX, clkey),
                            "empty %s (--cluster-by needs a value on every conversation)", clkey);
     return SENTRAJ_OK;
 }
 
-/* Put the line's nmsg checked messages in the order they are fed. */
-static int order_messages(jctx *c, size_t nmsg, int with_index, const char *id, size_t id_len, uint64_t line,
+/* Put the line's nmsg checked messages in the order they are fed. With
+ * message_index they are sorted by it, so the rows take the assembler's
+ * O(1) in-order path, and a duplicate within the line is found here, with
+ * both places. Without it the array positions are the order, and the line
+ * must hold the whole conversation: the data set checks that the id is new
+ * (ROW_NEW_CONV), and jsonl_seen words the error. */
+static int order_messages(jsonl_state *c, size_t nmsg, int with_index, const char *id, size_t id_len, uint64_t line,
                           sentraj_error *err)
 {
-    sentraj_dataset *ds = c->ds;
-    const char *idkey = ds->field[FIELD_ID], *ikey = ds->field[FIELD_INDEX];
+    const char *ikey = c->sh->ds->field[FIELD_INDEX];
 
-    if (with_index) {
-        /* Sorted by index the rows take the assembler's O(1) in-order path,
-         * and a duplicate within the line is found here, with both places. */
-        qsort(c->msgs, nmsg, sizeof *c->msgs, cmp_jmsg);
-        for (size_t i = 1; i < nmsg; i++)
-            if (c->msgs[i].index == c->msgs[i - 1].index)
-                return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, c->msgs[i].pos, ikey),
-                                   "duplicate %s %llu in conversation \"%s\" (also on messages[%zu])", ikey,
-                                   (unsigned long long)c->msgs[i].index, sentraj_show(id, id_len).s,
-                                   c->msgs[i - 1].pos);
-    } else {
-        /* Without message_index the array positions are the order, so the
-         * line must hold the whole conversation. */
-        int64_t known = intern_find(&ds->ids, id, id_len, intern_hash(id, id_len));
-        if (known >= 0) {
-            const char *o = conv_other_source(ds, (size_t)known, c->source);
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
-                               "conversation \"%s\" already appeared on line %llu%s%s (a conversation given on "
-                               "several lines needs %s on every message)",
-                               sentraj_show(id, id_len).s, (unsigned long long)ds->convs[known].line,
-                               o ? " of " : "", o ? o : "", ikey);
-        }
-    }
-    return SENTRAJ_OK;
-}
-
-/* Set c up for the data set's per-row input options: the role map, the
- * key names of a composite id, the per-file prefix. */
-static int jctx_setup(jctx *c, role_map **map, sentraj_error *err)
-{
-    sentraj_dataset *ds = c->ds;
-    const char *names[KEY_MAX_PARTS];
-    size_t lens[KEY_MAX_PARTS], n;
-
-    if (ds->speaker_roles && !ds->all_human && !(c->map = *map = role_map_read(ds->speaker_roles, err)))
-        return err ? err->code : SENTRAJ_EDATA;
-    if (strchr(ds->field[FIELD_ID], ',')) {
-        size_t total = strlen(ds->field[FIELD_ID]) + 1;
-        char *o;
-        if ((n = key_split_names(ds->field[FIELD_ID], names, lens)) == 0)
-            return sentraj_fail(err, SENTRAJ_EUSAGE, "--col-id \"%s\" names an empty key (or more than %d keys)",
-                                ds->field[FIELD_ID], KEY_MAX_PARTS);
-        if (!(o = c->keys = malloc(total)))
-            return sentraj_nomem(err, "reader");
-        for (size_t k = 0; k < n; k++) {
-            memcpy(o, names[k], lens[k]);
-            o[lens[k]] = '\0';
-            c->key[k] = o;
-            o += lens[k] + 1;
-        }
-        c->nkey = n;
-    }
-    if (ds->id_scope == SENTRAJ_ID_SCOPE_FILE) {
-        size_t len = strlen(c->name);
-        if (!(c->prefix = malloc(len + 2)))
-            return sentraj_nomem(err, "reader");
-        memcpy(c->prefix, c->name, len);
-        memcpy(c->prefix + len, ":", 2);
-    }
+    if (!with_index)
+        return SENTRAJ_OK;
+    qsort(c->msgs, nmsg, sizeof *c->msgs, cmp_jmsg);
+    for (size_t i = 1; i < nmsg; i++)
+        if (c->msgs[i].index == c->msgs[i - 1].index)
+            return jsonl_error(err, c->sh->name, line, JSONL_PATH(c->arr, c->msgs[i].pos, ikey),
+                               "duplicate %s %llu in conversation \"%s\" (also on messages[%zu])", ikey,
+                               (unsigned long long)c->msgs[i].index, sentraj_show(id, id_len).s, c->msgs[i - 1].pos);
     return SENTRAJ_OK;
 }
 
 /* The id of a conversation line with a composite key: the values of
  * several keys joined as io/key.h says, after the per-file prefix, in c->id. */
-static int composite_id(jctx *c, const json_t *obj, uint64_t line, sentraj_error *err)
+static int composite_id(jsonl_state *c, const json_t *obj, uint64_t line, sentraj_error *err)
 {
+    const jsonl_shared *sh = c->sh;
     size_t lens[KEY_MAX_PARTS];
     const char *parts[KEY_MAX_PARTS];
     char num[KEY_MAX_PARTS][32];
 
-    for (size_t k = 0; k < c->nkey; k++) {
-        const json_t *v = json_object_get(obj, c->key[k]);
+    for (size_t k = 0; k < sh->nkey; k++) {
+        const json_t *v = json_object_get(obj, sh->key[k]);
         if (!v)
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
-                               "missing required key \"%s\"", c->key[k]);
+            return jsonl_error(err, sh->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                               "missing required key \"%s\"", sh->key[k]);
         if (!jsonl_id_text(v, num[k], sizeof num[k], &parts[k], &lens[k]))
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, c->key[k]),
+            return jsonl_error(err, sh->name, line, JSONL_PATH("$", JSONL_NO_INDEX, sh->key[k]),
                                "the conversation id must be a string or an integer, not %s", jsonl_type(v));
         if (lens[k] == 0)
-            return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, c->key[k]),
+            return jsonl_error(err, sh->name, line, JSONL_PATH("$", JSONL_NO_INDEX, sh->key[k]),
                                "empty conversation_id");
     }
-    return key_build(&c->id, c->prefix, c->prefix ? strlen(c->prefix) : 0, parts, lens, c->nkey, err);
+    return key_build(&c->id, sh->prefix, sh->prefix_len, parts, lens, sh->nkey, err);
 }
 
 /* The id of a conversation line whose id value is v (NULL: none, the line
  * is its own conversation, named lineid), through the per-row options: a
  * composite key, the per-file prefix. */
-static int line_id(jctx *c, const json_t *obj, const json_t *v, const char *idkey, uint64_t line, char num[32],
+static int line_id(jsonl_state *c, const json_t *obj, const json_t *v, const char *idkey, uint64_t line, char num[32],
                    char lineid[PATH_CAP], const char **id, size_t *id_len, sentraj_error *err)
 {
+    const jsonl_shared *sh = c->sh;
     int rc;
 
     if (!v) {
         /* No id at all (OpenAI's shape): the line is the conversation. */
-        snprintf(lineid, PATH_CAP, "%s:%llu", c->name, (unsigned long long)line);
+        snprintf(lineid, PATH_CAP, "%s:%llu", sh->name, (unsigned long long)line);
         *id = lineid;
         *id_len = strlen(lineid);
         return SENTRAJ_OK;
     }
-    if (c->keys) {
+    if (sh->nkey > 1) {
         if ((rc = composite_id(c, obj, line, err)) != SENTRAJ_OK)
             return rc;
         *id = c->id.s;
@@ -640,12 +640,12 @@ static int line_id(jctx *c, const json_t *obj, const json_t *v, const char *idke
         return SENTRAJ_OK;
     }
     if (!jsonl_id_text(v, num, 32, id, id_len))
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
+        return jsonl_error(err, sh->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey),
                            "the conversation id must be a string or an integer, not %s", jsonl_type(v));
     if (*id_len == 0)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
-    if (c->prefix) {
-        if ((rc = key_build(&c->id, c->prefix, strlen(c->prefix), id, id_len, 1, err)) != SENTRAJ_OK)
+        return jsonl_error(err, sh->name, line, JSONL_PATH("$", JSONL_NO_INDEX, idkey), "empty conversation_id");
+    if (sh->prefix) {
+        if ((rc = key_build(&c->id, sh->prefix, sh->prefix_len, id, id_len, 1, err)) != SENTRAJ_OK)
             return rc;
         *id = c->id.s;
         *id_len = c->id.len;
@@ -662,8 +662,8 @@ static int line_id(jctx *c, const json_t *obj, const json_t *v, const char *idke
  * --col-message-index come first; "messages" before "conversations". With
  * the default id key, a line without it takes "id", and without either it
  * is a conversation of its own (*id NULL). *msgs is NULL when the line
- * has neither array. */
-static int shape(jctx *c, const json_t *obj, uint64_t line, const json_t **id, const json_t **msgs,
+ * has neither array. The scanner (jsonl_scan.c) follows the same rules. */
+static int shape(jsonl_state *c, const json_t *obj, uint64_t line, const json_t **id, const json_t **msgs,
                  const char **idkey, sentraj_error *err)
 {
     int default_id = strcmp(*idkey, "conversation_id") == 0;
@@ -675,7 +675,7 @@ static int shape(jctx *c, const json_t *obj, uint64_t line, const json_t **id, c
         c->arr = "$.conversations";
         c->sharegpt = 1;
     }
-    if (c->keys) { /* a composite key: composite_id looks for its keys */
+    if (c->sh->nkey > 1) { /* a composite key: composite_id looks for its keys */
         *id = obj;
         return SENTRAJ_OK;
     }
@@ -683,15 +683,24 @@ static int shape(jctx *c, const json_t *obj, uint64_t line, const json_t **id, c
     if (!*id && default_id && (*id = json_object_get(obj, "id")) != NULL)
         *idkey = "id";
     if (!*id && !default_id)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL), "missing required key \"%s\"",
-                           *idkey);
+        return jsonl_error(err, c->sh->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+                           "missing required key \"%s\"", *idkey);
     return SENTRAJ_OK;
 }
 
-static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *err)
+const char *jsonl_id_key(const jsonl_shared *sh, const json_t *obj)
 {
-    jctx *c = ctx;
-    sentraj_dataset *ds = c->ds;
+    const char *idkey = sh->ds->field[FIELD_ID];
+    if (sh->nkey <= 1 && strcmp(idkey, "conversation_id") == 0 && !json_object_get(obj, idkey) &&
+        json_object_get(obj, "id"))
+        return "id";
+    return idkey;
+}
+
+static int conversation(jsonl_state *c, json_t *obj, uint64_t line, block_rows *out, sentraj_error *err)
+{
+    const sentraj_dataset *ds = c->sh->ds;
+    const char *name = c->sh->name;
     const char *idkey = ds->field[FIELD_ID], *ckey = ds->field[FIELD_CATEGORIES], *ikey = ds->field[FIELD_INDEX];
     const char *clkey = ds->field[FIELD_CLUSTER];
     char num[32], clnum[32], lineid[PATH_CAP];
@@ -699,126 +708,68 @@ static int conversation(void *ctx, json_t *obj, uint64_t line, sentraj_error *er
     size_t id_len, cats_len, nmsg, cl_len = 0;
     const json_t *v, *msgs;
     int with_index, rc;
-    msg_row row;
 
     if ((rc = shape(c, obj, line, &v, &msgs, &idkey, err)) != SENTRAJ_OK)
         return rc;
     if ((rc = line_id(c, obj, v, idkey, line, num, lineid, &id, &id_len, err)) != SENTRAJ_OK)
         return rc;
 
-    if ((rc = jsonl_categories(json_object_get(obj, ckey), ds->category_sep, c->name, line,
-                               JSONL_PATH("$", JSONL_NO_INDEX, ckey),
-                               &c->cats, &c->cats_cap, &cats_len, err)) != SENTRAJ_OK)
+    if ((rc = jsonl_categories(json_object_get(obj, ckey), ds->category_sep, name, line,
+                               JSONL_PATH("$", JSONL_NO_INDEX, ckey), &c->cats, &c->cats_cap, &cats_len, err)) !=
+        SENTRAJ_OK)
         return rc;
 
     if (clkey && (rc = cluster_text(c, obj, line, clkey, clnum, &cl, &cl_len, err)) != SENTRAJ_OK)
         return rc;
 
     if (!msgs)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
-                           "missing required key \"messages\"");
+        return jsonl_error(err, name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL), "missing required key \"messages\"");
     if (!json_is_array(msgs))
-        return jsonl_error(err, c->name, line, JSONL_PATH(c->arr, JSONL_NO_INDEX, NULL), "%s must be an array, not %s",
+        return jsonl_error(err, name, line, JSONL_PATH(c->arr, JSONL_NO_INDEX, NULL), "%s must be an array, not %s",
                            c->arr + 2, jsonl_type(msgs));
     nmsg = json_array_size(msgs);
     if (nmsg == 0)
         return SENTRAJ_OK;
-    if (nmsg > c->msgs_cap) {
-        size_t nc = c->msgs_cap ? c->msgs_cap : 64;
-        jmsg *nm;
-        while (nc < nmsg)
-            nc *= 2;
-        nm = realloc(c->msgs, nc * sizeof *nm);
-        if (!nm)
-            return sentraj_nomem(err, "messages");
-        c->msgs = nm;
-        c->msgs_cap = nc;
-    }
+    if ((rc = jsonl_msgs_room(c, nmsg, err)) != SENTRAJ_OK)
+        return rc;
 
     /* Check every message in array order first, so an error names the first
      * bad one; then order and feed them. */
     with_index = json_is_object(json_array_get(msgs, 0)) && json_object_get(json_array_get(msgs, 0), ikey) != NULL;
     if (!v && with_index)
-        return jsonl_error(err, c->name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
+        return jsonl_error(err, name, line, JSONL_PATH("$", JSONL_NO_INDEX, NULL),
                            "missing required key \"%s\" (messages with %s may continue on other lines: they need "
                            "the conversation's id)",
                            idkey, ikey);
     for (size_t i = 0; i < nmsg; i++)
         if ((rc = message(c, json_array_get(msgs, i), i, line, with_index, &c->msgs[i], err)) != SENTRAJ_OK)
             return rc;
-
     if ((rc = order_messages(c, nmsg, with_index, id, id_len, line, err)) != SENTRAJ_OK)
         return rc;
-
-    memset(&row, 0, sizeof row);
-    row.id = id;
-    row.id_len = (uint32_t)id_len;
-    row.cats = cats_len ? c->cats : NULL;
-    row.cats_len = (uint32_t)cats_len;
-    row.line = line;
-    row.cluster = cl;
-    row.cluster_len = (uint32_t)cl_len;
-    for (size_t i = 0; i < nmsg; i++) {
-        row.index = c->msgs[i].index;
-        row.role = (uint8_t)c->msgs[i].role;
-        row.value = c->msgs[i].value;
-        if ((rc = dataset_add_row(ds, c->source, &row, err)) != SENTRAJ_OK)
-            return rc;
-    }
-    return SENTRAJ_OK;
+    return jsonl_emit(out, line, c->msgs, nmsg, id, id_len, 0, c->cats, cats_len, 0, cl, cl_len, 0, !with_index, err);
 }
 
-/* The nested JSONL reader. One conversation per line:
- *
- *   {"conversation_id": "c1", "categories": ["coaching"],
- *    "messages": [{"role": "human", "sentiment": "negative"}, {"role": "assistant"}]}
- *
- * Keys are the data set's field names (--col-id, --col-role, ... rename
- * them; matched exactly, case included); "messages" is fixed and other keys
- * are ignored. OpenAI's and ShareGPT's shapes are read too (see shape):
- * without an id key the line is its own conversation, named FILE:LINE, and
- * "conversations" with "from" roles ("gpt" the assistant) stand for
- * "messages" and "role". With --cluster-by the key it names is required on every line,
- * a non-empty string or an integer, the same on every line of a
- * conversation. The id is a non-empty string or an integer (its decimal
- * text). Categories are an array of strings, a ';'-separated string, or
- * absent/null (none). Messages count in array order (message_index = array
- * position) unless they carry message_index: then every message of the line
- * must, with a distinct integer >= 0, and a conversation may continue on
- * other lines; without it a conversation must be whole on its line. The
- * sentiment of a human message is a label of the scale or a number in its
- * range (the same values and words as a CSV field); on other messages it is
- * ignored. Blank lines are skipped, a UTF-8 byte order mark and CRLF line
- * ends are accepted. Lines are streamed, each parsed whole by jansson, so
- * memory is the largest line, not the file. A conversation with no messages
- * adds nothing (like a CSV without its rows). */
-int jsonl_read(sentraj_dataset *ds, input *in, sentraj_error *err)
+int jsonl_tree_line(jsonl_state *st, const char *s, size_t n, uint64_t line, block_rows *out, sentraj_error *err)
 {
-    jctx c;
-    role_map *map = NULL;
-    int64_t source;
+    const char *name = st->sh->name, *nul;
+    json_t *v;
+    size_t first = 0;
     int rc;
 
-    memset(&c, 0, sizeof c);
-    c.ds = ds;
-    c.name = input_name(in);
-    source = dataset_add_source(ds, c.name);
-    if (source < 0) {
-        ds->failed = 1;
-        return sentraj_nomem(err, "reader");
+    if ((nul = memchr(s, '\0', n)) != NULL)
+        return sentraj_raise(err, SENTRAJ_EDATA, name, line, (uint64_t)(nul - s) + 1,
+                             "NUL byte in the input (is this a binary or UTF-16 file?)");
+    if ((rc = io_json_parse(s, n, name, line, "JSON value", &v, err)) != SENTRAJ_OK)
+        return rc;
+    if (!json_is_object(v)) {
+        while (first < n && (s[first] == ' ' || s[first] == '\t'))
+            first++;
+        rc = sentraj_raise(err, SENTRAJ_EDATA, name, line, first + 1, "expected a JSON object on every line, not %s",
+                           jsonl_type(v));
+        json_decref(v);
+        return rc;
     }
-    c.source = (uint32_t)source;
-    ds->line_step = 0;
-    rc = jctx_setup(&c, &map, err);
-    if (rc == SENTRAJ_OK)
-        rc = jsonl_each_object(in, conversation, &c, err);
-    if (rc != SENTRAJ_OK)
-        ds->failed = 1;
-    role_map_free(map);
-    key_buf_free(&c.id);
-    free(c.keys);
-    free(c.prefix);
-    free(c.msgs);
-    free(c.cats);
+    rc = conversation(st, v, line, out, err);
+    json_decref(v);
     return rc;
 }

@@ -419,7 +419,7 @@ static int add_block(pipe *pp, sentraj_dataset *ds, uint32_t source, block *b, s
     uint32_t seen = 0;
     int rc = dataset_add_rows(ds, source, b->out.rows, b->out.n, &done, &seen, err);
     if (rc == DATASET_SEEN)
-        return ds->failed = 1, pp->fmt->seen(pp->shared, ds, source, &b->out.rows[done], seen, err);
+        return ds->failed = 1, pp->fmt->seen(pp->shared, ds, source, b, &b->out.rows[done], seen, err);
     if (rc == SENTRAJ_OK && b->out.rc != SENTRAJ_OK) {
         if (err)
             *err = b->out.err;

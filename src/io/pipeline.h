@@ -56,8 +56,8 @@ typedef struct block_format {
     void (*parse)(void *state, block *b);
     /* The error for row r of block b, whose conversation (ROW_NEW_CONV)
      * was seen before as conversation conv. */
-    int (*seen)(const void *shared, const sentraj_dataset *ds, uint32_t source, const msg_row *r, uint32_t conv,
-                sentraj_error *err);
+    int (*seen)(const void *shared, const sentraj_dataset *ds, uint32_t source, const block *b, const msg_row *r,
+                uint32_t conv, sentraj_error *err);
 } block_format;
 
 /* Read the rest of `in` (whose content offset `offset`, on line `line`, is
