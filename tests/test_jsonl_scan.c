@@ -28,7 +28,8 @@ static size_t below(size_t n)
 
 /* Real-shaped lines: sentraj's, OpenAI's and ShareGPT's shapes, ids as
  * strings and integers, categories as arrays and strings, message_index,
- * numeric labels, escapes and UTF-8 in skipped texts. */
+ * numeric labels (the five of the 5-point scale as JSON numbers, which must
+ * stay on the fast path), escapes and UTF-8 in skipped texts. */
 static const char *seeds[] = {
     "{\"conversation_id\": \"c1\", \"team\": \"t1\", \"categories\": [\"coaching\"], \"messages\": [{\"role\": "
     "\"human\", \"sentiment\": \"negative\"}, {\"role\": \"assistant\"}, {\"role\": \"human\", \"sentiment\": "
@@ -52,6 +53,9 @@ static const char *seeds[] = {
     "  {\"conversation_id\": \"w\" , \"team\" : \"t1\" ,\"messages\":[{\"role\":\"human\",\"sentiment\":\"neutral\"}"
     "\t,{\"role\":\"assistant\",\"sentiment\":\"negative\"}]}  \r",
     "{\"conversation_id\": \"e\", \"team\": \"t\", \"messages\": []}",
+    "{\"conversation_id\": \"num\", \"team\": \"t\", \"categories\": [\"coaching\"], \"messages\": [{\"role\": "
+    "\"human\", \"sentiment\": -1}, {\"role\": \"human\", \"sentiment\": -0.5}, {\"role\": \"human\", "
+    "\"sentiment\": 0}, {\"role\": \"human\", \"sentiment\": 0.5}, {\"role\": \"human\", \"sentiment\": 1}]}",
     "{\"conversation_id\": \"big\", \"team\": \"t\", \"messages\": [{\"role\": \"human\", \"message_index\": "
     "123456789012345678, \"sentiment\": 1}, {\"role\": \"human\", \"message_index\": 9223372036854775807, "
     "\"sentiment\": 1e0}]}",
@@ -220,19 +224,19 @@ int main(void)
     {
         sentraj_dataset *ds = dataset(NULL, 0, 0);
         jsonl_shared sh = {.ds = ds, .name = "t.jsonl"};
-        run("defaults", &sh, 200000, 8);
+        run("defaults", &sh, 200000, 9);
         sentraj_dataset_free(ds);
     }
     {
         sentraj_dataset *ds = dataset("team", 0, 1);
         jsonl_shared sh = {.ds = ds, .name = "t.jsonl", .prefix = "t.jsonl:", .prefix_len = 8};
-        run("--cluster-by team, --id-scope file", &sh, 100000, 8);
+        run("--cluster-by team, --id-scope file", &sh, 100000, 9);
         sentraj_dataset_free(ds);
     }
     {
         sentraj_dataset *ds = dataset(NULL, 1, 0);
         jsonl_shared sh = {.ds = ds, .name = "t.jsonl"};
-        run("--all-human", &sh, 100000, 7);
+        run("--all-human", &sh, 100000, 8);
         sentraj_dataset_free(ds);
     }
     return tap_done();

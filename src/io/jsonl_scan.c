@@ -220,7 +220,7 @@ static cp number(cp p, cp e, jspan *sp)
     /* A real below 10^(integer digits + exponent) <= 10^300 is finite. */
     if (real ? (long)ndig + (eneg ? 0 : ex) > 300 : ndig > MAX_DIGITS)
         return NULL;
-    if (!real && sp->n == 2 && sp->s[0] == '-')
+    if (!real && sp->n == 2 && sp->s[0] == '-' && sp->s[1] == '0')
         sp->flags |= JF_ODD;
     return p;
 }
