@@ -9,6 +9,7 @@
  * (ds->parallel_blocks, the blocks of the threaded reader): a test that
  * compared one thread with itself could not fail. */
 
+#include "gen.h"
 #include "tap.h"
 
 #include "data/dataset.h"
@@ -18,7 +19,6 @@
 
 #include <dirent.h>
 #include <sentraj.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,32 +45,6 @@ typedef struct spec {
     const sentraj_scale *scale; /* NULL: the 5-point scale */
     const sentraj_input_options *opt; /* NULL: the defaults, with cluster and scale above */
 } spec;
-
-/* A growing text: the made-up input files and the dumps of outcomes. */
-typedef struct gen {
-    char *buf;
-    size_t len, cap;
-} gen;
-
-static void put(gen *g, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(g->buf ? g->buf + g->len : NULL, g->buf ? g->cap - g->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-            abort();
-        if (g->buf && g->len + (size_t)n < g->cap)
-            break;
-        g->cap = (g->cap + (size_t)n + 1) * 2;
-        g->buf = realloc(g->buf, g->cap);
-        if (!g->buf)
-            abort();
-    }
-    g->len += (size_t)n;
-}
 
 static void run(const spec *sp, unsigned threads, outcome *o)
 {

@@ -8,44 +8,19 @@
  * the lattice need side entries too. Blocks are a few hundred bytes, so the
  * threaded reader cuts each file into many (ds->parallel_blocks says it did). */
 
+#include "gen.h"
 #include "tap.h"
 
 #include "data/dataset.h"
 #include "io/pipeline.h"
 
 #include <sentraj.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static char scratch[256];
-
-typedef struct gen {
-    char *buf;
-    size_t len, cap;
-} gen;
-
-static void put(gen *g, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(g->buf ? g->buf + g->len : NULL, g->buf ? g->cap - g->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-            abort();
-        if (g->buf && g->len + (size_t)n < g->cap)
-            break;
-        g->cap = (g->cap + (size_t)n + 1) * 2;
-        g->buf = realloc(g->buf, g->cap);
-        if (!g->buf)
-            abort();
-    }
-    g->len += (size_t)n;
-}
 
 static uint64_t rng_state = 0x853c49e6748fea9bull;
 
