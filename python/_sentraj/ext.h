@@ -38,6 +38,8 @@ typedef enum handle_kind {
 /* A new capsule owning p (freed with the kind's _free when Python drops
  * it); on failure p is freed and NULL returned with an exception set. */
 PyObject *handle_new(handle_kind kind, void *p);
+/* Frees p, an object of that kind not (or no longer) held by a capsule. */
+void handle_free(handle_kind kind, void *p);
 /* The object of a capsule of that kind, or NULL with TypeError set. */
 void *handle_get(PyObject *o, handle_kind kind);
 /* The kind of a capsule made by handle_new, or -1 (no exception set). */

@@ -80,6 +80,11 @@ PyObject *handle_new(handle_kind kind, void *p)
     return o;
 }
 
+void handle_free(handle_kind kind, void *p)
+{
+    types[kind].free(p);
+}
+
 int handle_kind_of(PyObject *o)
 {
     const char *name;

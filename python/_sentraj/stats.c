@@ -9,39 +9,14 @@
  * command's CSV columns. */
 
 /* The handle of a computed result, or the library's error raised. */
-static PyObject *finish(call *c, handle_kind kind, void *result, void (*free_fn)(void *), const sentraj_error *err)
+static PyObject *finish(call *c, handle_kind kind, void *result, const sentraj_error *err)
 {
     if (call_end(c) != 0 || !result) {
         if (result)
-            free_fn(result);
+            handle_free(kind, result);
         return raise_error(err);
     }
     return handle_new(kind, result);
-}
-
-static void free_compare(void *p)
-{
-    sentraj_compare_free(p);
-}
-
-static void free_test(void *p)
-{
-    sentraj_test_free(p);
-}
-
-static void free_transitions(void *p)
-{
-    sentraj_transitions_free(p);
-}
-
-static void free_sensitivity(void *p)
-{
-    sentraj_sensitivity_free(p);
-}
-
-static void free_analysis(void *p)
-{
-    sentraj_analysis_free(p);
 }
 
 /* A list of str as an array of borrowed UTF-8 pointers (NULL for None):
@@ -126,7 +101,7 @@ static PyObject *py_compare(PyObject *self, PyObject *args)
     r = sentraj_compare_compute(ds, &cfg, &co, &err);
     Py_END_ALLOW_THREADS
     free(pairs);
-    return finish(&c, H_COMPARE, r, free_compare, &err);
+    return finish(&c, H_COMPARE, r, &err);
 }
 
 /* test(dataset, config) -> test */
@@ -147,7 +122,7 @@ static PyObject *py_test(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     r = sentraj_test_compute(ds, &cfg, &err);
     Py_END_ALLOW_THREADS
-    return finish(&c, H_TEST, r, free_test, &err);
+    return finish(&c, H_TEST, r, &err);
 }
 
 /* The data set and scale of (dataset, scale or None, config). */
@@ -181,7 +156,7 @@ static PyObject *py_transitions(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     r = sentraj_transitions_compute(ds, scale, &cfg, &err);
     Py_END_ALLOW_THREADS
-    return finish(&c, H_TRANSITIONS, r, free_transitions, &err);
+    return finish(&c, H_TRANSITIONS, r, &err);
 }
 
 /* analysis_by_start(dataset, scale, config) -> analysis */
@@ -201,7 +176,7 @@ static PyObject *py_analysis_by_start(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     r = sentraj_analysis_compute_by_start(ds, scale, &cfg, &err);
     Py_END_ALLOW_THREADS
-    return finish(&c, H_ANALYSIS, r, free_analysis, &err);
+    return finish(&c, H_ANALYSIS, r, &err);
 }
 
 /* sensitivity(dataset, config, windows, min_humans) -> sensitivity; None: the library's grid */
@@ -236,7 +211,7 @@ static PyObject *py_sensitivity(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     free(w);
     free(m);
-    return finish(&c, H_SENSITIVITY, r, free_sensitivity, &err);
+    return finish(&c, H_SENSITIVITY, r, &err);
 }
 
 /* parse_statistic(text) -> (name, trim or None): ValueError with the library's message */
