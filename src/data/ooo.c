@@ -3,6 +3,7 @@
 #include "data/window.h"
 
 #include "core/error.h"
+#include "core/grow.h"
 #include "core/pool.h"
 
 #include <stdint.h>
@@ -13,21 +14,6 @@
 
 /* ---- keeping rows ---------------------------------------------------------------- */
 
-/* Grow an array of elements of size sz to hold one more; -1 without memory.
- * Large blocks grow by remapping pages (glibc's realloc), not by copying. */
-static int grow(void **p, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    void *np = realloc(*p, nc * sz);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* Note where row seq of input source, on `line`, came from, unless the last
  * place noted already predicts it. */
 static int note_place(sentraj_dataset *ds, uint32_t source, uint64_t seq, uint64_t line)
@@ -35,7 +21,7 @@ static int note_place(sentraj_dataset *ds, uint32_t source, uint64_t seq, uint64
     const ooo_cp *last = ds->ncps ? &ds->cps[ds->ncps - 1] : NULL;
     if (last && last->source == source && last->line + (seq - last->seq) * last->step == line)
         return 0;
-    if (grow((void **)&ds->cps, &ds->cps_cap, ds->ncps, sizeof *ds->cps) < 0)
+    if (array_grow((void **)&ds->cps, &ds->cps_cap, ds->ncps, sizeof *ds->cps, 1024) < 0)
         return -1;
     ds->cps[ds->ncps++] = (ooo_cp){seq, line, source, ds->line_step};
     return 0;
@@ -72,13 +58,13 @@ int ooo_push_slow(sentraj_dataset *ds, uint32_t c, uint32_t source, uint64_t seq
 
     if (seq > OOO_SEQ_MAX)
         return sentraj_fail(err, SENTRAJ_ELIMIT, "more than 2^40 rows arrived out of order");
-    if (grow((void **)&ds->ooo, &ds->ooo_cap, ds->nooo, sizeof *ds->ooo) < 0 ||
+    if (array_grow((void **)&ds->ooo, &ds->ooo_cap, ds->nooo, sizeof *ds->ooo, 1024) < 0 ||
         note_place(ds, source, seq, r->line) < 0)
         return sentraj_nomem(err, "out-of-order rows");
     if (ds->nooo >= ds->ooo_ready)
         ready_more(ds);
     if (side) {
-        if (grow((void **)&ds->side, &ds->side_cap, ds->nside, sizeof *ds->side) < 0)
+        if (array_grow((void **)&ds->side, &ds->side_cap, ds->nside, sizeof *ds->side, 1024) < 0)
             return sentraj_nomem(err, "out-of-order rows");
         ds->side[ds->nside++] = (ooo_side){seq, r->index, human ? r->value : 0, r->index_col};
     }

@@ -15,6 +15,7 @@
  * holds it to jansson on fuzzed lines. */
 #include "io/jsonl_rows.h"
 
+#include "core/grow.h"
 #include "data/labels.h"
 #include "io/jsonl.h"
 
@@ -349,20 +350,6 @@ typedef struct notes {
     name idk, catk, clk, rolek, indexk, sentk;
 } notes;
 
-static int grow(void **a, size_t *cap, size_t n, size_t size)
-{
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *na;
-    if (n < *cap)
-        return 0;
-    na = realloc(*a, nc * size);
-    if (!na)
-        return -1;
-    *a = na;
-    *cap = nc;
-    return 0;
-}
-
 /* One message object, after its '{': the role ("from" too for ShareGPT),
  * index and sentiment noted. */
 static cp message(cp p, cp e, const notes *t, int sharegpt, jscan_msg *m)
@@ -400,7 +387,7 @@ static cp messages(jsonl_state *st, cp p, cp e, notes *t, int sharegpt)
         return p + 1;
     while (more) {
         jscan_msg *m;
-        if (grow((void **)&st->smsgs, &st->smsgs_cap, t->nmsg, sizeof *st->smsgs) < 0)
+        if (array_grow((void **)&st->smsgs, &st->smsgs_cap, t->nmsg, sizeof *st->smsgs, 64) < 0)
             return NULL;
         m = &st->smsgs[t->nmsg++];
         memset(m, 0, sizeof *m);
@@ -427,7 +414,7 @@ static cp categories(jsonl_state *st, cp p, cp e, notes *t)
     if (p < e && *p == ']')
         return p + 1;
     while (more) {
-        if (grow((void **)&st->scats, &st->scats_cap, t->ncats, sizeof *st->scats) < 0 ||
+        if (array_grow((void **)&st->scats, &st->scats_cap, t->ncats, sizeof *st->scats, 64) < 0 ||
             !(p = value(p, e, 2, &st->scats[t->ncats++])) || !(p = next(p, e, ']', &more)))
             return NULL;
     }
